@@ -1,0 +1,29 @@
+"""The request context of audit events, carried through ``contextvars`` rather than every call."""
+
+from __future__ import annotations
+
+from contextvars import ContextVar
+from dataclasses import dataclass, field
+
+
+@dataclass
+class RequestContext:
+    request_id: str = ""
+    ip: str | None = None
+    # Denials are written after the request's transaction ends, which a failed request rolls back.
+    deferred: list = field(default_factory=list)
+
+
+_current: ContextVar[RequestContext | None] = ContextVar("audit_request_context", default=None)
+
+
+def current() -> RequestContext | None:
+    return _current.get()
+
+
+def activate(ctx: RequestContext):
+    return _current.set(ctx)
+
+
+def deactivate(token) -> None:
+    _current.reset(token)

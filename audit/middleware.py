@@ -1,0 +1,42 @@
+"""Runs each request in one transaction and gives the recorder its request context."""
+
+import logging
+import re
+import uuid
+
+from django.db import transaction
+from django.http import JsonResponse
+
+from audit import context, recorder
+from relais.errors import AuditUnavailable
+
+log = logging.getLogger(__name__)
+_REQUEST_ID = re.compile(r"^[A-Za-z0-9._-]{1,64}$")
+
+
+class AuditedRequestMiddleware:
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        supplied = request.headers.get("X-Request-ID", "")
+        ctx = context.RequestContext(
+            request_id=supplied if _REQUEST_ID.match(supplied) else uuid.uuid4().hex,
+            ip=request.META.get("REMOTE_ADDR") or None,
+        )
+        token = context.activate(ctx)
+        try:
+            with transaction.atomic():
+                response = self.get_response(request)
+                if response.status_code >= 400:
+                    # A refused or failed request leaves nothing behind but its audit events.
+                    transaction.set_rollback(True)
+            try:
+                recorder.flush_deferred(ctx)
+            except AuditUnavailable as exc:
+                log.error("denied events could not be written: %s", exc.__cause__)
+                response = JsonResponse({"detail": str(exc.detail)}, status=503)
+        finally:
+            context.deactivate(token)
+        response["X-Request-ID"] = ctx.request_id
+        return response

@@ -1,0 +1,90 @@
+"""HTTP for consents, withdrawals, receipts and portal invitations."""
+
+import base64
+
+from drf_spectacular.utils import OpenApiParameter, extend_schema
+from rest_framework import generics, status
+from rest_framework.permissions import AllowAny
+from rest_framework.response import Response
+
+from consent import receipts, services
+from consent.models import Consent
+from consent.serializers import (
+    ConsentInSerializer,
+    ConsentOutSerializer,
+    PortalInvitationSerializer,
+    ReceiptKeySerializer,
+    ReceiptSerializer,
+    WithdrawInSerializer,
+)
+
+
+@extend_schema(tags=["consents"])
+class PersonConsentList(generics.ListCreateAPIView):
+    """The person's consent history, newest first; POST records a consent (it supersedes the team's last)."""
+
+    serializer_class = ConsentOutSerializer
+    queryset = Consent.objects.none()  # for the schema: rows come from the services
+
+    def list(self, request, *args, **kwargs):
+        person, consents = services.consent_history(user=request.user, person_id=kwargs["pk"])
+        page = services.disclose_consents(user=request.user, person=person, consents=self.paginate_queryset(consents))
+        return self.get_paginated_response(ConsentOutSerializer(page, many=True).data)
+
+    @extend_schema(request=ConsentInSerializer, responses={201: ConsentOutSerializer})
+    def create(self, request, *args, **kwargs):
+        serializer = ConsentInSerializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        consent = services.record_consent(user=request.user, person_id=kwargs["pk"], **serializer.validated_data)
+        return Response(ConsentOutSerializer(consent).data, status=status.HTTP_201_CREATED)
+
+
+@extend_schema(tags=["consents"], request=WithdrawInSerializer, responses=ConsentOutSerializer)
+class ConsentWithdraw(generics.GenericAPIView):
+    """End the consent now; every later request sees it ended. It cannot be undone."""
+
+    serializer_class = ConsentOutSerializer
+
+    def post(self, request, pk):
+        serializer = WithdrawInSerializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        consent = services.withdraw_consent(user=request.user, consent_id=pk, method=serializer.validated_data["method"])
+        return Response(ConsentOutSerializer(consent).data)
+
+
+@extend_schema(
+    tags=["consents"],
+    responses=ReceiptSerializer,
+    parameters=[OpenApiParameter("event", enum=["given", "withdrawn"], required=False)],
+)
+class ConsentReceipt(generics.GenericAPIView):
+    """The signed receipt of the consent's latest event (or of `?event=`)."""
+
+    serializer_class = ReceiptSerializer
+
+    def get(self, request, pk):
+        receipt = services.consent_receipt(user=request.user, consent_id=pk, event=request.query_params.get("event"))
+        return Response(ReceiptSerializer(receipt).data)
+
+
+@extend_schema(tags=["consents"], responses=ReceiptKeySerializer)
+class ReceiptKey(generics.GenericAPIView):
+    """The public key that verifies receipts."""
+
+    permission_classes = [AllowAny]
+    authentication_classes = []
+    serializer_class = ReceiptKeySerializer
+
+    def get(self, request):
+        return Response({"algorithm": "Ed25519", "public_key": base64.b64encode(receipts.public_key_bytes()).decode()})
+
+
+@extend_schema(tags=["portal"], request=None, responses={201: PortalInvitationSerializer})
+class PortalInvitationCreate(generics.GenericAPIView):
+    """A one-time code for the person to open their portal account."""
+
+    serializer_class = PortalInvitationSerializer
+
+    def post(self, request, pk):
+        code, invitation = services.invite_to_portal(user=request.user, person_id=pk)
+        return Response({"code": code, "expires_at": invitation.expires_at}, status=status.HTTP_201_CREATED)

@@ -1,0 +1,87 @@
+from django.conf import settings
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+
+class Method(models.TextChoices):
+    ORAL = "oral", _("oral")
+    WRITTEN = "written", _("written")
+    PORTAL = "portal", _("through the portal")
+
+
+class Consent(models.Model):
+    """A person's consent to share categories with a team. Never edited (R7).
+
+    A change is a new consent that ``supersedes`` the previous one of the same person and team; the
+    one-to-one keeps each chain linear even under concurrent writes. No categories means refusal.
+    """
+
+    person = models.ForeignKey("records.Person", on_delete=models.CASCADE, related_name="consents")
+    team = models.ForeignKey("teams.Team", on_delete=models.PROTECT, related_name="consents")
+    categories = models.ManyToManyField("records.Category", blank=True, related_name="+")
+    purpose = models.CharField(_("purpose"), max_length=300)
+    method = models.CharField(_("method"), max_length=16, choices=Method.choices)
+    recorded_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    recorded_at = models.DateTimeField(auto_now_add=True)
+    valid_until = models.DateTimeField(_("valid until"), null=True, blank=True)
+    supersedes = models.OneToOneField(
+        "self", null=True, blank=True, on_delete=models.PROTECT, related_name="superseded_by"
+    )
+
+    class Meta:
+        ordering = ["-recorded_at", "-id"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["person", "team"], condition=models.Q(supersedes__isnull=True), name="consent_one_first"
+            )
+        ]
+        indexes = [models.Index(fields=["person", "team"], name="consent_person_team")]
+
+    def __str__(self) -> str:
+        return f"consent #{self.pk}"
+
+
+class Withdrawal(models.Model):
+    """The end of a consent. A row of its own, so that the consent itself is never edited."""
+
+    consent = models.OneToOneField(Consent, on_delete=models.PROTECT, related_name="withdrawal")
+    method = models.CharField(_("method"), max_length=16, choices=Method.choices)
+    recorded_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    recorded_at = models.DateTimeField(auto_now_add=True)
+
+    def __str__(self) -> str:
+        return f"withdrawal of consent #{self.consent_id}"
+
+
+class Receipt(models.Model):
+    """A signed record of a consent given or withdrawn; ``payload`` holds the exact signed bytes."""
+
+    class Event(models.TextChoices):
+        GIVEN = "given", _("given")
+        WITHDRAWN = "withdrawn", _("withdrawn")
+
+    consent = models.ForeignKey(Consent, on_delete=models.PROTECT, related_name="receipts")
+    event = models.CharField(max_length=16, choices=Event.choices)
+    payload = models.TextField()
+    signature = models.CharField(max_length=128)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["consent", "event"], name="receipt_one_per_event")]
+
+    def __str__(self) -> str:
+        return f"receipt {self.event} #{self.consent_id}"
+
+
+class PortalInvitation(models.Model):
+    """A one-time code for a person to open a portal account; only its hash is kept."""
+
+    person = models.ForeignKey("records.Person", on_delete=models.CASCADE, related_name="portal_invitations")
+    code_hash = models.CharField(max_length=64, unique=True)
+    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    created_at = models.DateTimeField(auto_now_add=True)
+    expires_at = models.DateTimeField()
+    used_at = models.DateTimeField(null=True, blank=True)
+
+    def __str__(self) -> str:
+        return f"portal invitation #{self.pk}"

@@ -1,0 +1,113 @@
+"""HTTP for persons, follow-ups and notes: translate, call a selector or service, render."""
+
+from drf_spectacular.utils import extend_schema
+from rest_framework import generics, status
+from rest_framework.response import Response
+
+from records import selectors, services
+from records.models import Category, Note, Person
+from records.serializers import (
+    CategorySerializer,
+    FollowUpInSerializer,
+    FollowUpSerializer,
+    NoteInSerializer,
+    NoteOutSerializer,
+    PersonInSerializer,
+    PersonOutSerializer,
+)
+
+
+def _valid(serializer_class, request) -> dict:
+    serializer = serializer_class(data=request.data)
+    serializer.is_valid(raise_exception=True)
+    return dict(serializer.validated_data)
+
+
+class CategoryList(generics.ListAPIView):
+    """The category registry."""
+
+    serializer_class = CategorySerializer
+    queryset = Category.objects.all()
+
+
+@extend_schema(tags=["persons"])
+class PersonList(generics.ListCreateAPIView):
+    """Persons followed by my teams (`?search=` on names); POST creates one followed by `team`."""
+
+    serializer_class = PersonOutSerializer
+    queryset = Person.objects.none()  # for the schema: rows come from the selectors
+
+    def list(self, request, *args, **kwargs):
+        member, persons = selectors.followed_persons(user=request.user, search=request.query_params.get("search", ""))
+        page = self.paginate_queryset(persons)
+        views = selectors.disclose_persons(member=member, persons=page)
+        return self.get_paginated_response(PersonOutSerializer(views, many=True).data)
+
+    @extend_schema(request=PersonInSerializer, responses={201: PersonOutSerializer})
+    def create(self, request, *args, **kwargs):
+        data = _valid(PersonInSerializer, request)
+        view = services.create_person(user=request.user, team_id=data.pop("team"), **data)
+        return Response(PersonOutSerializer(view).data, status=status.HTTP_201_CREATED)
+
+
+@extend_schema(tags=["persons"])
+class PersonDetail(generics.RetrieveAPIView):
+    """Identity, plus the categorised fields I may see, and the teams that follow the person."""
+
+    serializer_class = PersonOutSerializer
+
+    def retrieve(self, request, *args, **kwargs):
+        view = selectors.person_detail(user=request.user, person_id=kwargs["pk"])
+        return Response(PersonOutSerializer(view).data)
+
+
+@extend_schema(tags=["follow-ups"], request=FollowUpInSerializer, responses={201: FollowUpSerializer})
+class FollowUpOpen(generics.GenericAPIView):
+    """Another team starts following the person (it reads nothing until the person consents)."""
+
+    serializer_class = FollowUpSerializer
+
+    def post(self, request, pk):
+        data = _valid(FollowUpInSerializer, request)
+        follow_up = services.open_follow_up(user=request.user, person_id=pk, team_id=data["team"])
+        return Response(FollowUpSerializer(follow_up).data, status=status.HTTP_201_CREATED)
+
+
+@extend_schema(tags=["follow-ups"], request=None, responses=FollowUpSerializer)
+class FollowUpClose(generics.GenericAPIView):
+    """A team stops following the person: its members lose access at once."""
+
+    serializer_class = FollowUpSerializer
+
+    def post(self, request, pk):
+        follow_up = services.close_follow_up(user=request.user, follow_up_id=pk)
+        return Response(FollowUpSerializer(follow_up).data)
+
+
+@extend_schema(tags=["notes"])
+class PersonNoteList(generics.ListCreateAPIView):
+    """The person's notes I may read, newest first; POST writes one (readable by me alone until consent)."""
+
+    serializer_class = NoteOutSerializer
+    queryset = Note.objects.none()  # for the schema: rows come from the selectors
+
+    def list(self, request, *args, **kwargs):
+        member, person, grants, notes = selectors.person_notes(user=request.user, person_id=kwargs["pk"])
+        page = self.paginate_queryset(notes)
+        selectors.disclose_notes(member=member, person=person, grants=grants, notes=page)
+        return self.get_paginated_response(NoteOutSerializer(page, many=True).data)
+
+    @extend_schema(request=NoteInSerializer, responses={201: NoteOutSerializer})
+    def create(self, request, *args, **kwargs):
+        data = _valid(NoteInSerializer, request)
+        note = services.write_note(user=request.user, person_id=kwargs["pk"], team_id=data["team"],
+                                   category=data["category"], body=data["body"])
+        return Response(NoteOutSerializer(note).data, status=status.HTTP_201_CREATED)
+
+
+@extend_schema(tags=["notes"])
+class NoteDetail(generics.RetrieveAPIView):
+    serializer_class = NoteOutSerializer
+
+    def retrieve(self, request, *args, **kwargs):
+        return Response(NoteOutSerializer(selectors.note_detail(user=request.user, note_id=kwargs["pk"])).data)

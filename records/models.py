@@ -1,0 +1,106 @@
+from django.conf import settings
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+from guardian.models import GroupObjectPermissionBase
+
+from records.fields import EncryptedTextField
+
+FOLLOW_PERMISSION = "follow_person"
+
+
+class Category(models.Model):
+    """A kind of information; teams declare the ones their mission needs (R2)."""
+
+    code = models.SlugField(_("code"), max_length=40, unique=True)
+    label_fr = models.CharField(_("label (French)"), max_length=120)
+    label_en = models.CharField(_("label (English)"), max_length=120)
+    description_fr = models.CharField(_("description (French)"), max_length=300, blank=True)
+    description_en = models.CharField(_("description (English)"), max_length=300, blank=True)
+
+    class Meta:
+        ordering = ["id"]
+        verbose_name = _("category")
+        verbose_name_plural = _("categories")
+
+    def __str__(self) -> str:
+        return self.code
+
+
+CONTACT = "contact"
+
+
+class Person(models.Model):
+    """An accompanied person. Identity is plain; contact fields (category ``contact``) are encrypted."""
+
+    display_name = models.CharField(_("display name"), max_length=150)
+    first_name = models.CharField(_("first name"), max_length=150, blank=True)
+    last_name = models.CharField(_("last name"), max_length=150, blank=True)
+    birth_date = models.DateField(_("birth date"), null=True, blank=True)
+    phone = EncryptedTextField(_("phone"), blank=True, default="")
+    email = EncryptedTextField(_("email"), blank=True, default="")
+    address = EncryptedTextField(_("address"), blank=True, default="")
+    account = models.OneToOneField(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="person"
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
+    )
+
+    CONTACT_FIELDS = ("phone", "email", "address")
+
+    class Meta:
+        ordering = ["display_name", "id"]
+        permissions = [(FOLLOW_PERMISSION, "Team follows this person")]
+        verbose_name = _("person")
+
+    def __str__(self) -> str:
+        return f"person #{self.pk}"
+
+
+class PersonGroupObjectPermission(GroupObjectPermissionBase):
+    """Direct-FK guardian table: which team group follows which person."""
+
+    content_object = models.ForeignKey(Person, on_delete=models.CASCADE)
+
+
+class FollowUp(models.Model):
+    """The history of a team following a person; the open one mirrors the guardian grant."""
+
+    person = models.ForeignKey(Person, on_delete=models.CASCADE, related_name="follow_ups")
+    team = models.ForeignKey("teams.Team", on_delete=models.PROTECT, related_name="follow_ups")
+    opened_at = models.DateTimeField(auto_now_add=True)
+    opened_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+")
+    closed_at = models.DateTimeField(null=True, blank=True)
+    closed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+
+    class Meta:
+        ordering = ["opened_at", "id"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["person", "team"], condition=models.Q(closed_at__isnull=True), name="follow_up_one_open"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"follow-up #{self.pk}"
+
+
+class Note(models.Model):
+    """A shared note ("transmission"); its body is encrypted at rest (R8)."""
+
+    person = models.ForeignKey(Person, on_delete=models.CASCADE, related_name="notes")
+    team = models.ForeignKey("teams.Team", on_delete=models.PROTECT, related_name="notes")
+    author = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="notes")
+    category = models.ForeignKey(Category, on_delete=models.PROTECT, related_name="notes")
+    body = EncryptedTextField(_("body"))
+    created_at = models.DateTimeField(auto_now_add=True, db_index=True)
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+        indexes = [models.Index(fields=["person", "-created_at", "-id"], name="note_person_recent")]
+
+    def __str__(self) -> str:
+        return f"note #{self.pk}"

@@ -1,0 +1,100 @@
+from django.conf import settings
+from rest_framework import serializers
+
+from records.models import Category, FollowUp, Note, Person
+
+
+class CategorySerializer(serializers.ModelSerializer):
+    class Meta:
+        model = Category
+        fields = ["code", "label_fr", "label_en", "description_fr", "description_en"]
+
+
+class TeamRefSerializer(serializers.Serializer):
+    id = serializers.IntegerField()
+    name = serializers.CharField()
+
+
+class FollowUpSerializer(serializers.ModelSerializer):
+    team = TeamRefSerializer()
+
+    class Meta:
+        model = FollowUp
+        fields = ["id", "person", "team", "opened_at", "closed_at"]
+
+
+class PersonOutSerializer(serializers.Serializer):
+    """Renders a ``PersonView``: contact fields are absent, not blank, when not the reader's to see."""
+
+    CONTACT_HELP = "Present only when the reader may see the category contact."
+
+    id = serializers.IntegerField(read_only=True)
+    display_name = serializers.CharField(read_only=True)
+    first_name = serializers.CharField(read_only=True)
+    last_name = serializers.CharField(read_only=True)
+    birth_date = serializers.DateField(read_only=True, allow_null=True)
+    phone = serializers.CharField(read_only=True, required=False, help_text=CONTACT_HELP)
+    email = serializers.CharField(read_only=True, required=False, help_text=CONTACT_HELP)
+    address = serializers.CharField(read_only=True, required=False, help_text=CONTACT_HELP)
+    visible_categories = serializers.ListField(child=serializers.CharField(), read_only=True)
+    follow_ups = FollowUpSerializer(many=True, read_only=True, required=False, help_text="On a single person.")
+    created_at = serializers.DateTimeField(read_only=True)
+
+    def to_representation(self, instance):
+        person = instance.person
+        data = {
+            "id": person.pk,
+            "display_name": person.display_name,
+            "first_name": person.first_name,
+            "last_name": person.last_name,
+            "birth_date": person.birth_date.isoformat() if person.birth_date else None,
+            "visible_categories": instance.categories,
+            "created_at": self.fields["created_at"].to_representation(person.created_at),
+        }
+        if instance.contact is not None:
+            data.update(instance.contact)
+        if instance.follow_ups:
+            data["follow_ups"] = FollowUpSerializer(instance.follow_ups, many=True).data
+        return data
+
+
+class PersonInSerializer(serializers.Serializer):
+    team = serializers.IntegerField(help_text="The team that will follow the person; you must be a member.")
+    display_name = serializers.CharField(max_length=150)
+    first_name = serializers.CharField(max_length=150, required=False, allow_blank=True, default="")
+    last_name = serializers.CharField(max_length=150, required=False, allow_blank=True, default="")
+    birth_date = serializers.DateField(required=False, allow_null=True, default=None)
+    phone = serializers.CharField(max_length=40, required=False, allow_blank=True, default="")
+    email = serializers.EmailField(max_length=254, required=False, allow_blank=True, default="")
+    address = serializers.CharField(max_length=500, required=False, allow_blank=True, default="")
+
+
+class AuthorSerializer(serializers.Serializer):
+    id = serializers.IntegerField()
+    label = serializers.CharField()
+
+
+class NoteOutSerializer(serializers.ModelSerializer):
+    team = TeamRefSerializer()
+    author = AuthorSerializer()
+    category = serializers.CharField(source="category.code")
+
+    class Meta:
+        model = Note
+        fields = ["id", "person", "team", "author", "category", "body", "created_at"]
+
+
+class NoteInSerializer(serializers.Serializer):
+    team = serializers.IntegerField(help_text="The team you write for; you must be a member and it must follow the person.")
+    category = serializers.CharField(max_length=40, help_text="A category code of the registry.")
+    body = serializers.CharField(max_length=settings.RELAIS_NOTE_MAX_CHARS)
+
+
+class FollowUpInSerializer(serializers.Serializer):
+    team = serializers.IntegerField()
+
+
+class PersonRefSerializer(serializers.ModelSerializer):
+    class Meta:
+        model = Person
+        fields = ["id", "display_name"]

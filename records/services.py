@@ -1,0 +1,156 @@
+"""Writes on persons, follow-ups and notes. Each checks access through the policy and is audited."""
+
+from __future__ import annotations
+
+from datetime import date
+
+from django.db import IntegrityError, transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from guardian.shortcuts import assign_perm, remove_perm
+
+from audit import recorder
+from audit.recorder import Event
+from consent import policy
+from consent.policy import Reader
+from records.models import FOLLOW_PERMISSION, Category, FollowUp, Note, Person
+from records.selectors import PersonView, disclose_persons, reader
+from relais.errors import Conflict, Hidden, Invalid
+from teams.models import Team
+
+PERMISSION = f"records.{FOLLOW_PERMISSION}"
+
+
+def _writer_team(member: Reader, team_id: int, field: str = "team") -> Team:
+    team = Team.objects.filter(pk=team_id).first()
+    if team is None:
+        raise Invalid(field, _("This team does not exist."))
+    if team.pk not in member.team_ids:
+        raise Invalid(field, _("You are not a member of this team."))
+    return team
+
+
+def _category(code: str, field: str = "category") -> Category:
+    category = Category.objects.filter(code=code).first()
+    if category is None:
+        raise Invalid(field, _("Unknown category “%(code)s”.") % {"code": code})
+    return category
+
+
+def _grant_follow(person: Person, team: Team, user) -> FollowUp:
+    try:
+        with transaction.atomic():
+            follow_up = FollowUp.objects.create(person=person, team=team, opened_by=user)
+    except IntegrityError:
+        raise Conflict(_("This team already follows this person.")) from None
+    assign_perm(PERMISSION, team.group, person)
+    return follow_up
+
+
+def create_person(
+    *,
+    user,
+    team_id: int,
+    display_name: str,
+    first_name: str = "",
+    last_name: str = "",
+    birth_date: date | None = None,
+    phone: str = "",
+    email: str = "",
+    address: str = "",
+) -> PersonView:
+    """Create a person followed by one of the writer's teams; contact stays hidden until consent."""
+    member = reader(user, "person.create", object_type="person")
+    team = _writer_team(member, team_id)
+    person = Person.objects.create(
+        display_name=display_name,
+        first_name=first_name,
+        last_name=last_name,
+        birth_date=birth_date,
+        phone=phone,
+        email=email,
+        address=address,
+        created_by=user,
+    )
+    _grant_follow(person, team, user)
+    recorder.record(
+        user,
+        Event(action="person.create", person_id=person.pk, team_id=team.pk, object_type="person", object_ids=[person.pk]),
+    )
+    return disclose_persons(member=member, persons=[person], action="person.view")[0]
+
+
+def write_note(*, user, person_id: int, team_id: int, category: str, body: str) -> Note:
+    """Write a note. Whatever its category, it is readable by its author alone until consent (R1)."""
+    member = reader(user, "note.create", object_type="note", person_id=person_id)
+    with recorder.denials(user, "note.create", object_type="note", person_id=person_id):
+        person = policy.person_for(member, person_id)
+    team = _writer_team(member, team_id)
+    if not policy.team_follows(team, person):
+        raise Invalid("team", _("This team does not follow this person."))
+    note = Note.objects.create(person=person, team=team, author=user, category=_category(category), body=body)
+    recorder.record(
+        user,
+        Event(
+            action="note.create",
+            person_id=person.pk,
+            team_id=team.pk,
+            object_type="note",
+            object_ids=[note.pk],
+            categories=[category],
+        ),
+    )
+    return note
+
+
+def open_follow_up(*, user, person_id: int, team_id: int) -> FollowUp:
+    """A member of a following team brings another team in (it sees nothing until consent)."""
+    member = reader(user, "follow_up.open", object_type="person", person_id=person_id)
+    with recorder.denials(user, "follow_up.open", object_type="person", person_id=person_id):
+        person = policy.person_for(member, person_id)
+    team = Team.objects.filter(pk=team_id).first()
+    if team is None:
+        raise Invalid("team", _("This team does not exist."))
+    follow_up = _grant_follow(person, team, user)
+    recorder.record(
+        user,
+        Event(
+            action="follow_up.open",
+            person_id=person.pk,
+            team_id=team.pk,
+            object_type="follow_up",
+            object_ids=[follow_up.pk],
+        ),
+    )
+    return follow_up
+
+
+def close_follow_up(*, user, follow_up_id: int) -> FollowUp:
+    member = reader(user, "follow_up.close", object_type="follow_up", object_ids=[follow_up_id])
+    with recorder.denials(user, "follow_up.close", object_type="follow_up", object_ids=[follow_up_id]):
+        follow_up = (
+            FollowUp.objects.filter(pk=follow_up_id, person__in=policy.followed_persons(member))
+            .select_related("team", "person")
+            .first()
+        )
+        if follow_up is None:
+            raise Hidden()
+    if follow_up.closed_at is not None:
+        raise Conflict(_("This follow-up is already closed."))
+    follow_up.closed_at = timezone.now()
+    follow_up.closed_by = user
+    follow_up.save(update_fields=["closed_at", "closed_by"])
+    remove_perm(PERMISSION, follow_up.team.group, follow_up.person)
+    recorder.record(
+        user,
+        Event(
+            action="follow_up.close",
+            person_id=follow_up.person_id,
+            team_id=follow_up.team_id,
+            object_type="follow_up",
+            object_ids=[follow_up.pk],
+        ),
+    )
+    return follow_up
+
+

@@ -1,0 +1,52 @@
+"""Domain errors, raised by services and the policy, mapped to HTTP once in ``relais.exceptions``."""
+
+from __future__ import annotations
+
+from django.utils.translation import gettext_lazy as _
+
+
+class DomainError(Exception):
+    status = 400
+    default_detail = _("The request cannot be carried out.")
+
+    def __init__(self, detail: object = None):
+        self.detail = detail if detail is not None else self.default_detail
+        super().__init__(str(self.detail))
+
+
+class Hidden(DomainError):
+    """R9: what the reader may not see answers exactly as if it did not exist."""
+
+    status = 404
+    default_detail = _("No such record.")
+
+
+class NotAMember(DomainError):
+    status = 403
+    default_detail = _("Person data is reserved to members of a support team.")
+
+
+class CommitmentRequired(DomainError):
+    status = 403
+    default_detail = _(
+        "Before your first access to person data, read and accept your team's confidentiality "
+        "commitment (POST /api/v1/me/commitment/)."
+    )
+
+
+class Invalid(DomainError):
+    """Bad input, with a message per field."""
+
+    status = 400
+
+    def __init__(self, field: str, message: object):
+        super().__init__({field: [message]})
+
+
+class Conflict(DomainError):
+    status = 409
+
+
+class AuditUnavailable(DomainError):
+    status = 503
+    default_detail = _("The access log cannot be written just now, so nothing was shown or saved. Try again.")

@@ -1,0 +1,168 @@
+"""HTTP for the signed-in user, and the managers' accounts, teams and memberships."""
+
+from django.contrib.auth import authenticate
+from django.shortcuts import get_object_or_404
+from drf_spectacular.utils import extend_schema
+from rest_framework import generics, status
+from rest_framework.authtoken.models import Token
+from rest_framework.permissions import AllowAny, BasePermission
+from rest_framework.response import Response
+from rest_framework.throttling import AnonRateThrottle
+
+from audit import recorder
+from audit.models import Outcome
+from audit.recorder import Event
+from teams import selectors, services
+from teams.models import Membership, Team, User
+from teams.serializers import (
+    MembershipSerializer,
+    MeSerializer,
+    TeamSerializer,
+    TokenInSerializer,
+    TokenOutSerializer,
+    UserInSerializer,
+    UserSerializer,
+)
+
+
+class IsManager(BasePermission):
+    message = "This is reserved to managers."
+
+    def has_permission(self, request, view):
+        user = request.user
+        return bool(user and user.is_authenticated and (user.is_manager or user.is_superuser))
+
+
+class LoginThrottle(AnonRateThrottle):
+    rate = "20/min"
+
+
+@extend_schema(tags=["auth"], request=TokenInSerializer, responses=TokenOutSerializer)
+class ObtainToken(generics.GenericAPIView):
+    """Exchange a username and password for an API token. Every attempt is audited."""
+
+    permission_classes = [AllowAny]
+    authentication_classes = []
+    throttle_classes = [LoginThrottle]
+    serializer_class = TokenInSerializer
+
+    def post(self, request):
+        serializer = TokenInSerializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        username = serializer.validated_data["username"]
+        user = authenticate(request, username=username, password=serializer.validated_data["password"])
+        if user is None:
+            recorder.record(None, Event(action="auth.login_failed", outcome=Outcome.DENIED, reason=username[:150]))
+            return Response({"detail": "Wrong username or password."}, status=status.HTTP_400_BAD_REQUEST)
+        recorder.record(user, Event(action="auth.login"))
+        token, _ = Token.objects.get_or_create(user=user)
+        return Response({"token": token.key})
+
+
+@extend_schema(tags=["me"], responses=MeSerializer)
+class Me(generics.GenericAPIView):
+    """Who I am: my teams, whether I accepted their commitment, my roles."""
+
+    serializer_class = MeSerializer
+
+    def get(self, request):
+        return Response(MeSerializer(selectors.me(request.user)).data)
+
+
+@extend_schema(tags=["me"], request=None, responses=MeSerializer)
+class AcceptCommitment(generics.GenericAPIView):
+    """Accept the confidentiality commitment of my teams (required before any access to person data)."""
+
+    serializer_class = MeSerializer
+
+    def post(self, request):
+        if not Membership.objects.filter(user=request.user).exists():
+            return Response({"detail": "Only team members accept a confidentiality commitment."}, status=403)
+        services.accept_commitment(user=request.user)
+        return Response(MeSerializer(selectors.me(request.user)).data)
+
+
+@extend_schema(tags=["managers"])
+class UserList(generics.ListCreateAPIView):
+    permission_classes = [IsManager]
+    serializer_class = UserSerializer
+    queryset = User.objects.order_by("username")
+
+    @extend_schema(request=UserInSerializer, responses={201: UserSerializer})
+    def create(self, request, *args, **kwargs):
+        serializer = UserInSerializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        user = services.create_user(**serializer.validated_data)
+        return Response(UserSerializer(user).data, status=status.HTTP_201_CREATED)
+
+
+@extend_schema(tags=["managers"])
+class TeamList(generics.ListCreateAPIView):
+    permission_classes = [IsManager]
+    serializer_class = TeamSerializer
+    queryset = Team.objects.prefetch_related("continuity_categories")
+
+    def create(self, request, *args, **kwargs):
+        serializer = TeamSerializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        data = serializer.validated_data
+        team = services.create_team(
+            name=data["name"],
+            continuity_categories=[c.code for c in data.get("continuity_categories", [])],
+            commitment_text=data.get("commitment_text", ""),
+        )
+        return Response(TeamSerializer(team).data, status=status.HTTP_201_CREATED)
+
+
+@extend_schema(tags=["managers"])
+class TeamDetail(generics.RetrieveUpdateAPIView):
+    permission_classes = [IsManager]
+    serializer_class = TeamSerializer
+    queryset = Team.objects.prefetch_related("continuity_categories")
+    http_method_names = ["get", "patch", "head", "options"]
+
+    def update(self, request, *args, **kwargs):
+        team = self.get_object()
+        serializer = TeamSerializer(team, data=request.data, partial=True)
+        serializer.is_valid(raise_exception=True)
+        data = serializer.validated_data
+        categories = data.get("continuity_categories")
+        team = services.update_team(
+            team=team,
+            name=data.get("name"),
+            continuity_categories=[c.code for c in categories] if categories is not None else None,
+            commitment_text=data.get("commitment_text"),
+        )
+        return Response(TeamSerializer(Team.objects.prefetch_related("continuity_categories").get(pk=team.pk)).data)
+
+
+@extend_schema(tags=["managers"])
+class MembershipList(generics.ListCreateAPIView):
+    permission_classes = [IsManager]
+    serializer_class = MembershipSerializer
+
+    def get_queryset(self):
+        return Membership.objects.filter(team_id=self.kwargs.get("pk")).select_related("user")
+
+    def create(self, request, *args, **kwargs):
+        team = get_object_or_404(Team, pk=kwargs["pk"])
+        serializer = MembershipSerializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        data = serializer.validated_data
+        membership = services.add_member(
+            team=team, user=data["user"], profession=data.get("profession", ""),
+            is_peer_worker=data.get("is_peer_worker", False),
+        )
+        return Response(MembershipSerializer(membership).data, status=status.HTTP_201_CREATED)
+
+
+@extend_schema(tags=["managers"])
+class MembershipDetail(generics.DestroyAPIView):
+    permission_classes = [IsManager]
+    serializer_class = MembershipSerializer
+
+    def get_queryset(self):
+        return Membership.objects.filter(team_id=self.kwargs["team_pk"]).select_related("user", "team")
+
+    def perform_destroy(self, instance):
+        services.remove_member(membership=instance)

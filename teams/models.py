@@ -1,0 +1,61 @@
+from django.conf import settings
+from django.contrib.auth.models import AbstractUser, Group
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+
+class User(AbstractUser):
+    """An account. Roles are flags; none of them opens person data (R4)."""
+
+    display_name = models.CharField(_("display name"), max_length=150, blank=True)
+    is_auditor = models.BooleanField(_("auditor"), default=False)
+    is_manager = models.BooleanField(_("manager"), default=False)
+
+    @property
+    def label(self) -> str:
+        return self.display_name or self.get_full_name() or self.username
+
+
+class Team(models.Model):
+    """A team; its Django group holds the object permissions on the persons it follows."""
+
+    name = models.CharField(_("name"), max_length=150, unique=True)
+    group = models.OneToOneField(Group, on_delete=models.PROTECT, related_name="team", editable=False)
+    continuity_categories = models.ManyToManyField(
+        "records.Category", blank=True, related_name="teams", verbose_name=_("continuity categories")
+    )
+    commitment_text = models.TextField(
+        _("confidentiality commitment"),
+        default=_(
+            "Je m'engage à respecter le secret professionnel partagé : je ne lis et ne transmets que "
+            "les informations nécessaires à la continuité de l'accompagnement, avec l'accord de la "
+            "personne, et je ne les communique à personne en dehors de l'équipe."
+        ),
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["name"]
+        verbose_name = _("team")
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class Membership(models.Model):
+    """A user's place in a team. ``profession`` and ``is_peer_worker`` are descriptive only (R3)."""
+
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="memberships")
+    team = models.ForeignKey(Team, on_delete=models.CASCADE, related_name="memberships")
+    profession = models.CharField(_("profession"), max_length=120, blank=True)
+    is_peer_worker = models.BooleanField(_("peer worker"), default=False)
+    commitment_accepted_at = models.DateTimeField(_("commitment accepted at"), null=True, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["user", "team"], name="membership_unique_user_team")]
+        ordering = ["team__name", "user__username"]
+        verbose_name = _("membership")
+
+    def __str__(self) -> str:
+        return f"{self.user} @ {self.team}"

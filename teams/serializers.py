@@ -1,0 +1,75 @@
+from rest_framework import serializers
+
+from records.models import Category
+from teams.models import Membership, Team, User
+
+
+class UserSerializer(serializers.ModelSerializer):
+    class Meta:
+        model = User
+        fields = ["id", "username", "display_name", "is_auditor", "is_manager"]
+
+
+class UserInSerializer(serializers.Serializer):
+    username = serializers.RegexField(r"^[\w.@+-]+\Z", max_length=150)
+    password = serializers.CharField(write_only=True, max_length=128, style={"input_type": "password"})
+    display_name = serializers.CharField(max_length=150, required=False, allow_blank=True, default="")
+    is_auditor = serializers.BooleanField(required=False, default=False)
+    is_manager = serializers.BooleanField(required=False, default=False)
+
+
+class TeamSerializer(serializers.ModelSerializer):
+    continuity_categories = serializers.SlugRelatedField(
+        many=True, slug_field="code", queryset=Category.objects.all(), required=False
+    )
+
+    class Meta:
+        model = Team
+        fields = ["id", "name", "continuity_categories", "commitment_text", "created_at"]
+        read_only_fields = ["created_at"]
+        extra_kwargs = {"name": {"validators": []}, "commitment_text": {"required": False}}
+
+
+class MembershipSerializer(serializers.ModelSerializer):
+    user = serializers.PrimaryKeyRelatedField(queryset=User.objects.all())
+
+    class Meta:
+        model = Membership
+        fields = ["id", "user", "team", "profession", "is_peer_worker", "commitment_accepted_at"]
+        read_only_fields = ["team", "commitment_accepted_at"]
+        validators = []
+
+
+class MyMembershipSerializer(serializers.ModelSerializer):
+    team = serializers.SerializerMethodField()
+
+    class Meta:
+        model = Membership
+        fields = ["team", "profession", "is_peer_worker", "commitment_accepted_at"]
+
+    def get_team(self, membership) -> dict:
+        return {"id": membership.team_id, "name": membership.team.name}
+
+
+class CommitmentSerializer(serializers.Serializer):
+    accepted = serializers.BooleanField()
+    pending_teams = serializers.ListField(child=serializers.CharField())
+    texts = serializers.DictField(child=serializers.CharField(), help_text="Team name to commitment text.")
+
+
+class MeSerializer(serializers.Serializer):
+    id = serializers.IntegerField()
+    username = serializers.CharField()
+    display_name = serializers.CharField()
+    roles = serializers.ListField(child=serializers.CharField())
+    teams = MyMembershipSerializer(many=True)
+    commitment = CommitmentSerializer()
+
+
+class TokenInSerializer(serializers.Serializer):
+    username = serializers.CharField(max_length=150)
+    password = serializers.CharField(max_length=128, style={"input_type": "password"})
+
+
+class TokenOutSerializer(serializers.Serializer):
+    token = serializers.CharField()

@@ -1,0 +1,14 @@
+from django.urls import path
+
+from teams import api
+
+urlpatterns = [
+    path("auth/token/", api.ObtainToken.as_view(), name="auth-token"),
+    path("me/", api.Me.as_view(), name="me"),
+    path("me/commitment/", api.AcceptCommitment.as_view(), name="me-commitment"),
+    path("users/", api.UserList.as_view(), name="user-list"),
+    path("teams/", api.TeamList.as_view(), name="team-list"),
+    path("teams/<int:pk>/", api.TeamDetail.as_view(), name="team-detail"),
+    path("teams/<int:pk>/memberships/", api.MembershipList.as_view(), name="membership-list"),
+    path("teams/<int:team_pk>/memberships/<int:pk>/", api.MembershipDetail.as_view(), name="membership-detail"),
+]

@@ -1,0 +1,54 @@
+import pytest
+from rest_framework.test import APIClient
+
+from tests.factories import give_consent, make_member, make_note, make_person, make_team
+
+
+@pytest.fixture
+def api():
+    """An API client; ``api.as_(user)`` signs in as ``user``."""
+
+    class Client(APIClient):
+        def as_(self, user):
+            self.force_authenticate(user)
+            return self
+
+    return Client()
+
+
+@pytest.fixture
+def team(db):
+    return make_team("Maraude Nord", ("contact", "housing", "support_plan", "administrative"))
+
+
+@pytest.fixture
+def other_team(db):
+    return make_team("CSAPA Est", ("contact", "health", "addiction"))
+
+
+@pytest.fixture
+def worker(team):
+    return make_member(team, username="camille")
+
+
+@pytest.fixture
+def peer(team):
+    return make_member(team, peer=True, username="sami")
+
+
+@pytest.fixture
+def colleague(team):
+    return make_member(team, username="lea")
+
+
+@pytest.fixture
+def person(team):
+    return make_person(team, display_name="Jo")
+
+
+@pytest.fixture
+def shared(person, team, worker):
+    """A person who agreed to share housing and contact with the team, and a housing note."""
+    consent = give_consent(person, team, ["housing", "contact"], by=worker)
+    note = make_note(person, worker, team, "housing", "Demande SIAO déposée")
+    return consent, note

@@ -1,0 +1,94 @@
+"""Factories for the tests: real rows, created through the services where a rule depends on it."""
+
+from __future__ import annotations
+
+import factory
+from django.utils import timezone
+from guardian.shortcuts import assign_perm
+
+from consent import services as consent_services
+from consent.models import Consent
+from records.models import Category, FollowUp, Note, Person
+from teams import services as team_services
+from teams.models import Membership, Team, User
+
+PASSWORD = "correct horse battery staple"
+
+
+class UserFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = User
+        skip_postgeneration_save = True
+
+    username = factory.Sequence(lambda n: f"user{n}")
+    display_name = factory.Faker("name", locale="fr_FR")
+    password = factory.PostGenerationMethodCall("set_password", PASSWORD)
+
+    @classmethod
+    def _after_postgeneration(cls, instance, create, results=None):
+        if create:
+            instance.save()
+
+
+def make_team(name: str | None = None, categories: tuple[str, ...] = ("contact", "housing", "support_plan")) -> Team:
+    name = name or f"Équipe {Team.objects.count() + 1}"
+    return team_services.create_team(name=name, continuity_categories=list(categories))
+
+
+def make_member(team: Team, *, peer: bool = False, accepted: bool = True, profession: str = "", **kwargs) -> User:
+    user = UserFactory(**kwargs)
+    team_services.add_member(
+        team=team, user=user, profession=profession or ("pair-aidant" if peer else "éducatrice spécialisée"),
+        is_peer_worker=peer,
+    )
+    if accepted:
+        Membership.objects.filter(user=user).update(commitment_accepted_at=timezone.now())
+    return user
+
+
+class PersonFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Person
+
+    display_name = factory.Faker("first_name", locale="fr_FR")
+    first_name = factory.Faker("first_name", locale="fr_FR")
+    last_name = factory.Faker("last_name", locale="fr_FR")
+    phone = factory.Faker("phone_number", locale="fr_FR")
+    email = factory.Faker("email")
+    address = factory.Faker("address", locale="fr_FR")
+
+
+def follow(person: Person, team: Team) -> FollowUp:
+    """Open a follow-up: the history row and the guardian grant on the team's group."""
+    assign_perm("records.follow_person", team.group, person)
+    return FollowUp.objects.create(person=person, team=team)
+
+
+def make_person(*teams: Team, **kwargs) -> Person:
+    person = PersonFactory(**kwargs)
+    for team in teams:
+        follow(person, team)
+    return person
+
+
+def make_note(person: Person, author: User, team: Team, category: str = "housing", body: str = "") -> Note:
+    return Note.objects.create(
+        person=person,
+        author=author,
+        team=team,
+        category=Category.objects.get(code=category),
+        body=body or f"Note {category} pour {person.display_name}",
+    )
+
+
+def give_consent(person: Person, team: Team, categories, *, by: User, **kwargs) -> Consent:
+    """Record a consent through the service, as a member of a following team would."""
+    return consent_services.record_consent(
+        user=by,
+        person_id=person.pk,
+        team_id=team.pk,
+        categories=list(categories),
+        purpose=kwargs.pop("purpose", "continuité de l'accompagnement"),
+        method=kwargs.pop("method", "oral"),
+        **kwargs,
+    )
