@@ -94,7 +94,9 @@ def flush_deferred(ctx: context.RequestContext) -> None:
         raise AuditUnavailable() from exc
 
 
-def deny(actor, action: str, *, person_id=None, object_type="", object_ids=(), reason="", team_id=None) -> None:
+def deny(
+    actor, action: str, *, person_id=None, object_type="", object_ids=(), reason="", team_id=None
+) -> None:
     """Shorthand for one denied attempt."""
     record(
         actor,

@@ -28,14 +28,18 @@ class PersonConsentList(generics.ListCreateAPIView):
 
     def list(self, request, *args, **kwargs):
         person, consents = services.consent_history(user=request.user, person_id=kwargs["pk"])
-        page = services.disclose_consents(user=request.user, person=person, consents=self.paginate_queryset(consents))
+        page = services.disclose_consents(
+            user=request.user, person=person, consents=self.paginate_queryset(consents)
+        )
         return self.get_paginated_response(ConsentOutSerializer(page, many=True).data)
 
     @extend_schema(request=ConsentInSerializer, responses={201: ConsentOutSerializer})
     def create(self, request, *args, **kwargs):
         serializer = ConsentInSerializer(data=request.data)
         serializer.is_valid(raise_exception=True)
-        consent = services.record_consent(user=request.user, person_id=kwargs["pk"], **serializer.validated_data)
+        consent = services.record_consent(
+            user=request.user, person_id=kwargs["pk"], **serializer.validated_data
+        )
         return Response(ConsentOutSerializer(consent).data, status=status.HTTP_201_CREATED)
 
 
@@ -48,7 +52,9 @@ class ConsentWithdraw(generics.GenericAPIView):
     def post(self, request, pk):
         serializer = WithdrawInSerializer(data=request.data)
         serializer.is_valid(raise_exception=True)
-        consent = services.withdraw_consent(user=request.user, consent_id=pk, method=serializer.validated_data["method"])
+        consent = services.withdraw_consent(
+            user=request.user, consent_id=pk, method=serializer.validated_data["method"]
+        )
         return Response(ConsentOutSerializer(consent).data)
 
 
@@ -63,7 +69,9 @@ class ConsentReceipt(generics.GenericAPIView):
     serializer_class = ReceiptSerializer
 
     def get(self, request, pk):
-        receipt = services.consent_receipt(user=request.user, consent_id=pk, event=request.query_params.get("event"))
+        receipt = services.consent_receipt(
+            user=request.user, consent_id=pk, event=request.query_params.get("event")
+        )
         return Response(ReceiptSerializer(receipt).data)
 
 
@@ -76,7 +84,9 @@ class ReceiptKey(generics.GenericAPIView):
     serializer_class = ReceiptKeySerializer
 
     def get(self, request):
-        return Response({"algorithm": "Ed25519", "public_key": base64.b64encode(receipts.public_key_bytes()).decode()})
+        return Response(
+            {"algorithm": "Ed25519", "public_key": base64.b64encode(receipts.public_key_bytes()).decode()}
+        )
 
 
 @extend_schema(tags=["portal"], request=None, responses={201: PortalInvitationSerializer})

@@ -32,7 +32,9 @@ class Consent(models.Model):
         ordering = ["-recorded_at", "-id"]
         constraints = [
             models.UniqueConstraint(
-                fields=["person", "team"], condition=models.Q(supersedes__isnull=True), name="consent_one_first"
+                fields=["person", "team"],
+                condition=models.Q(supersedes__isnull=True),
+                name="consent_one_first",
             )
         ]
         indexes = [models.Index(fields=["person", "team"], name="consent_person_team")]

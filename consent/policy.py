@@ -43,7 +43,11 @@ class Reader:
 
 def reader_for(user) -> Reader:
     """The member behind ``user``, or a 403: access to person data starts with a membership (R3, R4)."""
-    rows = list(Membership.objects.filter(user=user).values_list("team_id", "team__group_id", "commitment_accepted_at"))
+    rows = list(
+        Membership.objects.filter(user=user).values_list(
+            "team_id", "team__group_id", "commitment_accepted_at"
+        )
+    )
     if not rows:
         raise NotAMember()
     if any(accepted is None for _, _, accepted in rows):
@@ -82,7 +86,11 @@ def effective_consent_categories(team_ids, *, at=None) -> QuerySet:
     at = at or timezone.now()
     return ConsentCategory.objects.filter(
         Q(consent__valid_until__isnull=True) | Q(consent__valid_until__gt=at),
-        Exists(TeamCategory.objects.filter(team_id=OuterRef("consent__team_id"), category_id=OuterRef("category_id"))),
+        Exists(
+            TeamCategory.objects.filter(
+                team_id=OuterRef("consent__team_id"), category_id=OuterRef("category_id")
+            )
+        ),
         Exists(_follows(OuterRef("consent__person_id"), OuterRef("consent__team_id"))),
         consent__team_id__in=team_ids,
         consent__withdrawal__isnull=True,

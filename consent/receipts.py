@@ -23,8 +23,10 @@ def _private_key(raw: bytes) -> Ed25519PrivateKey:
 
 
 def public_key_bytes() -> bytes:
-    return _private_key(settings.RELAIS_SIGNING_KEY).public_key().public_bytes(
-        serialization.Encoding.Raw, serialization.PublicFormat.Raw
+    return (
+        _private_key(settings.RELAIS_SIGNING_KEY)
+        .public_key()
+        .public_bytes(serialization.Encoding.Raw, serialization.PublicFormat.Raw)
     )
 
 
@@ -37,7 +39,9 @@ def sign(payload: dict) -> tuple[str, str]:
 
 def verify(payload: dict, signature: str, public_key: bytes) -> bool:
     try:
-        Ed25519PublicKey.from_public_bytes(public_key).verify(base64.b64decode(signature), canonical_json(payload))
+        Ed25519PublicKey.from_public_bytes(public_key).verify(
+            base64.b64decode(signature), canonical_json(payload)
+        )
     except (InvalidSignature, ValueError):
         return False
     return True

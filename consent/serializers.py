@@ -5,10 +5,12 @@ from rest_framework import serializers
 
 from consent.models import Consent, Method, Receipt
 
+
 class WithdrawalSerializer(serializers.Serializer):
     method = serializers.CharField()
     recorded_at = serializers.DateTimeField()
     recorded_by = serializers.CharField(source="recorded_by.label")
+
 
 class ConsentOutSerializer(serializers.ModelSerializer):
     team = serializers.SerializerMethodField()
@@ -21,8 +23,19 @@ class ConsentOutSerializer(serializers.ModelSerializer):
     class Meta:
         model = Consent
         fields = [
-            "id", "person", "team", "categories", "purpose", "method", "recorded_by", "recorded_at",
-            "valid_until", "supersedes", "superseded_by", "withdrawal", "status",
+            "id",
+            "person",
+            "team",
+            "categories",
+            "purpose",
+            "method",
+            "recorded_by",
+            "recorded_at",
+            "valid_until",
+            "supersedes",
+            "superseded_by",
+            "withdrawal",
+            "status",
         ]
 
     def get_team(self, consent) -> dict:
@@ -51,18 +64,25 @@ class ConsentOutSerializer(serializers.ModelSerializer):
             return "expired"
         return "current"
 
+
 class ConsentInSerializer(serializers.Serializer):
-    team = serializers.IntegerField(help_text="The team the person agrees to share with; it must follow them.")
+    team = serializers.IntegerField(
+        help_text="The team the person agrees to share with; it must follow them."
+    )
     categories = serializers.ListField(
-        child=serializers.CharField(max_length=40), max_length=50, allow_empty=True,
+        child=serializers.CharField(max_length=40),
+        max_length=50,
+        allow_empty=True,
         help_text="Category codes. An empty list records an explicit refusal.",
     )
     purpose = serializers.CharField(max_length=300)
     method = serializers.ChoiceField(choices=Method.choices)
     valid_until = serializers.DateTimeField(required=False, allow_null=True, default=None)
 
+
 class WithdrawInSerializer(serializers.Serializer):
     method = serializers.ChoiceField(choices=Method.choices)
+
 
 class ReceiptSerializer(serializers.Serializer):
     payload = serializers.DictField()
@@ -71,12 +91,15 @@ class ReceiptSerializer(serializers.Serializer):
     def to_representation(self, receipt: Receipt):
         return {"payload": json.loads(receipt.payload), "signature": receipt.signature}
 
+
 class ReceiptKeySerializer(serializers.Serializer):
     algorithm = serializers.CharField()
     public_key = serializers.CharField(help_text="base64 of the raw 32-byte Ed25519 public key.")
 
+
 class PortalInvitationSerializer(serializers.Serializer):
     code = serializers.CharField(help_text="Shown once; give it to the person.")
     expires_at = serializers.DateTimeField()
+
 
 TTL_HOURS = settings.RELAIS_PORTAL_CODE_TTL_HOURS

@@ -92,7 +92,8 @@ def record_consent(
     if beyond:
         raise Invalid(
             "categories",
-            _("The mission of %(team)s does not need: %(codes)s.") % {"team": team.name, "codes": ", ".join(beyond)},
+            _("The mission of %(team)s does not need: %(codes)s.")
+            % {"team": team.name, "codes": ", ".join(beyond)},
         )
     previous = Consent.objects.filter(person=person, team=team).order_by("-id").first()
     try:
@@ -171,7 +172,12 @@ def consent_history(*, user, person_id: int) -> tuple[Person, QuerySet[Consent]]
 def disclose_consents(*, user, person: Person, consents: list[Consent]) -> list[Consent]:
     recorder.record(
         user,
-        Event(action="consent.view", person_id=person.pk, object_type="consent", object_ids=[c.pk for c in consents]),
+        Event(
+            action="consent.view",
+            person_id=person.pk,
+            object_type="consent",
+            object_ids=[c.pk for c in consents],
+        ),
     )
     return consents
 
@@ -220,6 +226,11 @@ def invite_to_portal(*, user, person_id: int) -> tuple[str, PortalInvitation]:
     )
     recorder.record(
         user,
-        Event(action="portal.invite", person_id=person.pk, object_type="portal_invitation", object_ids=[invitation.pk]),
+        Event(
+            action="portal.invite",
+            person_id=person.pk,
+            object_type="portal_invitation",
+            object_ids=[invitation.pk],
+        ),
     )
     return code, invitation

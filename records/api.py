@@ -38,7 +38,9 @@ class PersonList(generics.ListCreateAPIView):
     queryset = Person.objects.none()  # for the schema: rows come from the selectors
 
     def list(self, request, *args, **kwargs):
-        member, persons = selectors.followed_persons(user=request.user, search=request.query_params.get("search", ""))
+        member, persons = selectors.followed_persons(
+            user=request.user, search=request.query_params.get("search", "")
+        )
         page = self.paginate_queryset(persons)
         views = selectors.disclose_persons(member=member, persons=page)
         return self.get_paginated_response(PersonOutSerializer(views, many=True).data)
@@ -100,8 +102,13 @@ class PersonNoteList(generics.ListCreateAPIView):
     @extend_schema(request=NoteInSerializer, responses={201: NoteOutSerializer})
     def create(self, request, *args, **kwargs):
         data = _valid(NoteInSerializer, request)
-        note = services.write_note(user=request.user, person_id=kwargs["pk"], team_id=data["team"],
-                                   category=data["category"], body=data["body"])
+        note = services.write_note(
+            user=request.user,
+            person_id=kwargs["pk"],
+            team_id=data["team"],
+            category=data["category"],
+            body=data["body"],
+        )
         return Response(NoteOutSerializer(note).data, status=status.HTTP_201_CREATED)
 
 
@@ -110,4 +117,6 @@ class NoteDetail(generics.RetrieveAPIView):
     serializer_class = NoteOutSerializer
 
     def retrieve(self, request, *args, **kwargs):
-        return Response(NoteOutSerializer(selectors.note_detail(user=request.user, note_id=kwargs["pk"])).data)
+        return Response(
+            NoteOutSerializer(selectors.note_detail(user=request.user, note_id=kwargs["pk"])).data
+        )

@@ -27,6 +27,6 @@ class EncryptedTextField(models.TextField):
 
     def get_lookup(self, lookup_name):
         # Ciphertext is randomised: only emptiness can be queried.
-        if lookup_name not in ("exact", "isnull") :
+        if lookup_name not in ("exact", "isnull"):
             return None
         return super().get_lookup(lookup_name)

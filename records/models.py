@@ -70,7 +70,9 @@ class FollowUp(models.Model):
     person = models.ForeignKey(Person, on_delete=models.CASCADE, related_name="follow_ups")
     team = models.ForeignKey("teams.Team", on_delete=models.PROTECT, related_name="follow_ups")
     opened_at = models.DateTimeField(auto_now_add=True)
-    opened_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+")
+    opened_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
+    )
     closed_at = models.DateTimeField(null=True, blank=True)
     closed_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
@@ -80,7 +82,9 @@ class FollowUp(models.Model):
         ordering = ["opened_at", "id"]
         constraints = [
             models.UniqueConstraint(
-                fields=["person", "team"], condition=models.Q(closed_at__isnull=True), name="follow_up_one_open"
+                fields=["person", "team"],
+                condition=models.Q(closed_at__isnull=True),
+                name="follow_up_one_open",
             )
         ]
 

@@ -36,7 +36,9 @@ def followed_persons(*, user, search: str = "") -> tuple[Reader, QuerySet[Person
     persons = policy.followed_persons(member).defer(*Person.CONTACT_FIELDS)
     if search:
         persons = persons.filter(
-            Q(display_name__icontains=search) | Q(first_name__icontains=search) | Q(last_name__icontains=search)
+            Q(display_name__icontains=search)
+            | Q(first_name__icontains=search)
+            | Q(last_name__icontains=search)
         )
     return member, persons
 
@@ -61,12 +63,15 @@ def _person_event(action: str, person: Person, grants: dict[str, Grant]) -> Even
     )
 
 
-def disclose_persons(*, member: Reader, persons: list[Person], action: str = "person.list") -> list[PersonView]:
+def disclose_persons(
+    *, member: Reader, persons: list[Person], action: str = "person.list"
+) -> list[PersonView]:
     """Decide the visible fields of a page of persons and record one event per person (R5)."""
     grants = policy.grants_for(member, [p.pk for p in persons])
     contacts = _contact_of([p.pk for p in persons if policy.may_see_contact(grants.get(p.pk, {}))])
     views = [
-        PersonView(person=p, categories=sorted(grants.get(p.pk, {})), contact=contacts.get(p.pk)) for p in persons
+        PersonView(person=p, categories=sorted(grants.get(p.pk, {})), contact=contacts.get(p.pk))
+        for p in persons
     ]
     recorder.record(member.user, *(_person_event(action, p, grants.get(p.pk, {})) for p in persons))
     return views
@@ -74,10 +79,14 @@ def disclose_persons(*, member: Reader, persons: list[Person], action: str = "pe
 
 def person_detail(*, user, person_id: int) -> PersonView:
     member = reader(user, "person.view", object_type="person", object_ids=[person_id], person_id=person_id)
-    with recorder.denials(user, "person.view", object_type="person", object_ids=[person_id], person_id=person_id):
+    with recorder.denials(
+        user, "person.view", object_type="person", object_ids=[person_id], person_id=person_id
+    ):
         person = policy.person_for(member, person_id)
     view = disclose_persons(member=member, persons=[person], action="person.view")[0]
-    view.follow_ups = list(FollowUp.objects.filter(person=person, closed_at__isnull=True).select_related("team"))
+    view.follow_ups = list(
+        FollowUp.objects.filter(person=person, closed_at__isnull=True).select_related("team")
+    )
     return view
 
 
@@ -113,7 +122,9 @@ def note_events(action: str, person_id: int, notes: list[Note], grants: dict[str
     ]
 
 
-def disclose_notes(*, member: Reader, person: Person, grants: dict[str, Grant], notes: list[Note]) -> list[Note]:
+def disclose_notes(
+    *, member: Reader, person: Person, grants: dict[str, Grant], notes: list[Note]
+) -> list[Note]:
     recorder.record(member.user, *note_events("note.list", person.pk, notes, grants))
     return notes
 

@@ -37,7 +37,9 @@ class PersonOutSerializer(serializers.Serializer):
     email = serializers.CharField(read_only=True, required=False, help_text=CONTACT_HELP)
     address = serializers.CharField(read_only=True, required=False, help_text=CONTACT_HELP)
     visible_categories = serializers.ListField(child=serializers.CharField(), read_only=True)
-    follow_ups = FollowUpSerializer(many=True, read_only=True, required=False, help_text="On a single person.")
+    follow_ups = FollowUpSerializer(
+        many=True, read_only=True, required=False, help_text="On a single person."
+    )
     created_at = serializers.DateTimeField(read_only=True)
 
     def to_representation(self, instance):
@@ -85,7 +87,9 @@ class NoteOutSerializer(serializers.ModelSerializer):
 
 
 class NoteInSerializer(serializers.Serializer):
-    team = serializers.IntegerField(help_text="The team you write for; you must be a member and it must follow the person.")
+    team = serializers.IntegerField(
+        help_text="The team you write for; you must be a member and it must follow the person."
+    )
     category = serializers.CharField(max_length=40, help_text="A category code of the registry.")
     body = serializers.CharField(max_length=settings.RELAIS_NOTE_MAX_CHARS)
 

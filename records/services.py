@@ -75,7 +75,13 @@ def create_person(
     _grant_follow(person, team, user)
     recorder.record(
         user,
-        Event(action="person.create", person_id=person.pk, team_id=team.pk, object_type="person", object_ids=[person.pk]),
+        Event(
+            action="person.create",
+            person_id=person.pk,
+            team_id=team.pk,
+            object_type="person",
+            object_ids=[person.pk],
+        ),
     )
     return disclose_persons(member=member, persons=[person], action="person.view")[0]
 
@@ -152,5 +158,3 @@ def close_follow_up(*, user, follow_up_id: int) -> FollowUp:
         ),
     )
     return follow_up
-
-

@@ -17,7 +17,8 @@ def handle_exception(exc, context):
         log.error("encrypted data unreadable: %s", exc)
         transaction.set_rollback(True)
         return Response(
-            {"detail": "Encrypted data cannot be read with the configured keys; nothing was shown."}, status=503
+            {"detail": "Encrypted data cannot be read with the configured keys; nothing was shown."},
+            status=503,
         )
     if isinstance(exc, DomainError):
         transaction.set_rollback(True)

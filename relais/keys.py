@@ -21,7 +21,9 @@ from django.core.exceptions import ImproperlyConfigured
 
 HOW_TO_MAKE = {
     "SECRET_KEY": "python -c 'import secrets; print(secrets.token_urlsafe(50))'",
-    "RELAIS_FIELD_KEYS": "python -c 'import base64,os; print(\"k1:\" + base64.b64encode(os.urandom(32)).decode())'",
+    "RELAIS_FIELD_KEYS": (
+        "python -c 'import base64,os; print(\"k1:\" + base64.b64encode(os.urandom(32)).decode())'"
+    ),
     "RELAIS_AUDIT_KEY": "python -c 'import base64,os; print(base64.b64encode(os.urandom(32)).decode())'",
     "RELAIS_SIGNING_KEY": "python -c 'import base64,os; print(base64.b64encode(os.urandom(32)).decode())'",
 }
@@ -74,7 +76,9 @@ def parse_field_keys(value: str) -> tuple[tuple[str, bytes], ...]:
             raise ImproperlyConfigured(f"RELAIS_FIELD_KEYS names the key id {key_id!r} twice.")
         keys.append((key_id, _b64("RELAIS_FIELD_KEYS", encoded, 32)))
     if not keys:
-        raise ImproperlyConfigured(f"RELAIS_FIELD_KEYS is empty. Make one with: {HOW_TO_MAKE['RELAIS_FIELD_KEYS']}")
+        raise ImproperlyConfigured(
+            f"RELAIS_FIELD_KEYS is empty. Make one with: {HOW_TO_MAKE['RELAIS_FIELD_KEYS']}"
+        )
     return tuple(keys)
 
 

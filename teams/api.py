@@ -52,7 +52,9 @@ class ObtainToken(generics.GenericAPIView):
         username = serializer.validated_data["username"]
         user = authenticate(request, username=username, password=serializer.validated_data["password"])
         if user is None:
-            recorder.record(None, Event(action="auth.login_failed", outcome=Outcome.DENIED, reason=username[:150]))
+            recorder.record(
+                None, Event(action="auth.login_failed", outcome=Outcome.DENIED, reason=username[:150])
+            )
             return Response({"detail": "Wrong username or password."}, status=status.HTTP_400_BAD_REQUEST)
         recorder.record(user, Event(action="auth.login"))
         token, _ = Token.objects.get_or_create(user=user)
@@ -133,7 +135,9 @@ class TeamDetail(generics.RetrieveUpdateAPIView):
             continuity_categories=[c.code for c in categories] if categories is not None else None,
             commitment_text=data.get("commitment_text"),
         )
-        return Response(TeamSerializer(Team.objects.prefetch_related("continuity_categories").get(pk=team.pk)).data)
+        return Response(
+            TeamSerializer(Team.objects.prefetch_related("continuity_categories").get(pk=team.pk)).data
+        )
 
 
 @extend_schema(tags=["managers"])
@@ -150,7 +154,9 @@ class MembershipList(generics.ListCreateAPIView):
         serializer.is_valid(raise_exception=True)
         data = serializer.validated_data
         membership = services.add_member(
-            team=team, user=data["user"], profession=data.get("profession", ""),
+            team=team,
+            user=data["user"],
+            profession=data.get("profession", ""),
             is_peer_worker=data.get("is_peer_worker", False),
         )
         return Response(MembershipSerializer(membership).data, status=status.HTTP_201_CREATED)

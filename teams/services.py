@@ -15,7 +15,12 @@ from teams.models import Membership, Team, User
 
 
 def create_user(
-    *, username: str, password: str, display_name: str = "", is_auditor: bool = False, is_manager: bool = False
+    *,
+    username: str,
+    password: str,
+    display_name: str = "",
+    is_auditor: bool = False,
+    is_manager: bool = False,
 ) -> User:
     user = User(username=username, display_name=display_name, is_auditor=is_auditor, is_manager=is_manager)
     try:
@@ -35,7 +40,9 @@ def _categories(codes: list[str]) -> list[Category]:
     found = list(Category.objects.filter(code__in=codes))
     unknown = sorted(set(codes) - {c.code for c in found})
     if unknown:
-        raise Invalid("continuity_categories", _("Unknown category: %(codes)s.") % {"codes": ", ".join(unknown)})
+        raise Invalid(
+            "continuity_categories", _("Unknown category: %(codes)s.") % {"codes": ", ".join(unknown)}
+        )
     return found
 
 
@@ -55,7 +62,10 @@ def create_team(*, name: str, continuity_categories: list[str], commitment_text:
 
 
 def update_team(
-    *, team: Team, name: str | None = None, continuity_categories: list[str] | None = None,
+    *,
+    team: Team,
+    name: str | None = None,
+    continuity_categories: list[str] | None = None,
     commitment_text: str | None = None,
 ) -> Team:
     if name is not None and name != team.name:

@@ -10,5 +10,7 @@ urlpatterns = [
     path("teams/", api.TeamList.as_view(), name="team-list"),
     path("teams/<int:pk>/", api.TeamDetail.as_view(), name="team-detail"),
     path("teams/<int:pk>/memberships/", api.MembershipList.as_view(), name="membership-list"),
-    path("teams/<int:team_pk>/memberships/<int:pk>/", api.MembershipDetail.as_view(), name="membership-detail"),
+    path(
+        "teams/<int:team_pk>/memberships/<int:pk>/", api.MembershipDetail.as_view(), name="membership-detail"
+    ),
 ]

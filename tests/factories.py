@@ -30,15 +30,21 @@ class UserFactory(factory.django.DjangoModelFactory):
             instance.save()
 
 
-def make_team(name: str | None = None, categories: tuple[str, ...] = ("contact", "housing", "support_plan")) -> Team:
+def make_team(
+    name: str | None = None, categories: tuple[str, ...] = ("contact", "housing", "support_plan")
+) -> Team:
     name = name or f"Équipe {Team.objects.count() + 1}"
     return team_services.create_team(name=name, continuity_categories=list(categories))
 
 
-def make_member(team: Team, *, peer: bool = False, accepted: bool = True, profession: str = "", **kwargs) -> User:
+def make_member(
+    team: Team, *, peer: bool = False, accepted: bool = True, profession: str = "", **kwargs
+) -> User:
     user = UserFactory(**kwargs)
     team_services.add_member(
-        team=team, user=user, profession=profession or ("pair-aidant" if peer else "éducatrice spécialisée"),
+        team=team,
+        user=user,
+        profession=profession or ("pair-aidant" if peer else "éducatrice spécialisée"),
         is_peer_worker=peer,
     )
     if accepted:

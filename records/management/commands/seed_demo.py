@@ -1,0 +1,163 @@
+"""A realistic French demo: two teams, a peer worker and colleagues, persons with and without consent,
+a withdrawn consent, notes in several categories, an auditor, a manager and a portal account.
+
+Running it again changes nothing: every piece is looked up before it is made.
+"""
+
+from datetime import date
+
+from django.core.management.base import BaseCommand
+from django.db import transaction
+from django.utils import timezone
+
+from consent import services as consent_services
+from consent.models import Consent, Method
+from records import services as record_services
+from records.models import Category, Note, Person
+from teams import services as team_services
+from teams.models import Membership, Team, User
+
+PASSWORD = "relais-demo-2026"
+
+TEAMS = {
+    "Maraude Nord": ["contact", "housing", "support_plan", "administrative"],
+    "CSAPA Horizon": ["contact", "health", "addiction", "support_plan"],
+}
+MEMBERS = [
+    ("camille", "Camille Martin", "Maraude Nord", "éducatrice spécialisée", False),
+    ("sami", "Sami Benali", "Maraude Nord", "travailleur pair", True),
+    ("nadia", "Nadia Keller", "CSAPA Horizon", "infirmière", False),
+    ("yves", "Yves Dupré", "CSAPA Horizon", "médiateur de santé pair", True),
+]
+OTHERS = [
+    ("audit", "Agnès Roux (auditrice)", {"is_auditor": True}),
+    ("direction", "Marc Lefèvre (direction)", {"is_manager": True}),
+]
+PERSONS = [
+    {
+        "display_name": "Jo",
+        "first_name": "Joëlle",
+        "last_name": "Marchand",
+        "birth_date": date(1979, 3, 14),
+        "phone": "06 12 34 56 78",
+        "address": "Accueil de jour, 12 rue des Tanneurs, Lille",
+    },
+    {
+        "display_name": "Karim",
+        "first_name": "Karim",
+        "last_name": "Bouzid",
+        "birth_date": date(1990, 11, 2),
+        "phone": "07 98 76 54 32",
+    },
+    {
+        "display_name": "Sandrine",
+        "first_name": "Sandrine",
+        "last_name": "Leclerc",
+        "birth_date": date(1985, 6, 30),
+        "email": "sandrine.l@example.org",
+    },
+]
+NOTES = [
+    ("Jo", "camille", "housing", "Demande SIAO renouvelée ; Jo préfère un hébergement sans colocation."),
+    ("Jo", "sami", "support_plan", "Rendez-vous CAF fixé jeudi 10 h, je l'accompagne."),
+    ("Jo", "camille", "administrative", "Carte d'identité perdue : déclaration faite au commissariat."),
+    ("Jo", "nadia", "health", "Suivi du traitement : bonne observance cette semaine."),
+    (
+        "Karim",
+        "sami",
+        "housing",
+        "Dort dans sa voiture près du parc ; ne souhaite pas d'orientation pour l'instant.",
+    ),
+    ("Sandrine", "camille", "support_plan", "Souhaite reprendre une formation d'aide-soignante."),
+]
+
+
+class Command(BaseCommand):
+    help = "Load the demo data (idempotent) and print the credentials."
+
+    @transaction.atomic
+    def handle(self, *args, **options):
+        teams = {
+            name: Team.objects.filter(name=name).first()
+            or team_services.create_team(name=name, continuity_categories=codes)
+            for name, codes in TEAMS.items()
+        }
+        users = {}
+        for username, label, team_name, profession, peer in MEMBERS:
+            users[username] = self._user(username, label)
+            if not Membership.objects.filter(user=users[username], team=teams[team_name]).exists():
+                team_services.add_member(
+                    team=teams[team_name], user=users[username], profession=profession, is_peer_worker=peer
+                )
+            team_services.accept_commitment(user=users[username])
+        for username, label, flags in OTHERS:
+            users[username] = self._user(username, label, **flags)
+        if not Person.objects.exists():
+            self._persons(teams, users)
+        self._print()
+
+    def _user(self, username, label, **flags):
+        user = User.objects.filter(username=username).first()
+        return user or team_services.create_user(
+            username=username, password=PASSWORD, display_name=label, **flags
+        )
+
+    def _persons(self, teams, users):
+        maraude, csapa = teams["Maraude Nord"], teams["CSAPA Horizon"]
+        camille, nadia = users["camille"], users["nadia"]
+        persons = {}
+        for fields in PERSONS:
+            view = record_services.create_person(user=camille, team_id=maraude.pk, **fields)
+            persons[fields["display_name"]] = view.person
+        jo, sandrine = persons["Jo"], persons["Sandrine"]
+        record_services.open_follow_up(user=camille, person_id=jo.pk, team_id=csapa.pk)
+        consent_services.record_consent(
+            user=camille,
+            person_id=jo.pk,
+            team_id=maraude.pk,
+            categories=["contact", "housing", "support_plan", "administrative"],
+            purpose="Continuité de l'accompagnement vers le logement",
+            method=Method.ORAL,
+        )
+        consent_services.record_consent(
+            user=nadia,
+            person_id=jo.pk,
+            team_id=csapa.pk,
+            categories=["health", "support_plan"],
+            purpose="Coordination du suivi de soins",
+            method=Method.WRITTEN,
+            valid_until=timezone.now() + timezone.timedelta(days=180),
+        )
+        withdrawn = consent_services.record_consent(
+            user=camille,
+            person_id=sandrine.pk,
+            team_id=maraude.pk,
+            categories=["support_plan"],
+            purpose="Projet de formation",
+            method=Method.ORAL,
+        )
+        consent_services.withdraw_consent(user=camille, consent_id=withdrawn.pk, method=Method.ORAL)
+        for name, author, category, body in NOTES:
+            team = maraude if users[author].memberships.filter(team=maraude).exists() else csapa
+            if team == csapa and not Consent.objects.filter(person=persons[name], team=csapa).exists():
+                continue
+            Note.objects.create(
+                person=persons[name],
+                team=team,
+                author=users[author],
+                category_id=self._category_id(category),
+                body=body,
+            )
+        jo.account = self._user("jo", "Jo")
+        jo.save(update_fields=["account"])
+
+    @staticmethod
+    def _category_id(code):
+        return Category.objects.get(code=code).pk
+
+    def _print(self):
+        self.stdout.write(self.style.SUCCESS("Demo data ready. Every account's password: " + PASSWORD))
+        rows = [(u, label) for u, label, *_ in MEMBERS] + [(u, label) for u, label, _ in OTHERS]
+        rows.append(("jo", "Jo (portal account of an accompanied person)"))
+        for username, label in rows:
+            self.stdout.write(f"  {username:<10} {label}")
