@@ -37,8 +37,9 @@ class PersonConsentList(generics.ListCreateAPIView):
     def create(self, request, *args, **kwargs):
         serializer = ConsentInSerializer(data=request.data)
         serializer.is_valid(raise_exception=True)
+        data = dict(serializer.validated_data)
         consent = services.record_consent(
-            user=request.user, person_id=kwargs["pk"], **serializer.validated_data
+            user=request.user, person_id=kwargs["pk"], team_id=data.pop("team"), **data
         )
         return Response(ConsentOutSerializer(consent).data, status=status.HTTP_201_CREATED)
 

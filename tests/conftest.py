@@ -4,6 +4,12 @@ from rest_framework.test import APIClient
 from tests.factories import give_consent, make_member, make_note, make_person, make_team
 
 
+@pytest.fixture(autouse=True)
+def fast_password_hashing(settings):
+    """Tests create many accounts; the production hasher is slow on purpose."""
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+
+
 @pytest.fixture
 def api():
     """An API client; ``api.as_(user)`` signs in as ``user``."""

@@ -1,0 +1,52 @@
+"""R1: a note is readable by its author alone until the person consents to share its category."""
+
+from tests.factories import give_consent, make_note
+
+
+def note_ids(api, user, person):
+    response = api.as_(user).get(f"/api/v1/persons/{person.pk}/notes/")
+    assert response.status_code == 200, response.content
+    return [n["id"] for n in response.json()["results"]]
+
+
+def test_author_reads_own_note_before_any_consent(api, person, team, worker):
+    note = make_note(person, worker, team, "housing")
+    assert note_ids(api, worker, person) == [note.pk]
+
+
+def test_teammate_does_not_read_a_note_before_consent(api, person, team, worker, colleague):
+    make_note(person, worker, team, "housing")
+    assert note_ids(api, colleague, person) == []
+
+
+def test_teammate_gets_404_on_an_unshared_note(api, person, team, worker, colleague):
+    note = make_note(person, worker, team, "housing")
+    assert api.as_(colleague).get(f"/api/v1/notes/{note.pk}/").status_code == 404
+
+
+def test_consent_opens_the_note_to_the_team(api, person, team, worker, colleague):
+    note = make_note(person, worker, team, "housing")
+    give_consent(person, team, ["housing"], by=worker)
+    assert note_ids(api, colleague, person) == [note.pk]
+    assert api.as_(colleague).get(f"/api/v1/notes/{note.pk}/").json()["body"] == note.body
+
+
+def test_consent_to_one_category_does_not_open_another(api, person, team, worker, colleague):
+    make_note(person, worker, team, "support_plan")
+    give_consent(person, team, ["housing"], by=worker)
+    assert note_ids(api, colleague, person) == []
+
+
+def test_note_written_through_the_api_is_private_until_consent(api, person, team, worker, colleague):
+    response = api.as_(worker).post(
+        f"/api/v1/persons/{person.pk}/notes/", {"team": team.pk, "category": "housing", "body": "Nuit au 115"}
+    )
+    assert response.status_code == 201, response.content
+    assert note_ids(api, colleague, person) == []
+    assert note_ids(api, worker, person) == [response.json()["id"]]
+
+
+def test_refusal_keeps_notes_private(api, person, team, worker, colleague):
+    make_note(person, worker, team, "housing")
+    give_consent(person, team, [], by=worker)
+    assert note_ids(api, colleague, person) == []

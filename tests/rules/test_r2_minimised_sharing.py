@@ -1,0 +1,74 @@
+"""R2: a team reads category C of person P only if it follows P, P consented C for it, and its mission needs C."""
+
+from consent.models import Consent
+from tests.factories import give_consent, make_member, make_note, make_person
+
+
+def notes(api, user, person):
+    response = api.as_(user).get(f"/api/v1/persons/{person.pk}/notes/")
+    return response.status_code, [n["id"] for n in response.json().get("results", [])]
+
+
+def test_other_team_reads_nothing_without_its_own_consent(api, person, team, other_team, worker):
+    nurse = make_member(other_team)
+    make_note(person, worker, team, "contact")
+    give_consent(person, team, ["contact"], by=worker)
+    assert api.as_(nurse).get(f"/api/v1/persons/{person.pk}/").status_code == 404
+    api.as_(worker).post(f"/api/v1/persons/{person.pk}/follow-ups/", {"team": other_team.pk})
+    assert notes(api, nurse, person) == (200, [])
+
+
+def test_other_team_reads_the_categories_consented_to_it(api, person, team, other_team, worker):
+    nurse = make_member(other_team)
+    api.as_(worker).post(f"/api/v1/persons/{person.pk}/follow-ups/", {"team": other_team.pk})
+    note = make_note(person, worker, team, "contact")
+    give_consent(person, other_team, ["contact"], by=worker)
+    assert notes(api, nurse, person) == (200, [note.pk])
+
+
+def test_category_outside_the_team_mission_stays_hidden(api, person, team, worker, colleague):
+    make_note(person, worker, team, "health")  # Maraude Nord does not need health
+    # A consent naming it cannot even be recorded...
+    response = api.as_(worker).post(
+        f"/api/v1/persons/{person.pk}/consents/",
+        {"team": team.pk, "categories": ["health"], "purpose": "suivi", "method": "oral"},
+    )
+    assert response.status_code == 400 and "categories" in response.json()
+    # ...and one recorded before the mission changed opens nothing once the category is dropped.
+    team.continuity_categories.add(*team.continuity_categories.model.objects.filter(code="health"))
+    give_consent(person, team, ["health"], by=worker)
+    team.continuity_categories.remove(*team.continuity_categories.model.objects.filter(code="health"))
+    assert notes(api, colleague, person) == (200, [])
+
+
+def test_closed_follow_up_cuts_access(api, person, team, other_team, worker):
+    nurse = make_member(other_team)
+    follow_up = api.as_(worker).post(f"/api/v1/persons/{person.pk}/follow-ups/", {"team": other_team.pk}).json()
+    give_consent(person, other_team, ["contact"], by=worker)
+    make_note(person, worker, team, "contact")
+    assert api.as_(worker).post(f"/api/v1/follow-ups/{follow_up['id']}/close/").status_code == 200
+    assert api.as_(nurse).get(f"/api/v1/persons/{person.pk}/notes/").status_code == 404
+
+
+def test_contact_fields_need_the_contact_category(api, team, worker, colleague):
+    person = make_person(team, phone="06 00 00 00 01")
+    body = api.as_(colleague).get(f"/api/v1/persons/{person.pk}/").json()
+    assert "phone" not in body and "address" not in body
+    give_consent(person, team, ["contact"], by=worker)
+    body = api.as_(colleague).get(f"/api/v1/persons/{person.pk}/").json()
+    assert body["phone"] == "06 00 00 00 01"
+
+
+def test_identity_is_visible_to_every_following_team(api, person, colleague):
+    body = api.as_(colleague).get(f"/api/v1/persons/{person.pk}/").json()
+    assert body["display_name"] == "Jo"
+    assert body["visible_categories"] == []
+
+
+def test_expired_consent_opens_nothing(api, person, team, worker, colleague):
+    from django.utils import timezone
+
+    make_note(person, worker, team, "housing")
+    consent = give_consent(person, team, ["housing"], by=worker)
+    Consent.objects.filter(pk=consent.pk).update(valid_until=timezone.now() - timezone.timedelta(seconds=1))
+    assert notes(api, colleague, person) == (200, [])
