@@ -1,0 +1,50 @@
+"""R4: superusers, staff, managers and auditors get no person data from their role."""
+
+import pytest
+
+from tests.factories import UserFactory
+
+
+@pytest.fixture
+def privileged(db):
+    return {
+        "superuser": UserFactory(is_superuser=True, is_staff=True),
+        "staff": UserFactory(is_staff=True),
+        "manager": UserFactory(is_manager=True),
+        "auditor": UserFactory(is_auditor=True),
+    }
+
+
+@pytest.mark.parametrize("role", ["superuser", "staff", "manager", "auditor"])
+def test_role_opens_no_person_note_or_contact(api, shared, person, privileged, role):
+    consent, note = shared
+    client = api.as_(privileged[role])
+    for url in (
+        "/api/v1/persons/",
+        f"/api/v1/persons/{person.pk}/",
+        f"/api/v1/persons/{person.pk}/notes/",
+        f"/api/v1/notes/{note.pk}/",
+        f"/api/v1/persons/{person.pk}/consents/",
+        f"/api/v1/consents/{consent.pk}/receipt/",
+    ):
+        response = client.get(url)
+        assert response.status_code in (403, 404), (url, response.status_code)
+        assert note.body not in response.content.decode()
+        assert person.phone not in response.content.decode()
+        assert "Jo" not in response.content.decode()
+
+
+def test_superuser_shortcut_in_guardian_opens_nothing(api, shared, person, privileged):
+    superuser = privileged["superuser"]
+    assert superuser.has_perm("records.follow_person", person)  # Django's shortcut says yes...
+    response = api.as_(superuser).get(f"/api/v1/persons/{person.pk}/notes/")
+    assert response.status_code == 403  # ...the policy does not ask it.
+
+
+def test_manager_who_is_also_a_member_sees_only_what_the_membership_gives(api, shared, person, team):
+    from tests.factories import make_member
+
+    manager = make_member(team, is_manager=True, is_superuser=True)
+    consent, note = shared
+    body = api.as_(manager).get(f"/api/v1/persons/{person.pk}/notes/").json()
+    assert [n["id"] for n in body["results"]] == [note.pk]

@@ -1,0 +1,50 @@
+"""R9: what the reader may not see answers 404, exactly as if it did not exist, and lists do not count it."""
+
+from tests.factories import make_member, make_note, make_person, make_team
+
+
+def test_unfollowed_person_answers_like_a_missing_one(api, worker, db):
+    elsewhere = make_person(make_team("Autre équipe"))
+    hidden = api.as_(worker).get(f"/api/v1/persons/{elsewhere.pk}/")
+    missing = api.as_(worker).get("/api/v1/persons/999999/")
+    assert hidden.status_code == missing.status_code == 404
+    assert hidden.json() == missing.json()
+
+
+def test_hidden_note_answers_like_a_missing_one(api, person, team, worker, colleague):
+    note = make_note(person, worker, team, "housing")
+    hidden = api.as_(colleague).get(f"/api/v1/notes/{note.pk}/")
+    missing = api.as_(colleague).get("/api/v1/notes/999999/")
+    assert hidden.status_code == missing.status_code == 404
+    assert hidden.json() == missing.json()
+
+
+def test_person_list_omits_and_does_not_count_unfollowed_persons(api, person, worker, db):
+    make_person(make_team("Autre équipe"))
+    body = api.as_(worker).get("/api/v1/persons/").json()
+    assert body["count"] == 1
+    assert [p["id"] for p in body["results"]] == [person.pk]
+
+
+def test_note_list_does_not_count_withheld_notes(api, person, team, worker, colleague):
+    make_note(person, worker, team, "housing")
+    body = api.as_(colleague).get(f"/api/v1/persons/{person.pk}/notes/").json()
+    assert body["count"] == 0 and body["results"] == []
+
+
+def test_writing_about_a_hidden_person_answers_404(api, team, db):
+    stranger = make_member(make_team("Autre équipe"))
+    person = make_person(team)
+    response = api.as_(stranger).post(
+        f"/api/v1/persons/{person.pk}/notes/", {"team": stranger.memberships.get().team_id, "category": "housing",
+                                                "body": "x"}
+    )
+    assert response.status_code == 404
+
+
+def test_consents_of_a_hidden_person_answer_404(api, shared, db):
+    consent, _ = shared
+    stranger = make_member(make_team("Autre équipe"))
+    assert api.as_(stranger).get(f"/api/v1/persons/{consent.person_id}/consents/").status_code == 404
+    assert api.as_(stranger).get(f"/api/v1/consents/{consent.pk}/receipt/").status_code == 404
+    assert api.as_(stranger).post(f"/api/v1/consents/{consent.pk}/withdraw/", {"method": "oral"}).status_code == 404
