@@ -1,0 +1,109 @@
+"""R5: every access writes its events in the same transaction; if the recorder fails, nothing is
+disclosed and nothing is committed (fail closed)."""
+
+import pytest
+from django.db import DatabaseError
+
+from audit import recorder
+from audit.models import AccessEvent
+from consent.models import Consent, Receipt, Withdrawal
+from records.models import FollowUp, Note, Person
+from tests.factories import PASSWORD, make_member, make_note, make_person, make_team
+
+
+def events(**filters):
+    return list(AccessEvent.objects.filter(**filters).order_by("id"))
+
+
+def test_note_list_writes_one_event_with_the_note_ids_and_the_consent(api, shared, person, colleague):
+    consent, note = shared
+    AccessEvent.objects.all().delete()
+    api.as_(colleague).get(f"/api/v1/persons/{person.pk}/notes/")
+    [event] = events()
+    assert (event.action, event.outcome, event.person_id, event.actor_id) == (
+        "note.list", "allowed", person.pk, colleague.pk)
+    assert event.object_ids == [note.pk] and event.categories == ["housing"] and event.consent_id == consent.pk
+    assert event.request_id and event.ip == "127.0.0.1"
+
+
+def test_person_list_writes_one_event_per_person(api, team, worker):
+    persons = [make_person(team) for _ in range(3)]
+    AccessEvent.objects.all().delete()
+    api.as_(worker).get("/api/v1/persons/")
+    assert sorted(e.person_id for e in events(action="person.list")) == sorted(p.pk for p in persons)
+
+
+def test_hidden_person_is_recorded_as_denied_although_the_request_rolls_back(api, worker, db):
+    elsewhere = make_person(make_team("Autre équipe"))
+    api.as_(worker).get(f"/api/v1/persons/{elsewhere.pk}/notes/")
+    [event] = events(outcome="denied")
+    assert (event.action, event.person_id, event.reason) == ("note.list", elsewhere.pk, "Hidden")
+
+
+def test_missing_commitment_is_recorded_as_denied(api, person, team):
+    newcomer = make_member(team, accepted=False)
+    api.as_(newcomer).get(f"/api/v1/persons/{person.pk}/")
+    [event] = events(outcome="denied")
+    assert (event.action, event.actor_id, event.reason) == ("person.view", newcomer.pk, "CommitmentRequired")
+
+
+def test_login_and_failed_login_are_recorded(api, worker):
+    api.post("/api/v1/auth/token/", {"username": worker.username, "password": "wrong password"})
+    api.post("/api/v1/auth/token/", {"username": worker.username, "password": PASSWORD})
+    assert [(e.action, e.outcome) for e in events()] == [("auth.login_failed", "denied"), ("auth.login", "allowed")]
+
+
+def test_events_never_hold_note_contents_or_contact_details(api, shared, person, colleague):
+    _, note = shared
+    api.as_(colleague).get(f"/api/v1/persons/{person.pk}/notes/")
+    api.as_(colleague).get(f"/api/v1/persons/{person.pk}/")
+    dump = repr(list(AccessEvent.objects.values()))
+    assert note.body not in dump and person.phone not in dump and person.address not in dump
+
+
+def person_data_calls(world):
+    p, n, c, f, t, o = (world[k] for k in ("person", "note", "consent", "follow_up", "team", "other_team"))
+    return [
+        ("get", "/api/v1/persons/", None),
+        ("post", "/api/v1/persons/", {"team": t.pk, "display_name": "Nouvelle"}),
+        ("get", f"/api/v1/persons/{p.pk}/", None),
+        ("get", f"/api/v1/persons/{p.pk}/notes/", None),
+        ("post", f"/api/v1/persons/{p.pk}/notes/", {"team": t.pk, "category": "housing", "body": "secret"}),
+        ("get", f"/api/v1/notes/{n.pk}/", None),
+        ("get", f"/api/v1/persons/{p.pk}/consents/", None),
+        ("post", f"/api/v1/persons/{p.pk}/consents/",
+         {"team": t.pk, "categories": ["housing"], "purpose": "x", "method": "oral"}),
+        ("post", f"/api/v1/consents/{c.pk}/withdraw/", {"method": "oral"}),
+        ("get", f"/api/v1/consents/{c.pk}/receipt/", None),
+        ("post", f"/api/v1/persons/{p.pk}/follow-ups/", {"team": o.pk}),
+        ("post", f"/api/v1/follow-ups/{f.pk}/close/", None),
+        ("post", f"/api/v1/persons/{p.pk}/portal-invitation/", None),
+    ]
+
+
+@pytest.fixture
+def world(shared, person, team, other_team):
+    consent, note = shared
+    return {"person": person, "note": note, "consent": consent, "follow_up": person.follow_ups.get(),
+            "team": team, "other_team": other_team}
+
+
+def counts():
+    return [m.objects.count() for m in (AccessEvent, Person, Note, Consent, Withdrawal, Receipt, FollowUp)]
+
+
+@pytest.mark.parametrize("index", range(13))
+def test_every_person_data_endpoint_fails_closed(api, world, colleague, monkeypatch, index):
+    method, url, body = person_data_calls(world)[index]
+
+    def broken(rows):
+        raise DatabaseError("audit table unavailable")
+
+    before = counts()
+    monkeypatch.setattr(recorder, "write", broken)
+    response = getattr(api.as_(colleague), method)(url, body, format="json")
+    assert response.status_code == 503, (url, response.content)
+    text = response.content.decode()
+    for secret in (world["person"].display_name, world["note"].body, world["person"].phone, "secret"):
+        assert secret not in text
+    assert counts() == before
