@@ -76,7 +76,8 @@ def record(actor, *events: Event) -> None:
         allowed = allowed + denied
     if allowed:
         try:
-            with transaction.atomic():
+            # No savepoint of its own: a failed write must fail the whole transaction anyway.
+            with transaction.atomic(savepoint=False):
                 write(_rows(actor, allowed, ctx))
         except DatabaseError as exc:
             raise AuditUnavailable() from exc

@@ -72,7 +72,8 @@ def test_oversized_note_body_is_a_400(api, settings, person, team, worker, befor
 
 
 def test_oversized_request_is_a_400_in_json(api, settings, person, team, worker, before):
-    body = '{"team": %d, "category": "housing", "body": "%s"}' % (team.pk, "x" * settings.DATA_UPLOAD_MAX_MEMORY_SIZE)
+    filler = "x" * settings.DATA_UPLOAD_MAX_MEMORY_SIZE
+    body = f'{{"team": {team.pk}, "category": "housing", "body": "{filler}"}}'
     response = api.as_(worker).post(
         f"/api/v1/persons/{person.pk}/notes/", data=body, content_type="application/json"
     )
@@ -91,8 +92,13 @@ def test_missing_fields_are_named(api, person, worker, before):
 def test_end_date_in_the_past_is_a_400(api, person, team, worker, before):
     response = api.as_(worker).post(
         f"/api/v1/persons/{person.pk}/consents/",
-        {"team": team.pk, "categories": ["housing"], "purpose": "x", "method": "oral",
-         "valid_until": "2001-01-01T00:00:00Z"},
+        {
+            "team": team.pk,
+            "categories": ["housing"],
+            "purpose": "x",
+            "method": "oral",
+            "valid_until": "2001-01-01T00:00:00Z",
+        },
     )
     assert response.status_code == 400 and "valid_until" in response.json()
     assert_nothing_written(before)

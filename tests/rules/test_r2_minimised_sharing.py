@@ -43,7 +43,9 @@ def test_category_outside_the_team_mission_stays_hidden(api, person, team, worke
 
 def test_closed_follow_up_cuts_access(api, person, team, other_team, worker):
     nurse = make_member(other_team)
-    follow_up = api.as_(worker).post(f"/api/v1/persons/{person.pk}/follow-ups/", {"team": other_team.pk}).json()
+    follow_up = (
+        api.as_(worker).post(f"/api/v1/persons/{person.pk}/follow-ups/", {"team": other_team.pk}).json()
+    )
     give_consent(person, other_team, ["contact"], by=worker)
     make_note(person, worker, team, "contact")
     assert api.as_(worker).post(f"/api/v1/follow-ups/{follow_up['id']}/close/").status_code == 200

@@ -10,9 +10,30 @@ from drf_spectacular.generators import SchemaGenerator
 from tests.factories import PASSWORD, give_consent, make_member, make_note
 
 # Values that name the caller or the moment, not what the caller may see.
-VOLATILE = {"id", "token", "code", "expires_at", "created_at", "recorded_at", "opened_at", "at", "signature",
-            "username", "display_name", "author", "recorded_by", "object_ids", "consent", "supersedes",
-            "superseded_by", "profession", "is_peer_worker", "commitment_accepted_at", "label", "closed_at"}
+VOLATILE = {
+    "id",
+    "token",
+    "code",
+    "expires_at",
+    "created_at",
+    "recorded_at",
+    "opened_at",
+    "at",
+    "signature",
+    "username",
+    "display_name",
+    "author",
+    "recorded_by",
+    "object_ids",
+    "consent",
+    "supersedes",
+    "superseded_by",
+    "profession",
+    "is_peer_worker",
+    "commitment_accepted_at",
+    "label",
+    "closed_at",
+}
 
 
 def normalise(value):
@@ -39,8 +60,14 @@ def world(team, other_team, person, worker):
     consent = give_consent(person, team, ["housing", "contact"], by=worker)
     note = make_note(person, worker, team, "housing", "Hébergement trouvé")
     follow_up = person.follow_ups.get(team=team)
-    return {"person": person, "note": note, "consent": consent, "follow_up": follow_up, "team": team,
-            "other_team": other_team}
+    return {
+        "person": person,
+        "note": note,
+        "consent": consent,
+        "follow_up": follow_up,
+        "team": team,
+        "other_team": other_team,
+    }
 
 
 def request_for(method, path, world, user):
@@ -59,9 +86,17 @@ def request_for(method, path, world, user):
     assert not re.search(r"{\w+}", url), f"no test value for a parameter of {path}"
     bodies = {
         "/api/v1/persons/": {"team": world["team"].pk, "display_name": "Nouvelle personne"},
-        "/api/v1/persons/{id}/notes/": {"team": world["team"].pk, "category": "housing", "body": "Vu ce matin"},
-        "/api/v1/persons/{id}/consents/": {"team": world["team"].pk, "categories": ["housing"],
-                                           "purpose": "continuité", "method": "oral"},
+        "/api/v1/persons/{id}/notes/": {
+            "team": world["team"].pk,
+            "category": "housing",
+            "body": "Vu ce matin",
+        },
+        "/api/v1/persons/{id}/consents/": {
+            "team": world["team"].pk,
+            "categories": ["housing"],
+            "purpose": "continuité",
+            "method": "oral",
+        },
         "/api/v1/persons/{id}/follow-ups/": {"team": world["other_team"].pk},
         "/api/v1/consents/{id}/withdraw/": {"method": "oral"},
         "/api/v1/auth/token/": {"username": user.username, "password": PASSWORD},
@@ -77,7 +112,9 @@ def call(api, user, method, url, body):
     client = api.as_(user)
     try:
         with transaction.atomic():
-            response = getattr(client, method)(url, body, format="json") if body else getattr(client, method)(url)
+            response = (
+                getattr(client, method)(url, body, format="json") if body else getattr(client, method)(url)
+            )
             raise Rollback()
     except Rollback:
         pass
@@ -96,7 +133,9 @@ def test_peer_worker_gets_exactly_what_colleague_gets(api, world, team, peer, co
         pytest.skip("not an operation of its own")
     peer_url, peer_body = request_for(method, path, world, peer)
     colleague_url, colleague_body = request_for(method, path, world, colleague)
-    assert call(api, peer, method, peer_url, peer_body) == call(api, colleague, method, colleague_url, colleague_body)
+    assert call(api, peer, method, peer_url, peer_body) == call(
+        api, colleague, method, colleague_url, colleague_body
+    )
 
 
 def test_descriptive_fields_change_nothing(api, world, team, peer):

@@ -8,7 +8,7 @@ from audit import recorder
 from audit.models import AccessEvent
 from consent.models import Consent, Receipt, Withdrawal
 from records.models import FollowUp, Note, Person
-from tests.factories import PASSWORD, make_member, make_note, make_person, make_team
+from tests.factories import PASSWORD, make_member, make_person, make_team
 
 
 def events(**filters):
@@ -21,8 +21,14 @@ def test_note_list_writes_one_event_with_the_note_ids_and_the_consent(api, share
     api.as_(colleague).get(f"/api/v1/persons/{person.pk}/notes/")
     [event] = events()
     assert (event.action, event.outcome, event.person_id, event.actor_id) == (
-        "note.list", "allowed", person.pk, colleague.pk)
-    assert event.object_ids == [note.pk] and event.categories == ["housing"] and event.consent_id == consent.pk
+        "note.list",
+        "allowed",
+        person.pk,
+        colleague.pk,
+    )
+    assert (
+        event.object_ids == [note.pk] and event.categories == ["housing"] and event.consent_id == consent.pk
+    )
     assert event.request_id and event.ip == "127.0.0.1"
 
 
@@ -50,7 +56,10 @@ def test_missing_commitment_is_recorded_as_denied(api, person, team):
 def test_login_and_failed_login_are_recorded(api, worker):
     api.post("/api/v1/auth/token/", {"username": worker.username, "password": "wrong password"})
     api.post("/api/v1/auth/token/", {"username": worker.username, "password": PASSWORD})
-    assert [(e.action, e.outcome) for e in events()] == [("auth.login_failed", "denied"), ("auth.login", "allowed")]
+    assert [(e.action, e.outcome) for e in events()] == [
+        ("auth.login_failed", "denied"),
+        ("auth.login", "allowed"),
+    ]
 
 
 def test_events_never_hold_note_contents_or_contact_details(api, shared, person, colleague):
@@ -71,8 +80,11 @@ def person_data_calls(world):
         ("post", f"/api/v1/persons/{p.pk}/notes/", {"team": t.pk, "category": "housing", "body": "secret"}),
         ("get", f"/api/v1/notes/{n.pk}/", None),
         ("get", f"/api/v1/persons/{p.pk}/consents/", None),
-        ("post", f"/api/v1/persons/{p.pk}/consents/",
-         {"team": t.pk, "categories": ["housing"], "purpose": "x", "method": "oral"}),
+        (
+            "post",
+            f"/api/v1/persons/{p.pk}/consents/",
+            {"team": t.pk, "categories": ["housing"], "purpose": "x", "method": "oral"},
+        ),
         ("post", f"/api/v1/consents/{c.pk}/withdraw/", {"method": "oral"}),
         ("get", f"/api/v1/consents/{c.pk}/receipt/", None),
         ("post", f"/api/v1/persons/{p.pk}/follow-ups/", {"team": o.pk}),
@@ -84,8 +96,14 @@ def person_data_calls(world):
 @pytest.fixture
 def world(shared, person, team, other_team):
     consent, note = shared
-    return {"person": person, "note": note, "consent": consent, "follow_up": person.follow_ups.get(),
-            "team": team, "other_team": other_team}
+    return {
+        "person": person,
+        "note": note,
+        "consent": consent,
+        "follow_up": person.follow_ups.get(),
+        "team": team,
+        "other_team": other_team,
+    }
 
 
 def counts():

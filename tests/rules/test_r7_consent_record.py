@@ -50,7 +50,10 @@ def test_withdrawn_consent_hides_notes_at_once(api, shared, person, worker, coll
 
 def test_withdrawal_cannot_be_undone_or_repeated(api, shared, worker):
     consent, _ = shared
-    assert api.as_(worker).post(f"/api/v1/consents/{consent.pk}/withdraw/", {"method": "oral"}).status_code == 200
+    assert (
+        api.as_(worker).post(f"/api/v1/consents/{consent.pk}/withdraw/", {"method": "oral"}).status_code
+        == 200
+    )
     again = api.as_(worker).post(f"/api/v1/consents/{consent.pk}/withdraw/", {"method": "oral"})
     assert again.status_code == 409 and "withdrawn" in again.json()["detail"]
 
@@ -65,20 +68,25 @@ def test_a_new_consent_after_withdrawal_opens_again(api, shared, person, team, w
 def test_superseded_consent_cannot_be_withdrawn(api, shared, person, team, worker):
     consent, _ = shared
     give_consent(person, team, ["housing"], by=worker)
-    assert api.as_(worker).post(f"/api/v1/consents/{consent.pk}/withdraw/", {"method": "oral"}).status_code == 409
+    assert (
+        api.as_(worker).post(f"/api/v1/consents/{consent.pk}/withdraw/", {"method": "oral"}).status_code
+        == 409
+    )
 
 
 def test_member_of_a_following_team_records_for_another_following_team(api, person, team, other_team, worker):
     api.as_(worker).post(f"/api/v1/persons/{person.pk}/follow-ups/", {"team": other_team.pk})
     response = api.as_(worker).post(
-        consent_url(person), {"team": other_team.pk, "categories": ["health"], "purpose": "soins", "method": "oral"}
+        consent_url(person),
+        {"team": other_team.pk, "categories": ["health"], "purpose": "soins", "method": "oral"},
     )
     assert response.status_code == 201, response.content
 
 
 def test_consent_for_a_team_that_does_not_follow_is_refused(api, person, other_team, worker):
     response = api.as_(worker).post(
-        consent_url(person), {"team": other_team.pk, "categories": ["health"], "purpose": "soins", "method": "oral"}
+        consent_url(person),
+        {"team": other_team.pk, "categories": ["health"], "purpose": "soins", "method": "oral"},
     )
     assert response.status_code == 400 and "team" in response.json()
 
@@ -100,7 +108,10 @@ def test_receipts_are_signed_and_verifiable_with_the_public_key(api, shared, wor
 def test_latest_receipt_is_the_withdrawal(api, shared, worker):
     consent, _ = shared
     api.as_(worker).post(f"/api/v1/consents/{consent.pk}/withdraw/", {"method": "oral"})
-    assert api.as_(worker).get(f"/api/v1/consents/{consent.pk}/receipt/").json()["payload"]["event"] == "withdrawn"
+    assert (
+        api.as_(worker).get(f"/api/v1/consents/{consent.pk}/receipt/").json()["payload"]["event"]
+        == "withdrawn"
+    )
 
 
 def test_portal_method_is_reserved_to_the_person(api, person, team, worker):
@@ -128,7 +139,9 @@ def test_read_after_withdrawal_commit_on_another_connection_sees_nothing(api, te
         client = APIClient()
         client.force_authenticate(worker)
         try:
-            assert client.post(f"/api/v1/consents/{consent.pk}/withdraw/", {"method": "oral"}).status_code == 200
+            assert (
+                client.post(f"/api/v1/consents/{consent.pk}/withdraw/", {"method": "oral"}).status_code == 200
+            )
         finally:
             connections.close_all()
 

@@ -94,8 +94,11 @@ def test_rotate_keys_stops_on_an_unreadable_value_and_writes_nothing_back(settin
 
 
 def test_production_refuses_to_start_without_a_key(tmp_path):
-    environ = {"SECRET_KEY": "s", "RELAIS_AUDIT_KEY": base64.b64encode(os.urandom(32)).decode(),
-               "RELAIS_SIGNING_KEY": base64.b64encode(os.urandom(32)).decode()}
+    environ = {
+        "SECRET_KEY": "s",
+        "RELAIS_AUDIT_KEY": base64.b64encode(os.urandom(32)).decode(),
+        "RELAIS_SIGNING_KEY": base64.b64encode(os.urandom(32)).decode(),
+    }
     with pytest.raises(ImproperlyConfigured, match="RELAIS_FIELD_KEYS is not set.*Make one with"):
         keys.load(environ, tmp_path, production=True)
     assert not (tmp_path / "keys.json").exists()
