@@ -1,0 +1,20 @@
+"""The service's URLs plus a plain DRF list over the same notes, as the benchmark's baseline."""
+
+from django.urls import path
+from rest_framework import generics
+
+from records.models import Note
+from records.serializers import NoteOutSerializer
+from relais.urls import urlpatterns as service_urls
+
+
+class PlainNoteList(generics.ListAPIView):
+    """No policy, no audit: every note of the person, as a naive endpoint would serve them."""
+
+    serializer_class = NoteOutSerializer
+
+    def get_queryset(self):
+        return Note.objects.filter(person_id=self.kwargs["pk"]).select_related("category", "author", "team")
+
+
+urlpatterns = [*service_urls, path("bench/plain/<int:pk>/notes/", PlainNoteList.as_view())]
