@@ -2,7 +2,7 @@
 
 import base64
 
-from drf_spectacular.utils import OpenApiParameter, extend_schema
+from drf_spectacular.utils import OpenApiParameter, extend_schema, extend_schema_view
 from rest_framework import generics, status
 from rest_framework.permissions import AllowAny
 from rest_framework.response import Response
@@ -20,6 +20,7 @@ from consent.serializers import (
 
 
 @extend_schema(tags=["consents"])
+@extend_schema_view(post=extend_schema(request=ConsentInSerializer, responses={201: ConsentOutSerializer}))
 class PersonConsentList(generics.ListCreateAPIView):
     """The person's consent history, newest first; POST records a consent (it supersedes the team's last)."""
 
@@ -33,7 +34,6 @@ class PersonConsentList(generics.ListCreateAPIView):
         )
         return self.get_paginated_response(ConsentOutSerializer(page, many=True).data)
 
-    @extend_schema(request=ConsentInSerializer, responses={201: ConsentOutSerializer})
     def create(self, request, *args, **kwargs):
         serializer = ConsentInSerializer(data=request.data)
         serializer.is_valid(raise_exception=True)

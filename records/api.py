@@ -1,6 +1,6 @@
 """HTTP for persons, follow-ups and notes: translate, call a selector or service, render."""
 
-from drf_spectacular.utils import extend_schema
+from drf_spectacular.utils import extend_schema, extend_schema_view
 from rest_framework import generics, status
 from rest_framework.response import Response
 
@@ -31,6 +31,7 @@ class CategoryList(generics.ListAPIView):
 
 
 @extend_schema(tags=["persons"])
+@extend_schema_view(post=extend_schema(request=PersonInSerializer, responses={201: PersonOutSerializer}))
 class PersonList(generics.ListCreateAPIView):
     """Persons followed by my teams (`?search=` on names); POST creates one followed by `team`."""
 
@@ -45,7 +46,6 @@ class PersonList(generics.ListCreateAPIView):
         views = selectors.disclose_persons(member=member, persons=page)
         return self.get_paginated_response(PersonOutSerializer(views, many=True).data)
 
-    @extend_schema(request=PersonInSerializer, responses={201: PersonOutSerializer})
     def create(self, request, *args, **kwargs):
         data = _valid(PersonInSerializer, request)
         view = services.create_person(user=request.user, team_id=data.pop("team"), **data)
@@ -87,6 +87,7 @@ class FollowUpClose(generics.GenericAPIView):
 
 
 @extend_schema(tags=["notes"])
+@extend_schema_view(post=extend_schema(request=NoteInSerializer, responses={201: NoteOutSerializer}))
 class PersonNoteList(generics.ListCreateAPIView):
     """The person's notes I may read, newest first; POST writes one (readable by me alone until consent)."""
 
@@ -99,7 +100,6 @@ class PersonNoteList(generics.ListCreateAPIView):
         selectors.disclose_notes(member=member, person=person, grants=grants, notes=page)
         return self.get_paginated_response(NoteOutSerializer(page, many=True).data)
 
-    @extend_schema(request=NoteInSerializer, responses={201: NoteOutSerializer})
     def create(self, request, *args, **kwargs):
         data = _valid(NoteInSerializer, request)
         note = services.write_note(

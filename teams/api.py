@@ -2,7 +2,7 @@
 
 from django.contrib.auth import authenticate
 from django.shortcuts import get_object_or_404
-from drf_spectacular.utils import extend_schema
+from drf_spectacular.utils import extend_schema, extend_schema_view
 from rest_framework import generics, status
 from rest_framework.authtoken.models import Token
 from rest_framework.permissions import AllowAny, BasePermission
@@ -85,12 +85,12 @@ class AcceptCommitment(generics.GenericAPIView):
 
 
 @extend_schema(tags=["managers"])
+@extend_schema_view(post=extend_schema(request=UserInSerializer, responses={201: UserSerializer}))
 class UserList(generics.ListCreateAPIView):
     permission_classes = [IsManager]
     serializer_class = UserSerializer
     queryset = User.objects.order_by("username")
 
-    @extend_schema(request=UserInSerializer, responses={201: UserSerializer})
     def create(self, request, *args, **kwargs):
         serializer = UserInSerializer(data=request.data)
         serializer.is_valid(raise_exception=True)
