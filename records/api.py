@@ -1,6 +1,6 @@
 """HTTP for persons, follow-ups and notes: translate, call a selector or service, render."""
 
-from drf_spectacular.utils import extend_schema, extend_schema_view
+from drf_spectacular.utils import OpenApiParameter, extend_schema, extend_schema_view
 from rest_framework import generics, status
 from rest_framework.response import Response
 
@@ -31,7 +31,10 @@ class CategoryList(generics.ListAPIView):
 
 
 @extend_schema(tags=["persons"])
-@extend_schema_view(post=extend_schema(request=PersonInSerializer, responses={201: PersonOutSerializer}))
+@extend_schema_view(
+    get=extend_schema(parameters=[OpenApiParameter("search", str, description="Part of a name.")]),
+    post=extend_schema(request=PersonInSerializer, responses={201: PersonOutSerializer}),
+)
 class PersonList(generics.ListCreateAPIView):
     """Persons followed by my teams (`?search=` on names); POST creates one followed by `team`."""
 
