@@ -1,6 +1,6 @@
 import json
 
-from django.conf import settings
+from django.utils import timezone
 from rest_framework import serializers
 
 from consent.models import Consent, Method, Receipt
@@ -54,8 +54,6 @@ class ConsentOutSerializer(serializers.ModelSerializer):
 
     def get_status(self, consent) -> str:
         """`current`, `superseded`, `withdrawn` or `expired`, derived from the record."""
-        from django.utils import timezone
-
         if getattr(consent, "withdrawal", None):
             return "withdrawn"
         if getattr(consent, "superseded_by", None):
@@ -102,4 +100,3 @@ class PortalInvitationSerializer(serializers.Serializer):
     expires_at = serializers.DateTimeField()
 
 
-TTL_HOURS = settings.RELAIS_PORTAL_CODE_TTL_HOURS

@@ -19,7 +19,7 @@ from consent.models import Consent, Method, PortalInvitation, Receipt, Withdrawa
 from records.models import Category, Person
 from records.selectors import reader
 from relais.errors import Conflict, Invalid
-from teams.models import Team
+from teams.selectors import team_named_in_input
 
 CODE_ALPHABET = "ABCDEFGHJKLMNPQRSTUVWXYZ23456789"  # no 0/O, 1/I: read aloud or copied by hand
 
@@ -75,9 +75,7 @@ def record_consent(
             if not is_person
             else _("A consent given through the portal has the method “portal”."),
         )
-    team = Team.objects.filter(pk=team_id).first()
-    if team is None:
-        raise Invalid("team", _("This team does not exist."))
+    team = team_named_in_input(team_id)
     if not policy.team_follows(team, person):
         raise Invalid("team", _("This team does not follow this person."))
     if valid_until is not None and valid_until <= timezone.now():

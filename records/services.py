@@ -17,14 +17,13 @@ from records.models import FOLLOW_PERMISSION, Category, FollowUp, Note, Person
 from records.selectors import PersonView, disclose_persons, reader
 from relais.errors import Conflict, Hidden, Invalid
 from teams.models import Team
+from teams.selectors import team_named_in_input
 
 PERMISSION = f"records.{FOLLOW_PERMISSION}"
 
 
 def _writer_team(member: Reader, team_id: int, field: str = "team") -> Team:
-    team = Team.objects.filter(pk=team_id).first()
-    if team is None:
-        raise Invalid(field, _("This team does not exist."))
+    team = team_named_in_input(team_id, field)
     if team.pk not in member.team_ids:
         raise Invalid(field, _("You are not a member of this team."))
     return team
@@ -114,9 +113,7 @@ def open_follow_up(*, user, person_id: int, team_id: int) -> FollowUp:
     member = reader(user, "follow_up.open", object_type="person", person_id=person_id)
     with recorder.denials(user, "follow_up.open", object_type="person", person_id=person_id):
         person = policy.person_for(member, person_id)
-    team = Team.objects.filter(pk=team_id).first()
-    if team is None:
-        raise Invalid("team", _("This team does not exist."))
+    team = team_named_in_input(team_id)
     follow_up = _grant_follow(person, team, user)
     recorder.record(
         user,

@@ -1,4 +1,15 @@
-from teams.models import Membership, User
+from django.utils.translation import gettext as _
+
+from relais.errors import Invalid
+from teams.models import Membership, Team, User
+
+
+def team_named_in_input(team_id: int, field: str = "team") -> Team:
+    """The team a request names, or a 400 on that field (teams are not person data: no 404 to hide)."""
+    team = Team.objects.filter(pk=team_id).select_related("group").first()
+    if team is None:
+        raise Invalid(field, _("This team does not exist."))
+    return team
 
 
 def roles_of(user: User) -> list[str]:
