@@ -13,6 +13,7 @@ import statistics
 import sys
 import tempfile
 import time
+import warnings
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
@@ -20,6 +21,7 @@ workdir = tempfile.mkdtemp(prefix="relais-bench-")
 os.environ["DATABASE_URL"] = os.environ.get("BENCH_DATABASE_URL", f"sqlite:///{workdir}/bench.sqlite3")
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "relais.settings")
 os.environ["DEBUG"] = "False"
+warnings.filterwarnings("ignore", "No directory at")  # static files are not collected here
 
 import django  # noqa: E402
 
