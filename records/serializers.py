@@ -1,7 +1,7 @@
 from django.conf import settings
 from rest_framework import serializers
 
-from records.models import Category, FollowUp, Note, Person
+from records.models import Category, FollowUp, Note
 
 
 class CategorySerializer(serializers.ModelSerializer):
@@ -96,9 +96,3 @@ class NoteInSerializer(serializers.Serializer):
 
 class FollowUpInSerializer(serializers.Serializer):
     team = serializers.IntegerField()
-
-
-class PersonRefSerializer(serializers.ModelSerializer):
-    class Meta:
-        model = Person
-        fields = ["id", "display_name"]
