@@ -1,7 +1,7 @@
 """The one place that decides what a reader may see (R1–R4, R9).
 
 A reader's access comes only from the teams they belong to and whose confidentiality commitment
-they accepted: never from a role flag, and never from ``profession`` or ``is_peer_worker``. A team
+they accepted: never from a role flag, and never from the descriptive fields of a membership (R3). A team
 reaches a person through the guardian grant on the team's group (an open follow-up); it reads a
 category of that person when the person's current consent for the team names it and the team's
 mission needs it. Decisions are per person and team, never per note, in a fixed number of queries.
