@@ -10,8 +10,8 @@ from dataclasses import dataclass, field
 class RequestContext:
     request_id: str = ""
     ip: str | None = None
-    # Denials are written after the request's transaction ends, which a failed request rolls back.
-    deferred: list = field(default_factory=list)
+    # Events wait here until the end of the request's transaction (see audit.recorder.flush).
+    pending: list = field(default_factory=list)
 
 
 _current: ContextVar[RequestContext | None] = ContextVar("audit_request_context", default=None)

@@ -26,17 +26,33 @@ class AuditedRequestMiddleware:
         )
         token = context.activate(ctx)
         try:
-            with transaction.atomic():
-                response = self.get_response(request)
-                if response.status_code >= 400:
-                    # A refused or failed request leaves nothing behind but its audit events.
-                    transaction.set_rollback(True)
-            try:
-                recorder.flush_deferred(ctx)
-            except AuditUnavailable as exc:
-                log.error("denied events could not be written: %s", exc.__cause__)
-                response = JsonResponse({"detail": str(exc.detail)}, status=503)
+            response = self._respond(request, ctx)
         finally:
             context.deactivate(token)
         response["X-Request-ID"] = ctx.request_id
         return response
+
+    def _respond(self, request, ctx: context.RequestContext):
+        with transaction.atomic():
+            response = self.get_response(request)
+            succeeded = response.status_code < 400
+            if succeeded:
+                try:
+                    recorder.flush(ctx, succeeded=True)
+                except AuditUnavailable as exc:
+                    log.error("audit events could not be written: %s", exc.__cause__)
+                    succeeded, response = False, _unavailable(exc)
+            if not succeeded:
+                # A refused or failed request leaves nothing behind but its denials.
+                transaction.set_rollback(True)
+        if not succeeded:
+            try:
+                recorder.flush(ctx, succeeded=False)
+            except AuditUnavailable as exc:
+                log.error("denied events could not be written: %s", exc.__cause__)
+                response = _unavailable(exc)
+        return response
+
+
+def _unavailable(exc: AuditUnavailable) -> JsonResponse:
+    return JsonResponse({"detail": str(exc.detail)}, status=503)

@@ -13,10 +13,9 @@ from contextlib import contextmanager
 from dataclasses import dataclass
 
 from django.db import DatabaseError, transaction
-from django.utils import timezone
 
-from audit import context
-from audit.models import AccessEvent, Outcome
+from audit import chain, context
+from audit.models import Outcome
 from relais.errors import AuditUnavailable, CommitmentRequired, Hidden, NotAMember
 
 
@@ -33,66 +32,69 @@ class Event:
     reason: str = ""
 
 
-def _rows(actor, events: Iterable[Event], ctx: context.RequestContext | None) -> list[AccessEvent]:
-    now = timezone.now()
+def _entries(actor, events: Iterable[Event], ctx: context.RequestContext | None) -> list[dict]:
     actor_id = getattr(actor, "pk", None)
     actor_label = (getattr(actor, "label", "") or getattr(actor, "username", "") or "")[:150]
     return [
-        AccessEvent(
-            occurred_at=now,
-            actor_id=actor_id,
-            actor_label=actor_label,
-            team_id=e.team_id,
-            action=e.action,
-            outcome=e.outcome,
-            reason=e.reason[:200],
-            person_id=e.person_id,
-            object_type=e.object_type,
-            object_ids=list(e.object_ids),
-            categories=sorted(set(e.categories)),
-            consent_id=e.consent_id,
-            request_id=ctx.request_id if ctx else "",
-            ip=ctx.ip if ctx else None,
-        )
+        {
+            "actor": actor_id,
+            "actor_label": actor_label,
+            "team": e.team_id,
+            "action": e.action,
+            "outcome": str(e.outcome),
+            "reason": e.reason[:200],
+            "person": e.person_id,
+            "object_type": e.object_type,
+            "object_ids": list(e.object_ids),
+            "categories": sorted(set(e.categories)),
+            "consent": e.consent_id,
+            "request_id": ctx.request_id if ctx else "",
+            "ip": ctx.ip if ctx else None,
+        }
         for e in events
     ]
 
 
-def write(rows: list[AccessEvent]) -> None:
-    """Insert rows in one statement. The single seam through which every event reaches the database."""
-    AccessEvent.objects.bulk_create(rows)
+def write(entries: list[dict]) -> None:
+    """Chain and insert events in one statement: the single seam through which every event passes."""
+    chain.append(entries)
+
+
+def _write_now(entries: list[dict]) -> None:
+    try:
+        # No savepoint of its own: a failed write must fail the whole transaction anyway.
+        with transaction.atomic(savepoint=False):
+            write(entries)
+    except DatabaseError as exc:
+        raise AuditUnavailable() from exc
 
 
 def record(actor, *events: Event) -> None:
-    """Record events for ``actor``; raise ``AuditUnavailable`` (fail closed) if they cannot be written."""
+    """Record events for ``actor``.
+
+    During a request the events wait in the request context and are written by the middleware at
+    the end of the request's transaction, so that the chain head is locked only for the commit.
+    Elsewhere (commands) they are written at once. Either way a failed write raises
+    ``AuditUnavailable`` and nothing is committed (fail closed).
+    """
     if not events:
         return
     ctx = context.current()
-    allowed = [e for e in events if e.outcome == Outcome.ALLOWED]
-    denied = [e for e in events if e.outcome != Outcome.ALLOWED]
-    if denied and ctx is not None:
-        ctx.deferred.extend(_rows(actor, denied, ctx))
-    elif denied:
-        allowed = allowed + denied
-    if allowed:
-        try:
-            # No savepoint of its own: a failed write must fail the whole transaction anyway.
-            with transaction.atomic(savepoint=False):
-                write(_rows(actor, allowed, ctx))
-        except DatabaseError as exc:
-            raise AuditUnavailable() from exc
+    entries = _entries(actor, events, ctx)
+    if ctx is not None:
+        ctx.pending.extend(entries)
+    else:
+        _write_now(entries)
 
 
-def flush_deferred(ctx: context.RequestContext) -> None:
-    """Write the denials kept during a request, in a transaction of their own."""
-    if not ctx.deferred:
-        return
-    rows, ctx.deferred = ctx.deferred, []
-    try:
-        with transaction.atomic():
-            write(rows)
-    except DatabaseError as exc:
-        raise AuditUnavailable() from exc
+def flush(ctx: context.RequestContext, *, succeeded: bool) -> None:
+    """Write the request's events: all of them inside a transaction that will commit, or only the
+    denials, in a transaction of their own, after a refused request rolled back."""
+    entries, ctx.pending = ctx.pending, []
+    if not succeeded:
+        entries = [e for e in entries if e["outcome"] != Outcome.ALLOWED]
+    if entries:
+        _write_now(entries)
 
 
 def deny(

@@ -95,7 +95,9 @@ DATABASES = {
 if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     DATABASES["default"]["ENGINE"] = "relais.db.sqlite3"
     DATABASES["default"]["CONN_MAX_AGE"] = 0
-    DATABASES["default"].setdefault("OPTIONS", {})["timeout"] = 20
+    # Every transaction takes the write lock when it begins: two requests cannot both read the audit
+    # chain's head and then link to it.
+    DATABASES["default"].setdefault("OPTIONS", {}).update(timeout=20, transaction_mode="IMMEDIATE")
 elif DATABASES["default"]["ENGINE"].endswith("postgresql") and envbool("RELAIS_PG_PREPARE", "True"):
     # Server-side binding lets psycopg prepare the policy's statements once per connection: their
     # planning costs more than their execution.
@@ -163,6 +165,10 @@ SPECTACULAR_SETTINGS = {
 DATA_UPLOAD_MAX_MEMORY_SIZE = envint("RELAIS_MAX_REQUEST_BYTES", str(256 * 1024))
 RELAIS_NOTE_MAX_CHARS = envint("RELAIS_NOTE_MAX_CHARS", "20000")
 RELAIS_PORTAL_CODE_TTL_HOURS = envint("RELAIS_PORTAL_CODE_TTL_HOURS", "72")
+# Signed checkpoints of the audit chain: keep this folder on other storage than the database.
+RELAIS_AUDIT_CHECKPOINT_DIR = Path(os.getenv("RELAIS_AUDIT_CHECKPOINT_DIR", VAR_DIR / "checkpoints"))
+# How long access events are kept; the CNIL recommends 6 to 12 months.
+RELAIS_AUDIT_RETENTION_DAYS = envint("RELAIS_AUDIT_RETENTION_DAYS", "365")
 
 SESSION_COOKIE_AGE = envint("RELAIS_SESSION_SECONDS", str(8 * 3600))
 if PRODUCTION:

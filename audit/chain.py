@@ -1,0 +1,125 @@
+"""The keyed hash chain of access events (R6): appending, and verifying.
+
+Each event's hash is HMAC-SHA-256(``RELAIS_AUDIT_KEY``, previous hash ‖ body), over the exact bytes
+stored in ``body``. Appends are serialised by a row lock on the chain head (``SELECT … FOR UPDATE``
+on PostgreSQL; SQLite transactions begin IMMEDIATE, which takes the database's write lock), held
+until the appending transaction ends: two requests cannot link to the same previous event, and an
+event that rolls back never becomes anyone's predecessor.
+"""
+
+from __future__ import annotations
+
+import hmac
+import json
+import time
+from collections.abc import Callable
+from dataclasses import asdict, dataclass
+
+from django.conf import settings
+
+from audit import checkpoints
+from audit.models import AccessEvent, Anchor, ChainHead
+
+GENESIS = bytes(32)
+HEAD_ID = 1
+
+
+def body_bytes(entry: dict) -> bytes:
+    """The one byte form of an event: canonical, ASCII-only JSON (so its UTF-8 bytes are its text)."""
+    return json.dumps(entry, sort_keys=True, separators=(",", ":"), ensure_ascii=True).encode("ascii")
+
+
+def link(key: bytes, previous: bytes, body: bytes) -> bytes:
+    return hmac.digest(key, previous + body, "sha256")
+
+
+def _locked_head() -> ChainHead:
+    head = ChainHead.objects.select_for_update().filter(pk=HEAD_ID).first()
+    if head is None:
+        # The head is a cache of the last event; rebuild it from the events if it is missing.
+        last = AccessEvent.objects.order_by("-seq").values_list("seq", "hash").first()
+        seq, digest = last if last else (0, GENESIS.hex())
+        ChainHead.objects.bulk_create([ChainHead(pk=HEAD_ID, seq=seq, hash=digest)], ignore_conflicts=True)
+        head = ChainHead.objects.select_for_update().get(pk=HEAD_ID)
+    return head
+
+
+def append(entries: list[dict]) -> None:
+    """Link and insert events, in the caller's transaction (which must be open)."""
+    key = settings.RELAIS_AUDIT_KEY
+    head = _locked_head()
+    seq, previous = head.seq, bytes.fromhex(head.hash)
+    at = time.time_ns() // 1000
+    rows = []
+    for entry in entries:
+        seq += 1
+        body = body_bytes({**entry, "seq": seq, "t": at})
+        previous = link(key, previous, body)
+        rows.append(AccessEvent(body=body.decode("ascii"), hash=previous.hex()))
+    AccessEvent.objects.bulk_create(rows)
+    ChainHead.objects.filter(pk=HEAD_ID).update(seq=seq, hash=previous.hex())
+
+
+@dataclass(frozen=True)
+class Verdict:
+    ok: bool
+    checked: int
+    first_bad: int | None = None
+    reason: str = ""
+    checkpoint: dict | None = None
+
+    def as_dict(self) -> dict:
+        return asdict(self)
+
+
+def _start() -> tuple[bytes, int, int | None, str]:
+    """Where the chain must begin: the genesis, or the signed anchor a purge left.
+
+    Returns the previous hash, its sequence number, and a first bad id with its reason if the
+    oldest event fits neither.
+    """
+    first = AccessEvent.objects.order_by("id").values_list("id", "seq").first()
+    if first is None or first[1] == 1:
+        return GENESIS, 0, None, ""
+    anchor = Anchor.objects.filter(seq=first[1] - 1).first()
+    if anchor is None or not checkpoints.anchor_is_valid(anchor):
+        return GENESIS, 0, first[0], "the oldest event neither starts the chain nor follows a signed purge anchor"
+    return bytes.fromhex(anchor.hash), anchor.seq, None, ""
+
+
+def verify(*, progress: Callable[[int], None] | None = None, chunk_size: int = 20000) -> Verdict:
+    """Walk the chain in id order and name the first event whose link does not hold.
+
+    An edited, deleted, inserted or reordered event breaks the link of the first event it touches;
+    a cut-off tail is found against the latest signed checkpoint.
+    """
+    key = settings.RELAIS_AUDIT_KEY
+    previous, seq, first_bad, reason = _start()
+    if first_bad is not None:
+        return Verdict(False, 0, first_bad, reason)
+    checkpoint = checkpoints.latest()
+    mark = checkpoint["count"] if checkpoint else None
+    checked = 0
+    last_id = None
+    rows = AccessEvent.objects.order_by("id").values_list("id", "seq", "body", "hash")
+    for event_id, event_seq, body, stored in rows.iterator(chunk_size=chunk_size):
+        digest = hmac.digest(key, previous + body.encode(), "sha256")
+        if digest.hex() != stored or event_seq != seq + 1:
+            return Verdict(False, checked, event_id, "its hash does not link it to the event before it", checkpoint)
+        if event_seq == mark and stored != checkpoint["last_hash"]:
+            return Verdict(False, checked, event_id, "it differs from the signed checkpoint", checkpoint)
+        previous, seq, last_id = digest, event_seq, event_id
+        checked += 1
+        if progress is not None and checked % chunk_size == 0:
+            progress(chunk_size)
+    if progress is not None:
+        progress(checked % chunk_size)
+    if mark is not None and seq < mark:
+        return Verdict(
+            False,
+            checked,
+            checkpoint["last_id"],
+            f"events after #{last_id} are missing: the signed checkpoint counts {mark}, the chain ends at {seq}",
+            checkpoint,
+        )
+    return Verdict(True, checked, None, "", checkpoint)

@@ -1,0 +1,64 @@
+"""SQL that reads one value of an event's JSON body, for the columns the database derives from it.
+
+The columns are generated (``GENERATED ALWAYS AS … STORED``): only immutable, per-row expressions are
+allowed there, which is why the time is kept in the body as integer microseconds since the epoch.
+"""
+
+import re
+
+from django.db.models import BigIntegerField, DateTimeField, F, Func, TextField
+
+_KEY = re.compile(r"^[a-z_]+$")
+
+
+class _BodyValue(Func):
+    postgresql = ""
+    sqlite = ""
+
+    def __init__(self, key: str, **extra):
+        if not _KEY.match(key):
+            raise ValueError(f"not a body key: {key!r}")
+        self.key = key
+        super().__init__(F("body"), **extra)
+
+    def _render(self, template: str, compiler, connection):
+        body, params = compiler.compile(self.source_expressions[0])
+        return template.format(body=body, key=self.key), params
+
+    def as_sql(self, compiler, connection, **extra_context):
+        return self._render(self.sqlite, compiler, connection)
+
+    as_sqlite = as_sql
+
+    def as_postgresql(self, compiler, connection, **extra_context):
+        return self._render(self.postgresql, compiler, connection)
+
+    def deconstruct(self):
+        path, args, kwargs = super().deconstruct()
+        return path, (self.key,), {}
+
+
+class BodyInteger(_BodyValue):
+    output_field = BigIntegerField()
+    postgresql = "((({body})::jsonb ->> '{key}')::bigint)"
+    sqlite = "json_extract({body}, '$.{key}')"
+
+
+class BodyText(_BodyValue):
+    output_field = TextField()
+    postgresql = "(({body})::jsonb ->> '{key}')"
+    sqlite = "json_extract({body}, '$.{key}')"
+
+
+class BodyTime(_BodyValue):
+    """Microseconds since the epoch, as a timestamp (PostgreSQL) or Django's SQLite text form.
+
+    ``%`` is doubled because Django interpolates parameters into the column's definition."""
+
+    output_field = DateTimeField()
+
+    postgresql = "to_timestamp(((({body})::jsonb ->> '{key}')::bigint)::double precision / 1000000)"
+    sqlite = (
+        "(strftime('%%Y-%%m-%%d %%H:%%M:%%S', json_extract({body}, '$.{key}') / 1000000, 'unixepoch')"
+        " || '.' || printf('%%06d', json_extract({body}, '$.{key}') %% 1000000))"
+    )
