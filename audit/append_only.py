@@ -34,12 +34,15 @@ def _postgresql(table: str) -> list[str]:
     ]
 
 
+_UNLESS_PERMITTED = "WHEN NOT EXISTS (SELECT 1 FROM audit_purgepermit WHERE up_to_seq >= OLD.seq)"
+
+
 def _sqlite(table: str) -> list[str]:
+    # Table names come from PROTECTED above, never from input.
     return [
         f"CREATE TRIGGER {table}_no_update BEFORE UPDATE ON {table} "
         f"BEGIN SELECT RAISE(ABORT, 'audit rows are append-only: UPDATE on {table} refused'); END;",
-        f"CREATE TRIGGER {table}_no_delete BEFORE DELETE ON {table} "
-        "WHEN NOT EXISTS (SELECT 1 FROM audit_purgepermit WHERE up_to_seq >= OLD.seq) "
+        f"CREATE TRIGGER {table}_no_delete BEFORE DELETE ON {table} {_UNLESS_PERMITTED} "
         f"BEGIN SELECT RAISE(ABORT, 'audit rows are append-only: DELETE on {table} refused'); END;",
     ]
 
@@ -60,7 +63,11 @@ def remove_statements(vendor: str) -> list[str]:
             for name in ("append_only", "no_truncate")
         ]
         return drops + ["DROP FUNCTION IF EXISTS audit_refuse_change();"]
-    return [f"DROP TRIGGER IF EXISTS {table}_{name};" for table in PROTECTED for name in ("no_update", "no_delete")]
+    return [
+        f"DROP TRIGGER IF EXISTS {table}_{name};"
+        for table in PROTECTED
+        for name in ("no_update", "no_delete")
+    ]
 
 
 def install(apps, schema_editor) -> None:

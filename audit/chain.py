@@ -21,6 +21,8 @@ from audit import checkpoints
 from audit.models import AccessEvent, Anchor, ChainHead
 
 GENESIS = bytes(32)
+NO_START = "the oldest event neither starts the chain nor follows a signed purge anchor"
+BROKEN_LINK = "its hash does not link it to the event before it"
 HEAD_ID = 1
 
 
@@ -83,7 +85,12 @@ def _start() -> tuple[bytes, int, int | None, str]:
         return GENESIS, 0, None, ""
     anchor = Anchor.objects.filter(seq=first[1] - 1).first()
     if anchor is None or not checkpoints.anchor_is_valid(anchor):
-        return GENESIS, 0, first[0], "the oldest event neither starts the chain nor follows a signed purge anchor"
+        return (
+            GENESIS,
+            0,
+            first[0],
+            NO_START,
+        )
     return bytes.fromhex(anchor.hash), anchor.seq, None, ""
 
 
@@ -105,7 +112,7 @@ def verify(*, progress: Callable[[int], None] | None = None, chunk_size: int = 2
     for event_id, event_seq, body, stored in rows.iterator(chunk_size=chunk_size):
         digest = hmac.digest(key, previous + body.encode(), "sha256")
         if digest.hex() != stored or event_seq != seq + 1:
-            return Verdict(False, checked, event_id, "its hash does not link it to the event before it", checkpoint)
+            return Verdict(False, checked, event_id, BROKEN_LINK, checkpoint)
         if event_seq == mark and stored != checkpoint["last_hash"]:
             return Verdict(False, checked, event_id, "it differs from the signed checkpoint", checkpoint)
         previous, seq, last_id = digest, event_seq, event_id
@@ -119,7 +126,8 @@ def verify(*, progress: Callable[[int], None] | None = None, chunk_size: int = 2
             False,
             checked,
             checkpoint["last_id"],
-            f"events after #{last_id} are missing: the signed checkpoint counts {mark}, the chain ends at {seq}",
+            f"events after #{last_id} are missing: the signed checkpoint counts {mark}, "
+            f"the chain ends at {seq}",
             checkpoint,
         )
     return Verdict(True, checked, None, "", checkpoint)

@@ -59,7 +59,9 @@ def latest() -> dict | None:
             payload = _valid(json.loads(path.read_text()))
         except (OSError, ValueError):
             continue
-        if payload is not None and (best is None or (payload["count"], payload["at"]) > (best["count"], best["at"])):
+        if payload is not None and (
+            best is None or (payload["count"], payload["at"]) > (best["count"], best["at"])
+        ):
             best = payload
     return best
 
@@ -77,8 +79,8 @@ def anchor_is_valid(anchor: Anchor) -> bool:
         payload = json.loads(anchor.payload)
     except ValueError:
         return False
-    return (
-        _valid({"payload": payload, "signature": anchor.signature}) is not None
-        and (payload.get("count"), payload.get("last_id"), payload.get("last_hash"))
-        == (anchor.seq, anchor.last_id, anchor.hash)
-    )
+    return _valid({"payload": payload, "signature": anchor.signature}) is not None and (
+        payload.get("count"),
+        payload.get("last_id"),
+        payload.get("last_hash"),
+    ) == (anchor.seq, anchor.last_id, anchor.hash)

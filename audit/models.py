@@ -127,3 +127,6 @@ class PurgePermit(models.Model):
     to ``up_to_seq`` while a permit exists, and refuses every other delete."""
 
     up_to_seq = models.BigIntegerField()
+
+    def __str__(self) -> str:
+        return f"purge permit up to {self.up_to_seq}"
