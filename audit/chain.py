@@ -35,7 +35,8 @@ def link(key: bytes, previous: bytes, body: bytes) -> bytes:
     return hmac.digest(key, previous + body, "sha256")
 
 
-def _locked_head() -> ChainHead:
+def lock_head() -> ChainHead:
+    """The chain's head, locked until the transaction ends: appends queue behind it."""
     head = ChainHead.objects.select_for_update().filter(pk=HEAD_ID).first()
     if head is None:
         # The head is a cache of the last event; rebuild it from the events if it is missing.
@@ -49,7 +50,7 @@ def _locked_head() -> ChainHead:
 def append(entries: list[dict]) -> None:
     """Link and insert events, in the caller's transaction (which must be open)."""
     key = settings.RELAIS_AUDIT_KEY
-    head = _locked_head()
+    head = lock_head()
     seq, previous = head.seq, bytes.fromhex(head.hash)
     at = time.time_ns() // 1000
     rows = []

@@ -16,7 +16,14 @@ from django.db import DatabaseError, transaction
 
 from audit import chain, context
 from audit.models import Outcome
-from relais.errors import AuditUnavailable, CommitmentRequired, Hidden, NotAMember
+from relais.errors import (
+    AuditUnavailable,
+    CommitmentRequired,
+    Hidden,
+    NotAMember,
+    NotAnAuditor,
+    NotAPortalAccount,
+)
 
 
 @dataclass(frozen=True)
@@ -120,7 +127,7 @@ def denials(actor, action: str, *, object_type: str = "", object_ids=(), person_
     """Record any refusal raised inside the block (a 403 or the 404 of R9) as a denied ``action``."""
     try:
         yield
-    except (Hidden, NotAMember, CommitmentRequired) as exc:
+    except (Hidden, NotAMember, CommitmentRequired, NotAnAuditor, NotAPortalAccount) as exc:
         deny(
             actor,
             action,
@@ -130,3 +137,15 @@ def denials(actor, action: str, *, object_type: str = "", object_ids=(), person_
             reason=type(exc).__name__,
         )
         raise
+
+
+@dataclass(frozen=True)
+class SystemActor:
+    """The actor of events written by a management command run on the server."""
+
+    label: str
+    pk: None = None
+
+
+def system(command: str) -> SystemActor:
+    return SystemActor(label=f"manage.py {command}")

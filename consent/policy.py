@@ -17,7 +17,7 @@ from django.utils import timezone
 
 from consent.models import Consent
 from records.models import CONTACT, FOLLOW_PERMISSION, Note, Person, PersonGroupObjectPermission
-from relais.errors import CommitmentRequired, Hidden, NotAMember
+from relais.errors import CommitmentRequired, Hidden, NotAMember, NotAnAuditor, NotAPortalAccount
 from teams.models import Membership, Team
 
 ConsentCategory = Consent.categories.through
@@ -156,3 +156,18 @@ def consent_for(user, consent_id: int) -> Consent:
 
 def team_follows(team: Team, person: Person) -> bool:
     return _follows(person.pk, [team.group_id]).exists()
+
+
+def auditor_for(user):
+    """The user, if they may read the access log; auditors read it and nothing else (R4)."""
+    if not getattr(user, "is_auditor", False):
+        raise NotAnAuditor()
+    return user
+
+
+def portal_person_for(user) -> Person:
+    """The person whose portal account ``user`` is, or a 403: the portal shows one's own record only."""
+    person = Person.objects.filter(account=user).first() if user.is_authenticated else None
+    if person is None:
+        raise NotAPortalAccount()
+    return person

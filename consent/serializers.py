@@ -98,5 +98,3 @@ class ReceiptKeySerializer(serializers.Serializer):
 class PortalInvitationSerializer(serializers.Serializer):
     code = serializers.CharField(help_text="Shown once; give it to the person.")
     expires_at = serializers.DateTimeField()
-
-

@@ -26,6 +26,16 @@ class NotAMember(DomainError):
     default_detail = _("Person data is reserved to members of a support team.")
 
 
+class NotAnAuditor(DomainError):
+    status = 403
+    default_detail = _("The access log is reserved to auditors.")
+
+
+class NotAPortalAccount(DomainError):
+    status = 403
+    default_detail = _("This is the space of an accompanied person; this account has none.")
+
+
 class CommitmentRequired(DomainError):
     status = 403
     default_detail = _(

@@ -3,9 +3,11 @@
 import logging
 
 from django.db import transaction
+from rest_framework import exceptions
 from rest_framework.response import Response
 from rest_framework.views import exception_handler
 
+from audit import recorder
 from relais import crypto
 from relais.errors import DomainError
 
@@ -24,4 +26,19 @@ def handle_exception(exc, context):
         transaction.set_rollback(True)
         detail = exc.detail if isinstance(exc.detail, dict) else {"detail": str(exc.detail)}
         return Response(detail, status=exc.status)
+    if isinstance(
+        exc, exceptions.NotAuthenticated | exceptions.AuthenticationFailed | exceptions.PermissionDenied
+    ):
+        _record_refusal(exc, context)
     return exception_handler(exc, context)
+
+
+def _record_refusal(exc: Exception, context: dict) -> None:
+    """Refusals by authentication and permission classes are denied attempts too (R5)."""
+    request = context.get("request")
+    user = getattr(request, "user", None) if request is not None else None
+    match = getattr(request, "resolver_match", None)
+    action = (match.url_name or "api").replace("-", ".") if match else "api"
+    recorder.deny(
+        user if getattr(user, "is_authenticated", False) else None, action, reason=type(exc).__name__
+    )

@@ -11,4 +11,5 @@ urlpatterns = [
     path("api/v1/", include("teams.urls")),
     path("api/v1/", include("records.urls")),
     path("api/v1/", include("consent.urls")),
+    path("api/v1/", include("audit.urls")),
 ]

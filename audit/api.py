@@ -1,0 +1,70 @@
+"""The auditors' API: the access log, its CSV export, and the chain's verification."""
+
+from django.http import StreamingHttpResponse
+from django.utils import timezone
+from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema
+from rest_framework import generics
+from rest_framework.renderers import BaseRenderer, JSONRenderer
+from rest_framework.response import Response
+
+from audit import selectors
+from audit.filters import EventFilter
+from audit.models import AccessEvent
+from audit.serializers import EventSerializer, VerdictSerializer
+
+
+class CSVRenderer(BaseRenderer):
+    """Lets ``?format=csv`` through content negotiation; the view streams the CSV itself."""
+
+    media_type = "text/csv"
+    format = "csv"
+    charset = "utf-8"
+
+    def render(self, data, accepted_media_type=None, renderer_context=None):
+        return data if isinstance(data, bytes | str) else b""
+
+
+@extend_schema(
+    tags=["audit"],
+    parameters=[OpenApiParameter("format", enum=["json", "csv"], required=False)],
+    responses={200: EventSerializer(many=True), (200, "text/csv"): OpenApiResponse(OpenApiTypes.STR)},
+)
+class EventList(generics.ListAPIView):
+    """Access events, newest first, for auditors. `?format=csv` exports every matching event."""
+
+    serializer_class = EventSerializer
+    filterset_class = EventFilter
+    renderer_classes = [JSONRenderer, CSVRenderer]
+    queryset = AccessEvent.objects.none()  # for the schema: rows come from the selector
+
+    def get_queryset(self):
+        action = "audit.export" if self.request.accepted_renderer.format == "csv" else "audit.view"
+        return selectors.events(user=self.request.user, action=action)
+
+    def list(self, request, *args, **kwargs):
+        selected = self.filter_queryset(self.get_queryset())
+        filters = {k: v for k, v in request.query_params.items() if k in EventFilter.Meta.fields}
+        if request.accepted_renderer.format == "csv":
+            lines = selectors.export_events(
+                user=request.user, selected=selected.order_by("id"), filters=filters
+            )
+            response = StreamingHttpResponse(lines, content_type="text/csv; charset=utf-8")
+            name = f"relais-audit-{timezone.now():%Y%m%d-%H%M%S}.csv"
+            response["Content-Disposition"] = f'attachment; filename="{name}"'
+            return response
+        page = selectors.disclose_events(
+            user=request.user, page=self.paginate_queryset(selected), filters=filters
+        )
+        return self.get_paginated_response(EventSerializer(page, many=True).data)
+
+
+@extend_schema(tags=["audit"], responses=VerdictSerializer)
+class Verify(generics.GenericAPIView):
+    """Verify the whole chain against the latest signed checkpoint."""
+
+    serializer_class = VerdictSerializer
+
+    def get(self, request):
+        verdict = selectors.verify_chain(user=request.user)
+        return Response(VerdictSerializer(verdict.as_dict()).data)

@@ -1,0 +1,57 @@
+from rest_framework import serializers
+
+from audit.models import AccessEvent
+
+
+class EventSerializer(serializers.ModelSerializer):
+    """An event as stored: the fields come from its verified body."""
+
+    actor = serializers.IntegerField(source="actor_id", allow_null=True)
+    team = serializers.IntegerField(source="team_id", allow_null=True)
+    person = serializers.IntegerField(source="person_id", allow_null=True)
+    consent = serializers.IntegerField(source="consent_id", allow_null=True)
+    actor_label = serializers.CharField()
+    reason = serializers.CharField()
+    object_type = serializers.CharField()
+    object_ids = serializers.ListField(child=serializers.JSONField())
+    categories = serializers.ListField(child=serializers.CharField())
+    request_id = serializers.CharField()
+    ip = serializers.CharField(allow_null=True)
+
+    class Meta:
+        model = AccessEvent
+        fields = [
+            "id",
+            "seq",
+            "occurred_at",
+            "actor",
+            "actor_label",
+            "team",
+            "action",
+            "outcome",
+            "reason",
+            "person",
+            "object_type",
+            "object_ids",
+            "categories",
+            "consent",
+            "request_id",
+            "ip",
+            "hash",
+        ]
+        read_only_fields = fields
+
+
+class CheckpointSerializer(serializers.Serializer):
+    count = serializers.IntegerField()
+    last_id = serializers.IntegerField()
+    last_hash = serializers.CharField()
+    at = serializers.DateTimeField()
+
+
+class VerdictSerializer(serializers.Serializer):
+    ok = serializers.BooleanField()
+    checked = serializers.IntegerField()
+    first_bad = serializers.IntegerField(allow_null=True)
+    reason = serializers.CharField(allow_blank=True)
+    checkpoint = CheckpointSerializer(allow_null=True)
