@@ -1,6 +1,7 @@
 import json
 
-from django.utils import timezone
+from django.utils import formats, timezone
+from django.utils.translation import gettext as _
 from rest_framework import serializers
 
 from consent.models import Consent, Method, Receipt
@@ -98,3 +99,155 @@ class ReceiptKeySerializer(serializers.Serializer):
 class PortalInvitationSerializer(serializers.Serializer):
     code = serializers.CharField(help_text="Shown once; give it to the person.")
     expires_at = serializers.DateTimeField()
+
+
+def _day(value) -> str:
+    return formats.date_format(timezone.localtime(value), "DATE_FORMAT")
+
+
+class CategoryLabelSerializer(serializers.Serializer):
+    code = serializers.CharField()
+    label = serializers.CharField()
+    description = serializers.CharField()
+
+
+class PortalConsentSerializer(ConsentOutSerializer):
+    """A consent as the person reads it: labels in their language, and one sentence that says it all."""
+
+    category_labels = serializers.SerializerMethodField()
+    summary = serializers.SerializerMethodField()
+
+    class Meta(ConsentOutSerializer.Meta):
+        fields = ConsentOutSerializer.Meta.fields + ["category_labels", "summary"]
+
+    def get_category_labels(self, consent) -> list[str]:
+        return [c.label for c in sorted(consent.categories.all(), key=lambda c: c.pk)]
+
+    def get_summary(self, consent) -> str:
+        labels = self.get_category_labels(consent)
+        what = (
+            _("%(team)s may see: %(labels)s.") % {"team": consent.team.name, "labels": ", ".join(labels)}
+            if labels
+            else _("You refused to share anything with %(team)s.") % {"team": consent.team.name}
+        )
+        since = _("Since %(day)s.") % {"day": _day(consent.recorded_at)}
+        until = (
+            _("Until %(day)s.") % {"day": _day(consent.valid_until)}
+            if consent.valid_until
+            else _("No end date.")
+        )
+        status = {
+            "withdrawn": _("You withdrew it: it no longer applies."),
+            "superseded": _("Replaced by a newer consent."),
+            "expired": _("It has ended."),
+            "current": _("It applies now."),
+        }[self.get_status(consent)]
+        return " ".join([what, since, until, status])
+
+
+class TeamOfferSerializer(serializers.Serializer):
+    team = serializers.SerializerMethodField()
+    needs = CategoryLabelSerializer(many=True, help_text="What this team's mission may need.")
+    current_consent = serializers.IntegerField(source="current.pk", allow_null=True, default=None)
+    shared = serializers.ListField(child=serializers.CharField(), help_text="What you share with it now.")
+
+    def get_team(self, offer) -> dict:
+        return {"id": offer.team.pk, "name": offer.team.name}
+
+
+class PortalConsentInSerializer(serializers.Serializer):
+    team = serializers.IntegerField(help_text="A team that follows you.")
+    categories = serializers.ListField(
+        child=serializers.CharField(max_length=40),
+        max_length=50,
+        allow_empty=True,
+        help_text="What you agree to share. An empty list means you share nothing with this team.",
+    )
+    purpose = serializers.CharField(max_length=300, required=False, default="")
+    valid_until = serializers.DateTimeField(required=False, allow_null=True, default=None)
+
+    def validate_purpose(self, value: str) -> str:
+        return value or str(_("Continuity of my support"))
+
+
+class AccessEntrySerializer(serializers.Serializer):
+    id = serializers.IntegerField(source="event.pk")
+    at = serializers.DateTimeField(source="event.occurred_at")
+    who = serializers.CharField()
+    team = serializers.CharField()
+    profession = serializers.CharField()
+    what = serializers.CharField()
+    categories = serializers.ListField(child=serializers.CharField())
+    purpose = serializers.CharField()
+    refused = serializers.SerializerMethodField()
+    by_you = serializers.BooleanField()
+    summary = serializers.SerializerMethodField()
+
+    def get_refused(self, entry) -> bool:
+        return entry.event.outcome == "denied"
+
+    def get_summary(self, entry) -> str:
+        when = formats.date_format(timezone.localtime(entry.event.occurred_at), "DATETIME_FORMAT")
+        where = ", ".join(x for x in (entry.team, entry.profession) if x)
+        who = f"{entry.who} ({where})" if where else entry.who
+        parts = [f"{when} — {who} {entry.what}"]
+        if entry.categories:
+            parts.append(_("Information: %(labels)s.") % {"labels": ", ".join(entry.categories)})
+        if entry.purpose:
+            parts.append(_("Purpose: %(purpose)s.") % {"purpose": entry.purpose})
+        if self.get_refused(entry):
+            parts.append(_("Refused: nothing was shown."))
+        return " ".join(parts)
+
+
+class ActivateInSerializer(serializers.Serializer):
+    code = serializers.CharField(max_length=40, help_text="The code your worker gave you.")
+    username = serializers.RegexField(r"^[\w.@+-]+\Z", max_length=150)
+    password = serializers.CharField(max_length=128, style={"input_type": "password"})
+
+
+class ActivateOutSerializer(serializers.Serializer):
+    username = serializers.CharField()
+    token = serializers.CharField()
+
+
+class ExportSerializer(serializers.Serializer):
+    """Everything held about the person, decrypted for them alone."""
+
+    def to_representation(self, data: dict) -> dict:
+        person = data["person"]
+        return {
+            "generated_at": data["generated_at"].isoformat(),
+            "person": {
+                "id": person.pk,
+                "display_name": person.display_name,
+                "first_name": person.first_name,
+                "last_name": person.last_name,
+                "birth_date": person.birth_date.isoformat() if person.birth_date else None,
+                "phone": person.phone,
+                "email": person.email,
+                "address": person.address,
+            },
+            "follow_ups": [
+                {
+                    "team": f.team.name,
+                    "opened_at": f.opened_at.isoformat(),
+                    "closed_at": f.closed_at.isoformat() if f.closed_at else None,
+                }
+                for f in data["follow_ups"]
+            ],
+            "consents": PortalConsentSerializer(data["consents"], many=True).data,
+            "receipts": ReceiptSerializer(data["receipts"], many=True).data,
+            "notes": [
+                {
+                    "id": n.pk,
+                    "written_at": n.created_at.isoformat(),
+                    "author": n.author.label,
+                    "team": n.team.name,
+                    "category": n.category.code,
+                    "body": n.body,
+                }
+                for n in data["notes"]
+            ],
+            "access_log": [event.data | {"id": event.pk, "hash": event.hash} for event in data["access_log"]],
+        }

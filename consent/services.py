@@ -18,7 +18,7 @@ from consent import policy, receipts
 from consent.models import Consent, Method, PortalInvitation, Receipt, Withdrawal
 from records.models import Category, Person
 from records.selectors import reader
-from relais.errors import Conflict, Invalid
+from relais.errors import Conflict, Hidden, Invalid
 from teams.selectors import team_named_in_input
 
 CODE_ALPHABET = "ABCDEFGHJKLMNPQRSTUVWXYZ23456789"  # no 0/O, 1/I: read aloud or copied by hand
@@ -47,6 +47,10 @@ def _person_of_actor(user, person_id: int, action: str) -> Person:
     own = Person.objects.filter(pk=person_id, account=user).defer(*Person.CONTACT_FIELDS).first()
     if own is not None:
         return own
+    if Person.objects.filter(account=user).exists():
+        # A person's account reaches their own record only; any other is as if it did not exist.
+        recorder.deny(user, action, object_type="consent", person_id=person_id, reason="Hidden")
+        raise Hidden()
     member = reader(user, action, object_type="consent", person_id=person_id)
     with recorder.denials(user, action, object_type="consent", person_id=person_id):
         return policy.person_for(member, person_id)

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from consent import api
+from consent import api, portal_api
 
 urlpatterns = [
     path("persons/<int:pk>/consents/", api.PersonConsentList.as_view(), name="person-consents"),
@@ -10,4 +10,10 @@ urlpatterns = [
     path(
         "persons/<int:pk>/portal-invitation/", api.PortalInvitationCreate.as_view(), name="portal-invitation"
     ),
+    path("portal/activate/", portal_api.Activate.as_view(), name="portal-activate"),
+    path("portal/consents/", portal_api.MyConsents.as_view(), name="portal-consents"),
+    path("portal/teams/", portal_api.MyTeams.as_view(), name="portal-teams"),
+    path("portal/access-log/", portal_api.AccessLog.as_view(), name="portal-access-log"),
+    path("portal/receipts/", portal_api.MyReceipts.as_view(), name="portal-receipts"),
+    path("portal/export/", portal_api.Export.as_view(), name="portal-export"),
 ]

@@ -1,5 +1,6 @@
 from django.conf import settings
 from django.db import models
+from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 from guardian.models import GroupObjectPermissionBase
 
@@ -24,6 +25,15 @@ class Category(models.Model):
 
     def __str__(self) -> str:
         return self.code
+
+    @property
+    def label(self) -> str:
+        """The label in the active language (French unless English is asked for)."""
+        return self.label_en if get_language() == "en" else self.label_fr
+
+    @property
+    def description(self) -> str:
+        return self.description_en if get_language() == "en" else self.description_fr
 
 
 CONTACT = "contact"

@@ -1,0 +1,117 @@
+"""HTTP for the accompanied person's portal. No endpoint takes a person id: it is the account's own."""
+
+from drf_spectacular.utils import extend_schema, extend_schema_view
+from rest_framework import generics, status
+from rest_framework.authtoken.models import Token
+from rest_framework.permissions import AllowAny
+from rest_framework.response import Response
+
+from audit.models import AccessEvent
+from consent import portal
+from consent.models import Consent, Receipt
+from consent.serializers import (
+    AccessEntrySerializer,
+    ActivateInSerializer,
+    ActivateOutSerializer,
+    ExportSerializer,
+    PortalConsentInSerializer,
+    PortalConsentSerializer,
+    ReceiptSerializer,
+    TeamOfferSerializer,
+)
+from teams.api import LoginThrottle
+from teams.models import Team
+
+
+@extend_schema(tags=["portal"], request=ActivateInSerializer, responses={201: ActivateOutSerializer})
+class Activate(generics.GenericAPIView):
+    """Open your space with the one-time code your worker gave you; answers a token to sign in with."""
+
+    permission_classes = [AllowAny]
+    authentication_classes = []
+    throttle_classes = [LoginThrottle]
+    serializer_class = ActivateInSerializer
+
+    def post(self, request):
+        serializer = ActivateInSerializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        user = portal.activate(**serializer.validated_data)
+        token, _ = Token.objects.get_or_create(user=user)
+        return Response({"username": user.username, "token": token.key}, status=status.HTTP_201_CREATED)
+
+
+@extend_schema(tags=["portal"])
+@extend_schema_view(
+    post=extend_schema(request=PortalConsentInSerializer, responses={201: PortalConsentSerializer})
+)
+class MyConsents(generics.ListCreateAPIView):
+    """Your consents, newest first, in plain words; POST gives (or changes, or refuses) one yourself."""
+
+    serializer_class = PortalConsentSerializer
+    queryset = Consent.objects.none()  # for the schema: rows come from the portal services
+
+    def list(self, request, *args, **kwargs):
+        person, consents = portal.my_consents(user=request.user)
+        page = portal.disclose_my_consents(
+            user=request.user, person=person, consents=self.paginate_queryset(consents)
+        )
+        return self.get_paginated_response(PortalConsentSerializer(page, many=True).data)
+
+    def create(self, request, *args, **kwargs):
+        serializer = PortalConsentInSerializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        data = dict(serializer.validated_data)
+        consent = portal.give_consent(user=request.user, team_id=data.pop("team"), **data)
+        return Response(PortalConsentSerializer(consent).data, status=status.HTTP_201_CREATED)
+
+
+@extend_schema(tags=["portal"], responses=TeamOfferSerializer(many=True))
+class MyTeams(generics.GenericAPIView):
+    """The teams that follow you: what each may ask to see, and what you share with it now."""
+
+    serializer_class = TeamOfferSerializer
+    pagination_class = None
+    queryset = Team.objects.none()  # for the schema: rows come from the portal services
+
+    def get(self, request):
+        return Response(TeamOfferSerializer(portal.my_teams(user=request.user), many=True).data)
+
+
+@extend_schema(tags=["portal"])
+class AccessLog(generics.ListAPIView):
+    """Who looked at your information: who, their team and profession, when, what, why; refusals too."""
+
+    serializer_class = AccessEntrySerializer
+    queryset = AccessEvent.objects.none()  # for the schema: rows come from the portal services
+
+    def list(self, request, *args, **kwargs):
+        person, events = portal.access_log(user=request.user)
+        entries = portal.describe(user=request.user, person=person, events=self.paginate_queryset(events))
+        return self.get_paginated_response(AccessEntrySerializer(entries, many=True).data)
+
+
+@extend_schema(tags=["portal"])
+class MyReceipts(generics.ListAPIView):
+    """The signed receipts of your consents and withdrawals."""
+
+    serializer_class = ReceiptSerializer
+    queryset = Receipt.objects.none()  # for the schema: rows come from the portal services
+
+    def list(self, request, *args, **kwargs):
+        person, receipts = portal.my_receipts(user=request.user)
+        page = portal.disclose_receipts(
+            user=request.user, person=person, receipts=self.paginate_queryset(receipts)
+        )
+        return self.get_paginated_response(ReceiptSerializer(page, many=True).data)
+
+
+@extend_schema(tags=["portal"], responses=ExportSerializer)
+class Export(generics.GenericAPIView):
+    """All your data as JSON (GDPR art. 15)."""
+
+    serializer_class = ExportSerializer
+
+    def get(self, request):
+        response = Response(ExportSerializer(portal.export(user=request.user)).data)
+        response["Content-Disposition"] = 'attachment; filename="relais-my-data.json"'
+        return response
