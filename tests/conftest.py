@@ -69,3 +69,10 @@ def flushable_audit(transactional_db):
     from audit.models import PurgePermit
 
     PurgePermit.objects.create(up_to_seq=2**63 - 1)
+
+
+@pytest.fixture(autouse=True)
+def checkpoint_folder(settings, tmp_path):
+    """Each test signs audit checkpoints into a folder of its own, never into var/."""
+    settings.RELAIS_AUDIT_CHECKPOINT_DIR = tmp_path / "checkpoints"
+    return settings.RELAIS_AUDIT_CHECKPOINT_DIR

@@ -98,3 +98,25 @@ def give_consent(person: Person, team: Team, categories, *, by: User, **kwargs) 
         method=kwargs.pop("method", "oral"),
         **kwargs,
     )
+
+
+def make_portal_account(person: Person, username: str | None = None) -> User:
+    """The person's own account, as activation leaves it."""
+    user = UserFactory(username=username or f"portal{person.pk}", display_name=person.display_name)
+    Person.objects.filter(pk=person.pk).update(account=user)
+    person.account = user
+    return user
+
+
+def write_events(count: int, **fields) -> None:
+    """Append ``count`` events to the chain in one go, as a command would."""
+    from audit import recorder
+    from audit.recorder import Event
+
+    recorder.record(
+        recorder.system("tests"),
+        *(
+            Event(action=fields.get("action", "person.view"), person_id=fields.get("person_id", i))
+            for i in range(count)
+        ),
+    )

@@ -40,7 +40,9 @@ def test_person_list_writes_one_event_per_person(api, team, worker):
     persons = [make_person(team) for _ in range(3)]
     mark = last_event_id()
     api.as_(worker).get("/api/v1/persons/")
-    assert sorted(e.person_id for e in events(action="person.list", id__gt=mark)) == sorted(p.pk for p in persons)
+    assert sorted(e.person_id for e in events(action="person.list", id__gt=mark)) == sorted(
+        p.pk for p in persons
+    )
 
 
 def test_hidden_person_is_recorded_as_denied_although_the_request_rolls_back(api, worker, db):
