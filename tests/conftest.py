@@ -76,3 +76,10 @@ def checkpoint_folder(settings, tmp_path):
     """Each test signs audit checkpoints into a folder of its own, never into var/."""
     settings.RELAIS_AUDIT_CHECKPOINT_DIR = tmp_path / "checkpoints"
     return settings.RELAIS_AUDIT_CHECKPOINT_DIR
+
+
+@pytest.fixture
+def auditor(db):
+    from tests.factories import UserFactory
+
+    return UserFactory(username="audit", is_auditor=True)
