@@ -1,6 +1,5 @@
 """HTTP for the signed-in user, and the managers' accounts, teams and memberships."""
 
-from django.contrib.auth import authenticate
 from django.shortcuts import get_object_or_404
 from drf_spectacular.utils import extend_schema, extend_schema_view
 from rest_framework import generics, status
@@ -9,9 +8,6 @@ from rest_framework.permissions import AllowAny, BasePermission
 from rest_framework.response import Response
 from rest_framework.throttling import AnonRateThrottle
 
-from audit import recorder
-from audit.models import Outcome
-from audit.recorder import Event
 from teams import selectors, services
 from teams.models import Membership, Team, User
 from teams.serializers import (
@@ -49,14 +45,9 @@ class ObtainToken(generics.GenericAPIView):
     def post(self, request):
         serializer = TokenInSerializer(data=request.data)
         serializer.is_valid(raise_exception=True)
-        username = serializer.validated_data["username"]
-        user = authenticate(request, username=username, password=serializer.validated_data["password"])
+        user = services.sign_in(request=request, **serializer.validated_data)
         if user is None:
-            recorder.record(
-                None, Event(action="auth.login_failed", outcome=Outcome.DENIED, reason=username[:150])
-            )
             return Response({"detail": "Wrong username or password."}, status=status.HTTP_400_BAD_REQUEST)
-        recorder.record(user, Event(action="auth.login"))
         token, _ = Token.objects.get_or_create(user=user)
         return Response({"token": token.key})
 

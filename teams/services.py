@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from django.contrib.auth import authenticate
 from django.contrib.auth.models import Group
 from django.contrib.auth.password_validation import validate_password
 from django.core.exceptions import ValidationError
@@ -9,6 +10,9 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from audit import recorder
+from audit.models import Outcome
+from audit.recorder import Event
 from records.models import Category
 from relais.errors import Conflict, Invalid
 from teams.models import Membership, Team, User
@@ -105,3 +109,15 @@ def accept_commitment(*, user: User) -> int:
     return Membership.objects.filter(user=user, commitment_accepted_at__isnull=True).update(
         commitment_accepted_at=timezone.now()
     )
+
+
+def sign_in(*, request, username: str, password: str) -> User | None:
+    """Check a username and password; every attempt, failed or not, is recorded (R5)."""
+    user = authenticate(request, username=username, password=password)
+    if user is None:
+        recorder.record(
+            None, Event(action="auth.login_failed", outcome=Outcome.DENIED, reason=username[:150])
+        )
+        return None
+    recorder.record(user, Event(action="auth.login"))
+    return user
