@@ -36,9 +36,11 @@ def handle_exception(exc, context):
 def _record_refusal(exc: Exception, context: dict) -> None:
     """Refusals by authentication and permission classes are denied attempts too (R5)."""
     request = context.get("request")
-    user = getattr(request, "user", None) if request is not None else None
+    user = getattr(request, "user", None)
     match = getattr(request, "resolver_match", None)
-    action = (match.url_name or "api").replace("-", ".") if match else "api"
+    route = match.url_name if match and match.url_name else "api"
     recorder.deny(
-        user if getattr(user, "is_authenticated", False) else None, action, reason=type(exc).__name__
+        user if getattr(user, "is_authenticated", False) else None,
+        "request.refused",
+        reason=f"{type(exc).__name__} on {route}",
     )

@@ -132,3 +132,63 @@ def test_every_person_data_endpoint_fails_closed(api, world, colleague, monkeypa
     for secret in (world["person"].display_name, world["note"].body, world["person"].phone, "secret"):
         assert secret not in text
     assert counts() == before
+
+
+def portal_calls(world):
+    t = world["team"]
+    return [
+        ("get", "/api/v1/portal/consents/", None),
+        ("post", "/api/v1/portal/consents/", {"team": t.pk, "categories": ["housing"]}),
+        ("get", "/api/v1/portal/teams/", None),
+        ("get", "/api/v1/portal/access-log/", None),
+        ("get", "/api/v1/portal/receipts/", None),
+        ("get", "/api/v1/portal/export/", None),
+        ("post", f"/api/v1/consents/{world['consent'].pk}/withdraw/", {"method": "portal"}),
+        ("get", f"/api/v1/consents/{world['consent'].pk}/receipt/", None),
+    ]
+
+
+def break_the_recorder(monkeypatch):
+    def broken(entries):
+        raise DatabaseError("audit table unavailable")
+
+    monkeypatch.setattr(recorder, "write", broken)
+
+
+@pytest.mark.parametrize("index", range(8))
+def test_every_portal_endpoint_fails_closed(api, world, monkeypatch, index):
+    from tests.factories import make_portal_account
+
+    jo = make_portal_account(world["person"], "jo")
+    method, url, body = portal_calls(world)[index]
+    before = counts()
+    break_the_recorder(monkeypatch)
+    response = getattr(api.as_(jo), method)(url, body, format="json")
+    assert response.status_code == 503, (url, response.content)
+    text = response.content.decode()
+    for secret in (world["note"].body, world["person"].phone, world["consent"].purpose):
+        assert secret not in text
+    assert counts() == before
+
+
+@pytest.mark.parametrize(
+    "url", ["/api/v1/audit/events/", "/api/v1/audit/verify/", "/api/v1/audit/events/?format=csv"]
+)
+def test_the_auditors_api_fails_closed(api, world, monkeypatch, url):
+    from tests.factories import UserFactory
+
+    auditor = UserFactory(is_auditor=True)
+    break_the_recorder(monkeypatch)
+    response = api.as_(auditor).get(url)
+    assert response.status_code == 503 and b"person.view" not in response.content
+
+
+def test_portal_activation_fails_closed(api, world, colleague, monkeypatch):
+    from consent import services
+
+    code, _ = services.invite_to_portal(user=colleague, person_id=world["person"].pk)
+    break_the_recorder(monkeypatch)
+    response = api.post("/api/v1/portal/activate/", {"code": code, "username": "jo", "password": PASSWORD})
+    assert response.status_code == 503
+    world["person"].refresh_from_db()
+    assert world["person"].account_id is None

@@ -1,0 +1,294 @@
+"""R5, completeness: every operation of the OpenAPI schema, called by every kind of user, writes
+exactly the events it should (count, action, outcome, person, categories), and nothing else.
+
+A new endpoint fails ``test_every_operation_of_the_schema_has_expectations`` until its events are
+written down here.
+"""
+
+from __future__ import annotations
+
+import pytest
+from django.db import transaction
+from drf_spectacular.generators import SchemaGenerator
+
+from audit.models import AccessEvent
+from tests.factories import (
+    PASSWORD,
+    UserFactory,
+    give_consent,
+    make_member,
+    make_note,
+    make_person,
+    make_portal_account,
+)
+
+KINDS = ("anonymous", "outsider", "newcomer", "member", "manager", "auditor", "person", "other_person")
+SIGNED_IN = KINDS[1:]
+PORTAL = ("person", "other_person")
+NEW = "a person created by the call"
+
+
+class Rollback(Exception):
+    pass
+
+
+def allowed(action, person=None, categories=()):
+    return (action, "allowed", person, tuple(sorted(categories)))
+
+
+def denied(action, person=None):
+    return (action, "denied", person, ())
+
+
+@pytest.fixture
+def w(team, other_team, person, worker, colleague):
+    consent = give_consent(person, team, ["housing", "contact"], by=worker)
+    sam = make_person(team, display_name="Sam")
+    leaver = make_member(team)
+    return {
+        "P": person.pk,
+        "S": sam.pk,
+        "team": team,
+        "other_team": other_team,
+        "consent": consent,
+        "note": make_note(person, worker, team, "housing"),
+        "follow_up": person.follow_ups.get(team=team),
+        "membership": leaver.memberships.get(),
+        "users": {
+            "anonymous": None,
+            "outsider": UserFactory(),
+            "newcomer": make_member(team, accepted=False),
+            "member": colleague,
+            "manager": UserFactory(is_manager=True),
+            "auditor": UserFactory(is_auditor=True),
+            "person": make_portal_account(person, "jo"),
+            "other_person": make_portal_account(sam, "sam"),
+        },
+    }
+
+
+def person_data(action, *, who=("member",), person="P", categories=(), denied_person="P"):
+    """An endpoint of person data: allowed to ``who``, refused (and recorded) for every other user."""
+
+    def expect(kind, w):
+        if kind == "anonymous":
+            return None
+        if kind in who:
+            return [allowed(action, w.get(person, person), categories)]
+        return [denied(action, w.get(denied_person))]
+
+    return expect
+
+
+def portal(action, *, categories_of=None):
+    def expect(kind, w):
+        if kind == "anonymous":
+            return None
+        if kind not in PORTAL:
+            return [denied(action)]
+        own = w["P"] if kind == "person" else w["S"]
+        return [allowed(action, own, categories_of(kind) if categories_of else ())]
+
+    return expect
+
+
+def managers_only(kind, w):
+    return None if kind == "anonymous" else [] if kind == "manager" else "refused"
+
+
+def anyone_signed_in(kind, w):
+    return None if kind == "anonymous" else []
+
+
+def token(kind, w):
+    return [denied("auth.login_failed")] if kind == "anonymous" else [allowed("auth.login")]
+
+
+def commitment(kind, w):
+    return None if kind == "anonymous" else []
+
+
+def persons_list(kind, w):
+    if kind == "anonymous":
+        return None
+    if kind == "member":
+        return [allowed("person.list", w["P"], ["contact"]), allowed("person.list", w["S"])]
+    return [denied("person.list")]
+
+
+def persons_create(kind, w):
+    if kind == "anonymous":
+        return None
+    if kind == "member":
+        return [allowed("person.create", NEW), allowed("person.view", NEW)]
+    return [denied("person.create")]
+
+
+def consents_of_person(action, categories=()):
+    def expect(kind, w):
+        if kind == "anonymous":
+            return None
+        if kind in ("member", "person"):
+            return [allowed(action, w["P"], categories)]
+        return [denied(action, w["P"])]
+
+    return expect
+
+
+def consent_by_id(action, categories=()):
+    def expect(kind, w):
+        if kind == "anonymous":
+            return None
+        if kind in ("member", "person"):
+            return [allowed(action, w["P"], categories)]
+        return [denied(action)]
+
+    return expect
+
+
+def auditors_only(action):
+    def expect(kind, w):
+        if kind == "anonymous":
+            return None
+        return [allowed(action) if kind == "auditor" else denied(action)]
+
+    return expect
+
+
+EXPECTED = {
+    ("post", "/api/v1/auth/token/"): token,
+    ("get", "/api/v1/receipt-key/"): lambda kind, w: [],
+    ("post", "/api/v1/portal/activate/"): lambda kind, w: [denied("portal.activate")],
+    ("get", "/api/v1/categories/"): anyone_signed_in,
+    ("get", "/api/v1/me/"): anyone_signed_in,
+    ("post", "/api/v1/me/commitment/"): commitment,
+    ("get", "/api/v1/users/"): managers_only,
+    ("post", "/api/v1/users/"): managers_only,
+    ("get", "/api/v1/teams/"): managers_only,
+    ("post", "/api/v1/teams/"): managers_only,
+    ("get", "/api/v1/teams/{id}/"): managers_only,
+    ("patch", "/api/v1/teams/{id}/"): managers_only,
+    ("get", "/api/v1/teams/{id}/memberships/"): managers_only,
+    ("post", "/api/v1/teams/{id}/memberships/"): managers_only,
+    ("delete", "/api/v1/teams/{team_pk}/memberships/{id}/"): managers_only,
+    ("get", "/api/v1/persons/"): persons_list,
+    ("post", "/api/v1/persons/"): persons_create,
+    ("get", "/api/v1/persons/{id}/"): person_data("person.view", categories=["contact"]),
+    ("get", "/api/v1/persons/{id}/notes/"): person_data("note.list", categories=["housing"]),
+    ("post", "/api/v1/persons/{id}/notes/"): person_data("note.create", categories=["housing"]),
+    ("get", "/api/v1/notes/{id}/"): person_data("note.view", categories=["housing"], denied_person=None),
+    ("post", "/api/v1/persons/{id}/follow-ups/"): person_data("follow_up.open"),
+    ("post", "/api/v1/follow-ups/{id}/close/"): person_data("follow_up.close", denied_person=None),
+    ("post", "/api/v1/persons/{id}/portal-invitation/"): person_data("portal.invite"),
+    ("get", "/api/v1/persons/{id}/consents/"): consents_of_person("consent.view"),
+    ("post", "/api/v1/persons/{id}/consents/"): consents_of_person("consent.record", ["housing"]),
+    ("post", "/api/v1/consents/{id}/withdraw/"): consent_by_id("consent.withdraw", ["contact", "housing"]),
+    ("get", "/api/v1/consents/{id}/receipt/"): consent_by_id("receipt.view"),
+    ("get", "/api/v1/portal/consents/"): portal("portal.consents"),
+    ("post", "/api/v1/portal/consents/"): portal("consent.record", categories_of=lambda kind: ["housing"]),
+    ("get", "/api/v1/portal/teams/"): portal("portal.consents"),
+    ("get", "/api/v1/portal/access-log/"): portal("portal.access_log"),
+    ("get", "/api/v1/portal/receipts/"): portal("portal.receipts"),
+    ("get", "/api/v1/portal/export/"): portal(
+        "portal.export",
+        categories_of=lambda kind: ["contact", "housing"] if kind == "person" else ["contact"],
+    ),
+    ("get", "/api/v1/audit/events/"): auditors_only("audit.view"),
+    ("get", "/api/v1/audit/verify/"): auditors_only("audit.verify"),
+}
+
+
+def operations() -> list[tuple[str, str]]:
+    schema = SchemaGenerator().get_schema(request=None, public=True)
+    return sorted((method, path) for path, item in schema["paths"].items() for method in item)
+
+
+def request_for(method: str, path: str, kind: str, w: dict) -> tuple[str, dict | None]:
+    user = w["users"][kind]
+    ids = {
+        "/api/v1/persons/{id}/": w["P"],
+        "/api/v1/notes/{id}/": w["note"].pk,
+        "/api/v1/consents/{id}/": w["consent"].pk,
+        "/api/v1/follow-ups/{id}/": w["follow_up"].pk,
+        "/api/v1/teams/{id}/": w["team"].pk,
+    }
+    url = path
+    for prefix, value in ids.items():
+        if path.startswith(prefix):
+            url = url.replace("{id}", str(value), 1)
+    url = url.replace("{team_pk}", str(w["team"].pk)).replace("{id}", str(w["membership"].pk))
+    team = w["team"].pk
+    portal_method = "portal" if kind in PORTAL else "oral"
+    bodies = {
+        ("post", "/api/v1/auth/token/"): {
+            "username": user.username if user else "nobody",
+            "password": PASSWORD if user else "wrong password",
+        },
+        ("post", "/api/v1/portal/activate/"): {
+            "code": "AAAA-BBBB-CCCC",
+            "username": "x",
+            "password": PASSWORD,
+        },
+        ("post", "/api/v1/users/"): {"username": "nouveau", "password": PASSWORD},
+        ("post", "/api/v1/teams/"): {"name": "Nouvelle équipe", "continuity_categories": []},
+        ("patch", "/api/v1/teams/{id}/"): {"name": "Renommée"},
+        ("post", "/api/v1/teams/{id}/memberships/"): {"user": w["users"]["outsider"].pk},
+        ("post", "/api/v1/persons/"): {"team": team, "display_name": "Nouvelle personne"},
+        ("post", "/api/v1/persons/{id}/notes/"): {"team": team, "category": "housing", "body": "Vu ce matin"},
+        ("post", "/api/v1/persons/{id}/follow-ups/"): {"team": w["other_team"].pk},
+        ("post", "/api/v1/persons/{id}/consents/"): {
+            "team": team,
+            "categories": ["housing"],
+            "purpose": "continuité",
+            "method": portal_method,
+        },
+        ("post", "/api/v1/consents/{id}/withdraw/"): {"method": portal_method},
+        ("post", "/api/v1/portal/consents/"): {"team": team, "categories": ["housing"]},
+    }
+    return url, bodies.get((method, path))
+
+
+def written_by(api, kind, method, url, body, w) -> tuple[int, list[tuple]]:
+    user = w["users"][kind]
+    mark = AccessEvent.objects.order_by("-id").values_list("id", flat=True).first() or 0
+    client = api.as_(user) if user else api
+    try:
+        with transaction.atomic():
+            response = getattr(client, method)(url, body, format="json")
+            if hasattr(response, "streaming_content"):
+                b"".join(response.streaming_content)
+            events = [
+                (e.action, e.outcome, e.person_id, tuple(e.categories), e.reason)
+                for e in AccessEvent.objects.filter(id__gt=mark).order_by("id")
+            ]
+            raise Rollback()
+    except Rollback:
+        pass
+    return response.status_code, events
+
+
+def test_every_operation_of_the_schema_has_expectations():
+    assert set(operations()) == set(EXPECTED)
+
+
+@pytest.mark.parametrize("kind", KINDS)
+@pytest.mark.parametrize("method,path", operations())
+def test_each_call_writes_exactly_its_events(api, w, method, path, kind):
+    url, body = request_for(method, path, kind, w)
+    status, events = written_by(api, kind, method, url, body, w)
+    expected = EXPECTED[(method, path)](kind, w)
+    route_refusal = [e for e in events if e[0] == "request.refused"]
+    if expected is None:  # an anonymous call refused by authentication
+        assert status == 401 and len(events) == 1 and route_refusal == events, events
+        assert events[0][4].startswith("NotAuthenticated on ")
+        return
+    if expected == "refused":  # a signed-in call refused by a permission class
+        assert status == 403 and len(events) == 1 and route_refusal == events, events
+        return
+    new_person = [e[2] for e in events if e[0] == "person.create" and e[1] == "allowed"]
+    found = sorted((a, o, p if p not in new_person else NEW, c) for a, o, p, c, _ in events)
+    assert found == sorted(expected), (status, events)
+    if any(e[1] == "allowed" for e in expected):
+        assert status < 400
+    elif expected:
+        assert status in (400, 403, 404)
