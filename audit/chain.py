@@ -9,13 +9,14 @@ event that rolls back never becomes anyone's predecessor.
 
 from __future__ import annotations
 
-import hmac
+import hashlib
 import json
 import time
 from collections.abc import Callable
 from dataclasses import asdict, dataclass
 
 from django.conf import settings
+from django.db import connection
 
 from audit import checkpoints
 from audit.models import AccessEvent, Anchor, ChainHead
@@ -23,6 +24,10 @@ from audit.models import AccessEvent, Anchor, ChainHead
 GENESIS = bytes(32)
 NO_START = "the oldest event neither starts the chain nor follows a signed purge anchor"
 BROKEN_LINK = "its hash does not link it to the event before it"
+DIFFERS = "it differs from the signed checkpoint"
+# Read with a plain cursor: the walk is the hot loop of verification, and the ORM's row handling
+# would double its cost.
+_WALK = "SELECT id, seq, body, hash FROM audit_accessevent ORDER BY id"
 HEAD_ID = 1
 
 
@@ -31,8 +36,29 @@ def body_bytes(entry: dict) -> bytes:
     return json.dumps(entry, sort_keys=True, separators=(",", ":"), ensure_ascii=True).encode("ascii")
 
 
+class Linker:
+    """HMAC-SHA-256 with the key's inner and outer pads hashed once, not once per event.
+
+    The same function as ``hmac.digest(key, previous + body, "sha256")`` (a test holds it to that),
+    at half the cost: verification runs it a million times.
+    """
+
+    def __init__(self, key: bytes):
+        block = key.ljust(64, b"\0") if len(key) <= 64 else hashlib.sha256(key).digest().ljust(64, b"\0")
+        self._inner = hashlib.sha256(bytes(b ^ 0x36 for b in block))
+        self._outer = hashlib.sha256(bytes(b ^ 0x5C for b in block))
+
+    def __call__(self, previous: bytes, body: bytes) -> bytes:
+        inner = self._inner.copy()
+        inner.update(previous)
+        inner.update(body)
+        outer = self._outer.copy()
+        outer.update(inner.digest())
+        return outer.digest()
+
+
 def link(key: bytes, previous: bytes, body: bytes) -> bytes:
-    return hmac.digest(key, previous + body, "sha256")
+    return Linker(key)(previous, body)
 
 
 def lock_head() -> ChainHead:
@@ -49,7 +75,7 @@ def lock_head() -> ChainHead:
 
 def append(entries: list[dict]) -> None:
     """Link and insert events, in the caller's transaction (which must be open)."""
-    key = settings.RELAIS_AUDIT_KEY
+    link_to = Linker(settings.RELAIS_AUDIT_KEY)
     head = lock_head()
     seq, previous = head.seq, bytes.fromhex(head.hash)
     at = time.time_ns() // 1000
@@ -57,7 +83,7 @@ def append(entries: list[dict]) -> None:
     for entry in entries:
         seq += 1
         body = body_bytes({**entry, "seq": seq, "t": at})
-        previous = link(key, previous, body)
+        previous = link_to(previous, body)
         rows.append(AccessEvent(body=body.decode("ascii"), hash=previous.hex()))
     AccessEvent.objects.bulk_create(rows)
     ChainHead.objects.filter(pk=HEAD_ID).update(seq=seq, hash=previous.hex())
@@ -101,7 +127,7 @@ def verify(*, progress: Callable[[int], None] | None = None, chunk_size: int = 2
     An edited, deleted, inserted or reordered event breaks the link of the first event it touches;
     a cut-off tail is found against the latest signed checkpoint.
     """
-    key = settings.RELAIS_AUDIT_KEY
+    link_to = Linker(settings.RELAIS_AUDIT_KEY)
     previous, seq, first_bad, reason = _start()
     if first_bad is not None:
         return Verdict(False, 0, first_bad, reason)
@@ -109,19 +135,19 @@ def verify(*, progress: Callable[[int], None] | None = None, chunk_size: int = 2
     mark = checkpoint["count"] if checkpoint else None
     checked = 0
     last_id = None
-    rows = AccessEvent.objects.order_by("id").values_list("id", "seq", "body", "hash")
-    for event_id, event_seq, body, stored in rows.iterator(chunk_size=chunk_size):
-        digest = hmac.digest(key, previous + body.encode(), "sha256")
-        if digest.hex() != stored or event_seq != seq + 1:
-            return Verdict(False, checked, event_id, BROKEN_LINK, checkpoint)
-        if event_seq == mark and stored != checkpoint["last_hash"]:
-            return Verdict(False, checked, event_id, "it differs from the signed checkpoint", checkpoint)
-        previous, seq, last_id = digest, event_seq, event_id
-        checked += 1
-        if progress is not None and checked % chunk_size == 0:
-            progress(chunk_size)
-    if progress is not None:
-        progress(checked % chunk_size)
+    with connection.chunked_cursor() as cursor:  # a server-side cursor on PostgreSQL
+        cursor.execute(_WALK)
+        while rows := cursor.fetchmany(chunk_size):
+            for index, (event_id, event_seq, body, stored) in enumerate(rows):
+                digest = link_to(previous, body.encode())
+                if digest.hex() != stored or event_seq != seq + 1:
+                    return Verdict(False, checked + index, event_id, BROKEN_LINK, checkpoint)
+                if event_seq == mark and stored != checkpoint["last_hash"]:
+                    return Verdict(False, checked + index, event_id, DIFFERS, checkpoint)
+                previous, seq, last_id = digest, event_seq, event_id
+            checked += len(rows)
+            if progress is not None:
+                progress(len(rows))
     if mark is not None and seq < mark:
         return Verdict(
             False,

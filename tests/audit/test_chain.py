@@ -211,3 +211,9 @@ def test_concurrent_appends_in_one_process_keep_one_chain(db):
         write_events(3)
     seqs = list(AccessEvent.objects.order_by("id").values_list("seq", flat=True))
     assert seqs == list(range(seqs[0], seqs[0] + 15)) and chain.verify().ok
+
+
+@pytest.mark.parametrize("key_length", [32, 64, 100])
+def test_the_linker_is_hmac_sha256(key_length):
+    key, previous, body = bytes(range(key_length)), b"\x01" * 32, b'{"seq":1}'
+    assert chain.Linker(key)(previous, body) == hmac.digest(key, previous + body, "sha256")
