@@ -57,10 +57,6 @@ class Linker:
         return outer.digest()
 
 
-def link(key: bytes, previous: bytes, body: bytes) -> bytes:
-    return Linker(key)(previous, body)
-
-
 def lock_head() -> ChainHead:
     """The chain's head, locked until the transaction ends: appends queue behind it."""
     head = ChainHead.objects.select_for_update().filter(pk=HEAD_ID).first()

@@ -62,9 +62,17 @@ def shared(person, team, worker):
 
 @pytest.fixture
 def flushable_audit(transactional_db):
-    """Let the flush that ends a transactional test empty the audit tables (they refuse it otherwise).
+    """For tests whose writes really commit (several connections).
 
-    Torn down before ``transactional_db``, so the permit exists when the flush runs."""
+    The flush that ends such a test empties every table, the default categories included, and the
+    audit tables refuse it: the categories are put back first, and a purge permit lets the flush
+    through at the end (this fixture is torn down before ``transactional_db``)."""
+    import importlib
+
+    from django.apps import apps
+
+    defaults = importlib.import_module("records.migrations.0003_default_categories")
+    defaults.add_defaults(apps, None)
     yield
     from audit.models import PurgePermit
 

@@ -123,7 +123,7 @@ def test_portal_method_is_reserved_to_the_person(api, person, team, worker):
 
 @pytest.mark.django_db(transaction=True)
 @pytest.mark.skipif(connection.vendor != "postgresql", reason="two real connections need PostgreSQL")
-def test_read_after_withdrawal_commit_on_another_connection_sees_nothing(api, team, flushable_audit):
+def test_read_after_withdrawal_commit_on_another_connection_sees_nothing(flushable_audit, api, team):
     from tests.factories import make_person
 
     worker = make_member(team)
