@@ -190,7 +190,7 @@ class AccessEntrySerializer(serializers.Serializer):
         when = formats.date_format(timezone.localtime(entry.event.occurred_at), "DATETIME_FORMAT")
         where = ", ".join(x for x in (entry.team, entry.profession) if x)
         who = f"{entry.who} ({where})" if where else entry.who
-        parts = [f"{when} — {who} {entry.what}"]
+        parts = [f"{when} — {who} {entry.what}."]
         if entry.categories:
             parts.append(_("Information: %(labels)s.") % {"labels": ", ".join(entry.categories)})
         if entry.purpose:
