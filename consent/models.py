@@ -1,6 +1,9 @@
 from django.conf import settings
 from django.db import models
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+
+from records.fields import EncryptedTextField
 
 
 class Method(models.TextChoices):
@@ -41,6 +44,17 @@ class Consent(models.Model):
 
     def __str__(self) -> str:
         return f"consent #{self.pk}"
+
+    @property
+    def status(self) -> str:
+        """`current`, `superseded`, `withdrawn` or `expired`, derived from the record."""
+        if getattr(self, "withdrawal", None):
+            return "withdrawn"
+        if getattr(self, "superseded_by", None):
+            return "superseded"
+        if self.valid_until and self.valid_until <= timezone.now():
+            return "expired"
+        return "current"
 
 
 class Withdrawal(models.Model):
@@ -87,3 +101,18 @@ class PortalInvitation(models.Model):
 
     def __str__(self) -> str:
         return f"portal invitation #{self.pk}"
+
+
+class Evidence(models.Model):
+    """A scan or photo of the signed consent form, encrypted at rest like any person data (R8)."""
+
+    consent = models.OneToOneField(Consent, on_delete=models.PROTECT, related_name="evidence")
+    filename = models.CharField(max_length=200)
+    content_type = models.CharField(max_length=60)
+    size = models.PositiveIntegerField()
+    content = EncryptedTextField()  # base64 of the file's bytes
+    uploaded_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    uploaded_at = models.DateTimeField(auto_now_add=True)
+
+    def __str__(self) -> str:
+        return f"evidence of consent #{self.consent_id}"

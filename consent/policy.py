@@ -171,3 +171,14 @@ def portal_person_for(user) -> Person:
     if person is None:
         raise NotAPortalAccount()
     return person
+
+
+def shared_with_teams(team_ids, person_id: int) -> dict[int, set[str]]:
+    """For each team, the categories of the person it reads now (consent ∩ mission ∩ follow-up).
+
+    What a note's author needs before saving: a note outside these stays theirs alone (R1)."""
+    shared: dict[int, set[str]] = defaultdict(set)
+    rows = effective_consent_categories(list(team_ids)).filter(consent__person_id=person_id)
+    for team_id, code in rows.values_list("consent__team_id", "category__code"):
+        shared[team_id].add(code)
+    return shared

@@ -55,13 +55,7 @@ class ConsentOutSerializer(serializers.ModelSerializer):
 
     def get_status(self, consent) -> str:
         """`current`, `superseded`, `withdrawn` or `expired`, derived from the record."""
-        if getattr(consent, "withdrawal", None):
-            return "withdrawn"
-        if getattr(consent, "superseded_by", None):
-            return "superseded"
-        if consent.valid_until and consent.valid_until <= timezone.now():
-            return "expired"
-        return "current"
+        return consent.status
 
 
 class ConsentInSerializer(serializers.Serializer):

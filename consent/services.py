@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import base64
 import hashlib
 import secrets
+from dataclasses import dataclass
 from datetime import datetime, timedelta
 
 from django.conf import settings
@@ -15,7 +17,7 @@ from django.utils.translation import gettext as _
 from audit import recorder
 from audit.recorder import Event
 from consent import policy, receipts
-from consent.models import Consent, Method, PortalInvitation, Receipt, Withdrawal
+from consent.models import Consent, Evidence, Method, PortalInvitation, Receipt, Withdrawal
 from records.models import Category, Person
 from records.selectors import reader
 from relais.errors import Conflict, Hidden, Invalid
@@ -65,10 +67,12 @@ def record_consent(
     purpose: str,
     method: str,
     valid_until: datetime | None = None,
+    evidence: EvidenceFile | None = None,
 ) -> Consent:
     """Record what the person agreed to share with a team; it supersedes the team's previous consent.
 
-    An empty list of categories is an explicit refusal.
+    An empty list of categories is an explicit refusal. ``evidence`` is an optional scan of the signed
+    form, kept encrypted.
     """
     person = _person_of_actor(user, person_id, "consent.record")
     is_person = person.account_id == user.pk
@@ -112,6 +116,8 @@ def record_consent(
     except IntegrityError:
         raise Conflict(_("This consent was changed meanwhile; reload and try again.")) from None
     consent.categories.set(found[c] for c in codes)
+    if evidence is not None:
+        attach_evidence(user=user, consent=consent, evidence=evidence)
     _receipt(consent, Receipt.Event.GIVEN, consent.recorded_at, method, codes)
     recorder.record(
         user,
@@ -236,3 +242,66 @@ def invite_to_portal(*, user, person_id: int) -> tuple[str, PortalInvitation]:
         ),
     )
     return code, invitation
+
+
+# Evidence files -----------------------------------------------------------------------------------
+
+# Recognised by their first bytes, not by the name or type the browser claims.
+EVIDENCE_TYPES = {
+    b"%PDF-": "application/pdf",
+    b"\x89PNG\r\n\x1a\n": "image/png",
+    b"\xff\xd8\xff": "image/jpeg",
+}
+
+
+@dataclass(frozen=True)
+class EvidenceFile:
+    name: str
+    content: bytes
+
+
+def _evidence_type(content: bytes) -> str:
+    for magic, content_type in EVIDENCE_TYPES.items():
+        if content.startswith(magic):
+            return content_type
+    raise Invalid("evidence", _("The evidence must be a PDF, a PNG or a JPEG file."))
+
+
+def attach_evidence(*, user, consent: Consent, evidence: EvidenceFile) -> Evidence:
+    """Keep the signed form (or its photo) with the consent, encrypted (R8)."""
+    if len(evidence.content) > settings.RELAIS_EVIDENCE_MAX_BYTES:
+        raise Invalid(
+            "evidence",
+            _("The file is too large (at most %(size)s MB).")
+            % {"size": settings.RELAIS_EVIDENCE_MAX_BYTES // (1024 * 1024)},
+        )
+    content_type = _evidence_type(evidence.content)
+    return Evidence.objects.create(
+        consent=consent,
+        filename=evidence.name[-200:] or "evidence",
+        content_type=content_type,
+        size=len(evidence.content),
+        content=base64.b64encode(evidence.content).decode(),
+        uploaded_by=user,
+    )
+
+
+def consent_evidence(*, user, consent_id: int) -> tuple[Evidence, bytes]:
+    """The evidence of a consent, for whoever may see the consent; the download is recorded."""
+    with recorder.denials(user, "consent.evidence", object_type="consent", object_ids=[consent_id]):
+        consent = policy.consent_for(user, consent_id)
+        evidence = Evidence.objects.filter(consent=consent).first()
+        if evidence is None:
+            raise Hidden()
+    recorder.record(
+        user,
+        Event(
+            action="consent.evidence",
+            person_id=consent.person_id,
+            team_id=consent.team_id,
+            object_type="consent",
+            object_ids=[consent.pk],
+            consent_id=consent.pk,
+        ),
+    )
+    return evidence, base64.b64decode(evidence.content)

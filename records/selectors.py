@@ -135,3 +135,51 @@ def note_detail(*, user, note_id: int) -> Note:
         note, grants = policy.note_for(member, note_id)
     recorder.record(user, *note_events("note.view", note.person_id, [note], grants))
     return note
+
+
+@dataclass
+class PersonPage:
+    """Everything a member's page about one person shows, each part disclosed and recorded as its
+    API call would be."""
+
+    view: PersonView
+    consents: list
+    notes: list[Note]
+    grants: dict[str, Grant]
+    my_following_teams: list
+    shared: dict[int, set[str]]
+    other_teams: list
+
+
+def person_page(*, user, person_id: int, notes_limit: int = 100) -> PersonPage:
+    from consent import services as consent_services
+    from teams.models import Team
+
+    view = person_detail(user=user, person_id=person_id)
+    member, person, grants, notes = person_notes(user=user, person_id=person_id)
+    page = list(notes[:notes_limit])
+    disclose_notes(member=member, person=person, grants=grants, notes=page)
+    _, consents = consent_services.consent_history(user=user, person_id=person_id)
+    consents = consent_services.disclose_consents(user=user, person=person, consents=list(consents))
+    following = {f.team_id: f.team for f in view.follow_ups}
+    mine = [team for team_id, team in following.items() if team_id in member.team_ids]
+    return PersonPage(
+        view=view,
+        consents=consents,
+        notes=page,
+        grants=grants,
+        my_following_teams=sorted(mine, key=lambda t: t.name),
+        shared=policy.shared_with_teams(following, person.pk),
+        other_teams=list(Team.objects.exclude(pk__in=following).order_by("name")),
+    )
+
+
+def writer_teams(*, user, person_id: int) -> list:
+    """The user's teams that follow the person: those a note about them may be written for."""
+    from teams.models import Team
+
+    member = reader(user, "note.create", object_type="note", person_id=person_id)
+    with recorder.denials(user, "note.create", object_type="note", person_id=person_id):
+        person = policy.person_for(member, person_id)
+    following = FollowUp.objects.filter(person=person, closed_at__isnull=True, team_id__in=member.team_ids)
+    return list(Team.objects.filter(pk__in=following.values("team_id")).order_by("name"))

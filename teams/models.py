@@ -27,9 +27,9 @@ class Team(models.Model):
     commitment_text = models.TextField(
         _("confidentiality commitment"),
         default=_(
-            "Je m'engage à respecter le secret professionnel partagé : je ne lis et ne transmets que "
-            "les informations nécessaires à la continuité de l'accompagnement, avec l'accord de la "
-            "personne, et je ne les communique à personne en dehors de l'équipe."
+            "I commit to shared professional secrecy: I read and pass on only the information that "
+            "the continuity of support needs, with the person's agreement, and I share it with "
+            "nobody outside the team."
         ),
     )
     created_at = models.DateTimeField(auto_now_add=True)

@@ -65,6 +65,15 @@ def create_team(*, name: str, continuity_categories: list[str], commitment_text:
     return team
 
 
+def prepare_team(*, team: Team) -> Team:
+    """Save a new team built elsewhere (the administration's form) with its group."""
+    if Team.objects.filter(name=team.name).exists():
+        raise Invalid("name", _("A team with this name exists already."))
+    team.group = Group.objects.create(name=f"team:{team.name}")
+    team.save()
+    return team
+
+
 def update_team(
     *,
     team: Team,
@@ -96,6 +105,14 @@ def add_member(*, team: Team, user: User, profession: str = "", is_peer_worker: 
     except IntegrityError:
         raise Conflict(_("This user is already a member of this team.")) from None
     user.groups.add(team.group)
+    return membership
+
+
+def update_member(*, membership: Membership, profession: str, is_peer_worker: bool) -> Membership:
+    """Change what describes a member; nothing of their access depends on it (R3)."""
+    membership.profession = profession
+    membership.is_peer_worker = is_peer_worker
+    membership.save(update_fields=["profession", "is_peer_worker"])
     return membership
 
 

@@ -91,3 +91,15 @@ def auditor(db):
     from tests.factories import UserFactory
 
     return UserFactory(username="audit", is_auditor=True)
+
+
+@pytest.fixture(autouse=True)
+def fresh_cache(settings):
+    """A memory cache of its own for each test: sign-in failures counted by one test never lock
+    out another, and nothing is written to var/."""
+    from django.core.cache import cache
+
+    settings.CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
+    cache.clear()
+    yield
+    cache.clear()

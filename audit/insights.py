@@ -1,0 +1,104 @@
+"""What an auditor should look at first, computed from the log over a recent window.
+
+Each signal is one grouped query over indexed columns of the window, whatever the log's size.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date, timedelta
+
+from django.db.models import Count, Q, QuerySet
+from django.db.models.functions import ExtractHour, TruncDate
+from django.utils import timezone
+
+from audit.models import AccessEvent, Outcome
+
+READS = ["person.list", "person.view", "note.list", "note.view", "consent.view", "receipt.view"]
+DENIED_PER_DAY = 5
+PERSONS_PER_DAY = 20
+NIGHT = (22, 6)  # from 22:00 to 06:00, local time
+
+
+@dataclass(frozen=True)
+class Day:
+    day: date
+    allowed: int
+    denied: int
+
+
+@dataclass(frozen=True)
+class Signal:
+    kind: str
+    actor_id: int | None
+    actor_label: str
+    day: date | None
+    count: int
+
+
+def per_day(events: QuerySet[AccessEvent], *, since, until) -> list[Day]:
+    """Allowed and denied events per local day, every day of the window present (zero included)."""
+    tz = timezone.get_current_timezone()
+    rows = (
+        events.filter(occurred_at__gte=since, occurred_at__lt=until)
+        .annotate(day=TruncDate("occurred_at", tzinfo=tz))
+        .values("day")
+        .annotate(
+            allowed=Count("id", filter=Q(outcome=Outcome.ALLOWED)),
+            denied=Count("id", filter=Q(outcome=Outcome.DENIED)),
+        )
+        .order_by("day")
+    )
+    counts = {row["day"]: (row["allowed"], row["denied"]) for row in rows}
+    first, last = (
+        timezone.localtime(since, tz).date(),
+        timezone.localtime(until - timedelta(microseconds=1), tz).date(),
+    )
+    days = []
+    current = first
+    while current <= last:
+        allowed, denied = counts.get(current, (0, 0))
+        days.append(Day(current, allowed, denied))
+        current += timedelta(days=1)
+    return days
+
+
+def signals(*, window_days: int = 30) -> list[Signal]:
+    """Many refusals for one actor in a day; reads at night; many persons read by one actor in a day."""
+    tz = timezone.get_current_timezone()
+    since = timezone.now() - timedelta(days=window_days)
+    recent = AccessEvent.objects.filter(occurred_at__gte=since, actor_id__isnull=False)
+    by_day = recent.annotate(day=TruncDate("occurred_at", tzinfo=tz))
+    found: list[tuple] = []
+    denied = (
+        by_day.filter(outcome=Outcome.DENIED)
+        .values("actor_id", "day")
+        .annotate(n=Count("id"))
+        .filter(n__gte=DENIED_PER_DAY)
+    )
+    found += [("denied", r["actor_id"], r["day"], r["n"]) for r in denied]
+    start, end = NIGHT
+    night = (
+        recent.filter(outcome=Outcome.ALLOWED, action__in=READS)
+        .annotate(hour=ExtractHour("occurred_at", tzinfo=tz))
+        .filter(Q(hour__gte=start) | Q(hour__lt=end))
+        .values("actor_id")
+        .annotate(n=Count("id"))
+    )
+    found += [("night", r["actor_id"], None, r["n"]) for r in night]
+    many = (
+        by_day.filter(outcome=Outcome.ALLOWED, action__in=READS, person_id__isnull=False)
+        .values("actor_id", "day")
+        .annotate(n=Count("person_id", distinct=True))
+        .filter(n__gte=PERSONS_PER_DAY)
+    )
+    found += [("many_persons", r["actor_id"], r["day"], r["n"]) for r in many]
+    labels = _labels({actor for _, actor, _, _ in found})
+    ordered = sorted(found, key=lambda f: (f[0], -(f[3]), f[1]))
+    return [Signal(kind, actor, labels.get(actor, f"#{actor}"), day, n) for kind, actor, day, n in ordered]
+
+
+def _labels(actor_ids: set[int]) -> dict[int, str]:
+    from teams.models import User
+
+    return {u.pk: u.label for u in User.objects.filter(pk__in=actor_ids)}

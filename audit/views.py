@@ -1,0 +1,86 @@
+"""Auditors' pages: the log with filters, its chart, what deserves a look, the chain's integrity."""
+
+from datetime import timedelta
+
+from django.contrib.auth.decorators import login_required
+from django.core.paginator import Paginator
+from django.shortcuts import render
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.http import urlencode
+from django.views.decorators.http import require_http_methods
+
+from audit import checkpoints, insights, selectors
+from audit.filters import EventFilter
+from relais.web import pages
+
+PAGE_SIZE = 50
+CHART_DAYS = 30
+CHART = {"width": 720, "height": 200, "top": 10, "bottom": 30}
+
+
+def _chart(days: list[insights.Day]) -> dict:
+    """Bars of allowed and denied events per day, as SVG coordinates (drawn by the template)."""
+    peak = max([d.allowed + d.denied for d in days] + [1])
+    usable = CHART["height"] - CHART["top"] - CHART["bottom"]
+    step = CHART["width"] / max(len(days), 1)
+    bars = []
+    for i, d in enumerate(days):
+        allowed_h = round(usable * d.allowed / peak, 1)
+        denied_h = round(usable * d.denied / peak, 1)
+        base = CHART["height"] - CHART["bottom"]
+        bars.append(
+            {
+                "day": d,
+                "x": round(i * step + step * 0.15, 1),
+                "width": round(step * 0.7, 1),
+                "allowed_y": round(base - allowed_h, 1),
+                "allowed_h": allowed_h,
+                "denied_y": round(base - allowed_h - denied_h, 1),
+                "denied_h": denied_h,
+                "label": i % 5 == 0,
+                "label_x": round(i * step + step / 2, 1),
+            }
+        )
+    return {**CHART, "bars": bars, "peak": peak, "base": CHART["height"] - CHART["bottom"]}
+
+
+@login_required
+@pages
+def log(request):
+    events = selectors.events(user=request.user)
+    filterset = EventFilter(request.GET or None, queryset=events)
+    selected = filterset.qs if filterset.is_bound and filterset.is_valid() else events
+    page = Paginator(selected, PAGE_SIZE).get_page(request.GET.get("page"))
+    filters = {k: v for k, v in request.GET.items() if k in EventFilter.Meta.fields and v}
+    shown = selectors.disclose_events(user=request.user, page=list(page.object_list), filters=filters)
+    until = filterset.form.cleaned_data.get("until") if filterset.is_bound and filterset.is_valid() else None
+    until = until or timezone.now()
+    since = until - timedelta(days=CHART_DAYS)
+    chart_events = selected.order_by()
+    context = {
+        "filterset": filterset,
+        "events": shown,
+        "page": page,
+        "query_prefix": f"{urlencode(filters)}&" if filters else "",
+        "csv_url": f"{reverse('audit-events')}?{urlencode({**filters, 'format': 'csv'})}",
+        "chart": _chart(insights.per_day(chart_events, since=since, until=until)),
+        "signals": insights.signals(),
+        "checkpoint": checkpoints.latest(),
+        "nav": "audit",
+    }
+    return render(request, "audit/log.html", context)
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+@pages
+def integrity(request):
+    """The chain's latest checkpoint; on request, a full verification (it reads every event)."""
+    selectors.events(user=request.user, action="audit.verify")
+    verdict = selectors.verify_chain(user=request.user) if request.method == "POST" else None
+    return render(
+        request,
+        "audit/integrity.html",
+        {"verdict": verdict, "checkpoint": checkpoints.latest(), "nav": "audit"},
+    )

@@ -1,0 +1,37 @@
+from django.contrib import admin, messages
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+from django.utils.translation import ngettext
+
+from consent.models import PortalInvitation
+from relais.admin import ManagerAdmin
+
+
+@admin.register(PortalInvitation)
+class PortalInvitationAdmin(ManagerAdmin):
+    """Codes are made by a member with the person; here a manager sees them and can cancel one.
+
+    The person appears by number only: their name is person data."""
+
+    list_display = ["pk", "person_number", "created_by", "created_at", "expires_at", "used_at"]
+    list_filter = ["used_at"]
+    fields = ["person_number", "created_by", "created_at", "expires_at", "used_at"]
+    readonly_fields = fields
+    actions = ["expire_now"]
+
+    @admin.display(description=_("person"))
+    def person_number(self, invitation: PortalInvitation) -> str:
+        return f"#{invitation.person_id}"
+
+    def has_add_permission(self, request) -> bool:
+        return False
+
+    def has_delete_permission(self, request, obj=None) -> bool:
+        return False
+
+    @admin.action(description=_("Cancel the selected codes now"))
+    def expire_now(self, request, queryset):
+        count = queryset.filter(used_at__isnull=True, expires_at__gt=timezone.now()).update(
+            expires_at=timezone.now()
+        )
+        messages.success(request, ngettext("%d code cancelled.", "%d codes cancelled.", count) % count)

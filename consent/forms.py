@@ -1,0 +1,54 @@
+from django import forms
+from django.conf import settings
+from django.utils.translation import gettext_lazy as _
+
+from consent.models import Method
+
+
+class ConsentForm(forms.Form):
+    """What the person agreed to, as a worker records it with them."""
+
+    team = forms.TypedChoiceField(label=_("Team the person agrees to share with"), coerce=int)
+    categories = forms.MultipleChoiceField(
+        label=_("What the person agrees to share"),
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+        help_text=_("Tick nothing to record that the person refuses to share anything."),
+    )
+    purpose = forms.CharField(
+        label=_("Purpose"),
+        max_length=300,
+        initial=_("Continuity of the support"),
+        help_text=_("Why the team needs it, in the words used with the person."),
+    )
+    method = forms.ChoiceField(
+        label=_("How the person said it"),
+        choices=[(Method.ORAL, _("Orally")), (Method.WRITTEN, _("In writing (signed form)"))],
+        widget=forms.RadioSelect,
+    )
+    valid_until = forms.DateField(
+        label=_("End date"),
+        required=False,
+        widget=forms.DateInput(attrs={"type": "date"}),
+        help_text=_("Leave empty if the person set no end date."),
+    )
+    evidence = forms.FileField(
+        label=_("Signed form (scan or photo)"),
+        required=False,
+        help_text=_("PDF, PNG or JPEG, at most %(size)s MB. Kept encrypted.")
+        % {"size": settings.RELAIS_EVIDENCE_MAX_BYTES // (1024 * 1024)},
+    )
+
+    def __init__(self, *args, teams=(), categories=(), **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["team"].choices = [(t.pk, t.name) for t in teams]
+        self.fields["categories"].choices = [(c.code, c.label) for c in categories]
+        self.descriptions = {c.code: c.description for c in categories}
+
+
+class WithdrawForm(forms.Form):
+    method = forms.ChoiceField(
+        label=_("How the person said it"),
+        choices=[(Method.ORAL, _("Orally")), (Method.WRITTEN, _("In writing"))],
+        widget=forms.RadioSelect,
+    )

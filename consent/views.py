@@ -1,0 +1,147 @@
+"""Members' pages for consents: recording one, withdrawing one, the printable receipt, the evidence
+file, and the one-time code of the person's space."""
+
+import json
+from datetime import datetime, time
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.http import HttpResponse
+from django.shortcuts import redirect, render
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_http_methods, require_POST
+
+from consent import services
+from consent.forms import ConsentForm, WithdrawForm
+from consent.models import Method
+from records import selectors as record_selectors
+from records.models import Category
+from relais.errors import Conflict, Invalid
+from relais.web import form_errors, pages
+
+
+def _end_of_day(day) -> datetime | None:
+    if day is None:
+        return None
+    return timezone.make_aware(datetime.combine(day, time(23, 59, 59)))
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+@pages
+def consent_new(request, pk: int):
+    view = record_selectors.person_detail(user=request.user, person_id=pk)
+    teams = sorted((f.team for f in view.follow_ups), key=lambda t: t.name)
+    chosen = request.POST.get("team") or request.GET.get("team") or (teams[0].pk if teams else None)
+    team = next((t for t in teams if str(t.pk) == str(chosen)), teams[0] if teams else None)
+    categories = list(team.continuity_categories.order_by("id")) if team else []
+    form = ConsentForm(
+        request.POST or None,
+        request.FILES or None,
+        teams=teams,
+        categories=categories,
+        initial={"team": team.pk if team else None},
+    )
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        upload = data.get("evidence")
+        try:
+            consent = services.record_consent(
+                user=request.user,
+                person_id=pk,
+                team_id=data["team"],
+                categories=data["categories"],
+                purpose=data["purpose"],
+                method=data["method"],
+                valid_until=_end_of_day(data["valid_until"]),
+                evidence=services.EvidenceFile(upload.name, upload.read()) if upload else None,
+            )
+        except (Invalid, Conflict) as exc:
+            form_errors(form, exc)
+        else:
+            messages.success(request, _("The consent is recorded. Print the receipt for the person."))
+            return redirect("consent-receipt-page", pk=consent.pk)
+    return render(
+        request,
+        "consent/consent_new.html",
+        {"person": view.person, "team": team, "form": form, "nav": "persons"},
+    )
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+@pages
+def consent_withdraw(request, pk: int):
+    receipt = services.consent_receipt(user=request.user, consent_id=pk)
+    consent = receipt.consent
+    form = WithdrawForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.withdraw_consent(user=request.user, consent_id=pk, method=form.cleaned_data["method"])
+        except (Invalid, Conflict) as exc:
+            form_errors(form, exc)
+        else:
+            messages.success(
+                request, _("The withdrawal is recorded: the team no longer sees this information.")
+            )
+            return redirect(f"{_receipt_url(pk)}?event=withdrawn")
+    return render(
+        request,
+        "consent/withdraw.html",
+        {"consent": consent, "payload": json.loads(receipt.payload), "form": form},
+    )
+
+
+def _receipt_url(pk: int) -> str:
+    from django.urls import reverse
+
+    return reverse("consent-receipt-page", args=[pk])
+
+
+@login_required
+@pages
+def consent_receipt(request, pk: int):
+    """The signed receipt, printable, in plain words and as the signed JSON."""
+    event = request.GET.get("event") if request.GET.get("event") in ("given", "withdrawn") else None
+    receipt = services.consent_receipt(user=request.user, consent_id=pk, event=event)
+    payload = json.loads(receipt.payload)
+    labels = {c.code: c.label for c in Category.objects.filter(code__in=payload["categories"])}
+    return render(
+        request,
+        "consent/receipt.html",
+        {
+            "receipt": receipt,
+            "payload": payload,
+            "labels": [labels.get(code, code) for code in payload["categories"]],
+            "method": dict(Method.choices).get(payload["method"], payload["method"]),
+            "at": datetime.fromisoformat(payload["at"]),
+            "valid_until": datetime.fromisoformat(payload["valid_until"]) if payload["valid_until"] else None,
+            "signed": receipt.payload,
+            "has_evidence": hasattr(receipt.consent, "evidence"),
+            "body_class": "portal" if receipt.consent.person.account_id == request.user.pk else "",
+        },
+    )
+
+
+@login_required
+@pages
+def consent_evidence(request, pk: int):
+    evidence, content = services.consent_evidence(user=request.user, consent_id=pk)
+    response = HttpResponse(content, content_type=evidence.content_type)
+    response["Content-Disposition"] = f'attachment; filename="consent-{pk}-evidence"'
+    response["Cache-Control"] = "no-store"
+    return response
+
+
+@login_required
+@require_POST
+@pages
+def portal_invite(request, pk: int):
+    """A one-time code, shown once on this page, for the person to open their space."""
+    code, invitation = services.invite_to_portal(user=request.user, person_id=pk)
+    response = render(
+        request, "consent/invitation.html", {"code": code, "invitation": invitation, "nav": "persons"}
+    )
+    response["Cache-Control"] = "no-store"
+    return response

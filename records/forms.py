@@ -1,0 +1,48 @@
+from django import forms
+from django.conf import settings
+from django.utils.translation import gettext_lazy as _
+
+from records.models import Category
+
+
+class PersonForm(forms.Form):
+    team = forms.TypedChoiceField(label=_("Team that follows the person"), coerce=int)
+    display_name = forms.CharField(
+        label=_("Name used"), max_length=150, help_text=_("How the person wishes to be called.")
+    )
+    first_name = forms.CharField(label=_("First name"), max_length=150, required=False)
+    last_name = forms.CharField(label=_("Last name"), max_length=150, required=False)
+    birth_date = forms.DateField(
+        label=_("Birth date"), required=False, widget=forms.DateInput(attrs={"type": "date"})
+    )
+    phone = forms.CharField(label=_("Phone"), max_length=40, required=False)
+    email = forms.EmailField(label=_("Email"), required=False)
+    address = forms.CharField(label=_("Address"), max_length=300, required=False)
+
+    def __init__(self, *args, teams=(), **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["team"].choices = [(t.pk, t.name) for t in teams]
+
+
+class NoteForm(forms.Form):
+    team = forms.TypedChoiceField(label=_("Written for the team"), coerce=int)
+    category = forms.ChoiceField(label=_("Kind of information"))
+    body = forms.CharField(
+        label=_("Note"), widget=forms.Textarea(attrs={"rows": 6}), max_length=settings.RELAIS_NOTE_MAX_CHARS
+    )
+    confirm_unshared = forms.BooleanField(
+        required=False, label=_("I understand: save it anyway, visible by me alone for now.")
+    )
+
+    def __init__(self, *args, teams=(), **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["team"].choices = [(t.pk, t.name) for t in teams]
+        self.fields["category"].choices = [(c.code, c.label) for c in Category.objects.order_by("id")]
+
+
+class FollowUpForm(forms.Form):
+    team = forms.TypedChoiceField(label=_("Team that starts following"), coerce=int)
+
+    def __init__(self, *args, teams=(), **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["team"].choices = [(t.pk, t.name) for t in teams]

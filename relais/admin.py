@@ -1,0 +1,49 @@
+"""The managers' administration: teams, memberships, categories, accounts, portal invitations.
+
+It opens to managers (and superusers) by their role, and holds nothing of person data: persons,
+notes, consents and contact details are not registered here (R4). Signing in goes through the
+service's own page, which records every attempt and limits them.
+"""
+
+from django.contrib import admin
+from django.contrib.auth.views import redirect_to_login
+from django.core.exceptions import PermissionDenied
+from django.urls import reverse
+from django.utils.translation import gettext_lazy as _
+
+
+def is_manager(user) -> bool:
+    return bool(user.is_active and user.is_authenticated and (user.is_manager or user.is_superuser))
+
+
+class RelaisAdminSite(admin.AdminSite):
+    site_header = _("Relais administration")
+    site_title = _("Relais administration")
+    index_title = _("Teams, accounts and categories")
+
+    def has_permission(self, request) -> bool:
+        return is_manager(request.user)
+
+    def login(self, request, extra_context=None):
+        if request.user.is_authenticated:
+            raise PermissionDenied(_("This is reserved to managers."))
+        return redirect_to_login(request.GET.get("next", reverse("admin:index")), reverse("login"))
+
+
+class ManagerAdmin(admin.ModelAdmin):
+    """Managers act by their role, not by Django's per-model permissions."""
+
+    def has_module_permission(self, request) -> bool:
+        return is_manager(request.user)
+
+    def has_view_permission(self, request, obj=None) -> bool:
+        return is_manager(request.user)
+
+    def has_add_permission(self, request) -> bool:
+        return is_manager(request.user)
+
+    def has_change_permission(self, request, obj=None) -> bool:
+        return is_manager(request.user)
+
+    def has_delete_permission(self, request, obj=None) -> bool:
+        return is_manager(request.user)

@@ -1,0 +1,5 @@
+from django.contrib.admin.apps import AdminConfig
+
+
+class RelaisAdminConfig(AdminConfig):
+    default_site = "relais.admin.RelaisAdminSite"

@@ -1,0 +1,37 @@
+"""The web interface's pages (the API lives under /api/v1/)."""
+
+from django.contrib.auth import views as auth_views
+from django.urls import path
+
+from audit import views as audit_views
+from consent import portal_views
+from consent import views as consent_views
+from records import views as record_views
+from teams import views as team_views
+
+urlpatterns = [
+    path("", team_views.home, name="home"),
+    path("login/", team_views.SignIn.as_view(), name="login"),
+    path("logout/", auth_views.LogoutView.as_view(), name="logout"),
+    path("commitment/", team_views.commitment, name="commitment"),
+    path("persons/", record_views.persons, name="persons"),
+    path("persons/new/", record_views.person_new, name="person-new"),
+    path("persons/<int:pk>/", record_views.person, name="person"),
+    path("persons/<int:pk>/notes/new/", record_views.note_new, name="note-new"),
+    path("persons/<int:pk>/follow-ups/new/", record_views.follow_up_open, name="follow-up-new"),
+    path("persons/<int:pk>/consents/new/", consent_views.consent_new, name="consent-new"),
+    path("persons/<int:pk>/portal-code/", consent_views.portal_invite, name="portal-invite"),
+    path("consents/<int:pk>/withdraw/", consent_views.consent_withdraw, name="consent-withdrawal"),
+    path("consents/<int:pk>/receipt/", consent_views.consent_receipt, name="consent-receipt-page"),
+    path("consents/<int:pk>/evidence/", consent_views.consent_evidence, name="consent-evidence"),
+    path("portal/activate/", portal_views.activate, name="portal-activation"),
+    path("portal/", portal_views.home, name="portal-home"),
+    path("portal/share/", portal_views.share, name="portal-share"),
+    path("portal/consents/<int:pk>/stop/", portal_views.stop_all, name="portal-stop-all"),
+    path("portal/journal/", portal_views.journal, name="portal-journal"),
+    path("portal/receipts/", portal_views.receipts, name="portal-receipt-list"),
+    path("portal/my-data/", portal_views.export, name="portal-download"),
+    path("portal/print/", portal_views.printable, name="portal-print"),
+    path("audit/", audit_views.log, name="audit-log"),
+    path("audit/integrity/", audit_views.integrity, name="audit-integrity"),
+]

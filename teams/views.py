@@ -1,0 +1,46 @@
+"""Pages for signing in, the confidentiality commitment, and the start page of each role."""
+
+from django.contrib import messages
+from django.contrib.auth import views as auth_views
+from django.contrib.auth.decorators import login_required
+from django.shortcuts import redirect, render
+from django.utils.http import url_has_allowed_host_and_scheme
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_http_methods
+
+from teams import selectors, services
+from teams.forms import CommitmentForm, SignInForm
+
+
+class SignIn(auth_views.LoginView):
+    form_class = SignInForm
+    template_name = "registration/login.html"
+    redirect_authenticated_user = True
+
+
+@login_required
+def home(request):
+    """Each role starts where its work is."""
+    roles = selectors.roles_of(request.user)
+    for role, target in (("member", "persons"), ("person", "portal-home"), ("auditor", "audit-log")):
+        if role in roles:
+            return redirect(target)
+    if "manager" in roles:
+        return redirect("admin:index")
+    return render(request, "teams/no_role.html")
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def commitment(request):
+    """The team's confidentiality commitment, read and accepted before any access to person data (R3)."""
+    me = selectors.me(request.user)
+    form = CommitmentForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        services.accept_commitment(user=request.user)
+        messages.success(request, _("Thank you. Your commitment is recorded."))
+        target = request.GET.get("next", "")
+        if not url_has_allowed_host_and_scheme(target, allowed_hosts={request.get_host()}):
+            target = "home"
+        return redirect(target)
+    return render(request, "teams/commitment.html", {"me": me, "form": form})
