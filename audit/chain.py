@@ -92,9 +92,12 @@ class Verdict:
     first_bad: int | None = None
     reason: str = ""
     checkpoint: dict | None = None
+    kind: str = "ok"  # ok, no_start, broken_link, differs, missing_tail: for pages to say it in words
 
     def as_dict(self) -> dict:
-        return asdict(self)
+        data = asdict(self)
+        data.pop("kind")
+        return data
 
 
 def _start() -> tuple[bytes, int, int | None, str]:
@@ -126,7 +129,7 @@ def verify(*, progress: Callable[[int], None] | None = None, chunk_size: int = 2
     link_to = Linker(settings.RELAIS_AUDIT_KEY)
     previous, seq, first_bad, reason = _start()
     if first_bad is not None:
-        return Verdict(False, 0, first_bad, reason)
+        return Verdict(False, 0, first_bad, reason, kind="no_start")
     checkpoint = checkpoints.latest()
     mark = checkpoint["count"] if checkpoint else None
     checked = 0
@@ -137,9 +140,9 @@ def verify(*, progress: Callable[[int], None] | None = None, chunk_size: int = 2
             for index, (event_id, event_seq, body, stored) in enumerate(rows):
                 digest = link_to(previous, body.encode())
                 if digest.hex() != stored or event_seq != seq + 1:
-                    return Verdict(False, checked + index, event_id, BROKEN_LINK, checkpoint)
+                    return Verdict(False, checked + index, event_id, BROKEN_LINK, checkpoint, "broken_link")
                 if event_seq == mark and stored != checkpoint["last_hash"]:
-                    return Verdict(False, checked + index, event_id, DIFFERS, checkpoint)
+                    return Verdict(False, checked + index, event_id, DIFFERS, checkpoint, "differs")
                 previous, seq, last_id = digest, event_seq, event_id
             checked += len(rows)
             if progress is not None:
@@ -152,5 +155,6 @@ def verify(*, progress: Callable[[int], None] | None = None, chunk_size: int = 2
             f"events after #{last_id} are missing: the signed checkpoint counts {mark}, "
             f"the chain ends at {seq}",
             checkpoint,
+            "missing_tail",
         )
     return Verdict(True, checked, None, "", checkpoint)

@@ -116,7 +116,7 @@ def own_person(user, action: str) -> Person:
 
 def my_consents(*, user) -> tuple[Person, QuerySet[Consent]]:
     person = own_person(user, "portal.consents")
-    _, consents = services.consent_history(user=user, person_id=person.pk)
+    consents = services.consent_history(user=user, person_id=person.pk)[1]
     return person, consents
 
 

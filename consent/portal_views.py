@@ -141,7 +141,7 @@ def printable(request):
     """The journal and the consents on paper, for a worker to print with a person who has no phone."""
     person, consents = portal.my_consents(user=request.user)
     consents = portal.disclose_my_consents(user=request.user, person=person, consents=list(consents))
-    _, events = portal.access_log(user=request.user)
+    events = portal.access_log(user=request.user)[1]
     entries = portal.describe(user=request.user, person=person, events=list(events[:300]))
     return render(
         request,

@@ -1,6 +1,7 @@
 """HTTP for the signed-in user, and the managers' accounts, teams and memberships."""
 
 from django.shortcuts import get_object_or_404
+from django.utils.translation import gettext as _
 from drf_spectacular.utils import extend_schema, extend_schema_view
 from rest_framework import generics, status
 from rest_framework.authtoken.models import Token
@@ -47,8 +48,8 @@ class ObtainToken(generics.GenericAPIView):
         serializer.is_valid(raise_exception=True)
         user = services.sign_in(request=request, **serializer.validated_data)
         if user is None:
-            return Response({"detail": "Wrong username or password."}, status=status.HTTP_400_BAD_REQUEST)
-        token, _ = Token.objects.get_or_create(user=user)
+            return Response({"detail": _("Wrong username or password.")}, status=status.HTTP_400_BAD_REQUEST)
+        token, _created = Token.objects.get_or_create(user=user)
         return Response({"token": token.key})
 
 

@@ -12,14 +12,15 @@ def fast_password_hashing(settings):
 
 @pytest.fixture
 def api():
-    """An API client; ``api.as_(user)`` signs in as ``user``."""
+    """An API client asking for English (the service's default is French); ``api.as_(user)`` signs
+    in as ``user``."""
 
     class Client(APIClient):
         def as_(self, user):
             self.force_authenticate(user)
             return self
 
-    return Client()
+    return Client(HTTP_ACCEPT_LANGUAGE="en")
 
 
 @pytest.fixture

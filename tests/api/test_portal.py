@@ -72,10 +72,16 @@ def test_a_weak_password_or_taken_username_is_a_field_error(api, person, worker,
 
 
 def test_the_person_sees_their_consents_in_plain_words(api, jo, shared, team):
-    body = api.as_(jo).get("/api/v1/portal/consents/").json()
+    body = api.as_(jo).get("/api/v1/portal/consents/", HTTP_ACCEPT_LANGUAGE="fr").json()
     [consent] = body["results"]
     assert consent["team"]["name"] == team.name and consent["status"] == "current"
-    assert "Logement et hébergement" in consent["summary"] and "Coordonnées" in consent["summary"]
+    assert consent["summary"].startswith(f"{team.name} peut voir : ")
+    assert "Logement et hébergement" in consent["summary"] and "Il compte maintenant." in consent["summary"]
+
+
+def test_the_plain_words_are_in_english_when_asked(api, jo, shared, team):
+    [consent] = api.as_(jo).get("/api/v1/portal/consents/").json()["results"]
+    assert consent["summary"].startswith(f"{team.name} may see: ") and "Housing" in consent["summary"]
     assert AccessEvent.objects.filter(action="portal.consents", actor_id=jo.pk).exists()
 
 
@@ -110,8 +116,9 @@ def test_the_access_log_says_who_from_which_team_and_profession_saw_what(
 ):
     consent, _ = shared
     api.as_(colleague).get(f"/api/v1/persons/{person.pk}/notes/")
-    entries = api.as_(jo).get("/api/v1/portal/access-log/").json()["results"]
+    entries = api.as_(jo).get("/api/v1/portal/access-log/", HTTP_ACCEPT_LANGUAGE="fr").json()["results"]
     read = next(e for e in entries if e["who"] == colleague.display_name)
+    assert read["what"] == "a lu des notes sur vous"
     assert read["who"] == colleague.display_name and read["team"] == team.name
     assert read["profession"] == "éducatrice spécialisée" and read["categories"] == [
         "Logement et hébergement"
