@@ -94,10 +94,16 @@ class PortalInvitation(models.Model):
 
     person = models.ForeignKey("records.Person", on_delete=models.CASCADE, related_name="portal_invitations")
     code_hash = models.CharField(max_length=64, unique=True)
-    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
-    created_at = models.DateTimeField(auto_now_add=True)
-    expires_at = models.DateTimeField()
-    used_at = models.DateTimeField(null=True, blank=True)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+", verbose_name=_("made by")
+    )
+    created_at = models.DateTimeField(_("made at"), auto_now_add=True)
+    expires_at = models.DateTimeField(_("expires at"))
+    used_at = models.DateTimeField(_("used at"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("portal code")
+        verbose_name_plural = _("portal codes")
 
     def __str__(self) -> str:
         return f"portal invitation #{self.pk}"

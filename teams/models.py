@@ -16,6 +16,13 @@ class User(AbstractUser):
         return self.display_name or self.get_full_name() or self.username
 
 
+DEFAULT_COMMITMENT = (
+    "Je m'engage à respecter le secret professionnel partagé : je ne lis et ne transmets que les "
+    "informations nécessaires à la continuité de l'accompagnement, avec l'accord de la personne, et je "
+    "ne les communique à personne en dehors de l'équipe."
+)
+
+
 class Team(models.Model):
     """A team; its Django group holds the object permissions on the persons it follows."""
 
@@ -24,14 +31,8 @@ class Team(models.Model):
     continuity_categories = models.ManyToManyField(
         "records.Category", blank=True, related_name="teams", verbose_name=_("continuity categories")
     )
-    commitment_text = models.TextField(
-        _("confidentiality commitment"),
-        default=_(
-            "I commit to shared professional secrecy: I read and pass on only the information that "
-            "the continuity of support needs, with the person's agreement, and I share it with "
-            "nobody outside the team."
-        ),
-    )
+    # The team's own text, in the team's language, which its manager may rewrite: content, not interface.
+    commitment_text = models.TextField(_("confidentiality commitment"), default=DEFAULT_COMMITMENT)
     created_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:

@@ -61,7 +61,9 @@ def test_persons_page_lists_searches_and_records_one_event_per_person(web, team,
     assert [e[0] for e in new_events(start)] == ["person.list"]
 
 
-def test_person_page_shows_what_the_api_shows_and_records_the_same_events(web, api, shared, person, colleague):
+def test_person_page_shows_what_the_api_shows_and_records_the_same_events(
+    web, api, shared, person, colleague
+):
     consent, note = shared
     own = make_note(person, colleague, colleague.memberships.get().team, "health", "Note privée de Léa")
     start = mark()
@@ -107,7 +109,9 @@ def test_a_note_in_an_unshared_category_warns_before_saving(web, person, team, w
     assert first.status_code == 200 and "visible par vous seul" in first.content.decode()
     assert not Note.objects.filter(person=person).exists()
     confirmed = web.post(url, {**data, "confirm_unshared": "on"})
-    assert confirmed.status_code == 302 and [n.body for n in Note.objects.filter(person=person)] == [data["body"]]
+    assert confirmed.status_code == 302 and [n.body for n in Note.objects.filter(person=person)] == [
+        data["body"]
+    ]
 
 
 def test_a_note_in_a_shared_category_saves_at_once(web, shared, person, team, worker):
@@ -123,7 +127,9 @@ def test_why_can_i_see_this_names_the_consent(web, shared, person, colleague):
     assert f"/consents/{consent.pk}/receipt/" in page and "Pourquoi puis-je voir ceci" in page
 
 
-def test_recording_a_consent_with_evidence_keeps_it_encrypted_and_shows_the_receipt(web, person, team, worker):
+def test_recording_a_consent_with_evidence_keeps_it_encrypted_and_shows_the_receipt(
+    web, person, team, worker
+):
     from django.core.files.uploadedfile import SimpleUploadedFile
 
     response = web.as_(worker).post(

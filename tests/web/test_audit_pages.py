@@ -1,0 +1,77 @@
+"""Auditors' pages: the log with filters and pagination, the chart, what deserves a look, integrity."""
+
+import time
+
+import pytest
+
+from audit import chain, recorder
+from audit.models import AccessEvent
+from audit.recorder import Event
+from tests.factories import UserFactory, make_member, make_person, write_events
+
+
+def test_the_log_page_lists_filters_and_records_its_reading(web, auditor, shared, person, colleague, api):
+    api.as_(colleague).get(f"/api/v1/persons/{person.pk}/notes/")
+    page = web.as_(auditor).get("/audit/", {"action": "note.list"}).content.decode()
+    assert "note.list" in page and "person.view" not in page.split("Événements")[-1].split("<tbody>")[1]
+    event = AccessEvent.objects.order_by("-id").first()
+    assert (event.action, event.actor_id, event.reason) == ("audit.view", auditor.pk, "action=note.list")
+
+
+def test_the_log_page_paginates(web, auditor):
+    write_events(120)
+    page = web.as_(auditor).get("/audit/").content.decode()
+    assert "Page 1 sur 3" in page and 'rel="next"' in page
+
+
+def test_the_chart_draws_allowed_and_denied_days(web, auditor, db):
+    write_events(3)
+    recorder.record(None, Event(action="auth.login_failed", outcome="denied"))
+    page = web.as_(auditor).get("/audit/").content.decode()
+    assert page.count('<rect class="allowed"') == 31 and "<svg" in page
+
+
+def test_the_csv_link_exports_with_the_same_filters(web, auditor, db):
+    write_events(4, action="person.view")
+    page = web.as_(auditor).get("/audit/", {"action": "person.view"}).content.decode()
+    assert "/api/v1/audit/events/?action=person.view&amp;format=csv" in page
+    response = web.get("/api/v1/audit/events/?action=person.view&format=csv")
+    assert response.status_code == 200 and len(b"".join(response.streaming_content).splitlines()) == 5
+
+
+def test_bad_filters_are_shown_not_a_500(web, auditor):
+    response = web.as_(auditor).get("/audit/", {"since": "hier"})
+    assert response.status_code == 200 and "errorlist" in response.content.decode()
+
+
+def test_what_deserves_a_look(web, auditor, team, monkeypatch):
+    prowler = make_member(team, display_name="Rôdeur")
+    recorder.record(prowler, *(Event(action="person.view", outcome="denied", person_id=i) for i in range(6)))
+    reader = make_member(team, display_name="Grand lecteur")
+    persons = [make_person(team) for _ in range(21)]
+    recorder.record(reader, *(Event(action="person.view", person_id=p.pk) for p in persons))
+    night = time.mktime((2026, 11, 20, 2, 30, 0, 0, 0, -1)) * 10**9
+    real = time.time_ns
+    monkeypatch.setattr(chain.time, "time_ns", lambda: int(night))
+    owl = make_member(team, display_name="Hibou")
+    recorder.record(owl, Event(action="note.list", person_id=persons[0].pk))
+    monkeypatch.setattr(chain.time, "time_ns", real)
+    page = web.as_(auditor).get("/audit/").content.decode()
+    assert "Rôdeur : 6 tentatives refusées" in page
+    assert "Grand lecteur : 21 personnes différentes" in page
+    assert "Hibou : 1 lectures la nuit" in page
+
+
+def test_verification_from_the_page(web, auditor):
+    write_events(5)
+    response = web.as_(auditor).post("/audit/integrity/")
+    assert "Intact" in response.content.decode() and "5 événements vérifiés" in response.content.decode()
+    assert AccessEvent.objects.order_by("-id").first().action == "audit.verify"
+
+
+@pytest.mark.parametrize("url", ["/audit/", "/audit/integrity/"])
+def test_only_auditors_reach_the_log_pages(web, worker, url):
+    manager = UserFactory(is_manager=True, is_superuser=True)
+    for user in (worker, manager):
+        assert web.as_(user).get(url).status_code == 403
+    assert AccessEvent.objects.filter(outcome="denied", actor_id=manager.pk).exists()

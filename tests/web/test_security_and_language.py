@@ -1,0 +1,107 @@
+"""Across the interface: security headers, production settings, the language switch, and pages with
+no untranslated string in French or in English."""
+
+import html
+import json
+import os
+import re
+import subprocess
+import sys
+from pathlib import Path
+
+import polib
+import pytest
+
+from tests.factories import give_consent, make_portal_account
+
+ROOT = Path(__file__).resolve().parents[2]
+
+
+def text_of(response) -> str:
+    body = response.content.decode()
+    body = re.sub(r"<(script|style)[^>]*>.*?</\1>", " ", body, flags=re.S)
+    return html.unescape(re.sub(r"<[^>]+>", " ", body))
+
+
+def test_pages_carry_a_strict_content_security_policy(web, worker):
+    response = web.as_(worker).get("/persons/")
+    policy = response["Content-Security-Policy"]
+    assert "default-src 'self'" in policy and "script-src 'self'" in policy and "unsafe-inline" not in policy
+    assert "frame-ancestors 'none'" in policy and response["X-Frame-Options"] == "DENY"
+
+
+def test_production_settings_secure_cookies_and_sessions(tmp_path):
+    keys = {
+        "SECRET_KEY": "x" * 50,
+        "RELAIS_FIELD_KEYS": "k1:" + "A" * 43 + "=",
+        "RELAIS_AUDIT_KEY": "B" * 43 + "=",
+        "RELAIS_SIGNING_KEY": "C" * 43 + "=",
+    }
+    script = (
+        "import django, json; django.setup(); from django.conf import settings as s; "
+        "print(json.dumps([s.DEBUG, s.SESSION_COOKIE_SECURE, s.CSRF_COOKIE_SECURE, s.SESSION_COOKIE_HTTPONLY, "
+        "s.SESSION_EXPIRE_AT_BROWSER_CLOSE, s.SESSION_COOKIE_AGE, s.SECURE_HSTS_SECONDS > 0]))"
+    )
+    env = {**os.environ, **keys, "RELAIS_ENV": "production", "DJANGO_SETTINGS_MODULE": "relais.settings"}
+    env["RELAIS_VAR_DIR"] = str(tmp_path)
+    out = subprocess.run(
+        [sys.executable, "-c", script], cwd=ROOT, env=env, capture_output=True, text=True, check=True
+    )
+    assert json.loads(out.stdout) == [False, True, True, True, True, 8 * 3600, True]
+
+
+def test_the_language_switch_turns_the_interface_to_english(web, worker):
+    web.as_(worker)
+    assert "Mes personnes" in text_of(web.get("/persons/"))
+    web.post("/i18n/setlang/", {"language": "en", "next": "/persons/"})
+    page = text_of(web.get("/persons/"))
+    assert "My persons" in page and "Mes personnes" not in page
+
+
+def _catalogue_pairs():
+    pairs = []
+    for entry in polib.pofile(str(ROOT / "locale" / "fr" / "LC_MESSAGES" / "django.po")):
+        if entry.msgid_plural or entry.obsolete or "%" in entry.msgid:
+            continue
+        if entry.msgstr and entry.msgstr != entry.msgid and len(entry.msgid) >= 14:
+            pairs.append((entry.msgid, entry.msgstr))
+    return pairs
+
+
+@pytest.fixture
+def pages(shared, person, worker, auditor):
+    consent, _ = shared
+    jo = make_portal_account(person, "jo")
+    give_consent(person, consent.team, ["housing"], by=worker)
+    return [
+        (
+            worker,
+            [
+                "/persons/",
+                f"/persons/{person.pk}/",
+                "/persons/new/",
+                f"/persons/{person.pk}/consents/new/",
+                f"/consents/{consent.pk}/receipt/",
+                f"/consents/{consent.pk}/withdraw/",
+                "/commitment/",
+            ],
+        ),
+        (jo, ["/portal/", "/portal/journal/", "/portal/receipts/", "/portal/print/"]),
+        (auditor, ["/audit/", "/audit/integrity/"]),
+        (None, ["/login/", "/portal/activate/", "/persons/999999/"]),
+    ]
+
+
+@pytest.mark.parametrize("language", ["fr", "en"])
+def test_no_page_shows_an_untranslated_string(web, pages, language):
+    pairs = _catalogue_pairs()
+    for user, urls in pages:
+        if user is not None:
+            web.as_(user)
+        else:
+            web.logout()
+        for url in urls:
+            text = " ".join(text_of(web.get(url, HTTP_ACCEPT_LANGUAGE=language)).split())
+            for english, french in pairs:
+                stray = english if language == "fr" else french
+                assert stray not in text, (language, url, stray)
