@@ -8,10 +8,12 @@ from django.shortcuts import render
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.http import urlencode
+from django.utils.translation import gettext_lazy as _
 from django.views.decorators.http import require_http_methods
 
 from audit import checkpoints, insights, selectors
 from audit.filters import EventFilter
+from records.models import Category
 from relais.web import pages
 
 PAGE_SIZE = 50
@@ -42,7 +44,38 @@ def _chart(days: list[insights.Day]) -> dict:
                 "label_x": round(i * step + step / 2, 1),
             }
         )
-    return {**CHART, "bars": bars, "peak": peak, "base": CHART["height"] - CHART["bottom"]}
+    return {
+        **CHART,
+        "bars": bars,
+        "peak": peak,
+        "base": CHART["height"] - CHART["bottom"],
+        # Room on both sides for the first and last day's labels.
+        "view_x": -24,
+        "view_width": CHART["width"] + 48,
+    }
+
+
+# The recorder's reasons, in words; anything else (a filter, a username typed) is shown as recorded.
+REASONS = {
+    "author": _("own note"),
+    "refusal": _("refusal"),
+    "Hidden": _("hidden or missing (404)"),
+    "NotAMember": _("not a team member"),
+    "CommitmentRequired": _("commitment not accepted yet"),
+    "NotAnAuditor": _("not an auditor"),
+    "NotAPortalAccount": _("not a person's account"),
+}
+
+
+def _rows(events, labels: dict[str, str]) -> list[dict]:
+    return [
+        {
+            "event": event,
+            "categories": [labels.get(code, code) for code in event.categories],
+            "reason": REASONS.get(event.reason, event.reason),
+        }
+        for event in events
+    ]
 
 
 @login_required
@@ -60,7 +93,7 @@ def log(request):
     chart_events = selected.order_by()
     context = {
         "filterset": filterset,
-        "events": shown,
+        "rows": _rows(shown, {c.code: c.label for c in Category.objects.all()}),
         "page": page,
         "query_prefix": f"{urlencode(filters)}&" if filters else "",
         "csv_url": f"{reverse('audit-events')}?{urlencode({**filters, 'format': 'csv'})}",

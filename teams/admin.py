@@ -1,7 +1,9 @@
+from django import forms
 from django.contrib import admin
 from django.contrib.auth.admin import UserAdmin
 from django.contrib.auth.forms import AdminUserCreationForm
 from django.contrib.auth.models import Group
+from django.db import models
 from django.utils.translation import gettext_lazy as _
 from rest_framework.authtoken.admin import TokenProxy
 
@@ -15,12 +17,11 @@ for model in (Group, TokenProxy):
         admin.site.unregister(model)
 
 
-class MembershipInline(admin.TabularInline):
+class MembershipInline(admin.StackedInline):
     model = Membership
     extra = 1
     fields = ["user", "profession", "is_peer_worker", "commitment_accepted_at"]
     readonly_fields = ["commitment_accepted_at"]
-    autocomplete_fields = ["user"]
 
     def has_view_permission(self, request, obj=None) -> bool:
         return is_manager(request.user)
@@ -32,8 +33,9 @@ class MembershipInline(admin.TabularInline):
 class TeamAdmin(ManagerAdmin):
     list_display = ["name", "member_count", "created_at"]
     search_fields = ["name"]
-    filter_horizontal = ["continuity_categories"]
     fields = ["name", "continuity_categories", "commitment_text"]
+    # Plain checkboxes: each category readable and reachable by keyboard, unlike the two-list widget.
+    formfield_overrides = {models.ManyToManyField: {"widget": forms.CheckboxSelectMultiple}}
     inlines = [MembershipInline]
 
     @admin.display(description=_("members"))
