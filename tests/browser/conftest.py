@@ -10,9 +10,8 @@ import pytest
 CHROMIUM = os.environ.get("RELAIS_CHROMIUM", "/usr/bin/chromium")
 SCREENSHOTS = Path(__file__).resolve().parents[2] / "screenshots"
 
-pytestmark = pytest.mark.skipif(
-    shutil.which(CHROMIUM) is None, reason=f"{CHROMIUM} is missing (bin/setup installs Debian's chromium)"
-)
+MISSING = shutil.which(CHROMIUM) is None and not os.environ.get("RELAIS_REQUIRE_TOOLS")
+pytestmark = pytest.mark.skipif(MISSING, reason=f"{CHROMIUM} is missing (bin/setup installs Debian's chromium)")
 
 # Playwright's synchronous API keeps an event loop in the test's thread; the database calls that the
 # tests make between two browser steps are synchronous all the same.
@@ -21,8 +20,6 @@ os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
 
 @pytest.fixture(scope="session")
 def browser():
-    if shutil.which(CHROMIUM) is None:
-        pytest.skip(f"{CHROMIUM} is missing (bin/setup installs Debian's chromium)")
     from playwright.sync_api import sync_playwright
 
     with sync_playwright() as playwright:
