@@ -107,6 +107,6 @@ def test_no_page_shows_an_untranslated_string(web, pages, language):
                 assert stray not in text, (language, url, stray)
 
 
-def test_the_api_documentation_is_left_out_of_the_policy_for_its_inline_start_script(web):
+def test_the_api_documentation_is_left_out_of_the_policy_for_its_inline_start_script(web, db):
     response = web.get("/api/docs/")
     assert response.status_code == 200 and "Content-Security-Policy" not in response
