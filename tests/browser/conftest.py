@@ -11,7 +11,9 @@ CHROMIUM = os.environ.get("RELAIS_CHROMIUM", "/usr/bin/chromium")
 SCREENSHOTS = Path(__file__).resolve().parents[2] / "screenshots"
 
 MISSING = shutil.which(CHROMIUM) is None and not os.environ.get("RELAIS_REQUIRE_TOOLS")
-pytestmark = pytest.mark.skipif(MISSING, reason=f"{CHROMIUM} is missing (bin/setup installs Debian's chromium)")
+pytestmark = pytest.mark.skipif(
+    MISSING, reason=f"{CHROMIUM} is missing (bin/setup installs Debian's chromium)"
+)
 
 # Playwright's synchronous API keeps an event loop in the test's thread; the database calls that the
 # tests make between two browser steps are synchronous all the same.

@@ -75,3 +75,14 @@ def test_only_auditors_reach_the_log_pages(web, worker, url):
     for user in (worker, manager):
         assert web.as_(user).get(url).status_code == 403
     assert AccessEvent.objects.filter(outcome="denied", actor_id=manager.pk).exists()
+
+
+AUDIT_PAGE_QUERIES = 16
+
+
+@pytest.mark.parametrize("rows", [10, 100])
+def test_log_page_query_count_does_not_grow_with_rows(web, auditor, rows, django_assert_num_queries):
+    write_events(rows)
+    web.as_(auditor)
+    with django_assert_num_queries(AUDIT_PAGE_QUERIES):
+        assert web.get("/audit/").status_code == 200

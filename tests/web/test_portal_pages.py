@@ -129,3 +129,24 @@ def test_another_persons_receipt_is_a_404(web, jo, team, worker):
 @pytest.mark.parametrize("url", ["/portal/", "/portal/journal/", "/portal/receipts/", "/portal/my-data/"])
 def test_a_worker_has_no_portal_page(web, worker, url):
     assert web.as_(worker).get(url).status_code == 403
+
+
+JOURNAL_PAGE_QUERIES = 16
+
+
+@pytest.mark.parametrize("rows", [10, 100])
+def test_journal_page_query_count_does_not_grow_with_rows(
+    web, jo, person, team, rows, django_assert_num_queries
+):
+    from audit import recorder
+    from audit.recorder import Event
+
+    readers = [make_member(team) for _ in range(5)]
+    for i in range(rows):
+        recorder.record(
+            readers[i % 5],
+            Event(action="note.list", person_id=person.pk, team_id=team.pk, categories=["housing"]),
+        )
+    web.as_(jo)
+    with django_assert_num_queries(JOURNAL_PAGE_QUERIES):
+        assert web.get("/portal/journal/").status_code == 200
