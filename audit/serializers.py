@@ -1,5 +1,6 @@
 from rest_framework import serializers
 
+from audit.csv_export import COLUMNS
 from audit.models import AccessEvent
 
 
@@ -20,25 +21,7 @@ class EventSerializer(serializers.ModelSerializer):
 
     class Meta:
         model = AccessEvent
-        fields = [
-            "id",
-            "seq",
-            "occurred_at",
-            "actor",
-            "actor_label",
-            "team",
-            "action",
-            "outcome",
-            "reason",
-            "person",
-            "object_type",
-            "object_ids",
-            "categories",
-            "consent",
-            "request_id",
-            "ip",
-            "hash",
-        ]
+        fields = COLUMNS
         read_only_fields = fields
 
 

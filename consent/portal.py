@@ -143,9 +143,7 @@ class TeamOffer:
     shared: list[str] = field(default_factory=list)
 
 
-def my_teams(*, user) -> list[TeamOffer]:
-    """The teams that follow the person, each with the categories it may ask for and the current consent."""
-    person = own_person(user, "portal.consents")
+def _offers(person: Person) -> list[TeamOffer]:
     follow_ups = FollowUp.objects.filter(person=person, closed_at__isnull=True).select_related("team")
     teams = {f.team_id: f.team for f in follow_ups}
     needs = Team.continuity_categories.through.objects.filter(team_id__in=teams).select_related("category")
@@ -159,21 +157,27 @@ def my_teams(*, user) -> list[TeamOffer]:
         .prefetch_related("categories")
         .order_by("id")
     )
-    now = timezone.now()
     for consent in current:
-        if consent.valid_until is None or consent.valid_until > now:
+        if consent.status == "current":
             offers[consent.team_id].current = consent
             offers[consent.team_id].shared = sorted(c.code for c in consent.categories.all())
+    return sorted(offers.values(), key=lambda o: o.team.name)
+
+
+def my_teams(*, user) -> list[TeamOffer]:
+    """The teams that follow the person, each with the categories it may ask for and the current consent."""
+    person = own_person(user, "portal.consents")
+    offers = _offers(person)
     recorder.record(
         user,
         Event(
             action="portal.consents",
             person_id=person.pk,
             object_type="team",
-            object_ids=sorted(teams),
+            object_ids=sorted(o.team.pk for o in offers),
         ),
     )
-    return sorted(offers.values(), key=lambda o: o.team.name)
+    return offers
 
 
 def give_consent(
@@ -190,6 +194,26 @@ def give_consent(
         method=Method.PORTAL,
         valid_until=valid_until,
     )
+
+
+def change_sharing(*, user, team_id: int, category: str, share: bool) -> TeamOffer:
+    """Share one more kind of information with a team, or stop sharing one: a new consent replaces
+    the current one (R7). Stopping the last one withdraws the consent."""
+    person = own_person(user, "consent.record")
+    offer = next((o for o in _offers(person) if o.team.pk == team_id), None)
+    if offer is None:
+        raise Invalid("team", _("This team does not follow you."))
+    shared = set(offer.shared) | {category} if share else set(offer.shared) - {category}
+    if not shared and offer.current is not None:
+        services.withdraw_consent(user=user, consent_id=offer.current.pk, method=Method.PORTAL)
+    else:
+        give_consent(
+            user=user,
+            team_id=team_id,
+            categories=sorted(shared),
+            purpose=offer.current.purpose if offer.current else _("Continuity of my support"),
+        )
+    return offer
 
 
 # Access log -------------------------------------------------------------------------------------

@@ -57,27 +57,12 @@ def share(request):
         messages.error(request, _("This choice could not be read. Try again."))
         return redirect("portal-home")
     data = form.cleaned_data
-    offer = next((o for o in portal.my_teams(user=request.user) if o.team.pk == data["team"]), None)
-    if offer is None:
-        messages.error(request, _("This team does not follow you."))
-        return redirect("portal-home")
-    shared = set(offer.shared)
-    shared = shared | {data["category"]} if data["share"] else shared - {data["category"]}
     try:
-        if not shared and offer.current is not None:
-            services.withdraw_consent(user=request.user, consent_id=offer.current.pk, method=Method.PORTAL)
-        else:
-            portal.give_consent(
-                user=request.user,
-                team_id=offer.team.pk,
-                categories=sorted(shared),
-                purpose=offer.current.purpose if offer.current else _("Continuity of my support"),
-            )
-    except (Invalid, Conflict) as exc:
-        messages.error(
-            request,
-            str(exc.detail) if not isinstance(exc.detail, dict) else _("This choice is not possible."),
+        offer = portal.change_sharing(
+            user=request.user, team_id=data["team"], category=data["category"], share=data["share"]
         )
+    except (Invalid, Conflict) as exc:
+        messages.error(request, _first_message(exc))
     else:
         messages.success(
             request,
@@ -86,6 +71,12 @@ def share(request):
             else _("Done. %(team)s no longer sees this information.") % {"team": offer.team.name},
         )
     return redirect("portal-home")
+
+
+def _first_message(exc) -> str:
+    if isinstance(exc.detail, dict):
+        return str(next(iter(exc.detail.values()))[0])
+    return str(exc.detail)
 
 
 @login_required
