@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from contextvars import ContextVar
+from contextvars import ContextVar, Token
 from dataclasses import dataclass, field
 
 
@@ -21,9 +21,9 @@ def current() -> RequestContext | None:
     return _current.get()
 
 
-def activate(ctx: RequestContext):
+def activate(ctx: RequestContext) -> Token:
     return _current.set(ctx)
 
 
-def deactivate(token) -> None:
+def deactivate(token: Token) -> None:
     _current.reset(token)

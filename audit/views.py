@@ -4,6 +4,7 @@ from datetime import timedelta
 
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
+from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.urls import reverse
 from django.utils import timezone
@@ -80,7 +81,7 @@ def _rows(events, labels: dict[str, str]) -> list[dict]:
 
 @login_required
 @pages
-def log(request):
+def log(request: HttpRequest) -> HttpResponse:
     events = selectors.events(user=request.user)
     filterset = EventFilter(request.GET or None, queryset=events)
     selected = filterset.qs if filterset.is_bound and filterset.is_valid() else events
@@ -108,7 +109,7 @@ def log(request):
 @login_required
 @require_http_methods(["GET", "POST"])
 @pages
-def integrity(request):
+def integrity(request: HttpRequest) -> HttpResponse:
     """The chain's latest checkpoint; on request, a full verification (it reads every event)."""
     selectors.events(user=request.user, action="audit.verify")
     verdict = selectors.verify_chain(user=request.user) if request.method == "POST" else None

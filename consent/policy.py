@@ -18,7 +18,7 @@ from django.utils import timezone
 from consent.models import Consent
 from records.models import CONTACT, FOLLOW_PERMISSION, Note, Person, PersonGroupObjectPermission
 from relais.errors import CommitmentRequired, Hidden, NotAMember, NotAnAuditor, NotAPortalAccount
-from teams.models import Membership, Team
+from teams.models import Membership, Team, User
 
 ConsentCategory = Consent.categories.through
 TeamCategory = Team.continuity_categories.through
@@ -158,7 +158,7 @@ def team_follows(team: Team, person: Person) -> bool:
     return _follows(person.pk, [team.group_id]).exists()
 
 
-def auditor_for(user):
+def auditor_for(user: User) -> User:
     """The user, if they may read the access log; auditors read it and nothing else (R4)."""
     if not getattr(user, "is_auditor", False):
         raise NotAnAuditor()

@@ -4,7 +4,7 @@ from django.contrib import messages
 from django.contrib.auth import login
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
-from django.http import JsonResponse
+from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
@@ -21,7 +21,7 @@ JOURNAL_PAGE = 30
 
 @require_http_methods(["GET", "POST"])
 @pages
-def activate(request):
+def activate(request: HttpRequest) -> HttpResponse:
     form = ActivateForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
@@ -38,7 +38,7 @@ def activate(request):
 
 @login_required
 @pages
-def home(request):
+def home(request: HttpRequest) -> HttpResponse:
     """Who sees what: for each team, each kind of information, shared or not, with a button."""
     offers = portal.my_teams(user=request.user)
     return render(
@@ -49,7 +49,7 @@ def home(request):
 @login_required
 @require_POST
 @pages
-def share(request):
+def share(request: HttpRequest) -> HttpResponse:
     """Share, or stop sharing, one kind of information with one team: a new consent that replaces the
     current one (R7), given by the person themselves."""
     form = ShareForm(request.POST)
@@ -82,7 +82,7 @@ def _first_message(exc) -> str:
 @login_required
 @require_POST
 @pages
-def stop_all(request, pk: int):
+def stop_all(request: HttpRequest, pk: int) -> HttpResponse:
     """Withdraw the whole consent given to one team."""
     services.withdraw_consent(user=request.user, consent_id=pk, method=Method.PORTAL)
     messages.success(request, _("Done. This team no longer sees anything about you."))
@@ -91,7 +91,7 @@ def stop_all(request, pk: int):
 
 @login_required
 @pages
-def journal(request):
+def journal(request: HttpRequest) -> HttpResponse:
     """Who looked at my information, in plain sentences."""
     person, events = portal.access_log(user=request.user)
     page = Paginator(events, JOURNAL_PAGE).get_page(request.GET.get("page"))
@@ -105,7 +105,7 @@ def journal(request):
 
 @login_required
 @pages
-def receipts(request):
+def receipts(request: HttpRequest) -> HttpResponse:
     person, found = portal.my_receipts(user=request.user)
     page = Paginator(found.select_related("consent__team"), 50).get_page(request.GET.get("page"))
     shown = portal.disclose_receipts(user=request.user, person=person, receipts=list(page.object_list))
@@ -118,7 +118,7 @@ def receipts(request):
 
 @login_required
 @pages
-def export(request):
+def export(request: HttpRequest) -> HttpResponse:
     data = ExportSerializer(portal.export(user=request.user)).data
     response = JsonResponse(data, json_dumps_params={"ensure_ascii": False, "indent": 2})
     response["Content-Disposition"] = 'attachment; filename="relais-mes-donnees.json"'
@@ -128,7 +128,7 @@ def export(request):
 
 @login_required
 @pages
-def printable(request):
+def printable(request: HttpRequest) -> HttpResponse:
     """The journal and the consents on paper, for a worker to print with a person who has no phone."""
     person, consents = portal.my_consents(user=request.user)
     consents = portal.disclose_my_consents(user=request.user, person=person, consents=list(consents))

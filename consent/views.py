@@ -6,7 +6,7 @@ from datetime import datetime, time
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.http import HttpResponse
+from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -30,7 +30,7 @@ def _end_of_day(day) -> datetime | None:
 @login_required
 @require_http_methods(["GET", "POST"])
 @pages
-def consent_new(request, pk: int):
+def consent_new(request: HttpRequest, pk: int) -> HttpResponse:
     view = record_selectors.person_detail(user=request.user, person_id=pk)
     teams = sorted((f.team for f in view.follow_ups), key=lambda t: t.name)
     chosen = request.POST.get("team") or request.GET.get("team") or (teams[0].pk if teams else None)
@@ -72,7 +72,7 @@ def consent_new(request, pk: int):
 @login_required
 @require_http_methods(["GET", "POST"])
 @pages
-def consent_withdraw(request, pk: int):
+def consent_withdraw(request: HttpRequest, pk: int) -> HttpResponse:
     receipt = services.consent_receipt(user=request.user, consent_id=pk)
     consent = receipt.consent
     form = WithdrawForm(request.POST or None)
@@ -101,7 +101,7 @@ def _receipt_url(pk: int) -> str:
 
 @login_required
 @pages
-def consent_receipt(request, pk: int):
+def consent_receipt(request: HttpRequest, pk: int) -> HttpResponse:
     """The signed receipt, printable, in plain words and as the signed JSON."""
     event = request.GET.get("event") if request.GET.get("event") in ("given", "withdrawn") else None
     receipt = services.consent_receipt(user=request.user, consent_id=pk, event=event)
@@ -126,7 +126,7 @@ def consent_receipt(request, pk: int):
 
 @login_required
 @pages
-def consent_evidence(request, pk: int):
+def consent_evidence(request: HttpRequest, pk: int) -> HttpResponse:
     evidence, content = services.consent_evidence(user=request.user, consent_id=pk)
     response = HttpResponse(content, content_type=evidence.content_type)
     response["Content-Disposition"] = f'attachment; filename="consent-{pk}-evidence"'
@@ -137,7 +137,7 @@ def consent_evidence(request, pk: int):
 @login_required
 @require_POST
 @pages
-def portal_invite(request, pk: int):
+def portal_invite(request: HttpRequest, pk: int) -> HttpResponse:
     """A one-time code, shown once on this page, for the person to open their space."""
     code, invitation = services.invite_to_portal(user=request.user, person_id=pk)
     response = render(

@@ -7,6 +7,7 @@ API would and is recorded the same way.
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
+from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.http import urlencode
 from django.utils.translation import get_language
@@ -26,7 +27,7 @@ PAGE_SIZE = 25
 
 @login_required
 @pages
-def persons(request):
+def persons(request: HttpRequest) -> HttpResponse:
     search = request.GET.get("q", "").strip()[:100]
     member, found = selectors.followed_persons(user=request.user, search=search)
     page = Paginator(found.order_by("display_name", "pk"), PAGE_SIZE).get_page(request.GET.get("page"))
@@ -44,7 +45,7 @@ def persons(request):
 @login_required
 @require_http_methods(["GET", "POST"])
 @pages
-def person_new(request):
+def person_new(request: HttpRequest) -> HttpResponse:
     member = selectors.reader(request.user, "person.create", object_type="person")
     teams = Team.objects.filter(pk__in=member.team_ids).order_by("name")
     form = PersonForm(request.POST or None, teams=teams)
@@ -64,7 +65,7 @@ def person_new(request):
 
 @login_required
 @pages
-def person(request, pk: int):
+def person(request: HttpRequest, pk: int) -> HttpResponse:
     page = selectors.person_page(user=request.user, person_id=pk)
     return render(request, "records/person.html", _person_context(page))
 
@@ -112,7 +113,7 @@ def _person_context(page, note_form=None, warn_unshared=False, follow_up_form=No
 @login_required
 @require_POST
 @pages
-def note_new(request, pk: int):
+def note_new(request: HttpRequest, pk: int) -> HttpResponse:
     """Save a note; if its category is not shared with the team, warn first (R1: it stays the
     author's alone until the person agrees) and save only once the author confirms."""
     teams = selectors.writer_teams(user=request.user, person_id=pk)
@@ -144,7 +145,7 @@ def note_new(request, pk: int):
 @login_required
 @require_POST
 @pages
-def follow_up_open(request, pk: int):
+def follow_up_open(request: HttpRequest, pk: int) -> HttpResponse:
     form = FollowUpForm(request.POST, teams=Team.objects.order_by("name"))
     if form.is_valid():
         try:

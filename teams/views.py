@@ -3,6 +3,7 @@
 from django.contrib import messages
 from django.contrib.auth import views as auth_views
 from django.contrib.auth.decorators import login_required
+from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
@@ -19,7 +20,7 @@ class SignIn(auth_views.LoginView):
 
 
 @login_required
-def home(request):
+def home(request: HttpRequest) -> HttpResponse:
     """Each role starts where its work is."""
     roles = selectors.roles_of(request.user)
     for role, target in (("member", "persons"), ("person", "portal-home"), ("auditor", "audit-log")):
@@ -32,7 +33,7 @@ def home(request):
 
 @login_required
 @require_http_methods(["GET", "POST"])
-def commitment(request):
+def commitment(request: HttpRequest) -> HttpResponse:
     """The team's confidentiality commitment, read and accepted before any access to person data (R3)."""
     me = selectors.me(request.user)
     form = CommitmentForm(request.POST or None)
