@@ -5,7 +5,8 @@ import re
 import uuid
 
 from django.db import transaction
-from django.http import JsonResponse
+from django.http import HttpResponse, JsonResponse
+from django.shortcuts import render
 
 from audit import context, recorder
 from relais.errors import AuditUnavailable
@@ -33,6 +34,7 @@ class AuditedRequestMiddleware:
         return response
 
     def _respond(self, request, ctx: context.RequestContext):
+        failure = None
         with transaction.atomic():
             response = self.get_response(request)
             succeeded = response.status_code < 400
@@ -41,7 +43,7 @@ class AuditedRequestMiddleware:
                     recorder.flush(ctx, succeeded=True)
                 except AuditUnavailable as exc:
                     log.error("audit events could not be written: %s", exc.__cause__)
-                    succeeded, response = False, _unavailable(exc)
+                    succeeded, failure = False, exc
             if not succeeded:
                 # A refused or failed request leaves nothing behind but its denials.
                 transaction.set_rollback(True)
@@ -50,9 +52,13 @@ class AuditedRequestMiddleware:
                 recorder.flush(ctx, succeeded=False)
             except AuditUnavailable as exc:
                 log.error("denied events could not be written: %s", exc.__cause__)
-                response = _unavailable(exc)
-        return response
+                failure = failure or exc
+        # Built after the rollback: the error page itself may need the database.
+        return _unavailable(request, failure) if failure is not None else response
 
 
-def _unavailable(exc: AuditUnavailable) -> JsonResponse:
-    return JsonResponse({"detail": str(exc.detail)}, status=503)
+def _unavailable(request, exc: AuditUnavailable) -> HttpResponse:
+    """A 503 that shows nothing: JSON for the API, the error page for a browser."""
+    if request.path.startswith("/api/"):
+        return JsonResponse({"detail": str(exc.detail)}, status=503)
+    return render(request, "503.html", {"message": str(exc.detail)}, status=503)

@@ -231,3 +231,23 @@ def test_persons_page_query_count_does_not_grow_with_rows(web, team, worker, row
 
 
 PERSONS_PAGE_QUERIES = 14
+
+
+@pytest.mark.parametrize("url", ["/persons/", "person", "/portal/journal/"])
+def test_pages_fail_closed_when_the_log_cannot_be_written(web, shared, person, worker, monkeypatch, url):
+    from django.db import DatabaseError
+
+    from audit import recorder
+    from tests.factories import make_portal_account
+
+    jo = make_portal_account(person, "jo")
+
+    def broken(entries):
+        raise DatabaseError("audit table unavailable")
+
+    monkeypatch.setattr(recorder, "write", broken)
+    web.as_(jo if url.startswith("/portal/") else worker)
+    response = web.get(f"/persons/{person.pk}/" if url == "person" else url)
+    text = response.content.decode()
+    assert response.status_code == 503 and "Indisponible pour le moment" in text
+    assert person.display_name not in text and shared[1].body not in text and person.phone not in text
