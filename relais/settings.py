@@ -105,7 +105,12 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     DATABASES["default"]["CONN_MAX_AGE"] = 0
     # Every transaction takes the write lock when it begins: two requests cannot both read the audit
     # chain's head and then link to it.
-    DATABASES["default"].setdefault("OPTIONS", {}).update(timeout=20, transaction_mode="IMMEDIATE")
+    DATABASES["default"].setdefault("OPTIONS", {}).update(
+        timeout=20,
+        transaction_mode="IMMEDIATE",
+        # A write-ahead log: each commit is one durable append instead of a journal and a page rewrite.
+        init_command="PRAGMA journal_mode=WAL; PRAGMA synchronous=FULL;",
+    )
 elif DATABASES["default"]["ENGINE"].endswith("postgresql") and envbool("RELAIS_PG_PREPARE", "True"):
     # Server-side binding lets psycopg prepare the policy's statements once per connection: their
     # planning costs more than their execution.
