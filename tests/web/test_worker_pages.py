@@ -217,10 +217,6 @@ def test_people_without_a_team_get_a_403_page(web, db, url):
     assert response.status_code == 403 and "Accès non autorisé" in response.content.decode()
 
 
-def test_give_consent_helper_used_by_pages_and_api_alike(person, team, worker):
-    assert give_consent(person, team, [], by=worker).categories.count() == 0
-
-
 @pytest.mark.parametrize("rows", [10, 100])
 def test_persons_page_query_count_does_not_grow_with_rows(web, team, worker, rows, django_assert_num_queries):
     for _ in range(rows):
