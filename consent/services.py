@@ -169,12 +169,16 @@ def withdraw_consent(*, user, consent_id: int, method: str) -> Consent:
 def consent_history(*, user, person_id: int) -> tuple[Person, QuerySet[Consent]]:
     """Every consent of the person, for every team, newest first (nothing is ever edited away)."""
     person = _person_of_actor(user, person_id, "consent.view")
-    consents = (
+    return person, consents_of(person)
+
+
+def consents_of(person: Person) -> QuerySet[Consent]:
+    """The consent history of a person the caller has already reached through the policy."""
+    return (
         Consent.objects.filter(person=person)
         .select_related("team", "recorded_by", "withdrawal__recorded_by", "superseded_by")
         .prefetch_related("categories")
     )
-    return person, consents
 
 
 def disclose_consents(*, user, person: Person, consents: list[Consent]) -> list[Consent]:

@@ -152,21 +152,43 @@ class PersonPage:
 
 
 def person_page(*, user, person_id: int, notes_limit: int = 100) -> PersonPage:
+    """The person, their notes and their consents, decided once (one reader, one person, one set of
+    grants) and recorded as the three API calls would be: person.view, note.list, consent.view."""
     from consent import services as consent_services
     from teams.models import Team
 
-    view = person_detail(user=user, person_id=person_id)
-    member, person, grants, notes = person_notes(user=user, person_id=person_id)
-    page = list(notes[:notes_limit])
-    disclose_notes(member=member, person=person, grants=grants, notes=page)
-    _, consents = consent_services.consent_history(user=user, person_id=person_id)
-    consents = consent_services.disclose_consents(user=user, person=person, consents=list(consents))
+    member = reader(user, "person.view", object_type="person", object_ids=[person_id], person_id=person_id)
+    with recorder.denials(
+        user, "person.view", object_type="person", object_ids=[person_id], person_id=person_id
+    ):
+        person = policy.person_for(member, person_id)
+    grants = policy.grants_for(member, [person.pk]).get(person.pk, {})
+    view = PersonView(
+        person=person,
+        categories=sorted(grants),
+        contact=_contact_of([person.pk]).get(person.pk) if policy.may_see_contact(grants) else None,
+        follow_ups=list(
+            FollowUp.objects.filter(person=person, closed_at__isnull=True).select_related("team")
+        ),
+    )
+    notes = list(
+        policy.readable_notes(member, person, grants).select_related("category", "author", "team")[
+            :notes_limit
+        ]
+    )
+    consents = list(consent_services.consents_of(person))
+    recorder.record(
+        user,
+        _person_event("person.view", person, grants),
+        *note_events("note.list", person.pk, notes, grants),
+    )
+    consent_services.disclose_consents(user=user, person=person, consents=consents)
     following = {f.team_id: f.team for f in view.follow_ups}
     mine = [team for team_id, team in following.items() if team_id in member.team_ids]
     return PersonPage(
         view=view,
         consents=consents,
-        notes=page,
+        notes=notes,
         grants=grants,
         my_following_teams=sorted(mine, key=lambda t: t.name),
         shared=policy.shared_with_teams(following, person.pk),

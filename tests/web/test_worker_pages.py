@@ -247,3 +247,17 @@ def test_pages_fail_closed_when_the_log_cannot_be_written(web, shared, person, w
     text = response.content.decode()
     assert response.status_code == 503 and "Indisponible pour le moment" in text
     assert person.display_name not in text and shared[1].body not in text and person.phone not in text
+
+
+PERSON_PAGE_QUERIES = 21
+
+
+@pytest.mark.parametrize("rows", [10, 100])
+def test_person_page_query_count_does_not_grow_with_notes(
+    web, shared, person, team, worker, colleague, rows, django_assert_num_queries
+):
+    for _ in range(rows):
+        make_note(person, worker, team, "housing")
+    web.as_(colleague)
+    with django_assert_num_queries(PERSON_PAGE_QUERIES):
+        assert web.get(f"/persons/{person.pk}/").status_code == 200
