@@ -182,3 +182,9 @@ def shared_with_teams(team_ids, person_id: int) -> dict[int, set[str]]:
     for team_id, code in rows.values_list("consent__team_id", "category__code"):
         shared[team_id].add(code)
     return shared
+
+
+def notes_about_oneself(person: Person) -> QuerySet[Note]:
+    """Every note about the person, for the person themselves: the right of access (GDPR art. 15)
+    covers what the teams wrote, whatever the consents say about sharing it between teams."""
+    return Note.objects.filter(person=person)

@@ -22,7 +22,7 @@ from audit.models import AccessEvent
 from audit.recorder import Event
 from consent import policy, services
 from consent.models import Consent, Method, PortalInvitation, Receipt
-from records.models import Category, FollowUp, Note, Person
+from records.models import Category, FollowUp, Person
 from relais.errors import Invalid
 from teams.models import Membership, Team, User
 
@@ -309,17 +309,16 @@ def disclose_receipts(*, user, person: Person, receipts: list[Receipt]) -> list[
     return receipts
 
 
+def _has_contact(person: Person) -> bool:
+    return any(getattr(person, name) for name in Person.CONTACT_FIELDS)
+
+
 def export(*, user) -> dict:
     """Everything Relais holds about the person (GDPR art. 15), contact details and notes included."""
     person = own_person(user, "portal.export")
-    consents = list(
-        Consent.objects.filter(person=person)
-        .select_related("team", "recorded_by", "withdrawal")
-        .prefetch_related("categories")
-        .order_by("id")
-    )
+    consents = list(services.consents_of(person).order_by("id"))
     notes = list(
-        Note.objects.filter(person=person).select_related("author", "team", "category").order_by("id")
+        policy.notes_about_oneself(person).select_related("author", "team", "category").order_by("id")
     )
     follow_ups = list(FollowUp.objects.filter(person=person).select_related("team").order_by("id"))
     receipts = list(Receipt.objects.filter(consent__person=person).order_by("id"))
@@ -332,7 +331,7 @@ def export(*, user) -> dict:
             object_type="note",
             object_ids=[n.pk for n in notes],
             categories=sorted(
-                {n.category.code for n in notes} | ({policy.CONTACT} if person.phone else set())
+                {n.category.code for n in notes} | ({policy.CONTACT} if _has_contact(person) else set())
             ),
         ),
     )
