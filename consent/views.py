@@ -8,6 +8,7 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
@@ -85,18 +86,12 @@ def consent_withdraw(request: HttpRequest, pk: int) -> HttpResponse:
             messages.success(
                 request, _("The withdrawal is recorded: the team no longer sees this information.")
             )
-            return redirect(f"{_receipt_url(pk)}?event=withdrawn")
+            return redirect(f"{reverse('consent-receipt-page', args=[pk])}?event=withdrawn")
     return render(
         request,
         "consent/withdraw.html",
         {"consent": consent, "payload": json.loads(receipt.payload), "form": form},
     )
-
-
-def _receipt_url(pk: int) -> str:
-    from django.urls import reverse
-
-    return reverse("consent-receipt-page", args=[pk])
 
 
 @login_required

@@ -84,6 +84,30 @@ def test_rotate_keys_leaves_everything_readable_with_the_newest_key_alone(settin
     assert raw("records_note", "body", notes[0].pk).startswith("v1:k-new:")
 
 
+def test_consent_evidence_is_encrypted_and_rotated_like_the_rest(settings, person, team, worker):
+    from consent import services as consent_services
+    from consent.models import Evidence
+
+    scan = b"%PDF-1.4 signed consent form"
+    consent = consent_services.record_consent(
+        user=worker,
+        person_id=person.pk,
+        team_id=team.pk,
+        categories=["housing"],
+        purpose="continuité",
+        method="written",
+        evidence=consent_services.EvidenceFile("form.pdf", scan),
+    )
+    evidence = Evidence.objects.get(consent=consent)
+    assert raw("consent_evidence", "content", evidence.pk).startswith(f"v1:{crypto.newest_key_id()}:")
+    newest = new_key("k-new")
+    settings.RELAIS_FIELD_KEYS = (newest, *settings.RELAIS_FIELD_KEYS)
+    call_command("rotate_keys", verbosity=0)
+    settings.RELAIS_FIELD_KEYS = (newest,)
+    assert raw("consent_evidence", "content", evidence.pk).startswith("v1:k-new:")
+    assert consent_services.consent_evidence(user=worker, consent_id=consent.pk)[1] == scan
+
+
 def test_rotate_keys_stops_on_an_unreadable_value_and_writes_nothing_back(settings, person, team, worker):
     note = make_note(person, worker, team, "housing")
     before = raw("records_note", "body", note.pk)
