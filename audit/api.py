@@ -10,7 +10,7 @@ from rest_framework.response import Response
 
 from audit import selectors
 from audit.filters import EventFilter
-from audit.models import AccessEvent
+from audit.models import AccessEvent, Action
 from audit.serializers import EventSerializer, VerdictSerializer
 
 
@@ -39,7 +39,8 @@ class EventList(generics.ListAPIView):
     queryset = AccessEvent.objects.none()  # for the schema: rows come from the selector
 
     def get_queryset(self):
-        action = "audit.export" if self.request.accepted_renderer.format == "csv" else "audit.view"
+        csv = self.request.accepted_renderer.format == "csv"
+        action = Action.AUDIT_EXPORT if csv else Action.AUDIT_VIEW
         return selectors.events(user=self.request.user, action=action)
 
     def list(self, request, *args, **kwargs):
@@ -53,10 +54,9 @@ class EventList(generics.ListAPIView):
             name = f"relais-audit-{timezone.now():%Y%m%d-%H%M%S}.csv"
             response["Content-Disposition"] = f'attachment; filename="{name}"'
             return response
-        page = selectors.disclose_events(
-            user=request.user, page=self.paginate_queryset(selected), filters=filters
-        )
-        return self.get_paginated_response(EventSerializer(page, many=True).data)
+        selection = selectors.selected_events(user=request.user, selected=selected, filters=filters)
+        shown = selection.disclose(self.paginate_queryset(selection.rows))
+        return self.get_paginated_response(EventSerializer(shown, many=True).data)
 
 
 @extend_schema(tags=["audit"], responses=VerdictSerializer)

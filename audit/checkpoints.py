@@ -12,10 +12,22 @@ import json
 from pathlib import Path
 
 from django.conf import settings
+from django.core.exceptions import ImproperlyConfigured
 from django.utils import timezone
 
 from audit.models import AccessEvent, Anchor
-from consent import receipts
+from relais import signing
+
+
+def _signing_key() -> bytes:
+    key = settings.RELAIS_CHECKPOINT_KEY
+    if key is None:
+        raise ImproperlyConfigured(
+            "Signing a checkpoint needs RELAIS_CHECKPOINT_KEY. It belongs to the process that runs "
+            "audit_checkpoint and purge_audit, not to the web process, which needs only "
+            "RELAIS_CHECKPOINT_PUBLIC_KEY."
+        )
+    return key
 
 
 def _folder() -> Path:
@@ -30,7 +42,7 @@ def write() -> dict:
     """Sign the chain's current head and write it to the checkpoint folder; return the statement."""
     last = AccessEvent.objects.order_by("-seq").values_list("seq", "id", "hash").first()
     payload = _statement(*last) if last else _statement(0, 0, "0" * 64)
-    text, signature = receipts.sign(payload)
+    text, signature = signing.sign(payload, _signing_key())
     folder = _folder()
     folder.mkdir(parents=True, exist_ok=True)
     name = f"checkpoint-{payload['count']:015d}-{timezone.now():%Y%m%dT%H%M%S%f}.json"
@@ -43,7 +55,7 @@ def _valid(document: dict) -> dict | None:
     payload, signature = document.get("payload"), document.get("signature")
     if not isinstance(payload, dict) or not isinstance(signature, str):
         return None
-    if not receipts.verify(payload, signature, receipts.public_key_bytes()):
+    if not signing.verify(payload, signature, settings.RELAIS_CHECKPOINT_PUBLIC_KEY):
         return None
     return payload
 
@@ -68,7 +80,7 @@ def latest() -> dict | None:
 
 def make_anchor(seq: int, last_id: int, last_hash: str) -> Anchor:
     payload = _statement(seq, last_id, last_hash)
-    text, signature = receipts.sign(payload)
+    text, signature = signing.sign(payload, _signing_key())
     return Anchor.objects.create(
         seq=seq, last_id=last_id, hash=last_hash, created_at=timezone.now(), payload=text, signature=signature
     )

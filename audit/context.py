@@ -1,4 +1,5 @@
-"""The request context of audit events, carried through ``contextvars`` rather than every call."""
+"""The context of a unit of work (a request, a command), carried through ``contextvars`` rather than
+passed through every call: who is asking from where, and the events waiting to be written."""
 
 from __future__ import annotations
 
@@ -7,11 +8,29 @@ from dataclasses import dataclass, field
 
 
 @dataclass
+class Pending:
+    """An event waiting for the end of its unit of work.
+
+    ``in_action`` marks events recorded inside an action (a write): they share the action's fate.
+    ``shown`` is cleared when an error answer replaces what the event disclosed.
+    """
+
+    entry: dict
+    in_action: bool
+    shown: bool = True
+
+    @property
+    def denied(self) -> bool:
+        return self.entry["outcome"] != "allowed"
+
+
+@dataclass
 class RequestContext:
     request_id: str = ""
     ip: str | None = None
-    # Events wait here until the end of the request's transaction (see audit.recorder.flush).
-    pending: list = field(default_factory=list)
+    pending: list[Pending] = field(default_factory=list)
+    actions: int = 0  # how many actions are running, nested
+    failed: bool = False  # the unit of work is to be rolled back at its end
 
 
 _current: ContextVar[RequestContext | None] = ContextVar("audit_request_context", default=None)

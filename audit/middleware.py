@@ -1,64 +1,47 @@
-"""Runs each request in one transaction and gives the recorder its request context."""
+"""Runs each request as one unit of work: one transaction with its audit events (R5)."""
+
+from __future__ import annotations
 
 import logging
 import re
 import uuid
+from collections.abc import Callable
 
-from django.db import transaction
-from django.http import HttpResponse, JsonResponse
-from django.shortcuts import render
+from django.db import DatabaseError
+from django.http import HttpRequest, HttpResponse
 
-from audit import context, recorder
-from relais.errors import AuditUnavailable
+from audit import recorder
+from relais import error_responses
+from relais.domain_errors import AuditUnavailable, Unavailable
 
 log = logging.getLogger(__name__)
+# A request id sent by a proxy is kept only if it is short and plain: it is stored in every event.
 _REQUEST_ID = re.compile(r"^[A-Za-z0-9._-]{1,64}$")
 
 
 class AuditedRequestMiddleware:
-    def __init__(self, get_response):
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]):
         self.get_response = get_response
 
-    def __call__(self, request):
+    def __call__(self, request: HttpRequest) -> HttpResponse:
         supplied = request.headers.get("X-Request-ID", "")
-        ctx = context.RequestContext(
-            request_id=supplied if _REQUEST_ID.match(supplied) else uuid.uuid4().hex,
-            ip=request.META.get("REMOTE_ADDR") or None,
-        )
-        token = context.activate(ctx)
+        request_id = supplied if _REQUEST_ID.match(supplied) else uuid.uuid4().hex
         try:
-            response = self._respond(request, ctx)
-        finally:
-            context.deactivate(token)
-        response["X-Request-ID"] = ctx.request_id
+            with recorder.unit_of_work(request_id=request_id, ip=client_address(request)) as work:
+                response = self.get_response(request)
+                if response.status_code >= 400:
+                    # A refused or failed request leaves nothing behind but its refusals.
+                    work.fail()
+        except AuditUnavailable as exc:
+            log.error("audit events could not be written: %s", exc.__cause__)
+            response = error_responses.unavailable(request, exc)
+        except DatabaseError as exc:
+            # The database cannot be reached (or failed mid-request): answer without it.
+            log.error("database unavailable: %s", exc)
+            response = error_responses.unavailable(request, Unavailable())
+        response["X-Request-ID"] = request_id
         return response
 
-    def _respond(self, request, ctx: context.RequestContext):
-        failure = None
-        with transaction.atomic():
-            response = self.get_response(request)
-            succeeded = response.status_code < 400
-            if succeeded:
-                try:
-                    recorder.flush(ctx, succeeded=True)
-                except AuditUnavailable as exc:
-                    log.error("audit events could not be written: %s", exc.__cause__)
-                    succeeded, failure = False, exc
-            if not succeeded:
-                # A refused or failed request leaves nothing behind but its denials.
-                transaction.set_rollback(True)
-        if not succeeded:
-            try:
-                recorder.flush(ctx, succeeded=False)
-            except AuditUnavailable as exc:
-                log.error("denied events could not be written: %s", exc.__cause__)
-                failure = failure or exc
-        # Built after the rollback: the error page itself may need the database.
-        return _unavailable(request, failure) if failure is not None else response
 
-
-def _unavailable(request, exc: AuditUnavailable) -> HttpResponse:
-    """A 503 that shows nothing: JSON for the API, the error page for a browser."""
-    if request.path.startswith("/api/"):
-        return JsonResponse({"detail": str(exc.detail)}, status=503)
-    return render(request, "503.html", {"message": str(exc.detail)}, status=503)
+def client_address(request: HttpRequest) -> str | None:
+    return request.META.get("REMOTE_ADDR") or None

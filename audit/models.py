@@ -12,6 +12,37 @@ class Outcome(models.TextChoices):
     DENIED = "denied", _("denied")
 
 
+class Action(models.TextChoices):
+    """Every kind of event the recorder writes; the value is what the log stores."""
+
+    AUTH_LOGIN = "auth.login", _("signed in")
+    AUTH_LOGIN_FAILED = "auth.login_failed", _("failed sign-in")
+    REQUEST_REFUSED = "request.refused", _("request refused")
+    PERSON_LIST = "person.list", _("persons listed")
+    PERSON_VIEW = "person.view", _("person viewed")
+    PERSON_CREATE = "person.create", _("person created")
+    NOTE_LIST = "note.list", _("notes listed")
+    NOTE_VIEW = "note.view", _("note read")
+    NOTE_CREATE = "note.create", _("note written")
+    FOLLOW_UP_OPEN = "follow_up.open", _("follow-up opened")
+    FOLLOW_UP_CLOSE = "follow_up.close", _("follow-up closed")
+    CONSENT_VIEW = "consent.view", _("consents viewed")
+    CONSENT_RECORD = "consent.record", _("consent recorded")
+    CONSENT_WITHDRAW = "consent.withdraw", _("consent withdrawn")
+    CONSENT_EVIDENCE = "consent.evidence", _("consent form downloaded")
+    RECEIPT_VIEW = "receipt.view", _("receipt viewed")
+    PORTAL_INVITE = "portal.invite", _("portal code made")
+    PORTAL_ACTIVATE = "portal.activate", _("personal space opened")
+    PORTAL_CONSENTS = "portal.consents", _("own consents viewed")
+    PORTAL_ACCESS_LOG = "portal.access_log", _("own journal viewed")
+    PORTAL_RECEIPTS = "portal.receipts", _("own receipts viewed")
+    PORTAL_EXPORT = "portal.export", _("own data downloaded")
+    AUDIT_VIEW = "audit.view", _("access log viewed")
+    AUDIT_EXPORT = "audit.export", _("access log exported")
+    AUDIT_VERIFY = "audit.verify", _("access log verified")
+    AUDIT_PURGE = "audit.purge", _("old events purged")
+
+
 class AccessEvent(models.Model):
     """One access to person data (or to the log itself), stored as the exact bytes its hash covers.
 

@@ -1,29 +1,40 @@
-"""The one recorder of access events (R5).
+"""The one recorder of access events (R5), and the all-or-nothing shape of every action.
 
-Services call ``record`` with what they disclosed or refused. Allowed events are written at once,
-in the caller's transaction, in one bulk insert: if the write fails, the transaction fails and the
-data is neither returned nor saved. Denied events are kept aside during a request and written by
-the middleware once the request's transaction has ended, because a refused request rolls back.
+Services and selectors call ``record`` with what they disclosed or did, and refusals are recorded
+where they are raised (``denials``). Events wait in the context of their unit of work (a request, a
+command) and are written at its end, in its transaction, in one insert: if the write fails, the
+transaction fails and nothing is shown or saved (fail closed). A unit of work that fails rolls
+back everything and then writes, in a transaction of its own, its refusals and the reads that its
+answer still shows (a form shown again with its error), and nothing else.
+
+An ``action`` (every service that writes) runs in a block of its own: an error inside it undoes its
+rows and forgets its events, whoever called it (API, page, administration, command).
 """
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Iterator, Sequence
+import functools
+import uuid
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass
+from typing import Any, ParamSpec, Protocol, TypeVar
 
 from django.db import DatabaseError, transaction
 
 from audit import chain, context
 from audit.models import Outcome
-from relais.errors import (
-    AuditUnavailable,
-    CommitmentRequired,
-    Hidden,
-    NotAMember,
-    NotAnAuditor,
-    NotAPortalAccount,
-)
+from relais.domain_errors import AuditUnavailable, Refusal
+
+P = ParamSpec("P")
+R = TypeVar("R")
+
+
+class Actor(Protocol):
+    """Whoever acts: an account, or the system running a command."""
+
+    @property
+    def pk(self) -> Any: ...
 
 
 @dataclass(frozen=True)
@@ -39,15 +50,19 @@ class Event:
     reason: str = ""
 
 
-def _entries(actor, events: Iterable[Event], ctx: context.RequestContext | None) -> list[dict]:
+def _label(actor: object) -> str:
+    return (getattr(actor, "label", "") or getattr(actor, "username", "") or "")[:150]
+
+
+def _entries(actor: object, events: Iterable[Event], ctx: context.RequestContext | None) -> list[dict]:
     actor_id = getattr(actor, "pk", None)
-    actor_label = (getattr(actor, "label", "") or getattr(actor, "username", "") or "")[:150]
+    actor_label = _label(actor)
     return [
         {
             "actor": actor_id,
             "actor_label": actor_label,
             "team": e.team_id,
-            "action": e.action,
+            "action": str(e.action),
             "outcome": str(e.outcome),
             "reason": e.reason[:200],
             "person": e.person_id,
@@ -67,45 +82,45 @@ def write(entries: list[dict]) -> None:
     chain.append(entries)
 
 
-def _write_now(entries: list[dict]) -> None:
+def _write_now(entries: list[dict], *, savepoint: bool = False) -> None:
+    """Write events in the current transaction (or one of their own); a failure is ``AuditUnavailable``.
+
+    No savepoint by default: inside a unit of work a failed write fails the whole of it anyway."""
+    if not entries:
+        return
     try:
-        # No savepoint of its own: a failed write must fail the whole transaction anyway.
-        with transaction.atomic(savepoint=False):
+        with transaction.atomic(savepoint=savepoint):
             write(entries)
     except DatabaseError as exc:
         raise AuditUnavailable() from exc
 
 
-def record(actor, *events: Event) -> None:
-    """Record events for ``actor``.
+def record(actor: object, *events: Event) -> None:
+    """Record events for ``actor``, to be written at the end of the unit of work.
 
-    During a request the events wait in the request context and are written by the middleware at
-    the end of the request's transaction, so that the chain head is locked only for the commit.
-    Elsewhere (commands) they are written at once. Either way a failed write raises
-    ``AuditUnavailable`` and nothing is committed (fail closed).
+    Outside any unit of work (a shell, a data migration) they are written at once, in the
+    caller's transaction. Either way a failed write raises ``AuditUnavailable`` and nothing is
+    committed (fail closed).
     """
     if not events:
         return
     ctx = context.current()
     entries = _entries(actor, events, ctx)
-    if ctx is not None:
-        ctx.pending.extend(entries)
-    else:
+    if ctx is None:
         _write_now(entries)
-
-
-def flush(ctx: context.RequestContext, *, succeeded: bool) -> None:
-    """Write the request's events: all of them inside a transaction that will commit, or only the
-    denials, in a transaction of their own, after a refused request rolled back."""
-    entries, ctx.pending = ctx.pending, []
-    if not succeeded:
-        entries = [e for e in entries if e["outcome"] != Outcome.ALLOWED]
-    if entries:
-        _write_now(entries)
+        return
+    ctx.pending.extend(context.Pending(entry, in_action=ctx.actions > 0) for entry in entries)
 
 
 def deny(
-    actor, action: str, *, person_id=None, object_type="", object_ids=(), reason="", team_id=None
+    actor: object,
+    action: str,
+    *,
+    person_id: int | None = None,
+    object_type: str = "",
+    object_ids: Sequence[int | str] = (),
+    reason: str = "",
+    team_id: int | None = None,
 ) -> None:
     """Shorthand for one denied attempt."""
     record(
@@ -123,11 +138,18 @@ def deny(
 
 
 @contextmanager
-def denials(actor, action: str, *, object_type: str = "", object_ids=(), person_id=None) -> Iterator[None]:
+def denials(
+    actor: object,
+    action: str,
+    *,
+    object_type: str = "",
+    object_ids: Sequence[int | str] = (),
+    person_id: int | None = None,
+) -> Iterator[None]:
     """Record any refusal raised inside the block (a 403 or the 404 of R9) as a denied ``action``."""
     try:
         yield
-    except (Hidden, NotAMember, CommitmentRequired, NotAnAuditor, NotAPortalAccount) as exc:
+    except Refusal as exc:
         deny(
             actor,
             action,
@@ -137,6 +159,116 @@ def denials(actor, action: str, *, object_type: str = "", object_ids=(), person_
             reason=type(exc).__name__,
         )
         raise
+
+
+def forget_disclosures() -> None:
+    """An error answer replaces the page or document: what it would have shown is not disclosed.
+
+    Called where an error becomes an HTTP answer; refusals and the events of finished actions are
+    untouched (the latter are undone with their rows if the unit of work fails)."""
+    ctx = context.current()
+    if ctx is None:
+        return
+    for pending in ctx.pending:
+        if not pending.in_action and not pending.denied:
+            pending.shown = False
+
+
+def fail() -> None:
+    """Have the current unit of work rolled back at its end (an error answer is being made).
+
+    Unlike ``transaction.set_rollback``, the error page can still read what it needs meanwhile."""
+    ctx = context.current()
+    if ctx is not None:
+        ctx.failed = True
+
+
+# Actions and units of work ------------------------------------------------------------------------
+
+
+def action(func: Callable[P, R]) -> Callable[P, R]:
+    """Make a service all or nothing, zulip's ``do_*`` way: its rows and its events go together.
+
+    Inside a unit of work the action runs in a savepoint; an error rolls it back and forgets the
+    events it recorded, except refusals. Outside one (a command, a shell), it is its own unit of
+    work.
+    """
+
+    @functools.wraps(func)
+    def run(*args: P.args, **kwargs: P.kwargs) -> R:
+        ctx = context.current()
+        if ctx is None:
+            with unit_of_work():
+                return run(*args, **kwargs)
+        mark = len(ctx.pending)
+        ctx.actions += 1
+        try:
+            with transaction.atomic():
+                return func(*args, **kwargs)
+        except BaseException:
+            ctx.pending[mark:] = [p for p in ctx.pending[mark:] if p.denied]
+            raise
+        finally:
+            ctx.actions -= 1
+
+    run.is_action = True  # type: ignore[attr-defined]
+    return run
+
+
+@dataclass
+class Work:
+    """A unit of work in progress; ``fail()`` rolls it back at its end, without an exception."""
+
+    ctx: context.RequestContext
+
+    @property
+    def failed(self) -> bool:
+        return self.ctx.failed
+
+    @failed.setter
+    def failed(self, value: bool) -> None:
+        self.ctx.failed = value
+
+    def fail(self) -> None:
+        self.ctx.failed = True
+
+
+def _kept_after_failure(ctx: context.RequestContext) -> list[dict]:
+    return [p.entry for p in ctx.pending if p.denied or (p.shown and not p.in_action)]
+
+
+@contextmanager
+def unit_of_work(*, request_id: str = "", ip: str | None = None) -> Iterator[Work]:
+    """One transaction with its events, written at its end (see the module's docstring).
+
+    Raises ``AuditUnavailable`` if the events cannot be written; the transaction is then rolled back.
+    """
+    work = Work(context.RequestContext(request_id=request_id or uuid.uuid4().hex, ip=ip))
+    token = context.activate(work.ctx)
+    try:
+        try:
+            with transaction.atomic():
+                try:
+                    yield work
+                except BaseException:
+                    work.failed = True
+                    raise
+                if work.failed or transaction.get_rollback():
+                    work.failed = True
+                    transaction.set_rollback(True)
+                else:
+                    try:
+                        _write_now([p.entry for p in work.ctx.pending])
+                    except AuditUnavailable:
+                        # The answer becomes a 503 that shows nothing; only refusals are tried again.
+                        work.failed = True
+                        forget_disclosures()
+                        raise
+        finally:
+            if work.failed:
+                _write_now(_kept_after_failure(work.ctx), savepoint=True)
+    finally:
+        context.deactivate(token)
 
 
 @dataclass(frozen=True)

@@ -2,14 +2,25 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator, Mapping
+from collections.abc import Iterator, Mapping, Sequence
 
 from django.db.models import QuerySet
 
 from audit import chain, csv_export, recorder
-from audit.models import AccessEvent
+from audit.disclosure import Selection
+from audit.models import AccessEvent, Action
 from audit.recorder import Event
-from consent import policy
+from relais.domain_errors import NotAnAuditor
+from teams.models import User
+
+
+def access_log_reader(user: User, *, action: str) -> User:
+    """The user, if they may read the access log, or a recorded 403; auditors read it and nothing
+    else (R4)."""
+    with recorder.denials(user, action, object_type="audit_event"):
+        if not getattr(user, "is_auditor", False):
+            raise NotAnAuditor()
+    return user
 
 
 def _filters_text(filters: Mapping[str, str]) -> str:
@@ -18,21 +29,22 @@ def _filters_text(filters: Mapping[str, str]) -> str:
 
 def _person_filter(filters: Mapping[str, str]) -> int | None:
     value = str(filters.get("person") or "")
-    return int(value) if value.isdigit() else None
+    return int(value) if value.isdigit() and int(value) < 2**63 else None
 
 
-def events(*, user, action: str = "audit.view") -> QuerySet[AccessEvent]:
+def events(*, user: User, action: str = Action.AUDIT_VIEW) -> QuerySet[AccessEvent]:
     """Every event, newest first, for an auditor; a 403 (recorded) for anyone else."""
-    with recorder.denials(user, action, object_type="audit_event"):
-        policy.auditor_for(user)
+    access_log_reader(user, action=action)
     return AccessEvent.objects.order_by("-id")
 
 
-def disclose_events(*, user, page: list[AccessEvent], filters: Mapping[str, str]) -> list[AccessEvent]:
+def _record_page(
+    user: User, page: Sequence[AccessEvent], filters: Mapping[str, str]
+) -> Sequence[AccessEvent]:
     recorder.record(
         user,
         Event(
-            action="audit.view",
+            action=Action.AUDIT_VIEW,
             person_id=_person_filter(filters),
             object_type="audit_event",
             object_ids=[event.pk for event in page],
@@ -42,13 +54,20 @@ def disclose_events(*, user, page: list[AccessEvent], filters: Mapping[str, str]
     return page
 
 
-def export_events(*, user, selected: QuerySet[AccessEvent], filters: Mapping[str, str]) -> Iterator[str]:
+def selected_events(*, user: User, selected: QuerySet[AccessEvent], filters: Mapping[str, str]) -> Selection:
+    """The events an auditor filtered; a shown page is recorded with its filters."""
+    return Selection(rows=selected, record=lambda page: _record_page(user, page, filters))
+
+
+def export_events(
+    *, user: User, selected: QuerySet[AccessEvent], filters: Mapping[str, str]
+) -> Iterator[str]:
     """CSV lines of the selected events; the export is recorded with its filters and size first."""
     count = selected.count()
     recorder.record(
         user,
         Event(
-            action="audit.export",
+            action=Action.AUDIT_EXPORT,
             person_id=_person_filter(filters),
             object_type="audit_event",
             reason=f"{count} events; {_filters_text(filters)}"[:200],
@@ -57,14 +76,13 @@ def export_events(*, user, selected: QuerySet[AccessEvent], filters: Mapping[str
     return csv_export.lines(selected.iterator(chunk_size=2000))
 
 
-def verify_chain(*, user) -> chain.Verdict:
-    with recorder.denials(user, "audit.verify", object_type="audit_event"):
-        policy.auditor_for(user)
+def verify_chain(*, user: User) -> chain.Verdict:
+    access_log_reader(user, action=Action.AUDIT_VERIFY)
     verdict = chain.verify()
     recorder.record(
         user,
         Event(
-            action="audit.verify",
+            action=Action.AUDIT_VERIFY,
             object_type="audit_event",
             object_ids=[verdict.first_bad] if verdict.first_bad else [],
             reason=f"{'ok' if verdict.ok else 'broken'}; {verdict.checked} checked",

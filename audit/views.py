@@ -3,7 +3,6 @@
 from datetime import timedelta
 
 from django.contrib.auth.decorators import login_required
-from django.core.paginator import Paginator
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.urls import reverse
@@ -14,8 +13,9 @@ from django.views.decorators.http import require_http_methods
 
 from audit import checkpoints, insights, selectors
 from audit.filters import EventFilter
+from audit.models import Action
 from records.models import Category
-from relais.web import pages
+from relais.pages import disclosed_page
 
 PAGE_SIZE = 50
 CHART_DAYS = 30
@@ -80,14 +80,14 @@ def _rows(events, labels: dict[str, str]) -> list[dict]:
 
 
 @login_required
-@pages
 def log(request: HttpRequest) -> HttpResponse:
     events = selectors.events(user=request.user)
     filterset = EventFilter(request.GET or None, queryset=events)
     selected = filterset.qs if filterset.is_bound and filterset.is_valid() else events
-    page = Paginator(selected, PAGE_SIZE).get_page(request.GET.get("page"))
     filters = {k: v for k, v in request.GET.items() if k in EventFilter.Meta.fields and v}
-    shown = selectors.disclose_events(user=request.user, page=list(page.object_list), filters=filters)
+    page, shown = disclosed_page(
+        request, selectors.selected_events(user=request.user, selected=selected, filters=filters), PAGE_SIZE
+    )
     until = filterset.form.cleaned_data.get("until") if filterset.is_bound and filterset.is_valid() else None
     until = until or timezone.now()
     since = until - timedelta(days=CHART_DAYS)
@@ -108,13 +108,12 @@ def log(request: HttpRequest) -> HttpResponse:
 
 @login_required
 @require_http_methods(["GET", "POST"])
-@pages
 def integrity(request: HttpRequest) -> HttpResponse:
     """The chain's latest checkpoint; on request, a full verification (it reads every event)."""
     if request.method == "POST":
         verdict = selectors.verify_chain(user=request.user)
     else:
-        selectors.events(user=request.user, action="audit.verify")
+        selectors.access_log_reader(request.user, action=Action.AUDIT_VERIFY)
         verdict = None
     return render(
         request,

@@ -7,7 +7,8 @@ from rest_framework import generics, status
 from rest_framework.permissions import AllowAny
 from rest_framework.response import Response
 
-from consent import receipts, services
+from audit.disclosure import Selection
+from consent import selectors, services
 from consent.models import Consent
 from consent.serializers import (
     ConsentInSerializer,
@@ -17,22 +18,20 @@ from consent.serializers import (
     ReceiptSerializer,
     WithdrawInSerializer,
 )
+from relais import signing
+from relais.api import DisclosingList
 
 
 @extend_schema(tags=["consents"])
 @extend_schema_view(post=extend_schema(request=ConsentInSerializer, responses={201: ConsentOutSerializer}))
-class PersonConsentList(generics.ListCreateAPIView):
+class PersonConsentList(DisclosingList, generics.CreateAPIView):
     """The person's consent history, newest first; POST records a consent (it supersedes the team's last)."""
 
     serializer_class = ConsentOutSerializer
-    queryset = Consent.objects.none()  # for the schema: rows come from the services
+    queryset = Consent.objects.none()  # for the schema: rows come from the selectors
 
-    def list(self, request, *args, **kwargs):
-        person, consents = services.consent_history(user=request.user, person_id=kwargs["pk"])
-        page = services.disclose_consents(
-            user=request.user, person=person, consents=self.paginate_queryset(consents)
-        )
-        return self.get_paginated_response(ConsentOutSerializer(page, many=True).data)
+    def select(self) -> Selection:
+        return selectors.consent_history(user=self.request.user, person_id=self.kwargs["pk"])
 
     def create(self, request, *args, **kwargs):
         serializer = ConsentInSerializer(data=request.data)
@@ -70,7 +69,7 @@ class ConsentReceipt(generics.GenericAPIView):
     serializer_class = ReceiptSerializer
 
     def get(self, request, pk):
-        receipt = services.consent_receipt(
+        receipt = selectors.consent_receipt(
             user=request.user, consent_id=pk, event=request.query_params.get("event")
         )
         return Response(ReceiptSerializer(receipt).data)
@@ -86,7 +85,7 @@ class ReceiptKey(generics.GenericAPIView):
 
     def get(self, request):
         return Response(
-            {"algorithm": "Ed25519", "public_key": base64.b64encode(receipts.public_key_bytes()).decode()}
+            {"algorithm": "Ed25519", "public_key": base64.b64encode(signing.receipt_public_key()).decode()}
         )
 
 

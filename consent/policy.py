@@ -5,23 +5,31 @@ they accepted: never from a role flag, and never from the descriptive fields of 
 reaches a person through the guardian grant on the team's group (an open follow-up); it reads a
 category of that person when the person's current consent for the team names it and the team's
 mission needs it. Decisions are per person and team, never per note, in a fixed number of queries.
+
+Callers reach objects through the ``access_*`` helpers, zulip-style: each establishes the reader,
+records any refusal (R5) and raises the 404 of R9, so that no caller can forget a step.
 """
 
 from __future__ import annotations
 
 from collections import defaultdict
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 
+from django.db import connection
 from django.db.models import Exists, OuterRef, Q, QuerySet
 from django.utils import timezone
 
+from audit import recorder
 from consent.models import Consent
-from records.models import CONTACT, FOLLOW_PERMISSION, Note, Person, PersonGroupObjectPermission
-from relais.errors import CommitmentRequired, Hidden, NotAMember, NotAnAuditor, NotAPortalAccount
+from records.models import CONTACT, FOLLOW_PERMISSION, FollowUp, Note, Person, PersonGroupObjectPermission
+from relais.domain_errors import CommitmentRequired, Hidden, NotAMember, NotAPortalAccount
 from teams.models import Membership, Team, User
 
 ConsentCategory = Consent.categories.through
 TeamCategory = Team.continuity_categories.through
+# Ids are 64-bit: anything larger names nothing, and must not reach the database or the log's columns.
+LARGEST_ID = 2**63 - 1
 
 
 @dataclass(frozen=True)
@@ -32,16 +40,35 @@ class Grant:
     team_id: int
 
 
+Grants = dict[str, Grant]
+
+
 @dataclass(frozen=True)
 class Reader:
     """A member whose access has been established for this request."""
 
-    user: object
+    user: User
     team_ids: frozenset[int]
     group_ids: frozenset[int]
 
 
-def reader_for(user) -> Reader:
+def is_storable_id(value: object) -> bool:
+    return isinstance(value, int) and 0 < value <= LARGEST_ID
+
+
+def _asked(value: int) -> int | None:
+    """The id as the log can hold it (an impossible id is named in ``object_ids`` only, as text)."""
+    return value if is_storable_id(value) else None
+
+
+def _named(value: int) -> list[int | str]:
+    return [value if is_storable_id(value) else str(value)]
+
+
+# Readers ------------------------------------------------------------------------------------------
+
+
+def reader_for(user: User) -> Reader:
     """The member behind ``user``, or a 403: access to person data starts with a membership (R3, R4)."""
     rows = list(
         Membership.objects.filter(user=user).values_list(
@@ -59,6 +86,22 @@ def reader_for(user) -> Reader:
     )
 
 
+def access_reader(
+    user: User,
+    *,
+    action: str,
+    object_type: str = "",
+    object_ids: Sequence[int | str] = (),
+    person_id: int | None = None,
+) -> Reader:
+    """``reader_for``, recording a refusal as a denied ``action``."""
+    with recorder.denials(user, action, object_type=object_type, object_ids=object_ids, person_id=person_id):
+        return reader_for(user)
+
+
+# Persons ------------------------------------------------------------------------------------------
+
+
 def _follows(person_ref, group_ids_or_ref) -> QuerySet:
     grants = PersonGroupObjectPermission.objects.filter(
         content_object_id=person_ref, permission__codename=FOLLOW_PERMISSION
@@ -73,14 +116,64 @@ def followed_persons(reader: Reader) -> QuerySet[Person]:
     return Person.objects.filter(Exists(_follows(OuterRef("pk"), reader.group_ids)))
 
 
-def person_for(reader: Reader, person_id: int) -> Person:
+def _followed_person(reader: Reader, person_id: int) -> Person:
+    if not is_storable_id(person_id):
+        raise Hidden()
     person = followed_persons(reader).defer(*Person.CONTACT_FIELDS).filter(pk=person_id).first()
     if person is None:
         raise Hidden()
     return person
 
 
-def effective_consent_categories(team_ids, *, at=None) -> QuerySet:
+@dataclass(frozen=True)
+class PersonAccess:
+    """A person reached by a member (``reader``), or by the person's own account (``reader`` is None)."""
+
+    reader: Reader | None
+    person: Person
+
+    @property
+    def by_self(self) -> bool:
+        return self.reader is None
+
+
+def access_person(
+    user: User, person_id: int, *, action: str, object_type: str = "person", self_allowed: bool = False
+) -> PersonAccess:
+    """The person, reached through one of the user's teams (or, if ``self_allowed``, as their own
+    account), or the recorded refusal: a 403 for a non-member, the 404 of R9 for everyone else."""
+    object_ids = _named(person_id) if object_type == "person" else []
+    denial = {"object_type": object_type, "object_ids": object_ids, "person_id": _asked(person_id)}
+    if self_allowed:
+        own = (
+            Person.objects.filter(pk=person_id, account=user).defer(*Person.CONTACT_FIELDS).first()
+            if is_storable_id(person_id)
+            else None
+        )
+        if own is not None:
+            return PersonAccess(reader=None, person=own)
+        if Person.objects.filter(account=user).exists():
+            # A person's account reaches their own record only; any other is as if it did not exist.
+            with recorder.denials(user, action, **denial):
+                raise Hidden()
+    reader = access_reader(user, action=action, **denial)
+    with recorder.denials(user, action, **denial):
+        return PersonAccess(reader=reader, person=_followed_person(reader, person_id))
+
+
+def access_own_person(user: User, *, action: str) -> Person:
+    """The person whose portal account ``user`` is, or a recorded 403: the portal shows one's own record."""
+    with recorder.denials(user, action, object_type="person"):
+        person = Person.objects.filter(account=user).first() if user.is_authenticated else None
+        if person is None:
+            raise NotAPortalAccount()
+        return person
+
+
+# Consents and grants ------------------------------------------------------------------------------
+
+
+def effective_consent_categories(team_ids: Iterable[int], *, at=None) -> QuerySet:
     """(consent, category) rows of current consents to the given teams that the teams' missions need
     and that follow the person: the whole of R1, R2 and R7 in one queryset."""
     at = at or timezone.now()
@@ -92,88 +185,157 @@ def effective_consent_categories(team_ids, *, at=None) -> QuerySet:
             )
         ),
         Exists(_follows(OuterRef("consent__person_id"), OuterRef("consent__team_id"))),
-        consent__team_id__in=team_ids,
+        consent__team_id__in=list(team_ids),
         consent__withdrawal__isnull=True,
         consent__superseded_by__isnull=True,
     )
 
 
-def grants_for(reader: Reader, person_ids) -> dict[int, dict[str, Grant]]:
-    """For each person, the categories the reader may see and the consent behind each; one query."""
-    rows = (
+def _rows_sharing_their_consents(queryset: QuerySet) -> list[tuple]:
+    """Evaluate ``queryset`` and hold a share lock on the consents its rows rely on until commit.
+
+    A withdrawal (or a newer consent) locks the consent it ends for update: it waits for the reads
+    that relied on that consent to commit, so no read allowed by it is recorded after it ends
+    (issue "All or nothing", §5). Rows whose consent is being ended right now are skipped: the read
+    decides as if it had already ended. SQLite runs one writer at a time (transactions begin
+    IMMEDIATE), which gives the same order without row locks.
+    """
+    if connection.vendor != "postgresql":
+        return list(queryset)
+    locking = queryset.select_for_update(of=("consent",), skip_locked=True)
+    sql, params = locking.query.get_compiler(using=queryset.db).as_sql()
+    # Django writes only FOR UPDATE; a share lock lets readers of the same consent run side by side.
+    sql = sql.replace(" FOR UPDATE OF ", " FOR SHARE OF ", 1)
+    with connection.cursor() as cursor:
+        cursor.execute(sql, params)
+        return cursor.fetchall()
+
+
+def grants_for(reader: Reader, person_ids: Iterable[int] | QuerySet) -> dict[int, Grants]:
+    """For each person, the categories the reader may see and the consent behind each; one query.
+
+    ``person_ids`` may be a query, so that the persons are found in the same statement."""
+    rows = _rows_sharing_their_consents(
         effective_consent_categories(reader.team_ids)
-        .filter(consent__person_id__in=list(person_ids))
+        .filter(consent__person_id__in=person_ids if isinstance(person_ids, QuerySet) else list(person_ids))
         .order_by("consent_id")
         .values_list("consent__person_id", "category__code", "consent_id", "consent__team_id")
     )
-    grants: dict[int, dict[str, Grant]] = defaultdict(dict)
+    grants: dict[int, Grants] = defaultdict(dict)
     for person_id, code, consent_id, team_id in rows:
         grants[person_id].setdefault(code, Grant(consent_id, team_id))
     return grants
 
 
-def readable_notes(reader: Reader, person: Person, grants: dict[str, Grant]) -> QuerySet[Note]:
-    """The person's notes the reader may read: their own (R1), and the categories granted (R2)."""
-    return Note.objects.filter(person=person).filter(
+def may_see_contact(grants: Grants) -> bool:
+    return CONTACT in grants
+
+
+def lock_to_end(consent_id: int) -> None:
+    """Before a consent is ended (withdrawn or replaced): wait for the reads that rely on it."""
+    list(Consent.objects.select_for_update(no_key=True).filter(pk=consent_id).values_list("pk"))
+
+
+# Notes --------------------------------------------------------------------------------------------
+
+
+def readable_notes(reader: Reader, person: Person | QuerySet, grants: Grants) -> QuerySet[Note]:
+    """The person's notes the reader may read: their own (R1), and the categories granted (R2).
+
+    ``person`` is one the reader already reached (or a query for one): the rule is written here only.
+    """
+    return Note.objects.filter(person__in=[person] if isinstance(person, Person) else person).filter(
         Q(author=reader.user) | Q(category__code__in=list(grants))
     )
 
 
-def note_for(reader: Reader, note_id: int) -> tuple[Note, dict[str, Grant]]:
-    """The note and the person's grants, or the 404 of R9 (the same for a hidden and a missing note)."""
-    note = (
-        Note.objects.filter(pk=note_id, person__in=followed_persons(reader))
-        .select_related("category", "author", "team")
-        .first()
-    )
-    if note is None:
-        raise Hidden()
-    grants = grants_for(reader, [note.person_id]).get(note.person_id, {})
-    if note.author_id != reader.user.pk and note.category.code not in grants:
-        raise Hidden()
-    return note, grants
+@dataclass(frozen=True)
+class NoteAccess:
+    reader: Reader
+    note: Note
+    grants: Grants
 
 
-def may_see_contact(grants: dict[str, Grant]) -> bool:
-    return CONTACT in grants
+def access_note(user: User, note_id: int, *, action: str) -> NoteAccess:
+    """The note, if the user may read it, or the recorded 404 of R9 (the same for hidden and missing)."""
+    denial = {"object_type": "note", "object_ids": _named(note_id)}
+    reader = access_reader(user, action=action, **denial)
+    with recorder.denials(user, action, **denial):
+        if not is_storable_id(note_id):
+            raise Hidden()
+        person = followed_persons(reader).filter(notes=note_id).values("pk")
+        grants = grants_for(reader, person)
+        person_grants = next(iter(grants.values()), {})
+        note = (
+            readable_notes(reader, person, person_grants)
+            .filter(pk=note_id)
+            .select_related("category", "author", "team")
+            .first()
+        )
+        if note is None:
+            raise Hidden()
+    return NoteAccess(reader=reader, note=note, grants=person_grants)
 
 
-def consent_for(user, consent_id: int) -> Consent:
-    """A consent of a person the user follows through a team, or of the user themselves (portal)."""
-    consent = Consent.objects.filter(pk=consent_id).select_related("person", "team").first()
-    if consent is None:
-        raise Hidden()
-    if consent.person.account_id is not None and consent.person.account_id == user.pk:
+def notes_about_oneself(person: Person) -> QuerySet[Note]:
+    """Every note about the person, for the person themselves: the right of access (GDPR art. 15)
+    covers what the teams wrote, whatever the consents say about sharing it between teams."""
+    return Note.objects.filter(person=person)
+
+
+# Consents by id -----------------------------------------------------------------------------------
+
+
+def access_consent(user: User, consent_id: int, *, action: str) -> Consent:
+    """A consent of a person the user follows through a team, or of the user themselves (portal);
+    anything else is the recorded 404 of R9."""
+    with recorder.denials(user, action, object_type="consent", object_ids=_named(consent_id)):
+        consent = (
+            Consent.objects.filter(pk=consent_id).select_related("person", "team").first()
+            if is_storable_id(consent_id)
+            else None
+        )
+        if consent is None:
+            raise Hidden()
+        if consent.person.account_id is not None and consent.person.account_id == user.pk:
+            return consent
+        try:
+            reader = reader_for(user)
+        except NotAMember:
+            raise Hidden() from None
+        if not followed_persons(reader).filter(pk=consent.person_id).exists():
+            raise Hidden()
         return consent
-    try:
-        reader = reader_for(user)
-    except NotAMember:
-        raise Hidden() from None
-    if not followed_persons(reader).filter(pk=consent.person_id).exists():
-        raise Hidden()
-    return consent
+
+
+# Follow-ups ---------------------------------------------------------------------------------------
+
+
+def access_follow_up(user: User, follow_up_id: int, *, action: str) -> FollowUp:
+    """A follow-up of a person the user's teams follow, or the recorded 404 of R9."""
+    denial = {"object_type": "follow_up", "object_ids": _named(follow_up_id)}
+    reader = access_reader(user, action=action, **denial)
+    with recorder.denials(user, action, **denial):
+        follow_up = (
+            FollowUp.objects.filter(pk=follow_up_id, person__in=followed_persons(reader))
+            .select_related("team__group", "person")
+            .first()
+            if is_storable_id(follow_up_id)
+            else None
+        )
+        if follow_up is None:
+            raise Hidden()
+        return follow_up
+
+
+# Teams --------------------------------------------------------------------------------------------
 
 
 def team_follows(team: Team, person: Person) -> bool:
     return _follows(person.pk, [team.group_id]).exists()
 
 
-def auditor_for(user: User) -> User:
-    """The user, if they may read the access log; auditors read it and nothing else (R4)."""
-    if not getattr(user, "is_auditor", False):
-        raise NotAnAuditor()
-    return user
-
-
-def portal_person_for(user) -> Person:
-    """The person whose portal account ``user`` is, or a 403: the portal shows one's own record only."""
-    person = Person.objects.filter(account=user).first() if user.is_authenticated else None
-    if person is None:
-        raise NotAPortalAccount()
-    return person
-
-
-def shared_with_teams(team_ids, person_id: int) -> dict[int, set[str]]:
+def shared_with_teams(team_ids: Iterable[int], person_id: int) -> dict[int, set[str]]:
     """For each team, the categories of the person it reads now (consent ∩ mission ∩ follow-up).
 
     What a note's author needs before saving: a note outside these stays theirs alone (R1)."""
@@ -182,9 +344,3 @@ def shared_with_teams(team_ids, person_id: int) -> dict[int, set[str]]:
     for team_id, code in rows.values_list("consent__team_id", "category__code"):
         shared[team_id].add(code)
     return shared
-
-
-def notes_about_oneself(person: Person) -> QuerySet[Note]:
-    """Every note about the person, for the person themselves: the right of access (GDPR art. 15)
-    covers what the teams wrote, whatever the consents say about sharing it between teams."""
-    return Note.objects.filter(person=person)

@@ -6,8 +6,9 @@ from rest_framework.authtoken.models import Token
 from rest_framework.permissions import AllowAny
 from rest_framework.response import Response
 
+from audit.disclosure import Selection
 from audit.models import AccessEvent
-from consent import portal
+from consent import activation, export, journal, portal
 from consent.models import Consent, Receipt
 from consent.serializers import (
     AccessEntrySerializer,
@@ -19,6 +20,7 @@ from consent.serializers import (
     ReceiptSerializer,
     TeamOfferSerializer,
 )
+from relais.api import DisclosingList
 from teams.api import LoginThrottle
 from teams.models import Team
 
@@ -35,7 +37,7 @@ class Activate(generics.GenericAPIView):
     def post(self, request):
         serializer = ActivateInSerializer(data=request.data)
         serializer.is_valid(raise_exception=True)
-        user = portal.activate(**serializer.validated_data)
+        user = activation.activate(**serializer.validated_data)
         token, _ = Token.objects.get_or_create(user=user)
         return Response({"username": user.username, "token": token.key}, status=status.HTTP_201_CREATED)
 
@@ -44,18 +46,14 @@ class Activate(generics.GenericAPIView):
 @extend_schema_view(
     post=extend_schema(request=PortalConsentInSerializer, responses={201: PortalConsentSerializer})
 )
-class MyConsents(generics.ListCreateAPIView):
+class MyConsents(DisclosingList, generics.CreateAPIView):
     """Your consents, newest first, in plain words; POST gives (or changes, or refuses) one yourself."""
 
     serializer_class = PortalConsentSerializer
     queryset = Consent.objects.none()  # for the schema: rows come from the portal services
 
-    def list(self, request, *args, **kwargs):
-        person, consents = portal.my_consents(user=request.user)
-        page = portal.disclose_my_consents(
-            user=request.user, person=person, consents=self.paginate_queryset(consents)
-        )
-        return self.get_paginated_response(PortalConsentSerializer(page, many=True).data)
+    def select(self) -> Selection:
+        return portal.my_consents(user=self.request.user)
 
     def create(self, request, *args, **kwargs):
         serializer = PortalConsentInSerializer(data=request.data)
@@ -78,31 +76,28 @@ class MyTeams(generics.GenericAPIView):
 
 
 @extend_schema(tags=["portal"])
-class AccessLog(generics.ListAPIView):
-    """Who looked at your information: who, their team and profession, when, what, why; refusals too."""
+class AccessLog(DisclosingList):
+    """Who looked at your information: who, their team and title, when, what, why; refusals too.
+    Your own visits to your space are left out unless `?mine=1`."""
 
     serializer_class = AccessEntrySerializer
     queryset = AccessEvent.objects.none()  # for the schema: rows come from the portal services
 
-    def list(self, request, *args, **kwargs):
-        person, events = portal.access_log(user=request.user)
-        entries = portal.describe(user=request.user, person=person, events=self.paginate_queryset(events))
-        return self.get_paginated_response(AccessEntrySerializer(entries, many=True).data)
+    def select(self) -> Selection:
+        return journal.journal(
+            user=self.request.user, include_own=self.request.query_params.get("mine") == "1"
+        )
 
 
 @extend_schema(tags=["portal"])
-class MyReceipts(generics.ListAPIView):
+class MyReceipts(DisclosingList):
     """The signed receipts of your consents and withdrawals."""
 
     serializer_class = ReceiptSerializer
     queryset = Receipt.objects.none()  # for the schema: rows come from the portal services
 
-    def list(self, request, *args, **kwargs):
-        person, receipts = portal.my_receipts(user=request.user)
-        page = portal.disclose_receipts(
-            user=request.user, person=person, receipts=self.paginate_queryset(receipts)
-        )
-        return self.get_paginated_response(ReceiptSerializer(page, many=True).data)
+    def select(self) -> Selection:
+        return portal.my_receipts(user=self.request.user)
 
 
 @extend_schema(tags=["portal"], responses=ExportSerializer)
@@ -112,6 +107,6 @@ class Export(generics.GenericAPIView):
     serializer_class = ExportSerializer
 
     def get(self, request):
-        response = Response(ExportSerializer(portal.export(user=request.user)).data)
+        response = Response(ExportSerializer(export.my_data(user=request.user)).data)
         response["Content-Disposition"] = 'attachment; filename="relais-my-data.json"'
         return response

@@ -165,33 +165,19 @@ class PortalConsentInSerializer(serializers.Serializer):
 
 
 class AccessEntrySerializer(serializers.Serializer):
-    id = serializers.IntegerField(source="event.pk")
-    at = serializers.DateTimeField(source="event.occurred_at")
+    """A line of the person's journal (``consent.journal.Line``): the wording is the journal's own."""
+
+    id = serializers.IntegerField(source="event_id")
+    at = serializers.DateTimeField()
     who = serializers.CharField()
-    team = serializers.CharField()
-    profession = serializers.CharField()
-    what = serializers.CharField()
+    team = serializers.CharField(help_text="The team of the person who acted.")
+    title = serializers.CharField(help_text="How the person who acted chose to be presented.")
+    sentence = serializers.CharField(help_text="What happened, in plain words.")
     categories = serializers.ListField(child=serializers.CharField())
     purpose = serializers.CharField()
-    refused = serializers.SerializerMethodField()
+    refused = serializers.BooleanField()
     by_you = serializers.BooleanField()
-    summary = serializers.SerializerMethodField()
-
-    def get_refused(self, entry) -> bool:
-        return entry.event.outcome == "denied"
-
-    def get_summary(self, entry) -> str:
-        when = formats.date_format(timezone.localtime(entry.event.occurred_at), "DATETIME_FORMAT")
-        where = ", ".join(x for x in (entry.team, entry.profession) if x)
-        who = f"{entry.who} ({where})" if where else entry.who
-        parts = [f"{when} — {who} {entry.what}."]
-        if entry.categories:
-            parts.append(_("Information: %(labels)s.") % {"labels": ", ".join(entry.categories)})
-        if entry.purpose:
-            parts.append(_("Purpose: %(purpose)s.") % {"purpose": entry.purpose})
-        if self.get_refused(entry):
-            parts.append(_("Refused: nothing was shown."))
-        return " ".join(parts)
+    summary = serializers.CharField(help_text="The whole line: when, who, what, which information, why.")
 
 
 class ActivateInSerializer(serializers.Serializer):

@@ -1,26 +1,29 @@
-"""Consents given, changed and withdrawn (R7), with their receipts, and portal invitations."""
+"""Consents given, changed and withdrawn (R7), with their receipts, and portal invitations.
+
+Every function here is an ``action``: all or nothing, its events with its rows.
+"""
 
 from __future__ import annotations
 
-import base64
 import hashlib
 import secrets
-from dataclasses import dataclass
 from datetime import datetime, timedelta
 
 from django.conf import settings
 from django.db import IntegrityError, transaction
-from django.db.models import QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from audit import recorder
+from audit.models import Action
 from audit.recorder import Event
-from consent import policy, receipts
-from consent.models import Consent, Evidence, Method, PortalInvitation, Receipt, Withdrawal
-from records.models import Category, Person
-from records.selectors import reader
-from relais.errors import Conflict, Hidden, Invalid
+from consent import policy
+from consent.evidence import EvidenceFile, attach_evidence
+from consent.models import Consent, Method, PortalInvitation, Receipt, Withdrawal
+from records.models import Category
+from relais import signing
+from relais.domain_errors import Conflict, Invalid
+from teams.models import User
 from teams.selectors import team_named_in_input
 
 CODE_ALPHABET = "ABCDEFGHJKLMNPQRSTUVWXYZ23456789"  # no 0/O, 1/I: read aloud or copied by hand
@@ -40,27 +43,19 @@ def _receipt(consent: Consent, event: str, at: datetime, method: str, codes: lis
         "valid_until": consent.valid_until.isoformat() if consent.valid_until else None,
         "supersedes": consent.supersedes_id,
     }
-    text, signature = receipts.sign(payload)
+    text, signature = signing.sign(payload)
     return Receipt.objects.create(consent=consent, event=event, payload=text, signature=signature)
 
 
-def _person_of_actor(user, person_id: int, action: str) -> Person:
-    """The person, reached as their own portal account or through one of the user's teams."""
-    own = Person.objects.filter(pk=person_id, account=user).defer(*Person.CONTACT_FIELDS).first()
-    if own is not None:
-        return own
-    if Person.objects.filter(account=user).exists():
-        # A person's account reaches their own record only; any other is as if it did not exist.
-        recorder.deny(user, action, object_type="consent", person_id=person_id, reason="Hidden")
-        raise Hidden()
-    member = reader(user, action, object_type="consent", person_id=person_id)
-    with recorder.denials(user, action, object_type="consent", person_id=person_id):
-        return policy.person_for(member, person_id)
+def _check_method(by_self: bool, method: str, message_for_member: str, message_for_person: str) -> None:
+    if by_self != (method == Method.PORTAL):
+        raise Invalid("method", message_for_person if by_self else message_for_member)
 
 
+@recorder.action
 def record_consent(
     *,
-    user,
+    user: User,
     person_id: int,
     team_id: int,
     categories: list[str],
@@ -74,15 +69,16 @@ def record_consent(
     An empty list of categories is an explicit refusal. ``evidence`` is an optional scan of the signed
     form, kept encrypted.
     """
-    person = _person_of_actor(user, person_id, "consent.record")
-    is_person = person.account_id == user.pk
-    if is_person != (method == Method.PORTAL):
-        raise Invalid(
-            "method",
-            _("“portal” is for consents the person gives themselves.")
-            if not is_person
-            else _("A consent given through the portal has the method “portal”."),
-        )
+    access = policy.access_person(
+        user, person_id, action=Action.CONSENT_RECORD, object_type="consent", self_allowed=True
+    )
+    person = access.person
+    _check_method(
+        access.by_self,
+        method,
+        _("“portal” is for consents the person gives themselves."),
+        _("A consent given through the portal has the method “portal”."),
+    )
     team = team_named_in_input(team_id)
     if not policy.team_follows(team, person):
         raise Invalid("team", _("This team does not follow this person."))
@@ -102,6 +98,8 @@ def record_consent(
             % {"team": team.name, "codes": ", ".join(beyond)},
         )
     previous = Consent.objects.filter(person=person, team=team).order_by("-id").first()
+    if previous is not None:
+        policy.lock_to_end(previous.pk)
     try:
         with transaction.atomic():
             consent = Consent.objects.create(
@@ -122,7 +120,7 @@ def record_consent(
     recorder.record(
         user,
         Event(
-            action="consent.record",
+            action=Action.CONSENT_RECORD,
             person_id=person.pk,
             team_id=team.pk,
             object_type="consent",
@@ -135,13 +133,21 @@ def record_consent(
     return consent
 
 
-def withdraw_consent(*, user, consent_id: int, method: str) -> Consent:
-    """End a consent now; it cannot be undone, only followed by a new consent."""
-    with recorder.denials(user, "consent.withdraw", object_type="consent", object_ids=[consent_id]):
-        consent = policy.consent_for(user, consent_id)
-    is_person = consent.person.account_id == user.pk
-    if is_person != (method == Method.PORTAL):
-        raise Invalid("method", _("“portal” is for withdrawals the person makes themselves."))
+@recorder.action
+def withdraw_consent(*, user: User, consent_id: int, method: str) -> Consent:
+    """End a consent now; it cannot be undone, only followed by a new consent.
+
+    The consent is locked first: the withdrawal waits for the reads it allowed to commit, and every
+    later read sees it ended.
+    """
+    consent = policy.access_consent(user, consent_id, action=Action.CONSENT_WITHDRAW)
+    _check_method(
+        consent.person.account_id == user.pk,
+        method,
+        _("“portal” is for withdrawals the person makes themselves."),
+        _("“portal” is for withdrawals the person makes themselves."),
+    )
+    policy.lock_to_end(consent.pk)
     if Consent.objects.filter(supersedes=consent).exists():
         raise Conflict(_("This consent has been replaced by a newer one; withdraw that one."))
     try:
@@ -154,7 +160,7 @@ def withdraw_consent(*, user, consent_id: int, method: str) -> Consent:
     recorder.record(
         user,
         Event(
-            action="consent.withdraw",
+            action=Action.CONSENT_WITHDRAW,
             person_id=consent.person_id,
             team_id=consent.team_id,
             object_type="consent",
@@ -166,70 +172,21 @@ def withdraw_consent(*, user, consent_id: int, method: str) -> Consent:
     return consent
 
 
-def consent_history(*, user, person_id: int) -> tuple[Person, QuerySet[Consent]]:
-    """Every consent of the person, for every team, newest first (nothing is ever edited away)."""
-    person = _person_of_actor(user, person_id, "consent.view")
-    return person, consents_of(person)
-
-
-def consents_of(person: Person) -> QuerySet[Consent]:
-    """The consent history of a person the caller has already reached through the policy."""
-    return (
-        Consent.objects.filter(person=person)
-        .select_related("team", "recorded_by", "withdrawal__recorded_by", "superseded_by")
-        .prefetch_related("categories")
-    )
-
-
-def disclose_consents(*, user, person: Person, consents: list[Consent]) -> list[Consent]:
-    recorder.record(
-        user,
-        Event(
-            action="consent.view",
-            person_id=person.pk,
-            object_type="consent",
-            object_ids=[c.pk for c in consents],
-        ),
-    )
-    return consents
-
-
-def consent_receipt(*, user, consent_id: int, event: str | None = None) -> Receipt:
-    """The receipt of the consent's latest event, or of the one asked for."""
-    with recorder.denials(user, "receipt.view", object_type="consent", object_ids=[consent_id]):
-        consent = policy.consent_for(user, consent_id)
-    receipts_ = Receipt.objects.filter(consent=consent).order_by("-id")
-    if event:
-        receipts_ = receipts_.filter(event=event)
-    receipt = receipts_.first()
-    if receipt is None:
-        raise Invalid("event", _("This consent has no receipt of that kind."))
-    recorder.record(
-        user,
-        Event(
-            action="receipt.view",
-            person_id=consent.person_id,
-            team_id=consent.team_id,
-            object_type="consent",
-            object_ids=[consent.pk],
-            consent_id=consent.pk,
-        ),
-    )
-    return receipt
-
-
 def hash_code(code: str) -> str:
     normalised = "".join(ch for ch in code.upper() if ch.isalnum())
     return hashlib.sha256(normalised.encode()).hexdigest()
 
 
-def invite_to_portal(*, user, person_id: int) -> tuple[str, PortalInvitation]:
-    """A one-time code, shown once, for the person to open their portal account."""
-    member = reader(user, "portal.invite", object_type="person", person_id=person_id)
-    with recorder.denials(user, "portal.invite", object_type="person", person_id=person_id):
-        person = policy.person_for(member, person_id)
+def new_code() -> str:
     raw = "".join(secrets.choice(CODE_ALPHABET) for _ in range(12))
-    code = "-".join(raw[i : i + 4] for i in range(0, 12, 4))
+    return "-".join(raw[i : i + 4] for i in range(0, 12, 4))
+
+
+@recorder.action
+def invite_to_portal(*, user: User, person_id: int) -> tuple[str, PortalInvitation]:
+    """A one-time code, shown once, for the person to open their portal account."""
+    person = policy.access_person(user, person_id, action=Action.PORTAL_INVITE).person
+    code = new_code()
     invitation = PortalInvitation.objects.create(
         person=person,
         code_hash=hash_code(code),
@@ -239,73 +196,10 @@ def invite_to_portal(*, user, person_id: int) -> tuple[str, PortalInvitation]:
     recorder.record(
         user,
         Event(
-            action="portal.invite",
+            action=Action.PORTAL_INVITE,
             person_id=person.pk,
             object_type="portal_invitation",
             object_ids=[invitation.pk],
         ),
     )
     return code, invitation
-
-
-# Evidence files -----------------------------------------------------------------------------------
-
-# Recognised by their first bytes, not by the name or type the browser claims.
-EVIDENCE_TYPES = {
-    b"%PDF-": "application/pdf",
-    b"\x89PNG\r\n\x1a\n": "image/png",
-    b"\xff\xd8\xff": "image/jpeg",
-}
-
-
-@dataclass(frozen=True)
-class EvidenceFile:
-    name: str
-    content: bytes
-
-
-def _evidence_type(content: bytes) -> str:
-    for magic, content_type in EVIDENCE_TYPES.items():
-        if content.startswith(magic):
-            return content_type
-    raise Invalid("evidence", _("The evidence must be a PDF, a PNG or a JPEG file."))
-
-
-def attach_evidence(*, user, consent: Consent, evidence: EvidenceFile) -> Evidence:
-    """Keep the signed form (or its photo) with the consent, encrypted (R8)."""
-    if len(evidence.content) > settings.RELAIS_EVIDENCE_MAX_BYTES:
-        raise Invalid(
-            "evidence",
-            _("The file is too large (at most %(size)s MB).")
-            % {"size": settings.RELAIS_EVIDENCE_MAX_BYTES // (1024 * 1024)},
-        )
-    content_type = _evidence_type(evidence.content)
-    return Evidence.objects.create(
-        consent=consent,
-        filename=evidence.name[-200:] or "evidence",
-        content_type=content_type,
-        size=len(evidence.content),
-        content=base64.b64encode(evidence.content).decode(),
-        uploaded_by=user,
-    )
-
-
-def consent_evidence(*, user, consent_id: int) -> tuple[Evidence, bytes]:
-    """The evidence of a consent, for whoever may see the consent; the download is recorded."""
-    with recorder.denials(user, "consent.evidence", object_type="consent", object_ids=[consent_id]):
-        consent = policy.consent_for(user, consent_id)
-        evidence = Evidence.objects.filter(consent=consent).first()
-        if evidence is None:
-            raise Hidden()
-    recorder.record(
-        user,
-        Event(
-            action="consent.evidence",
-            person_id=consent.person_id,
-            team_id=consent.team_id,
-            object_type="consent",
-            object_ids=[consent.pk],
-            consent_id=consent.pk,
-        ),
-    )
-    return evidence, base64.b64decode(evidence.content)

@@ -13,13 +13,14 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
-from consent import services
+from consent import selectors, services
+from consent.evidence import EvidenceFile
 from consent.forms import ConsentForm, WithdrawForm
 from consent.models import Method
 from records import selectors as record_selectors
 from records.models import Category
-from relais.errors import Conflict, Invalid
-from relais.web import form_errors, pages
+from relais.domain_errors import Conflict, Invalid
+from relais.pages import form_errors, render_with_forms
 
 
 def _end_of_day(day) -> datetime | None:
@@ -30,7 +31,6 @@ def _end_of_day(day) -> datetime | None:
 
 @login_required
 @require_http_methods(["GET", "POST"])
-@pages
 def consent_new(request: HttpRequest, pk: int) -> HttpResponse:
     view = record_selectors.person_detail(user=request.user, person_id=pk)
     teams = sorted((f.team for f in view.follow_ups), key=lambda t: t.name)
@@ -56,25 +56,25 @@ def consent_new(request: HttpRequest, pk: int) -> HttpResponse:
                 purpose=data["purpose"],
                 method=data["method"],
                 valid_until=_end_of_day(data["valid_until"]),
-                evidence=services.EvidenceFile(upload.name, upload.read()) if upload else None,
+                evidence=EvidenceFile(upload.name, upload.read()) if upload else None,
             )
         except (Invalid, Conflict) as exc:
             form_errors(form, exc)
         else:
             messages.success(request, _("The consent is recorded. Print the receipt for the person."))
             return redirect("consent-receipt-page", pk=consent.pk)
-    return render(
+    return render_with_forms(
         request,
         "consent/consent_new.html",
         {"person": view.person, "team": team, "form": form, "nav": "persons"},
+        form,
     )
 
 
 @login_required
 @require_http_methods(["GET", "POST"])
-@pages
 def consent_withdraw(request: HttpRequest, pk: int) -> HttpResponse:
-    receipt = services.consent_receipt(user=request.user, consent_id=pk)
+    receipt = selectors.consent_receipt(user=request.user, consent_id=pk)
     consent = receipt.consent
     form = WithdrawForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
@@ -87,19 +87,19 @@ def consent_withdraw(request: HttpRequest, pk: int) -> HttpResponse:
                 request, _("The withdrawal is recorded: the team no longer sees this information.")
             )
             return redirect(f"{reverse('consent-receipt-page', args=[pk])}?event=withdrawn")
-    return render(
+    return render_with_forms(
         request,
         "consent/withdraw.html",
         {"consent": consent, "payload": json.loads(receipt.payload), "form": form},
+        form,
     )
 
 
 @login_required
-@pages
 def consent_receipt(request: HttpRequest, pk: int) -> HttpResponse:
     """The signed receipt, printable, in plain words and as the signed JSON."""
     event = request.GET.get("event") if request.GET.get("event") in ("given", "withdrawn") else None
-    receipt = services.consent_receipt(user=request.user, consent_id=pk, event=event)
+    receipt = selectors.consent_receipt(user=request.user, consent_id=pk, event=event)
     payload = json.loads(receipt.payload)
     labels = {c.code: c.label for c in Category.objects.filter(code__in=payload["categories"])}
     return render(
@@ -120,9 +120,8 @@ def consent_receipt(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @login_required
-@pages
 def consent_evidence(request: HttpRequest, pk: int) -> HttpResponse:
-    evidence, content = services.consent_evidence(user=request.user, consent_id=pk)
+    evidence, content = selectors.consent_evidence(user=request.user, consent_id=pk)
     response = HttpResponse(content, content_type=evidence.content_type)
     response["Content-Disposition"] = f'attachment; filename="consent-{pk}-evidence"'
     response["Cache-Control"] = "no-store"
@@ -131,7 +130,6 @@ def consent_evidence(request: HttpRequest, pk: int) -> HttpResponse:
 
 @login_required
 @require_POST
-@pages
 def portal_invite(request: HttpRequest, pk: int) -> HttpResponse:
     """A one-time code, shown once on this page, for the person to open their space."""
     code, invitation = services.invite_to_portal(user=request.user, person_id=pk)

@@ -4,6 +4,7 @@ from drf_spectacular.utils import OpenApiParameter, extend_schema, extend_schema
 from rest_framework import generics, status
 from rest_framework.response import Response
 
+from audit.disclosure import Selection
 from records import selectors, services
 from records.models import Category, Note, Person
 from records.serializers import (
@@ -15,6 +16,7 @@ from records.serializers import (
     PersonInSerializer,
     PersonOutSerializer,
 )
+from relais.api import DisclosingList
 
 
 def _valid(serializer_class, request) -> dict:
@@ -35,19 +37,16 @@ class CategoryList(generics.ListAPIView):
     get=extend_schema(parameters=[OpenApiParameter("search", str, description="Part of a name.")]),
     post=extend_schema(request=PersonInSerializer, responses={201: PersonOutSerializer}),
 )
-class PersonList(generics.ListCreateAPIView):
+class PersonList(DisclosingList, generics.CreateAPIView):
     """Persons followed by my teams (`?search=` on names); POST creates one followed by `team`."""
 
     serializer_class = PersonOutSerializer
     queryset = Person.objects.none()  # for the schema: rows come from the selectors
 
-    def list(self, request, *args, **kwargs):
-        member, persons = selectors.followed_persons(
-            user=request.user, search=request.query_params.get("search", "")
+    def select(self) -> Selection:
+        return selectors.followed_persons(
+            user=self.request.user, search=self.request.query_params.get("search", "")
         )
-        page = self.paginate_queryset(persons)
-        views = selectors.disclose_persons(member=member, persons=page)
-        return self.get_paginated_response(PersonOutSerializer(views, many=True).data)
 
     def create(self, request, *args, **kwargs):
         data = _valid(PersonInSerializer, request)
@@ -91,17 +90,14 @@ class FollowUpClose(generics.GenericAPIView):
 
 @extend_schema(tags=["notes"])
 @extend_schema_view(post=extend_schema(request=NoteInSerializer, responses={201: NoteOutSerializer}))
-class PersonNoteList(generics.ListCreateAPIView):
+class PersonNoteList(DisclosingList, generics.CreateAPIView):
     """The person's notes I may read, newest first; POST writes one (readable by me alone until consent)."""
 
     serializer_class = NoteOutSerializer
     queryset = Note.objects.none()  # for the schema: rows come from the selectors
 
-    def list(self, request, *args, **kwargs):
-        member, person, grants, notes = selectors.person_notes(user=request.user, person_id=kwargs["pk"])
-        page = self.paginate_queryset(notes)
-        selectors.disclose_notes(member=member, person=person, grants=grants, notes=page)
-        return self.get_paginated_response(NoteOutSerializer(page, many=True).data)
+    def select(self) -> Selection:
+        return selectors.person_notes(user=self.request.user, person_id=self.kwargs["pk"])
 
     def create(self, request, *args, **kwargs):
         data = _valid(NoteInSerializer, request)

@@ -1,17 +1,21 @@
-"""Reads of person data. Each one goes through the policy and records what it disclosed."""
+"""Reads of person data. Each one goes through the policy and records what it disclosed (R5)."""
 
 from __future__ import annotations
 
 from collections import defaultdict
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 
-from django.db.models import Q, QuerySet
+from django.db.models import Q
 
 from audit import recorder
+from audit.disclosure import Selection
+from audit.models import Action
 from audit.recorder import Event
 from consent import policy
-from consent.policy import Grant, Reader
+from consent.policy import Grant, Grants, Reader
 from records.models import FollowUp, Note, Person
+from teams.models import Team, User
 
 
 @dataclass
@@ -24,23 +28,23 @@ class PersonView:
     follow_ups: list[FollowUp] = field(default_factory=list)
 
 
-def reader(user, action: str, *, object_type: str = "", object_ids=(), person_id=None) -> Reader:
-    """The policy's reader for ``user``, recording a refusal as a denied ``action``."""
-    with recorder.denials(user, action, object_type=object_type, object_ids=object_ids, person_id=person_id):
-        return policy.reader_for(user)
+@dataclass(frozen=True)
+class Reach:
+    """A person reached by a member, with the categories granted: decided once per request."""
+
+    reader: Reader
+    person: Person
+    grants: Grants
 
 
-def followed_persons(*, user, search: str = "") -> tuple[Reader, QuerySet[Person]]:
-    """Persons the user's teams follow, without contact fields (they are fetched for those allowed)."""
-    member = reader(user, "person.list", object_type="person")
-    persons = policy.followed_persons(member).defer(*Person.CONTACT_FIELDS)
-    if search:
-        persons = persons.filter(
-            Q(display_name__icontains=search)
-            | Q(first_name__icontains=search)
-            | Q(last_name__icontains=search)
-        )
-    return member, persons
+def reach(user: User, person_id: int, *, action: str, object_type: str = "person") -> Reach:
+    access = policy.access_person(user, person_id, action=action, object_type=object_type)
+    assert access.reader is not None  # members only: self_allowed is not asked
+    grants = policy.grants_for(access.reader, [access.person.pk]).get(access.person.pk, {})
+    return Reach(reader=access.reader, person=access.person, grants=grants)
+
+
+# Persons ------------------------------------------------------------------------------------------
 
 
 def _contact_of(person_ids: list[int]) -> dict[int, dict[str, str]]:
@@ -50,7 +54,7 @@ def _contact_of(person_ids: list[int]) -> dict[int, dict[str, str]]:
     return {row.pop("pk"): row for row in rows}
 
 
-def _person_event(action: str, person: Person, grants: dict[str, Grant]) -> Event:
+def _person_event(action: str, person: Person, grants: Grants) -> Event:
     contact = grants.get(policy.CONTACT)
     return Event(
         action=action,
@@ -63,9 +67,7 @@ def _person_event(action: str, person: Person, grants: dict[str, Grant]) -> Even
     )
 
 
-def disclose_persons(
-    *, member: Reader, persons: list[Person], action: str = "person.list"
-) -> list[PersonView]:
+def _views(member: Reader, persons: Sequence[Person], action: str) -> list[PersonView]:
     """Decide the visible fields of a page of persons and record one event per person (R5)."""
     grants = policy.grants_for(member, [p.pk for p in persons])
     contacts = _contact_of([p.pk for p in persons if policy.may_see_contact(grants.get(p.pk, {}))])
@@ -77,30 +79,49 @@ def disclose_persons(
     return views
 
 
-def person_detail(*, user, person_id: int) -> PersonView:
-    member = reader(user, "person.view", object_type="person", object_ids=[person_id], person_id=person_id)
-    with recorder.denials(
-        user, "person.view", object_type="person", object_ids=[person_id], person_id=person_id
-    ):
-        person = policy.person_for(member, person_id)
-    view = disclose_persons(member=member, persons=[person], action="person.view")[0]
-    view.follow_ups = list(
-        FollowUp.objects.filter(person=person, closed_at__isnull=True).select_related("team")
+def followed_persons(*, user: User, search: str = "") -> Selection[Person]:
+    """Persons the user's teams follow, found by part of a name; a shown page is recorded."""
+    member = policy.access_reader(user, action=Action.PERSON_LIST, object_type="person")
+    persons = policy.followed_persons(member).defer(*Person.CONTACT_FIELDS)
+    if search:
+        persons = persons.filter(
+            Q(display_name__icontains=search)
+            | Q(first_name__icontains=search)
+            | Q(last_name__icontains=search)
+        )
+    return Selection(
+        rows=persons.order_by("display_name", "pk"),
+        record=lambda page: _views(member, page, Action.PERSON_LIST),
     )
-    return view
 
 
-def person_notes(*, user, person_id: int) -> tuple[Reader, Person, dict[str, Grant], QuerySet[Note]]:
-    """The notes of a person that the user may read, newest first (R1, R2, R9)."""
-    member = reader(user, "note.list", object_type="note", person_id=person_id)
-    with recorder.denials(user, "note.list", object_type="note", person_id=person_id):
-        person = policy.person_for(member, person_id)
-    grants = policy.grants_for(member, [person.pk]).get(person.pk, {})
-    notes = policy.readable_notes(member, person, grants).select_related("category", "author", "team")
-    return member, person, grants, notes
+def person_view(reached: Reach, *, action: str = Action.PERSON_VIEW) -> PersonView:
+    """The person as the reader may see them, with the teams that follow them; recorded."""
+    contact = _contact_of([reached.person.pk]) if policy.may_see_contact(reached.grants) else {}
+    recorder.record(reached.reader.user, _person_event(action, reached.person, reached.grants))
+    return PersonView(
+        person=reached.person,
+        categories=sorted(reached.grants),
+        contact=contact.get(reached.person.pk),
+        follow_ups=list(
+            FollowUp.objects.filter(person=reached.person, closed_at__isnull=True).select_related("team")
+        ),
+    )
 
 
-def note_events(action: str, person_id: int, notes: list[Note], grants: dict[str, Grant]) -> list[Event]:
+def created_person_view(member: Reader, person: Person) -> PersonView:
+    """What its creator sees of a person just created (contact stays hidden until consent)."""
+    return _views(member, [person], Action.PERSON_VIEW)[0]
+
+
+def person_detail(*, user: User, person_id: int) -> PersonView:
+    return person_view(reach(user, person_id, action=Action.PERSON_VIEW))
+
+
+# Notes --------------------------------------------------------------------------------------------
+
+
+def note_events(action: str, person_id: int, notes: Sequence[Note], grants: Grants) -> list[Event]:
     """One event per consent that allowed part of the disclosure (usually one); own notes need none."""
     by_grant: dict[Grant | None, list[Note]] = defaultdict(list)
     for note in notes:
@@ -122,86 +143,40 @@ def note_events(action: str, person_id: int, notes: list[Note], grants: dict[str
     ]
 
 
-def disclose_notes(
-    *, member: Reader, person: Person, grants: dict[str, Grant], notes: list[Note]
-) -> list[Note]:
-    recorder.record(member.user, *note_events("note.list", person.pk, notes, grants))
+def _record_notes(reached: Reach, notes: Sequence[Note]) -> Sequence[Note]:
+    recorder.record(
+        reached.reader.user, *note_events(Action.NOTE_LIST, reached.person.pk, notes, reached.grants)
+    )
     return notes
 
 
-def note_detail(*, user, note_id: int) -> Note:
-    member = reader(user, "note.view", object_type="note", object_ids=[note_id])
-    with recorder.denials(user, "note.view", object_type="note", object_ids=[note_id]):
-        note, grants = policy.note_for(member, note_id)
-    recorder.record(user, *note_events("note.view", note.person_id, [note], grants))
+def notes_of(reached: Reach) -> Selection[Note]:
+    """The notes of a reached person that the reader may read, newest first (R1, R2)."""
+    notes = policy.readable_notes(reached.reader, reached.person, reached.grants).select_related(
+        "category", "author", "team"
+    )
+    return Selection(rows=notes, record=lambda page: _record_notes(reached, page))
+
+
+def person_notes(*, user: User, person_id: int) -> Selection[Note]:
+    """The notes of a person that the user may read, newest first (R1, R2, R9)."""
+    return notes_of(reach(user, person_id, action=Action.NOTE_LIST, object_type="note"))
+
+
+def note_detail(*, user: User, note_id: int) -> Note:
+    access = policy.access_note(user, note_id, action=Action.NOTE_VIEW)
+    note = access.note
+    recorder.record(user, *note_events(Action.NOTE_VIEW, note.person_id, [note], access.grants))
     return note
 
 
-@dataclass
-class PersonPage:
-    """Everything a member's page about one person shows, each part disclosed and recorded as its
-    API call would be."""
-
-    view: PersonView
-    consents: list
-    notes: list[Note]
-    grants: dict[str, Grant]
-    my_following_teams: list
-    shared: dict[int, set[str]]
-    other_teams: list
-
-
-def person_page(*, user, person_id: int, notes_limit: int = 100) -> PersonPage:
-    """The person, their notes and their consents, decided once (one reader, one person, one set of
-    grants) and recorded as the three API calls would be: person.view, note.list, consent.view."""
-    from consent import services as consent_services
-    from teams.models import Team
-
-    member = reader(user, "person.view", object_type="person", object_ids=[person_id], person_id=person_id)
-    with recorder.denials(
-        user, "person.view", object_type="person", object_ids=[person_id], person_id=person_id
-    ):
-        person = policy.person_for(member, person_id)
-    grants = policy.grants_for(member, [person.pk]).get(person.pk, {})
-    view = PersonView(
-        person=person,
-        categories=sorted(grants),
-        contact=_contact_of([person.pk]).get(person.pk) if policy.may_see_contact(grants) else None,
-        follow_ups=list(
-            FollowUp.objects.filter(person=person, closed_at__isnull=True).select_related("team")
-        ),
-    )
-    notes = list(
-        policy.readable_notes(member, person, grants).select_related("category", "author", "team")[
-            :notes_limit
-        ]
-    )
-    consents = list(consent_services.consents_of(person))
-    recorder.record(
-        user,
-        _person_event("person.view", person, grants),
-        *note_events("note.list", person.pk, notes, grants),
-    )
-    consent_services.disclose_consents(user=user, person=person, consents=consents)
-    following = {f.team_id: f.team for f in view.follow_ups}
-    mine = [team for team_id, team in following.items() if team_id in member.team_ids]
-    return PersonPage(
-        view=view,
-        consents=consents,
-        notes=notes,
-        grants=grants,
-        my_following_teams=sorted(mine, key=lambda t: t.name),
-        shared=policy.shared_with_teams(following, person.pk),
-        other_teams=list(Team.objects.exclude(pk__in=following).order_by("name")),
-    )
-
-
-def writer_teams(*, user, person_id: int) -> list:
+def writer_teams(*, user: User, person_id: int) -> list[Team]:
     """The user's teams that follow the person: those a note about them may be written for."""
-    from teams.models import Team
+    access = policy.access_person(user, person_id, action=Action.NOTE_CREATE, object_type="note")
+    assert access.reader is not None
+    return teams_writing_for(access.reader, access.person)
 
-    member = reader(user, "note.create", object_type="note", person_id=person_id)
-    with recorder.denials(user, "note.create", object_type="note", person_id=person_id):
-        person = policy.person_for(member, person_id)
+
+def teams_writing_for(member: Reader, person: Person) -> list[Team]:
     following = FollowUp.objects.filter(person=person, closed_at__isnull=True, team_id__in=member.team_ids)
     return list(Team.objects.filter(pk__in=following.values("team_id")).order_by("name"))

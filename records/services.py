@@ -1,4 +1,5 @@
-"""Writes on persons, follow-ups and notes. Each checks access through the policy and is audited."""
+"""Writes on persons, follow-ups and notes. Each checks access through the policy, is audited, and is
+an ``action``: all or nothing, its events with its rows."""
 
 from __future__ import annotations
 
@@ -10,13 +11,14 @@ from django.utils.translation import gettext as _
 from guardian.shortcuts import assign_perm, remove_perm
 
 from audit import recorder
+from audit.models import Action
 from audit.recorder import Event
 from consent import policy
 from consent.policy import Reader
 from records.models import FOLLOW_PERMISSION, Category, FollowUp, Note, Person
-from records.selectors import PersonView, disclose_persons, reader
-from relais.errors import Conflict, Hidden, Invalid
-from teams.models import Team
+from records.selectors import PersonView, created_person_view
+from relais.domain_errors import Conflict, Invalid
+from teams.models import Team, User
 from teams.selectors import team_named_in_input
 
 PERMISSION = f"records.{FOLLOW_PERMISSION}"
@@ -36,7 +38,7 @@ def _category(code: str, field: str = "category") -> Category:
     return category
 
 
-def _grant_follow(person: Person, team: Team, user) -> FollowUp:
+def _grant_follow(person: Person, team: Team, user: User) -> FollowUp:
     try:
         with transaction.atomic():
             follow_up = FollowUp.objects.create(person=person, team=team, opened_by=user)
@@ -46,9 +48,10 @@ def _grant_follow(person: Person, team: Team, user) -> FollowUp:
     return follow_up
 
 
+@recorder.action
 def create_person(
     *,
-    user,
+    user: User,
     team_id: int,
     display_name: str,
     first_name: str = "",
@@ -59,7 +62,7 @@ def create_person(
     address: str = "",
 ) -> PersonView:
     """Create a person followed by one of the writer's teams; contact stays hidden until consent."""
-    member = reader(user, "person.create", object_type="person")
+    member = policy.access_reader(user, action=Action.PERSON_CREATE, object_type="person")
     team = _writer_team(member, team_id)
     person = Person.objects.create(
         display_name=display_name,
@@ -75,30 +78,32 @@ def create_person(
     recorder.record(
         user,
         Event(
-            action="person.create",
+            action=Action.PERSON_CREATE,
             person_id=person.pk,
             team_id=team.pk,
             object_type="person",
             object_ids=[person.pk],
         ),
     )
-    return disclose_persons(member=member, persons=[person], action="person.view")[0]
+    return created_person_view(member, person)
 
 
-def write_note(*, user, person_id: int, team_id: int, category: str, body: str) -> Note:
+@recorder.action
+def write_note(*, user: User, person_id: int, team_id: int, category: str, body: str) -> Note:
     """Write a note. Whatever its category, it is readable by its author alone until consent (R1)."""
-    member = reader(user, "note.create", object_type="note", person_id=person_id)
-    with recorder.denials(user, "note.create", object_type="note", person_id=person_id):
-        person = policy.person_for(member, person_id)
-    team = _writer_team(member, team_id)
-    if not policy.team_follows(team, person):
+    access = policy.access_person(user, person_id, action=Action.NOTE_CREATE, object_type="note")
+    assert access.reader is not None
+    team = _writer_team(access.reader, team_id)
+    if not policy.team_follows(team, access.person):
         raise Invalid("team", _("This team does not follow this person."))
-    note = Note.objects.create(person=person, team=team, author=user, category=_category(category), body=body)
+    note = Note.objects.create(
+        person=access.person, team=team, author=user, category=_category(category), body=body
+    )
     recorder.record(
         user,
         Event(
-            action="note.create",
-            person_id=person.pk,
+            action=Action.NOTE_CREATE,
+            person_id=access.person.pk,
             team_id=team.pk,
             object_type="note",
             object_ids=[note.pk],
@@ -108,17 +113,16 @@ def write_note(*, user, person_id: int, team_id: int, category: str, body: str) 
     return note
 
 
-def open_follow_up(*, user, person_id: int, team_id: int) -> FollowUp:
+@recorder.action
+def open_follow_up(*, user: User, person_id: int, team_id: int) -> FollowUp:
     """A member of a following team brings another team in (it sees nothing until consent)."""
-    member = reader(user, "follow_up.open", object_type="person", person_id=person_id)
-    with recorder.denials(user, "follow_up.open", object_type="person", person_id=person_id):
-        person = policy.person_for(member, person_id)
+    person = policy.access_person(user, person_id, action=Action.FOLLOW_UP_OPEN).person
     team = team_named_in_input(team_id)
     follow_up = _grant_follow(person, team, user)
     recorder.record(
         user,
         Event(
-            action="follow_up.open",
+            action=Action.FOLLOW_UP_OPEN,
             person_id=person.pk,
             team_id=team.pk,
             object_type="follow_up",
@@ -128,16 +132,10 @@ def open_follow_up(*, user, person_id: int, team_id: int) -> FollowUp:
     return follow_up
 
 
-def close_follow_up(*, user, follow_up_id: int) -> FollowUp:
-    member = reader(user, "follow_up.close", object_type="follow_up", object_ids=[follow_up_id])
-    with recorder.denials(user, "follow_up.close", object_type="follow_up", object_ids=[follow_up_id]):
-        follow_up = (
-            FollowUp.objects.filter(pk=follow_up_id, person__in=policy.followed_persons(member))
-            .select_related("team", "person")
-            .first()
-        )
-        if follow_up is None:
-            raise Hidden()
+@recorder.action
+def close_follow_up(*, user: User, follow_up_id: int) -> FollowUp:
+    """A team stops following the person: its members lose access at once."""
+    follow_up = policy.access_follow_up(user, follow_up_id, action=Action.FOLLOW_UP_CLOSE)
     if follow_up.closed_at is not None:
         raise Conflict(_("This follow-up is already closed."))
     follow_up.closed_at = timezone.now()
@@ -147,7 +145,7 @@ def close_follow_up(*, user, follow_up_id: int) -> FollowUp:
     recorder.record(
         user,
         Event(
-            action="follow_up.close",
+            action=Action.FOLLOW_UP_CLOSE,
             person_id=follow_up.person_id,
             team_id=follow_up.team_id,
             object_type="follow_up",

@@ -1,12 +1,13 @@
 """Members' pages: their persons, a person's page, writing a note, bringing in another team.
 
 Every page goes through the same selectors and services as the API, so it shows exactly what the
-API would and is recorded the same way.
+API would and is recorded the same way. A refused form answers 4xx: nothing of it is kept.
 """
+
+from __future__ import annotations
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.paginator import Paginator
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.http import urlencode
@@ -14,24 +15,26 @@ from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
+from audit.models import Action
 from consent import policy
+from consent import selectors as consent_selectors
 from records import selectors, services
 from records.forms import FollowUpForm, NoteForm, PersonForm
 from records.models import Category
-from relais.errors import Conflict, Invalid
-from relais.web import form_errors, pages
+from relais.domain_errors import Conflict, Invalid
+from relais.pages import disclosed, disclosed_page, form_errors, render_with_forms
 from teams.models import Team
 
 PAGE_SIZE = 25
+NOTES_PAGE_SIZE = 50
 
 
 @login_required
-@pages
 def persons(request: HttpRequest) -> HttpResponse:
     search = request.GET.get("q", "").strip()[:100]
-    member, found = selectors.followed_persons(user=request.user, search=search)
-    page = Paginator(found.order_by("display_name", "pk"), PAGE_SIZE).get_page(request.GET.get("page"))
-    views = selectors.disclose_persons(member=member, persons=list(page.object_list))
+    page, views = disclosed_page(
+        request, selectors.followed_persons(user=request.user, search=search), PAGE_SIZE
+    )
     context = {
         "page": page,
         "views": views,
@@ -44,75 +47,89 @@ def persons(request: HttpRequest) -> HttpResponse:
 
 @login_required
 @require_http_methods(["GET", "POST"])
-@pages
 def person_new(request: HttpRequest) -> HttpResponse:
-    member = selectors.reader(request.user, "person.create", object_type="person")
+    member = policy.access_reader(request.user, action=Action.PERSON_CREATE, object_type="person")
     teams = Team.objects.filter(pk__in=member.team_ids).order_by("name")
     form = PersonForm(request.POST or None, teams=teams)
     if request.method == "POST" and form.is_valid():
         data = dict(form.cleaned_data)
         try:
             view = services.create_person(user=request.user, team_id=data.pop("team"), **data)
-        except Invalid as exc:
+        except (Invalid, Conflict) as exc:
             form_errors(form, exc)
         else:
             messages.success(
                 request, _("The person is created. Record their consent to share with the team.")
             )
             return redirect("person", pk=view.person.pk)
-    return render(request, "records/person_new.html", {"form": form, "nav": "persons"})
+    return render_with_forms(request, "records/person_new.html", {"form": form, "nav": "persons"}, form)
 
 
-@login_required
-@pages
-def person(request: HttpRequest, pk: int) -> HttpResponse:
-    page = selectors.person_page(user=request.user, person_id=pk)
-    return render(request, "records/person.html", _person_context(page))
-
-
-def _person_context(page, note_form=None, warn_unshared=False, follow_up_form=None) -> dict:
-    consents = {c.pk: c for c in page.consents}
-    current = {c.team_id: c for c in page.consents if c.status == "current"}
-    notes = [
-        {
-            "note": note,
-            "grant": page.grants.get(note.category.code),
-            "consent": consents.get(page.grants[note.category.code].consent_id)
-            if note.category.code in page.grants
-            else None,
-        }
-        for note in page.notes
-    ]
+def _person_page(
+    request: HttpRequest,
+    pk: int,
+    *,
+    note_form: NoteForm | None = None,
+    warn_unshared: bool = False,
+    follow_up_form: FollowUpForm | None = None,
+) -> HttpResponse:
+    """The person page: the API's three reads (person, notes, consents), reached once and recorded
+    as the API records them; a form shown again with its error makes the answer a 4xx."""
+    reached = selectors.reach(request.user, pk, action=Action.PERSON_VIEW)
+    view = selectors.person_view(reached)
+    notes_page, notes = disclosed_page(request, selectors.notes_of(reached), NOTES_PAGE_SIZE)
+    history = disclosed(consent_selectors.history_of(request.user, reached.person))
+    following = {f.team_id: f.team for f in view.follow_ups}
+    mine = sorted((t for tid, t in following.items() if tid in reached.reader.team_ids), key=lambda t: t.name)
+    shared = policy.shared_with_teams(following, reached.person.pk)
+    by_pk = {c.pk: c for c in history}
+    current = {c.team_id: c for c in history if c.status == "current"}
     labels = dict(Category.objects.values_list("code", "label_en" if get_language() == "en" else "label_fr"))
-    panel = [
-        {
-            "follow_up": follow_up,
-            "consent": current.get(follow_up.team_id),
-            "shared": [labels[code] for code in sorted(page.shared.get(follow_up.team_id, set()))],
-        }
-        for follow_up in page.view.follow_ups
-    ]
-    teams = page.my_following_teams
-    return {
-        "page": page,
-        "person": page.view.person,
-        "contact": page.view.contact,
-        "notes": notes,
-        "panel": panel,
-        "history": page.consents,
-        "note_form": note_form or NoteForm(teams=teams),
+    context = {
+        "person": reached.person,
+        "contact": view.contact,
+        "notes": [
+            {
+                "note": note,
+                "consent": by_pk.get(reached.grants[note.category.code].consent_id)
+                if note.category.code in reached.grants
+                else None,
+            }
+            for note in notes
+        ],
+        "notes_page": notes_page,
+        "panel": [
+            {
+                "follow_up": follow_up,
+                "consent": current.get(follow_up.team_id),
+                "shared": [labels[code] for code in sorted(shared.get(follow_up.team_id, set()))],
+            }
+            for follow_up in view.follow_ups
+        ],
+        "history": history,
+        "note_form": note_form or NoteForm(teams=mine),
         "warn_unshared": warn_unshared,
-        "follow_up_form": follow_up_form or FollowUpForm(teams=page.other_teams),
+        "follow_up_form": follow_up_form
+        or FollowUpForm(teams=Team.objects.exclude(pk__in=following).order_by("name")),
         "shared_by_team": [
-            (team, [labels[code] for code in sorted(page.shared.get(team.pk, set()))]) for team in teams
+            (team, [labels[code] for code in sorted(shared.get(team.pk, set()))]) for team in mine
         ],
         "nav": "persons",
     }
+    status = 409 if warn_unshared else None
+    response = render_with_forms(request, "records/person.html", context, note_form, follow_up_form)
+    if status:
+        response.status_code = status
+    return response
+
+
+@login_required
+def person(request: HttpRequest, pk: int) -> HttpResponse:
+    return _person_page(request, pk)
 
 
 @login_required
 @require_POST
-@pages
 def note_new(request: HttpRequest, pk: int) -> HttpResponse:
     """Save a note; if its category is not shared with the team, warn first (R1: it stays the
     author's alone until the person agrees) and save only once the author confirms."""
@@ -133,18 +150,16 @@ def note_new(request: HttpRequest, pk: int) -> HttpResponse:
                     category=data["category"],
                     body=data["body"],
                 )
-            except Invalid as exc:
+            except (Invalid, Conflict) as exc:
                 form_errors(form, exc)
             else:
                 messages.success(request, _("The note is saved."))
                 return redirect("person", pk=pk)
-    page = selectors.person_page(user=request.user, person_id=pk)
-    return render(request, "records/person.html", _person_context(page, note_form=form, warn_unshared=warn))
+    return _person_page(request, pk, note_form=form, warn_unshared=warn)
 
 
 @login_required
 @require_POST
-@pages
 def follow_up_open(request: HttpRequest, pk: int) -> HttpResponse:
     form = FollowUpForm(request.POST, teams=Team.objects.order_by("name"))
     if form.is_valid():
@@ -161,5 +176,4 @@ def follow_up_open(request: HttpRequest, pk: int) -> HttpResponse:
                 % {"team": follow_up.team.name},
             )
             return redirect("person", pk=pk)
-    page = selectors.person_page(user=request.user, person_id=pk)
-    return render(request, "records/person.html", _person_context(page, follow_up_form=form))
+    return _person_page(request, pk, follow_up_form=form)

@@ -33,6 +33,8 @@ SECRET_KEY = _secrets.secret_key
 RELAIS_FIELD_KEYS = _secrets.field_keys
 RELAIS_AUDIT_KEY = _secrets.audit_key
 RELAIS_SIGNING_KEY = _secrets.signing_key
+RELAIS_CHECKPOINT_KEY = _secrets.checkpoint_key
+RELAIS_CHECKPOINT_PUBLIC_KEY = _secrets.checkpoint_public_key
 
 DEBUG = envbool("DEBUG", "False" if PRODUCTION else "True")
 ALLOWED_HOSTS = [h for h in os.getenv("ALLOWED_HOSTS", "" if PRODUCTION else "*").split(",") if h]
@@ -72,6 +74,7 @@ MIDDLEWARE = [
     "csp.middleware.CSPMiddleware",
     "audit.middleware.AuditedRequestMiddleware",
     "axes.middleware.AxesMiddleware",
+    "relais.error_responses.PageErrorsMiddleware",
 ]
 
 ROOT_URLCONF = "relais.urls"
@@ -165,7 +168,7 @@ REST_FRAMEWORK = {
     "PAGE_SIZE": 50,
     "DEFAULT_FILTER_BACKENDS": ["django_filters.rest_framework.DjangoFilterBackend"],
     "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
-    "EXCEPTION_HANDLER": "relais.exceptions.handle_exception",
+    "EXCEPTION_HANDLER": "relais.error_responses.handle_api_exception",
     "DEFAULT_RENDERER_CLASSES": ["rest_framework.renderers.JSONRenderer"],
     "DEFAULT_PARSER_CLASSES": ["relais.parsers.LimitedJSONParser"],
     "TEST_REQUEST_DEFAULT_FORMAT": "json",

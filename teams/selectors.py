@@ -1,6 +1,6 @@
 from django.utils.translation import gettext as _
 
-from relais.errors import Invalid
+from relais.domain_errors import Invalid
 from teams.models import Membership, Team, User
 
 

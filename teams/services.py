@@ -14,11 +14,11 @@ from audit import recorder
 from audit.models import Outcome
 from audit.recorder import Event
 from records.models import Category
-from relais.errors import Conflict, Invalid
+from relais.domain_errors import Conflict, Invalid
 from teams.models import Membership, Team, User
 
 
-def create_user(
+def create_account(
     *,
     username: str,
     password: str,
@@ -26,6 +26,9 @@ def create_user(
     is_auditor: bool = False,
     is_manager: bool = False,
 ) -> User:
+    """An account with a password that passes the validators; usernames are unique whatever their case."""
+    if User.objects.filter(username__iexact=username).exists():
+        raise Invalid("username", _("This username is taken; choose another one."))
     user = User(username=username, display_name=display_name, is_auditor=is_auditor, is_manager=is_manager)
     try:
         validate_password(password, user)
@@ -36,8 +39,26 @@ def create_user(
         with transaction.atomic():
             user.save()
     except IntegrityError:
-        raise Invalid("username", _("This username is taken.")) from None
+        raise Invalid("username", _("This username is taken; choose another one.")) from None
     return user
+
+
+@recorder.action
+def create_user(
+    *,
+    username: str,
+    password: str,
+    display_name: str = "",
+    is_auditor: bool = False,
+    is_manager: bool = False,
+) -> User:
+    return create_account(
+        username=username,
+        password=password,
+        display_name=display_name,
+        is_auditor=is_auditor,
+        is_manager=is_manager,
+    )
 
 
 def _categories(codes: list[str]) -> list[Category]:

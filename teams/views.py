@@ -9,6 +9,7 @@ from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 
+from relais.pages import render_with_forms
 from teams import selectors, services
 from teams.forms import CommitmentForm, SignInForm
 
@@ -17,6 +18,12 @@ class SignIn(auth_views.LoginView):
     form_class = SignInForm
     template_name = "registration/login.html"
     redirect_authenticated_user = True
+
+    def form_invalid(self, form):
+        # A refused sign-in answers 400: its request keeps nothing but the recorded failure.
+        response = super().form_invalid(form)
+        response.status_code = 400
+        return response
 
 
 @login_required
@@ -44,4 +51,4 @@ def commitment(request: HttpRequest) -> HttpResponse:
         if not url_has_allowed_host_and_scheme(target, allowed_hosts={request.get_host()}):
             target = "home"
         return redirect(target)
-    return render(request, "teams/commitment.html", {"me": me, "form": form})
+    return render_with_forms(request, "teams/commitment.html", {"me": me, "form": form}, form)

@@ -118,11 +118,11 @@ def test_the_access_log_says_who_from_which_team_and_profession_saw_what(
     api.as_(colleague).get(f"/api/v1/persons/{person.pk}/notes/")
     entries = api.as_(jo).get("/api/v1/portal/access-log/", HTTP_ACCEPT_LANGUAGE="fr").json()["results"]
     read = next(e for e in entries if e["who"] == colleague.display_name)
-    assert read["what"] == "a lu des notes sur vous"
+    assert read["sentence"] == (
+        f"{colleague.display_name} ({team.name}, éducatrice spécialisée) a lu des notes sur vous."
+    )
     assert read["who"] == colleague.display_name and read["team"] == team.name
-    assert read["profession"] == "éducatrice spécialisée" and read["categories"] == [
-        "Logement et hébergement"
-    ]
+    assert read["title"] == "éducatrice spécialisée" and read["categories"] == ["Logement et hébergement"]
     assert read["purpose"] == consent.purpose and read["refused"] is False
 
 

@@ -6,8 +6,8 @@ import threading
 import pytest
 from django.db import connection, connections
 
-from consent import receipts
 from consent.models import Consent
+from relais import signing
 from tests.factories import give_consent, make_member, make_note
 
 
@@ -100,9 +100,9 @@ def test_receipts_are_signed_and_verifiable_with_the_public_key(api, shared, wor
         assert receipt["payload"]["event"] == event
         assert receipt["payload"]["categories"] == ["contact", "housing"]
         assert {"consent", "person", "team", "purpose", "method", "at"} <= set(receipt["payload"])
-        assert receipts.verify(receipt["payload"], receipt["signature"], key)
+        assert signing.verify(receipt["payload"], receipt["signature"], key)
         tampered = dict(receipt["payload"], categories=["health"])
-        assert not receipts.verify(tampered, receipt["signature"], key)
+        assert not signing.verify(tampered, receipt["signature"], key)
 
 
 def test_latest_receipt_is_the_withdrawal(api, shared, worker):

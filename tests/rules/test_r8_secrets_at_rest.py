@@ -85,7 +85,9 @@ def test_rotate_keys_leaves_everything_readable_with_the_newest_key_alone(settin
 
 
 def test_consent_evidence_is_encrypted_and_rotated_like_the_rest(settings, person, team, worker):
+    from consent import selectors as consent_selectors
     from consent import services as consent_services
+    from consent.evidence import EvidenceFile
     from consent.models import Evidence
 
     scan = b"%PDF-1.4 signed consent form"
@@ -96,7 +98,7 @@ def test_consent_evidence_is_encrypted_and_rotated_like_the_rest(settings, perso
         categories=["housing"],
         purpose="continuité",
         method="written",
-        evidence=consent_services.EvidenceFile("form.pdf", scan),
+        evidence=EvidenceFile("form.pdf", scan),
     )
     evidence = Evidence.objects.get(consent=consent)
     assert raw("consent_evidence", "content", evidence.pk).startswith(f"v1:{crypto.newest_key_id()}:")
@@ -105,7 +107,7 @@ def test_consent_evidence_is_encrypted_and_rotated_like_the_rest(settings, perso
     call_command("rotate_keys", verbosity=0)
     settings.RELAIS_FIELD_KEYS = (newest,)
     assert raw("consent_evidence", "content", evidence.pk).startswith("v1:k-new:")
-    assert consent_services.consent_evidence(user=worker, consent_id=consent.pk)[1] == scan
+    assert consent_selectors.consent_evidence(user=worker, consent_id=consent.pk)[1] == scan
 
 
 def test_rotate_keys_stops_on_an_unreadable_value_and_writes_nothing_back(settings, person, team, worker):

@@ -36,6 +36,7 @@ def test_production_settings_secure_cookies_and_sessions(tmp_path):
         "RELAIS_FIELD_KEYS": "k1:" + "A" * 43 + "=",
         "RELAIS_AUDIT_KEY": "B" * 43 + "=",
         "RELAIS_SIGNING_KEY": "C" * 43 + "=",
+        "RELAIS_CHECKPOINT_PUBLIC_KEY": "D" * 43 + "=",
     }
     script = (
         "import django, json; django.setup(); from django.conf import settings as s; "

@@ -1,4 +1,8 @@
-"""Signed receipts of consents given and withdrawn (R7), verifiable by anyone with the public key."""
+"""Ed25519 signatures over canonical JSON: consent receipts (R7) and the audit chain's checkpoints (R6).
+
+Anyone with the public key can verify them. Receipts are signed with ``RELAIS_SIGNING_KEY``;
+checkpoints and purge anchors with a key of their own, held by the process that writes them.
+"""
 
 from __future__ import annotations
 
@@ -17,23 +21,28 @@ def canonical_json(payload: dict) -> bytes:
     return json.dumps(payload, sort_keys=True, separators=(",", ":"), ensure_ascii=False).encode()
 
 
-@lru_cache(maxsize=2)
+@lru_cache(maxsize=4)
 def _private_key(raw: bytes) -> Ed25519PrivateKey:
     return Ed25519PrivateKey.from_private_bytes(raw)
 
 
-def public_key_bytes() -> bytes:
+def public_key_of(private_key: bytes) -> bytes:
     return (
-        _private_key(settings.RELAIS_SIGNING_KEY)
+        _private_key(private_key)
         .public_key()
         .public_bytes(serialization.Encoding.Raw, serialization.PublicFormat.Raw)
     )
 
 
-def sign(payload: dict) -> tuple[str, str]:
-    """Return the canonical payload text and its base64 signature."""
+def receipt_public_key() -> bytes:
+    """The key that verifies receipts, published at /api/v1/receipt-key/."""
+    return public_key_of(settings.RELAIS_SIGNING_KEY)
+
+
+def sign(payload: dict, private_key: bytes | None = None) -> tuple[str, str]:
+    """Return the canonical payload text and its base64 signature (by the receipts' key by default)."""
     data = canonical_json(payload)
-    signature = _private_key(settings.RELAIS_SIGNING_KEY).sign(data)
+    signature = _private_key(private_key or settings.RELAIS_SIGNING_KEY).sign(data)
     return data.decode(), base64.b64encode(signature).decode()
 
 

@@ -1,4 +1,7 @@
-"""Domain errors, raised by services and the policy, mapped to HTTP once in ``relais.exceptions``."""
+"""The domain's own errors, raised by the policy and the services.
+
+``relais.error_responses`` turns each of them into an HTTP answer, once, for the API and for pages.
+"""
 
 from __future__ import annotations
 
@@ -14,30 +17,36 @@ class DomainError(Exception):
         super().__init__(str(self.detail))
 
 
-class Hidden(DomainError):
+class Refusal(DomainError):
+    """An access refused to the reader: recorded as a denied attempt wherever it is raised (R5)."""
+
+    status = 403
+
+
+class Hidden(Refusal):
     """R9: what the reader may not see answers exactly as if it did not exist."""
 
     status = 404
     default_detail = _("No such record.")
 
 
-class NotAMember(DomainError):
-    status = 403
+class NotAMember(Refusal):
     default_detail = _("Person data is reserved to members of a support team.")
 
 
-class NotAnAuditor(DomainError):
-    status = 403
+class NotAnAuditor(Refusal):
     default_detail = _("The access log is reserved to auditors.")
 
 
-class NotAPortalAccount(DomainError):
-    status = 403
+class NotAManager(Refusal):
+    default_detail = _("This is reserved to managers.")
+
+
+class NotAPortalAccount(Refusal):
     default_detail = _("This is the space of an accompanied person; this account has none.")
 
 
-class CommitmentRequired(DomainError):
-    status = 403
+class CommitmentRequired(Refusal):
     default_detail = _(
         "Before your first access to person data, read and accept your team's confidentiality "
         "commitment (POST /api/v1/me/commitment/)."
@@ -57,6 +66,12 @@ class Conflict(DomainError):
     status = 409
 
 
-class AuditUnavailable(DomainError):
+class Unavailable(DomainError):
+    """Something the answer depends on cannot be reached: nothing is shown or saved."""
+
     status = 503
+    default_detail = _("The service cannot answer just now, so nothing was shown or saved. Try again.")
+
+
+class AuditUnavailable(Unavailable):
     default_detail = _("The access log cannot be written just now, so nothing was shown or saved. Try again.")

@@ -1,0 +1,28 @@
+"""Disclosure in one call: rows selected for a reader come with the way a shown page is recorded.
+
+A list has three steps (select, paginate, record what is shown); a caller that forgot the last one
+would disclose without an event. A ``Selection`` keeps the rows and their recording together, and
+``relais.api.DisclosingList`` and ``relais.pages.disclosed_page`` are the only ways to show them.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+from typing import Any, Generic, TypeVar
+
+from django.db.models import QuerySet
+
+Row = TypeVar("Row")
+
+
+@dataclass(frozen=True)
+class Selection(Generic[Row]):
+    """What a reader may see, and how a page of it is recorded (and turned into what is shown)."""
+
+    rows: QuerySet[Row]  # type: ignore[type-var]
+    record: Callable[[Sequence[Row]], Sequence[Any]]
+
+    def disclose(self, page: Sequence[Row]) -> Sequence[Any]:
+        """Record the page as shown, and return what to show."""
+        return self.record(list(page))

@@ -1,0 +1,73 @@
+"""A person opens their own space with the one-time code a worker made with them."""
+
+from __future__ import annotations
+
+from django.db.models import QuerySet
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from audit import recorder
+from audit.models import Action
+from audit.recorder import Event
+from consent.models import PortalInvitation
+from consent.services import hash_code
+from records.models import Person
+from relais.domain_errors import Invalid
+from teams import services as team_services
+from teams.models import User
+
+
+def _code_refused(reason: str, message: str, person_id: int | None = None) -> Invalid:
+    recorder.deny(
+        None, Action.PORTAL_ACTIVATE, person_id=person_id, object_type="portal_invitation", reason=reason
+    )
+    return Invalid("code", message)
+
+
+def _invitation(code: str) -> PortalInvitation:
+    """The invitation a code opens, locked; or a refusal, recorded with the person it names if any."""
+    found: QuerySet[PortalInvitation] = PortalInvitation.objects.select_for_update().filter(
+        code_hash=hash_code(code)
+    )
+    invitation = found.select_related("person").first()
+    if invitation is None:
+        raise _code_refused(
+            "unknown code", _("This code is not valid. Check it, or ask your worker for a new one.")
+        )
+    person_id = invitation.person_id
+    if invitation.used_at is not None:
+        raise _code_refused(
+            "used code", _("This code has already been used. Ask your worker for a new one."), person_id
+        )
+    if invitation.expires_at <= timezone.now():
+        raise _code_refused(
+            "expired code", _("This code has expired. Ask your worker for a new one."), person_id
+        )
+    if invitation.person.account_id is not None:
+        raise _code_refused(
+            "account exists",
+            _("Your space is already open: sign in, or ask your worker for help."),
+            person_id,
+        )
+    return invitation
+
+
+@recorder.action
+def activate(*, code: str, username: str, password: str) -> User:
+    """Open the person's account with the one-time code a worker gave them (single use, expiring)."""
+    invitation = _invitation(code)
+    user = team_services.create_account(
+        username=username, password=password, display_name=invitation.person.display_name
+    )
+    Person.objects.filter(pk=invitation.person_id).update(account=user)
+    PortalInvitation.objects.filter(pk=invitation.pk).update(used_at=timezone.now())
+    recorder.record(
+        user,
+        Event(
+            action=Action.PORTAL_ACTIVATE,
+            person_id=invitation.person_id,
+            object_type="portal_invitation",
+            object_ids=[invitation.pk],
+        ),
+    )
+    return user

@@ -1,0 +1,257 @@
+"""The person's journal: every event about them, told in plain words (R5, GDPR art. 15).
+
+The wording lives here only: the API's serializer and the pages both show ``Line.sentence`` and its
+parts. A refused attempt reads as an attempt ("tried to …, refused"), never as if it happened; what
+the person did themselves is said to them ("You …"). The team shown is the actor's own.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from collections.abc import Sequence
+from dataclasses import dataclass
+from datetime import datetime
+
+from django.db.models import QuerySet
+from django.utils import formats, timezone
+from django.utils.functional import Promise
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+
+from audit import recorder
+from audit.disclosure import Selection
+from audit.models import AccessEvent, Action, Outcome
+from audit.recorder import Event
+from consent import policy
+from consent.models import Consent
+from records.models import Category, Person
+from teams.models import Membership, User
+
+
+@dataclass(frozen=True)
+class Wording:
+    """One action told three ways: done by someone, tried and refused, done by the person."""
+
+    done: Promise
+    tried: Promise
+    yours: Promise | None = None
+
+
+WORDING: dict[str, Wording] = {
+    Action.PERSON_LIST: Wording(
+        gettext_lazy("%(who)s saw your name in a list."),
+        gettext_lazy("%(who)s tried to see your name in a list (refused)."),
+    ),
+    Action.PERSON_VIEW: Wording(
+        gettext_lazy("%(who)s opened your record."),
+        gettext_lazy("%(who)s tried to open your record (refused)."),
+    ),
+    Action.PERSON_CREATE: Wording(
+        gettext_lazy("%(who)s created your record."),
+        gettext_lazy("%(who)s tried to create your record (refused)."),
+    ),
+    Action.NOTE_LIST: Wording(
+        gettext_lazy("%(who)s read notes about you."),
+        gettext_lazy("%(who)s tried to read notes about you (refused)."),
+    ),
+    Action.NOTE_VIEW: Wording(
+        gettext_lazy("%(who)s read a note about you."),
+        gettext_lazy("%(who)s tried to read a note about you (refused)."),
+    ),
+    Action.NOTE_CREATE: Wording(
+        gettext_lazy("%(who)s wrote a note about you."),
+        gettext_lazy("%(who)s tried to write a note about you (refused)."),
+    ),
+    Action.CONSENT_VIEW: Wording(
+        gettext_lazy("%(who)s looked at your consents."),
+        gettext_lazy("%(who)s tried to look at your consents (refused)."),
+        gettext_lazy("You looked at your consents."),
+    ),
+    Action.CONSENT_RECORD: Wording(
+        gettext_lazy("%(who)s recorded your consent."),
+        gettext_lazy("%(who)s tried to record a consent for you (refused)."),
+        gettext_lazy("You gave your consent."),
+    ),
+    Action.CONSENT_WITHDRAW: Wording(
+        gettext_lazy("%(who)s recorded that you withdrew a consent."),
+        gettext_lazy("%(who)s tried to record the withdrawal of a consent (refused)."),
+        gettext_lazy("You withdrew a consent."),
+    ),
+    Action.CONSENT_EVIDENCE: Wording(
+        gettext_lazy("%(who)s downloaded your signed consent form."),
+        gettext_lazy("%(who)s tried to download your signed consent form (refused)."),
+        gettext_lazy("You downloaded your signed consent form."),
+    ),
+    Action.RECEIPT_VIEW: Wording(
+        gettext_lazy("%(who)s looked at a consent receipt."),
+        gettext_lazy("%(who)s tried to look at a consent receipt (refused)."),
+        gettext_lazy("You looked at a consent receipt."),
+    ),
+    Action.FOLLOW_UP_OPEN: Wording(
+        gettext_lazy("%(who)s asked another team to follow you."),
+        gettext_lazy("%(who)s tried to ask another team to follow you (refused)."),
+    ),
+    Action.FOLLOW_UP_CLOSE: Wording(
+        gettext_lazy("%(who)s ended a team's follow-up."),
+        gettext_lazy("%(who)s tried to end a team's follow-up (refused)."),
+    ),
+    Action.PORTAL_INVITE: Wording(
+        gettext_lazy("%(who)s made a code to open your space."),
+        gettext_lazy("%(who)s tried to make a code to open your space (refused)."),
+    ),
+    Action.PORTAL_ACTIVATE: Wording(
+        gettext_lazy("Your space was opened."),
+        gettext_lazy("Someone tried to open your space with a code (refused)."),
+        gettext_lazy("You opened your space."),
+    ),
+    Action.PORTAL_CONSENTS: Wording(
+        gettext_lazy("%(who)s looked at your consents."),
+        gettext_lazy("%(who)s tried to look at your consents (refused)."),
+        gettext_lazy("You looked at your consents."),
+    ),
+    Action.PORTAL_ACCESS_LOG: Wording(
+        gettext_lazy("%(who)s looked at this journal."),
+        gettext_lazy("%(who)s tried to look at this journal (refused)."),
+        gettext_lazy("You looked at this journal."),
+    ),
+    Action.PORTAL_RECEIPTS: Wording(
+        gettext_lazy("%(who)s looked at your receipts."),
+        gettext_lazy("%(who)s tried to look at your receipts (refused)."),
+        gettext_lazy("You looked at your receipts."),
+    ),
+    Action.PORTAL_EXPORT: Wording(
+        gettext_lazy("%(who)s downloaded your data."),
+        gettext_lazy("%(who)s tried to download your data (refused)."),
+        gettext_lazy("You downloaded your data."),
+    ),
+    Action.AUDIT_VIEW: Wording(
+        gettext_lazy("%(who)s checked the journal about you (audit)."),
+        gettext_lazy("%(who)s tried to check the journal about you (refused)."),
+    ),
+    Action.AUDIT_EXPORT: Wording(
+        gettext_lazy("%(who)s exported the journal about you (audit)."),
+        gettext_lazy("%(who)s tried to export the journal about you (refused)."),
+    ),
+}
+OTHER = Wording(
+    gettext_lazy("%(who)s acted on your information."),
+    gettext_lazy("%(who)s tried to act on your information (refused)."),
+)
+# What the person does in their own space: left out of the journal unless they ask to see it.
+OWN_VIEWS = (
+    Action.PORTAL_CONSENTS,
+    Action.PORTAL_ACCESS_LOG,
+    Action.PORTAL_RECEIPTS,
+    Action.CONSENT_VIEW,
+    Action.RECEIPT_VIEW,
+)
+
+
+@dataclass
+class Line:
+    """One event about the person, told in their words."""
+
+    event_id: int
+    at: datetime
+    who: str
+    team: str
+    title: str
+    sentence: str
+    categories: list[str]
+    purpose: str
+    refused: bool
+    by_you: bool
+
+    @property
+    def when(self) -> str:
+        return formats.date_format(timezone.localtime(self.at), "DATETIME_FORMAT")
+
+    @property
+    def information(self) -> str:
+        return (
+            _("Information: %(labels)s.") % {"labels": ", ".join(self.categories)} if self.categories else ""
+        )
+
+    @property
+    def why(self) -> str:
+        return _("Purpose: %(purpose)s.") % {"purpose": self.purpose} if self.purpose else ""
+
+    @property
+    def outcome(self) -> str:
+        return _("Nothing was shown.") if self.refused else ""
+
+    @property
+    def summary(self) -> str:
+        """The whole line as one text (the API, the printed journal)."""
+        parts = [f"{self.when} — {self.sentence}", self.outcome, self.information, self.why]
+        return " ".join(part for part in parts if part)
+
+
+def journal(*, user: User, include_own: bool = False) -> Selection[AccessEvent]:
+    """Every event about the person, newest first, refused attempts included; the person's own
+    visits to their space only if asked. A shown page is told in words and recorded."""
+    person = policy.access_own_person(user, action=Action.PORTAL_ACCESS_LOG)
+    events: QuerySet[AccessEvent] = AccessEvent.objects.filter(person_id=person.pk).order_by("-id")
+    if not include_own:
+        events = events.exclude(actor_id=user.pk, action__in=OWN_VIEWS)
+    return Selection(rows=events, record=lambda page: tell(user=user, person=person, events=page))
+
+
+def tell(*, user: User, person: Person, events: Sequence[AccessEvent]) -> list[Line]:
+    """Tell a page of events in words, in a fixed number of queries; the reading is recorded."""
+    data = [e.data for e in events]
+    actor_ids = {d["actor"] for d in data if d["actor"]}
+    names = dict(User.objects.filter(pk__in=actor_ids).values_list("pk", "display_name"))
+    teams_of: dict[int, list[tuple[int, str, str]]] = defaultdict(list)
+    for user_id, team_id, team_name, profession in (
+        Membership.objects.filter(user_id__in=actor_ids)
+        .order_by("team__name")
+        .values_list("user_id", "team_id", "team__name", "profession")
+    ):
+        teams_of[user_id].append((team_id, team_name, profession))
+    purposes = dict(
+        Consent.objects.filter(pk__in={d["consent"] for d in data if d["consent"]}).values_list(
+            "pk", "purpose"
+        )
+    )
+    codes = {code for d in data for code in d["categories"]}
+    labels = {c.code: c.label for c in Category.objects.filter(code__in=codes)}
+    lines = []
+    for event, d in zip(events, data, strict=True):
+        by_you = d["actor"] == user.pk
+        refused = d["outcome"] == Outcome.DENIED
+        own_teams = teams_of.get(d["actor"], [])
+        _team_id, team, title = next(
+            (t for t in own_teams if t[0] == d["team"]), own_teams[0] if own_teams else (None, "", "")
+        )
+        who = names.get(d["actor"]) or d["actor_label"] or str(_("Someone unknown"))
+        wording = WORDING.get(d["action"], OTHER)
+        if by_you and wording.yours is not None and not refused:
+            sentence = str(wording.yours)
+        else:
+            label = f"{who} ({', '.join(x for x in (team, title) if x)})" if team or title else who
+            sentence = str(wording.tried if refused else wording.done) % {"who": label}
+        lines.append(
+            Line(
+                event_id=event.pk,
+                at=event.occurred_at,
+                who=str(_("You")) if by_you else who,
+                team=team,
+                title=title,
+                sentence=sentence,
+                categories=[labels.get(code, code) for code in d["categories"]],
+                purpose=purposes.get(d["consent"], ""),
+                refused=refused,
+                by_you=by_you,
+            )
+        )
+    recorder.record(
+        user,
+        Event(
+            action=Action.PORTAL_ACCESS_LOG,
+            person_id=person.pk,
+            object_type="audit_event",
+            object_ids=[e.pk for e in events],
+        ),
+    )
+    return lines

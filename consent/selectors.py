@@ -1,0 +1,97 @@
+"""Reads of consents, their receipts and their evidence; each one is recorded (R5)."""
+
+from __future__ import annotations
+
+import base64
+from collections.abc import Sequence
+
+from django.db.models import QuerySet
+from django.utils.translation import gettext as _
+
+from audit import recorder
+from audit.disclosure import Selection
+from audit.models import Action
+from audit.recorder import Event
+from consent import policy
+from consent.models import Consent, Evidence, Receipt
+from records.models import Person
+from relais.domain_errors import Hidden, Invalid
+from teams.models import User
+
+
+def consents_of(person: Person) -> QuerySet[Consent]:
+    """The consent history of a person the caller has already reached through the policy."""
+    return (
+        Consent.objects.filter(person=person)
+        .select_related("team", "recorded_by", "withdrawal__recorded_by", "superseded_by")
+        .prefetch_related("categories")
+    )
+
+
+def _record_consents(
+    user: User, person: Person, consents: Sequence[Consent], action: str
+) -> Sequence[Consent]:
+    recorder.record(
+        user,
+        Event(action=action, person_id=person.pk, object_type="consent", object_ids=[c.pk for c in consents]),
+    )
+    return consents
+
+
+def history_of(user: User, person: Person, *, action: str = Action.CONSENT_VIEW) -> Selection[Consent]:
+    """Every consent of a reached person, for every team, newest first; a shown page is recorded."""
+    return Selection(
+        rows=consents_of(person), record=lambda page: _record_consents(user, person, page, action)
+    )
+
+
+def consent_history(*, user: User, person_id: int) -> Selection[Consent]:
+    """The consent history, for a member of a following team or for the person themselves."""
+    access = policy.access_person(
+        user, person_id, action=Action.CONSENT_VIEW, object_type="consent", self_allowed=True
+    )
+    return history_of(user, access.person)
+
+
+def consent_receipt(*, user: User, consent_id: int, event: str | None = None) -> Receipt:
+    """The receipt of the consent's latest event, or of the one asked for."""
+    consent = policy.access_consent(user, consent_id, action=Action.RECEIPT_VIEW)
+    receipts = Receipt.objects.filter(consent=consent).select_related("consent__person").order_by("-id")
+    if event:
+        receipts = receipts.filter(event=event)
+    receipt = receipts.first()
+    if receipt is None:
+        raise Invalid("event", _("This consent has no receipt of that kind."))
+    recorder.record(
+        user,
+        Event(
+            action=Action.RECEIPT_VIEW,
+            person_id=consent.person_id,
+            team_id=consent.team_id,
+            object_type="consent",
+            object_ids=[consent.pk],
+            consent_id=consent.pk,
+        ),
+    )
+    return receipt
+
+
+def consent_evidence(*, user: User, consent_id: int) -> tuple[Evidence, bytes]:
+    """The evidence of a consent, for whoever may see the consent; the download is recorded."""
+    consent = policy.access_consent(user, consent_id, action=Action.CONSENT_EVIDENCE)
+    evidence = Evidence.objects.filter(consent=consent).first()
+    if evidence is None:
+        with recorder.denials(user, Action.CONSENT_EVIDENCE, object_type="consent", object_ids=[consent_id]):
+            raise Hidden()
+    recorder.record(
+        user,
+        Event(
+            action=Action.CONSENT_EVIDENCE,
+            person_id=consent.person_id,
+            team_id=consent.team_id,
+            object_type="consent",
+            object_ids=[consent.pk],
+            consent_id=consent.pk,
+        ),
+    )
+    return evidence, base64.b64decode(evidence.content)

@@ -1,0 +1,134 @@
+"""The one place where errors become HTTP answers, for the API (JSON) and for pages (HTML).
+
+``answer_for`` maps every error the service knows to a status and a message. The DRF exception
+handler and ``PageErrorsMiddleware`` both use it, so that a page cannot forget a mapping and the API
+and the pages never disagree. Every error answer rolls the request back (only refusals are kept,
+see ``audit.recorder``) and discloses nothing.
+"""
+
+from __future__ import annotations
+
+import logging
+from dataclasses import dataclass
+from typing import Any
+
+from django.contrib.auth.models import AnonymousUser
+from django.db import DatabaseError
+from django.http import HttpRequest, HttpResponse, JsonResponse
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils.http import urlencode
+from django.utils.translation import gettext_lazy as _
+from rest_framework import exceptions
+from rest_framework.response import Response
+from rest_framework.views import exception_handler
+
+from audit import recorder
+from relais import crypto
+from relais.domain_errors import CommitmentRequired, DomainError, Unavailable
+
+log = logging.getLogger(__name__)
+
+UNREADABLE = _("Encrypted data cannot be read with the configured keys; nothing was shown.")
+TEMPLATES = {400: "400.html", 403: "403.html", 404: "404.html", 409: "400.html", 503: "503.html"}
+
+
+@dataclass(frozen=True)
+class Answer:
+    status: int
+    detail: Any  # a message, or one list of messages per field
+
+
+def answer_for(exc: BaseException) -> Answer | None:
+    """The answer to an error of the domain, or ``None`` for one it does not know."""
+    if isinstance(exc, crypto.CryptoError):
+        log.error("encrypted data unreadable: %s", exc)
+        return Answer(503, UNREADABLE)
+    if isinstance(exc, DomainError):
+        return Answer(exc.status, exc.detail)
+    if isinstance(exc, DatabaseError):
+        log.error("database error: %s", exc)
+        return Answer(503, Unavailable.default_detail)
+    return None
+
+
+def _fail() -> None:
+    """Have the request rolled back, and forget what it would have shown (refusals are kept)."""
+    recorder.fail()
+    recorder.forget_disclosures()
+
+
+# The API ------------------------------------------------------------------------------------------
+
+
+def handle_api_exception(exc: Exception, context: dict) -> Response | None:
+    """DRF's exception handler: domain errors by ``answer_for``, DRF's own with their refusals recorded."""
+    answer = answer_for(exc)
+    if answer is not None:
+        _fail()
+        detail = answer.detail if isinstance(answer.detail, dict) else {"detail": str(answer.detail)}
+        return Response(detail, status=answer.status)
+    if isinstance(
+        exc, exceptions.NotAuthenticated | exceptions.AuthenticationFailed | exceptions.PermissionDenied
+    ):
+        _record_refusal(exc, context)
+    _fail()
+    return exception_handler(exc, context)
+
+
+def _record_refusal(exc: Exception, context: dict) -> None:
+    """Refusals by authentication and permission classes are denied attempts too (R5)."""
+    request = context.get("request")
+    user = getattr(request, "user", None)
+    match = getattr(request, "resolver_match", None)
+    route = match.url_name if match and match.url_name else "api"
+    recorder.deny(
+        user if getattr(user, "is_authenticated", False) else None,
+        "request.refused",
+        reason=f"{type(exc).__name__} on {route}",
+    )
+
+
+# Pages --------------------------------------------------------------------------------------------
+
+
+def is_api(request: HttpRequest) -> bool:
+    return request.path.startswith("/api/")
+
+
+def unavailable(request: HttpRequest, exc: DomainError) -> HttpResponse:
+    """A 503 that shows nothing and needs no database: JSON for the API, the error page otherwise."""
+    if is_api(request):
+        return JsonResponse({"detail": str(exc.detail)}, status=503)
+    # The page's usual context (the account, its roles, its messages) would read the database.
+    context = {"message": str(exc.detail), "user": AnonymousUser(), "roles": {}, "messages": ()}
+    return render(request, "503.html", context, status=503)
+
+
+def page_for(request: HttpRequest, answer: Answer, exc: BaseException) -> HttpResponse:
+    if isinstance(exc, CommitmentRequired):
+        return redirect(f"{reverse('commitment')}?{urlencode({'next': request.get_full_path()})}")
+    if answer.status == 503:
+        return unavailable(request, exc if isinstance(exc, DomainError) else Unavailable(answer.detail))
+    message = answer.detail
+    if isinstance(message, dict):
+        message = " ".join(str(m) for messages in message.values() for m in messages)
+    template = TEMPLATES.get(answer.status, "400.html")
+    return render(request, template, {"message": str(message)}, status=answer.status)
+
+
+class PageErrorsMiddleware:
+    """Turns the domain's errors raised by a page into the right page; the API has its own handler."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        return self.get_response(request)
+
+    def process_exception(self, request: HttpRequest, exc: Exception) -> HttpResponse | None:
+        answer = answer_for(exc)
+        if answer is None or is_api(request):
+            return None
+        _fail()
+        return page_for(request, answer, exc)

@@ -1,0 +1,60 @@
+"""What every page with a form shares: a refused action shown on its form, with an error status.
+
+A page that shows a form with errors answers 400 (409 for a conflict), so that its request is
+rolled back: nothing of the action is kept but its refusals (see ``audit.recorder``). Domain errors
+that a page does not catch become error pages in ``relais.error_responses``.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django import forms
+from django.core.paginator import Paginator
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import render
+
+from audit.disclosure import Selection
+from relais.domain_errors import Conflict, DomainError
+
+
+def form_errors(form: forms.BaseForm, exc: DomainError) -> None:
+    """Put a service's refusal on the form: per field when it names one, on the form otherwise."""
+    if isinstance(exc, Conflict):
+        form.conflict = True  # type: ignore[attr-defined]
+    if isinstance(exc.detail, dict):
+        for field, errors in exc.detail.items():
+            for error in errors if isinstance(errors, list) else [errors]:
+                form.add_error(field if field in form.fields else None, str(error))
+    else:
+        form.add_error(None, str(exc.detail))
+
+
+def form_status(*forms_shown: forms.BaseForm | None) -> int:
+    """200, or 400 when a submitted form has errors, or 409 when a service found a conflict."""
+    status = 200
+    for form in forms_shown:
+        if form is None or not form.is_bound or not form.errors:
+            continue
+        if getattr(form, "conflict", False):
+            return 409
+        status = 400
+    return status
+
+
+def render_with_forms(
+    request: HttpRequest, template: str, context: dict[str, Any], *forms_shown: forms.BaseForm | None
+) -> HttpResponse:
+    """Render a page; its status says whether a submitted form was refused."""
+    return render(request, template, context, status=form_status(*forms_shown))
+
+
+def disclosed_page(request: HttpRequest, selection: Selection, per_page: int, *, param: str = "page"):
+    """The page of ``selection`` asked for in ``?page=``, recorded as shown: (the page, what to show)."""
+    page = Paginator(selection.rows, per_page).get_page(request.GET.get(param))
+    return page, selection.disclose(page.object_list)
+
+
+def disclosed(selection: Selection):
+    """All of ``selection``, recorded as shown (for short lists a page shows whole, like a history)."""
+    return selection.disclose(list(selection.rows))
