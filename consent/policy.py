@@ -16,6 +16,7 @@ from collections import defaultdict
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 
+from django.core.exceptions import EmptyResultSet
 from django.db import connection
 from django.db.models import Exists, OuterRef, Q, QuerySet
 from django.utils import timezone
@@ -202,10 +203,12 @@ def _rows_sharing_their_consents(queryset: QuerySet) -> list[tuple]:
     """
     if connection.vendor != "postgresql":
         return list(queryset)
-    locking = queryset.select_for_update(of=("consent",), skip_locked=True)
-    sql, params = locking.query.get_compiler(using=queryset.db).as_sql()
+    try:
+        sql, params = queryset.query.get_compiler(using=queryset.db).as_sql()
+    except EmptyResultSet:  # asked about no one
+        return []
     # Django writes only FOR UPDATE; a share lock lets readers of the same consent run side by side.
-    sql = sql.replace(" FOR UPDATE OF ", " FOR SHARE OF ", 1)
+    sql += f" FOR SHARE OF {connection.ops.quote_name(Consent._meta.db_table)} SKIP LOCKED"
     with connection.cursor() as cursor:
         cursor.execute(sql, params)
         return cursor.fetchall()
