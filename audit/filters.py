@@ -1,16 +1,29 @@
+from django import forms
 from django.utils.translation import gettext_lazy as _
 from django_filters import rest_framework as filters
 
-from audit.models import AccessEvent, Outcome
+from audit.models import AccessEvent, Action, Outcome
+from relais.ids import LARGEST_ID
+
+
+class IdFilter(filters.NumberFilter):
+    """An id: a whole number within 64 bits, or a 400 on its field."""
+
+    field_class = forms.IntegerField
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, min_value=1, max_value=LARGEST_ID, **kwargs)
 
 
 class EventFilter(filters.FilterSet):
     """The auditors' filters (DESIGN.md); each one is served by an index."""
 
-    actor = filters.NumberFilter(field_name="actor_id", help_text=_("Id of the user who acted."))
-    person = filters.NumberFilter(field_name="person_id", help_text=_("Id of the person concerned."))
-    team = filters.NumberFilter(field_name="team_id", help_text=_("Id of the team."))
-    action = filters.CharFilter(field_name="action", help_text=_("For instance note.list."))
+    actor = IdFilter(field_name="actor_id", help_text=_("Id of the user who acted."))
+    person = IdFilter(field_name="person_id", help_text=_("Id of the person concerned."))
+    team = IdFilter(field_name="team_id", help_text=_("Id of the team."))
+    action = filters.ChoiceFilter(
+        field_name="action", choices=Action.choices, help_text=_("For instance note.list.")
+    )
     outcome = filters.ChoiceFilter(field_name="outcome", choices=Outcome.choices)
     since = filters.IsoDateTimeFilter(
         field_name="occurred_at", lookup_expr="gte", help_text=_("From (ISO 8601).")

@@ -11,6 +11,7 @@ from audit.disclosure import Selection
 from audit.models import AccessEvent, Action
 from audit.recorder import Event
 from relais.domain_errors import NotAnAuditor
+from relais.ids import is_storable_id
 from teams.models import User
 
 
@@ -29,7 +30,7 @@ def _filters_text(filters: Mapping[str, str]) -> str:
 
 def _person_filter(filters: Mapping[str, str]) -> int | None:
     value = str(filters.get("person") or "")
-    return int(value) if value.isdigit() and int(value) < 2**63 else None
+    return int(value) if value.isdigit() and is_storable_id(int(value)) else None
 
 
 def events(*, user: User, action: str = Action.AUDIT_VIEW) -> QuerySet[AccessEvent]:

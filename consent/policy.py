@@ -25,12 +25,11 @@ from audit import recorder
 from consent.models import Consent
 from records.models import CONTACT, FOLLOW_PERMISSION, FollowUp, Note, Person, PersonGroupObjectPermission
 from relais.domain_errors import CommitmentRequired, Hidden, NotAMember, NotAPortalAccount
+from relais.ids import is_storable_id
 from teams.models import Membership, Team, User
 
 ConsentCategory = Consent.categories.through
 TeamCategory = Team.continuity_categories.through
-# Ids are 64-bit: anything larger names nothing, and must not reach the database or the log's columns.
-LARGEST_ID = 2**63 - 1
 
 
 @dataclass(frozen=True)
@@ -51,10 +50,6 @@ class Reader:
     user: User
     team_ids: frozenset[int]
     group_ids: frozenset[int]
-
-
-def is_storable_id(value: object) -> bool:
-    return isinstance(value, int) and 0 < value <= LARGEST_ID
 
 
 def _asked(value: int) -> int | None:

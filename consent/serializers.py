@@ -5,6 +5,7 @@ from django.utils.translation import gettext as _
 from rest_framework import serializers
 
 from consent.models import Consent, Method, Receipt
+from relais.api import id_field
 
 
 class WithdrawalSerializer(serializers.Serializer):
@@ -59,9 +60,7 @@ class ConsentOutSerializer(serializers.ModelSerializer):
 
 
 class ConsentInSerializer(serializers.Serializer):
-    team = serializers.IntegerField(
-        help_text="The team the person agrees to share with; it must follow them."
-    )
+    team = id_field(help_text="The team the person agrees to share with; it must follow them.")
     categories = serializers.ListField(
         child=serializers.CharField(max_length=40),
         max_length=50,
@@ -150,7 +149,7 @@ class TeamOfferSerializer(serializers.Serializer):
 
 
 class PortalConsentInSerializer(serializers.Serializer):
-    team = serializers.IntegerField(help_text="A team that follows you.")
+    team = id_field(help_text="A team that follows you.")
     categories = serializers.ListField(
         child=serializers.CharField(max_length=40),
         max_length=50,

@@ -7,6 +7,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 
 from django.db.models import Q
+from django.utils.translation import gettext as _
 
 from audit import recorder
 from audit.disclosure import Selection
@@ -15,6 +16,7 @@ from audit.recorder import Event
 from consent import policy
 from consent.policy import Grant, Grants, Reader
 from records.models import FollowUp, Note, Person
+from relais.domain_errors import Invalid
 from teams.models import Team, User
 
 
@@ -79,8 +81,22 @@ def _views(member: Reader, persons: Sequence[Person], action: str) -> list[Perso
     return views
 
 
+SEARCH_MAX_CHARS = 100
+
+
+def _checked_search(search: str) -> str:
+    if "\x00" in search:
+        raise Invalid("search", _("The search holds a character that cannot be searched for."))
+    if len(search) > SEARCH_MAX_CHARS:
+        raise Invalid(
+            "search", _("The search is too long (at most %(n)d characters).") % {"n": SEARCH_MAX_CHARS}
+        )
+    return search.strip()
+
+
 def followed_persons(*, user: User, search: str = "") -> Selection[Person]:
     """Persons the user's teams follow, found by part of a name; a shown page is recorded."""
+    search = _checked_search(search)
     member = policy.access_reader(user, action=Action.PERSON_LIST, object_type="person")
     persons = policy.followed_persons(member).defer(*Person.CONTACT_FIELDS)
     if search:

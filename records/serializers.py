@@ -2,6 +2,7 @@ from django.conf import settings
 from rest_framework import serializers
 
 from records.models import Category, FollowUp, Note
+from relais.api import id_field
 
 
 class CategorySerializer(serializers.ModelSerializer):
@@ -61,7 +62,7 @@ class PersonOutSerializer(serializers.Serializer):
 
 
 class PersonInSerializer(serializers.Serializer):
-    team = serializers.IntegerField(help_text="The team that will follow the person; you must be a member.")
+    team = id_field(help_text="The team that will follow the person; you must be a member.")
     display_name = serializers.CharField(max_length=150)
     first_name = serializers.CharField(max_length=150, required=False, allow_blank=True, default="")
     last_name = serializers.CharField(max_length=150, required=False, allow_blank=True, default="")
@@ -87,12 +88,10 @@ class NoteOutSerializer(serializers.ModelSerializer):
 
 
 class NoteInSerializer(serializers.Serializer):
-    team = serializers.IntegerField(
-        help_text="The team you write for; you must be a member and it must follow the person."
-    )
+    team = id_field(help_text="The team you write for; you must be a member and it must follow the person.")
     category = serializers.CharField(max_length=40, help_text="A category code of the registry.")
     body = serializers.CharField(max_length=settings.RELAIS_NOTE_MAX_CHARS)
 
 
 class FollowUpInSerializer(serializers.Serializer):
-    team = serializers.IntegerField()
+    team = id_field()

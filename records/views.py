@@ -31,7 +31,7 @@ NOTES_PAGE_SIZE = 50
 
 @login_required
 def persons(request: HttpRequest) -> HttpResponse:
-    search = request.GET.get("q", "").strip()[:100]
+    search = request.GET.get("q", "")
     page, views = disclosed_page(
         request, selectors.followed_persons(user=request.user, search=search), PAGE_SIZE
     )
