@@ -14,8 +14,8 @@ from django.views.decorators.http import require_http_methods
 from audit import checkpoints, insights, selectors
 from audit.filters import EventFilter
 from audit.models import Action
-from records.models import Category
 from relais.pages import disclosed_page
+from teams.models import Category
 
 PAGE_SIZE = 50
 CHART_DAYS = 30

@@ -36,9 +36,9 @@ from django.utils import timezone  # noqa: E402
 from rest_framework.authtoken.models import Token  # noqa: E402
 
 from consent.models import Consent  # noqa: E402
-from records.models import Category, FollowUp, Note, Person, PersonGroupObjectPermission  # noqa: E402
+from records.models import FollowUp, Note, Person, PersonGroupObjectPermission  # noqa: E402
 from teams import services as team_services  # noqa: E402
-from teams.models import Membership, User  # noqa: E402
+from teams.models import Category, Membership, User  # noqa: E402
 
 settings.ROOT_URLCONF = "bench.urls"
 settings.ALLOWED_HOSTS = ["*"]

@@ -24,8 +24,8 @@ from audit.models import AccessEvent, Action, Outcome
 from audit.recorder import Event
 from consent import policy
 from consent.models import Consent
-from records.models import Category, Person
-from teams.models import Membership, User
+from records.models import Person
+from teams.models import Category, Membership, User
 
 
 @dataclass(frozen=True)

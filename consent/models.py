@@ -21,7 +21,7 @@ class Consent(models.Model):
 
     person = models.ForeignKey("records.Person", on_delete=models.CASCADE, related_name="consents")
     team = models.ForeignKey("teams.Team", on_delete=models.PROTECT, related_name="consents")
-    categories = models.ManyToManyField("records.Category", blank=True, related_name="+")
+    categories = models.ManyToManyField("teams.Category", blank=True, related_name="+")
     purpose = models.CharField(_("purpose"), max_length=300)
     method = models.CharField(_("method"), max_length=16, choices=Method.choices)
     recorded_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")

@@ -18,9 +18,9 @@ from audit.models import Action
 from audit.recorder import Event
 from consent import policy, selectors, services
 from consent.models import Consent, Method, Receipt
-from records.models import Category, FollowUp, Person
+from records.models import FollowUp, Person
 from relais.domain_errors import Invalid
-from teams.models import Team, User
+from teams.models import Category, Team, User
 
 
 def my_consents(*, user: User) -> Selection[Consent]:

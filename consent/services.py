@@ -20,10 +20,9 @@ from audit.recorder import Event
 from consent import policy
 from consent.evidence import EvidenceFile, attach_evidence
 from consent.models import Consent, Method, PortalInvitation, Receipt, Withdrawal
-from records.models import Category
 from relais import signing
 from relais.domain_errors import Conflict, Invalid
-from teams.models import User
+from teams.models import Category, User
 from teams.selectors import team_named_in_input
 
 CODE_ALPHABET = "ABCDEFGHJKLMNPQRSTUVWXYZ23456789"  # no 0/O, 1/I: read aloud or copied by hand

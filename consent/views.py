@@ -18,9 +18,9 @@ from consent.evidence import EvidenceFile
 from consent.forms import ConsentForm, WithdrawForm
 from consent.models import Method
 from records import selectors as record_selectors
-from records.models import Category
 from relais.domain_errors import Conflict, Invalid
 from relais.pages import form_errors, render_with_forms
+from teams.models import Category
 
 
 def _end_of_day(day) -> datetime | None:

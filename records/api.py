@@ -6,7 +6,7 @@ from rest_framework.response import Response
 
 from audit.disclosure import Selection
 from records import selectors, services
-from records.models import Category, Note, Person
+from records.models import Note, Person
 from records.serializers import (
     CategorySerializer,
     FollowUpInSerializer,
@@ -17,6 +17,7 @@ from records.serializers import (
     PersonOutSerializer,
 )
 from relais.api import DisclosingList
+from teams.models import Category
 
 
 def _valid(serializer_class, request) -> dict:

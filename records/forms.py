@@ -2,7 +2,7 @@ from django import forms
 from django.conf import settings
 from django.utils.translation import gettext_lazy as _
 
-from records.models import Category
+from teams.models import Category
 
 
 class PersonForm(forms.Form):

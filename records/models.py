@@ -1,39 +1,11 @@
 from django.conf import settings
 from django.db import models
-from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 from guardian.models import GroupObjectPermissionBase
 
 from records.fields import EncryptedTextField
 
 FOLLOW_PERMISSION = "follow_person"
-
-
-class Category(models.Model):
-    """A kind of information; teams declare the ones their mission needs (R2)."""
-
-    code = models.SlugField(_("code"), max_length=40, unique=True)
-    label_fr = models.CharField(_("label (French)"), max_length=120)
-    label_en = models.CharField(_("label (English)"), max_length=120)
-    description_fr = models.CharField(_("description (French)"), max_length=300, blank=True)
-    description_en = models.CharField(_("description (English)"), max_length=300, blank=True)
-
-    class Meta:
-        ordering = ["id"]
-        verbose_name = _("category")
-        verbose_name_plural = _("categories")
-
-    def __str__(self) -> str:
-        return self.code
-
-    @property
-    def label(self) -> str:
-        """The label in the active language (French unless English is asked for)."""
-        return self.label_en if get_language() == "en" else self.label_fr
-
-    @property
-    def description(self) -> str:
-        return self.description_en if get_language() == "en" else self.description_fr
 
 
 CONTACT = "contact"
@@ -108,7 +80,7 @@ class Note(models.Model):
     person = models.ForeignKey(Person, on_delete=models.CASCADE, related_name="notes")
     team = models.ForeignKey("teams.Team", on_delete=models.PROTECT, related_name="notes")
     author = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="notes")
-    category = models.ForeignKey(Category, on_delete=models.PROTECT, related_name="notes")
+    category = models.ForeignKey("teams.Category", on_delete=models.PROTECT, related_name="notes")
     body = EncryptedTextField(_("body"))
     created_at = models.DateTimeField(auto_now_add=True, db_index=True)
 

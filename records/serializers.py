@@ -1,8 +1,9 @@
 from django.conf import settings
 from rest_framework import serializers
 
-from records.models import Category, FollowUp, Note
+from records.models import FollowUp, Note
 from relais.api import id_field
+from teams.models import Category
 
 
 class CategorySerializer(serializers.ModelSerializer):

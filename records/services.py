@@ -15,10 +15,10 @@ from audit.models import Action
 from audit.recorder import Event
 from consent import policy
 from consent.policy import Reader
-from records.models import FOLLOW_PERMISSION, Category, FollowUp, Note, Person
+from records.models import FOLLOW_PERMISSION, FollowUp, Note, Person
 from records.selectors import PersonView, created_person_view
 from relais.domain_errors import Conflict, Invalid
-from teams.models import Team, User
+from teams.models import Category, Team, User
 from teams.selectors import team_named_in_input
 
 PERMISSION = f"records.{FOLLOW_PERMISSION}"

@@ -20,10 +20,9 @@ from consent import policy
 from consent import selectors as consent_selectors
 from records import selectors, services
 from records.forms import FollowUpForm, NoteForm, PersonForm
-from records.models import Category
 from relais.domain_errors import Conflict, Invalid
 from relais.pages import disclosed, disclosed_page, form_errors, render_with_forms
-from teams.models import Team
+from teams.models import Category, Team
 
 PAGE_SIZE = 25
 NOTES_PAGE_SIZE = 50

@@ -9,7 +9,7 @@ from rest_framework.authtoken.admin import TokenProxy
 
 from relais.admin import ManagerAdmin, is_manager
 from teams import services
-from teams.models import Membership, Team, User
+from teams.models import Category, Membership, Team, User
 
 # Groups belong to teams and follow memberships; tokens are secrets. Neither is edited by hand.
 for model in (Group, TokenProxy):
@@ -99,3 +99,18 @@ class AccountAdmin(ManagerAdmin, UserAdmin):
         if obj is not None and obj.is_superuser and not request.user.is_superuser:
             return False
         return super().has_change_permission(request, obj)
+
+
+@admin.register(Category)
+class CategoryAdmin(ManagerAdmin):
+    """The category registry; each team picks among them the ones its mission needs."""
+
+    list_display = ["code", "label_fr", "label_en"]
+    fields = ["code", "label_fr", "label_en", "description_fr", "description_en"]
+
+    def get_readonly_fields(self, request, obj=None):
+        # Consents and notes refer to a category by its code: it never changes once in use.
+        return ["code"] if obj else []
+
+    def has_delete_permission(self, request, obj=None) -> bool:
+        return False

@@ -1,7 +1,37 @@
 from django.conf import settings
 from django.contrib.auth.models import AbstractUser, Group
 from django.db import models
+from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
+
+
+class Category(models.Model):
+    """A kind of information; teams declare the ones their mission needs (R2)."""
+
+    code = models.SlugField(_("code"), max_length=40, unique=True)
+    label_fr = models.CharField(_("label (French)"), max_length=120)
+    label_en = models.CharField(_("label (English)"), max_length=120)
+    description_fr = models.CharField(_("description (French)"), max_length=300, blank=True)
+    description_en = models.CharField(_("description (English)"), max_length=300, blank=True)
+
+    class Meta:
+        # The table kept its name when the registry moved here from records (a state-only migration).
+        db_table = "records_category"
+        ordering = ["id"]
+        verbose_name = _("category")
+        verbose_name_plural = _("categories")
+
+    def __str__(self) -> str:
+        return self.code
+
+    @property
+    def label(self) -> str:
+        """The label in the active language (French unless English is asked for)."""
+        return self.label_en if get_language() == "en" else self.label_fr
+
+    @property
+    def description(self) -> str:
+        return self.description_en if get_language() == "en" else self.description_fr
 
 
 class User(AbstractUser):
@@ -29,7 +59,7 @@ class Team(models.Model):
     name = models.CharField(_("name"), max_length=150, unique=True)
     group = models.OneToOneField(Group, on_delete=models.PROTECT, related_name="team", editable=False)
     continuity_categories = models.ManyToManyField(
-        "records.Category", blank=True, related_name="teams", verbose_name=_("continuity categories")
+        Category, blank=True, related_name="teams", verbose_name=_("continuity categories")
     )
     # The team's own text, in the team's language, which its manager may rewrite: content, not interface.
     commitment_text = models.TextField(_("confidentiality commitment"), default=DEFAULT_COMMITMENT)

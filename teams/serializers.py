@@ -1,7 +1,6 @@
 from rest_framework import serializers
 
-from records.models import Category
-from teams.models import Membership, Team, User
+from teams.models import Category, Membership, Team, User
 
 
 class UserSerializer(serializers.ModelSerializer):

@@ -13,9 +13,8 @@ from django.utils.translation import gettext as _
 from audit import recorder
 from audit.models import Outcome
 from audit.recorder import Event
-from records.models import Category
 from relais.domain_errors import Conflict, Invalid
-from teams.models import Membership, Team, User
+from teams.models import Category, Membership, Team, User
 
 
 def create_account(

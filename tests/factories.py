@@ -8,9 +8,9 @@ from guardian.shortcuts import assign_perm
 
 from consent import services as consent_services
 from consent.models import Consent
-from records.models import Category, FollowUp, Note, Person
+from records.models import FollowUp, Note, Person
 from teams import services as team_services
-from teams.models import Membership, Team, User
+from teams.models import Category, Membership, Team, User
 
 PASSWORD = "correct horse battery staple"
 

@@ -13,9 +13,9 @@ from django.utils import timezone
 from consent import services as consent_services
 from consent.models import Consent, Method
 from records import services as record_services
-from records.models import Category, Note, Person
+from records.models import Note, Person
 from teams import services as team_services
-from teams.models import Membership, Team, User
+from teams.models import Category, Membership, Team, User
 
 PASSWORD = "relais-demo-2026"
 
