@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import csv
+import json
 from collections.abc import Iterable, Iterator
 
 from audit.models import AccessEvent
@@ -24,6 +25,7 @@ COLUMNS = [
     "consent",
     "request_id",
     "ip",
+    "changes",
     "hash",
 ]
 # A cell starting with one of these is run as a formula by spreadsheets (CSV injection).
@@ -54,6 +56,7 @@ def row(event: AccessEvent) -> list[str]:
         data["consent"],
         data["request_id"],
         data["ip"],
+        json.dumps(data["changes"], ensure_ascii=False, sort_keys=True) if "changes" in data else "",
         event.hash,
     ]
     return [escape(v) for v in values]

@@ -41,6 +41,18 @@ class Action(models.TextChoices):
     AUDIT_EXPORT = "audit.export", _("access log exported")
     AUDIT_VERIFY = "audit.verify", _("access log verified")
     AUDIT_PURGE = "audit.purge", _("old events purged")
+    ACCOUNT_CREATE = "account.create", _("account created")
+    ACCOUNT_UPDATE = "account.update", _("account changed")
+    TEAM_CREATE = "team.create", _("team created")
+    TEAM_UPDATE = "team.update", _("team changed")
+    MEMBERSHIP_ADD = "membership.add", _("member added")
+    MEMBERSHIP_UPDATE = "membership.update", _("member changed")
+    MEMBERSHIP_REMOVE = "membership.remove", _("member removed")
+    COMMITMENT_ACCEPT = "commitment.accept", _("commitment accepted")
+    CATEGORY_CREATE = "category.create", _("category created")
+    CATEGORY_UPDATE = "category.update", _("category changed")
+    PORTAL_CODE_CANCEL = "portal.code_cancel", _("portal code cancelled")
+    KEYS_ROTATE = "keys.rotate", _("field keys rotated")
 
 
 class AccessEvent(models.Model):
@@ -126,6 +138,10 @@ class AccessEvent(models.Model):
     @property
     def ip(self) -> str | None:
         return self.data["ip"]
+
+    @property
+    def changes(self) -> dict:
+        return self.data.get("changes", {})
 
 
 class ChainHead(models.Model):

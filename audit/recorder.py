@@ -15,7 +15,7 @@ from __future__ import annotations
 
 import functools
 import uuid
-from collections.abc import Callable, Iterable, Iterator, Sequence
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass
 from typing import Any, ParamSpec, Protocol, TypeVar
@@ -48,6 +48,8 @@ class Event:
     categories: Sequence[str] = ()
     consent_id: int | None = None
     reason: str = ""
+    # An act of administration: each field changed, as [before, after] (never a secret or person data).
+    changes: Mapping[str, Sequence[Any]] | None = None
 
 
 def _label(actor: object) -> str:
@@ -59,6 +61,7 @@ def _entries(actor: object, events: Iterable[Event], ctx: context.RequestContext
     actor_label = _label(actor)
     return [
         {
+            **({"changes": {k: list(v) for k, v in e.changes.items()}} if e.changes else {}),
             "actor": actor_id,
             "actor_label": actor_label,
             "team": e.team_id,

@@ -18,6 +18,9 @@ class EventSerializer(serializers.ModelSerializer):
     categories = serializers.ListField(child=serializers.CharField())
     request_id = serializers.CharField()
     ip = serializers.CharField(allow_null=True)
+    changes = serializers.DictField(
+        child=serializers.ListField(), help_text="For an act of administration: each field, [before, after]."
+    )
 
     class Meta:
         model = AccessEvent

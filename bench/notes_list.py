@@ -35,10 +35,13 @@ from django.test import Client  # noqa: E402
 from django.utils import timezone  # noqa: E402
 from rest_framework.authtoken.models import Token  # noqa: E402
 
+from audit import recorder  # noqa: E402
 from consent.models import Consent  # noqa: E402
 from records.models import FollowUp, Note, Person, PersonGroupObjectPermission  # noqa: E402
 from teams import services as team_services  # noqa: E402
 from teams.models import Category, Membership, User  # noqa: E402
+
+SYSTEM = recorder.system("bench")
 
 settings.ROOT_URLCONF = "bench.urls"
 settings.ALLOWED_HOSTS = ["*"]
@@ -138,13 +141,13 @@ def main() -> None:
     call_command("migrate", verbosity=0)
     print(f"database: {settings.DATABASES['default']['ENGINE']}")
     teams = [
-        team_services.create_team(name=f"Équipe {i}", continuity_categories=CATEGORIES[:4])
+        team_services.create_team(by=SYSTEM, name=f"Équipe {i}", continuity_categories=CATEGORIES[:4])
         for i in range(TEAMS)
     ]
     member = User.objects.create(username="bench")
     author = User.objects.create(username="author")
     for team in teams[:4]:
-        team_services.add_member(team=team, user=member)
+        team_services.add_member(by=SYSTEM, team=team, user=member)
     Membership.objects.filter(user=member).update(commitment_accepted_at=timezone.now())
     token = Token.objects.create(user=member).key
 

@@ -13,7 +13,7 @@ from consent.models import PortalInvitation
 from consent.services import hash_code
 from records.models import Person
 from relais.domain_errors import Invalid
-from teams import services as team_services
+from teams import accounts
 from teams.models import User
 
 
@@ -56,7 +56,7 @@ def _invitation(code: str) -> PortalInvitation:
 def activate(*, code: str, username: str, password: str) -> User:
     """Open the person's account with the one-time code a worker gave them (single use, expiring)."""
     invitation = _invitation(code)
-    user = team_services.create_account(
+    user = accounts.create_account(
         username=username, password=password, display_name=invitation.person.display_name
     )
     Person.objects.filter(pk=invitation.person_id).update(account=user)

@@ -1,8 +1,8 @@
 from django.contrib import admin, messages
-from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
+from consent import services
 from consent.models import PortalInvitation
 from relais.admin import ManagerAdmin
 
@@ -31,7 +31,7 @@ class PortalInvitationAdmin(ManagerAdmin):
 
     @admin.action(description=_("Cancel the selected codes now"))
     def expire_now(self, request, queryset):
-        count = queryset.filter(used_at__isnull=True, expires_at__gt=timezone.now()).update(
-            expires_at=timezone.now()
+        count = services.cancel_portal_codes(
+            by=request.user, invitation_ids=list(queryset.values_list("pk", flat=True))
         )
         messages.success(request, ngettext("%d code cancelled.", "%d codes cancelled.", count) % count)

@@ -23,7 +23,7 @@ from consent.models import Consent, Method, PortalInvitation, Receipt, Withdrawa
 from relais import signing
 from relais.domain_errors import Conflict, Invalid
 from teams.models import Category, User
-from teams.selectors import team_named_in_input
+from teams.selectors import Manager, access_administration, team_named_in_input
 
 CODE_ALPHABET = "ABCDEFGHJKLMNPQRSTUVWXYZ23456789"  # no 0/O, 1/I: read aloud or copied by hand
 
@@ -202,3 +202,28 @@ def invite_to_portal(*, user: User, person_id: int) -> tuple[str, PortalInvitati
         ),
     )
     return code, invitation
+
+
+@recorder.action
+def cancel_portal_codes(*, by: Manager, invitation_ids: list[int]) -> int:
+    """A manager cancels codes not yet used (a code given to the wrong person, say); each is recorded."""
+    access_administration(by, action=Action.PORTAL_CODE_CANCEL, object_type="portal_invitation")
+    now = timezone.now()
+    open_codes = list(
+        PortalInvitation.objects.filter(pk__in=invitation_ids, used_at__isnull=True, expires_at__gt=now)
+    )
+    PortalInvitation.objects.filter(pk__in=[i.pk for i in open_codes]).update(expires_at=now)
+    recorder.record(
+        by,
+        *(
+            Event(
+                action=Action.PORTAL_CODE_CANCEL,
+                person_id=invitation.person_id,
+                object_type="portal_invitation",
+                object_ids=[invitation.pk],
+                changes={"expires_at": [invitation.expires_at.isoformat(), now.isoformat()]},
+            )
+            for invitation in open_codes
+        ),
+    )
+    return len(open_codes)

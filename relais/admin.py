@@ -11,9 +11,7 @@ from django.core.exceptions import PermissionDenied
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
-
-def is_manager(user) -> bool:
-    return bool(user.is_active and user.is_authenticated and (user.is_manager or user.is_superuser))
+from teams.selectors import is_manager
 
 
 class RelaisAdminSite(admin.AdminSite):

@@ -1,15 +1,20 @@
 from django import forms
-from django.contrib import admin
+from django.contrib import admin, messages
+from django.contrib.admin.utils import unquote
 from django.contrib.auth.admin import UserAdmin
-from django.contrib.auth.forms import AdminUserCreationForm
+from django.contrib.auth.forms import BaseUserCreationForm
 from django.contrib.auth.models import Group
 from django.db import models
+from django.shortcuts import redirect
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 from rest_framework.authtoken.admin import TokenProxy
 
 from relais.admin import ManagerAdmin, is_manager
-from teams import services
+from teams import accounts, services
+from teams.accounts import ACCOUNT_FIELDS
 from teams.models import Category, Membership, Team, User
+from teams.selectors import may_change_account
 
 # Groups belong to teams and follow memberships; tokens are secrets. Neither is edited by hand.
 for model in (Group, TokenProxy):
@@ -28,6 +33,12 @@ class MembershipInline(admin.StackedInline):
 
     has_add_permission = has_change_permission = has_delete_permission = has_view_permission
 
+    def formfield_for_foreignkey(self, db_field, request, **kwargs):
+        if db_field.name == "user":
+            # A person's own portal account never joins a team.
+            kwargs["queryset"] = User.objects.filter(person__isnull=True).order_by("username")
+        return super().formfield_for_foreignkey(db_field, request, **kwargs)
+
 
 @admin.register(Team)
 class TeamAdmin(ManagerAdmin):
@@ -42,20 +53,44 @@ class TeamAdmin(ManagerAdmin):
     def member_count(self, team: Team) -> int:
         return team.memberships.count()
 
+    def has_delete_permission(self, request, obj=None) -> bool:
+        return False  # a team keeps its history: its follow-ups, notes and consents name it
+
     def save_model(self, request, obj, form, change):
+        """Teams change through the services, which record each change with before and after."""
+        data = form.cleaned_data
+        codes = [c.code for c in data["continuity_categories"]]
         if change:
-            services.update_team(team=obj, name=form.cleaned_data["name"])
+            team = services.update_team(
+                by=request.user,
+                team=Team.objects.select_related("group").get(pk=obj.pk),
+                name=data["name"],
+                continuity_categories=codes,
+                commitment_text=data["commitment_text"],
+            )
         else:
-            services.prepare_team(team=obj)
+            team = services.create_team(
+                by=request.user,
+                name=data["name"],
+                continuity_categories=codes,
+                commitment_text=data["commitment_text"],
+            )
+        obj.pk, obj.group_id = team.pk, team.group_id
+
+    def save_related(self, request, form, formsets, change):
+        # The categories went through the service above; the memberships go through theirs.
+        for formset in formsets:
+            self.save_formset(request, form, formset, change)
 
     def save_formset(self, request, form, formset, change):
         """Memberships go through the services, so that the team's group follows them."""
         memberships = formset.save(commit=False)
         for membership in formset.deleted_objects:
-            services.remove_member(membership=membership)
+            services.remove_member(by=request.user, membership=membership)
         for membership in memberships:
             if membership.pk is None:
                 services.add_member(
+                    by=request.user,
                     team=form.instance,
                     user=membership.user,
                     profession=membership.profession,
@@ -63,20 +98,23 @@ class TeamAdmin(ManagerAdmin):
                 )
             else:
                 services.update_member(
-                    membership=membership,
+                    by=request.user,
+                    membership=Membership.objects.get(pk=membership.pk),
                     profession=membership.profession,
                     is_peer_worker=membership.is_peer_worker,
                 )
 
 
-class AccountCreationForm(AdminUserCreationForm):
-    class Meta(AdminUserCreationForm.Meta):
+class AccountCreationForm(BaseUserCreationForm):
+    class Meta(BaseUserCreationForm.Meta):
         model = User
-        fields = ["username", "display_name"]
+        fields = ["username", "display_name", "is_auditor", "is_manager"]
 
 
 @admin.register(User)
 class AccountAdmin(ManagerAdmin, UserAdmin):
+    """Accounts change through the services: each change of a role, a flag or a password is recorded."""
+
     add_form = AccountCreationForm
     list_display = ["username", "display_name", "is_auditor", "is_manager", "is_active", "last_login"]
     list_filter = ["is_auditor", "is_manager", "is_active"]
@@ -89,16 +127,54 @@ class AccountAdmin(ManagerAdmin, UserAdmin):
         (_("Dates"), {"fields": ["last_login", "date_joined"]}),
     ]
     add_fieldsets = [
-        (None, {"classes": ["wide"], "fields": ["username", "display_name", "password1", "password2"]})
+        (
+            None,
+            {
+                "classes": ["wide"],
+                "fields": ["username", "display_name", "is_auditor", "is_manager", "password1", "password2"],
+            },
+        )
     ]
     readonly_fields = ["last_login", "date_joined"]
     filter_horizontal = []
 
     def has_change_permission(self, request, obj=None) -> bool:
-        # A manager cannot take over a superuser's account (by its password, say).
-        if obj is not None and obj.is_superuser and not request.user.is_superuser:
+        if obj is not None and not may_change_account(request.user, obj):
             return False
         return super().has_change_permission(request, obj)
+
+    def has_delete_permission(self, request, obj=None) -> bool:
+        return False  # an account is deactivated, never deleted: the log and the notes name it
+
+    def save_model(self, request, obj, form, change):
+        data = form.cleaned_data
+        if change:
+            values = {name: data[name] for name in ACCOUNT_FIELDS if name in form.changed_data}
+            accounts.update_account(by=request.user, user=User.objects.get(pk=obj.pk), **values)
+        else:
+            user = accounts.create_user(
+                by=request.user,
+                username=data["username"],
+                password=data["password1"],
+                display_name=data.get("display_name", ""),
+                is_auditor=data.get("is_auditor", False),
+                is_manager=data.get("is_manager", False),
+            )
+            obj.pk = user.pk
+
+    def save_related(self, request, form, formsets, change):
+        """Nothing else of an account is edited here (groups follow memberships)."""
+
+    def user_change_password(self, request, id, form_url=""):
+        """A new password goes through the service, which records the reset (never the password)."""
+        user = self.get_object(request, unquote(id))
+        if request.method == "POST" and user is not None and self.has_change_permission(request, user):
+            form = self.change_password_form(user, request.POST)
+            if form.is_valid() and form.cleaned_data.get("set_usable_password", True):
+                accounts.set_password(by=request.user, user=user, password=form.cleaned_data["password1"])
+                messages.success(request, gettext("Password changed successfully."))
+                return redirect("admin:teams_user_change", user.pk)
+        return super().user_change_password(request, id, form_url)
 
 
 @admin.register(Category)
@@ -114,3 +190,10 @@ class CategoryAdmin(ManagerAdmin):
 
     def has_delete_permission(self, request, obj=None) -> bool:
         return False
+
+    def save_model(self, request, obj, form, change):
+        values = {
+            name: form.cleaned_data[name] for name in services.CATEGORY_FIELDS if name in form.cleaned_data
+        }
+        category = Category.objects.get(pk=obj.pk) if change else Category()
+        obj.pk = services.save_category(by=request.user, category=category, **values).pk

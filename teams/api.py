@@ -2,6 +2,7 @@
 
 from django.shortcuts import get_object_or_404
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from drf_spectacular.utils import extend_schema, extend_schema_view
 from rest_framework import generics, status
 from rest_framework.authtoken.models import Token
@@ -9,7 +10,7 @@ from rest_framework.permissions import AllowAny, BasePermission
 from rest_framework.response import Response
 from rest_framework.throttling import AnonRateThrottle
 
-from teams import selectors, services
+from teams import accounts, selectors, services
 from teams.models import Membership, Team, User
 from teams.serializers import (
     MembershipSerializer,
@@ -23,11 +24,10 @@ from teams.serializers import (
 
 
 class IsManager(BasePermission):
-    message = "This is reserved to managers."
+    message = gettext_lazy("This is reserved to managers.")
 
     def has_permission(self, request, view):
-        user = request.user
-        return bool(user and user.is_authenticated and (user.is_manager or user.is_superuser))
+        return selectors.is_manager(request.user)
 
 
 class LoginThrottle(AnonRateThrottle):
@@ -46,7 +46,7 @@ class ObtainToken(generics.GenericAPIView):
     def post(self, request):
         serializer = TokenInSerializer(data=request.data)
         serializer.is_valid(raise_exception=True)
-        user = services.sign_in(request=request, **serializer.validated_data)
+        user = accounts.sign_in(request=request, **serializer.validated_data)
         if user is None:
             return Response({"detail": _("Wrong username or password.")}, status=status.HTTP_400_BAD_REQUEST)
         token, _created = Token.objects.get_or_create(user=user)
@@ -70,8 +70,6 @@ class AcceptCommitment(generics.GenericAPIView):
     serializer_class = MeSerializer
 
     def post(self, request):
-        if not Membership.objects.filter(user=request.user).exists():
-            return Response({"detail": "Only team members accept a confidentiality commitment."}, status=403)
         services.accept_commitment(user=request.user)
         return Response(MeSerializer(selectors.me(request.user)).data)
 
@@ -86,7 +84,7 @@ class UserList(generics.ListCreateAPIView):
     def create(self, request, *args, **kwargs):
         serializer = UserInSerializer(data=request.data)
         serializer.is_valid(raise_exception=True)
-        user = services.create_user(**serializer.validated_data)
+        user = accounts.create_user(by=request.user, **serializer.validated_data)
         return Response(UserSerializer(user).data, status=status.HTTP_201_CREATED)
 
 
@@ -101,6 +99,7 @@ class TeamList(generics.ListCreateAPIView):
         serializer.is_valid(raise_exception=True)
         data = serializer.validated_data
         team = services.create_team(
+            by=request.user,
             name=data["name"],
             continuity_categories=[c.code for c in data.get("continuity_categories", [])],
             commitment_text=data.get("commitment_text", ""),
@@ -122,6 +121,7 @@ class TeamDetail(generics.RetrieveUpdateAPIView):
         data = serializer.validated_data
         categories = data.get("continuity_categories")
         team = services.update_team(
+            by=request.user,
             team=team,
             name=data.get("name"),
             continuity_categories=[c.code for c in categories] if categories is not None else None,
@@ -146,6 +146,7 @@ class MembershipList(generics.ListCreateAPIView):
         serializer.is_valid(raise_exception=True)
         data = serializer.validated_data
         membership = services.add_member(
+            by=self.request.user,
             team=team,
             user=data["user"],
             profession=data.get("profession", ""),
@@ -163,4 +164,4 @@ class MembershipDetail(generics.DestroyAPIView):
         return Membership.objects.filter(team_id=self.kwargs["team_pk"]).select_related("user", "team")
 
     def perform_destroy(self, instance):
-        services.remove_member(membership=instance)
+        services.remove_member(by=self.request.user, membership=instance)

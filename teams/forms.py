@@ -1,7 +1,7 @@
 from django import forms
 from django.contrib.auth.forms import AuthenticationForm
 
-from teams import services
+from teams import accounts
 
 
 class SignInForm(AuthenticationForm):
@@ -11,7 +11,7 @@ class SignInForm(AuthenticationForm):
         username = self.cleaned_data.get("username")
         password = self.cleaned_data.get("password")
         if username is not None and password:
-            self.user_cache = services.sign_in(request=self.request, username=username, password=password)
+            self.user_cache = accounts.sign_in(request=self.request, username=username, password=password)
             if self.user_cache is None:
                 raise self.get_invalid_login_error()
             self.confirm_login_allowed(self.user_cache)

@@ -1,7 +1,49 @@
+from __future__ import annotations
+
+from collections.abc import Sequence
+
 from django.utils.translation import gettext as _
 
-from relais.domain_errors import Invalid
+from audit import recorder
+from audit.recorder import SystemActor
+from relais.domain_errors import Invalid, NotAManager
 from teams.models import Membership, Team, User
+
+# Who may act on accounts, teams and categories: a manager (or superuser), or a command run on the server.
+Manager = User | SystemActor
+
+
+def is_manager(user: object) -> bool:
+    return bool(
+        getattr(user, "is_authenticated", False)
+        and getattr(user, "is_active", False)
+        and (getattr(user, "is_manager", False) or getattr(user, "is_superuser", False))
+    )
+
+
+def access_administration(
+    by: Manager, *, action: str, object_type: str = "", object_ids: Sequence[int] = ()
+) -> None:
+    """Managers administer; anyone else is refused, and the refusal recorded. A command run on the
+    server acts as the system. The role opens no person data (R4)."""
+    if isinstance(by, SystemActor):
+        return
+    with recorder.denials(by, action, object_type=object_type, object_ids=object_ids):
+        if not is_manager(by):
+            raise NotAManager()
+
+
+def may_change_account(by: Manager, user: User) -> bool:
+    """A manager cannot take over a superuser's account (by its password, say)."""
+    return isinstance(by, SystemActor) or not user.is_superuser or by.is_superuser
+
+
+def access_account(by: Manager, user: User, *, action: str) -> None:
+    """A manager may change this account (not a superuser's, unless a superuser), or a recorded 403."""
+    access_administration(by, action=action, object_type="account", object_ids=[user.pk])
+    if not may_change_account(by, user):
+        with recorder.denials(by, action, object_type="account", object_ids=[user.pk]):
+            raise NotAManager()
 
 
 def team_named_in_input(team_id: int, field: str = "team") -> Team:

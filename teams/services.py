@@ -1,63 +1,28 @@
-"""Accounts, teams and memberships: the managers' side, and the member's commitment (R3)."""
+"""Teams, their categories and memberships (the managers' side), and the member's commitment (R3).
+
+Each change of who can see what is an ``action`` and an event of the chain, with before and after
+(R5), whether it comes from the API, the administration or a command.
+"""
 
 from __future__ import annotations
 
-from django.contrib.auth import authenticate
+from typing import Any
+
 from django.contrib.auth.models import Group
-from django.contrib.auth.password_validation import validate_password
-from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from audit import recorder
-from audit.models import Outcome
+from audit.models import Action
 from audit.recorder import Event
-from relais.domain_errors import Conflict, Invalid
+from relais.domain_errors import Conflict, Invalid, NotAMember
+from teams.accounts import changes
 from teams.models import Category, Membership, Team, User
+from teams.selectors import Manager, access_administration
 
-
-def create_account(
-    *,
-    username: str,
-    password: str,
-    display_name: str = "",
-    is_auditor: bool = False,
-    is_manager: bool = False,
-) -> User:
-    """An account with a password that passes the validators; usernames are unique whatever their case."""
-    if User.objects.filter(username__iexact=username).exists():
-        raise Invalid("username", _("This username is taken; choose another one."))
-    user = User(username=username, display_name=display_name, is_auditor=is_auditor, is_manager=is_manager)
-    try:
-        validate_password(password, user)
-    except ValidationError as exc:
-        raise Invalid("password", " ".join(exc.messages)) from None
-    user.set_password(password)
-    try:
-        with transaction.atomic():
-            user.save()
-    except IntegrityError:
-        raise Invalid("username", _("This username is taken; choose another one.")) from None
-    return user
-
-
-@recorder.action
-def create_user(
-    *,
-    username: str,
-    password: str,
-    display_name: str = "",
-    is_auditor: bool = False,
-    is_manager: bool = False,
-) -> User:
-    return create_account(
-        username=username,
-        password=password,
-        display_name=display_name,
-        is_auditor=is_auditor,
-        is_manager=is_manager,
-    )
+# A commitment text is the team's own; the log keeps enough of it to see what changed.
+TEXT_IN_LOG = 300
 
 
 def _categories(codes: list[str]) -> list[Category]:
@@ -70,7 +35,25 @@ def _categories(codes: list[str]) -> list[Category]:
     return found
 
 
-def create_team(*, name: str, continuity_categories: list[str], commitment_text: str = "") -> Team:
+def _team_state(team: Team) -> dict[str, Any]:
+    return {
+        "name": team.name,
+        "continuity_categories": sorted(team.continuity_categories.values_list("code", flat=True)),
+        "commitment_text": team.commitment_text[:TEXT_IN_LOG],
+    }
+
+
+def _team_event(by: Manager, action: str, team: Team, changed: dict) -> None:
+    recorder.record(
+        by, Event(action=action, team_id=team.pk, object_type="team", object_ids=[team.pk], changes=changed)
+    )
+
+
+@recorder.action
+def create_team(
+    *, by: Manager, name: str, continuity_categories: list[str], commitment_text: str = ""
+) -> Team:
+    access_administration(by, action=Action.TEAM_CREATE, object_type="team")
     categories = _categories(continuity_categories)
     try:
         with transaction.atomic():
@@ -82,25 +65,23 @@ def create_team(*, name: str, continuity_categories: list[str], commitment_text:
     except IntegrityError:
         raise Invalid("name", _("A team with this name exists already.")) from None
     team.continuity_categories.set(categories)
+    _team_event(by, Action.TEAM_CREATE, team, changes({}, _team_state(team)))
     return team
 
 
-def prepare_team(*, team: Team) -> Team:
-    """Save a new team built elsewhere (the administration's form) with its group."""
-    if Team.objects.filter(name=team.name).exists():
-        raise Invalid("name", _("A team with this name exists already."))
-    team.group = Group.objects.create(name=f"team:{team.name}")
-    team.save()
-    return team
-
-
+@recorder.action
 def update_team(
     *,
+    by: Manager,
     team: Team,
     name: str | None = None,
     continuity_categories: list[str] | None = None,
     commitment_text: str | None = None,
 ) -> Team:
+    """Rename a team, change what its mission needs, or its commitment text; recorded with before
+    and after. Narrowing the categories narrows what its members read at once (R2)."""
+    access_administration(by, action=Action.TEAM_UPDATE, object_type="team", object_ids=[team.pk])
+    before = _team_state(team)
     if name is not None and name != team.name:
         if Team.objects.filter(name=name).exclude(pk=team.pk).exists():
             raise Invalid("name", _("A team with this name exists already."))
@@ -112,11 +93,35 @@ def update_team(
     team.save()
     if continuity_categories is not None:
         team.continuity_categories.set(_categories(continuity_categories))
+    changed = changes(before, _team_state(team))
+    if changed:
+        _team_event(by, Action.TEAM_UPDATE, team, changed)
     return team
 
 
-def add_member(*, team: Team, user: User, profession: str = "", is_peer_worker: bool = False) -> Membership:
-    """Membership and the team group move together, so access follows membership by construction."""
+def _membership_event(by: Manager, action: str, membership: Membership, changed: dict) -> None:
+    recorder.record(
+        by,
+        Event(
+            action=action,
+            team_id=membership.team_id,
+            object_type="membership",
+            object_ids=[membership.user_id],
+            changes=changed,
+        ),
+    )
+
+
+@recorder.action
+def add_member(
+    *, by: Manager, team: Team, user: User, profession: str = "", is_peer_worker: bool = False
+) -> Membership:
+    """Membership and the team group move together, so access follows membership by construction.
+
+    A person's own portal account is never a member: it reaches its own record only."""
+    access_administration(by, action=Action.MEMBERSHIP_ADD, object_type="membership", object_ids=[user.pk])
+    if hasattr(user, "person"):
+        raise Invalid("user", _("This is the account of an accompanied person: it cannot join a team."))
     try:
         with transaction.atomic():
             membership = Membership.objects.create(
@@ -125,36 +130,90 @@ def add_member(*, team: Team, user: User, profession: str = "", is_peer_worker: 
     except IntegrityError:
         raise Conflict(_("This user is already a member of this team.")) from None
     user.groups.add(team.group)
+    _membership_event(
+        by,
+        Action.MEMBERSHIP_ADD,
+        membership,
+        {"user": [None, user.pk], "profession": [None, profession], "is_peer_worker": [None, is_peer_worker]},
+    )
     return membership
 
 
-def update_member(*, membership: Membership, profession: str, is_peer_worker: bool) -> Membership:
+@recorder.action
+def update_member(
+    *, by: Manager, membership: Membership, profession: str, is_peer_worker: bool
+) -> Membership:
     """Change what describes a member; nothing of their access depends on it (R3)."""
+    access_administration(
+        by, action=Action.MEMBERSHIP_UPDATE, object_type="membership", object_ids=[membership.user_id]
+    )
+    before = {"profession": membership.profession, "is_peer_worker": membership.is_peer_worker}
     membership.profession = profession
     membership.is_peer_worker = is_peer_worker
     membership.save(update_fields=["profession", "is_peer_worker"])
+    changed = changes(before, {"profession": profession, "is_peer_worker": is_peer_worker})
+    if changed:
+        _membership_event(by, Action.MEMBERSHIP_UPDATE, membership, changed)
     return membership
 
 
-def remove_member(*, membership: Membership) -> None:
+@recorder.action
+def remove_member(*, by: Manager, membership: Membership) -> None:
+    """The member loses the team's access at once."""
+    access_administration(
+        by, action=Action.MEMBERSHIP_REMOVE, object_type="membership", object_ids=[membership.user_id]
+    )
     membership.user.groups.remove(membership.team.group)
+    _membership_event(by, Action.MEMBERSHIP_REMOVE, membership, {"user": [membership.user_id, None]})
     membership.delete()
 
 
+@recorder.action
 def accept_commitment(*, user: User) -> int:
     """Accept the commitment of every team the user has joined and not yet accepted; returns how many."""
-    return Membership.objects.filter(user=user, commitment_accepted_at__isnull=True).update(
-        commitment_accepted_at=timezone.now()
+    memberships = list(Membership.objects.filter(user=user))
+    if not memberships:
+        with recorder.denials(user, Action.COMMITMENT_ACCEPT, object_type="membership"):
+            raise NotAMember(_("Only team members accept a confidentiality commitment."))
+    pending = [m for m in memberships if m.commitment_accepted_at is None]
+    now = timezone.now()
+    Membership.objects.filter(pk__in=[m.pk for m in pending]).update(commitment_accepted_at=now)
+    recorder.record(
+        user,
+        *(
+            Event(
+                action=Action.COMMITMENT_ACCEPT,
+                team_id=m.team_id,
+                object_type="membership",
+                object_ids=[user.pk],
+                changes={"commitment_accepted_at": [None, now.isoformat()]},
+            )
+            for m in pending
+        ),
     )
+    return len(pending)
 
 
-def sign_in(*, request, username: str, password: str) -> User | None:
-    """Check a username and password; every attempt, failed or not, is recorded (R5)."""
-    user = authenticate(request, username=username, password=password)
-    if user is None:
+CATEGORY_FIELDS = ("code", "label_fr", "label_en", "description_fr", "description_en")
+
+
+@recorder.action
+def save_category(*, by: Manager, category: Category, **values: str) -> Category:
+    """Create a category of the registry, or change its labels; a code never changes once saved."""
+    creating = category.pk is None
+    action = Action.CATEGORY_CREATE if creating else Action.CATEGORY_UPDATE
+    access_administration(by, action=action, object_type="category")
+    before = {} if creating else {name: getattr(category, name) for name in CATEGORY_FIELDS}
+    if not creating and values.get("code", category.code) != category.code:
+        raise Invalid("code", _("A category's code never changes: consents and notes refer to it."))
+    if creating and Category.objects.filter(code=values.get("code", category.code)).exists():
+        raise Invalid("code", _("A category with this code exists already."))
+    for name, value in values.items():
+        setattr(category, name, value)
+    category.save()
+    changed = changes(before, {name: getattr(category, name) for name in CATEGORY_FIELDS})
+    if changed:
         recorder.record(
-            None, Event(action="auth.login_failed", outcome=Outcome.DENIED, reason=username[:150])
+            by, Event(action=action, object_type="category", object_ids=[category.pk], changes=changed)
         )
-        return None
-    recorder.record(user, Event(action="auth.login"))
-    return user
+    return category

@@ -6,6 +6,7 @@ import factory
 from django.utils import timezone
 from guardian.shortcuts import assign_perm
 
+from audit import recorder
 from consent import services as consent_services
 from consent.models import Consent
 from records.models import FollowUp, Note, Person
@@ -13,6 +14,8 @@ from teams import services as team_services
 from teams.models import Category, Membership, Team, User
 
 PASSWORD = "correct horse battery staple"
+# Set-up done by the tests acts as a command run on the server would.
+SYSTEM = recorder.system("tests")
 
 
 class UserFactory(factory.django.DjangoModelFactory):
@@ -34,7 +37,7 @@ def make_team(
     name: str | None = None, categories: tuple[str, ...] = ("contact", "housing", "support_plan")
 ) -> Team:
     name = name or f"Équipe {Team.objects.count() + 1}"
-    return team_services.create_team(name=name, continuity_categories=list(categories))
+    return team_services.create_team(by=SYSTEM, name=name, continuity_categories=list(categories))
 
 
 def make_member(
@@ -42,6 +45,7 @@ def make_member(
 ) -> User:
     user = UserFactory(**kwargs)
     team_services.add_member(
+        by=SYSTEM,
         team=team,
         user=user,
         profession=profession or ("pair-aidant" if peer else "éducatrice spécialisée"),

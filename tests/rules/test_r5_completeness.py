@@ -96,6 +96,15 @@ def managers_only(kind, w):
     return None if kind == "anonymous" else [] if kind == "manager" else "refused"
 
 
+def managers_act(action):
+    """An act of administration: recorded with its before and after for a manager, refused to others."""
+
+    def expect(kind, w):
+        return None if kind == "anonymous" else [allowed(action)] if kind == "manager" else "refused"
+
+    return expect
+
+
 def anyone_signed_in(kind, w):
     return None if kind == "anonymous" else []
 
@@ -105,7 +114,11 @@ def token(kind, w):
 
 
 def commitment(kind, w):
-    return None if kind == "anonymous" else []
+    if kind == "anonymous":
+        return None
+    if kind == "newcomer":
+        return [allowed("commitment.accept")]
+    return [] if kind == "member" else [denied("commitment.accept")]
 
 
 def persons_list(kind, w):
@@ -163,14 +176,14 @@ EXPECTED = {
     ("get", "/api/v1/me/"): anyone_signed_in,
     ("post", "/api/v1/me/commitment/"): commitment,
     ("get", "/api/v1/users/"): managers_only,
-    ("post", "/api/v1/users/"): managers_only,
+    ("post", "/api/v1/users/"): managers_act("account.create"),
     ("get", "/api/v1/teams/"): managers_only,
-    ("post", "/api/v1/teams/"): managers_only,
+    ("post", "/api/v1/teams/"): managers_act("team.create"),
     ("get", "/api/v1/teams/{id}/"): managers_only,
-    ("patch", "/api/v1/teams/{id}/"): managers_only,
+    ("patch", "/api/v1/teams/{id}/"): managers_act("team.update"),
     ("get", "/api/v1/teams/{id}/memberships/"): managers_only,
-    ("post", "/api/v1/teams/{id}/memberships/"): managers_only,
-    ("delete", "/api/v1/teams/{team_pk}/memberships/{id}/"): managers_only,
+    ("post", "/api/v1/teams/{id}/memberships/"): managers_act("membership.add"),
+    ("delete", "/api/v1/teams/{team_pk}/memberships/{id}/"): managers_act("membership.remove"),
     ("get", "/api/v1/persons/"): persons_list,
     ("post", "/api/v1/persons/"): persons_create,
     ("get", "/api/v1/persons/{id}/"): person_data("person.view", categories=["contact"]),

@@ -7,15 +7,18 @@ Running it again changes nothing: every piece is looked up before it is made.
 from datetime import date
 
 from django.core.management.base import BaseCommand
-from django.db import transaction
 from django.utils import timezone
 
+from audit import recorder
 from consent import services as consent_services
 from consent.models import Consent, Method
 from records import services as record_services
 from records.models import Note, Person
+from teams import accounts
 from teams import services as team_services
 from teams.models import Category, Membership, Team, User
+
+SYSTEM = recorder.system("seed_demo")
 
 PASSWORD = "relais-demo-2026"
 
@@ -75,11 +78,16 @@ NOTES = [
 class Command(BaseCommand):
     help = "Load the demo data (idempotent) and print the credentials."
 
-    @transaction.atomic
     def handle(self, *args, **options):
+        # One unit of work: the demo is all there, with its events, or not at all.
+        with recorder.unit_of_work():
+            self._load()
+        self._print()
+
+    def _load(self):
         teams = {
             name: Team.objects.filter(name=name).first()
-            or team_services.create_team(name=name, continuity_categories=codes)
+            or team_services.create_team(by=SYSTEM, name=name, continuity_categories=codes)
             for name, codes in TEAMS.items()
         }
         users = {}
@@ -87,19 +95,22 @@ class Command(BaseCommand):
             users[username] = self._user(username, label)
             if not Membership.objects.filter(user=users[username], team=teams[team_name]).exists():
                 team_services.add_member(
-                    team=teams[team_name], user=users[username], profession=profession, is_peer_worker=peer
+                    by=SYSTEM,
+                    team=teams[team_name],
+                    user=users[username],
+                    profession=profession,
+                    is_peer_worker=peer,
                 )
             team_services.accept_commitment(user=users[username])
         for username, label, flags in OTHERS:
             users[username] = self._user(username, label, **flags)
         if not Person.objects.exists():
             self._persons(teams, users)
-        self._print()
 
     def _user(self, username, label, **flags):
         user = User.objects.filter(username=username).first()
-        return user or team_services.create_user(
-            username=username, password=PASSWORD, display_name=label, **flags
+        return user or accounts.create_user(
+            by=SYSTEM, username=username, password=PASSWORD, display_name=label, **flags
         )
 
     def _persons(self, teams, users):

@@ -1,0 +1,155 @@
+"""Accounts: made and changed by managers (on the record, with before and after), and signing in.
+
+Every change of who can see what is an ``action`` and an event of the chain (R5), from the API, the
+administration and commands alike. Passwords never reach the log: only the fact that one changed.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.contrib.auth import authenticate
+from django.contrib.auth.password_validation import validate_password
+from django.core.exceptions import ValidationError
+from django.db import IntegrityError, transaction
+from django.http import HttpRequest
+from django.utils.translation import gettext as _
+
+from audit import recorder
+from audit.models import Action, Outcome
+from audit.recorder import Event
+from relais.domain_errors import Invalid
+from teams.models import User
+from teams.selectors import Manager, access_account, access_administration
+
+# What a manager may change on an account, and what the log says of each change.
+ACCOUNT_FIELDS = ("username", "display_name", "email", "is_active", "is_auditor", "is_manager")
+
+
+def changes(before: dict[str, Any], after: dict[str, Any]) -> dict[str, list[Any]]:
+    """The fields whose value changed, as [before, after]."""
+    return {name: [before.get(name), value] for name, value in after.items() if before.get(name) != value}
+
+
+def _state(user: User) -> dict[str, Any]:
+    return {name: getattr(user, name) for name in ACCOUNT_FIELDS}
+
+
+def _checked_password(password: str, user: User) -> None:
+    try:
+        validate_password(password, user)
+    except ValidationError as exc:
+        raise Invalid("password", " ".join(exc.messages)) from None
+
+
+def create_account(
+    *,
+    username: str,
+    password: str,
+    display_name: str = "",
+    is_auditor: bool = False,
+    is_manager: bool = False,
+) -> User:
+    """An account with a password that passes the validators; usernames are unique whatever their case.
+
+    Not recorded by itself: the act that makes it (a manager's, a person's activation) is."""
+    if User.objects.filter(username__iexact=username).exists():
+        raise Invalid("username", _("This username is taken; choose another one."))
+    user = User(username=username, display_name=display_name, is_auditor=is_auditor, is_manager=is_manager)
+    _checked_password(password, user)
+    user.set_password(password)
+    try:
+        with transaction.atomic():
+            user.save()
+    except IntegrityError:
+        raise Invalid("username", _("This username is taken; choose another one.")) from None
+    return user
+
+
+@recorder.action
+def create_user(
+    *,
+    by: Manager,
+    username: str,
+    password: str,
+    display_name: str = "",
+    is_auditor: bool = False,
+    is_manager: bool = False,
+) -> User:
+    access_administration(by, action=Action.ACCOUNT_CREATE, object_type="account")
+    user = create_account(
+        username=username,
+        password=password,
+        display_name=display_name,
+        is_auditor=is_auditor,
+        is_manager=is_manager,
+    )
+    recorder.record(
+        by,
+        Event(
+            action=Action.ACCOUNT_CREATE,
+            object_type="account",
+            object_ids=[user.pk],
+            changes=changes({}, _state(user)) | {"password": [None, "set"]},
+        ),
+    )
+    return user
+
+
+@recorder.action
+def update_account(*, by: Manager, user: User, **values: Any) -> User:
+    """Change an account's name, address, roles or whether it is active; recorded with before and after.
+
+    A deactivated account stops at once: sessions and tokens check ``is_active`` on every request."""
+    access_account(by, user, action=Action.ACCOUNT_UPDATE)
+    unknown = set(values) - set(ACCOUNT_FIELDS)
+    if unknown:
+        raise Invalid(sorted(unknown)[0], _("This cannot be changed here."))
+    before = _state(user)
+    new_name = values.get("username", user.username)
+    if (
+        new_name != user.username
+        and User.objects.filter(username__iexact=new_name).exclude(pk=user.pk).exists()
+    ):
+        raise Invalid("username", _("This username is taken; choose another one."))
+    for name, value in values.items():
+        setattr(user, name, value)
+    user.save(update_fields=list(values) or None)
+    changed = changes(before, _state(user))
+    if changed:
+        recorder.record(
+            by,
+            Event(action=Action.ACCOUNT_UPDATE, object_type="account", object_ids=[user.pk], changes=changed),
+        )
+    return user
+
+
+@recorder.action
+def set_password(*, by: Manager, user: User, password: str) -> User:
+    """A manager gives an account a new password (a reset); the log says it changed, never what to."""
+    access_account(by, user, action=Action.ACCOUNT_UPDATE)
+    _checked_password(password, user)
+    user.set_password(password)
+    user.save(update_fields=["password"])
+    recorder.record(
+        by,
+        Event(
+            action=Action.ACCOUNT_UPDATE,
+            object_type="account",
+            object_ids=[user.pk],
+            changes={"password": ["set", "reset"]},
+        ),
+    )
+    return user
+
+
+def sign_in(*, request: HttpRequest | None, username: str, password: str) -> User | None:
+    """Check a username and password; every attempt, failed or not, is recorded (R5)."""
+    user = authenticate(request, username=username, password=password)
+    if user is None:
+        recorder.record(
+            None, Event(action=Action.AUTH_LOGIN_FAILED, outcome=Outcome.DENIED, reason=username[:150])
+        )
+        return None
+    recorder.record(user, Event(action=Action.AUTH_LOGIN))
+    return user
