@@ -141,3 +141,14 @@ def test_malformed_field_keys_are_a_clear_error(tmp_path):
         keys.parse_field_keys("no-colon-here")
     with pytest.raises(ImproperlyConfigured, match="32 bytes"):
         keys.parse_field_keys("k1:" + base64.b64encode(b"short").decode())
+
+
+def test_rotation_batches_are_bounded_in_bytes_as_well_as_rows():
+    from records.management.commands import rotate_keys
+
+    mb = 1024 * 1024
+    large = [(i, 9 * mb) for i in range(3)]  # three encrypted 5 MB scans
+    small = [(10 + i, 200) for i in range(1200)]  # notes
+    batches = list(rotate_keys.batches(large + small))
+    assert batches[:3] == [[0], [1], [2]]
+    assert [len(b) for b in batches[3:]] == [500, 500, 200]
