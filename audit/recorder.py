@@ -52,6 +52,11 @@ class Event:
     changes: Mapping[str, Sequence[Any]] | None = None
 
 
+def changed_fields(before: Mapping[str, Any], after: Mapping[str, Any]) -> dict[str, list[Any]]:
+    """The ``changes`` of an event: each field whose value differs, as [before, after]."""
+    return {name: [before.get(name), value] for name, value in after.items() if before.get(name) != value}
+
+
 def _label(actor: object) -> str:
     return (getattr(actor, "label", "") or getattr(actor, "username", "") or "")[:150]
 

@@ -9,8 +9,8 @@ from django.utils.translation import gettext as _
 from audit import recorder
 from audit.models import Action
 from audit.recorder import Event
+from consent.codes import hash_code
 from consent.models import PortalInvitation
-from consent.services import hash_code
 from records.models import Person
 from relais.domain_errors import Invalid
 from teams import accounts

@@ -5,8 +5,6 @@ Every function here is an ``action``: all or nothing, its events with its rows.
 
 from __future__ import annotations
 
-import hashlib
-import secrets
 from datetime import datetime, timedelta
 
 from django.conf import settings
@@ -18,14 +16,13 @@ from audit import recorder
 from audit.models import Action
 from audit.recorder import Event
 from consent import policy
+from consent.codes import hash_code, new_code
 from consent.evidence import EvidenceFile, attach_evidence
 from consent.models import Consent, Method, PortalInvitation, Receipt, Withdrawal
 from relais import signing
 from relais.domain_errors import Conflict, Invalid
 from teams.models import Category, User
 from teams.selectors import Manager, access_administration, team_named_in_input
-
-CODE_ALPHABET = "ABCDEFGHJKLMNPQRSTUVWXYZ23456789"  # no 0/O, 1/I: read aloud or copied by hand
 
 
 def _receipt(consent: Consent, event: str, at: datetime, method: str, codes: list[str]) -> Receipt:
@@ -169,16 +166,6 @@ def withdraw_consent(*, user: User, consent_id: int, method: str) -> Consent:
         ),
     )
     return consent
-
-
-def hash_code(code: str) -> str:
-    normalised = "".join(ch for ch in code.upper() if ch.isalnum())
-    return hashlib.sha256(normalised.encode()).hexdigest()
-
-
-def new_code() -> str:
-    raw = "".join(secrets.choice(CODE_ALPHABET) for _ in range(12))
-    return "-".join(raw[i : i + 4] for i in range(0, 12, 4))
 
 
 @recorder.action

@@ -17,18 +17,13 @@ from django.utils.translation import gettext as _
 
 from audit import recorder
 from audit.models import Action, Outcome
-from audit.recorder import Event
+from audit.recorder import Event, changed_fields
 from relais.domain_errors import Invalid
 from teams.models import User
 from teams.selectors import Manager, access_account, access_administration
 
 # What a manager may change on an account, and what the log says of each change.
 ACCOUNT_FIELDS = ("username", "display_name", "email", "is_active", "is_auditor", "is_manager")
-
-
-def changes(before: dict[str, Any], after: dict[str, Any]) -> dict[str, list[Any]]:
-    """The fields whose value changed, as [before, after]."""
-    return {name: [before.get(name), value] for name, value in after.items() if before.get(name) != value}
 
 
 def _state(user: User) -> dict[str, Any]:
@@ -90,7 +85,7 @@ def create_user(
             action=Action.ACCOUNT_CREATE,
             object_type="account",
             object_ids=[user.pk],
-            changes=changes({}, _state(user)) | {"password": [None, "set"]},
+            changes=changed_fields({}, _state(user)) | {"password": [None, "set"]},
         ),
     )
     return user
@@ -115,7 +110,7 @@ def update_account(*, by: Manager, user: User, **values: Any) -> User:
     for name, value in values.items():
         setattr(user, name, value)
     user.save(update_fields=list(values) or None)
-    changed = changes(before, _state(user))
+    changed = changed_fields(before, _state(user))
     if changed:
         recorder.record(
             by,
@@ -143,6 +138,7 @@ def set_password(*, by: Manager, user: User, password: str) -> User:
     return user
 
 
+@recorder.action
 def sign_in(*, request: HttpRequest | None, username: str, password: str) -> User | None:
     """Check a username and password; every attempt, failed or not, is recorded (R5)."""
     user = authenticate(request, username=username, password=password)

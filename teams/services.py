@@ -15,9 +15,8 @@ from django.utils.translation import gettext as _
 
 from audit import recorder
 from audit.models import Action
-from audit.recorder import Event
+from audit.recorder import Event, changed_fields
 from relais.domain_errors import Conflict, Invalid, NotAMember
-from teams.accounts import changes
 from teams.models import Category, Membership, Team, User
 from teams.selectors import Manager, access_administration
 
@@ -65,7 +64,7 @@ def create_team(
     except IntegrityError:
         raise Invalid("name", _("A team with this name exists already.")) from None
     team.continuity_categories.set(categories)
-    _team_event(by, Action.TEAM_CREATE, team, changes({}, _team_state(team)))
+    _team_event(by, Action.TEAM_CREATE, team, changed_fields({}, _team_state(team)))
     return team
 
 
@@ -93,7 +92,7 @@ def update_team(
     team.save()
     if continuity_categories is not None:
         team.continuity_categories.set(_categories(continuity_categories))
-    changed = changes(before, _team_state(team))
+    changed = changed_fields(before, _team_state(team))
     if changed:
         _team_event(by, Action.TEAM_UPDATE, team, changed)
     return team
@@ -151,7 +150,7 @@ def update_member(
     membership.profession = profession
     membership.is_peer_worker = is_peer_worker
     membership.save(update_fields=["profession", "is_peer_worker"])
-    changed = changes(before, {"profession": profession, "is_peer_worker": is_peer_worker})
+    changed = changed_fields(before, {"profession": profession, "is_peer_worker": is_peer_worker})
     if changed:
         _membership_event(by, Action.MEMBERSHIP_UPDATE, membership, changed)
     return membership
@@ -211,7 +210,7 @@ def save_category(*, by: Manager, category: Category, **values: str) -> Category
     for name, value in values.items():
         setattr(category, name, value)
     category.save()
-    changed = changes(before, {name: getattr(category, name) for name in CATEGORY_FIELDS})
+    changed = changed_fields(before, {name: getattr(category, name) for name in CATEGORY_FIELDS})
     if changed:
         recorder.record(
             by, Event(action=action, object_type="category", object_ids=[category.pk], changes=changed)

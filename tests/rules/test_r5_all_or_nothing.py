@@ -1,0 +1,474 @@
+"""R5, all or nothing: an action that fails changes nothing but the record of its refusal.
+
+Every service module is walked: each public function is an ``action`` (or a named step of one), and
+each action has its failures written down here, so that a new service fails this test until it is
+covered. Two proofs per action:
+
+- every domain error it can raise leaves every row of every table as it was (refusals aside);
+- failing at its very last step, once all its rows are written, leaves them as they were too.
+"""
+
+from __future__ import annotations
+
+import importlib
+import inspect
+from datetime import timedelta
+
+import pytest
+from django.apps import apps
+from django.test import RequestFactory
+from django.utils import timezone
+
+from audit import recorder
+from audit.models import AccessEvent, ChainHead
+from consent.evidence import EvidenceFile
+from consent.models import Consent
+from relais.domain_errors import (
+    CommitmentRequired,
+    Conflict,
+    DomainError,
+    Hidden,
+    Invalid,
+    NotAManager,
+    NotAMember,
+    NotAPortalAccount,
+)
+from teams.models import Category, Membership, Team
+from tests.factories import (
+    PASSWORD,
+    SYSTEM,
+    UserFactory,
+    give_consent,
+    make_member,
+    make_note,
+    make_person,
+    make_portal_account,
+    make_team,
+)
+
+SERVICE_MODULES = [
+    "teams.services",
+    "teams.accounts",
+    "records.services",
+    "consent.services",
+    "consent.portal",
+    "consent.activation",
+]
+# Public functions of those modules that are not actions themselves, and why.
+NOT_ACTIONS = {
+    "teams.accounts.create_account": "a step of create_user and of activate, which record it",
+    "consent.portal.my_consents": "a read (recorded as it is shown)",
+    "consent.portal.my_teams": "a read, recorded",
+    "consent.portal.my_receipts": "a read (recorded as it is shown)",
+}
+
+
+def discovered() -> dict[str, object]:
+    found = {}
+    for name in SERVICE_MODULES:
+        module = importlib.import_module(name)
+        for attr, value in vars(module).items():
+            if attr.startswith("_") or not inspect.isfunction(value) or value.__module__ != name:
+                continue
+            found[f"{name}.{attr}"] = value
+    return found
+
+
+@pytest.fixture
+def w(team, other_team, person, worker, colleague):
+    """A small world: two teams, a person followed by one, a consent, a note, a portal code."""
+    from consent import services as consent_services
+
+    consent = give_consent(person, team, ["housing", "contact"], by=worker)
+    code, _invitation = consent_services.invite_to_portal(user=worker, person_id=person.pk)
+    other_person = make_person(team, display_name="Sam")
+    return {
+        "team": team,
+        "other_team": other_team,
+        "person": person,
+        "other_person": other_person,
+        "worker": worker,
+        "colleague": colleague,
+        "consent": consent,
+        "note": make_note(person, worker, team, "housing"),
+        "code": code,
+        "manager": UserFactory(is_manager=True),
+        "outsider": UserFactory(),
+        "elsewhere": make_person(make_team("Ailleurs"), display_name="Ailleurs"),
+        "jo": make_portal_account(other_person, "sam"),
+    }
+
+
+def follow_up(w):
+    return w["person"].follow_ups.get(team=w["team"])
+
+
+# Each action: the calls that must fail, each with the domain error it raises.
+FAILURES = {
+    "teams.accounts.create_user": [
+        (lambda w: dict(by=w["worker"], username="x1", password=PASSWORD), NotAManager),
+        (lambda w: dict(by=w["manager"], username="x2", password="court"), Invalid),
+        (lambda w: dict(by=w["manager"], username=w["worker"].username.upper(), password=PASSWORD), Invalid),
+    ],
+    "teams.accounts.update_account": [
+        (lambda w: dict(by=w["worker"], user=w["colleague"], is_manager=True), NotAManager),
+        (lambda w: dict(by=w["manager"], user=w["colleague"], display_name="A", is_superuser=True), Invalid),
+        (
+            lambda w: dict(
+                by=w["manager"], user=w["colleague"], is_auditor=True, username=w["worker"].username
+            ),
+            Invalid,
+        ),
+        (lambda w: dict(by=w["manager"], user=UserFactory(is_superuser=True), is_active=False), NotAManager),
+    ],
+    "teams.accounts.set_password": [
+        (lambda w: dict(by=w["worker"], user=w["colleague"], password=PASSWORD + "x"), NotAManager),
+        (lambda w: dict(by=w["manager"], user=w["colleague"], password="123"), Invalid),
+    ],
+    "teams.accounts.sign_in": [],  # a wrong password is not an error but a recorded denial
+    "teams.services.create_team": [
+        (lambda w: dict(by=w["worker"], name="T", continuity_categories=[]), NotAManager),
+        (lambda w: dict(by=w["manager"], name="T", continuity_categories=["housing", "nope"]), Invalid),
+        (lambda w: dict(by=w["manager"], name=w["team"].name, continuity_categories=[]), Invalid),
+    ],
+    "teams.services.update_team": [
+        (lambda w: dict(by=w["worker"], team=w["team"], name="T"), NotAManager),
+        (lambda w: dict(by=w["manager"], team=w["team"], name=w["other_team"].name), Invalid),
+        # Renamed and saved first, then the categories are found wrong: the rename must go too.
+        (
+            lambda w: dict(by=w["manager"], team=w["team"], name="Renommée", continuity_categories=["nope"]),
+            Invalid,
+        ),
+    ],
+    "teams.services.add_member": [
+        (lambda w: dict(by=w["worker"], team=w["team"], user=w["outsider"]), NotAManager),
+        (lambda w: dict(by=w["manager"], team=w["team"], user=w["jo"]), Invalid),
+        (lambda w: dict(by=w["manager"], team=w["team"], user=w["colleague"]), Conflict),
+    ],
+    "teams.services.update_member": [
+        (
+            lambda w: dict(
+                by=w["worker"],
+                membership=w["colleague"].memberships.get(),
+                profession="x",
+                is_peer_worker=True,
+            ),
+            NotAManager,
+        ),
+    ],
+    "teams.services.remove_member": [
+        (lambda w: dict(by=w["worker"], membership=w["colleague"].memberships.get()), NotAManager),
+    ],
+    "teams.services.accept_commitment": [
+        (lambda w: dict(user=w["outsider"]), NotAMember),
+    ],
+    "teams.services.save_category": [
+        (
+            lambda w: dict(by=w["worker"], category=Category(), code="new", label_fr="N", label_en="N"),
+            NotAManager,
+        ),
+        (
+            lambda w: dict(by=w["manager"], category=Category(), code="housing", label_fr="L", label_en="H"),
+            Invalid,
+        ),
+        (
+            lambda w: dict(
+                by=w["manager"], category=Category.objects.get(code="housing"), label_fr="L", code="x"
+            ),
+            Invalid,
+        ),
+    ],
+    "records.services.create_person": [
+        (lambda w: dict(user=w["outsider"], team_id=w["team"].pk, display_name="N"), NotAMember),
+        (lambda w: dict(user=w["worker"], team_id=w["other_team"].pk, display_name="N"), Invalid),
+        (lambda w: dict(user=w["worker"], team_id=2**63, display_name="N"), Invalid),
+    ],
+    "records.services.write_note": [
+        (
+            lambda w: dict(
+                user=w["worker"],
+                person_id=w["elsewhere"].pk,
+                team_id=w["team"].pk,
+                category="housing",
+                body="b",
+            ),
+            Hidden,
+        ),
+        (
+            lambda w: dict(
+                user=w["worker"],
+                person_id=w["person"].pk,
+                team_id=w["other_team"].pk,
+                category="housing",
+                body="b",
+            ),
+            Invalid,
+        ),
+        (
+            lambda w: dict(
+                user=w["worker"], person_id=w["person"].pk, team_id=w["team"].pk, category="nope", body="b"
+            ),
+            Invalid,
+        ),
+        (
+            lambda w: dict(
+                user=make_member(w["team"], accepted=False),
+                person_id=w["person"].pk,
+                team_id=w["team"].pk,
+                category="housing",
+                body="b",
+            ),
+            CommitmentRequired,
+        ),
+    ],
+    "records.services.open_follow_up": [
+        (lambda w: dict(user=w["worker"], person_id=w["person"].pk, team_id=w["team"].pk), Conflict),
+        (lambda w: dict(user=w["worker"], person_id=w["elsewhere"].pk, team_id=w["other_team"].pk), Hidden),
+        (lambda w: dict(user=w["worker"], person_id=w["person"].pk, team_id=2**63 + 1), Invalid),
+    ],
+    "records.services.close_follow_up": [
+        (lambda w: dict(user=w["worker"], follow_up_id=w["elsewhere"].follow_ups.get().pk), Hidden),
+        (lambda w: dict(user=w["worker"], follow_up_id=2**64), Hidden),
+    ],
+    "consent.services.record_consent": [
+        # The consent and its categories are written, then the form is found to be no PDF: all goes.
+        (
+            lambda w: dict(
+                user=w["worker"],
+                person_id=w["person"].pk,
+                team_id=w["team"].pk,
+                categories=["housing"],
+                purpose="p",
+                method="written",
+                evidence=EvidenceFile("x.txt", b"not a scan"),
+            ),
+            Invalid,
+        ),
+        (
+            lambda w: dict(
+                user=w["worker"],
+                person_id=w["person"].pk,
+                team_id=w["team"].pk,
+                categories=["health"],
+                purpose="p",
+                method="oral",
+            ),
+            Invalid,
+        ),
+        (
+            lambda w: dict(
+                user=w["worker"],
+                person_id=w["person"].pk,
+                team_id=w["team"].pk,
+                categories=["housing"],
+                purpose="p",
+                method="portal",
+            ),
+            Invalid,
+        ),
+        (
+            lambda w: dict(
+                user=w["worker"],
+                person_id=w["person"].pk,
+                team_id=w["team"].pk,
+                categories=["housing"],
+                purpose="p",
+                method="oral",
+                valid_until=timezone.now() - timedelta(days=1),
+            ),
+            Invalid,
+        ),
+        (
+            lambda w: dict(
+                user=w["worker"],
+                person_id=w["person"].pk,
+                team_id=w["other_team"].pk,
+                categories=[],
+                purpose="p",
+                method="oral",
+            ),
+            Invalid,
+        ),
+        (
+            lambda w: dict(
+                user=w["jo"],
+                person_id=w["person"].pk,
+                team_id=w["team"].pk,
+                categories=[],
+                purpose="p",
+                method="portal",
+            ),
+            Hidden,
+        ),
+    ],
+    "consent.services.withdraw_consent": [
+        (lambda w: dict(user=w["worker"], consent_id=w["consent"].pk, method="portal"), Invalid),
+        (lambda w: dict(user=w["outsider"], consent_id=w["consent"].pk, method="oral"), Hidden),
+        (
+            lambda w: dict(
+                user=w["worker"],
+                consent_id=give_consent(w["person"], w["team"], ["housing"], by=w["worker"]).supersedes_id,
+                method="oral",
+            ),
+            Conflict,
+        ),
+    ],
+    "consent.services.invite_to_portal": [
+        (lambda w: dict(user=w["worker"], person_id=w["elsewhere"].pk), Hidden),
+        (lambda w: dict(user=w["outsider"], person_id=w["person"].pk), NotAMember),
+    ],
+    "consent.services.cancel_portal_codes": [
+        (lambda w: dict(by=w["worker"], invitation_ids=[1]), NotAManager),
+    ],
+    "consent.portal.give_consent": [
+        (
+            lambda w: dict(user=w["worker"], team_id=w["team"].pk, categories=[], purpose="p"),
+            NotAPortalAccount,
+        ),
+        (lambda w: dict(user=w["jo"], team_id=w["team"].pk, categories=["health"], purpose="p"), Invalid),
+    ],
+    "consent.portal.change_sharing": [
+        (lambda w: dict(user=w["jo"], team_id=w["other_team"].pk, category="health", share=True), Invalid),
+        (lambda w: dict(user=w["jo"], team_id=w["team"].pk, category="health", share=True), Invalid),
+    ],
+    "consent.activation.activate": [
+        (lambda w: dict(code="AAAA-BBBB-CCCC", username="newjo", password=PASSWORD), Invalid),
+        (lambda w: dict(code=w["code"], username=w["worker"].username, password=PASSWORD), Invalid),
+        (lambda w: dict(code=w["code"], username="newjo", password="court"), Invalid),
+    ],
+}
+
+# Each action once more, with arguments that succeed, to make it fail at its last step.
+SUCCEEDS = {
+    "teams.accounts.create_user": lambda w: dict(by=w["manager"], username="nouveau", password=PASSWORD),
+    "teams.accounts.update_account": lambda w: dict(by=w["manager"], user=w["colleague"], is_auditor=True),
+    "teams.accounts.set_password": lambda w: dict(
+        by=w["manager"], user=w["colleague"], password=PASSWORD + "!"
+    ),
+    "teams.accounts.sign_in": lambda w: dict(
+        request=RequestFactory().post("/login/"), username=w["worker"].username, password=PASSWORD
+    ),
+    "teams.services.create_team": lambda w: dict(
+        by=w["manager"], name="Nouvelle", continuity_categories=["housing"]
+    ),
+    "teams.services.update_team": lambda w: dict(
+        by=w["manager"], team=w["team"], name="Renommée", continuity_categories=["housing"]
+    ),
+    "teams.services.add_member": lambda w: dict(by=w["manager"], team=w["other_team"], user=w["outsider"]),
+    "teams.services.update_member": lambda w: dict(
+        by=w["manager"], membership=w["colleague"].memberships.get(), profession="x", is_peer_worker=True
+    ),
+    "teams.services.remove_member": lambda w: dict(
+        by=w["manager"], membership=w["colleague"].memberships.get()
+    ),
+    "teams.services.accept_commitment": lambda w: dict(user=make_member(w["team"], accepted=False)),
+    "teams.services.save_category": lambda w: dict(
+        by=w["manager"], category=Category(), code="new", label_fr="Nouvelle", label_en="New"
+    ),
+    "records.services.create_person": lambda w: dict(
+        user=w["worker"], team_id=w["team"].pk, display_name="N"
+    ),
+    "records.services.write_note": lambda w: dict(
+        user=w["worker"], person_id=w["person"].pk, team_id=w["team"].pk, category="housing", body="b"
+    ),
+    "records.services.open_follow_up": lambda w: dict(
+        user=w["worker"], person_id=w["person"].pk, team_id=w["other_team"].pk
+    ),
+    "records.services.close_follow_up": lambda w: dict(user=w["worker"], follow_up_id=follow_up(w).pk),
+    "consent.services.record_consent": lambda w: dict(
+        user=w["worker"],
+        person_id=w["person"].pk,
+        team_id=w["team"].pk,
+        categories=["housing"],
+        purpose="p",
+        method="written",
+        evidence=EvidenceFile("form.pdf", b"%PDF-1.4 signed"),
+    ),
+    "consent.services.withdraw_consent": lambda w: dict(
+        user=w["worker"], consent_id=w["consent"].pk, method="oral"
+    ),
+    "consent.services.invite_to_portal": lambda w: dict(user=w["worker"], person_id=w["person"].pk),
+    "consent.services.cancel_portal_codes": lambda w: dict(
+        by=w["manager"], invitation_ids=list(w["person"].portal_invitations.values_list("pk", flat=True))
+    ),
+    "consent.portal.give_consent": lambda w: dict(
+        user=w["jo"], team_id=w["team"].pk, categories=["housing"], purpose="p"
+    ),
+    "consent.portal.change_sharing": lambda w: dict(
+        user=w["jo"], team_id=w["team"].pk, category="housing", share=True
+    ),
+    "consent.activation.activate": lambda w: dict(code=w["code"], username="newjo", password=PASSWORD),
+}
+
+
+def actions() -> list[str]:
+    return sorted(name for name in discovered() if name not in NOT_ACTIONS)
+
+
+def snapshot() -> dict[str, list]:
+    """Every row of every table (the log's refusals and its head aside), decrypted where encrypted."""
+    rows = {}
+    for model in apps.get_models(include_auto_created=True):
+        if model in (AccessEvent, ChainHead) or model._meta.proxy:
+            continue
+        fields = [f.attname for f in model._meta.concrete_fields]
+        rows[model._meta.label] = list(model._default_manager.order_by("pk").values_list(*fields))
+    rows["allowed events"] = list(AccessEvent.objects.filter(outcome="allowed").values_list("id", flat=True))
+    return rows
+
+
+def test_every_public_function_of_a_service_module_is_an_action_or_named_as_a_step():
+    found = discovered()
+    assert set(NOT_ACTIONS) <= set(found)
+    for name, function in found.items():
+        if name not in NOT_ACTIONS:
+            assert getattr(function, "is_action", False), f"{name} is not an action (@recorder.action)"
+
+
+def test_every_action_has_its_failures_and_a_successful_call_written_down():
+    assert set(FAILURES) == set(actions())
+    assert set(SUCCEEDS) == set(actions())
+
+
+CASES = [(name, index) for name in sorted(FAILURES) for index in range(len(FAILURES[name]))]
+
+
+@pytest.mark.parametrize("name,index", CASES, ids=[f"{n.rsplit('.', 1)[1]}-{i}" for n, i in CASES])
+def test_a_domain_error_changes_nothing(w, name, index):
+    build, error = FAILURES[name][index]
+    kwargs = build(w)
+    before = snapshot()
+    with pytest.raises(error):
+        discovered()[name](**kwargs)
+    assert snapshot() == before
+
+
+class LastStepFailed(DomainError):
+    pass
+
+
+@pytest.mark.parametrize("name", sorted(SUCCEEDS))
+def test_an_action_failing_at_its_last_step_leaves_every_row_as_it_was(w, name, monkeypatch):
+    kwargs = SUCCEEDS[name](w)
+    real_record = recorder.record
+
+    def record_then_fail(actor, *events):
+        real_record(actor, *events)
+        if any(e.outcome == "allowed" for e in events):
+            raise LastStepFailed()
+
+    before = snapshot()
+    monkeypatch.setattr(recorder, "record", record_then_fail)
+    with pytest.raises(LastStepFailed):
+        discovered()[name](**kwargs)
+    assert snapshot() == before
+
+
+def test_the_same_action_succeeds_when_nothing_fails(w):
+    """The calls above fail only because they are made to: left alone, they go through."""
+    for name in sorted(SUCCEEDS):
+        if name in ("records.services.close_follow_up", "consent.services.withdraw_consent"):
+            continue  # they end what others below still use
+        discovered()[name](**SUCCEEDS[name](w))
+    assert Team.objects.filter(name="Nouvelle").exists() and Consent.objects.count() >= 3
+    assert Membership.objects.filter(user=w["outsider"]).exists() and SYSTEM
