@@ -138,7 +138,8 @@ def access_person(
 ) -> PersonAccess:
     """The person, reached through one of the user's teams (or, if ``self_allowed``, as their own
     account), or the recorded refusal: a 403 for a non-member, the 404 of R9 for everyone else."""
-    object_ids = _named(person_id) if object_type == "person" else []
+    # An id the log's columns cannot hold is kept in ``object_ids``, as text, whatever the object.
+    object_ids = _named(person_id) if object_type == "person" or not is_storable_id(person_id) else []
     denial = {"object_type": object_type, "object_ids": object_ids, "person_id": _asked(person_id)}
     if self_allowed:
         own = (

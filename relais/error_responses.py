@@ -12,10 +12,10 @@ import logging
 from dataclasses import dataclass
 from typing import Any
 
-from django.contrib.auth.models import AnonymousUser
 from django.db import DatabaseError
 from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import redirect, render
+from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils.http import urlencode
 from django.utils.translation import gettext_lazy as _
@@ -68,16 +68,26 @@ def handle_api_exception(exc: Exception, context: dict) -> Response | None:
         _fail()
         detail = answer.detail if isinstance(answer.detail, dict) else {"detail": str(answer.detail)}
         return Response(detail, status=answer.status)
-    if isinstance(
-        exc, exceptions.NotAuthenticated | exceptions.AuthenticationFailed | exceptions.PermissionDenied
-    ):
+    if isinstance(exc, REFUSALS):
         _record_refusal(exc, context)
     _fail()
     return exception_handler(exc, context)
 
 
+# Refused before any view ran: by authentication, by a permission class, or for a body that cannot
+# be read (an attempt worth an auditor's eye, never a crash).
+REFUSALS = (
+    exceptions.NotAuthenticated,
+    exceptions.AuthenticationFailed,
+    exceptions.PermissionDenied,
+    exceptions.ParseError,
+    exceptions.UnsupportedMediaType,
+)
+
+
 def _record_refusal(exc: Exception, context: dict) -> None:
-    """Refusals by authentication and permission classes are denied attempts too (R5)."""
+    """Refusals by authentication and permission classes, and unreadable bodies, are denied attempts
+    too (R5)."""
     request = context.get("request")
     user = getattr(request, "user", None)
     match = getattr(request, "resolver_match", None)
@@ -100,9 +110,9 @@ def unavailable(request: HttpRequest, exc: DomainError) -> HttpResponse:
     """A 503 that shows nothing and needs no database: JSON for the API, the error page otherwise."""
     if is_api(request):
         return JsonResponse({"detail": str(exc.detail)}, status=503)
-    # The page's usual context (the account, its roles, its messages) would read the database.
-    context = {"message": str(exc.detail), "user": AnonymousUser(), "roles": {}, "messages": ()}
-    return render(request, "503.html", context, status=503)
+    # Rendered without the request's context: the account, its roles and its messages would each
+    # read the database, which may be what is missing.
+    return HttpResponse(render_to_string("503.html", {"message": str(exc.detail)}), status=503)
 
 
 def page_for(request: HttpRequest, answer: Answer, exc: BaseException) -> HttpResponse:

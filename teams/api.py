@@ -138,7 +138,8 @@ class MembershipList(generics.ListCreateAPIView):
     serializer_class = MembershipSerializer
 
     def get_queryset(self):
-        return Membership.objects.filter(team_id=self.kwargs.get("pk")).select_related("user")
+        team = get_object_or_404(Team, pk=self.kwargs.get("pk"))
+        return Membership.objects.filter(team=team).select_related("user")
 
     def create(self, request, *args, **kwargs):
         team = get_object_or_404(Team, pk=kwargs["pk"])

@@ -24,6 +24,19 @@ def api():
 
 
 @pytest.fixture
+def web():
+    """A browser-like client (French unless told otherwise); ``web.as_(user)`` signs in as ``user``."""
+    from django.test import Client
+
+    class Web(Client):
+        def as_(self, user):
+            self.force_login(user, backend="django.contrib.auth.backends.ModelBackend")
+            return self
+
+    return Web()
+
+
+@pytest.fixture
 def team(db):
     return make_team("Maraude Nord", ("contact", "housing", "support_plan", "administrative"))
 
@@ -70,10 +83,19 @@ def flushable_audit(transactional_db):
     through at the end (this fixture is torn down before ``transactional_db``)."""
     import importlib
 
-    from django.apps import apps
+    from teams.models import Category
 
     defaults = importlib.import_module("records.migrations.0003_default_categories")
-    defaults.add_defaults(apps, None)
+    for code, label_fr, label_en, description_fr, description_en in defaults.DEFAULTS:
+        Category.objects.update_or_create(
+            code=code,
+            defaults={
+                "label_fr": label_fr,
+                "label_en": label_en,
+                "description_fr": description_fr,
+                "description_en": description_en,
+            },
+        )
     yield
     from audit.models import AccessEvent, Anchor, PurgePermit
 
