@@ -9,7 +9,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.http import urlencode
 from django.utils.translation import gettext_lazy as _
-from django.views.decorators.http import require_http_methods
+from django.views.decorators.http import require_http_methods, require_safe
 
 from audit import checkpoints, insights, selectors
 from audit.filters import EventFilter
@@ -80,6 +80,7 @@ def _rows(events, labels: dict[str, str]) -> list[dict]:
 
 
 @login_required
+@require_safe
 def log(request: HttpRequest) -> HttpResponse:
     events = selectors.events(user=request.user)
     filterset = EventFilter(request.GET or None, queryset=events)

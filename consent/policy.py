@@ -13,7 +13,8 @@ records any refusal (R5) and raises the 404 of R9, so that no caller can forget 
 from __future__ import annotations
 
 from collections import defaultdict
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Iterator, Sequence
+from contextlib import contextmanager
 from dataclasses import dataclass
 
 from django.core.exceptions import EmptyResultSet
@@ -24,7 +25,7 @@ from django.utils import timezone
 from audit import recorder
 from consent.models import Consent
 from records.models import CONTACT, FOLLOW_PERMISSION, FollowUp, Note, Person, PersonGroupObjectPermission
-from relais.domain_errors import CommitmentRequired, Hidden, NotAMember, NotAPortalAccount
+from relais.domain_errors import CommitmentRequired, Hidden, NotAMember, NotAPortalAccount, Refusal
 from relais.ids import is_storable_id
 from teams.models import Membership, Team, User
 
@@ -255,11 +256,35 @@ class NoteAccess:
     grants: Grants
 
 
+@contextmanager
+def _refusals_naming_the_person(
+    user: User, action: str, *, object_type: str, object_id: int, model: type[Note | Consent | FollowUp]
+) -> Iterator[None]:
+    """Record a refusal about an object by id, naming the person it concerns when it exists, so that
+    the person's own journal shows the attempt (the answer stays the 404 of R9 all the same)."""
+    try:
+        yield
+    except Refusal as exc:
+        person_id = (
+            model.objects.filter(pk=object_id).values_list("person_id", flat=True).first()
+            if is_storable_id(object_id)
+            else None
+        )
+        recorder.deny(
+            user,
+            action,
+            person_id=person_id,
+            object_type=object_type,
+            object_ids=_named(object_id),
+            reason=type(exc).__name__,
+        )
+        raise
+
+
 def access_note(user: User, note_id: int, *, action: str) -> NoteAccess:
     """The note, if the user may read it, or the recorded 404 of R9 (the same for hidden and missing)."""
-    denial = {"object_type": "note", "object_ids": _named(note_id)}
-    reader = access_reader(user, action=action, **denial)
-    with recorder.denials(user, action, **denial):
+    with _refusals_naming_the_person(user, action, object_type="note", object_id=note_id, model=Note):
+        reader = reader_for(user)
         if not is_storable_id(note_id):
             raise Hidden()
         person = followed_persons(reader).filter(notes=note_id).values("pk")
@@ -288,7 +313,9 @@ def notes_about_oneself(person: Person) -> QuerySet[Note]:
 def access_consent(user: User, consent_id: int, *, action: str) -> Consent:
     """A consent of a person the user follows through a team, or of the user themselves (portal);
     anything else is the recorded 404 of R9."""
-    with recorder.denials(user, action, object_type="consent", object_ids=_named(consent_id)):
+    with _refusals_naming_the_person(
+        user, action, object_type="consent", object_id=consent_id, model=Consent
+    ):
         consent = (
             Consent.objects.filter(pk=consent_id).select_related("person", "team").first()
             if is_storable_id(consent_id)
@@ -312,9 +339,10 @@ def access_consent(user: User, consent_id: int, *, action: str) -> Consent:
 
 def access_follow_up(user: User, follow_up_id: int, *, action: str) -> FollowUp:
     """A follow-up of a person the user's teams follow, or the recorded 404 of R9."""
-    denial = {"object_type": "follow_up", "object_ids": _named(follow_up_id)}
-    reader = access_reader(user, action=action, **denial)
-    with recorder.denials(user, action, **denial):
+    with _refusals_naming_the_person(
+        user, action, object_type="follow_up", object_id=follow_up_id, model=FollowUp
+    ):
+        reader = reader_for(user)
         follow_up = (
             FollowUp.objects.filter(pk=follow_up_id, person__in=followed_persons(reader))
             .select_related("team__group", "person")

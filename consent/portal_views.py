@@ -6,14 +6,14 @@ from django.contrib.auth.decorators import login_required
 from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_http_methods, require_POST
+from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
 from consent import activation, export, journal, portal, services
 from consent.models import Method
 from consent.portal_forms import ActivateForm, ShareForm
 from consent.serializers import ExportSerializer
 from relais.domain_errors import Conflict, Invalid
-from relais.pages import disclosed, disclosed_page, form_errors, render_with_forms
+from relais.pages import disclosed, disclosed_page, form_errors, render_with_forms, submitted
 
 JOURNAL_PAGE = 30
 PRINTED_LINES = 300
@@ -21,7 +21,7 @@ PRINTED_LINES = 300
 
 @require_http_methods(["GET", "POST"])
 def activate(request: HttpRequest) -> HttpResponse:
-    form = ActivateForm(request.POST or None)
+    form = ActivateForm(submitted(request))
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
         try:
@@ -38,6 +38,7 @@ def activate(request: HttpRequest) -> HttpResponse:
 
 
 @login_required
+@require_safe
 def home(request: HttpRequest) -> HttpResponse:
     """Who sees what: for each team, each kind of information, shared or not, with a button."""
     offers = portal.my_teams(user=request.user)
@@ -85,6 +86,7 @@ def stop_all(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @login_required
+@require_safe
 def journal_page(request: HttpRequest) -> HttpResponse:
     """Who looked at my information, in plain sentences; my own visits only if I ask."""
     include_own = request.GET.get("mine") == "1"
@@ -106,6 +108,7 @@ def journal_page(request: HttpRequest) -> HttpResponse:
 
 
 @login_required
+@require_safe
 def receipts(request: HttpRequest) -> HttpResponse:
     page, shown = disclosed_page(request, portal.my_receipts(user=request.user), 50)
     return render(
@@ -116,6 +119,7 @@ def receipts(request: HttpRequest) -> HttpResponse:
 
 
 @login_required
+@require_safe
 def download(request: HttpRequest) -> HttpResponse:
     data = ExportSerializer(export.my_data(user=request.user)).data
     response = JsonResponse(data, json_dumps_params={"ensure_ascii": False, "indent": 2})
@@ -125,6 +129,7 @@ def download(request: HttpRequest) -> HttpResponse:
 
 
 @login_required
+@require_safe
 def printable(request: HttpRequest) -> HttpResponse:
     """The journal and the consents on paper, for a worker to print with a person who has no phone."""
     consents = disclosed(portal.my_consents(user=request.user))

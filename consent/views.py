@@ -11,7 +11,7 @@ from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_http_methods, require_POST
+from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
 from consent import selectors, services
 from consent.evidence import EvidenceFile
@@ -19,7 +19,7 @@ from consent.forms import ConsentForm, WithdrawForm
 from consent.models import Method
 from records import selectors as record_selectors
 from relais.domain_errors import Conflict, Invalid
-from relais.pages import form_errors, render_with_forms
+from relais.pages import form_errors, render_with_forms, submitted, submitted_files
 from teams.models import Category
 
 
@@ -38,8 +38,8 @@ def consent_new(request: HttpRequest, pk: int) -> HttpResponse:
     team = next((t for t in teams if str(t.pk) == str(chosen)), teams[0] if teams else None)
     categories = list(team.continuity_categories.order_by("id")) if team else []
     form = ConsentForm(
-        request.POST or None,
-        request.FILES or None,
+        submitted(request),
+        submitted_files(request),
         teams=teams,
         categories=categories,
         initial={"team": team.pk if team else None},
@@ -76,7 +76,7 @@ def consent_new(request: HttpRequest, pk: int) -> HttpResponse:
 def consent_withdraw(request: HttpRequest, pk: int) -> HttpResponse:
     receipt = selectors.consent_receipt(user=request.user, consent_id=pk)
     consent = receipt.consent
-    form = WithdrawForm(request.POST or None)
+    form = WithdrawForm(submitted(request))
     if request.method == "POST" and form.is_valid():
         try:
             services.withdraw_consent(user=request.user, consent_id=pk, method=form.cleaned_data["method"])
@@ -96,6 +96,7 @@ def consent_withdraw(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @login_required
+@require_safe
 def consent_receipt(request: HttpRequest, pk: int) -> HttpResponse:
     """The signed receipt, printable, in plain words and as the signed JSON."""
     event = request.GET.get("event") if request.GET.get("event") in ("given", "withdrawn") else None
@@ -120,6 +121,7 @@ def consent_receipt(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @login_required
+@require_safe
 def consent_evidence(request: HttpRequest, pk: int) -> HttpResponse:
     evidence, content = selectors.consent_evidence(user=request.user, consent_id=pk)
     response = HttpResponse(content, content_type=evidence.content_type)

@@ -13,7 +13,7 @@ from django.shortcuts import redirect, render
 from django.utils.http import urlencode
 from django.utils.translation import get_language
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_http_methods, require_POST
+from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
 from audit.models import Action
 from consent import policy
@@ -21,7 +21,7 @@ from consent import selectors as consent_selectors
 from records import selectors, services
 from records.forms import FollowUpForm, NoteForm, PersonForm
 from relais.domain_errors import Conflict, Invalid
-from relais.pages import disclosed, disclosed_page, form_errors, render_with_forms
+from relais.pages import disclosed, disclosed_page, form_errors, render_with_forms, submitted
 from teams.models import Category, Team
 
 PAGE_SIZE = 25
@@ -29,6 +29,7 @@ NOTES_PAGE_SIZE = 50
 
 
 @login_required
+@require_safe
 def persons(request: HttpRequest) -> HttpResponse:
     search = request.GET.get("q", "")
     page, views = disclosed_page(
@@ -49,7 +50,7 @@ def persons(request: HttpRequest) -> HttpResponse:
 def person_new(request: HttpRequest) -> HttpResponse:
     member = policy.access_reader(request.user, action=Action.PERSON_CREATE, object_type="person")
     teams = Team.objects.filter(pk__in=member.team_ids).order_by("name")
-    form = PersonForm(request.POST or None, teams=teams)
+    form = PersonForm(submitted(request), teams=teams)
     if request.method == "POST" and form.is_valid():
         data = dict(form.cleaned_data)
         try:
@@ -123,6 +124,7 @@ def _person_page(
 
 
 @login_required
+@require_safe
 def person(request: HttpRequest, pk: int) -> HttpResponse:
     return _person_page(request, pk)
 

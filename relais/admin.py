@@ -8,6 +8,7 @@ service's own page, which records every attempt and limits them.
 from django.contrib import admin
 from django.contrib.auth.views import redirect_to_login
 from django.core.exceptions import PermissionDenied
+from django.shortcuts import redirect
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
@@ -21,6 +22,10 @@ class RelaisAdminSite(admin.AdminSite):
 
     def has_permission(self, request) -> bool:
         return is_manager(request.user)
+
+    def password_change(self, request, extra_context=None):
+        # One way to change one's password, recorded: the service's own page.
+        return redirect("password-change")
 
     def login(self, request, extra_context=None):
         if request.user.is_authenticated:

@@ -18,6 +18,15 @@ from audit.disclosure import Selection
 from relais.domain_errors import Conflict, DomainError
 
 
+def submitted(request: HttpRequest):
+    """The form data of a POST, even an empty one (an empty POST is a form sent empty, not a GET)."""
+    return request.POST if request.method == "POST" else None
+
+
+def submitted_files(request: HttpRequest):
+    return request.FILES if request.method == "POST" else None
+
+
 def form_errors(form: forms.BaseForm, exc: DomainError) -> None:
     """Put a service's refusal on the form: per field when it names one, on the form otherwise."""
     if isinstance(exc, Conflict):

@@ -237,6 +237,8 @@ AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
 AXES_LOCKOUT_TEMPLATE = "registration/locked_out.html"
 AXES_RESET_ON_SUCCESS = True
 AXES_VERBOSE = False
+# Sign-in attempts are in the access log; axes' own tables are not edited by hand.
+AXES_ENABLE_ADMIN = False
 # axes warns that a file cache's counters are not atomic across processes: two simultaneous attempts
 # may count as one, which costs an attacker's guesses little. A shared Redis cache would remove the
 # gap; the service does not require one.

@@ -14,6 +14,7 @@ urlpatterns = [
     path("login/", team_views.SignIn.as_view(), name="login"),
     path("logout/", auth_views.LogoutView.as_view(), name="logout"),
     path("commitment/", team_views.commitment, name="commitment"),
+    path("password/", team_views.password_change, name="password-change"),
     path("persons/", record_views.persons, name="persons"),
     path("persons/new/", record_views.person_new, name="person-new"),
     path("persons/<int:pk>/", record_views.person, name="person"),

@@ -139,6 +139,26 @@ def set_password(*, by: Manager, user: User, password: str) -> User:
 
 
 @recorder.action
+def change_own_password(*, user: User, old_password: str, new_password: str) -> User:
+    """The holder of an account changes its password; recorded as a change by its holder."""
+    if not user.check_password(old_password):
+        raise Invalid("old_password", _("This is not your current password."))
+    _checked_password(new_password, user)
+    user.set_password(new_password)
+    user.save(update_fields=["password"])
+    recorder.record(
+        user,
+        Event(
+            action=Action.ACCOUNT_UPDATE,
+            object_type="account",
+            object_ids=[user.pk],
+            changes={"password": ["set", "changed by its holder"]},
+        ),
+    )
+    return user
+
+
+@recorder.action
 def sign_in(*, request: HttpRequest | None, username: str, password: str) -> User | None:
     """Check a username and password; every attempt, failed or not, is recorded (R5)."""
     user = authenticate(request, username=username, password=password)

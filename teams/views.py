@@ -1,16 +1,19 @@
 """Pages for signing in, the confidentiality commitment, and the start page of each role."""
 
 from django.contrib import messages
+from django.contrib.auth import update_session_auth_hash
 from django.contrib.auth import views as auth_views
 from django.contrib.auth.decorators import login_required
+from django.contrib.auth.forms import PasswordChangeForm
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_http_methods
+from django.views.decorators.http import require_http_methods, require_safe
 
-from relais.pages import render_with_forms
-from teams import selectors, services
+from relais.domain_errors import Invalid
+from relais.pages import form_errors, render_with_forms, submitted
+from teams import accounts, selectors, services
 from teams.forms import CommitmentForm, SignInForm
 
 
@@ -27,6 +30,7 @@ class SignIn(auth_views.LoginView):
 
 
 @login_required
+@require_safe
 def home(request: HttpRequest) -> HttpResponse:
     """Each role starts where its work is."""
     roles = selectors.roles_of(request.user)
@@ -43,7 +47,7 @@ def home(request: HttpRequest) -> HttpResponse:
 def commitment(request: HttpRequest) -> HttpResponse:
     """The team's confidentiality commitment, read and accepted before any access to person data (R3)."""
     me = selectors.me(request.user)
-    form = CommitmentForm(request.POST or None)
+    form = CommitmentForm(submitted(request))
     if request.method == "POST" and form.is_valid():
         services.accept_commitment(user=request.user)
         messages.success(request, _("Thank you. Your commitment is recorded."))
@@ -52,3 +56,24 @@ def commitment(request: HttpRequest) -> HttpResponse:
             target = "home"
         return redirect(target)
     return render_with_forms(request, "teams/commitment.html", {"me": me, "form": form}, form)
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def password_change(request: HttpRequest) -> HttpResponse:
+    """Anyone signed in changes their own password; the change is recorded, never the password."""
+    form = PasswordChangeForm(request.user, submitted(request))
+    if request.method == "POST" and form.is_valid():
+        try:
+            accounts.change_own_password(
+                user=request.user,
+                old_password=form.cleaned_data["old_password"],
+                new_password=form.cleaned_data["new_password1"],
+            )
+        except Invalid as exc:
+            form_errors(form, exc)
+        else:
+            update_session_auth_hash(request, request.user)
+            messages.success(request, _("Your password is changed."))
+            return redirect("home")
+    return render_with_forms(request, "registration/password_change.html", {"form": form}, form)

@@ -124,6 +124,10 @@ FAILURES = {
         (lambda w: dict(by=w["manager"], user=w["colleague"], password="123"), Invalid),
     ],
     "teams.accounts.sign_in": [],  # a wrong password is not an error but a recorded denial
+    "teams.accounts.change_own_password": [
+        (lambda w: dict(user=w["worker"], old_password="wrong", new_password=PASSWORD + "!"), Invalid),
+        (lambda w: dict(user=w["worker"], old_password=PASSWORD, new_password="123"), Invalid),
+    ],
     "teams.services.create_team": [
         (lambda w: dict(by=w["worker"], name="T", continuity_categories=[]), NotAManager),
         (lambda w: dict(by=w["manager"], name="T", continuity_categories=["housing", "nope"]), Invalid),
@@ -342,6 +346,9 @@ SUCCEEDS = {
     "teams.accounts.update_account": lambda w: dict(by=w["manager"], user=w["colleague"], is_auditor=True),
     "teams.accounts.set_password": lambda w: dict(
         by=w["manager"], user=w["colleague"], password=PASSWORD + "!"
+    ),
+    "teams.accounts.change_own_password": lambda w: dict(
+        user=w["worker"], old_password=PASSWORD, new_password=PASSWORD + "!"
     ),
     "teams.accounts.sign_in": lambda w: dict(
         request=RequestFactory().post("/login/"), username=w["worker"].username, password=PASSWORD
