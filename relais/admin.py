@@ -5,6 +5,8 @@ notes, consents and contact details are not registered here (R4). Signing in goe
 service's own page, which records every attempt and limits them.
 """
 
+import functools
+
 from django.contrib import admin
 from django.contrib.auth.views import redirect_to_login
 from django.core.exceptions import PermissionDenied
@@ -22,6 +24,18 @@ class RelaisAdminSite(admin.AdminSite):
 
     def has_permission(self, request) -> bool:
         return is_manager(request.user)
+
+    def admin_view(self, view, cacheable=False):
+        """Someone signed in who is no manager gets a 403 at once, not a detour by a sign-in page."""
+        guarded = super().admin_view(view, cacheable)
+
+        @functools.wraps(guarded)
+        def inner(request, *args, **kwargs):
+            if request.user.is_authenticated and not self.has_permission(request):
+                raise PermissionDenied(_("This is reserved to managers."))
+            return guarded(request, *args, **kwargs)
+
+        return inner
 
     def password_change(self, request, extra_context=None):
         # One way to change one's password, recorded: the service's own page.
@@ -50,3 +64,10 @@ class ManagerAdmin(admin.ModelAdmin):
 
     def has_delete_permission(self, request, obj=None) -> bool:
         return is_manager(request.user)
+
+    def render_change_form(self, request, context, *args, **kwargs):
+        """A form sent with errors answers 400, like every page of the service: nothing of it is kept."""
+        response = super().render_change_form(request, context, *args, **kwargs)
+        if request.method == "POST" and context.get("errors"):
+            response.status_code = 400
+        return response

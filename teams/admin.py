@@ -174,7 +174,11 @@ class AccountAdmin(ManagerAdmin, UserAdmin):
                 accounts.set_password(by=request.user, user=user, password=form.cleaned_data["password1"])
                 messages.success(request, gettext("Password changed successfully."))
                 return redirect("admin:teams_user_change", user.pk)
-        return super().user_change_password(request, id, form_url)
+        response = super().user_change_password(request, id, form_url)
+        form = getattr(response, "context_data", {}).get("form")
+        if request.method == "POST" and form is not None and form.errors:
+            response.status_code = 400
+        return response
 
 
 @admin.register(Category)

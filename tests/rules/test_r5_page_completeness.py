@@ -12,6 +12,7 @@ import base64
 from dataclasses import dataclass, field
 
 import pytest
+from django.core.files.uploadedfile import SimpleUploadedFile
 from django.db import transaction
 from django.test import Client
 from django.urls import URLPattern, URLResolver, get_resolver
@@ -21,6 +22,7 @@ from consent import services as consent_services
 from consent.evidence import EvidenceFile
 from teams.models import Category
 from tests.factories import (
+    PASSWORD,
     UserFactory,
     give_consent,
     make_member,
@@ -77,7 +79,8 @@ def w(team, other_team, person, worker, peer):
         method="written",
         evidence=EvidenceFile("form.png", PNG),
     )
-    code, _ = consent_services.invite_to_portal(user=worker, person_id=make_person(team).pk)
+    to_activate = make_person(team, display_name="Alix")
+    code, _ = consent_services.invite_to_portal(user=worker, person_id=to_activate.pk)
     elsewhere_team = make_team("Ailleurs", ("housing",))
     users = {
         "anonymous": None,
@@ -92,6 +95,9 @@ def w(team, other_team, person, worker, peer):
     }
     return {
         "P": person.pk,
+        "S": scanned.person_id,
+        "A": to_activate.pk,
+        "followed": sorted([person.pk, scanned.person_id, to_activate.pk]),
         "person": person,
         "team": team,
         "other_team": other_team,
@@ -132,9 +138,580 @@ def written_by(kind: str, url: str, call: Call, w: dict) -> tuple[int, list[tupl
             events = [
                 (e.action, e.outcome, e.person_id)
                 for e in AccessEvent.objects.filter(id__gt=mark).order_by("id")
-                if not e.action.startswith("auth.login")  # force_login signs in without a password
             ]
             raise Rollback()
     except Rollback:
         pass
     return response.status_code, events
+
+
+# Expectations ---------------------------------------------------------------------------------------
+# Each page: for each way of asking it, a function (kind, w) -> (status, events). ``NEW`` stands for
+# a person created by the call; ``"P"`` and ``"S"`` for the persons of the world.
+
+NEW = "a person created by the call"
+SIGNED_IN = KINDS[1:]
+NOT_MEMBERS = ("manager", "auditor", "superuser", "person")
+
+
+def login_first(kind, outcome):
+    return (302, []) if kind == "anonymous" else outcome
+
+
+def same_for_all(status, events=()):
+    return lambda kind, w: login_first(kind, (status, list(events)))
+
+
+def members_only(action, allowed_events, *, status=200, person="P", elsewhere=404):
+    """A page of person data: its events for members and peers alike (R3); a recorded refusal for
+    everyone else: 404 for a team that does not follow (R9), the commitment first for a newcomer,
+    403 for those who are no members."""
+
+    def expect(kind, w):
+        if kind == "anonymous":
+            return 302, []
+        if kind in MEMBERS:
+            return status, allowed_events(w)
+        refused = [ev(action, "denied", w.get(person, person) if person else None)]
+        if kind == "elsewhere":
+            return elsewhere, refused if elsewhere != 200 else []
+        if kind == "newcomer":
+            return 302, refused
+        return 403, refused
+
+    return expect
+
+
+def person_page_reads(w):
+    return [
+        ev("person.view", person=w["P"]),
+        ev("note.list", person=w["P"]),
+        ev("consent.view", person=w["P"]),
+    ]
+
+
+def consent_page(
+    action, allowed_events, *, for_person=True, status=200, person_status=None, person_events=None
+):
+    """A page about one consent, by its id: members of a following team, and the person themselves."""
+
+    def expect(kind, w):
+        if kind == "anonymous":
+            return 302, []
+        if kind in MEMBERS:
+            return status, allowed_events(w)
+        if kind == "person" and for_person:
+            return person_status or status, (person_events or allowed_events)(w)
+        refused = [ev(action, "denied", w["P"])]
+        return (302, refused) if kind == "newcomer" else (404, refused)
+
+    return expect
+
+
+def portal_only(*actions, status=200):
+    """A page of the person's own space: theirs only; anyone else is refused and recorded."""
+
+    def expect(kind, w):
+        if kind == "anonymous":
+            return 302, []
+        if kind == "person":
+            return status, [ev(action, person=w["P"]) for action in actions]
+        return 403, [ev(actions[0], "denied")]
+
+    return expect
+
+
+def auditors_only(action, events_for_auditor):
+    def expect(kind, w):
+        if kind == "anonymous":
+            return 302, []
+        if kind == "auditor":
+            return 200, events_for_auditor
+        return 403, [ev(action, "denied")]
+
+    return expect
+
+
+def commitment_post(kind, w):
+    if kind == "anonymous":
+        return 302, []
+    if kind == "newcomer":
+        return 302, [ev("commitment.accept")]
+    if kind in ("member", "peer", "elsewhere"):
+        return 302, []
+    return 403, [ev("commitment.accept", "denied")]
+
+
+def persons_list(kind, w):
+    if kind == "anonymous":
+        return 302, []
+    if kind in MEMBERS:
+        return 200, [ev("person.list", person=p) for p in w["followed"]]
+    if kind == "elsewhere":
+        return 200, []  # nobody their team follows: nothing shown, nothing recorded
+    return (302 if kind == "newcomer" else 403), [ev("person.list", "denied")]
+
+
+def refused_person_create(kind, status_for_members, events_for_members):
+    if kind == "anonymous":
+        return 302, []
+    if kind in MEMBERS or (kind == "elsewhere" and status_for_members == 200):
+        return status_for_members, events_for_members
+    if kind == "elsewhere":
+        return 400, []  # the team asked for is not one of theirs: the form says so
+    return (302 if kind == "newcomer" else 403), [ev("person.create", "denied")]
+
+
+def login_post(status, events):
+    def expect(kind, w):
+        return (status, events) if kind == "anonymous" else (302, [])
+
+    return expect
+
+
+def activation(status, events):
+    return lambda kind, w: (status, events(w))
+
+
+def evidence_page(kind, w):
+    scan = w["S"]
+    if kind == "anonymous":
+        return 302, []
+    if kind in MEMBERS:
+        return 200, [ev("consent.evidence", person=scan)]
+    refused = [ev("consent.evidence", "denied", scan)]
+    return (302, refused) if kind == "newcomer" else (404, refused)
+
+
+def stop_all(kind, w):
+    if kind == "anonymous":
+        return 302, []
+    if kind == "person":
+        return 302, [ev("consent.withdraw", person=w["P"])]
+    if kind in MEMBERS:
+        return 400, []  # "portal" is for the person's own withdrawals: nothing done, nothing recorded
+    refused = [ev("consent.withdraw", "denied", w["P"])]
+    return (302, refused) if kind == "newcomer" else (404, refused)
+
+
+def share(status_for_person, events_for_person):
+    def expect(kind, w):
+        if kind == "anonymous":
+            return 302, []
+        if kind == "person":
+            return status_for_person, events_for_person(w)
+        return 403, [ev("consent.record", "denied")]
+
+    return expect
+
+
+def data(w, name):
+    """The bodies sent to the forms."""
+    team, other = w["team"], w["other_team"]
+    new_password = PASSWORD + " neuf"
+    bodies = {
+        "login": {"username": w["users"]["member"].username, "password": PASSWORD},
+        "accept": {"accept": "on"},
+        "login-bad": {"username": w["users"]["member"].username, "password": "wrong password"},
+        "password": {"old_password": PASSWORD, "new_password1": new_password, "new_password2": new_password},
+        "person": {"team": team.pk, "display_name": "Nouvelle"},
+        "note": {"team": team.pk, "category": "housing", "body": "Vu ce matin"},
+        "note-empty": {"team": team.pk, "category": "housing", "body": ""},
+        "note-unshared": {"team": team.pk, "category": "support_plan", "body": "RDV CAF"},
+        "follow-up": {"team": other.pk},
+        "follow-up-again": {"team": team.pk},
+        "consent": {"team": team.pk, "categories": ["housing"], "purpose": "Continuité", "method": "oral"},
+        "consent-bad-scan": {
+            "team": team.pk,
+            "categories": ["housing"],
+            "purpose": "Continuité",
+            "method": "written",
+            "evidence": SimpleUploadedFile("scan.txt", b"not a scan", content_type="application/pdf"),
+        },
+        "withdraw": {"method": "oral"},
+        "activate": {
+            "code": w["code"],
+            "username": "nouvelle.personne",
+            "password": PASSWORD,
+            "password_again": PASSWORD,
+        },
+        "activate-bad": {
+            "code": "AAAA-BBBB-CCCC",
+            "username": "x.y",
+            "password": PASSWORD,
+            "password_again": PASSWORD,
+        },
+        "share": {"team": team.pk, "category": "support_plan", "share": "yes"},
+        "share-beyond": {"team": team.pk, "category": "health", "share": "yes"},
+        "language": {"language": "en", "next": "/"},
+    }
+    return bodies[name]
+
+
+def GET(expect):
+    return {("get", ""): expect}
+
+
+def POST(**variants):
+    """POST variants: label -> (body name or None, expectation)."""
+    return {("post", label): (body, expect) for label, (body, expect) in variants.items()}
+
+
+PAGES = {
+    "home": {**GET(same_for_all(302)), ("post", "refused"): (None, same_for_all(405))},
+    "login": {
+        ("get", ""): lambda kind, w: (200, []) if kind == "anonymous" else (302, []),
+        **POST(
+            valid=("login", login_post(302, [ev("auth.login")])),
+            invalid=("login-bad", login_post(400, [ev("auth.login_failed", "denied")])),
+        ),
+    },
+    "logout": {**GET(lambda kind, w: (405, [])), **POST(valid=(None, lambda kind, w: (302, [])))},
+    "commitment": {
+        **GET(same_for_all(200)),
+        **POST(valid=("accept", commitment_post), invalid=(None, same_for_all(400))),
+    },
+    "password-change": {
+        **GET(same_for_all(200)),
+        **POST(
+            valid=("password", lambda kind, w: login_first(kind, (302, [ev("account.update")]))),
+            invalid=(None, same_for_all(400)),
+        ),
+    },
+    "persons": {**GET(persons_list), **POST(refused=(None, same_for_all(405)))},
+    "person-new": {
+        **GET(lambda kind, w: refused_person_create(kind, 200, [])),
+        **POST(
+            valid=(
+                "person",
+                lambda kind, w: refused_person_create(
+                    kind, 302, [ev("person.create", person=NEW), ev("person.view", person=NEW)]
+                ),
+            ),
+            invalid=(None, lambda kind, w: refused_person_create(kind, 400, [])),
+        ),
+    },
+    "person": {
+        **GET(members_only("person.view", person_page_reads)),
+        **POST(refused=(None, same_for_all(405))),
+    },
+    "note-new": {
+        **GET(same_for_all(405)),
+        **POST(
+            valid=(
+                "note",
+                members_only("note.create", lambda w: [ev("note.create", person=w["P"])], status=302),
+            ),
+            invalid=("note-empty", members_only("note.create", person_page_reads, status=400)),
+            unconfirmed=("note-unshared", members_only("note.create", person_page_reads, status=409)),
+        ),
+    },
+    "follow-up-new": {
+        **GET(same_for_all(405)),
+        **POST(
+            valid=(
+                "follow-up",
+                members_only("follow_up.open", lambda w: [ev("follow_up.open", person=w["P"])], status=302),
+            ),
+            invalid=("follow-up-again", members_only("follow_up.open", person_page_reads, status=409)),
+        ),
+    },
+    "consent-new": {
+        **GET(members_only("person.view", lambda w: [ev("person.view", person=w["P"])])),
+        **POST(
+            valid=(
+                "consent",
+                members_only(
+                    "person.view",
+                    lambda w: [ev("person.view", person=w["P"]), ev("consent.record", person=w["P"])],
+                    status=302,
+                ),
+            ),
+            # The consent is refused after its first write: nothing of it is kept (issue §1).
+            invalid=(
+                "consent-bad-scan",
+                members_only("person.view", lambda w: [ev("person.view", person=w["P"])], status=400),
+            ),
+        ),
+    },
+    "portal-invite": {
+        **GET(same_for_all(405)),
+        **POST(valid=(None, members_only("portal.invite", lambda w: [ev("portal.invite", person=w["P"])]))),
+    },
+    "consent-withdrawal": {
+        **GET(consent_page("receipt.view", lambda w: [ev("receipt.view", person=w["P"])])),
+        **POST(
+            valid=(
+                "withdraw",
+                consent_page(
+                    "receipt.view",
+                    lambda w: [ev("receipt.view", person=w["P"]), ev("consent.withdraw", person=w["P"])],
+                    status=302,
+                    # The person withdraws in their own space ("portal"), not "oral": refused, kept nothing.
+                    person_status=400,
+                    person_events=lambda w: [ev("receipt.view", person=w["P"])],
+                ),
+            ),
+            invalid=(
+                None,
+                consent_page("receipt.view", lambda w: [ev("receipt.view", person=w["P"])], status=400),
+            ),
+        ),
+    },
+    "consent-receipt-page": {
+        **GET(consent_page("receipt.view", lambda w: [ev("receipt.view", person=w["P"])])),
+        **POST(refused=(None, same_for_all(405))),
+    },
+    "consent-evidence": {**GET(evidence_page), **POST(refused=(None, same_for_all(405)))},
+    "portal-activation": {
+        ("get", ""): lambda kind, w: (200, []),
+        **POST(
+            valid=("activate", activation(302, lambda w: [ev("portal.activate", person=w["A"])])),
+            invalid=("activate-bad", activation(400, lambda w: [ev("portal.activate", "denied")])),
+        ),
+    },
+    "portal-home": {**GET(portal_only("portal.consents")), **POST(refused=(None, same_for_all(405)))},
+    "portal-share": {
+        **GET(same_for_all(405)),
+        **POST(
+            valid=("share", share(302, lambda w: [ev("consent.record", person=w["P"])])),
+            invalid=(None, same_for_all(400)),
+            beyond=("share-beyond", share(400, lambda w: [ev("portal.consents", person=w["P"])])),
+        ),
+    },
+    "portal-stop-all": {**GET(same_for_all(405)), **POST(valid=(None, stop_all))},
+    "portal-journal": {**GET(portal_only("portal.access_log")), **POST(refused=(None, same_for_all(405)))},
+    "portal-receipt-list": {**GET(portal_only("portal.receipts")), **POST(refused=(None, same_for_all(405)))},
+    "portal-download": {**GET(portal_only("portal.export")), **POST(refused=(None, same_for_all(405)))},
+    "portal-print": {
+        **GET(portal_only("portal.consents", "portal.access_log")),
+        **POST(refused=(None, same_for_all(405))),
+    },
+    "audit-log": {
+        **GET(auditors_only("audit.view", [ev("audit.view")])),
+        **POST(refused=(None, same_for_all(405))),
+    },
+    "audit-integrity": {
+        **GET(auditors_only("audit.verify", [])),
+        **POST(valid=(None, auditors_only("audit.verify", [ev("audit.verify")]))),
+    },
+    "set_language": {
+        ("get", ""): lambda kind, w: (302, []),
+        **POST(valid=("language", lambda kind, w: (302, []))),
+    },
+    "schema": {("get", ""): lambda kind, w: (200, [])},
+    "docs": {("get", ""): lambda kind, w: (200, [])},
+}
+
+
+def urls(w) -> dict[str, str]:
+    person, consent, scanned = w["P"], w["consent"].pk, w["scanned"].pk
+    return {
+        "home": "/",
+        "login": "/login/",
+        "logout": "/logout/",
+        "commitment": "/commitment/",
+        "password-change": "/password/",
+        "persons": "/persons/",
+        "person-new": "/persons/new/",
+        "person": f"/persons/{person}/",
+        "note-new": f"/persons/{person}/notes/new/",
+        "follow-up-new": f"/persons/{person}/follow-ups/new/",
+        "consent-new": f"/persons/{person}/consents/new/",
+        "portal-invite": f"/persons/{person}/portal-code/",
+        "consent-withdrawal": f"/consents/{consent}/withdraw/",
+        "consent-receipt-page": f"/consents/{consent}/receipt/",
+        "consent-evidence": f"/consents/{scanned}/evidence/",
+        "portal-activation": "/portal/activate/",
+        "portal-home": "/portal/",
+        "portal-share": "/portal/share/",
+        "portal-stop-all": f"/portal/consents/{consent}/stop/",
+        "portal-journal": "/portal/journal/",
+        "portal-receipt-list": "/portal/receipts/",
+        "portal-download": "/portal/my-data/",
+        "portal-print": "/portal/print/",
+        "audit-log": "/audit/",
+        "audit-integrity": "/audit/integrity/",
+        "set_language": "/i18n/setlang/",
+        "schema": "/api/schema/",
+        "docs": "/api/docs/",
+    }
+
+
+def test_every_page_of_the_resolver_has_expectations(db):
+    pages = {name for name, _route in page_routes() if not name.startswith("admin:")}
+    assert pages == set(PAGES)
+
+
+CALLS = [(name, method, label) for name in sorted(PAGES) for method, label in PAGES[name]]
+
+
+@pytest.mark.parametrize("kind", KINDS)
+@pytest.mark.parametrize(
+    "name,method,label", CALLS, ids=[f"{n}-{m}{'-' + label if label else ''}" for n, m, label in CALLS]
+)
+def test_each_page_answers_and_records_exactly_what_it_should(w, name, method, label, kind):
+    entry = PAGES[name][(method, label)]
+    body_name, expect = entry if isinstance(entry, tuple) else (None, entry)
+    asked = Call(method, data(w, body_name) if body_name else {}, label)
+    status, events = written_by(kind, urls(w)[name], asked, w)
+    expected_status, expected_events = expect(kind, w)
+    created = {p for a, o, p in events if a == "person.create" and o == "allowed"}
+    found = sorted((a, o, NEW if p in created else p) for a, o, p in events)
+    assert (status, found) == (expected_status, sorted(expected_events)), (name, label, kind)
+
+
+# The managers' administration ---------------------------------------------------------------------
+
+ADMIN_MODELS = {"teams.team", "teams.user", "teams.category", "consent.portalinvitation"}
+
+
+def test_the_administration_holds_only_the_models_accounted_for():
+    from django.contrib import admin
+
+    assert {model._meta.label_lower for model in admin.site._registry} == ADMIN_MODELS
+
+
+def admin_urls(w) -> list[str]:
+    """Every page of the administration, with real objects where it takes one."""
+    from django.contrib.contenttypes.models import ContentType
+
+    objects = {
+        "teams/team": w["team"].pk,
+        "teams/user": w["users"]["member"].pk,
+        "teams/category": w["category"].pk,
+        "consent/portalinvitation": w["invitation"].pk,
+    }
+    found = []
+    for name, route in page_routes():
+        if not name.startswith("admin:"):
+            continue
+        url = "/" + route.replace("^", "").replace("$", "")
+        for model, pk in objects.items():
+            if url.startswith(f"/admin/{model}/"):
+                url = url.replace("<path:object_id>", str(pk)).replace("<id>", str(pk))
+        url = url.replace("(?P<app_label>axes|teams|consent)/", "teams/").replace("(?P<url>.*)", "nowhere/")
+        type_id = ContentType.objects.get_for_model(type(w["team"])).pk
+        url = url.replace("<path:content_type_id>", str(type_id)).replace(
+            "<path:object_id>", str(w["team"].pk)
+        )
+        found.append(url)
+    return found
+
+
+@pytest.mark.parametrize("kind", KINDS)
+def test_every_page_of_the_administration_opens_to_managers_only_and_discloses_nothing(w, kind):
+    manager = kind in ("manager", "superuser")
+    for url in admin_urls(w):
+        status, events = written_by(kind, url, Call("get"), w)
+        assert events == [], (url, kind)
+        if kind == "anonymous":
+            assert status == 302, url
+        elif not manager:
+            assert status == 403, (url, kind, status)
+        else:
+            assert status in (200, 302, 403, 404, 405), (url, status)
+
+
+def team_form(w, **changes):
+    team = w["team"]
+    body = {
+        "name": team.name,
+        "continuity_categories": [str(c.pk) for c in team.continuity_categories.all()],
+        "commitment_text": team.commitment_text,
+        "memberships-TOTAL_FORMS": "0",
+        "memberships-INITIAL_FORMS": "0",
+        "memberships-MIN_NUM_FORMS": "0",
+        "memberships-MAX_NUM_FORMS": "1000",
+    }
+    return body | changes
+
+
+def new_member_inline(user) -> dict:
+    return {
+        "memberships-TOTAL_FORMS": "1",
+        "memberships-0-user": str(user.pk),
+        "memberships-0-profession": "pair",
+    }
+
+
+ADMIN_ACTS = {
+    "team-add": (
+        lambda w: "/admin/teams/team/add/",
+        lambda w: team_form(w, name="Équipe mobile") | new_member_inline(UserFactory(username="nouvelle")),
+        302,
+        ["team.create", "membership.add"],
+    ),
+    "team-add-invalid": (lambda w: "/admin/teams/team/add/", lambda w: team_form(w, name=""), 400, []),
+    "team-change": (
+        lambda w: f"/admin/teams/team/{w['team'].pk}/change/",
+        lambda w: team_form(w, name="Maraude Sud", continuity_categories=[str(w["category"].pk)]),
+        302,
+        ["team.update"],
+    ),
+    "account-add": (
+        lambda w: "/admin/teams/user/add/",
+        lambda w: {"username": "nouveau", "display_name": "N", "password1": PASSWORD, "password2": PASSWORD},
+        302,
+        ["account.create"],
+    ),
+    "account-add-invalid": (
+        lambda w: "/admin/teams/user/add/",
+        lambda w: {"username": "nouveau", "password1": PASSWORD, "password2": PASSWORD + "x"},
+        400,
+        [],
+    ),
+    "account-change": (
+        lambda w: f"/admin/teams/user/{w['users']['member'].pk}/change/",
+        lambda w: {
+            "username": w["users"]["member"].username,
+            "display_name": "Camille",
+            "email": "",
+            "is_active": "on",
+            "is_auditor": "on",
+        },
+        302,
+        ["account.update"],
+    ),
+    "account-password": (
+        lambda w: f"/admin/teams/user/{w['users']['member'].pk}/password/",
+        lambda w: {"password1": PASSWORD + "!", "password2": PASSWORD + "!", "usable_password": "true"},
+        302,
+        ["account.update"],
+    ),
+    "account-password-invalid": (
+        lambda w: f"/admin/teams/user/{w['users']['member'].pk}/password/",
+        lambda w: {"password1": "a", "password2": "b", "usable_password": "true"},
+        400,
+        [],
+    ),
+    "category-add": (
+        lambda w: "/admin/teams/category/add/",
+        lambda w: {"code": "work", "label_fr": "Emploi", "label_en": "Work"},
+        302,
+        ["category.create"],
+    ),
+    "category-change": (
+        lambda w: f"/admin/teams/category/{w['category'].pk}/change/",
+        lambda w: {"label_fr": "Logement", "label_en": "Housing"},
+        302,
+        ["category.update"],
+    ),
+    "portal-code-cancel": (
+        lambda w: "/admin/consent/portalinvitation/",
+        lambda w: {"action": "expire_now", "_selected_action": [str(w["invitation"].pk)]},
+        302,
+        ["portal.code_cancel"],
+    ),
+}
+
+
+@pytest.mark.parametrize("kind", KINDS)
+@pytest.mark.parametrize("act", sorted(ADMIN_ACTS))
+def test_every_act_of_administration_through_the_pages_is_recorded(w, act, kind):
+    url, body, status, actions = ADMIN_ACTS[act]
+    answered, events = written_by(kind, url(w), Call("post", body(w)), w)
+    if kind in ("manager", "superuser"):
+        assert (answered, sorted(a for a, o, _ in events)) == (status, sorted(actions)), act
+    else:
+        assert answered == (302 if kind == "anonymous" else 403) and events == [], (act, kind)
