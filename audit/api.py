@@ -38,6 +38,12 @@ class EventList(generics.ListAPIView):
     renderer_classes = [JSONRenderer, CSVRenderer]
     queryset = AccessEvent.objects.none()  # for the schema: rows come from the selector
 
+    def handle_exception(self, exc):
+        # An error is told in JSON, even to a request that asked for CSV (it would render empty).
+        self.request.accepted_renderer = JSONRenderer()
+        self.request.accepted_media_type = JSONRenderer.media_type
+        return super().handle_exception(exc)
+
     def get_queryset(self):
         csv = self.request.accepted_renderer.format == "csv"
         action = Action.AUDIT_EXPORT if csv else Action.AUDIT_VIEW

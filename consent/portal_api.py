@@ -1,6 +1,6 @@
 """HTTP for the accompanied person's portal. No endpoint takes a person id: it is the account's own."""
 
-from drf_spectacular.utils import extend_schema, extend_schema_view
+from drf_spectacular.utils import OpenApiParameter, extend_schema, extend_schema_view
 from rest_framework import generics, status
 from rest_framework.authtoken.models import Token
 from rest_framework.permissions import AllowAny
@@ -75,7 +75,12 @@ class MyTeams(generics.GenericAPIView):
         return Response(TeamOfferSerializer(portal.my_teams(user=request.user), many=True).data)
 
 
-@extend_schema(tags=["portal"])
+@extend_schema(
+    tags=["portal"],
+    parameters=[
+        OpenApiParameter("mine", enum=["1"], required=False, description="Show your own visits too.")
+    ],
+)
 class AccessLog(DisclosingList):
     """Who looked at your information: who, their team and title, when, what, why; refusals too.
     Your own visits to your space are left out unless `?mine=1`."""

@@ -5,7 +5,7 @@ from django.utils.translation import gettext as _
 from rest_framework import serializers
 
 from consent.models import Consent, Method, Receipt
-from relais.api import id_field
+from relais.api import InputSerializer, id_field
 
 
 class WithdrawalSerializer(serializers.Serializer):
@@ -59,7 +59,7 @@ class ConsentOutSerializer(serializers.ModelSerializer):
         return consent.status
 
 
-class ConsentInSerializer(serializers.Serializer):
+class ConsentInSerializer(InputSerializer):
     team = id_field(help_text="The team the person agrees to share with; it must follow them.")
     categories = serializers.ListField(
         child=serializers.CharField(max_length=40),
@@ -72,7 +72,7 @@ class ConsentInSerializer(serializers.Serializer):
     valid_until = serializers.DateTimeField(required=False, allow_null=True, default=None)
 
 
-class WithdrawInSerializer(serializers.Serializer):
+class WithdrawInSerializer(InputSerializer):
     method = serializers.ChoiceField(choices=Method.choices)
 
 
@@ -148,7 +148,7 @@ class TeamOfferSerializer(serializers.Serializer):
         return {"id": offer.team.pk, "name": offer.team.name}
 
 
-class PortalConsentInSerializer(serializers.Serializer):
+class PortalConsentInSerializer(InputSerializer):
     team = id_field(help_text="A team that follows you.")
     categories = serializers.ListField(
         child=serializers.CharField(max_length=40),
@@ -179,7 +179,7 @@ class AccessEntrySerializer(serializers.Serializer):
     summary = serializers.CharField(help_text="The whole line: when, who, what, which information, why.")
 
 
-class ActivateInSerializer(serializers.Serializer):
+class ActivateInSerializer(InputSerializer):
     code = serializers.CharField(max_length=40, help_text="The code your worker gave you.")
     username = serializers.RegexField(r"^[\w.@+-]+\Z", max_length=150)
     password = serializers.CharField(max_length=128, style={"input_type": "password"})

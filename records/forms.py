@@ -2,6 +2,7 @@ from django import forms
 from django.conf import settings
 from django.utils.translation import gettext_lazy as _
 
+from records.models import ADDRESS_MAX_CHARS, PHONE_PATTERN
 from teams.models import Category
 
 
@@ -15,9 +16,21 @@ class PersonForm(forms.Form):
     birth_date = forms.DateField(
         label=_("Birth date"), required=False, widget=forms.DateInput(attrs={"type": "date"})
     )
-    phone = forms.CharField(label=_("Phone"), max_length=40, required=False)
+    phone = forms.RegexField(
+        PHONE_PATTERN,
+        label=_("Phone"),
+        max_length=40,
+        required=False,
+        widget=forms.TextInput(attrs={"type": "tel", "autocomplete": "off"}),
+        error_messages={"invalid": _("Write a phone number with digits, for example 06 12 34 56 78.")},
+    )
     email = forms.EmailField(label=_("Email"), required=False)
-    address = forms.CharField(label=_("Address"), max_length=300, required=False)
+    address = forms.CharField(
+        label=_("Address"),
+        max_length=ADDRESS_MAX_CHARS,
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 3}),
+    )
 
     def __init__(self, *args, teams=(), **kwargs):
         super().__init__(*args, **kwargs)

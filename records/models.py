@@ -9,6 +9,9 @@ FOLLOW_PERMISSION = "follow_person"
 
 
 CONTACT = "contact"
+# A phone number as people write it: digits, spaces, dots, dashes, brackets, a leading +.
+PHONE_PATTERN = r"^\+?[0-9][0-9 .()-]{5,24}$"
+ADDRESS_MAX_CHARS = 300
 
 
 class Person(models.Model):

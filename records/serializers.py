@@ -1,8 +1,12 @@
 from django.conf import settings
+from django.core.exceptions import ValidationError as DjangoValidationError
+from django.core.validators import validate_email
+from django.utils.translation import gettext_lazy as _
+from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
-from records.models import FollowUp, Note
-from relais.api import id_field
+from records.models import ADDRESS_MAX_CHARS, PHONE_PATTERN, FollowUp, Note
+from relais.api import InputSerializer, id_field
 from teams.models import Category
 
 
@@ -35,13 +39,12 @@ class PersonOutSerializer(serializers.Serializer):
     first_name = serializers.CharField(read_only=True)
     last_name = serializers.CharField(read_only=True)
     birth_date = serializers.DateField(read_only=True, allow_null=True)
-    phone = serializers.CharField(read_only=True, required=False, help_text=CONTACT_HELP)
-    email = serializers.CharField(read_only=True, required=False, help_text=CONTACT_HELP)
-    address = serializers.CharField(read_only=True, required=False, help_text=CONTACT_HELP)
+    # Not read-only on purpose: the schema would then call them required, and they are omitted when hidden.
+    phone = serializers.CharField(required=False, help_text=CONTACT_HELP)
+    email = serializers.CharField(required=False, help_text=CONTACT_HELP)
+    address = serializers.CharField(required=False, help_text=CONTACT_HELP)
     visible_categories = serializers.ListField(child=serializers.CharField(), read_only=True)
-    follow_ups = FollowUpSerializer(
-        many=True, read_only=True, required=False, help_text="On a single person."
-    )
+    follow_ups = FollowUpSerializer(many=True, required=False, help_text="On a single person.")
     created_at = serializers.DateTimeField(read_only=True)
 
     def to_representation(self, instance):
@@ -62,15 +65,31 @@ class PersonOutSerializer(serializers.Serializer):
         return data
 
 
-class PersonInSerializer(serializers.Serializer):
+@extend_schema_field({"type": "string", "anyOf": [{"format": "email"}, {"maxLength": 0}]})
+class OptionalEmailField(serializers.CharField):
+    """An e-mail address, or nothing (the schema says both; as an EmailField it would say "email" only)."""
+
+    def to_internal_value(self, data):
+        value = super().to_internal_value(data)
+        if value:
+            try:
+                validate_email(value)
+            except DjangoValidationError:
+                raise serializers.ValidationError(_("Enter a valid email address.")) from None
+        return value
+
+
+class PersonInSerializer(InputSerializer):
     team = id_field(help_text="The team that will follow the person; you must be a member.")
     display_name = serializers.CharField(max_length=150)
     first_name = serializers.CharField(max_length=150, required=False, allow_blank=True, default="")
     last_name = serializers.CharField(max_length=150, required=False, allow_blank=True, default="")
     birth_date = serializers.DateField(required=False, allow_null=True, default=None)
-    phone = serializers.CharField(max_length=40, required=False, allow_blank=True, default="")
-    email = serializers.EmailField(max_length=254, required=False, allow_blank=True, default="")
-    address = serializers.CharField(max_length=500, required=False, allow_blank=True, default="")
+    phone = serializers.RegexField(PHONE_PATTERN, max_length=40, required=False, allow_blank=True, default="")
+    email = OptionalEmailField(max_length=254, required=False, allow_blank=True, default="")
+    address = serializers.CharField(
+        max_length=ADDRESS_MAX_CHARS, required=False, allow_blank=True, default=""
+    )
 
 
 class AuthorSerializer(serializers.Serializer):
@@ -88,11 +107,11 @@ class NoteOutSerializer(serializers.ModelSerializer):
         fields = ["id", "person", "team", "author", "category", "body", "created_at"]
 
 
-class NoteInSerializer(serializers.Serializer):
+class NoteInSerializer(InputSerializer):
     team = id_field(help_text="The team you write for; you must be a member and it must follow the person.")
     category = serializers.CharField(max_length=40, help_text="A category code of the registry.")
     body = serializers.CharField(max_length=settings.RELAIS_NOTE_MAX_CHARS)
 
 
-class FollowUpInSerializer(serializers.Serializer):
+class FollowUpInSerializer(InputSerializer):
     team = id_field()

@@ -38,6 +38,14 @@ def _category(code: str, field: str = "category") -> Category:
     return category
 
 
+OLDEST_BIRTH = date(1900, 1, 1)
+
+
+def _checked_birth_date(birth_date: date | None) -> None:
+    if birth_date is not None and not OLDEST_BIRTH <= birth_date <= timezone.localdate():
+        raise Invalid("birth_date", _("A birth date between 1900 and today."))
+
+
 def _grant_follow(person: Person, team: Team, user: User) -> FollowUp:
     try:
         with transaction.atomic():
@@ -64,6 +72,7 @@ def create_person(
     """Create a person followed by one of the writer's teams; contact stays hidden until consent."""
     member = policy.access_reader(user, action=Action.PERSON_CREATE, object_type="person")
     team = _writer_team(member, team_id)
+    _checked_birth_date(birth_date)
     person = Person.objects.create(
         display_name=display_name,
         first_name=first_name,

@@ -19,13 +19,14 @@ from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils.http import urlencode
 from django.utils.translation import gettext_lazy as _
+from django.views import defaults
 from rest_framework import exceptions
 from rest_framework.response import Response
 from rest_framework.views import exception_handler
 
 from audit import recorder
 from relais import crypto
-from relais.domain_errors import CommitmentRequired, DomainError, Unavailable
+from relais.domain_errors import CommitmentRequired, DomainError, Hidden, Unavailable
 
 log = logging.getLogger(__name__)
 
@@ -142,3 +143,21 @@ class PageErrorsMiddleware:
             return None
         _fail()
         return page_for(request, answer, exc)
+
+
+# Django's own error answers (a URL that matches nothing, an uncaught error): JSON under the API.
+
+
+def _json_or(page_view, status: int, message):
+    def handler(request: HttpRequest, exception: Exception | None = None) -> HttpResponse:
+        if is_api(request):
+            return JsonResponse({"detail": str(message)}, status=status)
+        return page_view(request, exception) if exception is not None else page_view(request)
+
+    return handler
+
+
+not_found = _json_or(defaults.page_not_found, 404, Hidden.default_detail)
+bad_request = _json_or(defaults.bad_request, 400, DomainError.default_detail)
+permission_denied = _json_or(defaults.permission_denied, 403, _("This is not allowed to this account."))
+server_error = _json_or(defaults.server_error, 500, _("Something went wrong on our side; nothing was saved."))

@@ -1,6 +1,7 @@
 """Settings, read from the environment (see README, "Configuration")."""
 
 import os
+import tempfile
 from datetime import timedelta
 from pathlib import Path
 
@@ -114,6 +115,10 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
         # A write-ahead log: each commit is one durable append instead of a journal and a page rewrite.
         init_command="PRAGMA journal_mode=WAL; PRAGMA synchronous=FULL;",
     )
+    # The test database is a file (in memory where the system offers it): the live server's threads
+    # then each have a connection of their own and wait for each other's locks, as in production.
+    _test_dir = Path("/dev/shm") if Path("/dev/shm").is_dir() else Path(tempfile.gettempdir())
+    DATABASES["default"]["TEST"] = {"NAME": str(_test_dir / f"relais-test-{os.getpid()}.sqlite3")}
 elif DATABASES["default"]["ENGINE"].endswith("postgresql") and envbool("RELAIS_PG_PREPARE", "True"):
     # Server-side binding lets psycopg prepare the policy's statements once per connection: their
     # planning costs more than their execution.
@@ -167,7 +172,7 @@ REST_FRAMEWORK = {
     "DEFAULT_PAGINATION_CLASS": "relais.pagination.Pagination",
     "PAGE_SIZE": 50,
     "DEFAULT_FILTER_BACKENDS": ["django_filters.rest_framework.DjangoFilterBackend"],
-    "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
+    "DEFAULT_SCHEMA_CLASS": "relais.schema.RelaisAutoSchema",
     "EXCEPTION_HANDLER": "relais.error_responses.handle_api_exception",
     "DEFAULT_RENDERER_CLASSES": ["rest_framework.renderers.JSONRenderer"],
     "DEFAULT_PARSER_CLASSES": ["relais.parsers.LimitedJSONParser"],

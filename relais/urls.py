@@ -13,3 +13,8 @@ urlpatterns = [
     path("api/v1/", include("consent.urls")),
     path("api/v1/", include("audit.urls")),
 ]
+
+handler400 = "relais.error_responses.bad_request"
+handler403 = "relais.error_responses.permission_denied"
+handler404 = "relais.error_responses.not_found"
+handler500 = "relais.error_responses.server_error"

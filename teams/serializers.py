@@ -1,5 +1,6 @@
 from rest_framework import serializers
 
+from relais.api import InputSerializer, StrictInput
 from teams.models import Category, Membership, Team, User
 
 
@@ -9,7 +10,7 @@ class UserSerializer(serializers.ModelSerializer):
         fields = ["id", "username", "display_name", "is_auditor", "is_manager"]
 
 
-class UserInSerializer(serializers.Serializer):
+class UserInSerializer(InputSerializer):
     username = serializers.RegexField(r"^[\w.@+-]+\Z", max_length=150)
     password = serializers.CharField(write_only=True, max_length=128, style={"input_type": "password"})
     display_name = serializers.CharField(max_length=150, required=False, allow_blank=True, default="")
@@ -17,7 +18,7 @@ class UserInSerializer(serializers.Serializer):
     is_manager = serializers.BooleanField(required=False, default=False)
 
 
-class TeamSerializer(serializers.ModelSerializer):
+class TeamSerializer(StrictInput, serializers.ModelSerializer):
     continuity_categories = serializers.SlugRelatedField(
         many=True, slug_field="code", queryset=Category.objects.all(), required=False
     )
@@ -29,7 +30,7 @@ class TeamSerializer(serializers.ModelSerializer):
         extra_kwargs = {"name": {"validators": []}, "commitment_text": {"required": False}}
 
 
-class MembershipSerializer(serializers.ModelSerializer):
+class MembershipSerializer(StrictInput, serializers.ModelSerializer):
     user = serializers.PrimaryKeyRelatedField(queryset=User.objects.all())
 
     class Meta:
@@ -65,7 +66,7 @@ class MeSerializer(serializers.Serializer):
     commitment = CommitmentSerializer()
 
 
-class TokenInSerializer(serializers.Serializer):
+class TokenInSerializer(InputSerializer):
     username = serializers.CharField(max_length=150)
     password = serializers.CharField(max_length=128, style={"input_type": "password"})
 

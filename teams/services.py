@@ -6,6 +6,7 @@ Each change of who can see what is an ``action`` and an event of the chain, with
 
 from __future__ import annotations
 
+import uuid
 from typing import Any
 
 from django.contrib.auth.models import Group
@@ -56,7 +57,9 @@ def create_team(
     categories = _categories(continuity_categories)
     try:
         with transaction.atomic():
-            group = Group.objects.create(name=f"team:{name}")
+            # The group only carries the team's object permissions: a name of its own, not the team's
+            # (a team's name may be as long as a group's, and may change).
+            group = Group.objects.create(name=f"team:{uuid.uuid4().hex}")
             team = Team(name=name, group=group)
             if commitment_text:
                 team.commitment_text = commitment_text
@@ -85,8 +88,6 @@ def update_team(
         if Team.objects.filter(name=name).exclude(pk=team.pk).exists():
             raise Invalid("name", _("A team with this name exists already."))
         team.name = name
-        team.group.name = f"team:{name}"
-        team.group.save(update_fields=["name"])
     if commitment_text is not None:
         team.commitment_text = commitment_text
     team.save()

@@ -100,3 +100,14 @@ def test_seed_demo_is_idempotent(db, capsys):
     call_command("seed_demo")
     assert [User.objects.count(), Membership.objects.count()] == counts
     assert "relais-demo-2026" in capsys.readouterr().out
+
+
+def test_a_team_name_as_long_as_allowed_is_accepted_and_renamed(api, db):
+    from tests.factories import UserFactory
+
+    manager = UserFactory(is_manager=True)
+    client = api.as_(manager)
+    created = client.post("/api/v1/teams/", {"name": "n" * 150, "continuity_categories": []}, format="json")
+    assert created.status_code == 201, created.content
+    renamed = client.patch(f"/api/v1/teams/{created.json()['id']}/", {"name": "m" * 150}, format="json")
+    assert renamed.status_code == 200 and renamed.json()["name"] == "m" * 150
