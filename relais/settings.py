@@ -117,7 +117,9 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     )
     # The test database is a file (in memory where the system offers it): the live server's threads
     # then each have a connection of their own and wait for each other's locks, as in production.
-    _test_dir = Path("/dev/shm") if Path("/dev/shm").is_dir() else Path(tempfile.gettempdir())
+    # Only the test database (made and deleted by the test run) goes there: no fsync to wait for.
+    _shm = Path("/dev/shm")  # noqa: S108
+    _test_dir = _shm if _shm.is_dir() else Path(tempfile.gettempdir())
     DATABASES["default"]["TEST"] = {"NAME": str(_test_dir / f"relais-test-{os.getpid()}.sqlite3")}
 elif DATABASES["default"]["ENGINE"].endswith("postgresql") and envbool("RELAIS_PG_PREPARE", "True"):
     # Server-side binding lets psycopg prepare the policy's statements once per connection: their
