@@ -21,11 +21,19 @@ from django.core.exceptions import EmptyResultSet
 from django.db import connection
 from django.db.models import Exists, OuterRef, Q, QuerySet
 from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
 
 from audit import recorder
 from consent.models import Consent
 from records.models import CONTACT, FOLLOW_PERMISSION, FollowUp, Note, Person, PersonGroupObjectPermission
-from relais.domain_errors import CommitmentRequired, Hidden, NotAMember, NotAPortalAccount, Refusal
+from relais.domain_errors import (
+    CommitmentRequired,
+    Hidden,
+    NotAMember,
+    NotAPortalAccount,
+    Refusal,
+    Unavailable,
+)
 from relais.ids import is_storable_id
 from teams.models import Membership, Team, User
 
@@ -189,38 +197,71 @@ def effective_consent_categories(team_ids: Iterable[int], *, at=None) -> QuerySe
     )
 
 
-def _rows_sharing_their_consents(queryset: QuerySet) -> list[tuple]:
-    """Evaluate ``queryset`` and hold a share lock on the consents its rows rely on until commit.
+# Reads and the end of a consent serialise on the consent (issue "All or nothing", §5), through
+# PostgreSQL's advisory locks, which queue fairly: a withdrawal waiting for the reads in flight is
+# not starved by the reads that keep coming, which wait behind it. A read holds a shared lock on
+# each consent it relies on until it commits; ending a consent takes it exclusively first. So every
+# read a consent allowed is recorded before that consent's end, in the log's order and in time.
+# SQLite runs one writer at a time (transactions begin IMMEDIATE): the same order, without locks.
+CONSENT_LOCKS = 0x52454C41  # the advisory lock class of consents ("RELA")
 
-    A withdrawal (or a newer consent) locks the consent it ends for update: it waits for the reads
-    that relied on that consent to commit, so no read allowed by it is recorded after it ends
-    (issue "All or nothing", §5). Rows whose consent is being ended right now are skipped: the read
-    decides as if it had already ended. SQLite runs one writer at a time (transactions begin
-    IMMEDIATE), which gives the same order without row locks.
-    """
+
+# An advisory lock's key within its class is a 32-bit integer: a consent's id folds into it (two
+# consents sharing a key only wait for each other a little more).
+def _lock_key(column: str) -> str:
+    return f"({column} %% 2147483647)::int"
+
+
+DECISION_ATTEMPTS = 3
+
+
+def _share_current_consents(team_ids: Iterable[int], person_ids: Iterable[int] | QuerySet) -> set[int] | None:
+    """Take a shared lock on the current consents of these persons for these teams; return their ids
+    (``None`` where the database needs no lock). May wait for a consent being ended right now."""
     if connection.vendor != "postgresql":
-        return list(queryset)
+        return None
+    current = (
+        Consent.objects.filter(
+            person_id__in=person_ids if isinstance(person_ids, QuerySet) else list(person_ids),
+            team_id__in=list(team_ids),
+            superseded_by__isnull=True,
+            withdrawal__isnull=True,
+        )
+        .values("pk")
+        .order_by()
+    )
     try:
-        sql, params = queryset.query.get_compiler(using=queryset.db).as_sql()
+        inner, params = current.query.get_compiler(using=current.db).as_sql()
     except EmptyResultSet:  # asked about no one
-        return []
-    # Django writes only FOR UPDATE; a share lock lets readers of the same consent run side by side.
-    sql += f" FOR SHARE OF {connection.ops.quote_name(Consent._meta.db_table)} SKIP LOCKED"
+        return set()
+    sql = (
+        f"SELECT q.pk, pg_advisory_xact_lock_shared(%s, {_lock_key('q.pk')}) "  # noqa: S608 (no input)
+        f"FROM ({inner}) q ORDER BY q.pk"
+    )
     with connection.cursor() as cursor:
-        cursor.execute(sql, params)
-        return cursor.fetchall()
+        cursor.execute(sql, [CONSENT_LOCKS, *params])
+        return {row[0] for row in cursor.fetchall()}
 
 
 def grants_for(reader: Reader, person_ids: Iterable[int] | QuerySet) -> dict[int, Grants]:
-    """For each person, the categories the reader may see and the consent behind each; one query.
+    """For each person, the categories the reader may see and the consent behind each.
 
-    ``person_ids`` may be a query, so that the persons are found in the same statement."""
-    rows = _rows_sharing_their_consents(
-        effective_consent_categories(reader.team_ids)
-        .filter(consent__person_id__in=person_ids if isinstance(person_ids, QuerySet) else list(person_ids))
-        .order_by("consent_id")
-        .values_list("consent__person_id", "category__code", "consent_id", "consent__team_id")
-    )
+    ``person_ids`` may be a query, so that the persons are found in the same statement. The consents
+    are locked first (shared), then the decision is made on a fresh view of them; a consent made
+    meanwhile, which the lock did not see, is locked in its turn and the decision made again."""
+    persons = person_ids if isinstance(person_ids, QuerySet) else list(person_ids)
+    for _attempt in range(DECISION_ATTEMPTS):
+        locked = _share_current_consents(reader.team_ids, persons)
+        rows = list(
+            effective_consent_categories(reader.team_ids)
+            .filter(consent__person_id__in=persons)
+            .order_by("consent_id")
+            .values_list("consent__person_id", "category__code", "consent_id", "consent__team_id")
+        )
+        if locked is None or {consent_id for _, _, consent_id, _ in rows} <= locked:
+            break
+    else:
+        raise Unavailable(_("The consents changed while this was read; try again."))
     grants: dict[int, Grants] = defaultdict(dict)
     for person_id, code, consent_id, team_id in rows:
         grants[person_id].setdefault(code, Grant(consent_id, team_id))
@@ -232,8 +273,12 @@ def may_see_contact(grants: Grants) -> bool:
 
 
 def lock_to_end(consent_id: int) -> None:
-    """Before a consent is ended (withdrawn or replaced): wait for the reads that rely on it."""
-    list(Consent.objects.select_for_update(no_key=True).filter(pk=consent_id).values_list("pk"))
+    """Before a consent is ended (withdrawn or replaced): wait for the reads that rely on it, and make
+    the reads that come meanwhile wait for the end."""
+    if connection.vendor == "postgresql":
+        with connection.cursor() as cursor:
+            exclusive = f"SELECT pg_advisory_xact_lock(%s, {_lock_key('%s')})"
+            cursor.execute(exclusive, [CONSENT_LOCKS, consent_id])
 
 
 # Notes --------------------------------------------------------------------------------------------

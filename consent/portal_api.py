@@ -1,8 +1,10 @@
 """HTTP for the accompanied person's portal. No endpoint takes a person id: it is the account's own."""
 
+from django.utils.translation import gettext_lazy as _
 from drf_spectacular.utils import OpenApiParameter, extend_schema, extend_schema_view
 from rest_framework import generics, status
 from rest_framework.authtoken.models import Token
+from rest_framework.exceptions import ValidationError
 from rest_framework.permissions import AllowAny
 from rest_framework.response import Response
 
@@ -78,7 +80,7 @@ class MyTeams(generics.GenericAPIView):
 @extend_schema(
     tags=["portal"],
     parameters=[
-        OpenApiParameter("mine", enum=["1"], required=False, description="Show your own visits too.")
+        OpenApiParameter("mine", enum=["0", "1"], required=False, description="1: show your own visits too.")
     ],
 )
 class AccessLog(DisclosingList):
@@ -89,9 +91,10 @@ class AccessLog(DisclosingList):
     queryset = AccessEvent.objects.none()  # for the schema: rows come from the portal services
 
     def select(self) -> Selection:
-        return journal.journal(
-            user=self.request.user, include_own=self.request.query_params.get("mine") == "1"
-        )
+        mine = self.request.query_params.get("mine", "0")
+        if mine not in ("0", "1"):
+            raise ValidationError({"mine": [_("0 or 1.")]})
+        return journal.journal(user=self.request.user, include_own=mine == "1")
 
 
 @extend_schema(tags=["portal"])

@@ -10,7 +10,8 @@ FOLLOW_PERMISSION = "follow_person"
 
 CONTACT = "contact"
 # A phone number as people write it: digits, spaces, dots, dashes, brackets, a leading +.
-PHONE_PATTERN = r"^\+?[0-9][0-9 .()-]{5,24}$"
+# Empty is allowed: no phone is known.
+PHONE_PATTERN = r"^(\+?[0-9][0-9 .()-]{5,24})?$"
 ADDRESS_MAX_CHARS = 300
 
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import factory
+from django.db import connection
 from django.utils import timezone
 from guardian.shortcuts import assign_perm
 
@@ -14,6 +15,9 @@ from teams import services as team_services
 from teams.models import Category, Membership, Team, User
 
 PASSWORD = "correct horse battery staple"
+# On PostgreSQL a read first takes a shared lock on the consents it relies on (one statement): a
+# withdrawal waits for the reads in flight, and the reads that come after it wait for it.
+CONSENT_LOCK_QUERIES = 1 if connection.vendor == "postgresql" else 0
 # Set-up done by the tests acts as a command run on the server would.
 SYSTEM = recorder.system("tests")
 
