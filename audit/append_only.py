@@ -1,7 +1,8 @@
 """The database's refusal to change or remove audit rows (R6), installed by a migration.
 
 Events and anchors can only be inserted. The one way out is ``purge_audit``: inside its transaction a
-``PurgePermit`` row lets the oldest events through, up to a sequence number, and nothing else.
+``PurgePermit`` row lets the oldest events of a chain through, up to a sequence number, and nothing
+else.
 On SQLite, a migration that rebuilds one of these tables drops its triggers: such a migration must
 reinstall them (the tests that try UPDATE and DELETE would fail otherwise).
 """
@@ -11,7 +12,9 @@ PROTECTED = ("audit_accessevent", "audit_anchor")
 _PG_FUNCTION = """
 CREATE OR REPLACE FUNCTION audit_refuse_change() RETURNS trigger LANGUAGE plpgsql AS $$
 BEGIN
-    IF TG_OP = 'DELETE' AND EXISTS (SELECT 1 FROM audit_purgepermit WHERE up_to_seq >= OLD.seq) THEN
+    IF TG_OP = 'DELETE' AND EXISTS (
+        SELECT 1 FROM audit_purgepermit WHERE chain = OLD.chain AND up_to_seq >= OLD.seq
+    ) THEN
         RETURN OLD;
     END IF;
     IF TG_OP = 'TRUNCATE' AND EXISTS (SELECT 1 FROM audit_purgepermit WHERE up_to_seq >= 9223372036854775807)
@@ -34,7 +37,9 @@ def _postgresql(table: str) -> list[str]:
     ]
 
 
-_UNLESS_PERMITTED = "WHEN NOT EXISTS (SELECT 1 FROM audit_purgepermit WHERE up_to_seq >= OLD.seq)"
+_UNLESS_PERMITTED = (
+    "WHEN NOT EXISTS (SELECT 1 FROM audit_purgepermit WHERE chain = OLD.chain AND up_to_seq >= OLD.seq)"
+)
 
 
 def _sqlite(table: str) -> list[str]:

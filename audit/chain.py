@@ -1,37 +1,66 @@
-"""The keyed hash chain of access events (R6): appending, and verifying.
+"""The keyed hash chains of access events (R6): appending, and verifying.
 
-Each event's hash is HMAC-SHA-256(``RELAIS_AUDIT_KEY``, previous hash ‖ body), over the exact bytes
-stored in ``body``. Appends are serialised by a row lock on the chain head (``SELECT … FOR UPDATE``
-on PostgreSQL; SQLite transactions begin IMMEDIATE, which takes the database's write lock), held
-until the appending transaction ends: two requests cannot link to the same previous event, and an
-event that rolls back never becomes anyone's predecessor.
+Each event's hash is HMAC-SHA-256(``RELAIS_AUDIT_KEY``, previous hash ‖ id ‖ body), over the exact
+stored bytes: its id (8 bytes, big-endian) and its ``body``, which names its chain and its place in
+it (``chain``, ``seq``). Covering the id keeps the order of the whole log, across chains, under the
+hash: the ids are drawn, in the same statement that takes the head, before the events are linked.
+(Events written before there were several chains are linked without their id, as they were.)
+
+The log is ``RELAIS_AUDIT_CHAINS`` chains side by side. An append takes the head of whichever chain
+is free (``SELECT … FOR UPDATE SKIP LOCKED``; SQLite transactions begin IMMEDIATE, one writer at a
+time) and holds it until its transaction ends: a chain never forks, an event that rolls back never
+becomes anyone's predecessor, and each chain's order is its commit order. Appends no longer queue
+behind one lock. Events keep a global order through their ids. A signed checkpoint covers every
+head, so a tail cut from any chain is caught.
 """
 
 from __future__ import annotations
 
 import hashlib
 import json
+import random
 import time
 from collections.abc import Callable
 from dataclasses import asdict, dataclass
 
 from django.conf import settings
-from django.db import connection
+from django.db import connections
 
 from audit import checkpoints
-from audit.models import AccessEvent, Anchor, ChainHead
+from audit.models import AccessEvent, Action, Anchor, ChainHead
 
 GENESIS = bytes(32)
-NO_START = "the oldest event neither starts the chain nor follows a signed purge anchor"
-BROKEN_LINK = "its hash does not link it to the event before it"
+NO_START = "the oldest event of its chain neither starts it nor follows a signed purge anchor"
+BROKEN_LINK = "its hash does not link it to the event before it in its chain"
 DIFFERS = "it differs from the signed checkpoint"
 # Read with a plain cursor: the walk is the hot loop of verification, and the ORM's row handling
 # would double its cost.
-_WALK = "SELECT id, seq, body, hash FROM audit_accessevent ORDER BY id"
+_WALK = "SELECT id, chain, seq, body, hash FROM audit_accessevent ORDER BY id"
 # Inserted without the ORM, which would read back every generated column it does not need.
-_INSERT = "INSERT INTO audit_accessevent (body, hash) VALUES "
+_INSERT = "INSERT INTO audit_accessevent (id, body, hash) VALUES "
 INSERT_BATCH = 5000
-HEAD_ID = 1
+AUDIT_LOCKS = 0x41554454  # the advisory lock class of the log ("AUDT")
+# A head, and the ids of the events about to be linked to it, in one statement. On PostgreSQL the
+# ids come from the table's own sequence; on SQLite, one writer at a time, they follow the last one.
+_NEW_IDS = {
+    "postgresql": (
+        "ARRAY(SELECT nextval(pg_get_serial_sequence('audit_accessevent', 'id')) FROM generate_series(1, %s))"
+    ),
+    "sqlite": "COALESCE((SELECT seq FROM sqlite_sequence WHERE name = 'audit_accessevent'), 0) + 0 * %s",
+}
+_ANY_HEAD = "SELECT id, seq, hash FROM audit_chainhead ORDER BY random() LIMIT 1"
+_FREE_HEAD = {"postgresql": _ANY_HEAD + " FOR UPDATE SKIP LOCKED", "sqlite": _ANY_HEAD}
+_SOME_HEAD = {
+    "postgresql": "SELECT id, seq, hash FROM audit_chainhead WHERE id = %s FOR UPDATE",
+    "sqlite": "SELECT id, seq, hash FROM audit_chainhead WHERE id = %s",
+}
+
+
+def _with_ids(head_sql: str, vendor: str) -> str:
+    return f"SELECT h.id, h.seq, h.hash, {_NEW_IDS[vendor]} FROM ({head_sql}) h"  # noqa: S608 (constants)
+
+
+_MOVE_HEAD = "UPDATE audit_chainhead SET seq = %s, hash = %s WHERE id = %s"
 
 
 def body_bytes(entry: dict) -> bytes:
@@ -51,44 +80,119 @@ class Linker:
         self._inner = hashlib.sha256(bytes(b ^ 0x36 for b in block))
         self._outer = hashlib.sha256(bytes(b ^ 0x5C for b in block))
 
-    def __call__(self, previous: bytes, body: bytes) -> bytes:
+    def __call__(self, previous: bytes, body: bytes, event_id: int | None = None) -> bytes:
         inner = self._inner.copy()
         inner.update(previous)
+        if event_id is not None:
+            inner.update(event_id.to_bytes(8, "big"))
         inner.update(body)
         outer = self._outer.copy()
         outer.update(inner.digest())
         return outer.digest()
 
 
-def lock_head() -> ChainHead:
-    """The chain's head, locked until the transaction ends: appends queue behind it."""
-    head = ChainHead.objects.select_for_update().filter(pk=HEAD_ID).first()
-    if head is None:
-        # The head is a cache of the last event; rebuild it from the events if it is missing.
-        last = AccessEvent.objects.order_by("-seq").values_list("seq", "hash").first()
-        seq, digest = last if last else (0, GENESIS.hex())
-        ChainHead.objects.bulk_create([ChainHead(pk=HEAD_ID, seq=seq, hash=digest)], ignore_conflicts=True)
-        head = ChainHead.objects.select_for_update().get(pk=HEAD_ID)
-    return head
+def chain_count() -> int:
+    return settings.RELAIS_AUDIT_CHAINS
 
 
-def append(entries: list[dict]) -> None:
+def _new_ids(cursor, vendor: str, count: int) -> list[int]:
+    cursor.execute(f"SELECT {_NEW_IDS[vendor]}", [count])  # noqa: S608 (constants)
+    found = cursor.fetchone()[0]
+    return list(found) if vendor == "postgresql" else list(range(found + 1, found + 1 + count))
+
+
+def _start_entry(chain: int) -> dict:
+    """The first event of a chain: it says how many chains the log has, so that a chain removed
+    whole is missed by verification even before any checkpoint."""
+    return {
+        "action": Action.AUDIT_CHAIN_START,
+        "actor": None,
+        "actor_label": "relais",
+        "categories": [],
+        "chain": chain,
+        "chains": chain_count(),
+        "consent": None,
+        "ip": None,
+        "object_ids": [],
+        "object_type": "",
+        "outcome": "allowed",
+        "person": None,
+        "reason": f"chain {chain} of {chain_count()}",
+        "request_id": "",
+        "seq": 1,
+        "t": time.time_ns() // 1000,
+        "team": None,
+    }
+
+
+def _create_missing_heads(using: str) -> None:
+    """Make the head of every chain that has none: from its last event, or by starting it."""
+    connection = connections[using]
+    with connection.cursor() as cursor:
+        if connection.vendor == "postgresql":  # two first appends must not start the same chains
+            cursor.execute("SELECT pg_advisory_xact_lock(%s, 0)", [AUDIT_LOCKS])
+        have = set(ChainHead.objects.using(using).values_list("pk", flat=True))
+        missing = [chain for chain in range(1, chain_count() + 1) if chain not in have]
+        link_to = Linker(settings.RELAIS_AUDIT_KEY)
+        for chain in missing:
+            last = (
+                AccessEvent.objects.using(using)
+                .filter(chain=chain)
+                .order_by("-seq")
+                .values_list("seq", "hash")
+                .first()
+            )
+            if last is None:
+                [event_id] = _new_ids(cursor, connection.vendor, 1)
+                body = body_bytes(_start_entry(chain))
+                digest = link_to(GENESIS, body, event_id).hex()
+                cursor.execute(_INSERT + "(%s, %s, %s)", [event_id, body.decode("ascii"), digest])
+                last = (1, digest)
+            ChainHead.objects.using(using).create(pk=chain, seq=last[0], hash=last[1])
+
+
+def lock_head(using: str = "default", *, count: int = 1) -> tuple[int, int, str, list[int]]:
+    """A chain's head, locked until the transaction ends, and ``count`` new event ids:
+    (chain, seq, hash, ids). A free head if any; otherwise one chosen at random, waited for."""
+    connection = connections[using]
+    vendor = connection.vendor
+    with connection.cursor() as cursor:
+        cursor.execute(_with_ids(_FREE_HEAD[vendor], vendor), [count])
+        head = cursor.fetchone()
+        if head is None:
+            _create_missing_heads(using)
+            cursor.execute(_with_ids(_FREE_HEAD[vendor], vendor), [count])
+            head = cursor.fetchone()
+        if head is None:  # every chain is appending right now: queue behind one of them
+            chain = random.randint(1, chain_count())  # noqa: S311 (spreading load, not a secret)
+            cursor.execute(_with_ids(_SOME_HEAD[vendor], vendor), [chain, count])
+            head = cursor.fetchone()
+    chain, seq, digest, ids = head
+    if vendor == "sqlite":
+        ids = list(range(ids + 1, ids + 1 + count))
+    return chain, seq, digest, list(ids)
+
+
+def append(entries: list[dict], *, using: str = "default") -> None:
     """Link and insert events, in the caller's transaction (which must be open)."""
     link_to = Linker(settings.RELAIS_AUDIT_KEY)
-    head = lock_head()
-    seq, previous = head.seq, bytes.fromhex(head.hash)
+    chain, seq, digest, ids = lock_head(using, count=len(entries))
+    previous = bytes.fromhex(digest)
     at = time.time_ns() // 1000
-    values: list[str] = []
-    for entry in entries:
+    values: list[object] = []
+    for entry, event_id in zip(entries, ids, strict=True):
         seq += 1
-        body = body_bytes({**entry, "seq": seq, "t": at})
-        previous = link_to(previous, body)
-        values += [body.decode("ascii"), previous.hex()]
-    with connection.cursor() as cursor:
-        for start in range(0, len(values), 2 * INSERT_BATCH):
-            batch = values[start : start + 2 * INSERT_BATCH]
-            cursor.execute(_INSERT + ", ".join(["(%s, %s)"] * (len(batch) // 2)), batch)
-    ChainHead.objects.filter(pk=HEAD_ID).update(seq=seq, hash=previous.hex())
+        body = body_bytes({**entry, "chain": chain, "seq": seq, "t": at})
+        previous = link_to(previous, body, event_id)
+        values += [event_id, body.decode("ascii"), previous.hex()]
+    with connections[using].cursor() as cursor:
+        for start in range(0, len(values), 3 * INSERT_BATCH):
+            batch = values[start : start + 3 * INSERT_BATCH]
+            cursor.execute(_INSERT + ", ".join(["(%s, %s, %s)"] * (len(batch) // 3)), batch)
+        cursor.execute(_MOVE_HEAD, [seq, previous.hex(), chain])
+
+
+# Verification ---------------------------------------------------------------------------------------
 
 
 @dataclass(frozen=True)
@@ -106,61 +210,85 @@ class Verdict:
         return data
 
 
-def _start() -> tuple[bytes, int, int | None, str]:
-    """Where the chain must begin: the genesis, or the signed anchor a purge left.
+def _anchors() -> dict[tuple[int, int], Anchor]:
+    return {(anchor.chain, anchor.seq): anchor for anchor in Anchor.objects.all()}
 
-    Returns the previous hash, its sequence number, and a first bad id with its reason if the
-    oldest event fits neither.
-    """
-    first = AccessEvent.objects.order_by("id").values_list("id", "seq").first()
-    if first is None or first[1] == 1:
-        return GENESIS, 0, None, ""
-    anchor = Anchor.objects.filter(seq=first[1] - 1).first()
-    if anchor is None or not checkpoints.anchor_is_valid(anchor):
-        return (
-            GENESIS,
-            0,
-            first[0],
-            NO_START,
-        )
-    return bytes.fromhex(anchor.hash), anchor.seq, None, ""
+
+def _announced() -> tuple[int, int | None]:
+    """How many chains the log was started with (the most any chain's first event says), and the
+    id of the event that says so."""
+    starts = AccessEvent.objects.filter(action=Action.AUDIT_CHAIN_START).values_list("id", "body")
+    best = (0, None)
+    for event_id, body in starts:
+        best = max(best, (json.loads(body).get("chains", 0), event_id), key=lambda b: b[0])
+    return best
 
 
 def verify(*, progress: Callable[[int], None] | None = None, chunk_size: int = 20000) -> Verdict:
-    """Walk the chain in id order and name the first event whose link does not hold.
+    """Walk the events in id order, each chain from its start, and name the first event whose link
+    does not hold.
 
-    An edited, deleted, inserted or reordered event breaks the link of the first event it touches;
-    a cut-off tail is found against the latest signed checkpoint.
+    An edited, deleted, inserted or reordered event breaks the link of the first event it touches
+    in its chain; a tail cut from a chain is found against the latest signed checkpoint, which
+    covers every chain's head.
     """
     link_to = Linker(settings.RELAIS_AUDIT_KEY)
-    previous, seq, first_bad, reason = _start()
-    if first_bad is not None:
-        return Verdict(False, 0, first_bad, reason, kind="no_start")
     checkpoint = checkpoints.latest()
-    mark = checkpoint["count"] if checkpoint else None
+    marks = checkpoints.heads(checkpoint)
+    anchors = _anchors()
+    state: dict[int, tuple[bytes, int, int | None]] = {}  # chain -> (previous hash, seq, last id)
     checked = 0
-    last_id = None
-    with connection.chunked_cursor() as cursor:  # a server-side cursor on PostgreSQL
+    with connections["default"].chunked_cursor() as cursor:  # a server-side cursor on PostgreSQL
         cursor.execute(_WALK)
         while rows := cursor.fetchmany(chunk_size):
-            for index, (event_id, event_seq, body, stored) in enumerate(rows):
-                digest = link_to(previous, body.encode())
+            for index, (event_id, chain, event_seq, body, stored) in enumerate(rows):
+                known = state.get(chain)
+                if known is None:
+                    if event_seq == 1:
+                        known = (GENESIS, 0, None)
+                    else:
+                        anchor = anchors.get((chain, event_seq - 1))
+                        if anchor is None or not checkpoints.anchor_is_valid(anchor):
+                            return Verdict(False, checked + index, event_id, NO_START, checkpoint, "no_start")
+                        known = (bytes.fromhex(anchor.hash), anchor.seq, anchor.last_id)
+                previous, seq, _last = known
+                # Events of the one-chain log name no chain: their hash does not cover their id.
+                digest = link_to(previous, body.encode(), event_id if '"chain":' in body else None)
                 if digest.hex() != stored or event_seq != seq + 1:
                     return Verdict(False, checked + index, event_id, BROKEN_LINK, checkpoint, "broken_link")
-                if event_seq == mark and stored != checkpoint["last_hash"]:
+                mark = marks.get(chain)
+                if mark is not None and event_seq == mark["count"] and stored != mark["last_hash"]:
                     return Verdict(False, checked + index, event_id, DIFFERS, checkpoint, "differs")
-                previous, seq, last_id = digest, event_seq, event_id
+                state[chain] = (digest, event_seq, event_id)
             checked += len(rows)
             if progress is not None:
                 progress(len(rows))
-    if mark is not None and seq < mark:
+    announced, by_event = _announced()
+    present = set(state) | {chain for chain, _seq in anchors}
+    gone = sorted(set(range(1, announced + 1)) - present)
+    if gone:
         return Verdict(
             False,
             checked,
-            checkpoint["last_id"],
-            f"events after #{last_id} are missing: the signed checkpoint counts {mark}, "
-            f"the chain ends at {seq}",
+            by_event,
+            f"chain {gone[0]} is missing entirely: the log was started with {announced} chains",
             checkpoint,
-            "missing_tail",
+            "missing_chain",
         )
+    purged_to = {}  # a chain all of whose events were purged ends at its latest anchor
+    for (chain, seq), anchor in sorted(anchors.items()):
+        purged_to[chain] = (bytes.fromhex(anchor.hash), seq, anchor.last_id)
+    for chain, mark in sorted(marks.items()):
+        _previous, seq, last_id = state.get(chain) or purged_to.get(chain, (GENESIS, 0, None))
+        if seq < mark["count"]:
+            return Verdict(
+                False,
+                checked,
+                mark["last_id"],
+                f"events {seq + 1} to {mark['count']} of chain {chain} are missing (after "
+                f"#{last_id}, up to #{mark['last_id']}): the signed checkpoint of {checkpoint['at']} "
+                f"counts {mark['count']}, the chain ends at {seq}",
+                checkpoint,
+                "missing_tail",
+            )
     return Verdict(True, checked, None, "", checkpoint)

@@ -1,9 +1,10 @@
-"""Signed statements about the chain that live outside its reach.
+"""Signed statements about the chains that live outside their reach.
 
-A checkpoint (count, last id, last hash, time) is signed with the service's Ed25519 key and written
-to ``RELAIS_AUDIT_CHECKPOINT_DIR``, a folder that should sit on other storage than the database: a
-chain cannot see its own tail cut off, a checkpoint can. An anchor is the same statement kept in the
-database by ``purge_audit``, where the chain resumes after the events it removed.
+A checkpoint names every chain's head (count, last id, last hash) and the time; it is signed with
+``RELAIS_CHECKPOINT_KEY``, a key the web process does not hold, and written to
+``RELAIS_AUDIT_CHECKPOINT_DIR``, a folder that should sit on other storage than the database: a
+chain cannot see its own tail cut off, a checkpoint can. An anchor is the same statement for one
+chain, kept in the database by ``purge_audit``, where the chain resumes after the events it removed.
 """
 
 from __future__ import annotations
@@ -13,6 +14,7 @@ from pathlib import Path
 
 from django.conf import settings
 from django.core.exceptions import ImproperlyConfigured
+from django.db.models import Max
 from django.utils import timezone
 
 from audit.models import AccessEvent, Anchor
@@ -34,14 +36,30 @@ def _folder() -> Path:
     return Path(settings.RELAIS_AUDIT_CHECKPOINT_DIR)
 
 
-def _statement(seq: int, last_id: int, last_hash: str) -> dict:
-    return {"count": seq, "last_id": last_id, "last_hash": last_hash, "at": timezone.now().isoformat()}
+def current_heads(using: str = "default") -> dict[str, dict]:
+    """Every chain's committed head: {chain: {count, last_id, last_hash}}; a chain whose events were
+    all purged has its anchor for head."""
+    heads = {
+        str(anchor.chain): {"count": anchor.seq, "last_id": anchor.last_id, "last_hash": anchor.hash}
+        for anchor in Anchor.objects.using(using).order_by("seq")
+    }
+    events = AccessEvent.objects.using(using)
+    tops = dict(events.values("chain").annotate(top=Max("seq")).values_list("chain", "top"))
+    for chain, top in sorted(tops.items()):
+        last_id, last_hash = events.filter(chain=chain, seq=top).values_list("id", "hash").get()
+        heads[str(chain)] = {"count": top, "last_id": last_id, "last_hash": last_hash}
+    return dict(sorted(heads.items(), key=lambda item: int(item[0])))
 
 
-def write() -> dict:
-    """Sign the chain's current head and write it to the checkpoint folder; return the statement."""
-    last = AccessEvent.objects.order_by("-seq").values_list("seq", "id", "hash").first()
-    payload = _statement(*last) if last else _statement(0, 0, "0" * 64)
+def write(using: str = "default") -> dict:
+    """Sign every chain's head and write it to the checkpoint folder; return the statement."""
+    heads = current_heads(using)
+    payload = {
+        "chains": heads,
+        "count": sum(head["count"] for head in heads.values()),
+        "last_id": max((head["last_id"] for head in heads.values()), default=0),
+        "at": timezone.now().isoformat(),
+    }
     text, signature = signing.sign(payload, _signing_key())
     folder = _folder()
     folder.mkdir(parents=True, exist_ok=True)
@@ -78,11 +96,32 @@ def latest() -> dict | None:
     return best
 
 
-def make_anchor(seq: int, last_id: int, last_hash: str) -> Anchor:
-    payload = _statement(seq, last_id, last_hash)
+def heads(checkpoint: dict | None) -> dict[int, dict]:
+    """The heads a checkpoint signs, by chain (a checkpoint of the one-chain log signs chain 1)."""
+    if checkpoint is None:
+        return {}
+    if "chains" in checkpoint:
+        return {int(chain): head for chain, head in checkpoint["chains"].items()}
+    return {1: {key: checkpoint[key] for key in ("count", "last_id", "last_hash")}}
+
+
+def make_anchor(chain: int, seq: int, last_id: int, last_hash: str, using: str = "default") -> Anchor:
+    payload = {
+        "chain": chain,
+        "count": seq,
+        "last_id": last_id,
+        "last_hash": last_hash,
+        "at": timezone.now().isoformat(),
+    }
     text, signature = signing.sign(payload, _signing_key())
-    return Anchor.objects.create(
-        seq=seq, last_id=last_id, hash=last_hash, created_at=timezone.now(), payload=text, signature=signature
+    return Anchor.objects.using(using).create(
+        chain=chain,
+        seq=seq,
+        last_id=last_id,
+        hash=last_hash,
+        created_at=timezone.now(),
+        payload=text,
+        signature=signature,
     )
 
 
@@ -92,7 +131,8 @@ def anchor_is_valid(anchor: Anchor) -> bool:
     except ValueError:
         return False
     return _valid({"payload": payload, "signature": anchor.signature}) is not None and (
+        payload.get("chain", 1),
         payload.get("count"),
         payload.get("last_id"),
         payload.get("last_hash"),
-    ) == (anchor.seq, anchor.last_id, anchor.hash)
+    ) == (anchor.chain, anchor.seq, anchor.last_id, anchor.hash)

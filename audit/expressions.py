@@ -44,6 +44,21 @@ class BodyInteger(_BodyValue):
     sqlite = "json_extract({body}, '$.{key}')"
 
 
+class BodyChain(_BodyValue):
+    """The chain an event belongs to; events written before there were several chains belong to 1."""
+
+    output_field = BigIntegerField()
+    postgresql = "COALESCE((({body})::jsonb ->> '{key}')::bigint, 1)"
+    sqlite = "COALESCE(json_extract({body}, '$.{key}'), 1)"
+
+    def __init__(self, key: str = "chain", **extra):
+        super().__init__(key, **extra)
+
+    def deconstruct(self):
+        path, _args, kwargs = super().deconstruct()
+        return path, (), {}
+
+
 class BodyText(_BodyValue):
     output_field = TextField()
     postgresql = "(({body})::jsonb ->> '{key}')"

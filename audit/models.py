@@ -4,7 +4,7 @@ from functools import cached_property
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
-from audit.expressions import BodyInteger, BodyText, BodyTime
+from audit.expressions import BodyChain, BodyInteger, BodyText, BodyTime
 
 
 class Outcome(models.TextChoices):
@@ -41,6 +41,7 @@ class Action(models.TextChoices):
     AUDIT_EXPORT = "audit.export", _("access log exported")
     AUDIT_VERIFY = "audit.verify", _("access log verified")
     AUDIT_PURGE = "audit.purge", _("old events purged")
+    AUDIT_CHAIN_START = "audit.chain_start", _("chain of the log started")
     ACCOUNT_CREATE = "account.create", _("account created")
     ACCOUNT_UPDATE = "account.update", _("account changed")
     TEAM_CREATE = "team.create", _("team created")
@@ -67,6 +68,9 @@ class AccessEvent(models.Model):
 
     body = models.TextField()
     hash = models.CharField(max_length=64)
+    chain = models.GeneratedField(
+        expression=BodyChain(), output_field=models.BigIntegerField(), db_persist=True
+    )
     seq = models.GeneratedField(
         expression=BodyInteger("seq"), output_field=models.BigIntegerField(), db_persist=True
     )
@@ -94,7 +98,7 @@ class AccessEvent(models.Model):
 
     class Meta:
         ordering = ["id"]
-        constraints = [models.UniqueConstraint(fields=["seq"], name="event_seq_unique")]
+        constraints = [models.UniqueConstraint(fields=["chain", "seq"], name="event_chain_seq_unique")]
         indexes = [
             models.Index(fields=["occurred_at"], name="event_time"),
             models.Index(fields=["person_id", "id"], name="event_person"),
@@ -145,35 +149,42 @@ class AccessEvent(models.Model):
 
 
 class ChainHead(models.Model):
-    """The chain's last link, one row. Appends lock it, so that concurrent requests queue instead of
-    forking the chain; verification never trusts it (it is a cache of the last event)."""
+    """The last link of one chain (its id is the chain's number). The log is several chains side by
+    side, so that appends do not all queue behind one lock: an append takes whichever head is free
+    and holds it until its transaction ends, so a chain never forks and its order is its commit
+    order. Verification never trusts the heads (they are a cache of each chain's last event)."""
 
     seq = models.BigIntegerField(default=0)
     hash = models.CharField(max_length=64)
 
     def __str__(self) -> str:
-        return f"head {self.seq}"
+        return f"head of chain {self.pk} at {self.seq}"
 
 
 class Anchor(models.Model):
-    """Where the chain resumes after a purge: the signed seq and hash of the last purged event."""
+    """Where a chain resumes after a purge: the signed seq and hash of its last purged event."""
 
-    seq = models.BigIntegerField(unique=True)
+    chain = models.BigIntegerField(default=1)
+    seq = models.BigIntegerField()
     last_id = models.BigIntegerField()
     hash = models.CharField(max_length=64)
     created_at = models.DateTimeField()
     payload = models.TextField()
     signature = models.TextField()
 
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["chain", "seq"], name="anchor_chain_seq_unique")]
+
     def __str__(self) -> str:
-        return f"anchor {self.seq}"
+        return f"anchor of chain {self.chain} at {self.seq}"
 
 
 class PurgePermit(models.Model):
-    """Present only inside ``purge_audit``'s transaction: the delete trigger lets through events up
-    to ``up_to_seq`` while a permit exists, and refuses every other delete."""
+    """Present only inside ``purge_audit``'s transaction: the delete trigger lets through the events
+    of ``chain`` up to ``up_to_seq`` while a permit exists, and refuses every other delete."""
 
+    chain = models.BigIntegerField(default=1)
     up_to_seq = models.BigIntegerField()
 
     def __str__(self) -> str:
-        return f"purge permit up to {self.up_to_seq}"
+        return f"purge permit for chain {self.chain} up to {self.up_to_seq}"

@@ -85,9 +85,9 @@ def _entries(actor: object, events: Iterable[Event], ctx: context.RequestContext
     ]
 
 
-def write(entries: list[dict]) -> None:
+def write(entries: list[dict], using: str = "default") -> None:
     """Chain and insert events in one statement: the single seam through which every event passes."""
-    chain.append(entries)
+    chain.append(entries, using=using)
 
 
 def _write_now(entries: list[dict], *, savepoint: bool = False) -> None:
@@ -118,6 +118,15 @@ def record(actor: object, *events: Event) -> None:
         _write_now(entries)
         return
     ctx.pending.extend(context.Pending(entry, in_action=ctx.actions > 0) for entry in entries)
+
+
+def record_on(using: str, actor: object, *events: Event) -> None:
+    """Write events at once through another connection (the owner's, for a purge), in its current
+    transaction: they commit or roll back with what it does."""
+    try:
+        write(_entries(actor, events, context.current()), using=using)
+    except DatabaseError as exc:
+        raise AuditUnavailable() from exc
 
 
 def deny(

@@ -197,6 +197,9 @@ RELAIS_NOTE_MAX_CHARS = envint("RELAIS_NOTE_MAX_CHARS", "20000")
 RELAIS_PORTAL_CODE_TTL_HOURS = envint("RELAIS_PORTAL_CODE_TTL_HOURS", "72")
 # Signed checkpoints of the audit chain: keep this folder on other storage than the database.
 RELAIS_AUDIT_CHECKPOINT_DIR = Path(os.getenv("RELAIS_AUDIT_CHECKPOINT_DIR", VAR_DIR / "checkpoints"))
+# The log is this many hash chains side by side: appends take whichever is free instead of queueing
+# behind one lock (issue "Faster", §3). Raising it later is safe; lowering it leaves chains unused.
+RELAIS_AUDIT_CHAINS = envint("RELAIS_AUDIT_CHAINS", "8")
 # How long access events are kept; the CNIL recommends 6 to 12 months.
 RELAIS_AUDIT_RETENTION_DAYS = envint("RELAIS_AUDIT_RETENTION_DAYS", "365")
 

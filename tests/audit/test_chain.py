@@ -6,6 +6,7 @@ import json
 import random
 
 import pytest
+from django.conf import settings
 from django.core.management import CommandError, call_command
 from django.db import DatabaseError, connection, transaction
 
@@ -24,9 +25,23 @@ def long_chain(db) -> list[int]:
         write_events(PER_CHUNK)
         tampering.burn_id()
     ids = tampering.ids()
-    assert len(ids) == CHUNKS * PER_CHUNK
+    assert len(ids) == CHUNKS * PER_CHUNK + settings.RELAIS_AUDIT_CHAINS  # and the chains' first events
     assert chain.verify().ok
     return ids
+
+
+def chain_of(event_id: int) -> int:
+    return AccessEvent.objects.filter(pk=event_id).values_list("chain", flat=True).get()
+
+
+def next_in_its_chain(event_id: int) -> int:
+    """The event linked after this one: the next of its own chain, not the next id."""
+    return (
+        AccessEvent.objects.filter(chain=chain_of(event_id), id__gt=event_id)
+        .order_by("id")
+        .values_list("id", flat=True)
+        .first()
+    )
 
 
 def first_bad() -> int | None:
@@ -78,19 +93,45 @@ def test_a_recomputed_hash_without_the_key_is_named(long_chain, seed):
 
 
 @pytest.mark.parametrize("seed", SEEDS)
-def test_a_deleted_event_names_the_one_after_it(long_chain, seed):
-    position = random.Random(seed).randrange(len(long_chain) - 1)
+def test_a_deleted_event_names_the_one_after_it_in_its_chain(long_chain, seed):
+    target = random.Random(seed).choice(long_chain[:-60])
+    after = next_in_its_chain(target)
+    assert after is not None
     with tampering.triggers_off():
-        tampering.delete(long_chain[position])
-        assert first_bad() == long_chain[position + 1]
+        tampering.delete(target)
+        assert first_bad() == after
 
 
-def test_deleting_the_oldest_events_is_named(long_chain):
+def test_deleting_the_oldest_events_of_a_chain_is_named(long_chain):
+    oldest = list(
+        AccessEvent.objects.filter(chain=chain_of(long_chain[-1])).order_by("id").values_list("id", flat=True)
+    )
     with tampering.triggers_off():
-        for event_id in long_chain[:3]:
+        for event_id in oldest[:3]:
             tampering.delete(event_id)
         verdict = chain.verify()
-    assert verdict.first_bad == long_chain[3] and verdict.reason == chain.NO_START
+    assert verdict.first_bad == oldest[3] and verdict.reason == chain.NO_START
+
+
+def test_deleting_a_whole_chain_is_named_even_without_a_checkpoint(long_chain):
+    whole = AccessEvent.objects.filter(chain=chain_of(long_chain[-1])).values_list("id", flat=True)
+    with tampering.triggers_off():
+        for event_id in list(whole):
+            tampering.delete(event_id)
+        verdict = chain.verify()
+    assert not verdict.ok and verdict.kind == "missing_chain" and "missing entirely" in verdict.reason
+
+
+@pytest.mark.parametrize("seed", SEEDS)
+def test_moving_events_between_ids_is_named_even_across_chains(long_chain, seed):
+    """The hash covers the id: the order of the whole log is held, not only each chain's."""
+    rng = random.Random(seed)
+    first, second = sorted(rng.sample(long_chain, 2))
+    while chain_of(first) == chain_of(second):
+        first, second = sorted(rng.sample(long_chain, 2))
+    with tampering.triggers_off():
+        tampering.swap(first, second)
+        assert first_bad() == first
 
 
 @pytest.mark.parametrize("seed", SEEDS)
@@ -129,12 +170,13 @@ def test_swapped_neighbours_are_named(long_chain):
 
 
 def test_a_cut_off_tail_is_found_against_the_latest_checkpoint(long_chain):
-    checkpoints.write()
+    statement = checkpoints.write()
     with tampering.triggers_off():
         for event_id in long_chain[-10:]:
             tampering.delete(event_id)
         verdict = chain.verify()
     assert not verdict.ok and verdict.first_bad == long_chain[-1] and "missing" in verdict.reason
+    assert statement["at"] in verdict.reason  # the time of the checkpoint that saw them
 
 
 def test_without_a_checkpoint_a_cut_off_tail_goes_unseen(long_chain):
@@ -170,7 +212,7 @@ def test_the_database_refuses_delete(long_chain):
 
 
 def test_the_database_refuses_to_edit_an_anchor(long_chain):
-    anchor = checkpoints.make_anchor(1, long_chain[0], "0" * 64)
+    anchor = checkpoints.make_anchor(1, 1, long_chain[0], "0" * 64)
     with pytest.raises(DatabaseError, match="append-only"), transaction.atomic():
         Anchor.objects.filter(pk=anchor.pk).update(hash="1" * 64)
 
@@ -205,15 +247,29 @@ def test_audit_checkpoint_refuses_to_sign_a_broken_chain(long_chain, checkpoint_
     assert not checkpoint_folder.exists() or not list(checkpoint_folder.iterdir())
 
 
-def test_concurrent_appends_in_one_process_keep_one_chain(db):
-    """Each append links to the head that the previous one left, even within one transaction."""
-    for _ in range(5):
+def test_appends_in_one_process_continue_their_chains(db):
+    """Each append links to the head that the previous one of its chain left, even within one
+    transaction; every chain counts from 1 without a gap."""
+    for _ in range(12):
         write_events(3)
-    seqs = list(AccessEvent.objects.order_by("id").values_list("seq", flat=True))
-    assert seqs == list(range(seqs[0], seqs[0] + 15)) and chain.verify().ok
+    by_chain: dict[int, list[int]] = {}
+    events = AccessEvent.objects.exclude(action="audit.chain_start").order_by("id")
+    for number, seq in events.values_list("chain", "seq"):
+        by_chain.setdefault(number, []).append(seq)
+    assert all(seqs == list(range(2, len(seqs) + 2)) for seqs in by_chain.values())  # 1: the start
+    assert sum(map(len, by_chain.values())) == 36 and chain.verify().ok
+
+
+def test_the_events_spread_over_several_chains(db, settings):
+    settings.RELAIS_AUDIT_CHAINS = 4
+    for _ in range(40):
+        write_events(1)
+    assert set(AccessEvent.objects.values_list("chain", flat=True)) == {1, 2, 3, 4}
 
 
 @pytest.mark.parametrize("key_length", [32, 64, 100])
 def test_the_linker_is_hmac_sha256(key_length):
     key, previous, body = bytes(range(key_length)), b"\x01" * 32, b'{"seq":1}'
     assert chain.Linker(key)(previous, body) == hmac.digest(key, previous + body, "sha256")
+    with_id = hmac.digest(key, previous + (77).to_bytes(8, "big") + body, "sha256")
+    assert chain.Linker(key)(previous, body, 77) == with_id
