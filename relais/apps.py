@@ -1,5 +1,14 @@
-from django.contrib.admin.apps import AdminConfig
+from django.apps import AppConfig
+from django.contrib.admin import apps as admin_apps
 
 
-class RelaisAdminConfig(AdminConfig):
+class RelaisConfig(AppConfig):
+    """The project itself: its commands (migrate as the owner, the database roles)."""
+
+    name = "relais"
+    default = True
+
+
+class RelaisAdminConfig(admin_apps.AdminConfig):
+    default = False
     default_site = "relais.admin.RelaisAdminSite"

@@ -60,6 +60,7 @@ INSTALLED_APPS = [
     "records",
     "consent",
     "audit",
+    "relais",
 ]
 
 MIDDLEWARE = [
@@ -125,6 +126,11 @@ elif DATABASES["default"]["ENGINE"].endswith("postgresql") and envbool("RELAIS_P
     # Server-side binding lets psycopg prepare the policy's statements once per connection: their
     # planning costs more than their execution.
     DATABASES["default"].setdefault("OPTIONS", {}).update(server_side_binding=True, prepare_threshold=2)
+if os.getenv("DATABASE_OWNER_URL"):
+    # The tables' owner: migrations and purges run as it; the service runs as DATABASE_URL's role,
+    # which owns nothing and may only read and append audit rows (see "Running it for real").
+    DATABASES["owner"] = dj_database_url.parse(os.environ["DATABASE_OWNER_URL"], conn_max_age=0)
+    DATABASES["owner"]["TEST"] = {"MIRROR": "default"}
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 AUTH_USER_MODEL = "teams.User"

@@ -18,8 +18,9 @@ DEFAULTS = [
 
 def add_defaults(apps, schema_editor):
     Category = apps.get_model("records", "Category")
+    alias = schema_editor.connection.alias if schema_editor else "default"
     for code, label_fr, label_en, description_fr, description_en in DEFAULTS:
-        Category.objects.update_or_create(
+        Category.objects.using(alias).update_or_create(
             code=code,
             defaults={
                 "label_fr": label_fr,

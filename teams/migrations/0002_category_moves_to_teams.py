@@ -5,9 +5,9 @@ from django.db import migrations, models
 
 
 def rename_content_type(apps, schema_editor):
-    ContentType = apps.get_model("contenttypes", "ContentType")
-    if not ContentType.objects.filter(app_label="teams", model="category").exists():
-        ContentType.objects.filter(app_label="records", model="category").update(app_label="teams")
+    types = apps.get_model("contenttypes", "ContentType").objects.using(schema_editor.connection.alias)
+    if not types.filter(app_label="teams", model="category").exists():
+        types.filter(app_label="records", model="category").update(app_label="teams")
 
 
 class Migration(migrations.Migration):

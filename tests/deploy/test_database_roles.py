@@ -1,0 +1,195 @@
+"""Least privilege, for real (issue "Least privilege", §1): on PostgreSQL the service runs as a role
+that owns nothing and cannot rewrite the log, and it serves as that role.
+
+A database and its two roles are made by ``db_roles``, migrated by the owner, then the service's
+role is tried: every statement that could undo the log is refused; and gunicorn, connected as that
+role, signs in, lists, writes a note and a consent, and verifies the log.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import socket
+import subprocess
+import sys
+import time
+import urllib.error
+import urllib.request
+from pathlib import Path
+
+import psycopg
+import pytest
+from django.conf import settings
+from django.db import connection
+
+ROOT = Path(__file__).resolve().parents[2]
+PASSWORD = "relais-demo-2026"
+
+pytestmark = pytest.mark.skipif(connection.vendor != "postgresql", reason="roles are PostgreSQL's")
+
+REFUSED = {
+    "edit an event": "UPDATE audit_accessevent SET hash = 'forged'",
+    "delete events": "DELETE FROM audit_accessevent",
+    "truncate the log": "TRUNCATE audit_accessevent",
+    "disable the triggers": "ALTER TABLE audit_accessevent DISABLE TRIGGER USER",
+    "act as a replica": "SET session_replication_role = replica",
+    "open the purge door": "INSERT INTO audit_purgepermit (chain, up_to_seq) VALUES (1, 9223372036854775807)",
+    "forge an anchor": (
+        "INSERT INTO audit_anchor (chain, seq, last_id, hash, created_at, payload, signature) "
+        "VALUES (1, 1, 1, 'x', now(), '{}', 'x')"
+    ),
+    "drop the log": "DROP TABLE audit_accessevent",
+    "add a table": "CREATE TABLE public.shadow (id int)",
+    "replace the trigger function": "CREATE OR REPLACE FUNCTION audit_refuse_change() RETURNS trigger "
+    "LANGUAGE plpgsql AS $$ BEGIN RETURN OLD; END $$",
+    "become superuser": "ALTER ROLE CURRENT_USER SUPERUSER",
+}
+
+
+def url(user: str, name: str) -> str:
+    db = settings.DATABASES["default"]
+    return f"postgres://{user}@{db['HOST'] or '127.0.0.1'}:{db['PORT'] or 5432}/{name}"
+
+
+@pytest.fixture(scope="module")
+def deployment(tmp_path_factory):
+    """A database made as a deployment makes it: roles, migration by the owner, the demo."""
+    admin = settings.DATABASES["default"]["USER"]
+    suffix = f"{os.getpid()}"
+    name, owner, app = f"relais_roles_{suffix}", f"relais_owner_{suffix}", f"relais_app_{suffix}"
+    var = tmp_path_factory.mktemp("var")
+    env = {
+        **os.environ,
+        "DATABASE_URL": url(app, name),
+        "DATABASE_OWNER_URL": url(owner, name),
+        "RELAIS_VAR_DIR": str(var),
+        "RELAIS_AUDIT_CHECKPOINT_DIR": str(var / "checkpoints"),
+    }
+
+    def manage(*args: str, as_env: dict | None = None) -> subprocess.CompletedProcess:
+        return subprocess.run(
+            [sys.executable, "manage.py", *args], cwd=ROOT, env=as_env or env, capture_output=True, text=True
+        )
+
+    done = manage("db_roles", "--admin-url", url(admin, "postgres"))
+    assert done.returncode == 0, done.stderr
+    migrated = manage("migrate", "--no-input")
+    assert migrated.returncode == 0, migrated.stderr
+    seeded = manage("seed_demo")  # as the service's role: data, not schema
+    assert seeded.returncode == 0, seeded.stderr
+    yield {"env": env, "name": name, "owner": owner, "app": app, "manage": manage}
+    with psycopg.connect(url(admin, "postgres"), autocommit=True) as cleanup:
+        cleanup.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+        cleanup.execute(f'DROP ROLE IF EXISTS "{app}"')
+        cleanup.execute(f'DROP ROLE IF EXISTS "{owner}"')
+
+
+def test_the_service_role_owns_nothing_and_cannot_become_more(deployment):
+    with psycopg.connect(url(deployment["app"], deployment["name"])) as service:
+        owned = service.execute(
+            "SELECT count(*) FROM pg_class c JOIN pg_roles r ON r.oid = c.relowner WHERE r.rolname = current_user"
+        ).fetchone()[0]
+        flags = service.execute(
+            "SELECT rolsuper, rolcreatedb, rolcreaterole, rolreplication, rolbypassrls FROM pg_roles "
+            "WHERE rolname = current_user"
+        ).fetchone()
+    assert owned == 0 and flags == (False, False, False, False, False)
+
+
+@pytest.mark.parametrize("attempt", sorted(REFUSED))
+def test_each_way_to_rewrite_the_log_is_refused_to_the_service_role(deployment, attempt):
+    with psycopg.connect(url(deployment["app"], deployment["name"])) as service:
+        before = service.execute("SELECT count(*), max(id) FROM audit_accessevent").fetchone()
+        service.rollback()
+        with pytest.raises(psycopg.errors.InsufficientPrivilege):
+            service.execute(REFUSED[attempt])
+        service.rollback()
+        assert service.execute("SELECT count(*), max(id) FROM audit_accessevent").fetchone() == before
+
+
+def test_the_service_role_reads_and_appends_to_the_log(deployment):
+    with psycopg.connect(url(deployment["app"], deployment["name"])) as service:
+        assert service.execute("SELECT count(*) FROM audit_accessevent").fetchone()[0] > 0
+        assert service.execute("SELECT count(*) FROM audit_chainhead").fetchone()[0] > 0
+
+
+def free_port() -> int:
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return probe.getsockname()[1]
+
+
+def call(
+    base: str, method: str, path: str, token: str | None = None, body: dict | None = None
+) -> tuple[int, dict]:
+    request = urllib.request.Request(
+        base + path,
+        method=method,
+        data=json.dumps(body).encode() if body is not None else None,
+        headers={
+            "Content-Type": "application/json",
+            **({"Authorization": f"Token {token}"} if token else {}),
+        },
+    )
+    try:
+        with urllib.request.urlopen(request, timeout=20) as answer:  # noqa: S310 (the local server)
+            return answer.status, json.loads(answer.read() or b"{}")
+    except urllib.error.HTTPError as error:
+        return error.code, json.loads(error.read() or b"{}")
+
+
+def test_the_service_serves_as_its_own_role(deployment):
+    port = free_port()
+    env = {**deployment["env"], "ALLOWED_HOSTS": "127.0.0.1", "DEBUG": "False"}
+    server = subprocess.Popen(
+        [sys.executable, "-m", "gunicorn", "relais.wsgi", "--bind", f"127.0.0.1:{port}", "--workers", "2"],
+        cwd=ROOT,
+        env=env,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )
+    base = f"http://127.0.0.1:{port}"
+    try:
+        for _ in range(100):
+            try:
+                urllib.request.urlopen(base + "/api/v1/receipt-key/", timeout=1)  # noqa: S310
+                break
+            except OSError:  # not serving yet
+                time.sleep(0.2)
+        status, body = call(
+            base, "POST", "/api/v1/auth/token/", body={"username": "camille", "password": PASSWORD}
+        )
+        assert status == 200, body
+        token = body["token"]
+        status, persons = call(base, "GET", "/api/v1/persons/", token)
+        assert status == 200 and persons["results"]
+        jo = next(p for p in persons["results"] if p["display_name"] == "Jo")
+        me = call(base, "GET", "/api/v1/me/", token)[1]
+        team = next(t["team"]["id"] for t in me["teams"] if t["team"]["name"] == "Maraude Nord")
+        status, note = call(
+            base,
+            "POST",
+            f"/api/v1/persons/{jo['id']}/notes/",
+            token,
+            {"team": team, "category": "housing", "body": "Vu ce matin, tout va bien."},
+        )
+        assert status == 201, note
+        status, consent = call(
+            base,
+            "POST",
+            f"/api/v1/persons/{jo['id']}/consents/",
+            token,
+            {"team": team, "categories": ["housing", "contact"], "purpose": "Continuité", "method": "oral"},
+        )
+        assert status == 201, consent
+        auditor = call(base, "POST", "/api/v1/auth/token/", body={"username": "audit", "password": PASSWORD})[
+            1
+        ]
+        status, verdict = call(base, "GET", "/api/v1/audit/verify/", auditor["token"])
+        assert status == 200 and verdict["ok"], verdict
+    finally:
+        server.terminate()
+        server.wait(timeout=20)
+    verified = deployment["manage"]("verify_audit")
+    assert verified.returncode == 0, verified.stderr
