@@ -136,3 +136,11 @@ def anchor_is_valid(anchor: Anchor) -> bool:
         payload.get("last_id"),
         payload.get("last_hash"),
     ) == (anchor.chain, anchor.seq, anchor.last_id, anchor.hash)
+
+
+def prune(*, keep: int) -> int:
+    """Remove the oldest checkpoint files beyond the newest ``keep``; return how many went."""
+    files = sorted(_folder().glob("checkpoint-*.json"), key=lambda path: path.stat().st_mtime, reverse=True)
+    for path in files[keep:]:
+        path.unlink(missing_ok=True)
+    return max(len(files) - keep, 0)

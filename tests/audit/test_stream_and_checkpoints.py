@@ -1,0 +1,154 @@
+"""The log leaves the database: a stream of JSON lines that resumes without loss or repetition, a
+checkpoint process of its own, and verification against both (issue "Least privilege", §2)."""
+
+from __future__ import annotations
+
+import json
+import os
+import signal
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import pytest
+from django.core.management import CommandError, call_command
+
+from audit import chain, checkpoints
+from audit.models import AccessEvent, ChainHead
+from tests.audit import tampering
+from tests.factories import write_events
+
+ROOT = Path(__file__).resolve().parents[2]
+
+
+def streamed(path: Path) -> list[dict]:
+    return [json.loads(line) for line in path.read_text().splitlines()]
+
+
+def test_the_stream_holds_every_event_once_and_resumes_where_it_stopped(db, tmp_path):
+    out = tmp_path / "audit.jsonl"
+    write_events(30)
+    call_command("export_audit", "--stream", "-o", str(out))
+    first = streamed(out)
+    write_events(12)
+    call_command("export_audit", "--stream", "-o", str(out))  # a restart: only what is new
+    lines = streamed(out)
+    in_db = set(AccessEvent.objects.values_list("id", flat=True))
+    ids = [line["id"] for line in lines]
+    assert len(ids) == len(set(ids))  # nothing twice
+    assert set(ids) >= in_db - {e for e in in_db if e > max(ids)}  # nothing lost
+    assert len(lines) > len(first)
+    event = AccessEvent.objects.get(pk=lines[0]["id"])
+    assert (lines[0]["body"], lines[0]["hash"], lines[0]["chain"]) == (event.body, event.hash, event.chain)
+
+
+def test_a_torn_last_line_is_dropped_and_written_again(db, tmp_path):
+    out = tmp_path / "audit.jsonl"
+    write_events(5)
+    call_command("export_audit", "--stream", "-o", str(out))
+    whole = out.read_text()
+    out.write_text(whole[:-20])  # the process died mid-line
+    call_command("export_audit", "--stream", "-o", str(out))
+    # The torn line is written again whole, after what came since in the chains before its own.
+    assert set(out.read_text().splitlines()) >= set(whole.splitlines())
+    ids = [line["id"] for line in streamed(out)]
+    assert len(ids) == len(set(ids))
+
+
+def test_each_chain_resumes_after_the_positions_given(db, tmp_path, capsys):
+    write_events(5)
+    [(number, top)] = AccessEvent.objects.filter(action="person.view").values_list("chain", "seq")[:1]
+    call_command("export_audit", "--stream", "--after", f"{number}:{top}")
+    lines = [json.loads(line) for line in capsys.readouterr().out.splitlines()]
+    assert all(not (line["chain"] == number and line["seq"] <= top) for line in lines)
+
+
+def test_a_cut_tail_is_named_against_the_checkpoint_and_against_the_stream(db, tmp_path):
+    out = tmp_path / "audit.jsonl"
+    write_events(20)
+    write_events(20)
+    statement = checkpoints.write()
+    call_command("export_audit", "--stream", "-o", str(out))
+    number = (
+        AccessEvent.objects.filter(action="person.view").order_by("-id").values_list("chain", flat=True)[0]
+    )
+    last = list(AccessEvent.objects.filter(chain=number).order_by("-seq").values_list("id", "seq")[:5])
+    with tampering.triggers_off():
+        for event_id, _seq in last:
+            tampering.delete(event_id)
+        kept = AccessEvent.objects.filter(chain=number).order_by("-seq").values_list("seq", "hash").first()
+        ChainHead.objects.filter(pk=number).update(seq=kept[0], hash=kept[1])
+        verdict = chain.verify()
+        assert not verdict.ok and verdict.kind == "missing_tail" and statement["at"] in verdict.reason
+        seqs = sorted(seq for _id, seq in last)
+        assert f"events {seqs[0]} to {seqs[-1]} of chain {number} are missing" in verdict.reason
+        with pytest.raises(CommandError) as refused:
+            call_command("verify_audit", "--against", str(out), verbosity=0)
+        ids = sorted(event_id for event_id, _ in last)
+        assert f"chain {number}: events {seqs[0]}–{seqs[-1]} (#{ids[0]}–#{ids[-1]})" in str(refused.value)
+
+
+def test_a_tail_cut_after_the_last_checkpoint_is_still_named_by_the_stream(db, tmp_path):
+    out = tmp_path / "audit.jsonl"
+    checkpoints.write()
+    write_events(15)  # after the checkpoint: only the stream saw these
+    call_command("export_audit", "--stream", "-o", str(out))
+    victim = AccessEvent.objects.order_by("-id").first()
+    with tampering.triggers_off():
+        tampering.delete(victim.pk)
+        ChainHead.objects.filter(pk=victim.chain).update(seq=victim.seq - 1)
+        assert chain.verify().ok  # the chains alone cannot see their end removed
+        with pytest.raises(CommandError, match=f"#{victim.pk}"):
+            call_command("verify_audit", "--against", str(out), verbosity=0)
+
+
+def test_verify_against_an_intact_stream_says_so(db, tmp_path, capsys):
+    out = tmp_path / "audit.jsonl"
+    write_events(10)
+    call_command("export_audit", "--stream", "-o", str(out))
+    call_command("verify_audit", "--against", str(out))
+    assert "holds the" in capsys.readouterr().out
+
+
+def test_checkpoints_are_pruned_to_the_newest(db, checkpoint_folder):
+    for _ in range(5):
+        write_events(1)
+        checkpoints.write()
+        time.sleep(0.01)
+    assert checkpoints.prune(keep=2) == 3 and len(list(checkpoint_folder.iterdir())) == 2
+
+
+@pytest.mark.django_db(transaction=True)
+def test_audit_checkpoint_every_runs_on_its_own_until_stopped(flushable_audit, tmp_path, settings):
+    """A process of its own, writing a checkpoint as the log grows, stopped cleanly by SIGTERM."""
+    from django.db import connection
+
+    if connection.vendor == "sqlite":
+        pytest.skip("the test database in memory is the test process's own")
+    folder = tmp_path / "checkpoints"
+    write_events(3)
+    db = connection.settings_dict
+    env = {
+        **os.environ,
+        "DATABASE_URL": f"postgres://{db['USER']}@{db['HOST'] or '127.0.0.1'}:{db['PORT'] or 5432}/{db['NAME']}",
+        "RELAIS_AUDIT_CHECKPOINT_DIR": str(folder),
+    }
+    process = subprocess.Popen(
+        [sys.executable, "manage.py", "audit_checkpoint", "--every", "1"],
+        cwd=ROOT,
+        env=env,
+        stdout=subprocess.PIPE,
+    )
+    try:
+        deadline = time.time() + 30
+        while time.time() < deadline and not (folder.exists() and list(folder.iterdir())):
+            time.sleep(0.2)
+        write_events(3)
+        deadline = time.time() + 30
+        while time.time() < deadline and len(list(folder.iterdir())) < 2:
+            time.sleep(0.2)
+        assert len(list(folder.iterdir())) >= 2
+    finally:
+        process.send_signal(signal.SIGTERM)
+        assert process.wait(timeout=20) == 0
