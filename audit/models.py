@@ -17,6 +17,7 @@ class Action(models.TextChoices):
 
     AUTH_LOGIN = "auth.login", _("signed in")
     AUTH_LOGIN_FAILED = "auth.login_failed", _("failed sign-in")
+    AUTH_TOKEN_REVOKE = "auth.token_revoke", _("API token revoked")
     REQUEST_REFUSED = "request.refused", _("request refused")
     PERSON_LIST = "person.list", _("persons listed")
     PERSON_VIEW = "person.view", _("person viewed")

@@ -13,7 +13,7 @@ from consent.codes import hash_code
 from consent.models import PortalInvitation
 from records.models import Person
 from relais.domain_errors import Invalid
-from teams import accounts
+from teams import accounts, tokens
 from teams.models import User
 
 
@@ -71,3 +71,11 @@ def activate(*, code: str, username: str, password: str) -> User:
         ),
     )
     return user
+
+
+@recorder.action
+def activate_with_token(*, code: str, username: str, password: str) -> tuple[User, str]:
+    """Activation through the API: the account, and a token to sign in with (shown once)."""
+    user = activate(code=code, username=username, password=password)
+    token, _expiry = tokens.issue(user)
+    return user, token

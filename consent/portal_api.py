@@ -3,7 +3,6 @@
 from django.utils.translation import gettext_lazy as _
 from drf_spectacular.utils import OpenApiParameter, extend_schema, extend_schema_view
 from rest_framework import generics, status
-from rest_framework.authtoken.models import Token
 from rest_framework.exceptions import ValidationError
 from rest_framework.permissions import AllowAny
 from rest_framework.response import Response
@@ -39,9 +38,8 @@ class Activate(generics.GenericAPIView):
     def post(self, request):
         serializer = ActivateInSerializer(data=request.data)
         serializer.is_valid(raise_exception=True)
-        user = activation.activate(**serializer.validated_data)
-        token, _ = Token.objects.get_or_create(user=user)
-        return Response({"username": user.username, "token": token.key}, status=status.HTTP_201_CREATED)
+        user, token = activation.activate_with_token(**serializer.validated_data)
+        return Response({"username": user.username, "token": token}, status=status.HTTP_201_CREATED)
 
 
 @extend_schema(tags=["portal"])

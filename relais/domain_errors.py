@@ -53,6 +53,15 @@ class CommitmentRequired(Refusal):
     )
 
 
+class TooManyAttempts(Refusal):
+    """Sign-ins stopped for a while, for this account or this address."""
+
+    status = 429
+    default_detail = _(
+        "Too many failed attempts: sign-ins are stopped for 15 minutes. Ask a manager if it lasts."
+    )
+
+
 class Invalid(DomainError):
     """Bad input, with a message per field."""
 

@@ -13,8 +13,17 @@ from relais import keys
 BASE_DIR = Path(__file__).resolve().parent.parent
 
 
+TRUE, FALSE = ("1", "true", "yes", "on"), ("0", "false", "no", "off", "")
+
+
 def envbool(name: str, default: str = "False") -> bool:
-    return os.getenv(name, default).lower() in ("1", "true", "yes", "on")
+    """A yes or a no; anything else stops start-up (a typo must not read as False)."""
+    value = os.getenv(name, default).strip().lower()
+    if value not in TRUE + FALSE:
+        from django.core.exceptions import ImproperlyConfigured
+
+        raise ImproperlyConfigured(f"{name} must be true or false (1/0, yes/no, on/off), not {value!r}.")
+    return value in TRUE
 
 
 def envint(name: str, default: str) -> int:
@@ -38,6 +47,14 @@ RELAIS_CHECKPOINT_KEY = _secrets.checkpoint_key
 RELAIS_CHECKPOINT_PUBLIC_KEY = _secrets.checkpoint_public_key
 
 DEBUG = envbool("DEBUG", "False" if PRODUCTION else "True")
+if PRODUCTION and DEBUG:
+    from django.core.exceptions import ImproperlyConfigured
+
+    # Its error pages show what a request held: a note, an address.
+    raise ImproperlyConfigured("DEBUG cannot be on in production (RELAIS_ENV=production).")
+# Behind this many reverse proxies, the client's address is read from X-Forwarded-For (see
+# relais.client_address); with none, that header is ignored.
+RELAIS_TRUSTED_PROXIES = envint("RELAIS_TRUSTED_PROXIES", "0")
 ALLOWED_HOSTS = [h for h in os.getenv("ALLOWED_HOSTS", "" if PRODUCTION else "*").split(",") if h]
 CSRF_TRUSTED_ORIGINS = [o for o in os.getenv("CSRF_TRUSTED_ORIGINS", "").split(",") if o]
 
@@ -49,7 +66,7 @@ INSTALLED_APPS = [
     "django.contrib.messages",
     "django.contrib.staticfiles",
     "rest_framework",
-    "rest_framework.authtoken",
+    "knox",
     "django_filters",
     "drf_spectacular",
     "drf_spectacular_sidecar",
@@ -64,6 +81,8 @@ INSTALLED_APPS = [
 ]
 
 MIDDLEWARE = [
+    # First: every later layer sees the client's real address (from the trusted proxies only).
+    "relais.client_address.ClientAddressMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
@@ -171,9 +190,17 @@ STORAGES = {
     },
 }
 
+# API tokens: kept as hashes, ending after RELAIS_TOKEN_HOURS, one per sign-in.
+REST_KNOX = {
+    "TOKEN_TTL": timedelta(hours=envint("RELAIS_TOKEN_HOURS", "10")),
+    "AUTH_HEADER_PREFIX": "Token",
+    "AUTO_REFRESH": False,
+}
 REST_FRAMEWORK = {
+    # Throttles count by REMOTE_ADDR, which only the trusted proxies may set (relais.client_address).
+    "NUM_PROXIES": 0,
     "DEFAULT_AUTHENTICATION_CLASSES": [
-        "rest_framework.authentication.TokenAuthentication",
+        "teams.tokens.TokenAuthentication",
         "rest_framework.authentication.SessionAuthentication",
     ],
     "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticated"],
@@ -238,8 +265,11 @@ CONTENT_SECURITY_POLICY = {
 }
 
 CACHES = {
-    "default": {
-        # Shared by gunicorn's workers, so that the login limit below holds across them.
+    # Sign-in limits and throttles are counted here: Redis (REDIS_URL) shares one count between every
+    # worker and every host, atomically; without it, a folder shared by one host's workers.
+    "default": {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": os.environ["REDIS_URL"]}
+    if os.getenv("REDIS_URL")
+    else {
         "BACKEND": "django.core.cache.backends.filebased.FileBasedCache",
         "LOCATION": str(VAR_DIR / "cache"),
     }
@@ -250,14 +280,18 @@ AXES_HANDLER = "axes.handlers.cache.AxesCacheHandler"
 AXES_FAILURE_LIMIT = envint("RELAIS_LOGIN_FAILURE_LIMIT", "5")
 AXES_COOLOFF_TIME = timedelta(minutes=15)
 AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
+# The address is REMOTE_ADDR, which ClientAddressMiddleware sets from the trusted proxies only.
+AXES_IPWARE_META_PRECEDENCE_ORDER = ["REMOTE_ADDR"]
+# Beyond axes' count: failures of one account from any address, and from one address across accounts.
+RELAIS_LOGIN_ACCOUNT_LIMIT = envint("RELAIS_LOGIN_ACCOUNT_LIMIT", "20")
+RELAIS_LOGIN_ADDRESS_LIMIT = envint("RELAIS_LOGIN_ADDRESS_LIMIT", "50")
 AXES_LOCKOUT_TEMPLATE = "registration/locked_out.html"
 AXES_RESET_ON_SUCCESS = True
 AXES_VERBOSE = False
 # Sign-in attempts are in the access log; axes' own tables are not edited by hand.
 AXES_ENABLE_ADMIN = False
 # axes warns that a file cache's counters are not atomic across processes: two simultaneous attempts
-# may count as one, which costs an attacker's guesses little. A shared Redis cache would remove the
-# gap; the service does not require one.
+# may count as one, which costs an attacker's guesses little. With REDIS_URL the gap is gone.
 SILENCED_SYSTEM_CHECKS = ["axes.W001"]
 if PRODUCTION:
     SESSION_COOKIE_SECURE = True

@@ -18,7 +18,8 @@ from django.utils.translation import gettext as _
 from audit import recorder
 from audit.models import Action, Outcome
 from audit.recorder import Event, changed_fields
-from relais.domain_errors import Invalid
+from relais.domain_errors import Invalid, TooManyAttempts
+from teams import sign_in_limits, tokens
 from teams.models import User
 from teams.selectors import Manager, access_account, access_administration
 
@@ -160,12 +161,63 @@ def change_own_password(*, user: User, old_password: str, new_password: str) -> 
 
 @recorder.action
 def sign_in(*, request: HttpRequest | None, username: str, password: str) -> User | None:
-    """Check a username and password; every attempt, failed or not, is recorded (R5)."""
+    """Check a username and password; every attempt, failed or not, is recorded (R5). Too many
+    failures for the account, or from the address, stop sign-ins for a while (a 429)."""
+    address = request.META.get("REMOTE_ADDR") if request is not None else None
+    why = sign_in_limits.stopped(username, address)
+    if why is not None:
+        recorder.deny(None, Action.AUTH_LOGIN_FAILED, reason=f"stopped ({why}): {username}"[:200])
+        raise TooManyAttempts()
     user = authenticate(request, username=username, password=password)
     if user is None:
+        sign_in_limits.note_failure(username, address)
         recorder.record(
             None, Event(action=Action.AUTH_LOGIN_FAILED, outcome=Outcome.DENIED, reason=username[:150])
         )
         return None
+    sign_in_limits.clear(username)
     recorder.record(user, Event(action=Action.AUTH_LOGIN))
     return user
+
+
+@recorder.action
+def open_session(*, request: HttpRequest, username: str, password: str) -> tuple[User, str, object] | None:
+    """Sign in and receive an API token (shown once, ending after RELAIS_TOKEN_HOURS), or ``None``."""
+    user = sign_in(request=request, username=username, password=password)
+    if user is None:
+        return None
+    token, expiry = tokens.issue(user)
+    return user, token, expiry
+
+
+@recorder.action
+def end_sessions(*, user: User, token: object | None = None) -> int:
+    """The holder revokes one token (the one in use), or all of theirs; recorded."""
+    count = tokens.revoke(token) if token is not None else tokens.revoke_all(user)
+    recorder.record(
+        user,
+        Event(
+            action=Action.AUTH_TOKEN_REVOKE,
+            object_type="account",
+            object_ids=[user.pk],
+            reason="this token" if token is not None else f"all tokens ({count})",
+        ),
+    )
+    return count
+
+
+@recorder.action
+def revoke_tokens(*, by: Manager, user: User) -> int:
+    """A manager ends every API token of an account at once (a lost phone, a departure)."""
+    access_account(by, user, action=Action.ACCOUNT_UPDATE)
+    count = tokens.revoke_all(user)
+    recorder.record(
+        by,
+        Event(
+            action=Action.ACCOUNT_UPDATE,
+            object_type="account",
+            object_ids=[user.pk],
+            changes={"tokens": [count, 0]},
+        ),
+    )
+    return count

@@ -8,7 +8,7 @@ from django.db import models
 from django.shortcuts import redirect
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
-from rest_framework.authtoken.admin import TokenProxy
+from knox.models import AuthToken
 
 from relais.admin import ManagerAdmin, is_manager
 from teams import accounts, services
@@ -17,7 +17,7 @@ from teams.models import Category, Membership, Team, User
 from teams.selectors import may_change_account
 
 # Groups belong to teams and follow memberships; tokens are secrets. Neither is edited by hand.
-for model in (Group, TokenProxy):
+for model in (Group, AuthToken):
     if admin.site.is_registered(model):
         admin.site.unregister(model)
 

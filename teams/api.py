@@ -4,8 +4,8 @@ from django.shortcuts import get_object_or_404
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from drf_spectacular.utils import extend_schema, extend_schema_view
+from knox.models import AuthToken
 from rest_framework import generics, status
-from rest_framework.authtoken.models import Token
 from rest_framework.permissions import AllowAny, BasePermission
 from rest_framework.response import Response
 from rest_framework.throttling import AnonRateThrottle
@@ -46,11 +46,44 @@ class ObtainToken(generics.GenericAPIView):
     def post(self, request):
         serializer = TokenInSerializer(data=request.data)
         serializer.is_valid(raise_exception=True)
-        user = accounts.sign_in(request=request, **serializer.validated_data)
-        if user is None:
+        # Django's own request: axes marks a lock-out on it for its middleware to answer 429.
+        opened = accounts.open_session(request=request._request, **serializer.validated_data)
+        if opened is None:
             return Response({"detail": _("Wrong username or password.")}, status=status.HTTP_400_BAD_REQUEST)
-        token, _created = Token.objects.get_or_create(user=user)
-        return Response({"token": token.key})
+        _user, token, expiry = opened
+        return Response({"token": token, "expiry": expiry})
+
+
+@extend_schema(tags=["auth"], request=None, responses={204: None})
+class RevokeToken(generics.GenericAPIView):
+    """End the token this request is signed with (signing out of the API)."""
+
+    def post(self, request):
+        accounts.end_sessions(
+            user=request.user, token=request.auth if isinstance(request.auth, AuthToken) else None
+        )
+        return Response(status=status.HTTP_204_NO_CONTENT)
+
+
+@extend_schema(tags=["auth"], request=None, responses={204: None})
+class RevokeAllTokens(generics.GenericAPIView):
+    """End every token of mine (a lost phone)."""
+
+    def post(self, request):
+        accounts.end_sessions(user=request.user)
+        return Response(status=status.HTTP_204_NO_CONTENT)
+
+
+@extend_schema(tags=["managers"], request=None, responses={204: None})
+class UserTokensRevoke(generics.GenericAPIView):
+    """End every API token of an account at once."""
+
+    permission_classes = [IsManager]
+    queryset = User.objects.all()
+
+    def post(self, request, pk):
+        accounts.revoke_tokens(by=request.user, user=self.get_object())
+        return Response(status=status.HTTP_204_NO_CONTENT)
 
 
 @extend_schema(tags=["me"], responses=MeSerializer)

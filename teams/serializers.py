@@ -72,4 +72,5 @@ class TokenInSerializer(InputSerializer):
 
 
 class TokenOutSerializer(serializers.Serializer):
-    token = serializers.CharField()
+    token = serializers.CharField(help_text="Shown once; send it as `Authorization: Token <token>`.")
+    expiry = serializers.DateTimeField(allow_null=True, help_text="When the token stops working.")

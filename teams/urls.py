@@ -4,9 +4,12 @@ from teams import api
 
 urlpatterns = [
     path("auth/token/", api.ObtainToken.as_view(), name="auth-token"),
+    path("auth/token/revoke/", api.RevokeToken.as_view(), name="auth-token-revoke"),
+    path("auth/tokens/revoke/", api.RevokeAllTokens.as_view(), name="auth-tokens-revoke"),
     path("me/", api.Me.as_view(), name="me"),
     path("me/commitment/", api.AcceptCommitment.as_view(), name="me-commitment"),
     path("users/", api.UserList.as_view(), name="user-list"),
+    path("users/<int:pk>/tokens/revoke/", api.UserTokensRevoke.as_view(), name="user-tokens-revoke"),
     path("teams/", api.TeamList.as_view(), name="team-list"),
     path("teams/<int:pk>/", api.TeamDetail.as_view(), name="team-detail"),
     path("teams/<int:pk>/memberships/", api.MembershipList.as_view(), name="membership-list"),

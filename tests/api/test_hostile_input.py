@@ -44,7 +44,7 @@ def url_of(route: str, names: list[str]) -> str:
 
 ROUTES = [url_of(route, names) for route, names in id_routes()]
 # Routes of the managers' administration of teams: no person data behind them, so a plain 404.
-MANAGERS = ("/api/v1/teams/",)
+MANAGERS = ("/api/v1/teams/", "/api/v1/users/")
 
 
 def test_the_resolver_finds_the_routes_that_take_an_id():

@@ -11,8 +11,9 @@ from tests.factories import PASSWORD, give_consent, make_member, make_note
 
 # Values that name the caller or the moment, not what the caller may see.
 VOLATILE = {
-    "id",
     "token",
+    "expiry",
+    "id",
     "code",
     "expires_at",
     "created_at",

@@ -124,6 +124,12 @@ FAILURES = {
         (lambda w: dict(by=w["manager"], user=w["colleague"], password="123"), Invalid),
     ],
     "teams.accounts.sign_in": [],  # a wrong password is not an error but a recorded denial
+    "teams.accounts.open_session": [],  # the same sign-in, and a token
+    "teams.accounts.end_sessions": [],  # one's own tokens: nothing to refuse
+    "teams.accounts.revoke_tokens": [
+        (lambda w: dict(by=w["worker"], user=w["colleague"]), NotAManager),
+        (lambda w: dict(by=w["manager"], user=UserFactory(is_superuser=True)), NotAManager),
+    ],
     "teams.accounts.change_own_password": [
         (lambda w: dict(user=w["worker"], old_password="wrong", new_password=PASSWORD + "!"), Invalid),
         (lambda w: dict(user=w["worker"], old_password=PASSWORD, new_password="123"), Invalid),
@@ -333,6 +339,9 @@ FAILURES = {
         (lambda w: dict(user=w["jo"], team_id=w["other_team"].pk, category="health", share=True), Invalid),
         (lambda w: dict(user=w["jo"], team_id=w["team"].pk, category="health", share=True), Invalid),
     ],
+    "consent.activation.activate_with_token": [
+        (lambda w: dict(code="AAAA-BBBB-CCCC", username="newjo", password=PASSWORD), Invalid),
+    ],
     "consent.activation.activate": [
         (lambda w: dict(code="AAAA-BBBB-CCCC", username="newjo", password=PASSWORD), Invalid),
         (lambda w: dict(code=w["code"], username=w["worker"].username, password=PASSWORD), Invalid),
@@ -350,6 +359,11 @@ SUCCEEDS = {
     "teams.accounts.change_own_password": lambda w: dict(
         user=w["worker"], old_password=PASSWORD, new_password=PASSWORD + "!"
     ),
+    "teams.accounts.open_session": lambda w: dict(
+        request=RequestFactory().post("/api/v1/auth/token/"), username=w["worker"].username, password=PASSWORD
+    ),
+    "teams.accounts.end_sessions": lambda w: dict(user=w["worker"]),
+    "teams.accounts.revoke_tokens": lambda w: dict(by=w["manager"], user=w["colleague"]),
     "teams.accounts.sign_in": lambda w: dict(
         request=RequestFactory().post("/login/"), username=w["worker"].username, password=PASSWORD
     ),
@@ -403,6 +417,9 @@ SUCCEEDS = {
         user=w["jo"], team_id=w["team"].pk, category="housing", share=True
     ),
     "consent.activation.activate": lambda w: dict(code=w["code"], username="newjo", password=PASSWORD),
+    "consent.activation.activate_with_token": lambda w: dict(
+        code=w["code"], username="newjo", password=PASSWORD
+    ),
 }
 
 

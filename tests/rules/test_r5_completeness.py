@@ -113,6 +113,10 @@ def token(kind, w):
     return [denied("auth.login_failed")] if kind == "anonymous" else [allowed("auth.login")]
 
 
+def signed_in_revokes(kind, w):
+    return None if kind == "anonymous" else [allowed("auth.token_revoke")]
+
+
 def commitment(kind, w):
     if kind == "anonymous":
         return None
@@ -173,6 +177,9 @@ def auditors_only(action):
 
 EXPECTED = {
     ("post", "/api/v1/auth/token/"): token,
+    ("post", "/api/v1/auth/token/revoke/"): signed_in_revokes,
+    ("post", "/api/v1/auth/tokens/revoke/"): signed_in_revokes,
+    ("post", "/api/v1/users/{id}/tokens/revoke/"): managers_act("account.update"),
     ("get", "/api/v1/receipt-key/"): lambda kind, w: [],
     ("post", "/api/v1/portal/activate/"): lambda kind, w: [denied("portal.activate")],
     ("get", "/api/v1/categories/"): anyone_signed_in,
@@ -227,6 +234,7 @@ def request_for(method: str, path: str, kind: str, w: dict) -> tuple[str, dict |
         "/api/v1/consents/{id}/": w["consent"].pk,
         "/api/v1/follow-ups/{id}/": w["follow_up"].pk,
         "/api/v1/teams/{id}/": w["team"].pk,
+        "/api/v1/users/{id}/": w["users"]["outsider"].pk,
     }
     url = path
     for prefix, value in ids.items():
