@@ -165,7 +165,7 @@ def lock_head(using: str = "default", *, count: int = 1) -> tuple[int, int, str,
             head = cursor.fetchone()
         if head is None:  # every chain is appending right now: queue behind one of them
             chain = random.randint(1, chain_count())  # noqa: S311 (spreading load, not a secret)
-            cursor.execute(_with_ids(_SOME_HEAD[vendor], vendor), [chain, count])
+            cursor.execute(_with_ids(_SOME_HEAD[vendor], vendor), [count, chain])  # the ids come first
             head = cursor.fetchone()
     chain, seq, digest, ids = head
     if vendor == "sqlite":

@@ -267,6 +267,20 @@ def test_the_events_spread_over_several_chains(db, settings):
     assert set(AccessEvent.objects.values_list("chain", flat=True)) == {1, 2, 3, 4}
 
 
+def test_when_every_head_is_busy_an_append_queues_behind_one(db, settings, monkeypatch):
+    """With more writers than chains no head is free: the append waits for one chosen at random,
+    and links as many events as it writes (the path twenty readers over eight chains take)."""
+    settings.RELAIS_AUDIT_CHAINS = 2
+    write_events(1)  # the heads exist
+    busy = {vendor: chain._ANY_HEAD.replace("LIMIT 1", "LIMIT 0") for vendor in chain._FREE_HEAD}
+    monkeypatch.setattr(chain, "_FREE_HEAD", busy)
+    before = AccessEvent.objects.count()
+    for count in (1, 3, 7):
+        write_events(count)
+    assert AccessEvent.objects.count() == before + 11
+    assert chain.verify().ok
+
+
 @pytest.mark.parametrize("key_length", [32, 64, 100])
 def test_the_linker_is_hmac_sha256(key_length):
     key, previous, body = bytes(range(key_length)), b"\x01" * 32, b'{"seq":1}'
