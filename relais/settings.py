@@ -1,4 +1,7 @@
-"""Settings, read from the environment (see README, "Configuration")."""
+"""Settings, read from the environment (see README, "Configuration").
+
+Long on purpose: one settings file, healthchecks-style, where an operator finds every setting.
+"""
 
 import os
 import tempfile
@@ -208,6 +211,7 @@ REST_FRAMEWORK = {
     "PAGE_SIZE": 50,
     "DEFAULT_FILTER_BACKENDS": ["django_filters.rest_framework.DjangoFilterBackend"],
     "DEFAULT_SCHEMA_CLASS": "relais.schema.RelaisAutoSchema",
+    "DEFAULT_METADATA_CLASS": "relais.metadata.Metadata",
     "EXCEPTION_HANDLER": "relais.error_responses.handle_api_exception",
     "DEFAULT_RENDERER_CLASSES": ["rest_framework.renderers.JSONRenderer"],
     "DEFAULT_PARSER_CLASSES": ["relais.parsers.LimitedJSONParser"],

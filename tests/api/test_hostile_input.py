@@ -178,3 +178,33 @@ def test_a_request_id_from_the_client_is_kept_only_if_short_and_plain(api, worke
 def test_a_wrong_password_is_a_400_not_a_crash(api, worker):
     response = api.post("/api/v1/auth/token/", {"username": worker.username, "password": PASSWORD + "x"})
     assert response.status_code == 400
+
+
+def api_routes(patterns=None, prefix="") -> list[str]:
+    """Every API route, its ids filled with 1."""
+    found = []
+    for pattern in get_resolver().url_patterns if patterns is None else patterns:
+        route = prefix + str(pattern.pattern)
+        if isinstance(pattern, URLResolver):
+            found += api_routes(pattern.url_patterns, route)
+        elif route.startswith("api/v1/"):
+            for name in pattern.pattern.converters:
+                route = route.replace(f"<int:{name}>", "1").replace(f"<str:{name}>", "x")
+            found.append("/" + route)
+    return found
+
+
+@pytest.mark.parametrize("url", api_routes())
+def test_options_on_any_route_answers_and_reads_no_record(api, worker, team, url):
+    manager = UserFactory(is_manager=True)
+    for user in (worker, manager):
+        api.force_login(user)
+        mark = AccessEvent.objects.order_by("-id").values_list("id", flat=True).first() or 0
+        response = api.options(url)
+        assert response.status_code in (200, 401, 403, 404, 405), (url, response.status_code)
+        assert "actions" not in response.json()
+        written = AccessEvent.objects.filter(id__gt=mark)
+        if response.status_code == 200:
+            assert not written.exists(), url
+        else:  # a refusal is on the record, as it is for any method
+            assert {e.outcome for e in written} <= {"denied"}, url
