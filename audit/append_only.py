@@ -7,6 +7,14 @@ On SQLite, a migration that rebuilds one of these tables drops its triggers: suc
 reinstall them (the tests that try UPDATE and DELETE would fail otherwise).
 """
 
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from django.db.backends.base.schema import BaseDatabaseSchemaEditor
+    from django.db.migrations.state import StateApps
+
 PROTECTED = ("audit_accessevent", "audit_anchor")
 
 _PG_FUNCTION = """
@@ -75,11 +83,11 @@ def remove_statements(vendor: str) -> list[str]:
     ]
 
 
-def install(apps, schema_editor) -> None:
+def install(apps: StateApps, schema_editor: BaseDatabaseSchemaEditor) -> None:
     for statement in install_statements(schema_editor.connection.vendor):
         schema_editor.execute(statement, params=None)
 
 
-def remove(apps, schema_editor) -> None:
+def remove(apps: StateApps, schema_editor: BaseDatabaseSchemaEditor) -> None:
     for statement in remove_statements(schema_editor.connection.vendor):
         schema_editor.execute(statement, params=None)

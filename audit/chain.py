@@ -22,9 +22,11 @@ import random
 import time
 from collections.abc import Callable
 from dataclasses import asdict, dataclass
+from typing import Any
 
 from django.conf import settings
 from django.db import connections
+from django.db.backends.utils import CursorWrapper
 
 from audit import checkpoints
 from audit.models import AccessEvent, Action, Anchor, ChainHead
@@ -63,7 +65,7 @@ def _with_ids(head_sql: str, vendor: str) -> str:
 _MOVE_HEAD = "UPDATE audit_chainhead SET seq = %s, hash = %s WHERE id = %s"
 
 
-def body_bytes(entry: dict) -> bytes:
+def body_bytes(entry: dict[str, Any]) -> bytes:
     """The one byte form of an event: canonical, ASCII-only JSON (so its UTF-8 bytes are its text)."""
     return json.dumps(entry, sort_keys=True, separators=(",", ":"), ensure_ascii=True).encode("ascii")
 
@@ -95,13 +97,13 @@ def chain_count() -> int:
     return settings.RELAIS_AUDIT_CHAINS
 
 
-def _new_ids(cursor, vendor: str, count: int) -> list[int]:
+def _new_ids(cursor: CursorWrapper, vendor: str, count: int) -> list[int]:
     cursor.execute(f"SELECT {_NEW_IDS[vendor]}", [count])  # noqa: S608 (constants)
     found = cursor.fetchone()[0]
     return list(found) if vendor == "postgresql" else list(range(found + 1, found + 1 + count))
 
 
-def _start_entry(chain: int) -> dict:
+def _start_entry(chain: int) -> dict[str, Any]:
     """The first event of a chain: it says how many chains the log has, so that a chain removed
     whole is missed by verification even before any checkpoint."""
     return {
@@ -173,13 +175,13 @@ def lock_head(using: str = "default", *, count: int = 1) -> tuple[int, int, str,
     return chain, seq, digest, list(ids)
 
 
-def append(entries: list[dict], *, using: str = "default") -> None:
+def append(entries: list[dict[str, Any]], *, using: str = "default") -> None:
     """Link and insert events, in the caller's transaction (which must be open)."""
     link_to = Linker(settings.RELAIS_AUDIT_KEY)
     chain, seq, digest, ids = lock_head(using, count=len(entries))
     previous = bytes.fromhex(digest)
     at = time.time_ns() // 1000
-    values: list[object] = []
+    values: list[int | str] = []
     for entry, event_id in zip(entries, ids, strict=True):
         seq += 1
         body = body_bytes({**entry, "chain": chain, "seq": seq, "t": at})
@@ -201,10 +203,10 @@ class Verdict:
     checked: int
     first_bad: int | None = None
     reason: str = ""
-    checkpoint: dict | None = None
+    checkpoint: dict[str, Any] | None = None
     kind: str = "ok"  # ok, no_start, broken_link, differs, missing_tail: for pages to say it in words
 
-    def as_dict(self) -> dict:
+    def as_dict(self) -> dict[str, Any]:
         data = asdict(self)
         data.pop("kind")
         return data
@@ -218,7 +220,7 @@ def _announced() -> tuple[int, int | None]:
     """How many chains the log was started with (the most any chain's first event says), and the
     id of the event that says so."""
     starts = AccessEvent.objects.filter(action=Action.AUDIT_CHAIN_START).values_list("id", "body")
-    best = (0, None)
+    best: tuple[int, int | None] = (0, None)
     for event_id, body in starts:
         best = max(best, (json.loads(body).get("chains", 0), event_id), key=lambda b: b[0])
     return best
@@ -275,9 +277,12 @@ def verify(*, progress: Callable[[int], None] | None = None, chunk_size: int = 2
             checkpoint,
             "missing_chain",
         )
-    purged_to = {}  # a chain all of whose events were purged ends at its latest anchor
+    purged_to: dict[
+        int, tuple[bytes, int, int | None]
+    ] = {}  # a chain all of whose events were purged ends at its latest anchor
     for (chain, seq), anchor in sorted(anchors.items()):
         purged_to[chain] = (bytes.fromhex(anchor.hash), seq, anchor.last_id)
+    signed_at = checkpoint["at"] if checkpoint else None  # marks come from a checkpoint
     for chain, mark in sorted(marks.items()):
         _previous, seq, last_id = state.get(chain) or purged_to.get(chain, (GENESIS, 0, None))
         if seq < mark["count"]:
@@ -286,7 +291,7 @@ def verify(*, progress: Callable[[int], None] | None = None, chunk_size: int = 2
                 checked,
                 mark["last_id"],
                 f"events {seq + 1} to {mark['count']} of chain {chain} are missing (after "
-                f"#{last_id}, up to #{mark['last_id']}): the signed checkpoint of {checkpoint['at']} "
+                f"#{last_id}, up to #{mark['last_id']}): the signed checkpoint of {signed_at} "
                 f"counts {mark['count']}, the chain ends at {seq}",
                 checkpoint,
                 "missing_tail",

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import json
 from pathlib import Path
+from typing import Any
 
 from django.conf import settings
 from django.core.exceptions import ImproperlyConfigured
@@ -36,7 +37,7 @@ def _folder() -> Path:
     return Path(settings.RELAIS_AUDIT_CHECKPOINT_DIR)
 
 
-def current_heads(using: str = "default") -> dict[str, dict]:
+def current_heads(using: str = "default") -> dict[str, dict[str, Any]]:
     """Every chain's committed head: {chain: {count, last_id, last_hash}}; a chain whose events were
     all purged has its anchor for head."""
     heads = {
@@ -51,7 +52,7 @@ def current_heads(using: str = "default") -> dict[str, dict]:
     return dict(sorted(heads.items(), key=lambda item: int(item[0])))
 
 
-def write(using: str = "default") -> dict:
+def write(using: str = "default") -> dict[str, Any]:
     """Sign every chain's head and write it to the checkpoint folder; return the statement."""
     heads = current_heads(using)
     payload = {
@@ -69,7 +70,7 @@ def write(using: str = "default") -> dict:
     return payload | {"file": str(path)}
 
 
-def _valid(document: dict) -> dict | None:
+def _valid(document: dict[str, Any]) -> dict[str, Any] | None:
     payload, signature = document.get("payload"), document.get("signature")
     if not isinstance(payload, dict) or not isinstance(signature, str):
         return None
@@ -78,7 +79,7 @@ def _valid(document: dict) -> dict | None:
     return payload
 
 
-def latest() -> dict | None:
+def latest() -> dict[str, Any] | None:
     """The signed checkpoint with the highest count; files that do not verify are ignored."""
     best = None
     folder = _folder()
@@ -96,7 +97,7 @@ def latest() -> dict | None:
     return best
 
 
-def heads(checkpoint: dict | None) -> dict[int, dict]:
+def heads(checkpoint: dict[str, Any] | None) -> dict[int, dict[str, Any]]:
     """The heads a checkpoint signs, by chain (a checkpoint of the one-chain log signs chain 1)."""
     if checkpoint is None:
         return {}

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from contextvars import ContextVar, Token
 from dataclasses import dataclass, field
+from typing import Any
 
 
 @dataclass
@@ -15,13 +16,13 @@ class Pending:
     ``shown`` is cleared when an error answer replaces what the event disclosed.
     """
 
-    entry: dict
+    entry: dict[str, Any]
     in_action: bool
     shown: bool = True
 
     @property
     def denied(self) -> bool:
-        return self.entry["outcome"] != "allowed"
+        return bool(self.entry["outcome"] != "allowed")
 
 
 @dataclass
@@ -40,9 +41,9 @@ def current() -> RequestContext | None:
     return _current.get()
 
 
-def activate(ctx: RequestContext) -> Token:
+def activate(ctx: RequestContext) -> Token[RequestContext | None]:
     return _current.set(ctx)
 
 
-def deactivate(token: Token) -> None:
+def deactivate(token: Token[RequestContext | None]) -> None:
     _current.reset(token)

@@ -4,9 +4,16 @@ The columns are generated (``GENERATED ALWAYS AS … STORED``): only immutable, 
 allowed there, which is why the time is kept in the body as integer microseconds since the epoch.
 """
 
+from __future__ import annotations
+
 import re
+from typing import TYPE_CHECKING, Any
 
 from django.db.models import BigIntegerField, DateTimeField, F, Func, TextField
+
+if TYPE_CHECKING:
+    from django.db.backends.base.base import BaseDatabaseWrapper
+    from django.db.models.sql.compiler import SQLCompiler, _AsSqlType
 
 _KEY = re.compile(r"^[a-z_]+$")
 
@@ -15,26 +22,30 @@ class _BodyValue(Func):
     postgresql = ""
     sqlite = ""
 
-    def __init__(self, key: str, **extra):
+    def __init__(self, key: str, **extra: Any) -> None:
         if not _KEY.match(key):
             raise ValueError(f"not a body key: {key!r}")
         self.key = key
         super().__init__(F("body"), **extra)
 
-    def _render(self, template: str, compiler, connection):
+    def _render(self, template: str, compiler: SQLCompiler, connection: BaseDatabaseWrapper) -> _AsSqlType:
         body, params = compiler.compile(self.source_expressions[0])
         return template.format(body=body, key=self.key), params
 
-    def as_sql(self, compiler, connection, **extra_context):
+    def as_sql(  # type: ignore[override]  # the template is per database, not passed by callers
+        self, compiler: SQLCompiler, connection: BaseDatabaseWrapper, **extra_context: Any
+    ) -> _AsSqlType:
         return self._render(self.sqlite, compiler, connection)
 
     as_sqlite = as_sql
 
-    def as_postgresql(self, compiler, connection, **extra_context):
+    def as_postgresql(
+        self, compiler: SQLCompiler, connection: BaseDatabaseWrapper, **extra_context: Any
+    ) -> _AsSqlType:
         return self._render(self.postgresql, compiler, connection)
 
-    def deconstruct(self):
-        path, args, kwargs = super().deconstruct()
+    def deconstruct(self) -> tuple[str, tuple[Any, ...], dict[str, Any]]:
+        path, _args, _kwargs = super().deconstruct()
         return path, (self.key,), {}
 
 
@@ -51,11 +62,11 @@ class BodyChain(_BodyValue):
     postgresql = "COALESCE((({body})::jsonb ->> '{key}')::bigint, 1)"
     sqlite = "COALESCE(json_extract({body}, '$.{key}'), 1)"
 
-    def __init__(self, key: str = "chain", **extra):
+    def __init__(self, key: str = "chain", **extra: Any) -> None:
         super().__init__(key, **extra)
 
-    def deconstruct(self):
-        path, _args, kwargs = super().deconstruct()
+    def deconstruct(self) -> tuple[str, tuple[Any, ...], dict[str, Any]]:
+        path, _args, _kwargs = super().deconstruct()
         return path, (), {}
 
 

@@ -6,18 +6,29 @@ Each signal is one grouped query over indexed columns of the window, whatever th
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import date, timedelta
+from datetime import date, datetime, timedelta
+from typing import Any
 
-from django.db.models import Count, Q, QuerySet
+from django.db.models import Count, Max, Q, QuerySet
 from django.db.models.functions import ExtractHour, TruncDate
 from django.utils import timezone
 
-from audit.models import AccessEvent, Outcome
+from audit.models import AccessEvent, Action, Outcome
 
-READS = ["person.list", "person.view", "note.list", "note.view", "consent.view", "receipt.view"]
+READS = [
+    Action.PERSON_LIST,
+    Action.PERSON_VIEW,
+    Action.NOTE_LIST,
+    Action.NOTE_VIEW,
+    Action.CONSENT_VIEW,
+    Action.RECEIPT_VIEW,
+]
 DENIED_PER_DAY = 5
 PERSONS_PER_DAY = 20
 NIGHT = (22, 6)  # from 22:00 to 06:00, local time
+# Acts that change who can see what: done by a manager to their own account, they open person data
+# (a membership) or widen a role with no one else's eyes on it.
+GRANTS = [Action.MEMBERSHIP_ADD, Action.MEMBERSHIP_UPDATE, Action.ACCOUNT_UPDATE]
 
 
 @dataclass(frozen=True)
@@ -36,7 +47,7 @@ class Signal:
     count: int
 
 
-def per_day(events: QuerySet[AccessEvent], *, since, until) -> list[Day]:
+def per_day(events: QuerySet[AccessEvent], *, since: datetime, until: datetime) -> list[Day]:
     """Allowed and denied events per local day, every day of the window present (zero included)."""
     tz = timezone.get_current_timezone()
     rows = (
@@ -64,12 +75,13 @@ def per_day(events: QuerySet[AccessEvent], *, since, until) -> list[Day]:
 
 
 def signals(*, window_days: int = 30) -> list[Signal]:
-    """Many refusals for one actor in a day; reads at night; many persons read by one actor in a day."""
+    """Many refusals for one actor in a day; reads at night; many persons read by one actor in a day;
+    a manager who granted themselves access."""
     tz = timezone.get_current_timezone()
     since = timezone.now() - timedelta(days=window_days)
     recent = AccessEvent.objects.filter(occurred_at__gte=since, actor_id__isnull=False)
     by_day = recent.annotate(day=TruncDate("occurred_at", tzinfo=tz))
-    found: list[tuple] = []
+    found: list[tuple[Any, ...]] = []
     denied = (
         by_day.filter(outcome=Outcome.DENIED)
         .values("actor_id", "day")
@@ -93,12 +105,31 @@ def signals(*, window_days: int = 30) -> list[Signal]:
         .filter(n__gte=PERSONS_PER_DAY)
     )
     found += [("many_persons", r["actor_id"], r["day"], r["n"]) for r in many]
+    found += _self_grants(recent)
     labels = _labels({actor for _, actor, _, _ in found})
     ordered = sorted(found, key=lambda f: (f[0], -(f[3]), f[1]))
     return [Signal(kind, actor, labels.get(actor, f"#{actor}"), day, n) for kind, actor, day, n in ordered]
 
 
-def _labels(actor_ids: set[int]) -> dict[int, str]:
-    from teams.models import User
+def _self_grants(recent: QuerySet[AccessEvent]) -> list[tuple[Any, ...]]:
+    """Grants whose actor is their object, per actor and day. Acts of administration are few, so
+    their bodies are read rather than indexed."""
+    tz = timezone.get_current_timezone()
+    grants = recent.filter(outcome=Outcome.ALLOWED, action__in=GRANTS).only("id", "body", "occurred_at")
+    per_day: dict[tuple[int, date], int] = {}
+    for event in grants.order_by("id").iterator(chunk_size=500):
+        if event.data["actor"] in event.object_ids:
+            key = (event.data["actor"], timezone.localtime(event.occurred_at, tz).date())
+            per_day[key] = per_day.get(key, 0) + 1
+    return [("self_grant", actor, day, n) for (actor, day), n in per_day.items()]
 
-    return {u.pk: u.label for u in User.objects.filter(pk__in=actor_ids)}
+
+def _labels(actor_ids: set[int]) -> dict[int, str]:
+    """Each actor's name as their latest event gives it: the log names its actors itself."""
+    latest = (
+        AccessEvent.objects.filter(actor_id__in=actor_ids)
+        .values("actor_id")
+        .annotate(last=Max("id"))
+        .values_list("last", flat=True)
+    )
+    return {event.actor_id: event.actor_label for event in AccessEvent.objects.filter(id__in=list(latest))}

@@ -1,5 +1,6 @@
 import json
 from functools import cached_property
+from typing import Any
 
 from django.db import models
 from django.utils.translation import gettext_lazy as _
@@ -113,40 +114,49 @@ class AccessEvent(models.Model):
         return f"{self.data['action']} {self.data['outcome']} #{self.pk}"
 
     @cached_property
-    def data(self) -> dict:
-        return json.loads(self.body)
+    def data(self) -> dict[str, Any]:
+        data: dict[str, Any] = json.loads(self.body)
+        return data
 
     @property
     def actor_label(self) -> str:
-        return self.data["actor_label"]
+        value: str = self.data["actor_label"]
+        return value
 
     @property
     def reason(self) -> str:
-        return self.data["reason"]
+        value: str = self.data["reason"]
+        return value
 
     @property
     def object_type(self) -> str:
-        return self.data["object_type"]
+        value: str = self.data["object_type"]
+        return value
 
     @property
-    def object_ids(self) -> list:
-        return self.data["object_ids"]
+    def object_ids(self) -> list[int | str]:
+        ids: list[int | str] = self.data["object_ids"]
+        return ids
 
     @property
     def categories(self) -> list[str]:
-        return self.data["categories"]
+        categories: list[str] = self.data["categories"]
+        return categories
 
     @property
     def request_id(self) -> str:
-        return self.data["request_id"]
+        value: str = self.data["request_id"]
+        return value
 
     @property
     def ip(self) -> str | None:
-        return self.data["ip"]
+        value: str | None = self.data["ip"]
+        return value
 
     @property
-    def changes(self) -> dict:
-        return self.data.get("changes", {})
+    def changes(self) -> dict[str, Any]:
+        changes: dict[str, Any] = self.data.get("changes", {})
+        return changes
 
 
 class ChainHead(models.Model):

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import timedelta
+from typing import Any
 
 from django.conf import settings
 from django.db import transaction
@@ -15,7 +16,7 @@ from django.utils import timezone
 
 from audit import chain, checkpoints, recorder
 from audit.models import AccessEvent, Action, PurgePermit
-from audit.recorder import Event
+from audit.recorder import Actor, Event
 
 
 class ChainBroken(Exception):
@@ -26,7 +27,7 @@ class ChainBroken(Exception):
 class Purged:
     count: int
     up_to_id: int | None
-    checkpoint: dict | None
+    checkpoint: dict[str, Any] | None
 
 
 def owner_alias() -> str:
@@ -34,7 +35,7 @@ def owner_alias() -> str:
     return "owner" if "owner" in settings.DATABASES else "default"
 
 
-def purge_events(*, older_than: timedelta, actor, using: str | None = None) -> Purged:
+def purge_events(*, older_than: timedelta, actor: Actor, using: str | None = None) -> Purged:
     """Remove the oldest events, those before now − ``older_than``, and keep the rest verifiable.
 
     The chains are verified first. In one transaction: each chain's head is locked, a signed anchor

@@ -9,6 +9,9 @@ answer still shows (a form shown again with its error), and nothing else.
 
 An ``action`` (every service that writes) runs in a block of its own: an error inside it undoes its
 rows and forgets its events, whoever called it (API, page, administration, command).
+
+Long on purpose: the unit of work, the action block and the writing of events are one mechanism
+and are read together.
 """
 
 from __future__ import annotations
@@ -57,11 +60,13 @@ def changed_fields(before: Mapping[str, Any], after: Mapping[str, Any]) -> dict[
     return {name: [before.get(name), value] for name, value in after.items() if before.get(name) != value}
 
 
-def _label(actor: object) -> str:
+def _label(actor: Actor | None) -> str:
     return (getattr(actor, "label", "") or getattr(actor, "username", "") or "")[:150]
 
 
-def _entries(actor: object, events: Iterable[Event], ctx: context.RequestContext | None) -> list[dict]:
+def _entries(
+    actor: Actor | None, events: Iterable[Event], ctx: context.RequestContext | None
+) -> list[dict[str, Any]]:
     actor_id = getattr(actor, "pk", None)
     actor_label = _label(actor)
     return [
@@ -85,12 +90,12 @@ def _entries(actor: object, events: Iterable[Event], ctx: context.RequestContext
     ]
 
 
-def write(entries: list[dict], using: str = "default") -> None:
+def write(entries: list[dict[str, Any]], using: str = "default") -> None:
     """Chain and insert events in one statement: the single seam through which every event passes."""
     chain.append(entries, using=using)
 
 
-def _write_now(entries: list[dict], *, savepoint: bool = False) -> None:
+def _write_now(entries: list[dict[str, Any]], *, savepoint: bool = False) -> None:
     """Write events in the current transaction (or one of their own); a failure is ``AuditUnavailable``.
 
     No savepoint by default: inside a unit of work a failed write fails the whole of it anyway."""
@@ -103,7 +108,7 @@ def _write_now(entries: list[dict], *, savepoint: bool = False) -> None:
         raise AuditUnavailable() from exc
 
 
-def record(actor: object, *events: Event) -> None:
+def record(actor: Actor | None, *events: Event) -> None:
     """Record events for ``actor``, to be written at the end of the unit of work.
 
     Outside any unit of work (a shell, a data migration) they are written at once, in the
@@ -120,7 +125,7 @@ def record(actor: object, *events: Event) -> None:
     ctx.pending.extend(context.Pending(entry, in_action=ctx.actions > 0) for entry in entries)
 
 
-def record_on(using: str, actor: object, *events: Event) -> None:
+def record_on(using: str, actor: Actor | None, *events: Event) -> None:
     """Write events at once through another connection (the owner's, for a purge), in its current
     transaction: they commit or roll back with what it does."""
     try:
@@ -130,7 +135,7 @@ def record_on(using: str, actor: object, *events: Event) -> None:
 
 
 def deny(
-    actor: object,
+    actor: Actor | None,
     action: str,
     *,
     person_id: int | None = None,
@@ -156,7 +161,7 @@ def deny(
 
 @contextmanager
 def denials(
-    actor: object,
+    actor: Actor | None,
     action: str,
     *,
     object_type: str = "",
@@ -250,7 +255,7 @@ class Work:
         self.ctx.failed = True
 
 
-def _kept_after_failure(ctx: context.RequestContext) -> list[dict]:
+def _kept_after_failure(ctx: context.RequestContext) -> list[dict[str, Any]]:
     return [p.entry for p in ctx.pending if p.denied or (p.shown and not p.in_action)]
 
 

@@ -9,13 +9,12 @@ from django.db.models import QuerySet
 from audit import chain, csv_export, recorder
 from audit.disclosure import Selection
 from audit.models import AccessEvent, Action
-from audit.recorder import Event
+from audit.recorder import Actor, Event
 from relais.domain_errors import NotAnAuditor
 from relais.ids import is_storable_id
-from teams.models import User
 
 
-def access_log_reader(user: User, *, action: str) -> User:
+def access_log_reader(user: Actor, *, action: str) -> Actor:
     """The user, if they may read the access log, or a recorded 403; auditors read it and nothing
     else (R4)."""
     with recorder.denials(user, action, object_type="audit_event"):
@@ -33,14 +32,14 @@ def _person_filter(filters: Mapping[str, str]) -> int | None:
     return int(value) if value.isdigit() and is_storable_id(int(value)) else None
 
 
-def events(*, user: User, action: str = Action.AUDIT_VIEW) -> QuerySet[AccessEvent]:
+def events(*, user: Actor, action: str = Action.AUDIT_VIEW) -> QuerySet[AccessEvent]:
     """Every event, newest first, for an auditor; a 403 (recorded) for anyone else."""
     access_log_reader(user, action=action)
     return AccessEvent.objects.order_by("-id")
 
 
 def _record_page(
-    user: User, page: Sequence[AccessEvent], filters: Mapping[str, str]
+    user: Actor, page: Sequence[AccessEvent], filters: Mapping[str, str]
 ) -> Sequence[AccessEvent]:
     recorder.record(
         user,
@@ -55,13 +54,15 @@ def _record_page(
     return page
 
 
-def selected_events(*, user: User, selected: QuerySet[AccessEvent], filters: Mapping[str, str]) -> Selection:
+def selected_events(
+    *, user: Actor, selected: QuerySet[AccessEvent], filters: Mapping[str, str]
+) -> Selection[AccessEvent]:
     """The events an auditor filtered; a shown page is recorded with its filters."""
     return Selection(rows=selected, record=lambda page: _record_page(user, page, filters))
 
 
 def export_events(
-    *, user: User, selected: QuerySet[AccessEvent], filters: Mapping[str, str]
+    *, user: Actor, selected: QuerySet[AccessEvent], filters: Mapping[str, str]
 ) -> Iterator[str]:
     """CSV lines of the selected events; the export is recorded with its filters and size first."""
     count = selected.count()
@@ -77,7 +78,7 @@ def export_events(
     return csv_export.lines(selected.iterator(chunk_size=2000))
 
 
-def verify_chain(*, user: User) -> chain.Verdict:
+def verify_chain(*, user: Actor) -> chain.Verdict:
     access_log_reader(user, action=Action.AUDIT_VERIFY)
     verdict = chain.verify()
     recorder.record(

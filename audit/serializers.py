@@ -1,10 +1,12 @@
+from typing import Any
+
 from rest_framework import serializers
 
 from audit.csv_export import COLUMNS
 from audit.models import AccessEvent
 
 
-class EventSerializer(serializers.ModelSerializer):
+class EventSerializer(serializers.ModelSerializer[AccessEvent]):
     """An event as stored: the fields come from its verified body."""
 
     actor = serializers.IntegerField(source="actor_id", allow_null=True)
@@ -28,14 +30,14 @@ class EventSerializer(serializers.ModelSerializer):
         read_only_fields = fields
 
 
-class CheckpointSerializer(serializers.Serializer):
+class CheckpointSerializer(serializers.Serializer[dict[str, Any]]):
     count = serializers.IntegerField()
     last_id = serializers.IntegerField()
     last_hash = serializers.CharField()
     at = serializers.DateTimeField()
 
 
-class VerdictSerializer(serializers.Serializer):
+class VerdictSerializer(serializers.Serializer[dict[str, Any]]):
     ok = serializers.BooleanField()
     checked = serializers.IntegerField()
     first_bad = serializers.IntegerField(allow_null=True)

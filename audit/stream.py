@@ -14,6 +14,7 @@ import json
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 
 from audit.models import AccessEvent, Anchor
 
@@ -98,15 +99,15 @@ class Comparison:
         return "; ".join(parts)
 
 
-def _records(path: Path) -> Iterator[dict]:
+def _records(path: Path) -> Iterator[dict[str, Any]]:
     with path.open("rb") as stream:
         for raw in stream:
             if raw.endswith(b"\n"):
                 yield json.loads(raw)
 
 
-def _batches(records: Iterable[dict]) -> Iterator[list[dict]]:
-    batch: list[dict] = []
+def _batches(records: Iterable[dict[str, Any]]) -> Iterator[list[dict[str, Any]]]:
+    batch: list[dict[str, Any]] = []
     for record in records:
         batch.append(record)
         if len(batch) == BATCH:
@@ -119,7 +120,7 @@ def _batches(records: Iterable[dict]) -> Iterator[list[dict]]:
 def compare(path: Path) -> Comparison:
     """Check that every streamed event is still in the database, unchanged (or purged by a signed
     anchor), and name the ranges that are not."""
-    purged = {}
+    purged: dict[int, int] = {}
     for anchor in Anchor.objects.all():
         purged[anchor.chain] = max(purged.get(anchor.chain, 0), anchor.seq)
     result = Comparison()
@@ -143,12 +144,12 @@ def compare(path: Path) -> Comparison:
                     run[1], run[3] = record["seq"], record["id"]
                 else:
                     if run:
-                        result.missing.append((record["chain"], *run))
+                        result.missing.append((record["chain"], run[0], run[1], run[2], run[3]))
                     open_run[record["chain"]] = [record["seq"], record["seq"], record["id"], record["id"]]
                 continue
             if found != (record["id"], record["hash"], record["body"]):
                 result.differing.append(record["id"])
     for chain, run in sorted(open_run.items()):
-        result.missing.append((chain, *run))
+        result.missing.append((chain, run[0], run[1], run[2], run[3]))
     result.missing.sort()
     return result

@@ -1,6 +1,8 @@
 """Auditors' pages: the log with filters, its chart, what deserves a look, the chain's integrity."""
 
+from collections.abc import Callable, Mapping, Sequence
 from datetime import timedelta
+from typing import Any
 
 from django.contrib.auth.decorators import login_required
 from django.http import HttpRequest, HttpResponse
@@ -13,16 +15,15 @@ from django.views.decorators.http import require_http_methods, require_safe
 
 from audit import checkpoints, insights, selectors
 from audit.filters import EventFilter
-from audit.models import Action
+from audit.models import AccessEvent, Action
 from relais.pages import disclosed_page
-from teams.models import Category
 
 PAGE_SIZE = 50
 CHART_DAYS = 30
 CHART = {"width": 720, "height": 200, "top": 10, "bottom": 30}
 
 
-def _chart(days: list[insights.Day]) -> dict:
+def _chart(days: list[insights.Day]) -> dict[str, Any]:
     """Bars of allowed and denied events per day, as SVG coordinates (drawn by the template)."""
     peak = max([d.allowed + d.denied for d in days] + [1])
     usable = CHART["height"] - CHART["top"] - CHART["bottom"]
@@ -68,7 +69,7 @@ REASONS = {
 }
 
 
-def _rows(events, labels: dict[str, str]) -> list[dict]:
+def _rows(events: Sequence[AccessEvent], labels: Mapping[str, str]) -> list[dict[str, Any]]:
     return [
         {
             "event": event,
@@ -79,13 +80,19 @@ def _rows(events, labels: dict[str, str]) -> list[dict]:
     ]
 
 
+def no_labels() -> Mapping[str, str]:
+    return {}
+
+
 @login_required
 @require_safe
-def log(request: HttpRequest) -> HttpResponse:
+def log(request: HttpRequest, category_labels: Callable[[], Mapping[str, str]] = no_labels) -> HttpResponse:
+    """The log, filtered; ``category_labels`` names categories (the registry lives above the log,
+    so the URL configuration passes it in)."""
     events = selectors.events(user=request.user)
     filterset = EventFilter(request.GET or None, queryset=events)
     selected = filterset.qs if filterset.is_bound and filterset.is_valid() else events
-    filters = {k: v for k, v in request.GET.items() if k in EventFilter.Meta.fields and v}
+    filters = {k: request.GET[k] for k in request.GET if k in EventFilter.Meta.fields and request.GET[k]}
     page, shown = disclosed_page(
         request, selectors.selected_events(user=request.user, selected=selected, filters=filters), PAGE_SIZE
     )
@@ -95,7 +102,7 @@ def log(request: HttpRequest) -> HttpResponse:
     chart_events = selected.order_by()
     context = {
         "filterset": filterset,
-        "rows": _rows(shown, {c.code: c.label for c in Category.objects.all()}),
+        "rows": _rows(shown, category_labels()),
         "page": page,
         "query_prefix": f"{urlencode(filters)}&" if filters else "",
         "csv_url": f"{reverse('audit-events')}?{urlencode({**filters, 'format': 'csv'})}",

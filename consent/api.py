@@ -1,10 +1,12 @@
 """HTTP for consents, withdrawals, receipts and portal invitations."""
 
 import base64
+from typing import Any
 
 from drf_spectacular.utils import OpenApiParameter, extend_schema, extend_schema_view
 from rest_framework import generics, status
 from rest_framework.permissions import AllowAny
+from rest_framework.request import Request
 from rest_framework.response import Response
 
 from audit.disclosure import Selection
@@ -20,6 +22,7 @@ from consent.serializers import (
 )
 from relais import signing
 from relais.api import DisclosingList
+from teams.requests import signed_in
 
 
 @extend_schema(tags=["consents"])
@@ -31,14 +34,14 @@ class PersonConsentList(DisclosingList, generics.CreateAPIView):
     queryset = Consent.objects.none()  # for the schema: rows come from the selectors
 
     def select(self) -> Selection:
-        return selectors.consent_history(user=self.request.user, person_id=self.kwargs["pk"])
+        return selectors.consent_history(user=signed_in(self.request), person_id=self.kwargs["pk"])
 
-    def create(self, request, *args, **kwargs):
+    def create(self, request: Request, *args: Any, **kwargs: Any) -> Response:
         serializer = ConsentInSerializer(data=request.data)
         serializer.is_valid(raise_exception=True)
         data = dict(serializer.validated_data)
         consent = services.record_consent(
-            user=request.user, person_id=kwargs["pk"], team_id=data.pop("team"), **data
+            user=signed_in(request), person_id=kwargs["pk"], team_id=data.pop("team"), **data
         )
         return Response(ConsentOutSerializer(consent).data, status=status.HTTP_201_CREATED)
 
@@ -49,11 +52,11 @@ class ConsentWithdraw(generics.GenericAPIView):
 
     serializer_class = ConsentOutSerializer
 
-    def post(self, request, pk):
+    def post(self, request: Request, pk: int) -> Response:
         serializer = WithdrawInSerializer(data=request.data)
         serializer.is_valid(raise_exception=True)
         consent = services.withdraw_consent(
-            user=request.user, consent_id=pk, method=serializer.validated_data["method"]
+            user=signed_in(request), consent_id=pk, method=serializer.validated_data["method"]
         )
         return Response(ConsentOutSerializer(consent).data)
 
@@ -68,9 +71,9 @@ class ConsentReceipt(generics.GenericAPIView):
 
     serializer_class = ReceiptSerializer
 
-    def get(self, request, pk):
+    def get(self, request: Request, pk: int) -> Response:
         receipt = selectors.consent_receipt(
-            user=request.user, consent_id=pk, event=request.query_params.get("event")
+            user=signed_in(request), consent_id=pk, event=request.query_params.get("event")
         )
         return Response(ReceiptSerializer(receipt).data)
 
@@ -83,7 +86,7 @@ class ReceiptKey(generics.GenericAPIView):
     authentication_classes = []
     serializer_class = ReceiptKeySerializer
 
-    def get(self, request):
+    def get(self, request: Request) -> Response:
         return Response(
             {"algorithm": "Ed25519", "public_key": base64.b64encode(signing.receipt_public_key()).decode()}
         )
@@ -95,6 +98,6 @@ class PortalInvitationCreate(generics.GenericAPIView):
 
     serializer_class = PortalInvitationSerializer
 
-    def post(self, request, pk):
-        code, invitation = services.invite_to_portal(user=request.user, person_id=pk)
+    def post(self, request: Request, pk: int) -> Response:
+        code, invitation = services.invite_to_portal(user=signed_in(request), person_id=pk)
         return Response({"code": code, "expires_at": invitation.expires_at}, status=status.HTTP_201_CREATED)

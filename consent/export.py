@@ -9,7 +9,7 @@ from audit.models import AccessEvent, Action
 from audit.recorder import Event
 from consent import policy, selectors
 from consent.models import Receipt
-from records.models import FollowUp, Person
+from records.models import CONTACT, FollowUp, Person
 from teams.models import User
 
 
@@ -35,7 +35,7 @@ def my_data(*, user: User) -> dict:
             object_type="note",
             object_ids=[n.pk for n in notes],
             categories=sorted(
-                {n.category.code for n in notes} | ({policy.CONTACT} if _has_contact(person) else set())
+                {n.category.code for n in notes} | ({CONTACT} if _has_contact(person) else set())
             ),
         ),
     )

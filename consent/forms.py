@@ -1,3 +1,5 @@
+from typing import cast
+
 from django import forms
 from django.conf import settings
 from django.utils.translation import gettext_lazy as _
@@ -41,8 +43,8 @@ class ConsentForm(forms.Form):
 
     def __init__(self, *args, teams=(), categories=(), **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["team"].choices = [(t.pk, t.name) for t in teams]
-        self.fields["categories"].choices = [(c.code, c.label) for c in categories]
+        cast(forms.ChoiceField, self.fields["team"]).choices = [(t.pk, t.name) for t in teams]
+        cast(forms.ChoiceField, self.fields["categories"]).choices = [(c.code, c.label) for c in categories]
         self.descriptions = {c.code: c.description for c in categories}
 
 

@@ -6,6 +6,15 @@ from django.utils.translation import gettext_lazy as _
 from records.fields import EncryptedTextField
 
 
+class Status(models.TextChoices):
+    """Where a consent stands. The API gives the value; pages and the portal word it."""
+
+    CURRENT = "current", _("current")
+    SUPERSEDED = "superseded", _("replaced")
+    WITHDRAWN = "withdrawn", _("withdrawn")
+    EXPIRED = "expired", _("ended")
+
+
 class Method(models.TextChoices):
     ORAL = "oral", _("oral")
     WRITTEN = "written", _("written")
@@ -46,15 +55,15 @@ class Consent(models.Model):
         return f"consent #{self.pk}"
 
     @property
-    def status(self) -> str:
-        """`current`, `superseded`, `withdrawn` or `expired`, derived from the record."""
+    def status(self) -> Status:
+        """Derived from the record (a withdrawal, a newer consent, the end date), never stored."""
         if getattr(self, "withdrawal", None):
-            return "withdrawn"
+            return Status.WITHDRAWN
         if getattr(self, "superseded_by", None):
-            return "superseded"
+            return Status.SUPERSEDED
         if self.valid_until and self.valid_until <= timezone.now():
-            return "expired"
-        return "current"
+            return Status.EXPIRED
+        return Status.CURRENT
 
 
 class Withdrawal(models.Model):

@@ -8,6 +8,9 @@ mission needs it. Decisions are per person and team, never per note, in a fixed 
 
 Callers reach objects through the ``access_*`` helpers, zulip-style: each establishes the reader,
 records any refusal (R5) and raises the 404 of R9, so that no caller can forget a step.
+
+Long on purpose: the rules of access are reviewed as one text, and splitting them would hide how
+the queryset rules and the ``access_*`` helpers derive from each other.
 """
 
 from __future__ import annotations
@@ -16,6 +19,8 @@ from collections import defaultdict
 from collections.abc import Iterable, Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass
+from datetime import datetime
+from typing import Any, TypedDict
 
 from django.core.exceptions import EmptyResultSet
 from django.db import connection
@@ -107,9 +112,12 @@ def access_reader(
 # Persons ------------------------------------------------------------------------------------------
 
 
-def _follows(person_ref, group_ids_or_ref) -> QuerySet:
+def _follows(
+    person_ref: int | OuterRef, group_ids_or_ref: Iterable[int] | OuterRef
+) -> QuerySet[PersonGroupObjectPermission]:
     grants = PersonGroupObjectPermission.objects.filter(
-        content_object_id=person_ref, permission__codename=FOLLOW_PERMISSION
+        content_object_id=person_ref,  # type: ignore[misc]  # an id or a reference to one
+        permission__codename=FOLLOW_PERMISSION,
     )
     if isinstance(group_ids_or_ref, OuterRef):
         return grants.filter(group__team__id=group_ids_or_ref)
@@ -142,6 +150,12 @@ class PersonAccess:
         return self.reader is None
 
 
+class _Denial(TypedDict):
+    object_type: str
+    object_ids: Sequence[int | str]
+    person_id: int | None
+
+
 def access_person(
     user: User, person_id: int, *, action: str, object_type: str = "person", self_allowed: bool = False
 ) -> PersonAccess:
@@ -149,7 +163,7 @@ def access_person(
     account), or the recorded refusal: a 403 for a non-member, the 404 of R9 for everyone else."""
     # An id the log's columns cannot hold is kept in ``object_ids``, as text, whatever the object.
     object_ids = _named(person_id) if object_type == "person" or not is_storable_id(person_id) else []
-    denial = {"object_type": object_type, "object_ids": object_ids, "person_id": _asked(person_id)}
+    denial: _Denial = {"object_type": object_type, "object_ids": object_ids, "person_id": _asked(person_id)}
     if self_allowed:
         own = (
             Person.objects.filter(pk=person_id, account=user).defer(*Person.CONTACT_FIELDS).first()
@@ -179,7 +193,9 @@ def access_own_person(user: User, *, action: str) -> Person:
 # Consents and grants ------------------------------------------------------------------------------
 
 
-def effective_consent_categories(team_ids: Iterable[int], *, at=None) -> QuerySet:
+def effective_consent_categories(
+    team_ids: Iterable[int], *, at: datetime | None = None
+) -> QuerySet[Any]:  # rows of the consents' through table
     """(consent, category) rows of current consents to the given teams that the teams' missions need
     and that follow the person: the whole of R1, R2 and R7 in one queryset."""
     at = at or timezone.now()
@@ -215,7 +231,9 @@ def _lock_key(column: str) -> str:
 DECISION_ATTEMPTS = 3
 
 
-def _share_current_consents(team_ids: Iterable[int], person_ids: Iterable[int] | QuerySet) -> set[int] | None:
+def _share_current_consents(
+    team_ids: Iterable[int], person_ids: Iterable[int] | QuerySet[Any]
+) -> set[int] | None:
     """Take a shared lock on the current consents of these persons for these teams; return their ids
     (``None`` where the database needs no lock). May wait for a consent being ended right now."""
     if connection.vendor != "postgresql":
@@ -243,7 +261,7 @@ def _share_current_consents(team_ids: Iterable[int], person_ids: Iterable[int] |
         return {row[0] for row in cursor.fetchall()}
 
 
-def grants_for(reader: Reader, person_ids: Iterable[int] | QuerySet) -> dict[int, Grants]:
+def grants_for(reader: Reader, person_ids: Iterable[int] | QuerySet[Any]) -> dict[int, Grants]:
     """For each person, the categories the reader may see and the consent behind each.
 
     ``person_ids`` may be a query, so that the persons are found in the same statement. The consents
@@ -284,7 +302,7 @@ def lock_to_end(consent_id: int) -> None:
 # Notes --------------------------------------------------------------------------------------------
 
 
-def readable_notes(reader: Reader, person: Person | QuerySet, grants: Grants) -> QuerySet[Note]:
+def readable_notes(reader: Reader, person: Person | QuerySet[Person, Any], grants: Grants) -> QuerySet[Note]:
     """The person's notes the reader may read: their own (R1), and the categories granted (R2).
 
     ``person`` is one the reader already reached (or a query for one): the rule is written here only.

@@ -17,7 +17,7 @@ from audit.disclosure import Selection
 from audit.models import Action
 from audit.recorder import Event
 from consent import policy, selectors, services
-from consent.models import Consent, Method, Receipt
+from consent.models import Consent, Method, Receipt, Status
 from records.models import FollowUp, Person
 from relais.domain_errors import Invalid
 from teams.models import Category, Team, User
@@ -53,7 +53,7 @@ def _offers(person: Person) -> list[TeamOffer]:
         .order_by("id")
     )
     for consent in current:
-        if consent.status == "current":
+        if consent.status == Status.CURRENT:
             offers[consent.team_id].current = consent
             offers[consent.team_id].shared = sorted(c.code for c in consent.categories.all())
     return sorted(offers.values(), key=lambda o: o.team.name)

@@ -1,10 +1,13 @@
 """HTTP for the accompanied person's portal. No endpoint takes a person id: it is the account's own."""
 
+from typing import Any
+
 from django.utils.translation import gettext_lazy as _
 from drf_spectacular.utils import OpenApiParameter, extend_schema, extend_schema_view
 from rest_framework import generics, status
 from rest_framework.exceptions import ValidationError
 from rest_framework.permissions import AllowAny
+from rest_framework.request import Request
 from rest_framework.response import Response
 
 from audit.disclosure import Selection
@@ -24,6 +27,7 @@ from consent.serializers import (
 from relais.api import DisclosingList
 from teams.api import LoginThrottle
 from teams.models import Team
+from teams.requests import signed_in
 
 
 @extend_schema(tags=["portal"], request=ActivateInSerializer, responses={201: ActivateOutSerializer})
@@ -35,7 +39,7 @@ class Activate(generics.GenericAPIView):
     throttle_classes = [LoginThrottle]
     serializer_class = ActivateInSerializer
 
-    def post(self, request):
+    def post(self, request: Request) -> Response:
         serializer = ActivateInSerializer(data=request.data)
         serializer.is_valid(raise_exception=True)
         user, token = activation.activate_with_token(**serializer.validated_data)
@@ -53,13 +57,13 @@ class MyConsents(DisclosingList, generics.CreateAPIView):
     queryset = Consent.objects.none()  # for the schema: rows come from the portal services
 
     def select(self) -> Selection:
-        return portal.my_consents(user=self.request.user)
+        return portal.my_consents(user=signed_in(self.request))
 
-    def create(self, request, *args, **kwargs):
+    def create(self, request: Request, *args: Any, **kwargs: Any) -> Response:
         serializer = PortalConsentInSerializer(data=request.data)
         serializer.is_valid(raise_exception=True)
         data = dict(serializer.validated_data)
-        consent = portal.give_consent(user=request.user, team_id=data.pop("team"), **data)
+        consent = portal.give_consent(user=signed_in(request), team_id=data.pop("team"), **data)
         return Response(PortalConsentSerializer(consent).data, status=status.HTTP_201_CREATED)
 
 
@@ -71,8 +75,8 @@ class MyTeams(generics.GenericAPIView):
     pagination_class = None
     queryset = Team.objects.none()  # for the schema: rows come from the portal services
 
-    def get(self, request):
-        return Response(TeamOfferSerializer(portal.my_teams(user=request.user), many=True).data)
+    def get(self, request: Request) -> Response:
+        return Response(TeamOfferSerializer(portal.my_teams(user=signed_in(request)), many=True).data)
 
 
 @extend_schema(
@@ -92,7 +96,7 @@ class AccessLog(DisclosingList):
         mine = self.request.query_params.get("mine", "0")
         if mine not in ("0", "1"):
             raise ValidationError({"mine": [_("0 or 1.")]})
-        return journal.journal(user=self.request.user, include_own=mine == "1")
+        return journal.journal(user=signed_in(self.request), include_own=mine == "1")
 
 
 @extend_schema(tags=["portal"])
@@ -103,7 +107,7 @@ class MyReceipts(DisclosingList):
     queryset = Receipt.objects.none()  # for the schema: rows come from the portal services
 
     def select(self) -> Selection:
-        return portal.my_receipts(user=self.request.user)
+        return portal.my_receipts(user=signed_in(self.request))
 
 
 @extend_schema(tags=["portal"], responses=ExportSerializer)
@@ -112,7 +116,7 @@ class Export(generics.GenericAPIView):
 
     serializer_class = ExportSerializer
 
-    def get(self, request):
-        response = Response(ExportSerializer(export.my_data(user=request.user)).data)
+    def get(self, request: Request) -> Response:
+        response = Response(ExportSerializer(export.my_data(user=signed_in(request))).data)
         response["Content-Disposition"] = 'attachment; filename="relais-my-data.json"'
         return response

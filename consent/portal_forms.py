@@ -1,3 +1,5 @@
+from typing import Any
+
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
@@ -20,8 +22,8 @@ class ActivateForm(forms.Form):
         label=_("Type the password again"), widget=forms.PasswordInput(attrs={"autocomplete": "new-password"})
     )
 
-    def clean(self):
-        data = super().clean()
+    def clean(self) -> dict[str, Any]:
+        data = super().clean() or {}
         if data.get("password") and data.get("password") != data.get("password_again"):
             self.add_error("password_again", _("The two passwords are different."))
         return data

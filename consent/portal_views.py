@@ -14,6 +14,7 @@ from consent.portal_forms import ActivateForm, ShareForm
 from consent.serializers import ExportSerializer
 from relais.domain_errors import Conflict, Invalid
 from relais.pages import disclosed, disclosed_page, form_errors, render_with_forms, submitted
+from teams.requests import AuthenticatedHttpRequest
 
 JOURNAL_PAGE = 30
 PRINTED_LINES = 300
@@ -39,7 +40,7 @@ def activate(request: HttpRequest) -> HttpResponse:
 
 @login_required
 @require_safe
-def home(request: HttpRequest) -> HttpResponse:
+def home(request: AuthenticatedHttpRequest) -> HttpResponse:
     """Who sees what: for each team, each kind of information, shared or not, with a button."""
     offers = portal.my_teams(user=request.user)
     return render(
@@ -49,7 +50,7 @@ def home(request: HttpRequest) -> HttpResponse:
 
 @login_required
 @require_POST
-def share(request: HttpRequest) -> HttpResponse:
+def share(request: AuthenticatedHttpRequest) -> HttpResponse:
     """Share, or stop sharing, one kind of information with one team: a new consent that replaces the
     current one (R7), given by the person themselves."""
     form = ShareForm(request.POST)
@@ -78,7 +79,7 @@ def share(request: HttpRequest) -> HttpResponse:
 
 @login_required
 @require_POST
-def stop_all(request: HttpRequest, pk: int) -> HttpResponse:
+def stop_all(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     """Withdraw the whole consent given to one team."""
     services.withdraw_consent(user=request.user, consent_id=pk, method=Method.PORTAL)
     messages.success(request, _("Done. This team no longer sees anything about you."))
@@ -87,7 +88,7 @@ def stop_all(request: HttpRequest, pk: int) -> HttpResponse:
 
 @login_required
 @require_safe
-def journal_page(request: HttpRequest) -> HttpResponse:
+def journal_page(request: AuthenticatedHttpRequest) -> HttpResponse:
     """Who looked at my information, in plain sentences; my own visits only if I ask."""
     include_own = request.GET.get("mine") == "1"
     page, lines = disclosed_page(
@@ -109,7 +110,7 @@ def journal_page(request: HttpRequest) -> HttpResponse:
 
 @login_required
 @require_safe
-def receipts(request: HttpRequest) -> HttpResponse:
+def receipts(request: AuthenticatedHttpRequest) -> HttpResponse:
     page, shown = disclosed_page(request, portal.my_receipts(user=request.user), 50)
     return render(
         request,
@@ -120,7 +121,7 @@ def receipts(request: HttpRequest) -> HttpResponse:
 
 @login_required
 @require_safe
-def download(request: HttpRequest) -> HttpResponse:
+def download(request: AuthenticatedHttpRequest) -> HttpResponse:
     data = ExportSerializer(export.my_data(user=request.user)).data
     response = JsonResponse(data, json_dumps_params={"ensure_ascii": False, "indent": 2})
     response["Content-Disposition"] = 'attachment; filename="relais-mes-donnees.json"'
@@ -130,7 +131,7 @@ def download(request: HttpRequest) -> HttpResponse:
 
 @login_required
 @require_safe
-def printable(request: HttpRequest) -> HttpResponse:
+def printable(request: AuthenticatedHttpRequest) -> HttpResponse:
     """The journal and the consents on paper, for a worker to print with a person who has no phone."""
     consents = disclosed(portal.my_consents(user=request.user))
     _page, lines = disclosed_page(request, journal.journal(user=request.user), PRINTED_LINES, param="-")

@@ -4,7 +4,7 @@ from django.utils import formats, timezone
 from django.utils.translation import gettext as _
 from rest_framework import serializers
 
-from consent.models import Consent, Method, Receipt
+from consent.models import Consent, Method, Receipt, Status
 from relais.api import InputSerializer, id_field
 
 
@@ -100,7 +100,7 @@ def _day(value) -> str:
 
 class CategoryLabelSerializer(serializers.Serializer):
     code = serializers.CharField()
-    label = serializers.CharField()
+    label = serializers.CharField()  # type: ignore[assignment]  # a field named label, not DRF's attribute
     description = serializers.CharField()
 
 
@@ -130,11 +130,11 @@ class PortalConsentSerializer(ConsentOutSerializer):
             else _("No end date.")
         )
         status = {
-            "withdrawn": _("You withdrew it: it no longer applies."),
-            "superseded": _("Replaced by a newer consent."),
-            "expired": _("It has ended."),
-            "current": _("It applies now."),
-        }[self.get_status(consent)]
+            Status.WITHDRAWN: _("You withdrew it: it no longer applies."),
+            Status.SUPERSEDED: _("Replaced by a newer consent."),
+            Status.EXPIRED: _("It has ended."),
+            Status.CURRENT: _("It applies now."),
+        }[Status(self.get_status(consent))]
         return " ".join([what, since, until, status])
 
 

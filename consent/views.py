@@ -6,7 +6,7 @@ from datetime import datetime, time
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
@@ -21,6 +21,7 @@ from records import selectors as record_selectors
 from relais.domain_errors import Conflict, Invalid
 from relais.pages import form_errors, render_with_forms, submitted, submitted_files
 from teams.models import Category
+from teams.requests import AuthenticatedHttpRequest
 
 
 def _end_of_day(day) -> datetime | None:
@@ -31,7 +32,7 @@ def _end_of_day(day) -> datetime | None:
 
 @login_required
 @require_http_methods(["GET", "POST"])
-def consent_new(request: HttpRequest, pk: int) -> HttpResponse:
+def consent_new(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     view = record_selectors.person_detail(user=request.user, person_id=pk)
     teams = sorted((f.team for f in view.follow_ups), key=lambda t: t.name)
     chosen = request.POST.get("team") or request.GET.get("team") or (teams[0].pk if teams else None)
@@ -73,7 +74,7 @@ def consent_new(request: HttpRequest, pk: int) -> HttpResponse:
 
 @login_required
 @require_http_methods(["GET", "POST"])
-def consent_withdraw(request: HttpRequest, pk: int) -> HttpResponse:
+def consent_withdraw(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     receipt = selectors.consent_receipt(user=request.user, consent_id=pk)
     consent = receipt.consent
     form = WithdrawForm(submitted(request))
@@ -97,7 +98,7 @@ def consent_withdraw(request: HttpRequest, pk: int) -> HttpResponse:
 
 @login_required
 @require_safe
-def consent_receipt(request: HttpRequest, pk: int) -> HttpResponse:
+def consent_receipt(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     """The signed receipt, printable, in plain words and as the signed JSON."""
     event = request.GET.get("event") if request.GET.get("event") in ("given", "withdrawn") else None
     receipt = selectors.consent_receipt(user=request.user, consent_id=pk, event=event)
@@ -122,7 +123,7 @@ def consent_receipt(request: HttpRequest, pk: int) -> HttpResponse:
 
 @login_required
 @require_safe
-def consent_evidence(request: HttpRequest, pk: int) -> HttpResponse:
+def consent_evidence(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     evidence, content = selectors.consent_evidence(user=request.user, consent_id=pk)
     response = HttpResponse(content, content_type=evidence.content_type)
     response["Content-Disposition"] = f'attachment; filename="consent-{pk}-evidence"'
@@ -132,7 +133,7 @@ def consent_evidence(request: HttpRequest, pk: int) -> HttpResponse:
 
 @login_required
 @require_POST
-def portal_invite(request: HttpRequest, pk: int) -> HttpResponse:
+def portal_invite(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     """A one-time code, shown once on this page, for the person to open their space."""
     code, invitation = services.invite_to_portal(user=request.user, person_id=pk)
     response = render(

@@ -1,7 +1,10 @@
 """HTTP for persons, follow-ups and notes: translate, call a selector or service, render."""
 
+from typing import Any
+
 from drf_spectacular.utils import OpenApiParameter, extend_schema, extend_schema_view
-from rest_framework import generics, status
+from rest_framework import generics, serializers, status
+from rest_framework.request import Request
 from rest_framework.response import Response
 
 from audit.disclosure import Selection
@@ -18,9 +21,10 @@ from records.serializers import (
 )
 from relais.api import DisclosingList
 from teams.models import Category
+from teams.requests import signed_in
 
 
-def _valid(serializer_class, request) -> dict:
+def _valid(serializer_class: type[serializers.Serializer[Any]], request: Request) -> dict[str, Any]:
     serializer = serializer_class(data=request.data)
     serializer.is_valid(raise_exception=True)
     return dict(serializer.validated_data)
@@ -46,12 +50,12 @@ class PersonList(DisclosingList, generics.CreateAPIView):
 
     def select(self) -> Selection:
         return selectors.followed_persons(
-            user=self.request.user, search=self.request.query_params.get("search", "")
+            user=signed_in(self.request), search=self.request.query_params.get("search", "")
         )
 
-    def create(self, request, *args, **kwargs):
+    def create(self, request: Request, *args: Any, **kwargs: Any) -> Response:
         data = _valid(PersonInSerializer, request)
-        view = services.create_person(user=request.user, team_id=data.pop("team"), **data)
+        view = services.create_person(user=signed_in(request), team_id=data.pop("team"), **data)
         return Response(PersonOutSerializer(view).data, status=status.HTTP_201_CREATED)
 
 
@@ -61,8 +65,8 @@ class PersonDetail(generics.RetrieveAPIView):
 
     serializer_class = PersonOutSerializer
 
-    def retrieve(self, request, *args, **kwargs):
-        view = selectors.person_detail(user=request.user, person_id=kwargs["pk"])
+    def retrieve(self, request: Request, *args: Any, **kwargs: Any) -> Response:
+        view = selectors.person_detail(user=signed_in(request), person_id=kwargs["pk"])
         return Response(PersonOutSerializer(view).data)
 
 
@@ -72,9 +76,9 @@ class FollowUpOpen(generics.GenericAPIView):
 
     serializer_class = FollowUpSerializer
 
-    def post(self, request, pk):
+    def post(self, request: Request, pk: int) -> Response:
         data = _valid(FollowUpInSerializer, request)
-        follow_up = services.open_follow_up(user=request.user, person_id=pk, team_id=data["team"])
+        follow_up = services.open_follow_up(user=signed_in(request), person_id=pk, team_id=data["team"])
         return Response(FollowUpSerializer(follow_up).data, status=status.HTTP_201_CREATED)
 
 
@@ -84,8 +88,8 @@ class FollowUpClose(generics.GenericAPIView):
 
     serializer_class = FollowUpSerializer
 
-    def post(self, request, pk):
-        follow_up = services.close_follow_up(user=request.user, follow_up_id=pk)
+    def post(self, request: Request, pk: int) -> Response:
+        follow_up = services.close_follow_up(user=signed_in(request), follow_up_id=pk)
         return Response(FollowUpSerializer(follow_up).data)
 
 
@@ -98,12 +102,12 @@ class PersonNoteList(DisclosingList, generics.CreateAPIView):
     queryset = Note.objects.none()  # for the schema: rows come from the selectors
 
     def select(self) -> Selection:
-        return selectors.person_notes(user=self.request.user, person_id=self.kwargs["pk"])
+        return selectors.person_notes(user=signed_in(self.request), person_id=self.kwargs["pk"])
 
-    def create(self, request, *args, **kwargs):
+    def create(self, request: Request, *args: Any, **kwargs: Any) -> Response:
         data = _valid(NoteInSerializer, request)
         note = services.write_note(
-            user=request.user,
+            user=signed_in(request),
             person_id=kwargs["pk"],
             team_id=data["team"],
             category=data["category"],
@@ -116,7 +120,7 @@ class PersonNoteList(DisclosingList, generics.CreateAPIView):
 class NoteDetail(generics.RetrieveAPIView):
     serializer_class = NoteOutSerializer
 
-    def retrieve(self, request, *args, **kwargs):
+    def retrieve(self, request: Request, *args: Any, **kwargs: Any) -> Response:
         return Response(
-            NoteOutSerializer(selectors.note_detail(user=request.user, note_id=kwargs["pk"])).data
+            NoteOutSerializer(selectors.note_detail(user=signed_in(request), note_id=kwargs["pk"])).data
         )

@@ -1,3 +1,5 @@
+from typing import cast
+
 from django import forms
 from django.conf import settings
 from django.utils.translation import gettext_lazy as _
@@ -34,7 +36,7 @@ class PersonForm(forms.Form):
 
     def __init__(self, *args, teams=(), **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["team"].choices = [(t.pk, t.name) for t in teams]
+        cast(forms.ChoiceField, self.fields["team"]).choices = [(t.pk, t.name) for t in teams]
 
 
 class NoteForm(forms.Form):
@@ -49,8 +51,10 @@ class NoteForm(forms.Form):
 
     def __init__(self, *args, teams=(), **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["team"].choices = [(t.pk, t.name) for t in teams]
-        self.fields["category"].choices = [(c.code, c.label) for c in Category.objects.order_by("id")]
+        cast(forms.ChoiceField, self.fields["team"]).choices = [(t.pk, t.name) for t in teams]
+        cast(forms.ChoiceField, self.fields["category"]).choices = [
+            (c.code, c.label) for c in Category.objects.order_by("id")
+        ]
 
 
 class FollowUpForm(forms.Form):
@@ -58,4 +62,4 @@ class FollowUpForm(forms.Form):
 
     def __init__(self, *args, teams=(), **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["team"].choices = [(t.pk, t.name) for t in teams]
+        cast(forms.ChoiceField, self.fields["team"]).choices = [(t.pk, t.name) for t in teams]

@@ -15,7 +15,7 @@ from audit.models import Action
 from audit.recorder import Event
 from consent import policy
 from consent.policy import Grant, Grants, Reader
-from records.models import FollowUp, Note, Person
+from records.models import CONTACT, FollowUp, Note, Person
 from relais.domain_errors import Invalid
 from teams.models import Team, User
 
@@ -57,13 +57,13 @@ def _contact_of(person_ids: list[int]) -> dict[int, dict[str, str]]:
 
 
 def _person_event(action: str, person: Person, grants: Grants) -> Event:
-    contact = grants.get(policy.CONTACT)
+    contact = grants.get(CONTACT)
     return Event(
         action=action,
         person_id=person.pk,
         object_type="person",
         object_ids=[person.pk],
-        categories=[policy.CONTACT] if contact else [],
+        categories=[CONTACT] if contact else [],
         consent_id=contact.consent_id if contact else None,
         team_id=contact.team_id if contact else None,
     )

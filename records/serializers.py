@@ -94,7 +94,7 @@ class PersonInSerializer(InputSerializer):
 
 class AuthorSerializer(serializers.Serializer):
     id = serializers.IntegerField()
-    label = serializers.CharField()
+    label = serializers.CharField()  # type: ignore[assignment]  # a field named label, not DRF's attribute
 
 
 class NoteOutSerializer(serializers.ModelSerializer):

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.http import urlencode
 from django.utils.translation import get_language
@@ -18,11 +18,13 @@ from django.views.decorators.http import require_http_methods, require_POST, req
 from audit.models import Action
 from consent import policy
 from consent import selectors as consent_selectors
+from consent.models import Status
 from records import selectors, services
 from records.forms import FollowUpForm, NoteForm, PersonForm
 from relais.domain_errors import Conflict, Invalid
 from relais.pages import disclosed, disclosed_page, form_errors, render_with_forms, submitted
 from teams.models import Category, Team
+from teams.requests import AuthenticatedHttpRequest
 
 PAGE_SIZE = 25
 NOTES_PAGE_SIZE = 50
@@ -30,7 +32,7 @@ NOTES_PAGE_SIZE = 50
 
 @login_required
 @require_safe
-def persons(request: HttpRequest) -> HttpResponse:
+def persons(request: AuthenticatedHttpRequest) -> HttpResponse:
     search = request.GET.get("q", "")
     page, views = disclosed_page(
         request, selectors.followed_persons(user=request.user, search=search), PAGE_SIZE
@@ -47,7 +49,7 @@ def persons(request: HttpRequest) -> HttpResponse:
 
 @login_required
 @require_http_methods(["GET", "POST"])
-def person_new(request: HttpRequest) -> HttpResponse:
+def person_new(request: AuthenticatedHttpRequest) -> HttpResponse:
     member = policy.access_reader(request.user, action=Action.PERSON_CREATE, object_type="person")
     teams = Team.objects.filter(pk__in=member.team_ids).order_by("name")
     form = PersonForm(submitted(request), teams=teams)
@@ -66,7 +68,7 @@ def person_new(request: HttpRequest) -> HttpResponse:
 
 
 def _person_page(
-    request: HttpRequest,
+    request: AuthenticatedHttpRequest,
     pk: int,
     *,
     note_form: NoteForm | None = None,
@@ -83,7 +85,7 @@ def _person_page(
     mine = sorted((t for tid, t in following.items() if tid in reached.reader.team_ids), key=lambda t: t.name)
     shared = policy.shared_with_teams(following, reached.person.pk)
     by_pk = {c.pk: c for c in history}
-    current = {c.team_id: c for c in history if c.status == "current"}
+    current = {c.team_id: c for c in history if c.status == Status.CURRENT}
     labels = dict(Category.objects.values_list("code", "label_en" if get_language() == "en" else "label_fr"))
     context = {
         "person": reached.person,
@@ -125,13 +127,13 @@ def _person_page(
 
 @login_required
 @require_safe
-def person(request: HttpRequest, pk: int) -> HttpResponse:
+def person(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     return _person_page(request, pk)
 
 
 @login_required
 @require_POST
-def note_new(request: HttpRequest, pk: int) -> HttpResponse:
+def note_new(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     """Save a note; if its category is not shared with the team, warn first (R1: it stays the
     author's alone until the person agrees) and save only once the author confirms."""
     teams = selectors.writer_teams(user=request.user, person_id=pk)
@@ -161,7 +163,7 @@ def note_new(request: HttpRequest, pk: int) -> HttpResponse:
 
 @login_required
 @require_POST
-def follow_up_open(request: HttpRequest, pk: int) -> HttpResponse:
+def follow_up_open(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     form = FollowUpForm(request.POST, teams=Team.objects.order_by("name"))
     if form.is_valid():
         try:

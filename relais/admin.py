@@ -10,6 +10,7 @@ import functools
 from django.contrib import admin
 from django.contrib.auth.views import redirect_to_login
 from django.core.exceptions import PermissionDenied
+from django.http import HttpRequest
 from django.shortcuts import redirect
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
@@ -22,7 +23,7 @@ class RelaisAdminSite(admin.AdminSite):
     site_title = _("Relais administration")
     index_title = _("Teams, accounts and categories")
 
-    def has_permission(self, request) -> bool:
+    def has_permission(self, request: HttpRequest) -> bool:
         return is_manager(request.user)
 
     def admin_view(self, view, cacheable=False):
@@ -30,18 +31,18 @@ class RelaisAdminSite(admin.AdminSite):
         guarded = super().admin_view(view, cacheable)
 
         @functools.wraps(guarded)
-        def inner(request, *args, **kwargs):
+        def inner(request: HttpRequest, *args, **kwargs):
             if request.user.is_authenticated and not self.has_permission(request):
                 raise PermissionDenied(_("This is reserved to managers."))
             return guarded(request, *args, **kwargs)
 
         return inner
 
-    def password_change(self, request, extra_context=None):
+    def password_change(self, request: HttpRequest, extra_context=None):
         # One way to change one's password, recorded: the service's own page.
         return redirect("password-change")
 
-    def login(self, request, extra_context=None):
+    def login(self, request: HttpRequest, extra_context=None):
         if request.user.is_authenticated:
             raise PermissionDenied(_("This is reserved to managers."))
         return redirect_to_login(request.GET.get("next", reverse("admin:index")), reverse("login"))
@@ -50,22 +51,22 @@ class RelaisAdminSite(admin.AdminSite):
 class ManagerAdmin(admin.ModelAdmin):
     """Managers act by their role, not by Django's per-model permissions."""
 
-    def has_module_permission(self, request) -> bool:
+    def has_module_permission(self, request: HttpRequest) -> bool:
         return is_manager(request.user)
 
-    def has_view_permission(self, request, obj=None) -> bool:
+    def has_view_permission(self, request: HttpRequest, obj=None) -> bool:
         return is_manager(request.user)
 
-    def has_add_permission(self, request) -> bool:
+    def has_add_permission(self, request: HttpRequest) -> bool:
         return is_manager(request.user)
 
-    def has_change_permission(self, request, obj=None) -> bool:
+    def has_change_permission(self, request: HttpRequest, obj=None) -> bool:
         return is_manager(request.user)
 
-    def has_delete_permission(self, request, obj=None) -> bool:
+    def has_delete_permission(self, request: HttpRequest, obj=None) -> bool:
         return is_manager(request.user)
 
-    def render_change_form(self, request, context, *args, **kwargs):
+    def render_change_form(self, request: HttpRequest, context, *args, **kwargs):
         """A form sent with errors answers 400, like every page of the service: nothing of it is kept."""
         response = super().render_change_form(request, context, *args, **kwargs)
         if request.method == "POST" and context.get("errors"):

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from django.utils.translation import gettext_lazy as _
 from rest_framework import generics, serializers
@@ -11,6 +11,9 @@ from rest_framework.response import Response
 
 from audit.disclosure import Selection
 from relais.ids import LARGEST_ID
+
+if TYPE_CHECKING:
+    from django.utils.functional import _StrPromise as StrPromise
 
 
 class DisclosingList(generics.ListAPIView):
@@ -40,7 +43,7 @@ _BOOLEAN, _INTEGER, _STRING, _ARRAY, _OBJECT = (
     (list,),
     (dict,),
 )
-_TYPE_MESSAGES = {
+_TYPE_MESSAGES: dict[tuple[type, ...], StrPromise] = {
     _BOOLEAN: _("Must be true or false."),
     _INTEGER: _("Must be a whole number."),
     _STRING: _("Must be text."),

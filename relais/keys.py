@@ -61,6 +61,12 @@ def public_of(private: bytes) -> bytes:
     )
 
 
+def new_checkpoint_pair() -> tuple[str, str]:
+    """A new checkpoint key and its public half, both base64 of the raw 32 bytes."""
+    private = _ed25519()
+    return private, base64.b64encode(public_of(base64.b64decode(private))).decode()
+
+
 def _generate() -> dict[str, str]:
     return {
         "RELAIS_CHECKPOINT_KEY": _ed25519(),

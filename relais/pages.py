@@ -7,10 +7,11 @@ that a page does not catch become error pages in ``relais.error_responses``.
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from typing import Any
 
 from django import forms
-from django.core.paginator import Paginator
+from django.core.paginator import Page, Paginator
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 
@@ -58,10 +59,12 @@ def render_with_forms(
     return render(request, template, context, status=form_status(*forms_shown))
 
 
-def disclosed_page(request: HttpRequest, selection: Selection, per_page: int, *, param: str = "page"):
+def disclosed_page(
+    request: HttpRequest, selection: Selection[Any], per_page: int, *, param: str = "page"
+) -> tuple[Page[Any], Sequence[Any]]:
     """The page of ``selection`` asked for in ``?page=``, recorded as shown: (the page, what to show)."""
     page = Paginator(selection.rows, per_page).get_page(request.GET.get(param))
-    return page, selection.disclose(page.object_list)
+    return page, selection.disclose(list(page.object_list))
 
 
 def disclosed(selection: Selection):

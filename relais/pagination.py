@@ -5,13 +5,15 @@ from __future__ import annotations
 from django.utils.translation import gettext_lazy as _
 from rest_framework.exceptions import ValidationError
 from rest_framework.pagination import PageNumberPagination
+from rest_framework.request import Request
 
 
 class Pagination(PageNumberPagination):
+    page_size: int = 50
     page_size_query_param = "page_size"
     max_page_size = 200
 
-    def get_page_size(self, request) -> int:
+    def get_page_size(self, request: Request) -> int:
         """The page size asked for, or the default; anything but a whole number in range is a 400."""
         asked = request.query_params.get(self.page_size_query_param)
         if asked is None:

@@ -47,7 +47,11 @@ class RelaisAutoSchema(AutoSchema):
         open_to_anyone = any(isinstance(p, AllowAny) for p in view.get_permissions())
         reads_input = self.method in ("POST", "PUT", "PATCH") or bool(self._get_query_parameters())
         names_an_object = "{" in self.path
-        pages_a_list = self._is_list_view() and self.method == "GET" and view.pagination_class is not None
+        pages_a_list = (
+            self._is_list_view()
+            and self.method == "GET"
+            and getattr(view, "pagination_class", None) is not None
+        )
         statuses = ["503"]
         if reads_input:
             statuses.append("400")

@@ -5,6 +5,7 @@ from django.contrib.auth.admin import UserAdmin
 from django.contrib.auth.forms import BaseUserCreationForm
 from django.contrib.auth.models import Group
 from django.db import models
+from django.http import HttpRequest
 from django.shortcuts import redirect
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
@@ -14,6 +15,7 @@ from relais.admin import ManagerAdmin, is_manager
 from teams import accounts, services
 from teams.accounts import ACCOUNT_FIELDS
 from teams.models import Category, Membership, Team, User
+from teams.requests import signed_in
 from teams.selectors import may_change_account
 
 # Groups belong to teams and follow memberships; tokens are secrets. Neither is edited by hand.
@@ -28,7 +30,7 @@ class MembershipInline(admin.StackedInline):
     fields = ["user", "profession", "is_peer_worker", "commitment_accepted_at"]
     readonly_fields = ["commitment_accepted_at"]
 
-    def has_view_permission(self, request, obj=None) -> bool:
+    def has_view_permission(self, request: HttpRequest, obj=None) -> bool:
         return is_manager(request.user)
 
     has_add_permission = has_change_permission = has_delete_permission = has_view_permission
@@ -53,16 +55,16 @@ class TeamAdmin(ManagerAdmin):
     def member_count(self, team: Team) -> int:
         return team.memberships.count()
 
-    def has_delete_permission(self, request, obj=None) -> bool:
+    def has_delete_permission(self, request: HttpRequest, obj=None) -> bool:
         return False  # a team keeps its history: its follow-ups, notes and consents name it
 
-    def save_model(self, request, obj, form, change):
+    def save_model(self, request: HttpRequest, obj, form, change):
         """Teams change through the services, which record each change with before and after."""
         data = form.cleaned_data
         codes = [c.code for c in data["continuity_categories"]]
         if change:
             team = services.update_team(
-                by=request.user,
+                by=signed_in(request),
                 team=Team.objects.select_related("group").get(pk=obj.pk),
                 name=data["name"],
                 continuity_categories=codes,
@@ -70,27 +72,27 @@ class TeamAdmin(ManagerAdmin):
             )
         else:
             team = services.create_team(
-                by=request.user,
+                by=signed_in(request),
                 name=data["name"],
                 continuity_categories=codes,
                 commitment_text=data["commitment_text"],
             )
         obj.pk, obj.group_id = team.pk, team.group_id
 
-    def save_related(self, request, form, formsets, change):
+    def save_related(self, request: HttpRequest, form, formsets, change):
         # The categories went through the service above; the memberships go through theirs.
         for formset in formsets:
             self.save_formset(request, form, formset, change)
 
-    def save_formset(self, request, form, formset, change):
+    def save_formset(self, request: HttpRequest, form, formset, change):
         """Memberships go through the services, so that the team's group follows them."""
         memberships = formset.save(commit=False)
         for membership in formset.deleted_objects:
-            services.remove_member(by=request.user, membership=membership)
+            services.remove_member(by=signed_in(request), membership=membership)
         for membership in memberships:
             if membership.pk is None:
                 services.add_member(
-                    by=request.user,
+                    by=signed_in(request),
                     team=form.instance,
                     user=membership.user,
                     profession=membership.profession,
@@ -98,7 +100,7 @@ class TeamAdmin(ManagerAdmin):
                 )
             else:
                 services.update_member(
-                    by=request.user,
+                    by=signed_in(request),
                     membership=Membership.objects.get(pk=membership.pk),
                     profession=membership.profession,
                     is_peer_worker=membership.is_peer_worker,
@@ -106,7 +108,7 @@ class TeamAdmin(ManagerAdmin):
 
 
 class AccountCreationForm(BaseUserCreationForm):
-    class Meta(BaseUserCreationForm.Meta):
+    class Meta(BaseUserCreationForm.Meta):  # type: ignore[name-defined]  # the stubs omit it
         model = User
         fields = ["username", "display_name", "is_auditor", "is_manager"]
 
@@ -138,22 +140,22 @@ class AccountAdmin(ManagerAdmin, UserAdmin):
     readonly_fields = ["last_login", "date_joined"]
     filter_horizontal = []
 
-    def has_change_permission(self, request, obj=None) -> bool:
-        if obj is not None and not may_change_account(request.user, obj):
+    def has_change_permission(self, request: HttpRequest, obj=None) -> bool:
+        if obj is not None and not may_change_account(signed_in(request), obj):
             return False
         return super().has_change_permission(request, obj)
 
-    def has_delete_permission(self, request, obj=None) -> bool:
+    def has_delete_permission(self, request: HttpRequest, obj=None) -> bool:
         return False  # an account is deactivated, never deleted: the log and the notes name it
 
-    def save_model(self, request, obj, form, change):
+    def save_model(self, request: HttpRequest, obj, form, change):
         data = form.cleaned_data
         if change:
             values = {name: data[name] for name in ACCOUNT_FIELDS if name in form.changed_data}
-            accounts.update_account(by=request.user, user=User.objects.get(pk=obj.pk), **values)
+            accounts.update_account(by=signed_in(request), user=User.objects.get(pk=obj.pk), **values)
         else:
             user = accounts.create_user(
-                by=request.user,
+                by=signed_in(request),
                 username=data["username"],
                 password=data["password1"],
                 display_name=data.get("display_name", ""),
@@ -162,16 +164,18 @@ class AccountAdmin(ManagerAdmin, UserAdmin):
             )
             obj.pk = user.pk
 
-    def save_related(self, request, form, formsets, change):
+    def save_related(self, request: HttpRequest, form, formsets, change):
         """Nothing else of an account is edited here (groups follow memberships)."""
 
-    def user_change_password(self, request, id, form_url=""):
+    def user_change_password(self, request: HttpRequest, id, form_url=""):
         """A new password goes through the service, which records the reset (never the password)."""
         user = self.get_object(request, unquote(id))
         if request.method == "POST" and user is not None and self.has_change_permission(request, user):
             form = self.change_password_form(user, request.POST)
             if form.is_valid() and form.cleaned_data.get("set_usable_password", True):
-                accounts.set_password(by=request.user, user=user, password=form.cleaned_data["password1"])
+                accounts.set_password(
+                    by=signed_in(request), user=user, password=form.cleaned_data["password1"]
+                )
                 messages.success(request, gettext("Password changed successfully."))
                 return redirect("admin:teams_user_change", user.pk)
         response = super().user_change_password(request, id, form_url)
@@ -188,16 +192,16 @@ class CategoryAdmin(ManagerAdmin):
     list_display = ["code", "label_fr", "label_en"]
     fields = ["code", "label_fr", "label_en", "description_fr", "description_en"]
 
-    def get_readonly_fields(self, request, obj=None):
+    def get_readonly_fields(self, request: HttpRequest, obj=None):
         # Consents and notes refer to a category by its code: it never changes once in use.
         return ["code"] if obj else []
 
-    def has_delete_permission(self, request, obj=None) -> bool:
+    def has_delete_permission(self, request: HttpRequest, obj=None) -> bool:
         return False
 
-    def save_model(self, request, obj, form, change):
+    def save_model(self, request: HttpRequest, obj, form, change):
         values = {
             name: form.cleaned_data[name] for name in services.CATEGORY_FIELDS if name in form.cleaned_data
         }
         category = Category.objects.get(pk=obj.pk) if change else Category()
-        obj.pk = services.save_category(by=request.user, category=category, **values).pk
+        obj.pk = services.save_category(by=signed_in(request), category=category, **values).pk

@@ -1,5 +1,7 @@
 """HTTP for the signed-in user, and the managers' accounts, teams and memberships."""
 
+from typing import Any
+
 from django.shortcuts import get_object_or_404
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
@@ -7,11 +9,14 @@ from drf_spectacular.utils import extend_schema, extend_schema_view
 from knox.models import AuthToken
 from rest_framework import generics, status
 from rest_framework.permissions import AllowAny, BasePermission
+from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.throttling import AnonRateThrottle
+from rest_framework.views import APIView
 
 from teams import accounts, selectors, services
 from teams.models import Membership, Team, User
+from teams.requests import signed_in
 from teams.serializers import (
     MembershipSerializer,
     MeSerializer,
@@ -26,7 +31,7 @@ from teams.serializers import (
 class IsManager(BasePermission):
     message = gettext_lazy("This is reserved to managers.")
 
-    def has_permission(self, request, view):
+    def has_permission(self, request: Request, view: APIView) -> bool:
         return selectors.is_manager(request.user)
 
 
@@ -43,7 +48,7 @@ class ObtainToken(generics.GenericAPIView):
     throttle_classes = [LoginThrottle]
     serializer_class = TokenInSerializer
 
-    def post(self, request):
+    def post(self, request: Request) -> Response:
         serializer = TokenInSerializer(data=request.data)
         serializer.is_valid(raise_exception=True)
         # Django's own request: axes marks a lock-out on it for its middleware to answer 429.
@@ -58,9 +63,9 @@ class ObtainToken(generics.GenericAPIView):
 class RevokeToken(generics.GenericAPIView):
     """End the token this request is signed with (signing out of the API)."""
 
-    def post(self, request):
+    def post(self, request: Request) -> Response:
         accounts.end_sessions(
-            user=request.user, token=request.auth if isinstance(request.auth, AuthToken) else None
+            user=signed_in(request), token=request.auth if isinstance(request.auth, AuthToken) else None
         )
         return Response(status=status.HTTP_204_NO_CONTENT)
 
@@ -69,8 +74,8 @@ class RevokeToken(generics.GenericAPIView):
 class RevokeAllTokens(generics.GenericAPIView):
     """End every token of mine (a lost phone)."""
 
-    def post(self, request):
-        accounts.end_sessions(user=request.user)
+    def post(self, request: Request) -> Response:
+        accounts.end_sessions(user=signed_in(request))
         return Response(status=status.HTTP_204_NO_CONTENT)
 
 
@@ -81,8 +86,8 @@ class UserTokensRevoke(generics.GenericAPIView):
     permission_classes = [IsManager]
     queryset = User.objects.all()
 
-    def post(self, request, pk):
-        accounts.revoke_tokens(by=request.user, user=self.get_object())
+    def post(self, request: Request, pk: int) -> Response:
+        accounts.revoke_tokens(by=signed_in(request), user=self.get_object())
         return Response(status=status.HTTP_204_NO_CONTENT)
 
 
@@ -92,8 +97,8 @@ class Me(generics.GenericAPIView):
 
     serializer_class = MeSerializer
 
-    def get(self, request):
-        return Response(MeSerializer(selectors.me(request.user)).data)
+    def get(self, request: Request) -> Response:
+        return Response(MeSerializer(selectors.me(signed_in(request))).data)
 
 
 @extend_schema(tags=["me"], request=None, responses=MeSerializer)
@@ -102,9 +107,9 @@ class AcceptCommitment(generics.GenericAPIView):
 
     serializer_class = MeSerializer
 
-    def post(self, request):
-        services.accept_commitment(user=request.user)
-        return Response(MeSerializer(selectors.me(request.user)).data)
+    def post(self, request: Request) -> Response:
+        services.accept_commitment(user=signed_in(request))
+        return Response(MeSerializer(selectors.me(signed_in(request))).data)
 
 
 @extend_schema(tags=["managers"])
@@ -114,10 +119,10 @@ class UserList(generics.ListCreateAPIView):
     serializer_class = UserSerializer
     queryset = User.objects.order_by("username")
 
-    def create(self, request, *args, **kwargs):
+    def create(self, request: Request, *args: Any, **kwargs: Any) -> Response:
         serializer = UserInSerializer(data=request.data)
         serializer.is_valid(raise_exception=True)
-        user = accounts.create_user(by=request.user, **serializer.validated_data)
+        user = accounts.create_user(by=signed_in(request), **serializer.validated_data)
         return Response(UserSerializer(user).data, status=status.HTTP_201_CREATED)
 
 
@@ -127,12 +132,12 @@ class TeamList(generics.ListCreateAPIView):
     serializer_class = TeamSerializer
     queryset = Team.objects.prefetch_related("continuity_categories")
 
-    def create(self, request, *args, **kwargs):
+    def create(self, request: Request, *args: Any, **kwargs: Any) -> Response:
         serializer = TeamSerializer(data=request.data)
         serializer.is_valid(raise_exception=True)
         data = serializer.validated_data
         team = services.create_team(
-            by=request.user,
+            by=signed_in(request),
             name=data["name"],
             continuity_categories=[c.code for c in data.get("continuity_categories", [])],
             commitment_text=data.get("commitment_text", ""),
@@ -147,14 +152,14 @@ class TeamDetail(generics.RetrieveUpdateAPIView):
     queryset = Team.objects.prefetch_related("continuity_categories")
     http_method_names = ["get", "patch", "head", "options"]
 
-    def update(self, request, *args, **kwargs):
+    def update(self, request: Request, *args: Any, **kwargs: Any) -> Response:
         team = self.get_object()
         serializer = TeamSerializer(team, data=request.data, partial=True)
         serializer.is_valid(raise_exception=True)
         data = serializer.validated_data
         categories = data.get("continuity_categories")
         team = services.update_team(
-            by=request.user,
+            by=signed_in(request),
             team=team,
             name=data.get("name"),
             continuity_categories=[c.code for c in categories] if categories is not None else None,
@@ -176,13 +181,13 @@ class MembershipList(generics.ListCreateAPIView):
         team = get_object_or_404(Team, pk=self.kwargs.get("pk"))
         return Membership.objects.filter(team=team).select_related("user")
 
-    def create(self, request, *args, **kwargs):
+    def create(self, request: Request, *args: Any, **kwargs: Any) -> Response:
         team = get_object_or_404(Team, pk=kwargs["pk"])
         serializer = MembershipSerializer(data=request.data)
         serializer.is_valid(raise_exception=True)
         data = serializer.validated_data
         membership = services.add_member(
-            by=self.request.user,
+            by=signed_in(self.request),
             team=team,
             user=data["user"],
             profession=data.get("profession", ""),
@@ -200,4 +205,4 @@ class MembershipDetail(generics.DestroyAPIView):
         return Membership.objects.filter(team_id=self.kwargs["team_pk"]).select_related("user", "team")
 
     def perform_destroy(self, instance):
-        services.remove_member(by=self.request.user, membership=instance)
+        services.remove_member(by=signed_in(self.request), membership=instance)

@@ -1,11 +1,12 @@
 """What the navigation needs to know about the signed-in user."""
 
+from django.http import HttpRequest
 from django.utils.functional import SimpleLazyObject
 
 from teams.selectors import roles_of
 
 
-def roles(request) -> dict:
+def roles(request: HttpRequest) -> dict:
     """The user's descriptive roles (``member``, ``person``, ``auditor``, ``manager``), computed only
     if a template asks. They choose menu entries; they open nothing."""
     user = getattr(request, "user", None)

@@ -2,18 +2,19 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
+from django.contrib.auth.models import AnonymousUser
 from django.utils.translation import gettext as _
 
 from audit import recorder
 from audit.recorder import SystemActor
 from relais.domain_errors import Invalid, NotAManager
-from teams.models import Membership, Team, User
+from teams.models import Category, Membership, Team, User
 
 # Who may act on accounts, teams and categories: a manager (or superuser), or a command run on the server.
 Manager = User | SystemActor
 
 
-def is_manager(user: object) -> bool:
+def is_manager(user: User | AnonymousUser | SystemActor) -> bool:
     return bool(
         getattr(user, "is_authenticated", False)
         and getattr(user, "is_active", False)
@@ -83,3 +84,8 @@ def me(user: User) -> dict:
             "texts": {m.team.name: m.team.commitment_text for m in memberships},
         },
     }
+
+
+def category_labels() -> dict[str, str]:
+    """Every category's label by its code, for pages that show codes written in the log."""
+    return {category.code: category.label for category in Category.objects.all()}

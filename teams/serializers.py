@@ -1,3 +1,5 @@
+from typing import Any
+
 from rest_framework import serializers
 
 from relais.api import InputSerializer, StrictInput
@@ -37,7 +39,7 @@ class MembershipSerializer(StrictInput, serializers.ModelSerializer):
         model = Membership
         fields = ["id", "user", "team", "profession", "is_peer_worker", "commitment_accepted_at"]
         read_only_fields = ["team", "commitment_accepted_at"]
-        validators = []
+        validators: list[Any] = []
 
 
 class MyMembershipSerializer(serializers.ModelSerializer):

@@ -9,6 +9,7 @@ from drf_spectacular.extensions import OpenApiAuthenticationExtension
 from knox import auth
 from knox.models import AuthToken
 from rest_framework import exceptions
+from rest_framework.request import Request
 
 from teams import sign_in_limits
 from teams.models import User
@@ -17,7 +18,7 @@ from teams.models import User
 class TokenAuthentication(auth.TokenAuthentication):
     """``Authorization: Token <token>``; an account stopped for failed sign-ins is refused too."""
 
-    def authenticate(self, request):
+    def authenticate(self, request: Request):
         found = super().authenticate(request)
         if found is None:
             return None

@@ -5,7 +5,7 @@ from django.contrib.auth import update_session_auth_hash
 from django.contrib.auth import views as auth_views
 from django.contrib.auth.decorators import login_required
 from django.contrib.auth.forms import PasswordChangeForm
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
@@ -15,6 +15,7 @@ from relais.domain_errors import Invalid
 from relais.pages import form_errors, render_with_forms, submitted
 from teams import accounts, selectors, services
 from teams.forms import CommitmentForm, SignInForm
+from teams.requests import AuthenticatedHttpRequest
 
 
 class SignIn(auth_views.LoginView):
@@ -31,7 +32,7 @@ class SignIn(auth_views.LoginView):
 
 @login_required
 @require_safe
-def home(request: HttpRequest) -> HttpResponse:
+def home(request: AuthenticatedHttpRequest) -> HttpResponse:
     """Each role starts where its work is."""
     roles = selectors.roles_of(request.user)
     for role, target in (("member", "persons"), ("person", "portal-home"), ("auditor", "audit-log")):
@@ -44,7 +45,7 @@ def home(request: HttpRequest) -> HttpResponse:
 
 @login_required
 @require_http_methods(["GET", "POST"])
-def commitment(request: HttpRequest) -> HttpResponse:
+def commitment(request: AuthenticatedHttpRequest) -> HttpResponse:
     """The team's confidentiality commitment, read and accepted before any access to person data (R3)."""
     me = selectors.me(request.user)
     form = CommitmentForm(submitted(request))
@@ -60,7 +61,7 @@ def commitment(request: HttpRequest) -> HttpResponse:
 
 @login_required
 @require_http_methods(["GET", "POST"])
-def password_change(request: HttpRequest) -> HttpResponse:
+def password_change(request: AuthenticatedHttpRequest) -> HttpResponse:
     """Anyone signed in changes their own password; the change is recorded, never the password."""
     form = PasswordChangeForm(request.user, submitted(request))
     if request.method == "POST" and form.is_valid():

@@ -3,6 +3,7 @@ checkpoint process of its own, and verification against both (issue "Least privi
 
 from __future__ import annotations
 
+import io
 import json
 import os
 import signal
@@ -16,6 +17,7 @@ from django.core.management import CommandError, call_command
 
 from audit import chain, checkpoints
 from audit.models import AccessEvent, ChainHead
+from relais import keys
 from tests.audit import tampering
 from tests.factories import write_events
 
@@ -152,3 +154,15 @@ def test_audit_checkpoint_every_runs_on_its_own_until_stopped(flushable_audit, t
     finally:
         process.send_signal(signal.SIGTERM)
         assert process.wait(timeout=20) == 0
+
+
+def test_make_checkpoint_key_prints_a_pair_the_service_accepts(tmp_path):
+    out = io.StringIO()
+    call_command("make_checkpoint_key", stdout=out)
+    made = dict(line.split("=", 1) for line in out.getvalue().split())
+    both = {name: made[name] for name in ("RELAIS_CHECKPOINT_KEY", "RELAIS_CHECKPOINT_PUBLIC_KEY")}
+    environ = {**keys._generate(), **both}  # the checkpoint process holds both halves
+    loaded = keys.load(environ, tmp_path, production=True)
+    assert loaded.checkpoint_public_key == keys.public_of(loaded.checkpoint_key)
+    web_only = {k: v for k, v in environ.items() if k != "RELAIS_CHECKPOINT_KEY"}
+    assert keys.load(web_only, tmp_path, production=True).checkpoint_key is None

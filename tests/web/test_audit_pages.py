@@ -63,6 +63,22 @@ def test_what_deserves_a_look(web, auditor, team, monkeypatch):
     assert "Hibou : 1 lectures la nuit" in page
 
 
+def test_a_manager_who_gives_themselves_access_is_pointed_out(web, api, auditor, team):
+    boss = UserFactory(is_manager=True, display_name="Cheffe")
+    colleague = UserFactory(display_name="Collègue")
+    for user in (colleague, boss):
+        response = api.as_(boss).post(
+            f"/api/v1/teams/{team.pk}/memberships/",
+            {"user": user.pk, "profession": "éducatrice"},
+            format="json",
+        )
+        assert response.status_code == 201
+    page = web.as_(auditor).get("/audit/").content.decode()
+    assert "Cheffe s’est donné accès le" in page or "Cheffe s'est donné accès le" in page
+    assert page.count("donné accès") == 1  # adding a colleague is the job, not a signal
+    assert f'href="?actor={boss.pk}"' in page
+
+
 def test_verification_from_the_page(web, auditor):
     write_events(5)
     response = web.as_(auditor).post("/audit/integrity/")
@@ -82,7 +98,7 @@ def test_only_auditors_reach_the_log_pages(web, worker, url):
     assert AccessEvent.objects.filter(outcome="denied", actor_id=manager.pk).exists()
 
 
-AUDIT_PAGE_QUERIES = 16
+AUDIT_PAGE_QUERIES = 17  # one more since the grants a manager gave themselves are pointed out
 
 
 @pytest.mark.parametrize("rows", [10, 100])

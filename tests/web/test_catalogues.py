@@ -29,10 +29,13 @@ def test_every_french_entry_is_translated_and_none_is_fuzzy():
 
 def test_translations_keep_every_placeholder():
     for entry in catalogue():
-        expected = sorted(PLACEHOLDER.findall(entry.msgid))
-        translations = entry.msgstr_plural.values() if entry.msgid_plural else [entry.msgstr]
-        for text in translations:
-            assert sorted(PLACEHOLDER.findall(text)) == expected, entry.msgid
+        singular = sorted(PLACEHOLDER.findall(entry.msgid))
+        if not entry.msgid_plural:
+            assert sorted(PLACEHOLDER.findall(entry.msgstr)) == singular, entry.msgid
+            continue
+        plural = sorted(PLACEHOLDER.findall(entry.msgid_plural))
+        for form, text in entry.msgstr_plural.items():
+            assert sorted(PLACEHOLDER.findall(text)) == (singular if form == 0 else plural), entry.msgid
 
 
 def test_the_compiled_catalogue_matches_the_source():

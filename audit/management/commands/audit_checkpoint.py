@@ -6,8 +6,9 @@ Run from a process of its own, which holds RELAIS_CHECKPOINT_KEY (the web proces
 
 import signal
 import time
+from typing import Any
 
-from django.core.management.base import BaseCommand, CommandError
+from django.core.management.base import BaseCommand, CommandError, CommandParser
 
 from audit import chain, checkpoints
 
@@ -15,11 +16,11 @@ from audit import chain, checkpoints
 class Command(BaseCommand):
     help = "Verify the audit chains, then write a signed checkpoint of their heads (--every N: keep going)."
 
-    def add_arguments(self, parser):
+    def add_arguments(self, parser: CommandParser) -> None:
         parser.add_argument("--every", type=int, default=0, help="Seconds between checkpoints; 0: once.")
         parser.add_argument("--keep", type=int, default=1440, help="Checkpoint files kept (newest first).")
 
-    def handle(self, *args, **options):
+    def handle(self, *args: Any, **options: Any) -> None:
         stopping = []
         if options["every"]:
             signal.signal(signal.SIGTERM, lambda *_: stopping.append(True))

@@ -6,8 +6,9 @@ import sys
 import time
 from contextlib import nullcontext
 from pathlib import Path
+from typing import Any
 
-from django.core.management.base import BaseCommand, CommandError
+from django.core.management.base import BaseCommand, CommandError, CommandParser
 from tqdm import tqdm
 
 from audit import csv_export, recorder, stream
@@ -22,7 +23,7 @@ class Command(BaseCommand):
         "--stream/--follow as JSON lines (id, chain, seq, hash, body) for storage outside the database."
     )
 
-    def add_arguments(self, parser):
+    def add_arguments(self, parser: CommandParser) -> None:
         for name in ("actor", "person", "team", "action", "outcome", "since", "until"):
             parser.add_argument(f"--{name}")
         parser.add_argument("--output", "-o", help="File to write (default: standard output).")
@@ -41,12 +42,12 @@ class Command(BaseCommand):
             help="Resume after these positions, chain:seq pairs (1:120,2:33); with -o, the file says.",
         )
 
-    def handle(self, *args, **options):
+    def handle(self, *args: Any, **options: Any) -> None:
         if options["stream"] or options["follow"]:
             return self._stream(options)
         return self._csv(options)
 
-    def _stream(self, options):
+    def _stream(self, options: dict[str, Any]) -> None:
         path = Path(options["output"]) if options["output"] else None
         positions = stream.positions_in(path) if path else stream.parse_positions(options["after"])
         recorder.record(
@@ -69,7 +70,7 @@ class Command(BaseCommand):
                     break
                 time.sleep(options["interval"])
 
-    def _csv(self, options):
+    def _csv(self, options: dict[str, Any]) -> None:
         filters = {k: options[k] for k in EventFilter.Meta.fields if options.get(k)}
         filterset = EventFilter(filters, queryset=AccessEvent.objects.order_by("id"))
         if not filterset.is_valid():

@@ -2,9 +2,10 @@
 
 import re
 from datetime import timedelta
+from typing import Any
 
 from django.conf import settings
-from django.core.management.base import BaseCommand, CommandError
+from django.core.management.base import BaseCommand, CommandError, CommandParser
 
 from audit import purge, recorder
 
@@ -21,10 +22,10 @@ def parse_age(value: str) -> timedelta:
 class Command(BaseCommand):
     help = "Remove audit events older than --older-than (default: RELAIS_AUDIT_RETENTION_DAYS days)."
 
-    def add_arguments(self, parser):
+    def add_arguments(self, parser: CommandParser) -> None:
         parser.add_argument("--older-than", default=f"{settings.RELAIS_AUDIT_RETENTION_DAYS}d")
 
-    def handle(self, *args, **options):
+    def handle(self, *args: Any, **options: Any) -> None:
         age = parse_age(options["older_than"])
         try:
             done = purge.purge_events(older_than=age, actor=recorder.system("purge_audit"))
@@ -33,5 +34,5 @@ class Command(BaseCommand):
         self.stdout.write(
             f"{done.count} events removed"
             + (f" (up to #{done.up_to_id})" if done.up_to_id else "")
-            + f"; checkpoint at {done.checkpoint['count']} events."
+            + (f"; checkpoint at {done.checkpoint['count']} events." if done.checkpoint else ".")
         )

@@ -6,8 +6,9 @@ named, range by range."""
 
 import json
 from pathlib import Path
+from typing import Any
 
-from django.core.management.base import BaseCommand, CommandError
+from django.core.management.base import BaseCommand, CommandError, CommandParser
 from tqdm import tqdm
 
 from audit import chain, stream
@@ -19,11 +20,11 @@ class Command(BaseCommand):
         "Verify the audit hash chains against the latest signed checkpoint (and a stream); exit 1 if broken."
     )
 
-    def add_arguments(self, parser):
+    def add_arguments(self, parser: CommandParser) -> None:
         parser.add_argument("--json", action="store_true", help="Print the verdict as JSON.")
         parser.add_argument("--against", help="A stream of JSON lines written by export_audit --follow.")
 
-    def handle(self, *args, **options):
+    def handle(self, *args: Any, **options: Any) -> None:
         quiet = options["verbosity"] == 0 or options["json"]
         with tqdm(total=0 if quiet else AccessEvent.objects.count(), unit="ev", disable=quiet) as bar:
             verdict = chain.verify(progress=bar.update)

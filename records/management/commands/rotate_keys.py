@@ -7,6 +7,7 @@ signed consent forms) never sit in memory together. The run is recorded when it 
 """
 
 from collections.abc import Iterator
+from typing import Any
 
 from django.apps import apps
 from django.core.management.base import BaseCommand, CommandError
@@ -50,7 +51,7 @@ def batches(sizes: list[tuple[int, int]]) -> Iterator[list[int]]:
 class Command(BaseCommand):
     help = "Re-encrypt all encrypted fields with the newest key; safe to stop and rerun."
 
-    def handle(self, *args, **options):
+    def handle(self, *args: Any, **options: Any) -> None:
         key_id = crypto.newest_key_id()
         prefix = f"{crypto.PREFIX}:{key_id}:"
         actor = recorder.system("rotate_keys")

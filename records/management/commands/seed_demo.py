@@ -4,7 +4,8 @@ a withdrawn consent, notes in several categories, an auditor, a manager and a po
 Running it again changes nothing: every piece is looked up before it is made.
 """
 
-from datetime import date
+from datetime import date, timedelta
+from typing import Any
 
 from django.core.management.base import BaseCommand
 from django.utils import timezone
@@ -36,7 +37,7 @@ OTHERS = [
     ("audit", "Agnès Roux (auditrice)", {"is_auditor": True}),
     ("direction", "Marc Lefèvre (direction)", {"is_manager": True}),
 ]
-PERSONS = [
+PERSONS: list[dict[str, Any]] = [
     {
         "display_name": "Jo",
         "first_name": "Joëlle",
@@ -78,7 +79,7 @@ NOTES = [
 class Command(BaseCommand):
     help = "Load the demo data (idempotent) and print the credentials."
 
-    def handle(self, *args, **options):
+    def handle(self, *args: Any, **options: Any) -> None:
         # One unit of work: the demo is all there, with its events, or not at all.
         with recorder.unit_of_work():
             self._load()
@@ -137,7 +138,7 @@ class Command(BaseCommand):
             categories=["health", "support_plan"],
             purpose="Coordination du suivi de soins",
             method=Method.WRITTEN,
-            valid_until=timezone.now() + timezone.timedelta(days=180),
+            valid_until=timezone.now() + timedelta(days=180),
         )
         withdrawn = consent_services.record_consent(
             user=camille,

@@ -9,17 +9,19 @@ owner) makes the tables and grants the service's role what each needs.
 from __future__ import annotations
 
 import os
+from collections.abc import Mapping
+from typing import Any
 
 import dj_database_url
 import psycopg
 from django.conf import settings
-from django.core.management.base import BaseCommand, CommandError
+from django.core.management.base import BaseCommand, CommandError, CommandParser
 from psycopg import sql
 
 from relais.db import roles
 
 
-def _connect(url: dict, dbname: str | None = None) -> psycopg.Connection:
+def _connect(url: Mapping[str, Any], dbname: str | None = None) -> psycopg.Connection:
     return psycopg.connect(
         host=url.get("HOST") or None,
         port=url.get("PORT") or None,
@@ -43,10 +45,10 @@ def _role(cursor, name: str, password: str | None) -> None:
 class Command(BaseCommand):
     help = "Create the owner role, the service's role and the database, with their grants (superuser)."
 
-    def add_arguments(self, parser):
+    def add_arguments(self, parser: CommandParser) -> None:
         parser.add_argument("--admin-url", default=os.getenv("DATABASE_ADMIN_URL", ""))
 
-    def handle(self, *args, **options):
+    def handle(self, *args: Any, **options: Any) -> None:
         if "owner" not in settings.DATABASES:
             raise CommandError(
                 "Set DATABASE_OWNER_URL (the owner's role) as well as DATABASE_URL (the service's)."

@@ -2,6 +2,8 @@
 may not change the schema. The service's role then gets its grants on every table, new ones
 included (``relais.db.roles``)."""
 
+from typing import Any
+
 from django.conf import settings
 from django.core.management.commands import migrate
 from django.db import connections
@@ -10,7 +12,7 @@ from relais.db import roles
 
 
 class Command(migrate.Command):
-    def handle(self, *args, **options):
+    def handle(self, *args: Any, **options: Any) -> str | None:
         if options["database"] == "default" and "owner" in settings.DATABASES:
             options["database"] = "owner"
         result = super().handle(*args, **options)
