@@ -1,4 +1,4 @@
-from typing import cast
+from typing import Any, cast
 
 from django import forms
 from django.conf import settings
@@ -34,6 +34,10 @@ class ConsentForm(forms.Form):
         widget=forms.DateInput(attrs={"type": "date"}),
         help_text=_("Leave empty if the person set no end date."),
     )
+    confirm_refusal = forms.BooleanField(
+        label=_("Yes: the person refuses to share anything with this team."),
+        required=False,
+    )
     evidence = forms.FileField(
         label=_("Signed form (scan or photo)"),
         required=False,
@@ -46,6 +50,18 @@ class ConsentForm(forms.Form):
         cast(forms.ChoiceField, self.fields["team"]).choices = [(t.pk, t.name) for t in teams]
         cast(forms.ChoiceField, self.fields["categories"]).choices = [(c.code, c.label) for c in categories]
         self.descriptions = {c.code: c.description for c in categories}
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean() or {}
+        if "categories" in data and not data["categories"] and not data.get("confirm_refusal"):
+            self.add_error(
+                "categories",
+                _(
+                    "Nothing is ticked: that records a refusal to share anything. Tick what the person "
+                    "agrees to share, or confirm the refusal below."
+                ),
+            )
+        return data
 
 
 class WithdrawForm(forms.Form):

@@ -290,6 +290,19 @@ def may_see_contact(grants: Grants) -> bool:
     return CONTACT in grants
 
 
+def may_see_identity(reader: Reader, person: Person, grants: Grants) -> bool:
+    """R2: before its first consent a team sees the name the person goes by, and that it follows
+    them; names and birth date come with a consent that shares something. Whoever created the
+    record keeps what they typed."""
+    return bool(grants) or person.created_by_id == reader.user.pk
+
+
+def identity_shown(reader: Reader) -> Q:
+    """``may_see_identity`` as a condition on persons, for a search by name."""
+    shared = effective_consent_categories(reader.team_ids).filter(consent__person_id=OuterRef("pk"))
+    return Q(created_by=reader.user) | Q(Exists(shared))
+
+
 def lock_to_end(consent_id: int) -> None:
     """Before a consent is ended (withdrawn or replaced): wait for the reads that rely on it, and make
     the reads that come meanwhile wait for the end."""

@@ -13,7 +13,7 @@ from audit.disclosure import Selection
 from audit.models import Action
 from audit.recorder import Event
 from consent import policy
-from consent.models import Consent, Evidence, Receipt
+from consent.models import Consent, Evidence, Receipt, Status
 from records.models import Person
 from relais.domain_errors import Hidden, Invalid
 from teams.models import User
@@ -26,6 +26,17 @@ def consents_of(person: Person) -> QuerySet[Consent]:
         .select_related("team", "recorded_by", "withdrawal__recorded_by", "superseded_by")
         .prefetch_related("categories")
     )
+
+
+def current_consent(*, user: User, person: Person, team_id: int) -> Consent | None:
+    """The team's current consent, for a change that starts from it (a prefilled form); recorded.
+
+    ``person`` is one the caller has already reached through the policy."""
+    latest = consents_of(person).filter(team_id=team_id).order_by("-id").first()
+    if latest is None or latest.status != Status.CURRENT:
+        return None
+    _record_consents(user, person, [latest], Action.CONSENT_VIEW)
+    return latest
 
 
 def _record_consents(

@@ -3,6 +3,7 @@ file, and the one-time code of the person's space."""
 
 import json
 from datetime import datetime, time
+from typing import Any
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
@@ -38,12 +39,24 @@ def consent_new(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     chosen = request.POST.get("team") or request.GET.get("team") or (teams[0].pk if teams else None)
     team = next((t for t in teams if str(t.pk) == str(chosen)), teams[0] if teams else None)
     categories = list(team.continuity_categories.order_by("id")) if team else []
+    current = (
+        selectors.current_consent(user=request.user, person=view.person, team_id=team.pk)
+        if team and request.method == "GET"
+        else None
+    )
+    initial: dict[str, Any] = {"team": team.pk if team else None}
+    if current is not None:  # a change starts from what the person said last time
+        initial.update(
+            categories=[c.code for c in current.categories.all()],
+            purpose=current.purpose,
+            valid_until=timezone.localtime(current.valid_until).date() if current.valid_until else None,
+        )
     form = ConsentForm(
         submitted(request),
         submitted_files(request),
         teams=teams,
         categories=categories,
-        initial={"team": team.pk if team else None},
+        initial=initial,
     )
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
@@ -67,7 +80,7 @@ def consent_new(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     return render_with_forms(
         request,
         "consent/consent_new.html",
-        {"person": view.person, "team": team, "form": form, "nav": "persons"},
+        {"person": view.person, "team": team, "form": form, "current": current, "nav": "persons"},
         form,
     )
 

@@ -22,6 +22,10 @@ class Person(models.Model):
     first_name = models.CharField(_("first name"), max_length=150, blank=True)
     last_name = models.CharField(_("last name"), max_length=150, blank=True)
     birth_date = models.DateField(_("birth date"), null=True, blank=True)
+    # The names folded (relais.text.fold) for a search that ignores case and accents; kept by the
+    # services that write names.
+    name_key = models.CharField(max_length=150, blank=True, default="", editable=False)
+    identity_key = models.CharField(max_length=301, blank=True, default="", editable=False)
     phone = EncryptedTextField(_("phone"), blank=True, default="")
     email = EncryptedTextField(_("email"), blank=True, default="")
     address = EncryptedTextField(_("address"), blank=True, default="")

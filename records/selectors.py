@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections import defaultdict
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 
 from django.db.models import Q
@@ -17,6 +17,7 @@ from consent import policy
 from consent.policy import Grant, Grants, Reader
 from records.models import CONTACT, FollowUp, Note, Person
 from relais.domain_errors import Invalid
+from relais.text import fold
 from teams.models import Team, User
 
 
@@ -28,6 +29,7 @@ class PersonView:
     categories: list[str]
     contact: dict[str, str] | None
     follow_ups: list[FollowUp] = field(default_factory=list)
+    identity: bool = True  # names and birth date: with the first consent that shares something
 
 
 @dataclass(frozen=True)
@@ -74,7 +76,12 @@ def _views(member: Reader, persons: Sequence[Person], action: str) -> list[Perso
     grants = policy.grants_for(member, [p.pk for p in persons])
     contacts = _contact_of([p.pk for p in persons if policy.may_see_contact(grants.get(p.pk, {}))])
     views = [
-        PersonView(person=p, categories=sorted(grants.get(p.pk, {})), contact=contacts.get(p.pk))
+        PersonView(
+            person=p,
+            categories=sorted(grants.get(p.pk, {})),
+            contact=contacts.get(p.pk),
+            identity=policy.may_see_identity(member, p, grants.get(p.pk, {})),
+        )
         for p in persons
     ]
     recorder.record(member.user, *(_person_event(action, p, grants.get(p.pk, {})) for p in persons))
@@ -100,10 +107,10 @@ def followed_persons(*, user: User, search: str = "") -> Selection[Person]:
     member = policy.access_reader(user, action=Action.PERSON_LIST, object_type="person")
     persons = policy.followed_persons(member).defer(*Person.CONTACT_FIELDS)
     if search:
+        # A name the reader may not see yet (R2) finds nothing: a search must not reveal it.
+        folded = fold(search)
         persons = persons.filter(
-            Q(display_name__icontains=search)
-            | Q(first_name__icontains=search)
-            | Q(last_name__icontains=search)
+            Q(name_key__contains=folded) | (Q(identity_key__contains=folded) & policy.identity_shown(member))
         )
     return Selection(
         rows=persons.order_by("display_name", "pk"),
@@ -119,6 +126,7 @@ def person_view(reached: Reach, *, action: str = Action.PERSON_VIEW) -> PersonVi
         person=reached.person,
         categories=sorted(reached.grants),
         contact=contact.get(reached.person.pk),
+        identity=policy.may_see_identity(reached.reader, reached.person, reached.grants),
         follow_ups=list(
             FollowUp.objects.filter(person=reached.person, closed_at__isnull=True).select_related("team")
         ),
@@ -191,6 +199,23 @@ def writer_teams(*, user: User, person_id: int) -> list[Team]:
     access = policy.access_person(user, person_id, action=Action.NOTE_CREATE, object_type="note")
     assert access.reader is not None
     return teams_writing_for(access.reader, access.person)
+
+
+def note_readers(person_id: int) -> dict[str, list[Team]]:
+    """For each category, the teams whose members read a note of it about the person now, whoever
+    wrote it (R2: consent, mission and follow-up): what an author is told before saving."""
+    following = FollowUp.objects.filter(person_id=person_id, closed_at__isnull=True).select_related("team")
+    teams = {f.team_id: f.team for f in following}
+    return readers_by_category(policy.shared_with_teams(teams, person_id), teams)
+
+
+def readers_by_category(shared: Mapping[int, set[str]], teams: Mapping[int, Team]) -> dict[str, list[Team]]:
+    """``note_readers`` from what the person page has already read (the teams, what each reads)."""
+    readers: dict[str, list[Team]] = defaultdict(list)
+    for team_id, codes in shared.items():
+        for code in codes:
+            readers[code].append(teams[team_id])
+    return {code: sorted(found, key=lambda t: t.name) for code, found in readers.items()}
 
 
 def teams_writing_for(member: Reader, person: Person) -> list[Team]:

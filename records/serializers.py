@@ -36,9 +36,10 @@ class PersonOutSerializer(serializers.Serializer):
 
     id = serializers.IntegerField(read_only=True)
     display_name = serializers.CharField(read_only=True)
-    first_name = serializers.CharField(read_only=True)
-    last_name = serializers.CharField(read_only=True)
-    birth_date = serializers.DateField(read_only=True, allow_null=True)
+    IDENTITY_HELP = "Present once one of the reader's teams has a consent that shares something."
+    first_name = serializers.CharField(required=False, help_text=IDENTITY_HELP)
+    last_name = serializers.CharField(required=False, help_text=IDENTITY_HELP)
+    birth_date = serializers.DateField(required=False, allow_null=True, help_text=IDENTITY_HELP)
     # Not read-only on purpose: the schema would then call them required, and they are omitted when hidden.
     phone = serializers.CharField(required=False, help_text=CONTACT_HELP)
     email = serializers.CharField(required=False, help_text=CONTACT_HELP)
@@ -52,12 +53,13 @@ class PersonOutSerializer(serializers.Serializer):
         data = {
             "id": person.pk,
             "display_name": person.display_name,
-            "first_name": person.first_name,
-            "last_name": person.last_name,
-            "birth_date": person.birth_date.isoformat() if person.birth_date else None,
             "visible_categories": instance.categories,
             "created_at": self.fields["created_at"].to_representation(person.created_at),
         }
+        if instance.identity:
+            data["first_name"] = person.first_name
+            data["last_name"] = person.last_name
+            data["birth_date"] = person.birth_date.isoformat() if person.birth_date else None
         if instance.contact is not None:
             data.update(instance.contact)
         if instance.follow_ups:

@@ -18,6 +18,7 @@ from consent.policy import Reader
 from records.models import FOLLOW_PERMISSION, FollowUp, Note, Person
 from records.selectors import PersonView, created_person_view
 from relais.domain_errors import Conflict, Invalid
+from relais.text import fold
 from teams.models import Category, Team, User
 from teams.selectors import team_named_in_input
 
@@ -56,6 +57,11 @@ def _grant_follow(person: Person, team: Team, user: User) -> FollowUp:
     return follow_up
 
 
+def _search_keys(display_name: str, first_name: str, last_name: str) -> dict[str, str]:
+    """The folded names a search compares (``Person.name_key``, ``Person.identity_key``)."""
+    return {"name_key": fold(display_name), "identity_key": fold(f"{first_name} {last_name}".strip())}
+
+
 @recorder.action
 def create_person(
     *,
@@ -82,6 +88,7 @@ def create_person(
         email=email,
         address=address,
         created_by=user,
+        **_search_keys(display_name, first_name, last_name),
     )
     _grant_follow(person, team, user)
     recorder.record(
@@ -124,7 +131,7 @@ def write_note(*, user: User, person_id: int, team_id: int, category: str, body:
 
 @recorder.action
 def open_follow_up(*, user: User, person_id: int, team_id: int) -> FollowUp:
-    """A member of a following team brings another team in (it sees nothing until consent)."""
+    """A member of a following team brings another team in (it sees the name used only, until consent)."""
     person = policy.access_person(user, person_id, action=Action.FOLLOW_UP_OPEN).person
     team = team_named_in_input(team_id)
     follow_up = _grant_follow(person, team, user)

@@ -84,18 +84,21 @@ def _person_page(
     following = {f.team_id: f.team for f in view.follow_ups}
     mine = sorted((t for tid, t in following.items() if tid in reached.reader.team_ids), key=lambda t: t.name)
     shared = policy.shared_with_teams(following, reached.person.pk)
+    readers = selectors.readers_by_category(shared, following)
     by_pk = {c.pk: c for c in history}
     current = {c.team_id: c for c in history if c.status == Status.CURRENT}
     labels = dict(Category.objects.values_list("code", "label_en" if get_language() == "en" else "label_fr"))
     context = {
         "person": reached.person,
         "contact": view.contact,
+        "identity": view.identity,
         "notes": [
             {
                 "note": note,
                 "consent": by_pk.get(reached.grants[note.category.code].consent_id)
                 if note.category.code in reached.grants
                 else None,
+                "only_me": not readers.get(note.category.code),
             }
             for note in notes
         ],
@@ -113,8 +116,9 @@ def _person_page(
         "warn_unshared": warn_unshared,
         "follow_up_form": follow_up_form
         or FollowUpForm(teams=Team.objects.exclude(pk__in=following).order_by("name")),
-        "shared_by_team": [
-            (team, [labels[code] for code in sorted(shared.get(team.pk, set()))]) for team in mine
+        "readers": [
+            (label, [team.name for team in readers.get(code, [])])
+            for code, label in sorted(labels.items(), key=lambda item: item[1])
         ],
         "nav": "persons",
     }
@@ -141,8 +145,8 @@ def note_new(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     warn = False
     if form.is_valid():
         data = form.cleaned_data
-        shared = policy.shared_with_teams([data["team"]], pk).get(data["team"], set())
-        if data["category"] not in shared and not data["confirm_unshared"]:
+        readers = selectors.note_readers(pk).get(data["category"], [])
+        if not readers and not data["confirm_unshared"]:
             warn = True
         else:
             try:
@@ -156,7 +160,13 @@ def note_new(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
             except (Invalid, Conflict) as exc:
                 form_errors(form, exc)
             else:
-                messages.success(request, _("The note is saved."))
+                messages.success(
+                    request,
+                    _("The note is saved. Read by: %(teams)s.")
+                    % {"teams": ", ".join(t.name for t in readers)}
+                    if readers
+                    else _("The note is saved. You alone read it for now."),
+                )
                 return redirect("person", pk=pk)
     return _person_page(request, pk, note_form=form, warn_unshared=warn)
 
@@ -175,7 +185,10 @@ def follow_up_open(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
         else:
             messages.success(
                 request,
-                _("%(team)s now follows this person. It sees nothing until the person agrees.")
+                _(
+                    "%(team)s now follows this person. Until the person agrees, it sees only the name "
+                    "the person goes by."
+                )
                 % {"team": follow_up.team.name},
             )
             return redirect("person", pk=pk)

@@ -11,6 +11,7 @@ from audit import recorder
 from consent import services as consent_services
 from consent.models import Consent
 from records.models import FollowUp, Note, Person
+from relais.text import fold
 from teams import services as team_services
 from teams.models import Category, Membership, Team, User
 
@@ -70,6 +71,8 @@ class PersonFactory(factory.django.DjangoModelFactory):
     phone = factory.Faker("phone_number", locale="fr_FR")
     email = factory.Faker("email")
     address = factory.Faker("address", locale="fr_FR")
+    name_key = factory.LazyAttribute(lambda p: fold(p.display_name))
+    identity_key = factory.LazyAttribute(lambda p: fold(f"{p.first_name} {p.last_name}".strip()))
 
 
 def follow(person: Person, team: Team) -> FollowUp:

@@ -417,7 +417,12 @@ PAGES = {
         ),
     },
     "consent-new": {
-        **GET(members_only("person.view", lambda w: [ev("person.view", person=w["P"])])),
+        # The form starts from the team's current consent: its reading is recorded.
+        **GET(
+            members_only(
+                "person.view", lambda w: [ev("person.view", person=w["P"]), ev("consent.view", person=w["P"])]
+            )
+        ),
         **POST(
             valid=(
                 "consent",

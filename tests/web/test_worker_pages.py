@@ -114,7 +114,7 @@ def test_a_note_in_an_unshared_category_warns_before_saving(web, person, team, w
     url = f"/persons/{person.pk}/notes/new/"
     data = {"team": team.pk, "category": "support_plan", "body": "RDV CAF mardi"}
     first = web.as_(worker).post(url, data)
-    assert first.status_code == 409 and "visible par vous seul" in first.content.decode()
+    assert first.status_code == 409 and "visible que par vous" in first.content.decode()
     assert not Note.objects.filter(person=person).exists()
     confirmed = web.post(url, {**data, "confirm_unshared": "on"})
     assert confirmed.status_code == 302 and [n.body for n in Note.objects.filter(person=person)] == [

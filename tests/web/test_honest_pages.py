@@ -1,0 +1,110 @@
+"""Pages never say something untrue: who reads a note, what a new team sees, what a search finds."""
+
+from records.models import Note
+from tests.factories import give_consent, make_member, make_person, make_team
+
+
+def test_the_note_form_names_the_teams_that_will_read_each_kind_of_note(web, worker, team):
+    csapa = make_team("CSAPA Horizon", categories=("health", "housing"))
+    nadia = make_member(csapa, display_name="Nadia")
+    jo = make_person(team, csapa, display_name="Jo")
+    give_consent(jo, csapa, ["health"], by=nadia)
+    page = web.as_(worker).get(f"/persons/{jo.pk}/").content.decode()
+    readers = page.split('class="readers"')[1].split("</ul>")[0]
+    assert "Santé</strong> — CSAPA Horizon" in readers
+    assert "Logement et hébergement</strong> — vous seul" in readers
+
+
+def test_a_note_that_another_team_reads_is_saved_without_the_false_alone_warning(web, worker, team):
+    csapa = make_team("CSAPA Horizon", categories=("health",))
+    nadia = make_member(csapa, display_name="Nadia")
+    jo = make_person(team, csapa, display_name="Jo")
+    give_consent(jo, csapa, ["health"], by=nadia)
+    response = web.as_(worker).post(
+        f"/persons/{jo.pk}/notes/new/",
+        {"team": team.pk, "category": "health", "body": "RDV CMP"},
+        follow=True,
+    )
+    page = response.content.decode()
+    assert "vous seul" not in page.split('class="readers"')[0]
+    assert "Lue par : CSAPA Horizon" in page
+    note = Note.objects.get(person=jo)
+    assert web.as_(nadia).get(f"/persons/{jo.pk}/").content.decode().count(note.body) == 1
+
+
+def test_a_note_nobody_else_reads_asks_first_and_then_looks_different(web, worker, team, person):
+    first = web.as_(worker).post(
+        f"/persons/{person.pk}/notes/new/", {"team": team.pk, "category": "housing", "body": "SIAO"}
+    )
+    assert first.status_code == 409 and not Note.objects.exists()
+    assert "Aucune équipe ne lit ce type d’information" in first.content.decode().replace(
+        "&#x27;", "’"
+    ).replace("'", "’")
+    web.post(
+        f"/persons/{person.pk}/notes/new/",
+        {"team": team.pk, "category": "housing", "body": "SIAO", "confirm_unshared": "on"},
+    )
+    page = web.get(f"/persons/{person.pk}/").content.decode()
+    assert 'class="note only-me"' in page and "Vous seul" in page
+
+
+def test_a_shared_note_does_not_look_private(web, worker, shared, person):
+    page = web.as_(worker).get(f"/persons/{person.pk}/").content.decode()
+    assert 'class="note"' in page and "only-me" not in page
+
+
+def test_before_its_first_consent_a_team_sees_only_the_name_used(web, api, worker, team, person):
+    person.first_name, person.last_name = "Joëlle", "Marchand"
+    person.save()
+    page = web.as_(worker).get(f"/persons/{person.pk}/").content.decode()
+    assert "Marchand" not in page and "Jo" in page
+    body = api.as_(worker).get(f"/api/v1/persons/{person.pk}/").json()
+    assert "last_name" not in body and "birth_date" not in body and body["display_name"] == "Jo"
+    listed = api.get("/api/v1/persons/").json()["results"][0]
+    assert "last_name" not in listed
+    give_consent(person, team, ["housing"], by=worker)
+    assert "Marchand" in web.get(f"/persons/{person.pk}/").content.decode()
+    assert api.get(f"/api/v1/persons/{person.pk}/").json()["last_name"] == "Marchand"
+
+
+def test_the_creator_keeps_the_identity_they_typed(api, worker, team):
+    created = api.as_(worker).post(
+        "/api/v1/persons/",
+        {"team": team.pk, "display_name": "Jo", "first_name": "Joëlle", "last_name": "Marchand"},
+        format="json",
+    )
+    assert created.json()["last_name"] == "Marchand"
+    colleague = make_member(team, username="lea")
+    assert "last_name" not in api.as_(colleague).get(f"/api/v1/persons/{created.json()['id']}/").json()
+
+
+def test_search_ignores_case_and_accents(api, worker, team):
+    make_person(team, display_name="Joëlle")
+    make_person(team, display_name="Marc")
+    found = api.as_(worker).get("/api/v1/persons/", {"search": "JOELLE"}).json()["results"]
+    assert [p["display_name"] for p in found] == ["Joëlle"]
+    assert api.get("/api/v1/persons/", {"search": "joël"}).json()["count"] == 1
+
+
+def test_a_search_by_a_hidden_name_finds_nothing(api, worker, team):
+    jo = make_person(team, display_name="Jo", first_name="Joëlle", last_name="Marchand")
+    assert api.as_(worker).get("/api/v1/persons/", {"search": "marchand"}).json()["count"] == 0
+    give_consent(jo, team, ["housing"], by=worker)
+    assert api.get("/api/v1/persons/", {"search": "marchand"}).json()["count"] == 1
+
+
+def test_changing_a_consent_starts_from_the_current_one(web, worker, team, person):
+    consent = give_consent(person, team, ["housing"], by=worker, purpose="Trouver un logement")
+    page = web.as_(worker).get(f"/persons/{person.pk}/consents/new/").content.decode()
+    assert 'value="housing" checked' in page and "Trouver un logement" in page
+    assert "part de l’accord actuel" in page.replace("&#x27;", "’").replace("'", "’")
+    assert consent.purpose in page
+
+
+def test_ticking_nothing_asks_to_confirm_the_refusal(web, worker, team, person):
+    url = f"/persons/{person.pk}/consents/new/"
+    data = {"team": team.pk, "purpose": "Continuité", "method": "oral"}
+    refused = web.as_(worker).post(url, data)
+    assert refused.status_code == 400 and not person.consents.exists()
+    confirmed = web.post(url, {**data, "confirm_refusal": "on"})
+    assert confirmed.status_code == 302 and list(person.consents.get().categories.all()) == []
