@@ -58,7 +58,7 @@ def test_the_whole_journey(site, open_page, maraude):
     camille.get_by_label("Type d'information").select_option("housing")
     camille.get_by_label("Note", exact=True).fill(NOTE)
     go(camille, camille.get_by_role("button", name="Enregistrer la note"))
-    assert "visible par vous seul" in main_text(camille)
+    assert "visible que par vous" in main_text(camille)
     shoot(camille, "03-note-warning")
     camille.get_by_label(
         "J'ai compris : enregistrer quand même, visible par moi seul pour l'instant."
