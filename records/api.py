@@ -49,7 +49,7 @@ class PersonList(DisclosingList, generics.CreateAPIView):
     queryset = Person.objects.none()  # for the schema: rows come from the selectors
 
     def select(self) -> Selection:
-        return selectors.followed_persons(
+        return selectors.find_persons(
             user=signed_in(self.request), search=self.request.query_params.get("search", "")
         )
 

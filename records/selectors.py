@@ -101,7 +101,7 @@ def _checked_search(search: str) -> str:
     return search.strip()
 
 
-def followed_persons(*, user: User, search: str = "") -> Selection[Person]:
+def find_persons(*, user: User, search: str = "") -> Selection[Person]:
     """Persons the user's teams follow, found by part of a name; a shown page is recorded."""
     search = _checked_search(search)
     member = policy.access_reader(user, action=Action.PERSON_LIST, object_type="person")

@@ -35,7 +35,7 @@ NOTES_PAGE_SIZE = 50
 def persons(request: AuthenticatedHttpRequest) -> HttpResponse:
     search = request.GET.get("q", "")
     page, views = disclosed_page(
-        request, selectors.followed_persons(user=request.user, search=search), PAGE_SIZE
+        request, selectors.find_persons(user=request.user, search=search), PAGE_SIZE
     )
     context = {
         "page": page,
