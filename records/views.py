@@ -34,9 +34,7 @@ NOTES_PAGE_SIZE = 50
 @require_safe
 def persons(request: AuthenticatedHttpRequest) -> HttpResponse:
     search = request.GET.get("q", "")
-    page, views = disclosed_page(
-        request, selectors.find_persons(user=request.user, search=search), PAGE_SIZE
-    )
+    page, views = disclosed_page(request, selectors.find_persons(user=request.user, search=search), PAGE_SIZE)
     context = {
         "page": page,
         "views": views,
