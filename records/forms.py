@@ -34,6 +34,10 @@ class PersonForm(forms.Form):
         widget=forms.Textarea(attrs={"rows": 3}),
     )
 
+    confirm_new = forms.BooleanField(
+        required=False, label=_("It is someone else: create this person anyway.")
+    )
+
     def __init__(self, *args, teams=(), **kwargs):
         super().__init__(*args, **kwargs)
         cast(forms.ChoiceField, self.fields["team"]).choices = [(t.pk, t.name) for t in teams]

@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections import defaultdict
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
+from datetime import date
 
 from django.db.models import Q
 from django.utils.translation import gettext as _
@@ -116,6 +117,32 @@ def find_persons(*, user: User, search: str = "") -> Selection[Person]:
         rows=persons.order_by("display_name", "pk"),
         record=lambda page: _views(member, page, Action.PERSON_LIST),
     )
+
+
+DUPLICATES_SHOWN = 5
+
+
+def likely_duplicates(
+    member: Reader,
+    *,
+    display_name: str,
+    first_name: str = "",
+    last_name: str = "",
+    birth_date: date | None = None,
+) -> list[PersonView]:
+    """Persons the member's teams follow who look like the one about to be created: the same name
+    used, or the same full name (where the member may see it) and birth date. Only persons the
+    member may already see, so that nothing hints at others; shown, so recorded."""
+    same = Q(name_key=fold(display_name))
+    identity = fold(f"{first_name} {last_name}".strip())
+    if identity:
+        by_identity = Q(identity_key=identity) & policy.identity_shown(member)
+        if birth_date is not None:
+            by_identity &= Q(birth_date=birth_date) | Q(birth_date__isnull=True)
+        same |= by_identity
+    persons = policy.followed_persons(member).defer(*Person.CONTACT_FIELDS).filter(same)
+    found = list(persons.order_by("display_name", "pk")[:DUPLICATES_SHOWN])
+    return _views(member, found, Action.PERSON_LIST) if found else []
 
 
 def person_view(reached: Reach, *, action: str = Action.PERSON_VIEW) -> PersonView:

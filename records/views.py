@@ -51,18 +51,33 @@ def person_new(request: AuthenticatedHttpRequest) -> HttpResponse:
     member = policy.access_reader(request.user, action=Action.PERSON_CREATE, object_type="person")
     teams = Team.objects.filter(pk__in=member.team_ids).order_by("name")
     form = PersonForm(submitted(request), teams=teams)
+    duplicates: list[selectors.PersonView] = []
     if request.method == "POST" and form.is_valid():
         data = dict(form.cleaned_data)
-        try:
-            view = services.create_person(user=request.user, team_id=data.pop("team"), **data)
-        except (Invalid, Conflict) as exc:
-            form_errors(form, exc)
-        else:
-            messages.success(
-                request, _("The person is created. Record their consent to share with the team.")
+        confirmed = data.pop("confirm_new")
+        if not confirmed:
+            duplicates = selectors.likely_duplicates(
+                member,
+                display_name=data["display_name"],
+                first_name=data["first_name"],
+                last_name=data["last_name"],
+                birth_date=data["birth_date"],
             )
-            return redirect("person", pk=view.person.pk)
-    return render_with_forms(request, "records/person_new.html", {"form": form, "nav": "persons"}, form)
+        if not duplicates:
+            try:
+                view = services.create_person(user=request.user, team_id=data.pop("team"), **data)
+            except (Invalid, Conflict) as exc:
+                form_errors(form, exc)
+            else:
+                messages.success(
+                    request, _("The person is created. Record their consent to share with the team.")
+                )
+                return redirect("person", pk=view.person.pk)
+    context = {"form": form, "duplicates": duplicates, "nav": "persons"}
+    response = render_with_forms(request, "records/person_new.html", context, form)
+    if duplicates:
+        response.status_code = 409  # nothing created: the worker looks first
+    return response
 
 
 def _person_page(

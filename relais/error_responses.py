@@ -9,6 +9,7 @@ see ``audit.recorder``) and discloses nothing.
 from __future__ import annotations
 
 import logging
+import math
 from dataclasses import dataclass
 from typing import Any
 
@@ -19,8 +20,10 @@ from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils.http import urlencode
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import ngettext
 from django.views import defaults
 from rest_framework import exceptions
+from rest_framework.exceptions import ErrorDetail, Throttled
 from rest_framework.response import Response
 from rest_framework.views import exception_handler
 
@@ -72,7 +75,20 @@ def handle_api_exception(exc: Exception, context: dict) -> Response | None:
     if isinstance(exc, REFUSALS):
         _record_refusal(exc, context)
     _fail()
+    if isinstance(exc, Throttled):  # DRF's wording is only half translated
+        exc.detail = ErrorDetail(_throttled_message(getattr(exc, "wait", None)), code="throttled")
     return exception_handler(exc, context)
+
+
+def _throttled_message(wait: float | None) -> str:
+    if wait is None:
+        return str(_("Too many requests. Try again later."))
+    seconds = max(1, math.ceil(wait))
+    return ngettext(
+        "Too many requests. Try again in %(n)d second.",
+        "Too many requests. Try again in %(n)d seconds.",
+        seconds,
+    ) % {"n": seconds}
 
 
 # Refused before any view ran: by authentication, by a permission class, or for a body that cannot

@@ -176,3 +176,12 @@ def test_debug_cannot_be_on_in_production():
 def test_a_yes_or_no_setting_refuses_a_typo():
     refused = settings_in_a_new_process(DEBUG="ture")
     assert refused.returncode != 0 and "DEBUG must be true or false" in refused.stderr
+
+
+def test_a_throttled_request_is_told_when_to_come_back_in_its_own_language(api, db, fresh_cache):
+    answers = [api.post("/api/v1/auth/token/", {}, format="json") for _ in range(21)]
+    assert answers[-1].status_code == 429
+    assert answers[-1].json()["detail"].startswith("Too many requests. Try again in ")
+    french = api.post("/api/v1/auth/token/", {}, format="json", HTTP_ACCEPT_LANGUAGE="fr")
+    detail = french.json()["detail"]
+    assert detail.startswith("Trop de demandes. Réessayez dans ") and "Expected" not in detail

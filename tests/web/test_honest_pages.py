@@ -1,6 +1,7 @@
 """Pages never say something untrue: who reads a note, what a new team sees, what a search finds."""
 
-from records.models import Note
+from audit.models import AccessEvent
+from records.models import Note, Person
 from tests.factories import give_consent, make_member, make_person, make_team
 
 
@@ -108,3 +109,36 @@ def test_ticking_nothing_asks_to_confirm_the_refusal(web, worker, team, person):
     assert refused.status_code == 400 and not person.consents.exists()
     confirmed = web.post(url, {**data, "confirm_refusal": "on"})
     assert confirmed.status_code == 302 and list(person.consents.get().categories.all()) == []
+
+
+def test_creating_a_person_twice_warns_with_the_one_already_followed(web, worker, team):
+    data = {"team": team.pk, "display_name": "Joëlle", "last_name": "Marchand", "birth_date": "1979-03-14"}
+    assert web.as_(worker).post("/persons/new/", data).status_code == 302
+    again = web.post("/persons/new/", {**data, "display_name": "joelle"})
+    page = again.content.decode()
+    assert again.status_code == 409 and Person.objects.count() == 1
+    assert "ressemble à cette personne" in page and "Marchand" in page
+    event = AccessEvent.objects.order_by("-id").first()
+    assert (event.action, event.person_id) == ("person.list", Person.objects.get().pk)
+    confirmed = web.post("/persons/new/", {**data, "display_name": "joelle", "confirm_new": "on"})
+    assert confirmed.status_code == 302 and Person.objects.count() == 2
+
+
+def test_the_duplicate_warning_never_hints_at_a_person_the_worker_does_not_follow(web, worker, team):
+    elsewhere = make_team("Ailleurs")
+    make_person(elsewhere, display_name="Joëlle")
+    response = web.as_(worker).post("/persons/new/", {"team": team.pk, "display_name": "Joëlle"})
+    assert response.status_code == 302 and Person.objects.count() == 2
+
+
+def test_a_phone_is_a_link_to_call(web, worker, shared, person):
+    person.phone = "06 12 34 56 78"
+    person.save()
+    page = web.as_(worker).get(f"/persons/{person.pk}/").content.decode()
+    assert '<a href="tel:0612345678">06 12 34 56 78</a>' in page
+
+
+def test_no_other_team_card_when_every_team_already_follows(web, worker, team, person):
+    assert "Une autre équipe" not in web.as_(worker).get(f"/persons/{person.pk}/").content.decode()
+    make_team("CSAPA Horizon")
+    assert "Une autre équipe" in web.get(f"/persons/{person.pk}/").content.decode()
