@@ -101,12 +101,10 @@ def consent_withdraw(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse
                 request, _("The withdrawal is recorded: the team no longer sees this information.")
             )
             return redirect(f"{reverse('consent-receipt-page', args=[pk])}?event=withdrawn")
-    return render_with_forms(
-        request,
-        "consent/withdraw.html",
-        {"consent": consent, "payload": json.loads(receipt.payload), "form": form},
-        form,
-    )
+    codes = json.loads(receipt.payload).get("categories", [])
+    labels = {c.code: c.label for c in Category.objects.filter(code__in=codes)}
+    context = {"consent": consent, "shared": [labels.get(code, code) for code in codes], "form": form}
+    return render_with_forms(request, "consent/withdraw.html", context, form)
 
 
 @login_required

@@ -98,7 +98,7 @@ def test_changing_a_consent_starts_from_the_current_one(web, worker, team, perso
     consent = give_consent(person, team, ["housing"], by=worker, purpose="Trouver un logement")
     page = web.as_(worker).get(f"/persons/{person.pk}/consents/new/").content.decode()
     assert 'value="housing" checked' in page and "Trouver un logement" in page
-    assert "part de l’accord actuel" in page.replace("&#x27;", "’").replace("'", "’")
+    assert "part du consentement actuel" in page.replace("&#x27;", "’").replace("'", "’")
     assert consent.purpose in page
 
 
@@ -142,3 +142,11 @@ def test_no_other_team_card_when_every_team_already_follows(web, worker, team, p
     assert "Une autre équipe" not in web.as_(worker).get(f"/persons/{person.pk}/").content.decode()
     make_team("CSAPA Horizon")
     assert "Une autre équipe" in web.get(f"/persons/{person.pk}/").content.decode()
+
+
+def test_the_withdrawal_page_names_the_person_in_words_and_can_be_left(web, worker, shared, person):
+    consent, _note = shared
+    page = web.as_(worker).get(f"/consents/{consent.pk}/withdraw/").content.decode()
+    assert "Jo" in page.split("<h1>")[1].split("</h1>")[0]
+    assert "Logement et hébergement" in page and "housing" not in page.split("<main")[1]
+    assert f'href="/persons/{person.pk}/">Annuler</a>' in page
