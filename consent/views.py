@@ -21,8 +21,8 @@ from consent.models import Method
 from records import selectors as record_selectors
 from relais.domain_errors import Conflict, Invalid
 from relais.pages import form_errors, render_with_forms, submitted, submitted_files
-from teams.models import Category
 from teams.requests import AuthenticatedHttpRequest
+from teams.selectors import category_labels
 
 
 def _end_of_day(day) -> datetime | None:
@@ -102,7 +102,7 @@ def consent_withdraw(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse
             )
             return redirect(f"{reverse('consent-receipt-page', args=[pk])}?event=withdrawn")
     codes = json.loads(receipt.payload).get("categories", [])
-    labels = {c.code: c.label for c in Category.objects.filter(code__in=codes)}
+    labels = category_labels()
     context = {"consent": consent, "shared": [labels.get(code, code) for code in codes], "form": form}
     return render_with_forms(request, "consent/withdraw.html", context, form)
 
@@ -114,7 +114,7 @@ def consent_receipt(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     event = request.GET.get("event") if request.GET.get("event") in ("given", "withdrawn") else None
     receipt = selectors.consent_receipt(user=request.user, consent_id=pk, event=event)
     payload = json.loads(receipt.payload)
-    labels = {c.code: c.label for c in Category.objects.filter(code__in=payload["categories"])}
+    labels = category_labels()
     return render(
         request,
         "consent/receipt.html",

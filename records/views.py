@@ -11,7 +11,6 @@ from django.contrib.auth.decorators import login_required
 from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.http import urlencode
-from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
@@ -23,8 +22,9 @@ from records import selectors, services
 from records.forms import FollowUpForm, NoteForm, PersonForm
 from relais.domain_errors import Conflict, Invalid
 from relais.pages import disclosed, disclosed_page, form_errors, render_with_forms, submitted
-from teams.models import Category, Team
+from teams.models import Team
 from teams.requests import AuthenticatedHttpRequest
+from teams.selectors import category_labels
 
 PAGE_SIZE = 25
 NOTES_PAGE_SIZE = 50
@@ -100,7 +100,7 @@ def _person_page(
     readers = selectors.readers_by_category(shared, following)
     by_pk = {c.pk: c for c in history}
     current = {c.team_id: c for c in history if c.status == Status.CURRENT}
-    labels = dict(Category.objects.values_list("code", "label_en" if get_language() == "en" else "label_fr"))
+    labels = category_labels()
     context = {
         "person": reached.person,
         "contact": view.contact,
