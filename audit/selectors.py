@@ -38,6 +38,13 @@ def events(*, user: Actor, action: str = Action.AUDIT_VIEW) -> QuerySet[AccessEv
     return AccessEvent.objects.order_by("-id")
 
 
+def narrowed(selected: QuerySet[AccessEvent], column: str, ids: Sequence[int]) -> QuerySet[AccessEvent]:
+    """The events whose ``column`` is one of ``ids``; none when no id matched a name."""
+    if column not in ("person_id", "actor_id", "team_id"):
+        raise ValueError(column)
+    return selected.filter(**{f"{column}__in": list(ids)}) if ids else selected.none()
+
+
 def _record_page(
     user: Actor, page: Sequence[AccessEvent], filters: Mapping[str, str]
 ) -> Sequence[AccessEvent]:

@@ -1,8 +1,8 @@
 """Auditors' pages: the log with filters, its chart, what deserves a look, the chain's integrity."""
 
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from datetime import timedelta
-from typing import Any
+from typing import Any, Protocol
 
 from django.contrib.auth.decorators import login_required
 from django.http import HttpRequest, HttpResponse
@@ -69,43 +69,139 @@ REASONS = {
 }
 
 
-def _rows(events: Sequence[AccessEvent], labels: Mapping[str, str]) -> list[dict[str, Any]]:
-    return [
-        {
-            "event": event,
-            "categories": [labels.get(code, code) for code in event.categories],
-            "reason": REASONS.get(event.reason, event.reason),
-        }
-        for event in events
-    ]
+class Names(Protocol):
+    """Names for ids the log stores; the apps above the log provide them (see records.audit_names)."""
+
+    def matching(self, kind: str, text: str) -> list[int]: ...
+
+    def names(
+        self, *, person_ids: Iterable[int], team_ids: Iterable[int]
+    ) -> tuple[Mapping[int, str], Mapping[int, str]]: ...
+
+
+class NoNames:
+    """Ids only: the log page on its own, without the apps that know names."""
+
+    def matching(self, kind: str, text: str) -> list[int]:
+        return []
+
+    def names(
+        self, *, person_ids: Iterable[int], team_ids: Iterable[int]
+    ) -> tuple[Mapping[int, str], Mapping[int, str]]:
+        return {}, {}
+
+
+NO_NAMES = NoNames()
+
+# The page's name filters: the parameter, what it names, and the event's column it narrows.
+NAME_FILTERS = {
+    "person_name": ("person", "person_id"),
+    "actor_name": ("actor", "actor_id"),
+    "team_name": ("team", "team_id"),
+}
+NAME_MAX_CHARS = 150
+FILTER_LABELS = {
+    "person": _("Person (id)"),
+    "actor": _("Actor (id)"),
+    "team": _("Team (id)"),
+    "action": _("Action"),
+    "outcome": _("Outcome"),
+    "since": _("Since"),
+    "until": _("Until"),
+}
+
+
+def _rows(events: Sequence[AccessEvent], labels: Mapping[str, str], names: Names) -> list[dict[str, Any]]:
+    """One row per event, except that a run of one auditor's views of the log is one row: reading
+    the log is recorded, and those reads must not drown what the auditor came to see."""
+    persons, teams = names.names(
+        person_ids=[e.person_id for e in events if e.person_id],
+        team_ids=[e.team_id for e in events if e.team_id],
+    )
+    actions = dict(Action.choices)
+    rows: list[dict[str, Any]] = []
+    for event in events:
+        last = rows[-1] if rows else None
+        if (
+            last is not None
+            and event.action == Action.AUDIT_VIEW == last["event"].action
+            and event.actor_id == last["event"].actor_id
+        ):
+            last["count"] += 1
+            last["oldest"] = event.pk
+            continue
+        rows.append(
+            {
+                "event": event,
+                "count": 1,
+                "oldest": event.pk,
+                "action_label": actions.get(event.action, event.action),
+                "person_name": persons.get(event.person_id) if event.person_id else None,
+                "team_name": teams.get(event.team_id) if event.team_id else None,
+                "categories": [labels.get(code, code) for code in event.categories],
+                "reason": REASONS.get(event.reason, event.reason),
+            }
+        )
+    return rows
 
 
 def no_labels() -> Mapping[str, str]:
     return {}
 
 
+def _name_filters(request: HttpRequest) -> dict[str, str]:
+    return {
+        key: request.GET[key].strip()[:NAME_MAX_CHARS]
+        for key in NAME_FILTERS
+        if request.GET.get(key, "").strip()
+    }
+
+
 @login_required
 @require_safe
-def log(request: HttpRequest, category_labels: Callable[[], Mapping[str, str]] = no_labels) -> HttpResponse:
-    """The log, filtered; ``category_labels`` names categories (the registry lives above the log,
-    so the URL configuration passes it in)."""
+def log(
+    request: HttpRequest,
+    category_labels: Callable[[], Mapping[str, str]] = no_labels,
+    names: Names = NO_NAMES,
+) -> HttpResponse:
+    """The log, filtered; ``category_labels`` and ``names`` name categories, persons, actors and
+    teams (they live above the log, so the URL configuration passes them in). An invalid filter lists
+    nothing: its error is shown, never the whole log as if it matched."""
     events = selectors.events(user=request.user)
     filterset = EventFilter(request.GET or None, queryset=events)
-    selected = filterset.qs if filterset.is_bound and filterset.is_valid() else events
+    valid = not filterset.is_bound or filterset.is_valid()
+    selected = filterset.qs if filterset.is_bound and valid else events
+    if not valid:
+        selected = events.none()
+    by_name = _name_filters(request)
+    for key, text in by_name.items():
+        kind, column = NAME_FILTERS[key]
+        selected = selectors.narrowed(selected, column, names.matching(kind, text))
     filters = {k: request.GET[k] for k in request.GET if k in EventFilter.Meta.fields and request.GET[k]}
+    filters.update(by_name)
     page, shown = disclosed_page(
         request, selectors.selected_events(user=request.user, selected=selected, filters=filters), PAGE_SIZE
     )
-    until = filterset.form.cleaned_data.get("until") if filterset.is_bound and filterset.is_valid() else None
+    until = filterset.form.cleaned_data.get("until") if filterset.is_bound and valid else None
     until = until or timezone.now()
     since = until - timedelta(days=CHART_DAYS)
     chart_events = selected.order_by()
+    errors = (
+        [(FILTER_LABELS.get(field, field), list(messages)) for field, messages in filterset.errors.items()]
+        if filterset.is_bound
+        else []
+    )
     context = {
         "filterset": filterset,
-        "rows": _rows(shown, category_labels()),
+        "filter_errors": errors,
+        "actions": Action.choices,
+        "rows": _rows(shown, category_labels(), names),
         "page": page,
         "query_prefix": f"{urlencode(filters)}&" if filters else "",
-        "csv_url": f"{reverse('audit-events')}?{urlencode({**filters, 'format': 'csv'})}",
+        # The API filters by id only: an export of a selection by name would export more than shown.
+        "csv_url": None
+        if by_name
+        else f"{reverse('audit-events')}?{urlencode({**filters, 'format': 'csv'})}",
         "chart": _chart(insights.per_day(chart_events, since=since, until=until)),
         "signals": insights.signals(),
         "checkpoint": checkpoints.latest(),

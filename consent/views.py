@@ -115,6 +115,7 @@ def consent_receipt(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     receipt = selectors.consent_receipt(user=request.user, consent_id=pk, event=event)
     payload = json.loads(receipt.payload)
     labels = category_labels()
+    own = receipt.consent.person.account_id == request.user.pk
     return render(
         request,
         "consent/receipt.html",
@@ -127,7 +128,11 @@ def consent_receipt(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
             "valid_until": datetime.fromisoformat(payload["valid_until"]) if payload["valid_until"] else None,
             "signed": receipt.payload,
             "has_evidence": hasattr(receipt.consent, "evidence"),
-            "body_class": "portal" if receipt.consent.person.account_id == request.user.pk else "",
+            "person_name": receipt.consent.person.display_name,
+            "withdrawn": payload["event"] == "withdrawn",
+            "refusal": payload["event"] != "withdrawn" and not payload["categories"],
+            "own": own,
+            "body_class": "portal" if own else "",
         },
     )
 

@@ -2,6 +2,7 @@ from typing import cast
 
 from django import forms
 from django.conf import settings
+from django.utils.formats import number_format
 from django.utils.translation import gettext_lazy as _
 
 from records.models import ADDRESS_MAX_CHARS, PHONE_PATTERN
@@ -46,9 +47,9 @@ class PersonForm(forms.Form):
 class NoteForm(forms.Form):
     team = forms.TypedChoiceField(label=_("Written for the team"), coerce=int)
     category = forms.ChoiceField(label=_("Kind of information"))
-    body = forms.CharField(
-        label=_("Note"), widget=forms.Textarea(attrs={"rows": 6}), max_length=settings.RELAIS_NOTE_MAX_CHARS
-    )
+    # No max_length: the browser would cut a pasted text without a word. The limit is checked in
+    # clean_body and shown as a counter, so an over-long text comes back whole with its error.
+    body = forms.CharField(label=_("Note"), widget=forms.Textarea(attrs={"rows": 6}))
     confirm_unshared = forms.BooleanField(
         required=False, label=_("I understand: save it anyway, visible by me alone for now.")
     )
@@ -59,6 +60,19 @@ class NoteForm(forms.Form):
         cast(forms.ChoiceField, self.fields["category"]).choices = [
             (c.code, c.label) for c in Category.objects.order_by("id")
         ]
+        limit = settings.RELAIS_NOTE_MAX_CHARS
+        self.fields["body"].help_text = _("At most %(max)s characters.") % {"max": number_format(limit)}
+        self.fields["body"].widget.attrs.update({"data-max-chars": limit, "data-counter": "note-counter"})
+
+    def clean_body(self) -> str:
+        body = self.cleaned_data["body"]
+        limit = settings.RELAIS_NOTE_MAX_CHARS
+        if len(body) > limit:
+            raise forms.ValidationError(
+                _("%(count)s characters: at most %(max)s. Shorten the note, or split it into two.")
+                % {"count": number_format(len(body)), "max": number_format(limit)}
+            )
+        return body
 
 
 class FollowUpForm(forms.Form):

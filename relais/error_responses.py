@@ -13,6 +13,7 @@ import math
 from dataclasses import dataclass
 from typing import Any
 
+from django.core.exceptions import RequestDataTooBig
 from django.db import DatabaseError
 from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import redirect, render
@@ -174,6 +175,19 @@ def _json_or(page_view, status: int, message):
 
 
 not_found = _json_or(defaults.page_not_found, 404, Hidden.default_detail)
-bad_request = _json_or(defaults.bad_request, 400, DomainError.default_detail)
+
+
+def _bad_request_page(request: HttpRequest, exception: Exception | None = None) -> HttpResponse:
+    """A request too big to be read says so, and that the text is still in the browser's page."""
+    if isinstance(exception, RequestDataTooBig):
+        message = _(
+            "What you sent is too long to be read, so nothing was saved. Go back: your text is still "
+            "in the page. Shorten it, or split it into two notes."
+        )
+        return render(request, "400.html", {"message": message, "too_big": True}, status=400)
+    return defaults.bad_request(request, exception)
+
+
+bad_request = _json_or(_bad_request_page, 400, DomainError.default_detail)
 permission_denied = _json_or(defaults.permission_denied, 403, _("This is not allowed to this account."))
 server_error = _json_or(defaults.server_error, 500, _("Something went wrong on our side; nothing was saved."))

@@ -7,6 +7,7 @@ from audit import views as audit_views
 from consent import portal_views
 from consent import views as consent_views
 from records import views as record_views
+from records.audit_names import DIRECTORY
 from teams import views as team_views
 from teams.selectors import category_labels
 
@@ -34,6 +35,11 @@ urlpatterns = [
     path("portal/receipts/", portal_views.receipts, name="portal-receipt-list"),
     path("portal/my-data/", portal_views.download, name="portal-download"),
     path("portal/print/", portal_views.printable, name="portal-print"),
-    path("audit/", audit_views.log, {"category_labels": category_labels}, name="audit-log"),
+    path(
+        "audit/",
+        audit_views.log,
+        {"category_labels": category_labels, "names": DIRECTORY},
+        name="audit-log",
+    ),
     path("audit/integrity/", audit_views.integrity, name="audit-integrity"),
 ]

@@ -150,3 +150,71 @@ def test_the_withdrawal_page_names_the_person_in_words_and_can_be_left(web, work
     assert "Jo" in page.split("<h1>")[1].split("</h1>")[0]
     assert "Logement et hébergement" in page and "housing" not in page.split("<main")[1]
     assert f'href="/persons/{person.pk}/">Annuler</a>' in page
+
+
+def _receipt(web, consent, event="given") -> str:
+    return web.get(f"/consents/{consent.pk}/receipt/?event={event}").content.decode()
+
+
+def test_the_printed_receipt_names_the_person(web, worker, team, person):
+    consent = give_consent(person, team, ["housing"], by=worker)
+    page = _receipt(web.as_(worker), consent)
+    assert f"Personne : {person.display_name}" in page and "Reçu : consentement donné" in page
+
+
+def test_a_withdrawal_receipt_has_no_end_date_and_no_invitation_to_withdraw(web, worker, team, person):
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    from consent import services
+
+    consent = give_consent(
+        person, team, ["housing"], by=worker, valid_until=timezone.now() + timedelta(days=90)
+    )
+    assert "Jusqu" in _receipt(web.as_(worker), consent)
+    services.withdraw_consent(user=worker, consent_id=consent.pk, method="oral")
+    page = _receipt(web, consent, "withdrawn")
+    assert "Reçu : consentement retiré" in page
+    assert "Jusqu" not in page and "peut retirer" not in page
+
+
+def test_the_receipt_of_a_refusal_is_titled_as_a_refusal(web, worker, team, person):
+    consent = give_consent(person, team, [], by=worker)
+    page = _receipt(web.as_(worker), consent)
+    assert "Reçu : refus de partager" in page and "consentement donné" not in page
+
+
+def test_the_persons_own_receipt_speaks_to_them(web, worker, team, person):
+    from tests.factories import make_portal_account
+
+    consent = give_consent(person, team, ["housing"], by=worker)
+    jo = make_portal_account(person, "jo")
+    page = _receipt(web.as_(jo), consent)
+    assert "Reçu : votre accord" in page and "Vous acceptez que l'équipe voie" in page.replace("&#x27;", "'")
+    assert "la personne" not in page.lower().split("<main")[1].split("<details")[0]
+
+
+def test_an_over_long_note_comes_back_whole_with_its_count(web, worker, shared, person, settings):
+    settings.RELAIS_NOTE_MAX_CHARS = 50
+    body = "é" * 60
+    response = web.as_(worker).post(
+        f"/persons/{person.pk}/notes/new/", {"team": shared[0].team_id, "category": "housing", "body": body}
+    )
+    page = response.content.decode()
+    assert response.status_code == 400 and body in page
+    assert "60 caractères : au plus 50" in page and 'maxlength="' not in page.split('name="body"')[1][:200]
+    assert 'data-max-chars="50"' in page and Note.objects.filter(body=body).count() == 0
+
+
+def test_a_request_over_the_size_limit_says_the_text_is_still_in_the_page(
+    web, worker, shared, person, settings
+):
+    settings.DATA_UPLOAD_MAX_MEMORY_SIZE = 1000
+    response = web.as_(worker).post(
+        f"/persons/{person.pk}/notes/new/",
+        {"team": shared[0].team_id, "category": "housing", "body": "x" * 5000},
+    )
+    page = response.content.decode()
+    assert response.status_code == 400 and "Trop long pour être envoyé" in page
+    assert "votre texte est encore dans la page" in page
