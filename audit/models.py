@@ -35,6 +35,7 @@ class Action(models.TextChoices):
     RECEIPT_VIEW = "receipt.view", _("receipt viewed")
     PORTAL_INVITE = "portal.invite", _("portal code made")
     PORTAL_ACTIVATE = "portal.activate", _("personal space opened")
+    PORTAL_RESET = "portal.reset", _("personal space given a new password")
     PORTAL_CONSENTS = "portal.consents", _("own consents viewed")
     PORTAL_ACCESS_LOG = "portal.access_log", _("own journal viewed")
     PORTAL_RECEIPTS = "portal.receipts", _("own receipts viewed")

@@ -43,31 +43,38 @@ def _invitation(code: str) -> PortalInvitation:
         raise _code_refused(
             "expired code", _("This code has expired. Ask your worker for a new one."), person_id
         )
-    if invitation.person.account_id is not None:
-        raise _code_refused(
-            "account exists",
-            _("Your space is already open: sign in, or ask your worker for help."),
-            person_id,
-        )
     return invitation
 
 
 @recorder.action
 def activate(*, code: str, username: str, password: str) -> User:
-    """Open the person's account with the one-time code a worker gave them (single use, expiring)."""
+    """Open the person's account with the one-time code a worker gave them (single use, expiring).
+
+    A person whose space is already open and who lost its password gets a new code from their worker:
+    the same code then gives the existing account the username and password chosen now, ends its API
+    tokens and open sessions, and lifts any stop on signing in. Nothing else of the account changes."""
     invitation = _invitation(code)
-    user = accounts.create_account(
-        username=username, password=password, display_name=invitation.person.display_name
-    )
-    Person.objects.filter(pk=invitation.person_id).update(account=user)
+    existing = User.objects.filter(pk=invitation.person.account_id).first()
+    if existing is None:
+        user = accounts.create_account(
+            username=username, password=password, display_name=invitation.person.display_name
+        )
+        Person.objects.filter(pk=invitation.person_id).update(account=user)
+        action, changes = Action.PORTAL_ACTIVATE, {}
+    else:
+        user = existing
+        accounts.reset_access(user, password, username=username)
+        ended = tokens.revoke_all(user)
+        action, changes = Action.PORTAL_RESET, {"password": ["set", "reset"], "tokens": [ended, 0]}
     PortalInvitation.objects.filter(pk=invitation.pk).update(used_at=timezone.now())
     recorder.record(
         user,
         Event(
-            action=Action.PORTAL_ACTIVATE,
+            action=action,
             person_id=invitation.person_id,
             object_type="portal_invitation",
             object_ids=[invitation.pk],
+            changes=changes,
         ),
     )
     return user

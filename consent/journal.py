@@ -104,6 +104,11 @@ WORDING: dict[str, Wording] = {
         gettext_lazy("Someone tried to open your space with a code (refused)."),
         gettext_lazy("You opened your space."),
     ),
+    Action.PORTAL_RESET: Wording(
+        gettext_lazy("Your space was given a new password, with a code from your worker."),
+        gettext_lazy("Someone tried to change the password of your space with a code (refused)."),
+        gettext_lazy("You chose a new password for your space, with a code from your worker."),
+    ),
     Action.PORTAL_CONSENTS: Wording(
         gettext_lazy("%(who)s looked at your consents."),
         gettext_lazy("%(who)s tried to look at your consents (refused)."),

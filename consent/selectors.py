@@ -6,6 +6,7 @@ import base64
 from collections.abc import Sequence
 
 from django.db.models import QuerySet
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from audit import recorder
@@ -13,7 +14,7 @@ from audit.disclosure import Selection
 from audit.models import Action
 from audit.recorder import Event
 from consent import policy
-from consent.models import Consent, Evidence, Receipt, Status
+from consent.models import Consent, Evidence, PortalInvitation, Receipt, Status
 from records.models import Person
 from relais.domain_errors import Hidden, Invalid
 from teams.models import User
@@ -37,6 +38,16 @@ def current_consent(*, user: User, person: Person, team_id: int) -> Consent | No
         return None
     _record_consents(user, person, [latest], Action.CONSENT_VIEW)
     return latest
+
+
+def open_invitation(*, person: Person, invitation_id: object) -> PortalInvitation | None:
+    """The person's code the worker just made, while it can still be used; ``person`` is one the
+    caller has reached through the policy."""
+    if not isinstance(invitation_id, int):
+        return None
+    return PortalInvitation.objects.filter(
+        pk=invitation_id, person=person, used_at__isnull=True, expires_at__gt=timezone.now()
+    ).first()
 
 
 def _record_consents(

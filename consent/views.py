@@ -12,7 +12,7 @@ from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_http_methods, require_POST, require_safe
+from django.views.decorators.http import require_http_methods, require_safe
 
 from consent import selectors, services
 from consent.evidence import EvidenceFile
@@ -147,13 +147,40 @@ def consent_evidence(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse
     return response
 
 
+SHOWN_CODE = "portal_code"
+
+
 @login_required
-@require_POST
+@require_http_methods(["GET", "POST"])
 def portal_invite(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
-    """A one-time code, shown once on this page, for the person to open their space."""
-    code, invitation = services.invite_to_portal(user=request.user, person_id=pk)
+    """A one-time code for the person to open their space, or to choose a new password for it.
+
+    The code is made by a POST and shown by the GET it redirects to, from the worker's session, until
+    it is used or expires: reloading or printing the page shows the same code, never makes another."""
+    if request.method == "POST":
+        code, invitation = services.invite_to_portal(user=request.user, person_id=pk)
+        request.session[SHOWN_CODE] = {"person": pk, "invitation": invitation.pk, "code": code}
+        return redirect("portal-invite", pk=pk)
+    view = record_selectors.person_detail(user=request.user, person_id=pk)
+    shown = request.session.get(SHOWN_CODE) or {}
+    invitation = (
+        selectors.open_invitation(person=view.person, invitation_id=shown.get("invitation"))
+        if shown.get("person") == pk
+        else None
+    )
+    if invitation is None:
+        request.session.pop(SHOWN_CODE, None)
     response = render(
-        request, "consent/invitation.html", {"code": code, "invitation": invitation, "nav": "persons"}
+        request,
+        "consent/invitation.html",
+        {
+            "person": view.person,
+            "code": shown.get("code") if invitation else None,
+            "invitation": invitation,
+            "space_open": view.person.account_id is not None,
+            "address": request.build_absolute_uri(reverse("portal-activation")),
+            "nav": "persons",
+        },
     )
     response["Cache-Control"] = "no-store"
     return response

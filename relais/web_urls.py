@@ -17,6 +17,7 @@ urlpatterns = [
     path("logout/", auth_views.LogoutView.as_view(), name="logout"),
     path("commitment/", team_views.commitment, name="commitment"),
     path("password/", team_views.password_change, name="password-change"),
+    path("password/forgotten/", team_views.password_forgotten, name="password-forgotten"),
     path("persons/", record_views.persons, name="persons"),
     path("persons/new/", record_views.person_new, name="person-new"),
     path("persons/<int:pk>/", record_views.person, name="person"),

@@ -122,21 +122,39 @@ def update_account(*, by: Manager, user: User, **values: Any) -> User:
 
 @recorder.action
 def set_password(*, by: Manager, user: User, password: str) -> User:
-    """A manager gives an account a new password (a reset); the log says it changed, never what to."""
+    """A manager resets an account's access: a new password, every API token ended, any stop on
+    signing in lifted (open sessions end by themselves: they carry the old password's hash). The log
+    says it was reset, never to what."""
     access_account(by, user, action=Action.ACCOUNT_UPDATE)
     _checked_password(password, user)
-    user.set_password(password)
-    user.save(update_fields=["password"])
+    reset_access(user, password)
+    ended = tokens.revoke_all(user)
     recorder.record(
         by,
         Event(
             action=Action.ACCOUNT_UPDATE,
             object_type="account",
             object_ids=[user.pk],
-            changes={"password": ["set", "reset"]},
+            changes={"password": ["set", "reset"], "tokens": [ended, 0]},
         ),
     )
     return user
+
+
+def reset_access(user: User, password: str, username: str | None = None) -> None:
+    """A new password (and username), checked, with every stop on signing in lifted. Not recorded by
+    itself: the act that resets (a manager's, a person's new code) is."""
+    old_username = user.username
+    fields = ["password"]
+    if username is not None and username != user.username:
+        if User.objects.filter(username__iexact=username).exclude(pk=user.pk).exists():
+            raise Invalid("username", _("This username is taken; choose another one."))
+        user.username = username
+        fields.append("username")
+    _checked_password(password, user)
+    user.set_password(password)
+    user.save(update_fields=fields)
+    sign_in_limits.lift(old_username)
 
 
 @recorder.action

@@ -43,14 +43,32 @@ def stopped(username: str, address: str | None) -> str | None:
     return None
 
 
+ADDRESSES_KEPT = 20
+
+
 def note_failure(username: str, address: str | None) -> None:
     _add("username", username)
     if address:
         _add("address", address)
+        # Where this username failed from, so that a reset can lift django-axes's lock on each pair.
+        key = _key("from", username)
+        seen = [a for a in cache.get(key, []) if a != address][-(ADDRESSES_KEPT - 1) :]
+        cache.set(key, [*seen, address], timeout=int(WINDOW.total_seconds()))
 
 
 def clear(username: str) -> None:
     cache.delete(_key("username", username))
+
+
+def lift(username: str) -> None:
+    """Every stop on this username, ours and django-axes's (per username and address): a manager or
+    a new code has just given its holder a new password, which must work at once."""
+    from axes.utils import reset
+
+    clear(username)
+    for address in cache.get(_key("from", username), []):
+        reset(ip=address, username=username)
+    cache.delete(_key("from", username))
 
 
 def account_stopped(username: str) -> bool:

@@ -5,7 +5,7 @@ from django.contrib.auth import update_session_auth_hash
 from django.contrib.auth import views as auth_views
 from django.contrib.auth.decorators import login_required
 from django.contrib.auth.forms import PasswordChangeForm
-from django.http import HttpResponse
+from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
@@ -78,3 +78,10 @@ def password_change(request: AuthenticatedHttpRequest) -> HttpResponse:
             messages.success(request, _("Your password is changed."))
             return redirect("home")
     return render_with_forms(request, "registration/password_change.html", {"form": form}, form)
+
+
+@require_safe
+def password_forgotten(request: HttpRequest) -> HttpResponse:
+    """How to get back in, said to each kind of user: no e-mail reset, since a person may have no
+    address and a worker's access is their manager's to give."""
+    return render(request, "registration/forgotten.html")

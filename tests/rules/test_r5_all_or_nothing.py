@@ -55,6 +55,7 @@ SERVICE_MODULES = [
 # Public functions of those modules that are not actions themselves, and why.
 NOT_ACTIONS = {
     "teams.accounts.create_account": "a step of create_user and of activate, which record it",
+    "teams.accounts.reset_access": "a step of set_password and of activate, which record it",
     "consent.portal.my_consents": "a read (recorded as it is shown)",
     "consent.portal.my_teams": "a read, recorded",
     "consent.portal.my_receipts": "a read (recorded as it is shown)",

@@ -378,6 +378,10 @@ PAGES = {
             invalid=(None, same_for_all(400)),
         ),
     },
+    "password-forgotten": {
+        ("get", ""): lambda kind, w: (200, []),
+        ("post", "refused"): (None, lambda kind, w: (405, [])),
+    },
     "persons": {**GET(persons_list), **POST(refused=(None, same_for_all(405)))},
     "person-new": {
         **GET(lambda kind, w: refused_person_create(kind, 200, [])),
@@ -440,8 +444,14 @@ PAGES = {
         ),
     },
     "portal-invite": {
-        **GET(same_for_all(405)),
-        **POST(valid=(None, members_only("portal.invite", lambda w: [ev("portal.invite", person=w["P"])]))),
+        # The code made by the POST is shown by this GET (from the session), with the person's name.
+        **GET(members_only("person.view", lambda w: [ev("person.view", person=w["P"])])),
+        **POST(
+            valid=(
+                None,
+                members_only("portal.invite", lambda w: [ev("portal.invite", person=w["P"])], status=302),
+            )
+        ),
     },
     "consent-withdrawal": {
         **GET(consent_page("receipt.view", lambda w: [ev("receipt.view", person=w["P"])])),
@@ -517,6 +527,7 @@ def urls(w) -> dict[str, str]:
         "logout": "/logout/",
         "commitment": "/commitment/",
         "password-change": "/password/",
+        "password-forgotten": "/password/forgotten/",
         "persons": "/persons/",
         "person-new": "/persons/new/",
         "person": f"/persons/{person}/",

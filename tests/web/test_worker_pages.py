@@ -5,9 +5,10 @@ import re
 
 import pytest
 from django.db import connection
+from django.utils import timezone
 
 from audit.models import AccessEvent
-from consent.models import Consent, Evidence
+from consent.models import Consent, Evidence, PortalInvitation
 from records.models import Note
 from tests.factories import (
     CONSENT_LOCK_QUERIES,
@@ -211,10 +212,23 @@ def test_a_new_person_is_created_and_followed(web, team, worker):
     assert "Nouvelle" in page and "06 00 00 00 00" not in page
 
 
-def test_the_portal_code_is_shown_once(web, person, worker):
+def test_the_portal_code_survives_a_reload_and_names_the_person_and_the_address(web, person, worker):
     response = web.as_(worker).post(f"/persons/{person.pk}/portal-code/")
-    assert response.status_code == 200 and response["Cache-Control"] == "no-store"
-    assert re.search(r"[A-Z2-9]{4}-[A-Z2-9]{4}-[A-Z2-9]{4}", response.content.decode())
+    assert response.status_code == 302
+    first = web.get(response["Location"])
+    page = first.content.decode()
+    code = re.search(r"[A-Z2-9]{4}-[A-Z2-9]{4}-[A-Z2-9]{4}", page).group(0)
+    assert first["Cache-Control"] == "no-store"
+    assert f"Pour {person.display_name}" in page and "http://testserver/portal/activate/" in page
+    again = web.get(response["Location"]).content.decode()
+    assert code in again and PortalInvitation.objects.filter(person=person).count() == 1
+
+
+def test_a_used_code_is_no_longer_shown(web, person, worker):
+    web.as_(worker).post(f"/persons/{person.pk}/portal-code/")
+    PortalInvitation.objects.update(used_at=timezone.now())
+    page = web.get(f"/persons/{person.pk}/portal-code/").content.decode()
+    assert "Aucun code à montrer" in page and not re.search(r"[A-Z2-9]{4}-[A-Z2-9]{4}-[A-Z2-9]{4}", page)
 
 
 @pytest.mark.parametrize("url", ["/persons/", "/persons/new/"])
