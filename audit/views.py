@@ -66,6 +66,12 @@ REASONS = {
     "CommitmentRequired": _("commitment not accepted yet"),
     "NotAnAuditor": _("not an auditor"),
     "NotAPortalAccount": _("not a person's account"),
+    "NotAManager": _("not a manager"),
+    "TooManyAttempts": _("too many attempts"),
+    "unknown code": _("unknown code"),
+    "used code": _("code already used"),
+    "expired code": _("code expired"),
+    "this token": _("this token"),
 }
 
 

@@ -2,7 +2,7 @@ from django import forms
 from django.contrib import admin, messages
 from django.contrib.admin.utils import unquote
 from django.contrib.auth.admin import UserAdmin
-from django.contrib.auth.forms import BaseUserCreationForm
+from django.contrib.auth.forms import AdminPasswordChangeForm, BaseUserCreationForm
 from django.contrib.auth.models import Group
 from django.db import models
 from django.http import HttpRequest
@@ -50,6 +50,12 @@ class TeamAdmin(ManagerAdmin):
     # Plain checkboxes: each category readable and reachable by keyboard, unlike the two-list widget.
     formfield_overrides = {models.ManyToManyField: {"widget": forms.CheckboxSelectMultiple}}
     inlines = [MembershipInline]
+
+    def formfield_for_manytomany(self, db_field, request, **kwargs):
+        field = super().formfield_for_manytomany(db_field, request, **kwargs)
+        if db_field.name == "continuity_categories" and field is not None:
+            field.label_from_instance = lambda category: category.label  # not its code
+        return field
 
     @admin.display(description=_("members"))
     def member_count(self, team: Team) -> int:
@@ -113,11 +119,21 @@ class AccountCreationForm(BaseUserCreationForm):
         fields = ["username", "display_name", "is_auditor", "is_manager"]
 
 
+class ResetPasswordForm(AdminPasswordChangeForm):
+    """A manager's reset always sets a new password: the switch that would remove every password
+    (and whose warning Django leaves untranslated) is not offered."""
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields.pop("usable_password", None)
+
+
 @admin.register(User)
 class AccountAdmin(ManagerAdmin, UserAdmin):
     """Accounts change through the services: each change of a role, a flag or a password is recorded."""
 
     add_form = AccountCreationForm
+    change_password_form = ResetPasswordForm
     list_display = ["username", "display_name", "is_auditor", "is_manager", "is_active", "last_login"]
     list_filter = ["is_auditor", "is_manager", "is_active"]
     search_fields = ["username", "display_name"]

@@ -22,7 +22,8 @@ class Category(models.Model):
         verbose_name_plural = _("categories")
 
     def __str__(self) -> str:
-        return self.code
+        """Its label, in the reader's language: what the administration's pages show."""
+        return self.label
 
     @property
     def label(self) -> str:
@@ -63,7 +64,7 @@ class Team(models.Model):
     )
     # The team's own text, in the team's language, which its manager may rewrite: content, not interface.
     commitment_text = models.TextField(_("confidentiality commitment"), default=DEFAULT_COMMITMENT)
-    created_at = models.DateTimeField(auto_now_add=True)
+    created_at = models.DateTimeField(_("created at"), auto_now_add=True)
 
     class Meta:
         ordering = ["name"]
@@ -76,12 +77,19 @@ class Team(models.Model):
 class Membership(models.Model):
     """A user's place in a team. ``profession`` and ``is_peer_worker`` are descriptive only (R3)."""
 
-    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="memberships")
-    team = models.ForeignKey(Team, on_delete=models.CASCADE, related_name="memberships")
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.CASCADE,
+        related_name="memberships",
+        verbose_name=_("account"),
+    )
+    team = models.ForeignKey(
+        Team, on_delete=models.CASCADE, related_name="memberships", verbose_name=_("team")
+    )
     profession = models.CharField(_("profession"), max_length=120, blank=True)
     is_peer_worker = models.BooleanField(_("peer worker"), default=False)
     commitment_accepted_at = models.DateTimeField(_("commitment accepted at"), null=True, blank=True)
-    created_at = models.DateTimeField(auto_now_add=True)
+    created_at = models.DateTimeField(_("created at"), auto_now_add=True)
 
     class Meta:
         constraints = [models.UniqueConstraint(fields=["user", "team"], name="membership_unique_user_team")]

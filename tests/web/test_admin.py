@@ -110,3 +110,32 @@ def test_the_administration_signs_in_through_the_recorded_page(web, db):
     assert response.status_code == 302
     follow = web.get(response["Location"])
     assert follow.status_code == 302 and follow["Location"].startswith("/login/?next=/admin/")
+
+
+@pytest.mark.parametrize(
+    "url",
+    [
+        "/admin/teams/team/",
+        "/admin/teams/team/add/",
+        "/admin/teams/user/add/",
+        "/admin/teams/user/{worker}/password/",
+    ],
+)
+def test_the_administration_speaks_french_with_labels_not_codes(web, manager, url):
+    from tests.factories import make_team
+
+    worker = make_member(make_team("Maraude Nord"))
+    page = web.as_(manager).get(url.format(worker=worker.pk)).content.decode()
+    for english in ("Created at", "User :", "Ajout de ", "Modification de ", "If disabled", ">support_plan<"):
+        assert english not in page, english
+    if url.endswith("/team/add/"):
+        assert "Ajouter : équipe" in page and "Projet d&#x27;accompagnement" in page and "Compte" in page
+
+
+def test_the_auditors_page_says_refusal_reasons_in_words(web, db):
+    from audit import recorder
+    from audit.models import Action
+
+    recorder.deny(None, Action.PORTAL_ACTIVATE, object_type="portal_invitation", reason="unknown code")
+    page = web.as_(UserFactory(is_auditor=True)).get("/audit/").content.decode()
+    assert "code inconnu" in page and "unknown code" not in page
