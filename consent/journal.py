@@ -50,6 +50,14 @@ WORDING: dict[str, Wording] = {
         gettext_lazy("%(who)s created your record."),
         gettext_lazy("%(who)s tried to create your record (refused)."),
     ),
+    Action.NOTE_CORRECT: Wording(
+        gettext_lazy("%(who)s corrected a note about you."),
+        gettext_lazy("%(who)s tried to correct a note about you (refused)."),
+    ),
+    Action.PERSON_UPDATE: Wording(
+        gettext_lazy("%(who)s changed your contact details."),
+        gettext_lazy("%(who)s tried to change your contact details (refused)."),
+    ),
     Action.NOTE_LIST: Wording(
         gettext_lazy("%(who)s read notes about you."),
         gettext_lazy("%(who)s tried to read notes about you (refused)."),

@@ -33,9 +33,11 @@ from consent.models import Consent
 from records.models import CONTACT, FOLLOW_PERMISSION, FollowUp, Note, Person, PersonGroupObjectPermission
 from relais.domain_errors import (
     CommitmentRequired,
+    ContactNotShared,
     Hidden,
     NotAMember,
     NotAPortalAccount,
+    NotTheAuthor,
     Refusal,
     Unavailable,
 )
@@ -179,6 +181,29 @@ def access_person(
     reader = access_reader(user, action=action, **denial)
     with recorder.denials(user, action, **denial):
         return PersonAccess(reader=reader, person=_followed_person(reader, person_id))
+
+
+@dataclass(frozen=True)
+class ContactAccess:
+    """A person whose contact details the reader may see, and so change, with the grant that allows it."""
+
+    reader: Reader
+    person: Person
+    grant: Grant
+
+
+def access_contact(user: User, person_id: int, *, action: str) -> ContactAccess:
+    """The person, if the person's consent shares their contact details with one of the user's teams
+    (R1): who may not read them may not overwrite them either. Otherwise a recorded 403, or R9's 404."""
+    access = access_person(user, person_id, action=action)
+    assert access.reader is not None
+    grant = grants_for(access.reader, [access.person.pk]).get(access.person.pk, {}).get(CONTACT)
+    if grant is None:
+        with recorder.denials(
+            user, action, object_type="person", object_ids=[person_id], person_id=person_id
+        ):
+            raise ContactNotShared()
+    return ContactAccess(reader=access.reader, person=access.person, grant=grant)
 
 
 def access_own_person(user: User, *, action: str) -> Person:
@@ -357,8 +382,9 @@ def _refusals_naming_the_person(
         raise
 
 
-def access_note(user: User, note_id: int, *, action: str) -> NoteAccess:
-    """The note, if the user may read it, or the recorded 404 of R9 (the same for hidden and missing)."""
+def access_note(user: User, note_id: int, *, action: str, own: bool = False) -> NoteAccess:
+    """The note, if the user may read it, or the recorded 404 of R9 (the same for hidden and missing).
+    With ``own``, only its author passes (a correction); another reader gets a recorded 403."""
     with _refusals_naming_the_person(user, action, object_type="note", object_id=note_id, model=Note):
         reader = reader_for(user)
         if not is_storable_id(note_id):
@@ -374,6 +400,8 @@ def access_note(user: User, note_id: int, *, action: str) -> NoteAccess:
         )
         if note is None:
             raise Hidden()
+        if own and note.author_id != user.pk:
+            raise NotTheAuthor()
     return NoteAccess(reader=reader, note=note, grants=person_grants)
 
 

@@ -12,8 +12,11 @@ from records import selectors, services
 from records.models import Note, Person
 from records.serializers import (
     CategorySerializer,
+    ContactInSerializer,
+    ContactOutSerializer,
     FollowUpInSerializer,
     FollowUpSerializer,
+    NoteCorrectionSerializer,
     NoteInSerializer,
     NoteOutSerializer,
     PersonInSerializer,
@@ -124,3 +127,27 @@ class NoteDetail(generics.RetrieveAPIView):
         return Response(
             NoteOutSerializer(selectors.note_detail(user=signed_in(request), note_id=kwargs["pk"])).data
         )
+
+
+@extend_schema(tags=["notes"], request=NoteCorrectionSerializer, responses={201: NoteOutSerializer})
+class NoteCorrection(generics.GenericAPIView):
+    """Its author corrects a note: a new version that replaces it in lists; the old one is kept."""
+
+    serializer_class = NoteOutSerializer
+
+    def post(self, request: Request, pk: int) -> Response:
+        data = _valid(NoteCorrectionSerializer, request)
+        note = services.correct_note(user=signed_in(request), note_id=pk, body=data["body"])
+        return Response(NoteOutSerializer(note).data, status=status.HTTP_201_CREATED)
+
+
+@extend_schema(tags=["persons"], request=ContactInSerializer, responses=ContactOutSerializer)
+class PersonContact(generics.GenericAPIView):
+    """Change the person's contact details, where their consent shares them with one of my teams."""
+
+    serializer_class = ContactOutSerializer
+
+    def post(self, request: Request, pk: int) -> Response:
+        data = _valid(ContactInSerializer, request)
+        person = services.update_contact(user=signed_in(request), person_id=pk, **data)
+        return Response(ContactOutSerializer(person).data)

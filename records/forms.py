@@ -81,3 +81,21 @@ class FollowUpForm(forms.Form):
     def __init__(self, *args, teams=(), **kwargs):
         super().__init__(*args, **kwargs)
         cast(forms.ChoiceField, self.fields["team"]).choices = [(t.pk, t.name) for t in teams]
+
+
+class NoteCorrectionForm(forms.Form):
+    body = forms.CharField(label=_("Corrected note"), widget=forms.Textarea(attrs={"rows": 8}))
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        limit = settings.RELAIS_NOTE_MAX_CHARS
+        self.fields["body"].help_text = _("At most %(max)s characters.") % {"max": number_format(limit)}
+        self.fields["body"].widget.attrs.update({"data-max-chars": limit, "data-counter": "note-counter"})
+
+    clean_body = NoteForm.clean_body
+
+
+class ContactForm(forms.Form):
+    phone = PersonForm.base_fields["phone"]
+    email = PersonForm.base_fields["email"]
+    address = PersonForm.base_fields["address"]

@@ -91,6 +91,11 @@ class Note(models.Model):
     category = models.ForeignKey("teams.Category", on_delete=models.PROTECT, related_name="notes")
     body = EncryptedTextField(_("body"))
     created_at = models.DateTimeField(auto_now_add=True, db_index=True)
+    # A correction is a new note that names the one it replaces; the replaced one is kept, as in any
+    # records system, and readers see the latest version marked as corrected.
+    corrects = models.OneToOneField(
+        "self", null=True, blank=True, on_delete=models.PROTECT, related_name="correction"
+    )
 
     class Meta:
         ordering = ["-created_at", "-id"]

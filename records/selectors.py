@@ -203,8 +203,10 @@ def _record_notes(reached: Reach, notes: Sequence[Note]) -> Sequence[Note]:
 
 def notes_of(reached: Reach) -> Selection[Note]:
     """The notes of a reached person that the reader may read, newest first (R1, R2)."""
-    notes = policy.readable_notes(reached.reader, reached.person, reached.grants).select_related(
-        "category", "author", "team"
+    notes = (
+        policy.readable_notes(reached.reader, reached.person, reached.grants)
+        .filter(correction__isnull=True)  # a corrected note shows as its latest version
+        .select_related("category", "author", "team")
     )
     return Selection(rows=notes, record=lambda page: _record_notes(reached, page))
 
@@ -219,6 +221,25 @@ def note_detail(*, user: User, note_id: int) -> Note:
     note = access.note
     recorder.record(user, *note_events(Action.NOTE_VIEW, note.person_id, [note], access.grants))
     return note
+
+
+def note_to_correct(*, user: User, note_id: int) -> Note:
+    """A note its author is about to correct, read (and recorded) as any read of it."""
+    access = policy.access_note(user, note_id, action=Action.NOTE_VIEW, own=True)
+    recorder.record(user, *note_events(Action.NOTE_VIEW, access.note.person_id, [access.note], access.grants))
+    return access.note
+
+
+def contact_to_edit(*, user: User, person_id: int) -> PersonView:
+    """The person's contact details, for a member about to change them; read and recorded as the
+    person page reads them."""
+    access = policy.access_contact(user, person_id, action=Action.PERSON_VIEW)
+    return _views(access.reader, [access.person], Action.PERSON_VIEW)[0]
+
+
+def still_followed(*, user: User, person_id: int) -> bool:
+    """Whether another of the user's teams still follows the person (after one stopped); no data."""
+    return policy.followed_persons(policy.reader_for(user)).filter(pk=person_id).exists()
 
 
 def writer_teams(*, user: User, person_id: int) -> list[Team]:

@@ -106,13 +106,32 @@ class NoteOutSerializer(serializers.ModelSerializer):
 
     class Meta:
         model = Note
-        fields = ["id", "person", "team", "author", "category", "body", "created_at"]
+        fields = ["id", "person", "team", "author", "category", "body", "created_at", "corrects"]
+        extra_kwargs = {"corrects": {"help_text": "The note this one corrects (replaces), if any."}}
 
 
 class NoteInSerializer(InputSerializer):
     team = id_field(help_text="The team you write for; you must be a member and it must follow the person.")
     category = serializers.CharField(max_length=40, help_text="A category code of the registry.")
     body = serializers.CharField(max_length=settings.RELAIS_NOTE_MAX_CHARS)
+
+
+class NoteCorrectionSerializer(InputSerializer):
+    body = serializers.CharField(max_length=settings.RELAIS_NOTE_MAX_CHARS, help_text="The corrected text.")
+
+
+class ContactInSerializer(InputSerializer):
+    """The contact details to change; a field left out is kept as it is."""
+
+    phone = serializers.RegexField(PHONE_PATTERN, max_length=40, required=False, allow_blank=True)
+    email = OptionalEmailField(max_length=254, required=False, allow_blank=True)
+    address = serializers.CharField(max_length=ADDRESS_MAX_CHARS, required=False, allow_blank=True)
+
+
+class ContactOutSerializer(serializers.Serializer):
+    phone = serializers.CharField()
+    email = serializers.CharField()
+    address = serializers.CharField()
 
 
 class FollowUpInSerializer(InputSerializer):

@@ -3,8 +3,11 @@ an ``action``: all or nothing, its events with its rows."""
 
 from __future__ import annotations
 
+import re
 from datetime import date
 
+from django.core.exceptions import ValidationError
+from django.core.validators import validate_email
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -15,7 +18,15 @@ from audit.models import Action
 from audit.recorder import Event
 from consent import policy
 from consent.policy import Reader
-from records.models import FOLLOW_PERMISSION, FollowUp, Note, Person
+from records.models import (
+    ADDRESS_MAX_CHARS,
+    CONTACT,
+    FOLLOW_PERMISSION,
+    PHONE_PATTERN,
+    FollowUp,
+    Note,
+    Person,
+)
 from records.selectors import PersonView, created_person_view
 from relais.domain_errors import Conflict, Invalid
 from relais.text import fold
@@ -124,6 +135,82 @@ def write_note(*, user: User, person_id: int, team_id: int, category: str, body:
             object_type="note",
             object_ids=[note.pk],
             categories=[category],
+        ),
+    )
+    return note
+
+
+def _checked_contact(values: dict[str, str]) -> None:
+    """The same checks on every path (page, API, command): a phone people can dial, a real address."""
+    if values.get("phone") and not re.fullmatch(PHONE_PATTERN, values["phone"]):
+        raise Invalid("phone", _("Write a phone number with digits, for example 06 12 34 56 78."))
+    if values.get("email"):
+        try:
+            validate_email(values["email"])
+        except ValidationError:
+            raise Invalid("email", _("Enter a valid email address.")) from None
+    if len(values.get("address", "")) > ADDRESS_MAX_CHARS:
+        raise Invalid("address", _("At most %(max)s characters.") % {"max": ADDRESS_MAX_CHARS})
+
+
+@recorder.action
+def update_contact(*, user: User, person_id: int, **values: str) -> Person:
+    """Change a person's phone, e-mail or address, as a member who may read them (R1). The event
+    names the fields that changed, never their values: those stay encrypted (R8)."""
+    access = policy.access_contact(user, person_id, action=Action.PERSON_UPDATE)
+    unknown = set(values) - set(Person.CONTACT_FIELDS)
+    if unknown:
+        raise Invalid(sorted(unknown)[0], _("This cannot be changed here."))
+    _checked_contact(values)
+    person = access.person
+    changed = [name for name, value in values.items() if getattr(person, name) != value]
+    for name in changed:
+        setattr(person, name, values[name])
+    if changed:
+        person.save(update_fields=changed)
+        recorder.record(
+            user,
+            Event(
+                action=Action.PERSON_UPDATE,
+                person_id=person.pk,
+                team_id=access.grant.team_id,
+                consent_id=access.grant.consent_id,
+                object_type="person",
+                object_ids=[person.pk],
+                categories=[CONTACT],
+                changes={name: ["changed"] for name in sorted(changed)},
+            ),
+        )
+    return person
+
+
+@recorder.action
+def correct_note(*, user: User, note_id: int, body: str) -> Note:
+    """Its author corrects a note: a new version that names the one it replaces, which is kept.
+
+    Both are in the log (one event names the two), and readers see the latest version marked as
+    corrected. The correction keeps the note's person, team and category: a note in the wrong
+    category is another note, since who may read it would change."""
+    access = policy.access_note(user, note_id, action=Action.NOTE_CORRECT, own=True)
+    assert access.reader is not None
+    old = access.note
+    team = _writer_team(access.reader, old.team_id, field="note")
+    if not body.strip():
+        raise Invalid("body", _("Write the corrected note."))
+    if Note.objects.filter(corrects=old).exists():
+        raise Conflict(_("This note was already corrected: correct its latest version."))
+    note = Note.objects.create(
+        person_id=old.person_id, team=team, author=user, category=old.category, body=body, corrects=old
+    )
+    recorder.record(
+        user,
+        Event(
+            action=Action.NOTE_CORRECT,
+            person_id=old.person_id,
+            team_id=team.pk,
+            object_type="note",
+            object_ids=[old.pk, note.pk],
+            categories=[old.category.code],
         ),
     )
     return note

@@ -10,4 +10,6 @@ urlpatterns = [
     path("follow-ups/<int:pk>/close/", api.FollowUpClose.as_view(), name="follow-up-close"),
     path("persons/<int:pk>/notes/", api.PersonNoteList.as_view(), name="person-notes"),
     path("notes/<int:pk>/", api.NoteDetail.as_view(), name="note-detail"),
+    path("notes/<int:pk>/correction/", api.NoteCorrection.as_view(), name="note-correction"),
+    path("persons/<int:pk>/contact/", api.PersonContact.as_view(), name="person-contact"),
 ]

@@ -19,7 +19,7 @@ from consent import policy
 from consent import selectors as consent_selectors
 from consent.models import Status
 from records import selectors, services
-from records.forms import FollowUpForm, NoteForm, PersonForm
+from records.forms import ContactForm, FollowUpForm, NoteCorrectionForm, NoteForm, PersonForm
 from relais.domain_errors import Conflict, Invalid
 from relais.pages import disclosed, disclosed_page, form_errors, render_with_forms, submitted
 from teams.models import Team
@@ -121,10 +121,12 @@ def _person_page(
                 "follow_up": follow_up,
                 "consent": current.get(follow_up.team_id),
                 "shared": [labels[code] for code in sorted(shared.get(follow_up.team_id, set()))],
+                "mine": follow_up.team_id in reached.reader.team_ids,
             }
             for follow_up in view.follow_ups
         ],
         "history": history,
+        "me": request.user.pk,
         "note_form": note_form or NoteForm(teams=mine),
         "warn_unshared": warn_unshared,
         "follow_up_form": follow_up_form
@@ -206,3 +208,60 @@ def follow_up_open(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
             )
             return redirect("person", pk=pk)
     return _person_page(request, pk, follow_up_form=form)
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def note_correct(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
+    """Its author corrects a note: the form starts from the text (a recorded read); the correction is
+    a new version, and the old one is kept. A refused correction shows the form again."""
+    form = NoteCorrectionForm(submitted(request))
+    if request.method == "POST" and form.is_valid():
+        try:
+            note = services.correct_note(user=request.user, note_id=pk, body=form.cleaned_data["body"])
+        except (Invalid, Conflict) as exc:
+            form_errors(form, exc)
+        else:
+            messages.success(request, _("The note is corrected. Its readers see that it was."))
+            return redirect("person", pk=note.person_id)
+    note = selectors.note_to_correct(user=request.user, note_id=pk)
+    if request.method == "GET":
+        form = NoteCorrectionForm(initial={"body": note.body})
+    context = {"note": note, "form": form, "nav": "persons"}
+    return render_with_forms(request, "records/note_correct.html", context, form)
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def contact_edit(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
+    """Change the contact details, where the person's consent shares them with one of my teams; the
+    form starts from them (a recorded read), and the change is recorded field by field."""
+    form = ContactForm(submitted(request))
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.update_contact(user=request.user, person_id=pk, **form.cleaned_data)
+        except (Invalid, Conflict) as exc:
+            form_errors(form, exc)
+        else:
+            messages.success(request, _("The contact details are changed."))
+            return redirect("person", pk=pk)
+    view = selectors.contact_to_edit(user=request.user, person_id=pk)
+    if request.method == "GET":
+        form = ContactForm(initial=view.contact)
+    context = {"person": view.person, "form": form, "nav": "persons"}
+    return render_with_forms(request, "records/contact_edit.html", context, form)
+
+
+@login_required
+@require_POST
+def follow_up_close(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
+    """A member ends their team's follow-up; the team loses access at once."""
+    follow_up = services.close_follow_up(user=request.user, follow_up_id=pk)
+    messages.success(
+        request,
+        _("%(team)s no longer follows this person and no longer sees anything about them.")
+        % {"team": follow_up.team.name},
+    )
+    if selectors.still_followed(user=request.user, person_id=follow_up.person_id):
+        return redirect("person", pk=follow_up.person_id)
+    return redirect("persons")

@@ -42,6 +42,14 @@ class NotAManager(Refusal):
     default_detail = _("This is reserved to managers.")
 
 
+class ContactNotShared(Refusal):
+    default_detail = _("The person has not agreed to share their contact details with your teams.")
+
+
+class NotTheAuthor(Refusal):
+    default_detail = _("Only its author can correct a note.")
+
+
 class NotAPortalAccount(Refusal):
     default_detail = _("This is the space of an accompanied person; this account has none.")
 

@@ -34,6 +34,7 @@ VOLATILE = {
     "commitment_accepted_at",
     "label",
     "closed_at",
+    "corrects",
 }
 
 
@@ -72,6 +73,9 @@ def world(team, other_team, person, worker):
 
 
 def request_for(method, path, world, user):
+    if path == "/api/v1/notes/{id}/correction/":  # each corrects a note of their own
+        own = make_note(world["person"], user, world["team"], "housing", "À corriger")
+        return f"/api/v1/notes/{own.pk}/correction/", {"body": "Corrigé"}
     ids = {
         "/api/v1/persons/{id}/": world["person"].pk,
         "/api/v1/notes/{id}/": world["note"].pk,
@@ -100,6 +104,7 @@ def request_for(method, path, world, user):
         },
         "/api/v1/persons/{id}/follow-ups/": {"team": world["other_team"].pk},
         "/api/v1/consents/{id}/withdraw/": {"method": "oral"},
+        "/api/v1/persons/{id}/contact/": {"phone": "06 11 22 33 44"},
         "/api/v1/auth/token/": {"username": user.username, "password": PASSWORD},
         "/api/v1/users/": {"username": "nouveau", "password": PASSWORD},
         "/api/v1/teams/": {"name": "Nouvelle équipe", "continuity_categories": []},

@@ -48,6 +48,7 @@ def w(team, other_team, person, worker, colleague):
     return {
         "P": person.pk,
         "S": sam.pk,
+        "person": person,
         "team": team,
         "other_team": other_team,
         "consent": consent,
@@ -201,6 +202,8 @@ EXPECTED = {
     ("post", "/api/v1/persons/{id}/notes/"): person_data("note.create", categories=["housing"]),
     ("get", "/api/v1/notes/{id}/"): person_data("note.view", categories=["housing"]),
     ("post", "/api/v1/persons/{id}/follow-ups/"): person_data("follow_up.open"),
+    ("post", "/api/v1/notes/{id}/correction/"): person_data("note.correct", categories=["housing"]),
+    ("post", "/api/v1/persons/{id}/contact/"): person_data("person.update", categories=["contact"]),
     ("post", "/api/v1/follow-ups/{id}/close/"): person_data("follow_up.close"),
     ("post", "/api/v1/persons/{id}/portal-invitation/"): person_data("portal.invite"),
     ("get", "/api/v1/persons/{id}/consents/"): consents_of_person("consent.view"),
@@ -228,6 +231,9 @@ def operations() -> list[tuple[str, str]]:
 
 def request_for(method: str, path: str, kind: str, w: dict) -> tuple[str, dict | None]:
     user = w["users"][kind]
+    if path == "/api/v1/notes/{id}/correction/":  # a note of the member's own, which only they correct
+        own = make_note(w["person"], w["users"]["member"], w["team"], "housing")
+        return f"/api/v1/notes/{own.pk}/correction/", {"body": "Corrigé"}
     ids = {
         "/api/v1/persons/{id}/": w["P"],
         "/api/v1/notes/{id}/": w["note"].pk,
@@ -260,6 +266,7 @@ def request_for(method: str, path: str, kind: str, w: dict) -> tuple[str, dict |
         ("post", "/api/v1/persons/"): {"team": team, "display_name": "Nouvelle personne"},
         ("post", "/api/v1/persons/{id}/notes/"): {"team": team, "category": "housing", "body": "Vu ce matin"},
         ("post", "/api/v1/persons/{id}/follow-ups/"): {"team": w["other_team"].pk},
+        ("post", "/api/v1/persons/{id}/contact/"): {"phone": "06 11 22 33 44"},
         ("post", "/api/v1/persons/{id}/consents/"): {
             "team": team,
             "categories": ["housing"],

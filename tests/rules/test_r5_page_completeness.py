@@ -182,6 +182,19 @@ def members_only(action, allowed_events, *, status=200, person="P", elsewhere=40
     return expect
 
 
+def author_only(action, allowed_events, *, status=200):
+    """A page on the member's own note: a colleague, peer or not, is refused as any non-author is
+    (authorship, not the peer role: R3's parity test has each correct a note of their own)."""
+    members = members_only(action, allowed_events, status=status)
+
+    def expect(kind, w):
+        if kind == "peer":
+            return 403, [ev(action, "denied", w["P"])]
+        return members(kind, w)
+
+    return expect
+
+
 def person_page_reads(w):
     return [
         ev("person.view", person=w["P"]),
@@ -316,6 +329,10 @@ def data(w, name):
         "password": {"old_password": PASSWORD, "new_password1": new_password, "new_password2": new_password},
         "person": {"team": team.pk, "display_name": "Nouvelle"},
         "note": {"team": team.pk, "category": "housing", "body": "Vu ce matin"},
+        "correction": {"body": "Vu ce matin (corrigé)"},
+        "correction-empty": {"body": ""},
+        "contact": {"phone": "06 11 22 33 44", "email": "", "address": ""},
+        "contact-bad": {"phone": "abc", "email": "", "address": ""},
         "note-empty": {"team": team.pk, "category": "housing", "body": ""},
         "note-unshared": {"team": team.pk, "category": "support_plan", "body": "RDV CAF"},
         "follow-up": {"team": other.pk},
@@ -418,6 +435,42 @@ PAGES = {
                 members_only("follow_up.open", lambda w: [ev("follow_up.open", person=w["P"])], status=302),
             ),
             invalid=("follow-up-again", members_only("follow_up.open", person_page_reads, status=409)),
+        ),
+    },
+    "note-correct": {
+        **GET(author_only("note.view", lambda w: [ev("note.view", person=w["P"])])),
+        **POST(
+            valid=(
+                "correction",
+                author_only("note.correct", lambda w: [ev("note.correct", person=w["P"])], status=302),
+            ),
+            # Refused before the service: the form is shown again with the note, a recorded read.
+            invalid=(
+                "correction-empty",
+                author_only("note.view", lambda w: [ev("note.view", person=w["P"])], status=400),
+            ),
+        ),
+    },
+    "contact-edit": {
+        **GET(members_only("person.view", lambda w: [ev("person.view", person=w["P"])])),
+        **POST(
+            valid=(
+                "contact",
+                members_only("person.update", lambda w: [ev("person.update", person=w["P"])], status=302),
+            ),
+            invalid=(
+                "contact-bad",
+                members_only("person.view", lambda w: [ev("person.view", person=w["P"])], status=400),
+            ),
+        ),
+    },
+    "follow-up-close-page": {
+        **GET(same_for_all(405)),
+        **POST(
+            valid=(
+                None,
+                members_only("follow_up.close", lambda w: [ev("follow_up.close", person=w["P"])], status=302),
+            )
         ),
     },
     "consent-new": {
@@ -535,6 +588,9 @@ def urls(w) -> dict[str, str]:
         "follow-up-new": f"/persons/{person}/follow-ups/new/",
         "consent-new": f"/persons/{person}/consents/new/",
         "portal-invite": f"/persons/{person}/portal-code/",
+        "note-correct": f"/notes/{w['note'].pk}/correct/",
+        "contact-edit": f"/persons/{person}/contact/",
+        "follow-up-close-page": f"/follow-ups/{w['person'].follow_ups.get(team=w['team']).pk}/close/",
         "consent-withdrawal": f"/consents/{consent}/withdraw/",
         "consent-receipt-page": f"/consents/{consent}/receipt/",
         "consent-evidence": f"/consents/{scanned}/evidence/",
