@@ -16,7 +16,7 @@ the queryset rules and the ``access_*`` helpers derive from each other.
 from __future__ import annotations
 
 from collections import defaultdict
-from collections.abc import Iterable, Iterator, Sequence
+from collections.abc import Iterable, Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import datetime
@@ -338,6 +338,18 @@ def lock_to_end(consent_id: int) -> None:
 
 
 # Notes --------------------------------------------------------------------------------------------
+
+
+def readable_notes_of_persons(reader: Reader, grants: Mapping[int, Grants]) -> QuerySet[Note]:
+    """The notes of several reached persons the reader may read: the same rule as ``readable_notes``
+    (their own, and each person's granted categories), for a page that summarises many persons."""
+    if not grants:
+        return Note.objects.none()
+    allowed = Q(author=reader.user, person_id__in=list(grants))
+    for person_id, person_grants in grants.items():
+        if person_grants:
+            allowed |= Q(person_id=person_id, category__code__in=list(person_grants))
+    return Note.objects.filter(allowed)
 
 
 def readable_notes(reader: Reader, person: Person | QuerySet[Person, Any], grants: Grants) -> QuerySet[Note]:

@@ -103,3 +103,13 @@ class Note(models.Model):
 
     def __str__(self) -> str:
         return f"note #{self.pk}"
+
+
+class HandoverMark(models.Model):
+    """When a member last said "I have seen everything" on the handover page: what is new starts there."""
+
+    user = models.OneToOneField(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+")
+    seen_at = models.DateTimeField()
+
+    def __str__(self) -> str:
+        return f"handover mark #{self.pk}"

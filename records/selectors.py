@@ -72,8 +72,9 @@ def _person_event(action: str, person: Person, grants: Grants) -> Event:
     )
 
 
-def _views(member: Reader, persons: Sequence[Person], action: str) -> list[PersonView]:
-    """Decide the visible fields of a page of persons and record one event per person (R5)."""
+def views_for(member: Reader, persons: Sequence[Person], action: str) -> list[PersonView]:
+    """Decide the visible fields of a page of persons and record one event per person (R5); every
+    list of persons (the search, the handover) shows them through this."""
     grants = policy.grants_for(member, [p.pk for p in persons])
     contacts = _contact_of([p.pk for p in persons if policy.may_see_contact(grants.get(p.pk, {}))])
     views = [
@@ -115,7 +116,7 @@ def find_persons(*, user: User, search: str = "") -> Selection[Person]:
         )
     return Selection(
         rows=persons.order_by("display_name", "pk"),
-        record=lambda page: _views(member, page, Action.PERSON_LIST),
+        record=lambda page: views_for(member, page, Action.PERSON_LIST),
     )
 
 
@@ -142,7 +143,7 @@ def likely_duplicates(
         same |= by_identity
     persons = policy.followed_persons(member).defer(*Person.CONTACT_FIELDS).filter(same)
     found = list(persons.order_by("display_name", "pk")[:DUPLICATES_SHOWN])
-    return _views(member, found, Action.PERSON_LIST) if found else []
+    return views_for(member, found, Action.PERSON_LIST) if found else []
 
 
 def person_view(reached: Reach, *, action: str = Action.PERSON_VIEW) -> PersonView:
@@ -162,7 +163,7 @@ def person_view(reached: Reach, *, action: str = Action.PERSON_VIEW) -> PersonVi
 
 def created_person_view(member: Reader, person: Person) -> PersonView:
     """What its creator sees of a person just created (contact stays hidden until consent)."""
-    return _views(member, [person], Action.PERSON_VIEW)[0]
+    return views_for(member, [person], Action.PERSON_VIEW)[0]
 
 
 def person_detail(*, user: User, person_id: int) -> PersonView:
@@ -234,7 +235,7 @@ def contact_to_edit(*, user: User, person_id: int) -> PersonView:
     """The person's contact details, for a member about to change them; read and recorded as the
     person page reads them."""
     access = policy.access_contact(user, person_id, action=Action.PERSON_VIEW)
-    return _views(access.reader, [access.person], Action.PERSON_VIEW)[0]
+    return views_for(access.reader, [access.person], Action.PERSON_VIEW)[0]
 
 
 def still_followed(*, user: User, person_id: int) -> bool:

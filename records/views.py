@@ -18,7 +18,7 @@ from audit.models import Action
 from consent import policy
 from consent import selectors as consent_selectors
 from consent.models import Status
-from records import selectors, services
+from records import handover, selectors, services
 from records.forms import ContactForm, FollowUpForm, NoteCorrectionForm, NoteForm, PersonForm
 from relais.domain_errors import Conflict, Invalid
 from relais.pages import disclosed, disclosed_page, form_errors, render_with_forms, submitted
@@ -265,3 +265,15 @@ def follow_up_close(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     if selectors.still_followed(user=request.user, person_id=follow_up.person_id):
         return redirect("person", pk=follow_up.person_id)
     return redirect("persons")
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def handover_page(request: AuthenticatedHttpRequest) -> HttpResponse:
+    """The start of a shift: what is new since my last "seen", per person; persons without consent."""
+    if request.method == "POST":
+        handover.mark_seen(user=request.user)
+        messages.success(request, _("Seen. What comes next will show here."))
+        return redirect("handover")
+    context = {"handover": handover.handover(user=request.user), "nav": "handover"}
+    return render(request, "records/handover.html", context)

@@ -19,6 +19,7 @@ urlpatterns = [
     path("password/", team_views.password_change, name="password-change"),
     path("password/forgotten/", team_views.password_forgotten, name="password-forgotten"),
     path("persons/", record_views.persons, name="persons"),
+    path("handover/", record_views.handover_page, name="handover"),
     path("persons/new/", record_views.person_new, name="person-new"),
     path("persons/<int:pk>/", record_views.person, name="person"),
     path("persons/<int:pk>/notes/new/", record_views.note_new, name="note-new"),

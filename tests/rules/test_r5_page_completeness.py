@@ -395,6 +395,22 @@ PAGES = {
             invalid=(None, same_for_all(400)),
         ),
     },
+    "handover": {
+        # Every person of the world has news for its team (a consent, a team that started following)
+        # or no consent: each is shown, and recorded as a list records it. Another team's member
+        # follows no one here: an empty page.
+        **GET(
+            members_only(
+                "person.list",
+                lambda w: [ev("person.list", person=p) for p in w["followed"]],
+                person=None,
+                elsewhere=200,
+            )
+        ),
+        **POST(
+            valid=(None, members_only("person.list", lambda w: [], status=302, person=None, elsewhere=302))
+        ),
+    },
     "password-forgotten": {
         ("get", ""): lambda kind, w: (200, []),
         ("post", "refused"): (None, lambda kind, w: (405, [])),
@@ -582,6 +598,7 @@ def urls(w) -> dict[str, str]:
         "password-change": "/password/",
         "password-forgotten": "/password/forgotten/",
         "persons": "/persons/",
+        "handover": "/handover/",
         "person-new": "/persons/new/",
         "person": f"/persons/{person}/",
         "note-new": f"/persons/{person}/notes/new/",
