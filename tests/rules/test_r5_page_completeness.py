@@ -408,7 +408,14 @@ PAGES = {
             )
         ),
         **POST(
-            valid=(None, members_only("person.list", lambda w: [], status=302, person=None, elsewhere=302))
+            valid=(
+                None,
+                lambda kind, w: (
+                    (302, [])
+                    if kind == "elsewhere"
+                    else members_only("person.list", lambda w: [], status=302, person=None)(kind, w)
+                ),
+            )
         ),
     },
     "password-forgotten": {
