@@ -2,6 +2,10 @@
 
 from __future__ import annotations
 
+from collections import defaultdict
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+
 from django.utils import timezone
 
 from audit import recorder
@@ -9,12 +13,43 @@ from audit.models import AccessEvent, Action
 from audit.recorder import Event
 from consent import policy, selectors
 from consent.models import Receipt
-from records.models import CONTACT, FollowUp, Person
-from teams.models import User
+from records.models import CONTACT, FollowUp, Note, Person
+from teams.models import Category, Team, User
 
 
 def _has_contact(person: Person) -> bool:
     return any(getattr(person, name) for name in Person.CONTACT_FIELDS)
+
+
+@dataclass
+class NotesOfTeam:
+    """The notes one team wrote about the person, by kind of information, for the printable copy."""
+
+    team: Team
+    by_category: list[tuple[Category, list[Note]]] = field(default_factory=list)
+
+
+def notes_by_team(notes: Iterable[Note]) -> list[NotesOfTeam]:
+    """Notes grouped by team, then by category (by label), oldest first within each."""
+    grouped: dict[int, dict[int, list[Note]]] = defaultdict(lambda: defaultdict(list))
+    teams: dict[int, Team] = {}
+    categories: dict[int, Category] = {}
+    for note in notes:
+        grouped[note.team_id][note.category_id].append(note)
+        teams[note.team_id], categories[note.category_id] = note.team, note.category
+    return [
+        NotesOfTeam(
+            team=teams[team_id],
+            by_category=sorted(
+                (
+                    (categories[cid], sorted(found, key=lambda n: n.created_at))
+                    for cid, found in by_cat.items()
+                ),
+                key=lambda item: item[0].label,
+            ),
+        )
+        for team_id, by_cat in sorted(grouped.items(), key=lambda item: teams[item[0]].name)
+    ]
 
 
 def my_data(*, user: User) -> dict:

@@ -13,7 +13,7 @@ from consent.models import Method
 from consent.portal_forms import ActivateForm, ShareForm
 from consent.serializers import ExportSerializer
 from relais.domain_errors import Conflict, Invalid
-from relais.pages import disclosed, disclosed_page, form_errors, render_with_forms, submitted
+from relais.pages import disclosed_page, form_errors, render_with_forms, submitted
 from teams.requests import AuthenticatedHttpRequest
 
 JOURNAL_PAGE = 30
@@ -132,11 +132,20 @@ def download(request: AuthenticatedHttpRequest) -> HttpResponse:
 @login_required
 @require_safe
 def printable(request: AuthenticatedHttpRequest) -> HttpResponse:
-    """The journal and the consents on paper, for a worker to print with a person who has no phone."""
-    consents = disclosed(portal.my_consents(user=request.user))
+    """Everything Relais holds about the person, in plain words, that prints well (GDPR art. 15: an
+    intelligible form; the JSON download stays for machines). A worker can print it with a person
+    who has no phone."""
+    data = export.my_data(user=request.user)
     _page, lines = disclosed_page(request, journal.journal(user=request.user), PRINTED_LINES, param="-")
     return render(
         request,
         "portal/print.html",
-        {"person": request.user.person, "consents": consents, "lines": lines, "body_class": "portal"},
+        {
+            "person": data["person"],
+            "follow_ups": data["follow_ups"],
+            "consents": data["consents"],
+            "notes_by_team": export.notes_by_team(data["notes"]),
+            "lines": lines,
+            "body_class": "portal",
+        },
     )

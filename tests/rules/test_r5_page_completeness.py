@@ -575,7 +575,7 @@ PAGES = {
     "portal-receipt-list": {**GET(portal_only("portal.receipts")), **POST(refused=(None, same_for_all(405)))},
     "portal-download": {**GET(portal_only("portal.export")), **POST(refused=(None, same_for_all(405)))},
     "portal-print": {
-        **GET(portal_only("portal.consents", "portal.access_log")),
+        **GET(portal_only("portal.export", "portal.access_log")),
         **POST(refused=(None, same_for_all(405))),
     },
     "audit-log": {

@@ -118,7 +118,28 @@ def test_receipts_and_the_printable_version(web, jo, shared):
     assert f"/consents/{consent.pk}/receipt/?event=given" in receipts
     assert web.get(f"/consents/{consent.pk}/receipt/?event=given").status_code == 200
     printable = web.get("/portal/print/").content.decode()
-    assert "Mes choix" in printable and "Qui a regardé mes informations" in printable
+    assert "Vos accords" in printable and "Qui a regardé vos informations" in printable
+
+
+def test_the_printable_copy_holds_everything_in_plain_words(web, jo, shared, person, team):
+    consent, note = shared
+    page = web.as_(jo).get("/portal/print/").content.decode().replace("&#x27;", "'")
+    assert f"Tout ce que Relais garde sur {person.display_name}" in page
+    for held in (
+        person.phone,
+        "Maraude Nord : depuis le",
+        "Logement et hébergement",
+        note.body,
+        "écrite par",
+    ):
+        assert held in page, held
+    sections = [
+        page.index(title) for title in ("Qui vous êtes", "Comment vous joindre", "Les notes sur vous")
+    ]
+    assert sections == sorted(sections)
+    event = AccessEvent.objects.filter(action="portal.export", actor_id=jo.pk).get()
+    assert event.object_ids == [note.pk] and "contact" in event.categories
+    assert "housing" not in page.split("<main")[1]  # labels, never codes
 
 
 def test_another_persons_receipt_is_a_404(web, jo, team, worker):
