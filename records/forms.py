@@ -6,6 +6,7 @@ from django.utils.formats import number_format
 from django.utils.translation import gettext_lazy as _
 
 from records.models import ADDRESS_MAX_CHARS, PHONE_PATTERN
+from records.validators import validate_birth_date
 from teams.models import Category
 
 
@@ -17,7 +18,10 @@ class PersonForm(forms.Form):
     first_name = forms.CharField(label=_("First name"), max_length=150, required=False)
     last_name = forms.CharField(label=_("Last name"), max_length=150, required=False)
     birth_date = forms.DateField(
-        label=_("Birth date"), required=False, widget=forms.DateInput(attrs={"type": "date"})
+        label=_("Birth date"),
+        required=False,
+        widget=forms.DateInput(attrs={"type": "date"}),
+        validators=[validate_birth_date],
     )
     phone = forms.RegexField(
         PHONE_PATTERN,

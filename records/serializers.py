@@ -6,6 +6,7 @@ from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
 from records.models import ADDRESS_MAX_CHARS, PHONE_PATTERN, FollowUp, Note
+from records.validators import validate_birth_date
 from relais.api import InputSerializer, id_field
 from teams.models import Category
 
@@ -86,7 +87,9 @@ class PersonInSerializer(InputSerializer):
     display_name = serializers.CharField(max_length=150)
     first_name = serializers.CharField(max_length=150, required=False, allow_blank=True, default="")
     last_name = serializers.CharField(max_length=150, required=False, allow_blank=True, default="")
-    birth_date = serializers.DateField(required=False, allow_null=True, default=None)
+    birth_date = serializers.DateField(
+        required=False, allow_null=True, default=None, validators=[validate_birth_date]
+    )
     phone = serializers.RegexField(PHONE_PATTERN, max_length=40, required=False, allow_blank=True, default="")
     email = OptionalEmailField(max_length=254, required=False, allow_blank=True, default="")
     address = serializers.CharField(

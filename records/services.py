@@ -28,6 +28,7 @@ from records.models import (
     Person,
 )
 from records.selectors import PersonView, created_person_view
+from records.validators import validate_birth_date
 from relais.domain_errors import Conflict, Invalid
 from relais.text import fold
 from teams.models import Category, Team, User
@@ -50,12 +51,11 @@ def _category(code: str, field: str = "category") -> Category:
     return category
 
 
-OLDEST_BIRTH = date(1900, 1, 1)
-
-
 def _checked_birth_date(birth_date: date | None) -> None:
-    if birth_date is not None and not OLDEST_BIRTH <= birth_date <= timezone.localdate():
-        raise Invalid("birth_date", _("A birth date between 1900 and today."))
+    try:
+        validate_birth_date(birth_date)
+    except ValidationError as exc:
+        raise Invalid("birth_date", " ".join(exc.messages)) from None
 
 
 def _grant_follow(person: Person, team: Team, user: User) -> FollowUp:

@@ -62,6 +62,10 @@ def body_for(url: str, team) -> dict:
         return {"team": team.pk}
     if url.endswith("/withdraw/"):
         return {"method": "oral"}
+    if url.endswith("/correction/") or url.endswith("/correct/"):
+        return {"body": "Corrigé"}
+    if url.endswith("/contact/"):
+        return {"phone": "06 11 22 33 44", "email": "", "address": ""}
     return {}
 
 

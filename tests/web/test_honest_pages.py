@@ -218,3 +218,14 @@ def test_a_request_over_the_size_limit_says_the_text_is_still_in_the_page(
     page = response.content.decode()
     assert response.status_code == 400 and "Trop long pour être envoyé" in page
     assert "votre texte est encore dans la page" in page
+
+
+def test_a_birth_date_in_the_future_and_a_phone_without_digits_are_refused_everywhere(web, api, worker, team):
+    data = {"team": team.pk, "display_name": "Futur", "birth_date": "2030-01-01", "phone": "abc"}
+    page = web.as_(worker).post("/persons/new/", data)
+    text = page.content.decode()
+    assert page.status_code == 400 and Person.objects.count() == 0
+    assert "entre 1900 et aujourd" in text and "06 12 34 56 78" in text and 'value="Futur"' in text
+    response = api.as_(worker).post("/api/v1/persons/", data, format="json")
+    assert response.status_code == 400 and {"birth_date", "phone"} <= set(response.json())
+    assert Person.objects.count() == 0
