@@ -28,20 +28,27 @@ def world(db):
     person = make_person(team, display_name="Jo", first_name="Jo", last_name="Durand")
     consent = give_consent(person, team, ["housing", "contact"], by=worker)
     make_note(person, worker, team, "housing", "Dossier SIAO déposé.")
-    make_note(person, worker, team, "support_plan", "Objectif : un logement autonome.")
+    note = make_note(person, worker, team, "support_plan", "Objectif : un logement autonome.")
     portal_user = UserFactory(username="jo", display_name="Jo")
     type(person).objects.filter(pk=person.pk).update(account=portal_user)
     UserFactory(username="audit", is_auditor=True)
     UserFactory(username="direction", is_manager=True)
     newcomer = make_member(team, username="nouveau", accepted=False)
     code, _ = consent_services.invite_to_portal(user=worker, person_id=person.pk)
-    return {"person": person, "consent": consent, "team": team, "newcomer": newcomer, "code": code}
+    return {
+        "person": person,
+        "consent": consent,
+        "team": team,
+        "newcomer": newcomer,
+        "code": code,
+        "note": note,
+    }
 
 
 def pages(world):
     p, c = world["person"].pk, world["consent"].pk
     return {
-        None: ["/login/", "/portal/activate/", "/persons/999/"],
+        None: ["/login/", "/portal/activate/", "/persons/999/", "/password/forgotten/"],
         "nouveau": ["/commitment/"],
         "camille": [
             "/persons/",
@@ -52,6 +59,10 @@ def pages(world):
             f"/consents/{c}/withdraw/",
             "/persons/999999/",
             "/audit/",
+            "/handover/",
+            f"/persons/{p}/contact/",
+            f"/notes/{world['note'].pk}/correct/",
+            f"/persons/{p}/portal-code/",
         ],
         "jo": [
             "/portal/",
@@ -60,7 +71,7 @@ def pages(world):
             "/portal/print/",
             f"/consents/{c}/receipt/",
         ],
-        "audit": ["/audit/", "/audit/integrity/"],
+        "audit": ["/audit/", "/audit/?person_name=jo", "/audit/?actor=abc", "/audit/integrity/"],
         "direction": ["/admin/", f"/admin/teams/team/{world['team'].pk}/change/", "/admin/teams/user/"],
     }
 

@@ -126,7 +126,7 @@ def test_the_whole_journey(site, open_page, maraude):
     sign_in(audit, site, "audit", PASSWORD)
     audit.wait_for_url(re.compile(r"/audit/$"))
     audit.get_by_label("Personne (identifiant)").fill(str(person.pk))
-    audit.get_by_label("Action").fill("note.list")
+    audit.get_by_label("Action").select_option("note.list")
     go(audit, audit.get_by_role("button", name="Filtrer"))
     rows = audit.locator("table tbody tr")
     assert rows.count() >= 3
