@@ -214,7 +214,9 @@ def tell(*, user: User, person: Person, events: Sequence[AccessEvent]) -> list[L
     """Tell a page of events in words, in a fixed number of queries; the reading is recorded."""
     data = [e.data for e in events]
     actor_ids = {d["actor"] for d in data if d["actor"]}
-    names = dict(User.objects.filter(pk__in=actor_ids).values_list("pk", "display_name"))
+    accounts = User.objects.filter(pk__in=actor_ids).values_list("pk", "display_name", "is_auditor")
+    names = {pk: name for pk, name, _auditor in accounts}
+    auditors = {pk for pk, _name, auditor in accounts if auditor}
     teams_of: dict[int, list[tuple[int, str, str]]] = defaultdict(list)
     for user_id, team_id, team_name, profession in (
         Membership.objects.filter(user_id__in=actor_ids)
@@ -237,6 +239,8 @@ def tell(*, user: User, person: Person, events: Sequence[AccessEvent]) -> list[L
         _team_id, team, title = next(
             (t for t in own_teams if t[0] == d["team"]), own_teams[0] if own_teams else (None, "", "")
         )
+        if not team and not title and d["actor"] in auditors:
+            title = str(_("access control"))  # one word for the role, whatever the account's name says
         who = names.get(d["actor"]) or d["actor_label"] or str(_("Someone unknown"))
         wording = WORDING.get(d["action"], OTHER)
         if by_you and wording.yours is not None and not refused:

@@ -172,3 +172,13 @@ def test_journal_page_query_count_does_not_grow_with_rows(
     web.as_(jo)
     with django_assert_num_queries(JOURNAL_PAGE_QUERIES):
         assert web.get("/portal/journal/").status_code == 200
+
+
+def test_an_auditors_check_reads_with_one_word_for_the_role(web, jo, person):
+    from tests.factories import UserFactory
+
+    agnes = UserFactory(username="agnes", display_name="Agnès Roux", is_auditor=True)
+    web.as_(agnes).get("/audit/", {"person": person.pk})
+    journal = web.as_(jo).get("/portal/journal/").content.decode()
+    assert "Agnès Roux (contrôle des accès) a vérifié le journal qui vous concerne." in journal
+    assert "auditri" not in journal.lower()

@@ -34,7 +34,7 @@ MEMBERS = [
     ("yves", "Yves Dupré", "CSAPA Horizon", "médiateur de santé pair", True),
 ]
 OTHERS = [
-    ("audit", "Agnès Roux (auditrice)", {"is_auditor": True}),
+    ("audit", "Agnès Roux", {"is_auditor": True}),
     ("direction", "Marc Lefèvre (direction)", {"is_manager": True}),
 ]
 PERSONS: list[dict[str, Any]] = [
