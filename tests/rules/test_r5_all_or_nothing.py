@@ -24,6 +24,7 @@ from audit.models import AccessEvent, ChainHead
 from consent.evidence import EvidenceFile
 from relais.domain_errors import (
     CommitmentRequired,
+    ContactNotShared,
     Conflict,
     DomainError,
     Hidden,
@@ -31,6 +32,7 @@ from relais.domain_errors import (
     NotAManager,
     NotAMember,
     NotAPortalAccount,
+    NotTheAuthor,
 )
 from teams.models import Category
 from tests.factories import (
@@ -235,6 +237,20 @@ FAILURES = {
         (lambda w: dict(user=w["worker"], person_id=w["elsewhere"].pk, team_id=w["other_team"].pk), Hidden),
         (lambda w: dict(user=w["worker"], person_id=w["person"].pk, team_id=2**63 + 1), Invalid),
     ],
+    "records.services.correct_note": [
+        (lambda w: dict(user=w["colleague"], note_id=w["note"].pk, body="b"), NotTheAuthor),
+        (lambda w: dict(user=w["worker"], note_id=w["note"].pk, body="   "), Invalid),
+        (lambda w: dict(user=w["worker"], note_id=2**64, body="b"), Hidden),
+    ],
+    "records.services.update_contact": [
+        (lambda w: dict(user=w["worker"], person_id=w["elsewhere"].pk, phone="0611223344"), Hidden),
+        (lambda w: dict(user=w["worker"], person_id=w["person"].pk, phone="abc"), Invalid),
+        (lambda w: dict(user=w["worker"], person_id=w["person"].pk, display_name="Autre"), Invalid),
+        (
+            lambda w: dict(user=w["worker"], person_id=w["other_person"].pk, phone="0611223344"),
+            ContactNotShared,
+        ),
+    ],
     "records.services.close_follow_up": [
         (lambda w: dict(user=w["worker"], follow_up_id=w["elsewhere"].follow_ups.get().pk), Hidden),
         (lambda w: dict(user=w["worker"], follow_up_id=2**64), Hidden),
@@ -395,6 +411,10 @@ SUCCEEDS = {
         user=w["worker"], person_id=w["person"].pk, team_id=w["other_team"].pk
     ),
     "records.services.close_follow_up": lambda w: dict(user=w["worker"], follow_up_id=follow_up(w).pk),
+    "records.services.correct_note": lambda w: dict(user=w["worker"], note_id=w["note"].pk, body="corrigé"),
+    "records.services.update_contact": lambda w: dict(
+        user=w["worker"], person_id=w["person"].pk, phone="06 11 22 33 44", email="jo@example.org"
+    ),
     "consent.services.record_consent": lambda w: dict(
         user=w["worker"],
         person_id=w["person"].pk,
