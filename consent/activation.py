@@ -54,18 +54,20 @@ def activate(*, code: str, username: str, password: str) -> User:
     the same code then gives the existing account the username and password chosen now, ends its API
     tokens and open sessions, and lifts any stop on signing in. Nothing else of the account changes."""
     invitation = _invitation(code)
-    existing = User.objects.filter(pk=invitation.person.account_id).first()
+    existing = invitation.person.account
+    changes: dict[str, list[object]] = {}
     if existing is None:
         user = accounts.create_account(
             username=username, password=password, display_name=invitation.person.display_name
         )
         Person.objects.filter(pk=invitation.person_id).update(account=user)
-        action, changes = Action.PORTAL_ACTIVATE, {}
+        action = Action.PORTAL_ACTIVATE
     else:
         user = existing
         accounts.reset_access(user, password, username=username)
         ended = tokens.revoke_all(user)
-        action, changes = Action.PORTAL_RESET, {"password": ["set", "reset"], "tokens": [ended, 0]}
+        action = Action.PORTAL_RESET
+        changes = {"password": ["set", "reset"], "tokens": [ended, 0]}
     PortalInvitation.objects.filter(pk=invitation.pk).update(used_at=timezone.now())
     recorder.record(
         user,

@@ -163,20 +163,20 @@ def portal_invite(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
         return redirect("portal-invite", pk=pk)
     view = record_selectors.person_detail(user=request.user, person_id=pk)
     shown = request.session.get(SHOWN_CODE) or {}
-    invitation = (
+    still_open = (
         selectors.open_invitation(person=view.person, invitation_id=shown.get("invitation"))
         if shown.get("person") == pk
         else None
     )
-    if invitation is None:
+    if still_open is None:
         request.session.pop(SHOWN_CODE, None)
     response = render(
         request,
         "consent/invitation.html",
         {
             "person": view.person,
-            "code": shown.get("code") if invitation else None,
-            "invitation": invitation,
+            "code": shown.get("code") if still_open else None,
+            "invitation": still_open,
             "space_open": view.person.account_id is not None,
             "address": request.build_absolute_uri(reverse("portal-activation")),
             "nav": "persons",

@@ -13,7 +13,7 @@ import math
 from dataclasses import dataclass
 from typing import Any
 
-from django.core.exceptions import RequestDataTooBig
+from django.core.exceptions import RequestDataTooBig, SuspiciousOperation
 from django.db import DatabaseError
 from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import redirect, render
@@ -185,7 +185,7 @@ def _bad_request_page(request: HttpRequest, exception: Exception | None = None) 
             "in the page. Shorten it, or split it into two notes."
         )
         return render(request, "400.html", {"message": message, "too_big": True}, status=400)
-    return defaults.bad_request(request, exception)
+    return defaults.bad_request(request, exception or SuspiciousOperation())
 
 
 bad_request = _json_or(_bad_request_page, 400, DomainError.default_detail)

@@ -42,6 +42,13 @@ class MembershipInline(admin.StackedInline):
         return super().formfield_for_foreignkey(db_field, request, **kwargs)
 
 
+class CategoryChoices(forms.ModelMultipleChoiceField):
+    """Categories by their label in the reader's language, never by their code."""
+
+    def label_from_instance(self, obj: Category) -> str:
+        return obj.label
+
+
 @admin.register(Team)
 class TeamAdmin(ManagerAdmin):
     list_display = ["name", "member_count", "created_at"]
@@ -52,10 +59,9 @@ class TeamAdmin(ManagerAdmin):
     inlines = [MembershipInline]
 
     def formfield_for_manytomany(self, db_field, request, **kwargs):
-        field = super().formfield_for_manytomany(db_field, request, **kwargs)
-        if db_field.name == "continuity_categories" and field is not None:
-            field.label_from_instance = lambda category: category.label  # not its code
-        return field
+        if db_field.name == "continuity_categories":
+            kwargs["form_class"] = CategoryChoices
+        return super().formfield_for_manytomany(db_field, request, **kwargs)
 
     @admin.display(description=_("members"))
     def member_count(self, team: Team) -> int:
@@ -195,8 +201,8 @@ class AccountAdmin(ManagerAdmin, UserAdmin):
                 messages.success(request, gettext("Password changed successfully."))
                 return redirect("admin:teams_user_change", user.pk)
         response = super().user_change_password(request, id, form_url)
-        form = getattr(response, "context_data", {}).get("form")
-        if request.method == "POST" and form is not None and form.errors:
+        shown = getattr(response, "context_data", {}).get("form")
+        if request.method == "POST" and shown is not None and shown.errors:
             response.status_code = 400
         return response
 

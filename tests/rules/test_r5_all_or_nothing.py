@@ -24,8 +24,8 @@ from audit.models import AccessEvent, ChainHead
 from consent.evidence import EvidenceFile
 from relais.domain_errors import (
     CommitmentRequired,
-    ContactNotShared,
     Conflict,
+    ContactNotShared,
     DomainError,
     Hidden,
     Invalid,
