@@ -9,6 +9,7 @@ from rest_framework.response import Response
 
 from audit.disclosure import Selection
 from records import selectors, services
+from records.filters import NoteFilter
 from records.models import Note, Person
 from records.serializers import (
     CategorySerializer,
@@ -104,8 +105,12 @@ class PersonNoteList(DisclosingList, generics.CreateAPIView):
     serializer_class = NoteOutSerializer
     queryset = Note.objects.none()  # for the schema: rows come from the selectors
 
+    filterset_class = NoteFilter  # for the schema: the selector applies it, after the policy
+
     def select(self) -> Selection:
-        return selectors.person_notes(user=signed_in(self.request), person_id=self.kwargs["pk"])
+        return selectors.person_notes(
+            user=signed_in(self.request), person_id=self.kwargs["pk"], filters=self.request.query_params
+        )
 
     def create(self, request: Request, *args: Any, **kwargs: Any) -> Response:
         data = _valid(NoteInSerializer, request)

@@ -6,6 +6,7 @@ from collections import defaultdict
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import date
+from typing import Any
 
 from django.db.models import Q
 from django.utils.translation import gettext as _
@@ -16,6 +17,7 @@ from audit.models import Action
 from audit.recorder import Event
 from consent import policy
 from consent.policy import Grant, Grants, Reader
+from records import filters as note_filters
 from records.models import CONTACT, FollowUp, Note, Person
 from relais.domain_errors import Invalid
 from relais.text import fold
@@ -202,19 +204,27 @@ def _record_notes(reached: Reach, notes: Sequence[Note]) -> Sequence[Note]:
     return notes
 
 
-def notes_of(reached: Reach) -> Selection[Note]:
-    """The notes of a reached person that the reader may read, newest first (R1, R2)."""
+def notes_of(reached: Reach, filters: Mapping[str, Any] | None = None) -> Selection[Note]:
+    """The notes of a reached person that the reader may read, newest first (R1, R2), narrowed by
+    ``filters`` (category, author, team, period) if given."""
     notes = (
         policy.readable_notes(reached.reader, reached.person, reached.grants)
         .filter(correction__isnull=True)  # a corrected note shows as its latest version
         .select_related("category", "author", "team")
     )
+    notes = note_filters.narrowed(notes, filters or {})
     return Selection(rows=notes, record=lambda page: _record_notes(reached, page))
 
 
-def person_notes(*, user: User, person_id: int) -> Selection[Note]:
+def note_authors(reached: Reach) -> list[User]:
+    """Who wrote the notes the reader may read about this person: the choices of the author filter."""
+    readable = policy.readable_notes(reached.reader, reached.person, reached.grants)
+    return list(User.objects.filter(pk__in=readable.values("author_id")).order_by("display_name", "pk"))
+
+
+def person_notes(*, user: User, person_id: int, filters: Mapping[str, Any] | None = None) -> Selection[Note]:
     """The notes of a person that the user may read, newest first (R1, R2, R9)."""
-    return notes_of(reach(user, person_id, action=Action.NOTE_LIST, object_type="note"))
+    return notes_of(reach(user, person_id, action=Action.NOTE_LIST, object_type="note"), filters)
 
 
 def note_detail(*, user: User, note_id: int) -> Note:

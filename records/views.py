@@ -27,6 +27,7 @@ from teams.requests import AuthenticatedHttpRequest
 from teams.selectors import category_labels
 
 PAGE_SIZE = 25
+NOTE_FILTERS = ("category", "author", "team", "since", "until")
 NOTES_PAGE_SIZE = 50
 
 
@@ -92,7 +93,8 @@ def _person_page(
     as the API records them; a form shown again with its error makes the answer a 4xx."""
     reached = selectors.reach(request.user, pk, action=Action.PERSON_VIEW)
     view = selectors.person_view(reached)
-    notes_page, notes = disclosed_page(request, selectors.notes_of(reached), NOTES_PAGE_SIZE)
+    note_filters = {k: request.GET[k] for k in NOTE_FILTERS if request.GET.get(k)}
+    notes_page, notes = disclosed_page(request, selectors.notes_of(reached, note_filters), NOTES_PAGE_SIZE)
     history = disclosed(consent_selectors.history_of(request.user, reached.person))
     following = {f.team_id: f.team for f in view.follow_ups}
     mine = sorted((t for tid, t in following.items() if tid in reached.reader.team_ids), key=lambda t: t.name)
@@ -116,6 +118,10 @@ def _person_page(
             for note in notes
         ],
         "notes_page": notes_page,
+        "note_filters": note_filters,
+        "notes_query": f"{urlencode(note_filters)}&" if note_filters else "",
+        "note_authors": selectors.note_authors(reached),
+        "categories": sorted(labels.items(), key=lambda item: item[1]),
         "panel": [
             {
                 "follow_up": follow_up,

@@ -229,3 +229,41 @@ def test_a_birth_date_in_the_future_and_a_phone_without_digits_are_refused_every
     response = api.as_(worker).post("/api/v1/persons/", data, format="json")
     assert response.status_code == 400 and {"birth_date", "phone"} <= set(response.json())
     assert Person.objects.count() == 0
+
+
+def test_the_person_page_pages_through_all_notes_and_filters_them(web, worker, colleague, team, person):
+    give_consent(person, team, ["housing", "support_plan"], by=worker)
+    for i in range(57):
+        make_note_by(person, worker if i % 2 else colleague, team, "housing" if i % 3 else "support_plan", i)
+    first = web.as_(worker).get(f"/persons/{person.pk}/").content.decode()
+    assert "57 notes" in first and "Page 1 sur 2" in first and 'rel="next"' in first
+    second = web.get(f"/persons/{person.pk}/?page=2").content.decode()
+    assert second.count('<article class="note') == 7
+    by_author = web.get(
+        f"/persons/{person.pk}/", {"author": colleague.pk, "category": "housing"}
+    ).content.decode()
+    expected = sum(1 for i in range(57) if i % 2 == 0 and i % 3)
+    assert (
+        f"{expected} notes" in by_author
+        and "author=" in by_author.split('class="pagination"')[-1]
+        or expected <= 50
+    )
+
+
+def make_note_by(person, author, team, category, i):
+    from tests.factories import make_note
+
+    return make_note(person, author, team, category, f"Note {i}")
+
+
+def test_the_api_filters_notes_by_category_author_team_and_period(api, worker, colleague, team, person):
+    give_consent(person, team, ["housing", "support_plan"], by=worker)
+    make_note_by(person, worker, team, "housing", 1)
+    make_note_by(person, colleague, team, "support_plan", 2)
+    url = f"/api/v1/persons/{person.pk}/notes/"
+    api.as_(worker)
+    assert [n["body"] for n in api.get(url, {"category": "support_plan"}).json()["results"]] == ["Note 2"]
+    assert [n["body"] for n in api.get(url, {"author": worker.pk}).json()["results"]] == ["Note 1"]
+    assert api.get(url, {"since": "2999-01-01"}).json()["results"] == []
+    assert api.get(url, {"team": 2**70}).status_code == 400
+    assert api.get(url, {"since": "hier"}).status_code == 400

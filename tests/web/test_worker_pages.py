@@ -273,7 +273,7 @@ def test_pages_fail_closed_when_the_log_cannot_be_written(web, shared, person, w
 
 
 # One more than before pagination: the notes are counted to be paged.
-PERSON_PAGE_QUERIES = 22 + CONSENT_LOCK_QUERIES
+PERSON_PAGE_QUERIES = 23 + CONSENT_LOCK_QUERIES  # one for the authors of the notes filter
 
 
 @pytest.mark.parametrize("rows", [10, 100])
