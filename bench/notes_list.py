@@ -28,83 +28,15 @@ import django  # noqa: E402
 django.setup()
 
 from django.conf import settings  # noqa: E402
-from django.contrib.auth.models import Permission  # noqa: E402
 from django.core.management import call_command  # noqa: E402
-from django.db import connection  # noqa: E402
 from django.test import Client  # noqa: E402
-from django.utils import timezone  # noqa: E402
 
-from audit import recorder  # noqa: E402
-from consent.models import Consent  # noqa: E402
-from records.models import FollowUp, Note, Person, PersonGroupObjectPermission  # noqa: E402
-from teams import services as team_services  # noqa: E402
+from bench.dataset import build, world  # noqa: E402
+from records.models import Note, Person  # noqa: E402
 from teams import tokens  # noqa: E402
-from teams.models import Category, Membership, User  # noqa: E402
-
-SYSTEM = recorder.system("bench")
 
 settings.ROOT_URLCONF = "bench.urls"
 settings.ALLOWED_HOSTS = ["*"]
-TEAMS = 6
-CATEGORIES = [
-    "contact",
-    "housing",
-    "support_plan",
-    "administrative",
-    "health",
-    "addiction",
-    "justice",
-    "family",
-]
-MEASURED_NOTES = 250  # half of them in categories the member may read: 125, a full page
-
-
-def build(persons: int, notes_per_person: int, teams, member, author, start: int) -> list[int]:
-    """Add ``persons`` persons followed by two teams each, consents for most, and their notes."""
-    categories = {c.code: c for c in Category.objects.all()}
-    perm = Permission.objects.get(codename="follow_person")
-    new = Person.objects.bulk_create(
-        [Person(display_name=f"Personne {start + i}", phone=f"06 {i:08d}") for i in range(persons)]
-    )
-    grants, follow_ups, consents = [], [], []
-    for i, person in enumerate(new):
-        for team in (teams[i % TEAMS], teams[(i + 1) % TEAMS]):
-            grants.append(
-                PersonGroupObjectPermission(content_object=person, group_id=team.group_id, permission=perm)
-            )
-            follow_ups.append(FollowUp(person=person, team=team))
-            if i % 5:  # one person in five has not consented
-                consents.append(
-                    Consent(person=person, team=team, purpose="continuité", method="oral", recorded_by=member)
-                )
-    PersonGroupObjectPermission.objects.bulk_create(grants)
-    FollowUp.objects.bulk_create(follow_ups)
-    consents = Consent.objects.bulk_create(consents)
-    through = Consent.categories.through
-    through.objects.bulk_create(
-        [
-            through(consent=c, category=categories[code])
-            for c in consents
-            for code in ("contact", "housing", "support_plan")
-        ]
-    )
-    notes = []
-    for i, person in enumerate(new):
-        count = MEASURED_NOTES if i in (1, 2, 3) else notes_per_person
-        for j in range(count):
-            notes.append(
-                Note(
-                    person=person,
-                    team=teams[i % TEAMS],
-                    author=author,
-                    category=categories[("housing", "support_plan", "health", "justice")[j % 4]],
-                    body=f"Transmission {j} : rendez-vous, démarches et nouvelles de la semaine. " * 3,
-                )
-            )
-    Note.objects.bulk_create(notes, batch_size=2000)
-    with connection.cursor() as cursor:  # as autovacuum would, once the data has settled
-        cursor.execute("ANALYZE")
-    return [p.pk for p in new[1:4]]
 
 
 def timed(client: Client, url: str, token: str) -> float:
@@ -140,15 +72,7 @@ def main() -> None:
     rounds = int(os.environ.get("BENCH_ROUNDS", "300"))
     call_command("migrate", verbosity=0)
     print(f"database: {settings.DATABASES['default']['ENGINE']}")
-    teams = [
-        team_services.create_team(by=SYSTEM, name=f"Équipe {i}", continuity_categories=CATEGORIES[:4])
-        for i in range(TEAMS)
-    ]
-    member = User.objects.create(username="bench")
-    author = User.objects.create(username="author")
-    for team in teams[:4]:
-        team_services.add_member(by=SYSTEM, team=team, user=member)
-    Membership.objects.filter(user=member).update(commitment_accepted_at=timezone.now())
+    teams, member, author = world()
     token, _ = tokens.issue(member)
 
     results = []
