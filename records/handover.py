@@ -114,7 +114,7 @@ def handover(*, user: User) -> Handover:
     )
     shown = persons[:PERSONS_SHOWN]
     lines = []
-    for view in views_for(member, shown, Action.PERSON_LIST):
+    for view in views_for(member, shown, Action.PERSON_LIST, grants):
         item = news[view.person.pk]
         item.view = view
         lines.append(item)

@@ -74,10 +74,13 @@ def _person_event(action: str, person: Person, grants: Grants) -> Event:
     )
 
 
-def views_for(member: Reader, persons: Sequence[Person], action: str) -> list[PersonView]:
+def views_for(
+    member: Reader, persons: Sequence[Person], action: str, grants: Mapping[int, Grants] | None = None
+) -> list[PersonView]:
     """Decide the visible fields of a page of persons and record one event per person (R5); every
     list of persons (the search, the handover) shows them through this."""
-    grants = policy.grants_for(member, [p.pk for p in persons])
+    if grants is None:  # a caller that decided them in this request already passes them
+        grants = policy.grants_for(member, [p.pk for p in persons])
     contacts = _contact_of([p.pk for p in persons if policy.may_see_contact(grants.get(p.pk, {}))])
     views = [
         PersonView(
