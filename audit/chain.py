@@ -187,11 +187,20 @@ def append(entries: list[dict[str, Any]], *, using: str = "default") -> None:
         body = body_bytes({**entry, "chain": chain, "seq": seq, "t": at})
         previous = link_to(previous, body, event_id)
         values += [event_id, body.decode("ascii"), previous.hex()]
-    with connections[using].cursor() as cursor:
-        for start in range(0, len(values), 3 * INSERT_BATCH):
-            batch = values[start : start + 3 * INSERT_BATCH]
-            cursor.execute(_INSERT + ", ".join(["(%s, %s, %s)"] * (len(batch) // 3)), batch)
-        cursor.execute(_MOVE_HEAD, [seq, previous.hex(), chain])
+    head = [seq, previous.hex(), chain]
+    connection = connections[using]
+    with connection.cursor() as cursor:
+        batches = [
+            values[start : start + 3 * INSERT_BATCH] for start in range(0, len(values), 3 * INSERT_BATCH)
+        ]
+        for number, batch in enumerate(batches):
+            insert = _INSERT + ", ".join(["(%s, %s, %s)"] * (len(batch) // 3))
+            if number == len(batches) - 1 and connection.vendor == "postgresql":
+                # The last insert and the head's move in one statement: one round trip fewer.
+                cursor.execute(f"WITH inserted AS ({insert} RETURNING 1) {_MOVE_HEAD}", batch + head)
+                return
+            cursor.execute(insert, batch)
+        cursor.execute(_MOVE_HEAD, head)
 
 
 # Verification ---------------------------------------------------------------------------------------

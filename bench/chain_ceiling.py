@@ -37,7 +37,7 @@ def _django(database: str, chains: int) -> None:
     django.setup()
 
 
-def _worker(database: str, chains: int, mode: str, start, stop_at, counts, index: int) -> None:
+def _worker(database: str, chains: int, mode: str, start, stop_at, counts, index: int, ready) -> None:
     _django(database, chains)
     from django.db import connection, transaction
 
@@ -47,16 +47,19 @@ def _worker(database: str, chains: int, mode: str, start, stop_at, counts, index
     system = recorder.system("bench")
     connection.ensure_connection()
     done = 0
+    with ready.get_lock():
+        ready.value += 1
     start.wait()
     deadline = stop_at.value
     if mode == "bare":
-        body = chain.body_bytes({"action": "person.view", "chain": 0, "seq": 0, "t": 0, "person": 1})
         while time.time() < deadline:
+            # The same bytes an append writes, in a chain of its own per process (no head, no link).
+            entry = {"action": "person.view", "chain": 1000 + index, "seq": done + 1, "t": 0, "person": 1}
             with transaction.atomic(), connection.cursor() as cursor:
                 cursor.execute(
                     "INSERT INTO audit_accessevent (id, body, hash) "
                     "VALUES (nextval(pg_get_serial_sequence('audit_accessevent', 'id')), %s, %s)",
-                    [body.decode(), "0" * 64],
+                    [chain.body_bytes(entry).decode(), "0" * 64],
                 )
             done += 1
     else:
@@ -80,13 +83,15 @@ def run(chains: int, mode: str, processes: int) -> tuple[float, str]:
         start = context.Event()
         stop_at = context.Value("d", 0.0)
         counts = context.Array("i", processes)
+        ready = context.Value("i", 0)
         workers = [
-            context.Process(target=_worker, args=(database, chains, mode, start, stop_at, counts, i))
+            context.Process(target=_worker, args=(database, chains, mode, start, stop_at, counts, i, ready))
             for i in range(processes)
         ]
         for worker in workers:
             worker.start()
-        time.sleep(1.0 + processes * 0.15)  # every process set up and connected
+        while ready.value < processes:  # every process set up and connected before the clock starts
+            time.sleep(0.1)
         stop_at.value = time.time() + SECONDS
         start.set()
         for worker in workers:

@@ -20,6 +20,7 @@ from records.serializers import (
     NoteCorrectionSerializer,
     NoteInSerializer,
     NoteOutSerializer,
+    NoteRowSerializer,
     PersonInSerializer,
     PersonOutSerializer,
 )
@@ -108,9 +109,12 @@ class PersonNoteList(DisclosingList, generics.CreateAPIView):
     filterset_class = NoteFilter  # for the schema: the selector applies it, after the policy
 
     def select(self) -> Selection:
-        return selectors.person_notes(
+        return selectors.person_note_rows(
             user=signed_in(self.request), person_id=self.kwargs["pk"], filters=self.request.query_params
         )
+
+    def get_serializer_class(self) -> type[serializers.BaseSerializer[Any]]:
+        return NoteRowSerializer if self.request.method == "GET" else NoteOutSerializer
 
     def create(self, request: Request, *args: Any, **kwargs: Any) -> Response:
         data = _valid(NoteInSerializer, request)

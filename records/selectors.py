@@ -8,7 +8,7 @@ from dataclasses import dataclass, field
 from datetime import date
 from typing import Any
 
-from django.db.models import Q
+from django.db.models import Q, QuerySet
 from django.utils.translation import gettext as _
 
 from audit import recorder
@@ -180,9 +180,13 @@ def person_detail(*, user: User, person_id: int) -> PersonView:
 
 def note_events(action: str, person_id: int, notes: Sequence[Note], grants: Grants) -> list[Event]:
     """One event per consent that allowed part of the disclosure (usually one); own notes need none."""
-    by_grant: dict[Grant | None, list[Note]] = defaultdict(list)
+    return _events_of(action, person_id, [(n.pk, n.category.code) for n in notes], grants)
+
+
+def _events_of(action: str, person_id: int, notes: Sequence[tuple[int, str]], grants: Grants) -> list[Event]:
+    by_grant: dict[Grant | None, list[tuple[int, str]]] = defaultdict(list)
     for note in notes:
-        by_grant[grants.get(note.category.code)].append(note)
+        by_grant[grants.get(note[1])].append(note)
     if not by_grant:
         by_grant[None] = []
     return [
@@ -190,8 +194,8 @@ def note_events(action: str, person_id: int, notes: Sequence[Note], grants: Gran
             action=action,
             person_id=person_id,
             object_type="note",
-            object_ids=[n.pk for n in group],
-            categories=[n.category.code for n in group],
+            object_ids=[pk for pk, _code in group],
+            categories=[code for _pk, code in group],
             consent_id=grant.consent_id if grant else None,
             team_id=grant.team_id if grant else None,
             reason="" if grant else "author",
@@ -207,16 +211,55 @@ def _record_notes(reached: Reach, notes: Sequence[Note]) -> Sequence[Note]:
     return notes
 
 
+def _listed_notes(reached: Reach, filters: Mapping[str, Any] | None) -> QuerySet[Note]:
+    notes = policy.readable_notes(reached.reader, reached.person, reached.grants).filter(
+        correction__isnull=True  # a corrected note shows as its latest version
+    )
+    return note_filters.narrowed(notes, filters or {})
+
+
 def notes_of(reached: Reach, filters: Mapping[str, Any] | None = None) -> Selection[Note]:
     """The notes of a reached person that the reader may read, newest first (R1, R2), narrowed by
     ``filters`` (category, author, team, period) if given."""
-    notes = (
-        policy.readable_notes(reached.reader, reached.person, reached.grants)
-        .filter(correction__isnull=True)  # a corrected note shows as its latest version
-        .select_related("category", "author", "team")
-    )
-    notes = note_filters.narrowed(notes, filters or {})
+    notes = _listed_notes(reached, filters).select_related("category", "author", "team")
     return Selection(rows=notes, record=lambda page: _record_notes(reached, page))
+
+
+# What the API shows of a note, read as one row: four model instances per note (the note, its
+# category, author and team) cost more than the whole policy.
+NOTE_ROW = (
+    "id",
+    "person_id",
+    "team_id",
+    "team__name",
+    "author_id",
+    "author__display_name",
+    "author__first_name",
+    "author__last_name",
+    "author__username",
+    "category__code",
+    "body",
+    "created_at",
+    "corrects_id",
+)
+
+
+def person_note_rows(
+    *, user: User, person_id: int, filters: Mapping[str, Any] | None = None
+) -> Selection[dict[str, Any]]:
+    """``person_notes`` as plain rows (one dict per note), for the API's list; the same rule, the
+    same events."""
+    reached = reach(user, person_id, action=Action.NOTE_LIST, object_type="note")
+    rows = _listed_notes(reached, filters).values(*NOTE_ROW)
+    return Selection(rows=rows, record=lambda page: _record_note_rows(reached, page))
+
+
+def _record_note_rows(reached: Reach, rows: Sequence[dict[str, Any]]) -> Sequence[dict[str, Any]]:
+    events = _events_of(
+        Action.NOTE_LIST, reached.person.pk, [(r["id"], r["category__code"]) for r in rows], reached.grants
+    )
+    recorder.record(reached.reader.user, *events)
+    return rows
 
 
 def note_authors(reached: Reach) -> list[User]:

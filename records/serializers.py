@@ -1,3 +1,5 @@
+from typing import Any
+
 from django.conf import settings
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.core.validators import validate_email
@@ -111,6 +113,30 @@ class NoteOutSerializer(serializers.ModelSerializer):
         model = Note
         fields = ["id", "person", "team", "author", "category", "body", "created_at", "corrects"]
         extra_kwargs = {"corrects": {"help_text": "The note this one corrects (replaces), if any."}}
+
+
+class NoteRowSerializer(NoteOutSerializer):
+    """The same output as ``NoteOutSerializer``, from a row of ``selectors.NOTE_ROW``: built directly,
+    without a model instance or a nested serializer per note."""
+
+    def to_representation(self, instance: Any) -> dict[str, Any]:
+        full_name = f"{instance['author__first_name']} {instance['author__last_name']}".strip()
+        return {
+            "id": instance["id"],
+            "person": instance["person_id"],
+            "team": {"id": instance["team_id"], "name": instance["team__name"]},
+            "author": {
+                "id": instance["author_id"],
+                "label": instance["author__display_name"] or full_name or instance["author__username"],
+            },
+            "category": instance["category__code"],
+            "body": instance["body"],
+            "created_at": _CREATED_AT.to_representation(instance["created_at"]),
+            "corrects": instance["corrects_id"],
+        }
+
+
+_CREATED_AT = serializers.DateTimeField()
 
 
 class NoteInSerializer(InputSerializer):
