@@ -18,6 +18,7 @@ from django.utils import dateformat, timezone
 from django.utils.formats import date_format, get_format
 from django.utils.html import format_html
 from django.utils.http import urlencode
+from django.utils.safestring import SafeString
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
@@ -134,10 +135,12 @@ def _note_article(
 ) -> str:
     """One note as the page shows it, built in Python: the template engine, once per note and per
     value, cost more than the rest of the page (issue "Faster", the person page)."""
-    badges = format_html('<span class="badge">{}</span>', labels["alone"]) if only_me else ""
+    badges = format_html('<span class="badge">{}</span>', labels["alone"]) if only_me else SafeString()
     if note.corrects_id:
         badges += format_html('<span class="badge">{}</span>', labels["corrected"])
-    after = format_html('<p class="muted">{}</p>', labels["corrected_note"]) if note.corrects_id else ""
+    after = (
+        format_html('<p class="muted">{}</p>', labels["corrected_note"]) if note.corrects_id else SafeString()
+    )
     if correct_url:
         after += format_html('<p class="no-print"><a href="{}">{}</a></p>', correct_url, labels["correct"])
     return format_html(

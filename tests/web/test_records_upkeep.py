@@ -18,8 +18,12 @@ def test_a_correction_is_a_new_version_that_readers_see_as_corrected(web, worker
         [note.pk, corrected.pk],
         person.pk,
     )
+    own = web.get(f"/persons/{person.pk}/").content.decode()
+    assert f'<a href="/notes/{corrected.pk}/correct/">Corriger cette note</a>' in own
+    assert '<span class="badge">Corrigée</span>' in own
     page = web.as_(colleague).get(f"/persons/{person.pk}/").content.decode()
     assert "Hébergé au 115 (corrigé)" in page and "Corrigée" in page and note.body not in page
+    assert "Corriger cette note" not in page and "&lt;" not in page.split("<main")[1]
     assert web.get(f"/api/v1/notes/{note.pk}/").json()["body"] == note.body  # the first version is kept
 
 
