@@ -187,7 +187,7 @@ def append(entries: list[dict[str, Any]], *, using: str = "default") -> None:
         body = body_bytes({**entry, "chain": chain, "seq": seq, "t": at})
         previous = link_to(previous, body, event_id)
         values += [event_id, body.decode("ascii"), previous.hex()]
-    head = [seq, previous.hex(), chain]
+    head: list[int | str] = [seq, previous.hex(), chain]
     connection = connections[using]
     with connection.cursor() as cursor:
         batches = [
