@@ -58,12 +58,14 @@ class NoteForm(forms.Form):
         required=False, label=_("I understand: save it anyway, visible by me alone for now.")
     )
 
-    def __init__(self, *args, teams=(), **kwargs):
+    def __init__(self, *args, teams=(), categories=None, **kwargs):
         super().__init__(*args, **kwargs)
         cast(forms.ChoiceField, self.fields["team"]).choices = [(t.pk, t.name) for t in teams]
-        cast(forms.ChoiceField, self.fields["category"]).choices = [
-            (c.code, c.label) for c in Category.objects.order_by("id")
-        ]
+        cast(forms.ChoiceField, self.fields["category"]).choices = (
+            categories  # (code, label) pairs the page has already read
+            if categories is not None
+            else [(c.code, c.label) for c in Category.objects.order_by("id")]
+        )
         limit = settings.RELAIS_NOTE_MAX_CHARS
         self.fields["body"].help_text = _("At most %(max)s characters.") % {"max": number_format(limit)}
         self.fields["body"].widget.attrs.update({"data-max-chars": limit, "data-counter": "note-counter"})

@@ -228,7 +228,7 @@ def _person_page(
         ],
         "history": history,
         "me": request.user.pk,
-        "note_form": note_form or NoteForm(teams=mine),
+        "note_form": note_form or NoteForm(teams=mine, categories=list(labels.items())),
         "warn_unshared": warn_unshared,
         "follow_up_form": follow_up_form
         or FollowUpForm(teams=Team.objects.exclude(pk__in=following).order_by("name")),
