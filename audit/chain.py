@@ -12,6 +12,9 @@ time) and holds it until its transaction ends: a chain never forks, an event tha
 becomes anyone's predecessor, and each chain's order is its commit order. Appends no longer queue
 behind one lock. Events keep a global order through their ids. A signed checkpoint covers every
 head, so a tail cut from any chain is caught.
+
+Long on purpose: appending and verifying are one protocol, read side by side; a change to one that
+the other does not mirror is a log that cannot be verified.
 """
 
 from __future__ import annotations

@@ -1,4 +1,7 @@
-"""Reads of person data. Each one goes through the policy and records what it disclosed (R5)."""
+"""Reads of person data. Each one goes through the policy and records what it disclosed (R5).
+
+Long on purpose: every read of a person, a note or a list of them is here, so that what each one
+discloses and records is reviewed in one place; split, a read would be easier to add unrecorded."""
 
 from __future__ import annotations
 
