@@ -22,7 +22,13 @@ def world(db):
     team = make_team("Maraude Nord", ("contact", "housing", "support_plan"))
     camille = make_member(team, username="camille", display_name="Camille Martin")
     lea = make_member(team, username="lea", display_name="Léa Girard")
-    joelle = make_person(team, display_name="Joëlle", first_name="Joëlle", last_name="Marchand")
+    joelle = make_person(
+        team,
+        display_name="Joëlle",
+        first_name="Joëlle",
+        last_name="Marchand",
+        email="joelle.marchanddupont@associationaccueildejour.example.org",  # no break, wider than a phone
+    )
     UserFactory(username="audit", display_name="Agnès Roux", is_auditor=True)
     return {"team": team, "camille": camille, "lea": lea, "joelle": joelle}
 
