@@ -60,6 +60,8 @@ def mark_seen(*, user: User) -> None:
 
 
 def handover(*, user: User) -> Handover:
+    """What is new for the member's teams since their last "seen", per person, in a fixed number of
+    queries whatever the caseload; a person shows when something happened or no consent is held."""
     member = policy.access_reader(user, action=Action.PERSON_LIST, object_type="person")
     since, first = last_seen(user)
     now = timezone.now()
