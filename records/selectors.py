@@ -250,8 +250,9 @@ NOTE_ROW = (
 def person_note_rows(
     *, user: User, person_id: int, filters: Mapping[str, Any] | None = None
 ) -> Selection[dict[str, Any]]:
-    """``person_notes`` as plain rows (one dict per note), for the API's list; the same rule, the
-    same events."""
+    """The notes of a person that the user may read, newest first (R1, R2, R9), as plain rows (one
+    dict per note) for the API's list; the page reads them through ``notes_of``, with the same rule
+    and the same events."""
     reached = reach(user, person_id, action=Action.NOTE_LIST, object_type="note")
     rows = _listed_notes(reached, filters).values(*NOTE_ROW)
     return Selection(rows=rows, record=lambda page: _record_note_rows(reached, page))
@@ -269,11 +270,6 @@ def note_authors(reached: Reach) -> list[User]:
     """Who wrote the notes the reader may read about this person: the choices of the author filter."""
     readable = policy.readable_notes(reached.reader, reached.person, reached.grants)
     return list(User.objects.filter(pk__in=readable.values("author_id")).order_by("display_name", "pk"))
-
-
-def person_notes(*, user: User, person_id: int, filters: Mapping[str, Any] | None = None) -> Selection[Note]:
-    """The notes of a person that the user may read, newest first (R1, R2, R9)."""
-    return notes_of(reach(user, person_id, action=Action.NOTE_LIST, object_type="note"), filters)
 
 
 def note_detail(*, user: User, note_id: int) -> Note:

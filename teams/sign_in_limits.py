@@ -11,6 +11,7 @@ from __future__ import annotations
 import hashlib
 from datetime import timedelta
 
+from axes.utils import reset
 from django.conf import settings
 from django.core.cache import cache
 
@@ -63,8 +64,6 @@ def clear(username: str) -> None:
 def lift(username: str) -> None:
     """Every stop on this username, ours and django-axes's (per username and address): a manager or
     a new code has just given its holder a new password, which must work at once."""
-    from axes.utils import reset
-
     clear(username)
     for address in cache.get(_key("from", username), []):
         reset(ip=address, username=username)

@@ -86,3 +86,24 @@ def test_the_sign_in_page_links_to_help_for_a_forgotten_password(web, db):
     assert 'href="/password/forgotten/"' in page
     help_page = web.get("/password/forgotten/").content.decode()
     assert "Mot de passe oublié" in help_page and "Demandez un nouveau code à votre intervenant" in help_page
+
+
+def test_a_refused_reset_by_code_answers_400_and_changes_nothing(web, person, worker):
+    from consent.models import PortalInvitation
+
+    jo = make_portal_account(person, "jo")
+    token, _expiry = tokens.issue(jo)
+    code, invitation = consent_services.invite_to_portal(user=worker, person_id=person.pk)
+    UserFactory(username="pris")
+    before = AccessEvent.objects.exclude(outcome="denied").count()
+    for username, password in (("pris", NEW_PASSWORD), ("jo", "123")):  # taken name, weak password
+        response = web.post(
+            "/portal/activate/",
+            {"code": code, "username": username, "password": password, "password_again": password},
+        )
+        assert response.status_code == 400
+    jo.refresh_from_db()
+    assert jo.username == "jo" and jo.check_password(PASSWORD) and not jo.check_password(NEW_PASSWORD)
+    assert PortalInvitation.objects.get(pk=invitation.pk).used_at is None
+    assert tokens.revoke_all(jo) == 1  # the token was not ended by the refused attempt
+    assert AccessEvent.objects.exclude(outcome="denied").count() == before

@@ -265,5 +265,9 @@ def test_the_api_filters_notes_by_category_author_team_and_period(api, worker, c
     assert [n["body"] for n in api.get(url, {"category": "support_plan"}).json()["results"]] == ["Note 2"]
     assert [n["body"] for n in api.get(url, {"author": worker.pk}).json()["results"]] == ["Note 1"]
     assert api.get(url, {"since": "2999-01-01"}).json()["results"] == []
+    # A filter narrows what the policy allows, never widens it: a kind the person did not share with
+    # the team stays hidden when asked for by name.
+    make_note_by(person, colleague, team, "health", 3)
+    assert api.get(url, {"category": "health"}).json()["results"] == []
     assert api.get(url, {"team": 2**70}).status_code == 400
     assert api.get(url, {"since": "hier"}).status_code == 400
