@@ -219,12 +219,12 @@ def access_own_person(user: User, *, action: str) -> Person:
 
 
 def effective_consent_categories(
-    team_ids: Iterable[int], *, at: datetime | None = None
+    team_ids: Iterable[int] | None, *, at: datetime | None = None
 ) -> QuerySet[Any]:  # rows of the consents' through table
-    """(consent, category) rows of current consents to the given teams that the teams' missions need
-    and that follow the person: the whole of R1, R2 and R7 in one queryset."""
+    """(consent, category) rows of current consents to the given teams (every team if ``None``) that
+    the teams' missions need and that follow the person: the whole of R1, R2 and R7 in one queryset."""
     at = at or timezone.now()
-    return ConsentCategory.objects.filter(
+    rows = ConsentCategory.objects.filter(
         Q(consent__valid_until__isnull=True) | Q(consent__valid_until__gt=at),
         Exists(
             TeamCategory.objects.filter(
@@ -232,10 +232,10 @@ def effective_consent_categories(
             )
         ),
         Exists(_follows(OuterRef("consent__person_id"), OuterRef("consent__team_id"))),
-        consent__team_id__in=list(team_ids),
         consent__withdrawal__isnull=True,
         consent__superseded_by__isnull=True,
     )
+    return rows if team_ids is None else rows.filter(consent__team_id__in=list(team_ids))
 
 
 # Reads and the end of a consent serialise on the consent (issue "All or nothing", §5), through
@@ -286,29 +286,51 @@ def _share_current_consents(
         return {row[0] for row in cursor.fetchall()}
 
 
-def grants_for(reader: Reader, person_ids: Iterable[int] | QuerySet[Any]) -> dict[int, Grants]:
-    """For each person, the categories the reader may see and the consent behind each.
-
-    ``person_ids`` may be a query, so that the persons are found in the same statement. The consents
-    are locked first (shared), then the decision is made on a fresh view of them; a consent made
-    meanwhile, which the lock did not see, is locked in its turn and the decision made again."""
-    persons = person_ids if isinstance(person_ids, QuerySet) else list(person_ids)
+def _decision_rows(
+    reader: Reader, persons: list[int] | QuerySet[Any], *, every_team: bool = False
+) -> list[tuple[int, str, int, int]]:
+    """(person, category, consent, team) rows of the reader's teams' effective consents, or of every
+    team's if ``every_team``. The reader's consents are locked first (shared), then the decision is
+    made on a fresh view of them; a consent made meanwhile, which the lock did not see, is locked in
+    its turn and the decision made again."""
     for _attempt in range(DECISION_ATTEMPTS):
         locked = _share_current_consents(reader.team_ids, persons)
         rows = list(
-            effective_consent_categories(reader.team_ids)
+            effective_consent_categories(None if every_team else reader.team_ids)
             .filter(consent__person_id__in=persons)
             .order_by("consent_id")
             .values_list("consent__person_id", "category__code", "consent_id", "consent__team_id")
         )
-        if locked is None or {consent_id for _, _, consent_id, _ in rows} <= locked:
-            break
-    else:
-        raise Unavailable(_("The consents changed while this was read; try again."))
+        relied_on = {consent_id for _, _, consent_id, team_id in rows if team_id in reader.team_ids}
+        if locked is None or relied_on <= locked:
+            return rows
+    raise Unavailable(_("The consents changed while this was read; try again."))
+
+
+def _grants_of(reader: Reader, rows: Iterable[tuple[int, str, int, int]]) -> dict[int, Grants]:
     grants: dict[int, Grants] = defaultdict(dict)
     for person_id, code, consent_id, team_id in rows:
-        grants[person_id].setdefault(code, Grant(consent_id, team_id))
+        if team_id in reader.team_ids:
+            grants[person_id].setdefault(code, Grant(consent_id, team_id))
     return grants
+
+
+def grants_for(reader: Reader, person_ids: Iterable[int] | QuerySet[Any]) -> dict[int, Grants]:
+    """For each person, the categories the reader may see and the consent behind each.
+
+    ``person_ids`` may be a query, so that the persons are found in the same statement."""
+    persons = person_ids if isinstance(person_ids, QuerySet) else list(person_ids)
+    return _grants_of(reader, _decision_rows(reader, persons))
+
+
+def grants_and_shares(reader: Reader, person_id: int) -> tuple[Grants, dict[int, set[str]]]:
+    """The reader's grants for one person, and what every following team reads of them now (as
+    ``shared_with_teams``): both from one decision, for the person page, which shows both."""
+    rows = _decision_rows(reader, [person_id], every_team=True)
+    shared: dict[int, set[str]] = defaultdict(set)
+    for _person, code, _consent, team_id in rows:
+        shared[team_id].add(code)
+    return _grants_of(reader, rows).get(person_id, {}), shared
 
 
 def may_see_contact(grants: Grants) -> bool:

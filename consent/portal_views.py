@@ -32,7 +32,7 @@ def activate(request: HttpRequest) -> HttpResponse:
         except Invalid as exc:
             form_errors(form, exc)
         else:
-            login(request, user, backend="django.contrib.auth.backends.ModelBackend")
+            login(request, user, backend="teams.backends.UserBackend")
             messages.success(request, _("Your space is open. Welcome."))
             return redirect("portal-home")
     return render_with_forms(request, "portal/activate.html", {"form": form, "body_class": "portal"}, form)

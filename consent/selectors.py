@@ -20,8 +20,13 @@ from relais.domain_errors import Hidden, Invalid
 from teams.models import User
 
 
-def consents_of(person: Person) -> QuerySet[Consent]:
-    """The consent history of a person the caller has already reached through the policy."""
+def consents_of(person: Person, *, details: bool = True) -> QuerySet[Consent]:
+    """The consent history of a person the caller has already reached through the policy; without
+    ``details`` (categories, who withdrew), as the person page lists it: one statement, not two."""
+    if not details:
+        return Consent.objects.filter(person=person).select_related(
+            "team", "recorded_by", "withdrawal", "superseded_by"
+        )
     return (
         Consent.objects.filter(person=person)
         .select_related("team", "recorded_by", "withdrawal__recorded_by", "superseded_by")
@@ -60,10 +65,13 @@ def _record_consents(
     return consents
 
 
-def history_of(user: User, person: Person, *, action: str = Action.CONSENT_VIEW) -> Selection[Consent]:
+def history_of(
+    user: User, person: Person, *, action: str = Action.CONSENT_VIEW, details: bool = True
+) -> Selection[Consent]:
     """Every consent of a reached person, for every team, newest first; a shown page is recorded."""
     return Selection(
-        rows=consents_of(person), record=lambda page: _record_consents(user, person, page, action)
+        rows=consents_of(person, details=details),
+        record=lambda page: _record_consents(user, person, page, action),
     )
 
 

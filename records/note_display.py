@@ -4,7 +4,8 @@ by value, cost more than the rest of the page (issue "Faster")."""
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
+from datetime import datetime
 from typing import Any
 
 from django.urls import reverse
@@ -16,20 +17,20 @@ from django.utils.translation import gettext as _
 
 from consent.models import Consent
 from consent.policy import Grants
-from records.models import Note
-from teams.models import Team
+from teams.models import Team, User
 
 
 def note_items(
-    notes: Sequence[Note],
+    notes: Sequence[Mapping[str, Any]],
     grants: Grants,
     consents: Mapping[int, Consent],
     readers: Mapping[str, list[Team]],
     me: int,
+    categories: Mapping[str, str],
 ) -> list[dict[str, Any]]:
-    """The notes as the page shows them. "Why can I see this?" is the same for every note of one
-    category under one consent: it is written once per pair, not once per note (a page of 50 notes
-    has a handful), and so is each link."""
+    """The notes (rows of ``selectors.NOTE_ROW``) as the page shows them. "Why can I see this?" is
+    the same for every note of one category under one consent: it is written once per pair, not once
+    per note (a page of 50 notes has a handful), and so is each link."""
     explained: dict[tuple[int, str] | None, str] = {None: _own_note_explanation()}
     labels = {
         "why": _("Why can I see this?"),
@@ -40,36 +41,44 @@ def note_items(
             "This is a corrected version: the first one is kept, and both are in the access log."
         ),
     }
-    when = get_format("DATETIME_FORMAT")
+    when = _date_formatter(get_format("DATETIME_FORMAT"))
     items = []
     for note in notes:
-        grant = grants.get(note.category.code)
+        code = note["category__code"]
+        grant = grants.get(code)
         consent = consents.get(grant.consent_id) if grant else None
-        key = (consent.pk, note.category.code) if consent else None
+        key = (consent.pk, code) if consent else None
         if key not in explained and consent is not None:
-            explained[key] = _consent_explanation(consent, note.category.label)
-        only_me = not readers.get(note.category.code)
-        correct_url = reverse("note-correct", args=[note.pk]) if note.author_id == me else ""
+            explained[key] = _consent_explanation(consent, categories[code])
+        only_me = not readers.get(code)
+        correct_url = reverse("note-correct", args=[note["id"]]) if note["author_id"] == me else ""
         items.append(
             {
                 "note": note,
-                "html": note_article(note, explained[key], only_me, correct_url, labels, when),
+                "html": note_article(
+                    note, categories[code], explained[key], only_me, correct_url, labels, when
+                ),
             }
         )
     return items
 
 
 def note_article(
-    note: Note, why: str, only_me: bool, correct_url: str, labels: Mapping[str, str], when: str
+    note: Mapping[str, Any],
+    category: str,
+    why: str,
+    only_me: bool,
+    correct_url: str,
+    labels: Mapping[str, str],
+    when: Callable[[datetime], str],
 ) -> str:
     """One note as the page shows it, built in Python: the template engine, once per note and per
     value, cost more than the rest of the page (issue "Faster", the person page)."""
+    corrected = note["corrects_id"] is not None
     badges = format_html('<span class="badge">{}</span>', labels["alone"]) if only_me else SafeString()
-    if note.corrects_id:
+    if corrected:
         badges += format_html('<span class="badge">{}</span>', labels["corrected"])
-    after = (
-        format_html('<p class="muted">{}</p>', labels["corrected_note"]) if note.corrects_id else SafeString()
-    )
+    after = format_html('<p class="muted">{}</p>', labels["corrected_note"]) if corrected else SafeString()
     if correct_url:
         after += format_html('<p class="no-print"><a href="{}">{}</a></p>', correct_url, labels["correct"])
     return format_html(
@@ -77,18 +86,35 @@ def note_article(
         "<span>{}</span><span>{} · {}</span></header>"
         '<div class="body">{}</div>{}<details><summary>{}</summary>{}</details></article>',
         " only-me" if only_me else "",
-        note.pk,
-        note.pk,
-        note.category.label,
+        note["id"],
+        note["id"],
+        category,
         badges,
-        dateformat.format(timezone.localtime(note.created_at), when),
-        note.author.label,
-        note.team.name,
-        note.body,
+        when(timezone.localtime(note["created_at"])),
+        User.label_of(note),
+        note["team__name"],
+        note["body"],
         after,
         labels["why"],
         why,
     )
+
+
+def _date_formatter(format_string: str) -> Callable[[datetime], str]:
+    """``django.utils.dateformat.format`` with its format string read once for the page, not once
+    per note: the same output, in half the time."""
+    pieces: list[tuple[bool, str]] = []
+    for i, piece in enumerate(dateformat.re_formatchars.split(format_string)):
+        if i % 2:
+            pieces.append((True, piece))
+        elif piece:
+            pieces.append((False, dateformat.re_escaped.sub(r"\1", piece)))
+
+    def formatted(value: datetime) -> str:
+        parts = dateformat.DateFormat(value)
+        return "".join(str(getattr(parts, piece)()) if special else piece for special, piece in pieces)
+
+    return formatted
 
 
 def _consent_explanation(consent: Consent, category: str) -> str:

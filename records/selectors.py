@@ -11,7 +11,7 @@ from dataclasses import dataclass, field
 from datetime import date
 from typing import Any
 
-from django.db.models import Q, QuerySet
+from django.db.models import Count, Q, QuerySet
 from django.utils.translation import gettext as _
 
 from audit import recorder
@@ -45,11 +45,19 @@ class Reach:
     reader: Reader
     person: Person
     grants: Grants
+    shared: Mapping[int, set[str]] = field(default_factory=dict)  # asked with ``shares=True``
 
 
-def reach(user: User, person_id: int, *, action: str, object_type: str = "person") -> Reach:
+def reach(
+    user: User, person_id: int, *, action: str, object_type: str = "person", shares: bool = False
+) -> Reach:
+    """The person and the reader's grants; with ``shares``, also what every following team reads of
+    them now (``policy.shared_with_teams``), decided in the same statement."""
     access = policy.access_person(user, person_id, action=action, object_type=object_type)
     assert access.reader is not None  # members only: self_allowed is not asked
+    if shares:
+        grants, shared = policy.grants_and_shares(access.reader, access.person.pk)
+        return Reach(reader=access.reader, person=access.person, grants=grants, shared=shared)
     grants = policy.grants_for(access.reader, [access.person.pk]).get(access.person.pk, {})
     return Reach(reader=access.reader, person=access.person, grants=grants)
 
@@ -207,13 +215,6 @@ def _events_of(action: str, person_id: int, notes: Sequence[tuple[int, str]], gr
     ]
 
 
-def _record_notes(reached: Reach, notes: Sequence[Note]) -> Sequence[Note]:
-    recorder.record(
-        reached.reader.user, *note_events(Action.NOTE_LIST, reached.person.pk, notes, reached.grants)
-    )
-    return notes
-
-
 def _listed_notes(reached: Reach, filters: Mapping[str, Any] | None) -> QuerySet[Note]:
     notes = policy.readable_notes(reached.reader, reached.person, reached.grants).filter(
         correction__isnull=True  # a corrected note shows as its latest version
@@ -221,15 +222,15 @@ def _listed_notes(reached: Reach, filters: Mapping[str, Any] | None) -> QuerySet
     return note_filters.narrowed(notes, filters or {})
 
 
-def notes_of(reached: Reach, filters: Mapping[str, Any] | None = None) -> Selection[Note]:
+def notes_of(reached: Reach, filters: Mapping[str, Any] | None = None) -> Selection[dict[str, Any]]:
     """The notes of a reached person that the reader may read, newest first (R1, R2), narrowed by
-    ``filters`` (category, author, team, period) if given."""
-    notes = _listed_notes(reached, filters).select_related("category", "author", "team")
-    return Selection(rows=notes, record=lambda page: _record_notes(reached, page))
+    ``filters`` (category, author, team, period) if given, as rows of ``NOTE_ROW``."""
+    rows = _listed_notes(reached, filters).values(*NOTE_ROW)
+    return Selection(rows=rows, record=lambda page: _record_note_rows(reached, page))
 
 
-# What the API shows of a note, read as one row: four model instances per note (the note, its
-# category, author and team) cost more than the whole policy.
+# A note as the API and the person page show it, read as one row: four model instances per note
+# (the note, its category, author and team) cost more than the whole policy.
 NOTE_ROW = (
     "id",
     "person_id",
@@ -251,11 +252,8 @@ def person_note_rows(
     *, user: User, person_id: int, filters: Mapping[str, Any] | None = None
 ) -> Selection[dict[str, Any]]:
     """The notes of a person that the user may read, newest first (R1, R2, R9), as plain rows (one
-    dict per note) for the API's list; the page reads them through ``notes_of``, with the same rule
-    and the same events."""
-    reached = reach(user, person_id, action=Action.NOTE_LIST, object_type="note")
-    rows = _listed_notes(reached, filters).values(*NOTE_ROW)
-    return Selection(rows=rows, record=lambda page: _record_note_rows(reached, page))
+    dict per note) for the API's list; the page reads them through ``notes_of`` too."""
+    return notes_of(reach(user, person_id, action=Action.NOTE_LIST, object_type="note"), filters)
 
 
 def _record_note_rows(reached: Reach, rows: Sequence[dict[str, Any]]) -> Sequence[dict[str, Any]]:
@@ -266,10 +264,31 @@ def _record_note_rows(reached: Reach, rows: Sequence[dict[str, Any]]) -> Sequenc
     return rows
 
 
-def note_authors(reached: Reach) -> list[User]:
-    """Who wrote the notes the reader may read about this person: the choices of the author filter."""
-    readable = policy.readable_notes(reached.reader, reached.person, reached.grants)
-    return list(User.objects.filter(pk__in=readable.values("author_id")).order_by("display_name", "pk"))
+AUTHOR_ROW = (
+    "author_id",
+    "author__display_name",
+    "author__first_name",
+    "author__last_name",
+    "author__username",
+)
+
+
+@dataclass(frozen=True)
+class NoteAuthors:
+    """Who wrote the notes the reader may read about a person, and how many notes that makes."""
+
+    choices: list[tuple[int, str]]  # (id, label), by label: the choices of the author filter
+    notes: int  # every note listed, unfiltered: the count the unfiltered list's pages need
+
+
+def note_authors(reached: Reach) -> NoteAuthors:
+    """The authors of the notes ``notes_of`` lists, counted in the same statement (the person page
+    needs both: the author filter, and the count that pages the list)."""
+    rows = list(_listed_notes(reached, None).order_by().values(*AUTHOR_ROW).annotate(notes=Count("id")))
+    choices = sorted(
+        ((row["author_id"], User.label_of(row)) for row in rows), key=lambda a: (fold(a[1]), a[0])
+    )
+    return NoteAuthors(choices=choices, notes=sum(row["notes"] for row in rows))
 
 
 def note_detail(*, user: User, note_id: int) -> Note:

@@ -10,7 +10,7 @@ from rest_framework import serializers
 from records.models import ADDRESS_MAX_CHARS, PHONE_PATTERN, FollowUp, Note
 from records.validators import validate_birth_date
 from relais.api import InputSerializer, id_field
-from teams.models import Category
+from teams.models import Category, User
 
 
 class CategorySerializer(serializers.ModelSerializer):
@@ -120,14 +120,13 @@ class NoteRowSerializer(NoteOutSerializer):
     without a model instance or a nested serializer per note."""
 
     def to_representation(self, instance: Any) -> dict[str, Any]:
-        full_name = f"{instance['author__first_name']} {instance['author__last_name']}".strip()
         return {
             "id": instance["id"],
             "person": instance["person_id"],
             "team": {"id": instance["team_id"], "name": instance["team__name"]},
             "author": {
                 "id": instance["author_id"],
-                "label": instance["author__display_name"] or full_name or instance["author__username"],
+                "label": User.label_of(instance),
             },
             "category": instance["category__code"],
             "body": instance["body"],

@@ -91,14 +91,20 @@ def _person_page(
 ) -> HttpResponse:
     """The person page: the API's three reads (person, notes, consents), reached once and recorded
     as the API records them; a form shown again with its error makes the answer a 4xx."""
-    reached = selectors.reach(request.user, pk, action=Action.PERSON_VIEW)
+    reached = selectors.reach(request.user, pk, action=Action.PERSON_VIEW, shares=True)
     view = selectors.person_view(reached)
     note_filters = {k: request.GET[k] for k in NOTE_FILTERS if request.GET.get(k)}
-    notes_page, notes = disclosed_page(request, selectors.notes_of(reached, note_filters), NOTES_PAGE_SIZE)
-    history = disclosed(consent_selectors.history_of(request.user, reached.person))
+    authors = selectors.note_authors(reached)
+    notes_page, notes = disclosed_page(
+        request,
+        selectors.notes_of(reached, note_filters),
+        NOTES_PAGE_SIZE,
+        count=None if note_filters else authors.notes,
+    )
+    history = disclosed(consent_selectors.history_of(request.user, reached.person, details=False))
     following = {f.team_id: f.team for f in view.follow_ups}
     mine = sorted((t for tid, t in following.items() if tid in reached.reader.team_ids), key=lambda t: t.name)
-    shared = policy.shared_with_teams(following, reached.person.pk)
+    shared = {team_id: codes for team_id, codes in reached.shared.items() if team_id in following}
     readers = selectors.readers_by_category(shared, following)
     by_pk = {c.pk: c for c in history}
     current = {c.team_id: c for c in history if c.status == Status.CURRENT}
@@ -107,11 +113,11 @@ def _person_page(
         "person": reached.person,
         "contact": view.contact,
         "identity": view.identity,
-        "notes": note_display.note_items(notes, reached.grants, by_pk, readers, request.user.pk),
+        "notes": note_display.note_items(notes, reached.grants, by_pk, readers, request.user.pk, labels),
         "notes_page": notes_page,
         "note_filters": note_filters,
         "notes_query": f"{urlencode(note_filters)}&" if note_filters else "",
-        "note_authors": selectors.note_authors(reached),
+        "note_authors": authors.choices,
         "categories": sorted(labels.items(), key=lambda item: item[1]),
         "panel": [
             {

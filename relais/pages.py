@@ -60,10 +60,20 @@ def render_with_forms(
 
 
 def disclosed_page(
-    request: HttpRequest, selection: Selection[Any], per_page: int, *, param: str = "page"
+    request: HttpRequest,
+    selection: Selection[Any],
+    per_page: int,
+    *,
+    param: str = "page",
+    count: int | None = None,
 ) -> tuple[Page[Any], Sequence[Any]]:
-    """The page of ``selection`` asked for in ``?page=``, recorded as shown: (the page, what to show)."""
-    page = Paginator(selection.rows, per_page).get_page(request.GET.get(param))
+    """The page of ``selection`` asked for in ``?page=``, recorded as shown: (the page, what to show).
+
+    ``count`` is how many rows the selection has, where the caller has counted them already."""
+    paginator = Paginator(selection.rows, per_page)
+    if count is not None:
+        paginator.count = count  # type: ignore[misc]  # a cached property: known, not asked again
+    page = paginator.get_page(request.GET.get(param))
     return page, selection.disclose(list(page.object_list))
 
 

@@ -159,7 +159,7 @@ AUTH_USER_MODEL = "teams.User"
 AUTHENTICATION_BACKENDS = [
     # Locks an account and address out after repeated failures, before the password is even checked.
     "axes.backends.AxesStandaloneBackend",
-    "django.contrib.auth.backends.ModelBackend",
+    "teams.backends.UserBackend",
     "guardian.backends.ObjectPermissionBackend",
 ]
 AUTH_PASSWORD_VALIDATORS = [

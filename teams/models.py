@@ -1,3 +1,6 @@
+from collections.abc import Mapping
+from typing import Any
+
 from django.conf import settings
 from django.contrib.auth.models import AbstractUser, Group
 from django.db import models
@@ -45,6 +48,13 @@ class User(AbstractUser):
     @property
     def label(self) -> str:
         return self.display_name or self.get_full_name() or self.username
+
+    @staticmethod
+    def label_of(row: Mapping[str, Any], prefix: str = "author__") -> str:
+        """``label`` from a row read as values (``{prefix}display_name``, ``…first_name``, …), for
+        lists that do not build a user per row."""
+        full_name = f"{row[prefix + 'first_name']} {row[prefix + 'last_name']}".strip()
+        return row[prefix + "display_name"] or full_name or row[prefix + "username"]
 
 
 DEFAULT_COMMITMENT = (

@@ -63,13 +63,15 @@ def roles_of(user: User) -> list[str]:
         roles.append("manager")
     if user.is_auditor:
         roles.append("auditor")
-    # Both facts in one statement: every page's menu asks for them.
-    facts = (
-        User.objects.filter(pk=user.pk)
-        .annotate(member=Exists(Membership.objects.filter(user=OuterRef("pk"))))
-        .values_list("member", "person__id")
-    )
-    member, person = next(iter(facts), (False, None))
+    if hasattr(user, "menu_member"):  # read with the user by ``teams.backends.UserBackend``
+        member, person = user.menu_member, user.menu_person
+    else:  # both facts in one statement
+        facts = (
+            User.objects.filter(pk=user.pk)
+            .annotate(member=Exists(Membership.objects.filter(user=OuterRef("pk"))))
+            .values_list("member", "person__id")
+        )
+        member, person = next(iter(facts), (False, None))
     if member:
         roles.append("member")
     if person is not None:

@@ -30,7 +30,7 @@ def web():
 
     class Web(Client):
         def as_(self, user):
-            self.force_login(user, backend="django.contrib.auth.backends.ModelBackend")
+            self.force_login(user, backend="teams.backends.UserBackend")
             return self
 
     return Web()

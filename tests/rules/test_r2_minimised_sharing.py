@@ -74,3 +74,34 @@ def test_expired_consent_opens_nothing(api, person, team, worker, colleague):
     consent = give_consent(person, team, ["housing"], by=worker)
     Consent.objects.filter(pk=consent.pk).update(valid_until=timezone.now() - timezone.timedelta(seconds=1))
     assert notes(api, colleague, person) == (200, [])
+
+
+def test_the_person_pages_one_decision_agrees_with_the_two_it_replaces(person, team, other_team, worker):
+    """The person page decides the reader's grants and what every following team reads in one
+    statement: it must give exactly what ``grants_for`` and ``shared_with_teams`` give."""
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    from consent import policy, services
+    from teams.models import Category
+    from tests.factories import follow, make_team
+
+    third = make_team("Accueil de jour", ("contact", "housing"))
+    follow(person, other_team)
+    follow(person, third)
+    make_member(other_team)
+    give_consent(person, team, ["contact", "housing"], by=worker)
+    give_consent(person, other_team, ["contact", "health", "addiction"], by=worker)
+    other_team.continuity_categories.remove(Category.objects.get(code="addiction"))  # no longer its mission
+    withdrawn = give_consent(person, third, ["contact"], by=worker)
+    services.withdraw_consent(user=worker, consent_id=withdrawn.pk, method="oral")
+    reader = policy.reader_for(worker)
+
+    grants, shared = policy.grants_and_shares(reader, person.pk)
+
+    assert grants == policy.grants_for(reader, [person.pk])[person.pk]
+    assert dict(shared) == dict(policy.shared_with_teams([team.pk, other_team.pk, third.pk], person.pk))
+    assert dict(shared) == {team.pk: {"contact", "housing"}, other_team.pk: {"contact", "health"}}
+    expired = Consent.objects.filter(team=team).update(valid_until=timezone.now() - timedelta(seconds=1))
+    assert expired == 1 and policy.grants_and_shares(reader, person.pk)[0] == {}

@@ -128,7 +128,7 @@ def written_by(kind: str, url: str, call: Call, w: dict) -> tuple[int, list[tupl
     client = Client()
     user = w["users"][kind]
     if user is not None:
-        client.force_login(user, backend="django.contrib.auth.backends.ModelBackend")
+        client.force_login(user, backend="teams.backends.UserBackend")
     mark = AccessEvent.objects.order_by("-id").values_list("id", flat=True).first() or 0
     try:
         with transaction.atomic():

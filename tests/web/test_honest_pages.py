@@ -243,11 +243,21 @@ def test_the_person_page_pages_through_all_notes_and_filters_them(web, worker, c
         f"/persons/{person.pk}/", {"author": colleague.pk, "category": "housing"}
     ).content.decode()
     expected = sum(1 for i in range(57) if i % 2 == 0 and i % 3)
-    assert (
-        f"{expected} notes" in by_author
-        and "author=" in by_author.split('class="pagination"')[-1]
-        or expected <= 50
-    )
+    assert expected == 19 and "19 notes" in by_author and "57 notes" not in by_author
+    assert by_author.count('<article class="note') == 19 and 'rel="next"' not in by_author
+    support = web.get(f"/persons/{person.pk}/", {"category": "support_plan"}).content.decode()
+    assert "19 notes" in support and support.count('<article class="note') == 19
+
+
+def test_the_notes_filter_offers_every_author_by_name_once(web, worker, colleague, team, person):
+    give_consent(person, team, ["housing"], by=worker)
+    for i in range(4):
+        make_note_by(person, worker if i % 2 else colleague, team, "housing", i)
+    page = web.as_(worker).get(f"/persons/{person.pk}/").content.decode()
+    choices = page.split('id="n-author"')[1].split("</select>")[0]
+    assert choices.count("<option") == 3  # "all", and each author once
+    assert f'value="{worker.pk}"' in choices and f'value="{colleague.pk}"' in choices
+    assert worker.label in choices and colleague.label in choices
 
 
 def make_note_by(person, author, team, category, i):

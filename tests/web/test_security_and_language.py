@@ -111,3 +111,21 @@ def test_no_page_shows_an_untranslated_string(web, pages, language):
 def test_the_api_documentation_is_left_out_of_the_policy_for_its_inline_start_script(web, db):
     response = web.get("/api/docs/")
     assert response.status_code == 200 and "Content-Security-Policy" not in response
+
+
+def test_the_menus_roles_read_with_the_user_are_those_roles_of_finds(team, worker, person, auditor):
+    """``teams.backends.UserBackend`` reads the menu's two facts with the user: the roles they give
+    must be those ``roles_of`` finds on its own, for a member, a person and an auditor."""
+    from teams.backends import UserBackend
+    from teams.models import User
+    from teams.selectors import roles_of
+    from tests.factories import make_portal_account
+
+    own = make_portal_account(person)
+    for user in (worker, own, auditor):
+        signed_in = UserBackend().get_user(user.pk)
+        assert signed_in is not None and hasattr(signed_in, "menu_member")
+        assert roles_of(signed_in) == roles_of(User.objects.get(pk=user.pk))
+    assert roles_of(UserBackend().get_user(worker.pk)) == ["member"]
+    assert roles_of(UserBackend().get_user(own.pk)) == ["person"]
+    assert roles_of(UserBackend().get_user(auditor.pk)) == ["auditor"]

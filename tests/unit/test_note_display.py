@@ -1,0 +1,29 @@
+"""The person page's notes, built in Python: they must read as the template engine would write them."""
+
+from datetime import datetime
+from zoneinfo import ZoneInfo
+
+import pytest
+from django.utils import dateformat, translation
+
+from records.note_display import _date_formatter
+
+MOMENTS = [
+    datetime(2026, 1, 1, 0, 5, tzinfo=ZoneInfo("Europe/Paris")),
+    datetime(2026, 7, 14, 23, 59, 58, tzinfo=ZoneInfo("Europe/Paris")),
+    datetime(2026, 3, 29, 3, 30, tzinfo=ZoneInfo("Europe/Paris")),  # the day clocks go forward
+]
+
+
+@pytest.mark.parametrize("language", ["fr", "en"])
+@pytest.mark.parametrize(
+    "format_string", ["DATETIME_FORMAT", r"j \d\e F Y à H\hi", "N j, Y, P", "l d/m/Y H:i:s T", "r"]
+)
+def test_the_date_formatter_writes_what_django_writes(language, format_string):
+    from django.utils.formats import get_format
+
+    with translation.override(language):
+        resolved = get_format(format_string) if format_string.isupper() else format_string
+        formatted = _date_formatter(resolved)
+        for moment in MOMENTS:
+            assert formatted(moment) == dateformat.format(moment, resolved)
