@@ -64,7 +64,7 @@ def roles_of(user: User) -> list[str]:
     if user.is_auditor:
         roles.append("auditor")
     if hasattr(user, "menu_member"):  # read with the user by ``teams.backends.UserBackend``
-        member, person = user.menu_member, user.menu_person
+        member, person = user.menu_member, getattr(user, "menu_person", None)
     else:  # both facts in one statement
         facts = (
             User.objects.filter(pk=user.pk)
