@@ -54,6 +54,7 @@ class Action(models.TextChoices):
     MEMBERSHIP_ADD = "membership.add", _("member added")
     MEMBERSHIP_UPDATE = "membership.update", _("member changed")
     MEMBERSHIP_REMOVE = "membership.remove", _("member removed")
+    MEMBERSHIP_PRESENTATION = "membership.presentation", _("own presentation changed")
     COMMITMENT_ACCEPT = "commitment.accept", _("commitment accepted")
     CATEGORY_CREATE = "category.create", _("category created")
     CATEGORY_UPDATE = "category.update", _("category changed")

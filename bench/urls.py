@@ -4,6 +4,7 @@ from django.urls import path
 from rest_framework import generics
 
 from records.models import Note
+from records.selectors import with_author_presentation
 from records.serializers import NoteOutSerializer
 from relais.urls import urlpatterns as service_urls
 
@@ -14,7 +15,9 @@ class PlainNoteList(generics.ListAPIView):
     serializer_class = NoteOutSerializer
 
     def get_queryset(self):
-        return Note.objects.filter(person_id=self.kwargs["pk"]).select_related("category", "author", "team")
+        # The same output as the secure list, authors' chosen titles included (one join, as there).
+        notes = Note.objects.filter(person_id=self.kwargs["pk"]).select_related("category", "author", "team")
+        return with_author_presentation(notes)
 
 
 urlpatterns = [*service_urls, path("bench/plain/<int:pk>/notes/", PlainNoteList.as_view())]

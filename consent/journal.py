@@ -26,6 +26,7 @@ from consent import policy
 from consent.models import Consent
 from records.models import Person
 from teams.models import Category, Membership, User
+from teams.presentation import presented_title
 
 
 @dataclass(frozen=True)
@@ -218,12 +219,18 @@ def tell(*, user: User, person: Person, events: Sequence[AccessEvent]) -> list[L
     names = {pk: name for pk, name, _auditor in accounts}
     auditors = {pk for pk, _name, auditor in accounts if auditor}
     teams_of: dict[int, list[tuple[int, str, str]]] = defaultdict(list)
-    for user_id, team_id, team_name, profession in (
+    for user_id, team_id, team_name, title, profession, peer, shown in (
         Membership.objects.filter(user_id__in=actor_ids)
         .order_by("team__name")
-        .values_list("user_id", "team_id", "team__name", "profession")
+        .values_list(
+            "user_id", "team_id", "team__name", "title", "profession", "is_peer_worker", "peer_role_shown"
+        )
     ):
-        teams_of[user_id].append((team_id, team_name, profession))
+        # As the member chose to be presented: a peer role is told only if they chose to tell it.
+        words = presented_title(
+            title=title, profession=profession, is_peer_worker=peer, peer_role_shown=shown
+        )
+        teams_of[user_id].append((team_id, team_name, words))
     purposes = dict(
         Consent.objects.filter(pk__in={d["consent"] for d in data if d["consent"]}).values_list(
             "pk", "purpose"

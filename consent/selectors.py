@@ -14,10 +14,11 @@ from audit.disclosure import Selection
 from audit.models import Action
 from audit.recorder import Event
 from consent import policy
-from consent.models import Consent, Evidence, PortalInvitation, Receipt, Status
+from consent.models import Consent, Evidence, PortalInvitation, Receipt, Status, Withdrawal
 from records.models import Person
 from relais.domain_errors import Hidden, Invalid
 from teams.models import User
+from teams.presentation import named_in_team
 
 
 def consents_of(person: Person, *, details: bool = True) -> QuerySet[Consent]:
@@ -125,3 +126,17 @@ def consent_evidence(*, user: User, consent_id: int) -> tuple[Evidence, bytes]:
         ),
     )
     return evidence, base64.b64decode(evidence.content)
+
+
+def receipt_recorded_by(receipt: Receipt) -> str:
+    """Who recorded what a receipt attests, as they chose to be presented in the consent's team; empty
+    when the person did it themselves (the receipt says so by its method)."""
+    consent = receipt.consent
+    if receipt.event == Receipt.Event.WITHDRAWN:
+        withdrawal = Withdrawal.objects.filter(consent=consent).select_related("recorded_by").first()
+        by = withdrawal.recorded_by if withdrawal else None
+    else:
+        by = consent.recorded_by
+    if by is None or by.pk == consent.person.account_id:
+        return ""
+    return named_in_team(by, consent.team_id)

@@ -132,6 +132,7 @@ def consent_receipt(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
             "withdrawn": payload["event"] == "withdrawn",
             "refusal": payload["event"] != "withdrawn" and not payload["categories"],
             "own": own,
+            "recorded_by": selectors.receipt_recorded_by(receipt),
             "body_class": "portal" if own else "",
         },
     )

@@ -17,6 +17,7 @@ from django.utils.translation import gettext as _
 
 from consent.models import Consent
 from consent.policy import Grants
+from records.authorship import author_presented
 from teams.models import Team, User
 
 
@@ -91,13 +92,18 @@ def note_article(
         category,
         badges,
         when(timezone.localtime(note["created_at"])),
-        User.label_of(note),
+        _author(note),
         note["team__name"],
         note["body"],
         after,
         labels["why"],
         why,
     )
+
+
+def _author(note: Mapping[str, Any]) -> str:
+    title = author_presented(note)
+    return f"{User.label_of(note)} ({title})" if title else User.label_of(note)
 
 
 def _date_formatter(format_string: str) -> Callable[[datetime], str]:

@@ -7,6 +7,7 @@ from django.utils.translation import gettext_lazy as _
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
+from records.authorship import author_presented, note_author_presented
 from records.models import ADDRESS_MAX_CHARS, PHONE_PATTERN, FollowUp, Note
 from records.validators import validate_birth_date
 from relais.api import InputSerializer, id_field
@@ -102,12 +103,17 @@ class PersonInSerializer(InputSerializer):
 class AuthorSerializer(serializers.Serializer):
     id = serializers.IntegerField()
     label = serializers.CharField()  # type: ignore[assignment]  # a field named label, not DRF's attribute
+    title = serializers.CharField(help_text="How the author chose to be presented in the note's team.")
 
 
 class NoteOutSerializer(serializers.ModelSerializer):
     team = TeamRefSerializer()
-    author = AuthorSerializer()
+    author = serializers.SerializerMethodField()
     category = serializers.CharField(source="category.code")
+
+    @extend_schema_field(AuthorSerializer)
+    def get_author(self, note: Note) -> dict[str, Any]:
+        return {"id": note.author_id, "label": note.author.label, "title": note_author_presented(note)}
 
     class Meta:
         model = Note
@@ -127,6 +133,7 @@ class NoteRowSerializer(NoteOutSerializer):
             "author": {
                 "id": instance["author_id"],
                 "label": User.label_of(instance),
+                "title": author_presented(instance),
             },
             "category": instance["category__code"],
             "body": instance["body"],

@@ -18,6 +18,7 @@ urlpatterns = [
     path("commitment/", team_views.commitment, name="commitment"),
     path("password/", team_views.password_change, name="password-change"),
     path("password/forgotten/", team_views.password_forgotten, name="password-forgotten"),
+    path("me/presentation/", team_views.presentation, name="presentation"),
     path("persons/", record_views.persons, name="persons"),
     path("handover/", record_views.handover_page, name="handover"),
     path("persons/new/", record_views.person_new, name="person-new"),

@@ -27,8 +27,9 @@ for model in (Group, AuthToken):
 class MembershipInline(admin.StackedInline):
     model = Membership
     extra = 1
-    fields = ["user", "profession", "is_peer_worker", "commitment_accepted_at"]
-    readonly_fields = ["commitment_accepted_at"]
+    fields = ["user", "profession", "is_peer_worker", "title", "peer_role_shown", "commitment_accepted_at"]
+    # How the member chose to be presented is theirs to change (``/me/presentation/``), not a manager's.
+    readonly_fields = ["title", "peer_role_shown", "commitment_accepted_at"]
 
     def has_view_permission(self, request: HttpRequest, obj=None) -> bool:
         return is_manager(request.user)

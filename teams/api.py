@@ -20,6 +20,8 @@ from teams.requests import signed_in
 from teams.serializers import (
     MembershipSerializer,
     MeSerializer,
+    PresentationInSerializer,
+    PresentationSerializer,
     TeamSerializer,
     TokenInSerializer,
     TokenOutSerializer,
@@ -110,6 +112,34 @@ class AcceptCommitment(generics.GenericAPIView):
     def post(self, request: Request) -> Response:
         services.accept_commitment(user=signed_in(request))
         return Response(MeSerializer(selectors.me(signed_in(request))).data)
+
+
+@extend_schema(tags=["me"])
+@extend_schema_view(
+    get=extend_schema(responses=PresentationSerializer(many=True)),
+    post=extend_schema(request=PresentationInSerializer, responses=PresentationSerializer),
+)
+class MyPresentation(generics.GenericAPIView):
+    """How I am presented, team by team, to persons (their journal) and colleagues (notes, receipts):
+    my title, and whether I tell that I am a peer worker. POST changes it for one of my teams."""
+
+    serializer_class = PresentationSerializer
+    pagination_class = None
+
+    def get(self, request: Request) -> Response:
+        memberships = selectors.my_memberships(signed_in(request))
+        return Response(PresentationSerializer(memberships, many=True).data)
+
+    def post(self, request: Request) -> Response:
+        serializer = PresentationInSerializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        membership = services.present_myself(
+            user=signed_in(request),
+            team_id=serializer.validated_data["team"],
+            title=serializer.validated_data["title"],
+            peer_role_shown=serializer.validated_data["peer_role_shown"],
+        )
+        return Response(PresentationSerializer(membership).data)
 
 
 @extend_schema(tags=["managers"])

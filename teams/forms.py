@@ -1,5 +1,6 @@
 from django import forms
 from django.contrib.auth.forms import AuthenticationForm
+from django.utils.translation import gettext_lazy as _
 
 from teams import accounts
 
@@ -20,3 +21,22 @@ class SignInForm(AuthenticationForm):
 
 class CommitmentForm(forms.Form):
     accept = forms.BooleanField(required=True)
+
+
+class PresentationForm(forms.Form):
+    """How a member is presented in one of their teams (``teams.services.present_myself``)."""
+
+    team = forms.TypedChoiceField(label=_("Team"), coerce=int)
+    title = forms.CharField(
+        label=_("Your title, as persons and colleagues read it"),
+        required=False,
+        max_length=80,
+        help_text=_(
+            "For example “intervenante”, “travailleur pair”, or your job title. Empty: your profession."
+        ),
+    )
+    peer_role_shown = forms.BooleanField(label=_("Say that I am a peer worker"), required=False)
+
+    def __init__(self, *args, teams=(), **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["team"].choices = [(t.pk, t.name) for t in teams]  # type: ignore[attr-defined]

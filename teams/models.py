@@ -98,6 +98,10 @@ class Membership(models.Model):
     )
     profession = models.CharField(_("profession"), max_length=120, blank=True)
     is_peer_worker = models.BooleanField(_("peer worker"), default=False)
+    # How the member chooses to be presented to persons and colleagues (``teams.presentation``):
+    # a peer worker decides whether, and when, their peer role is told. Descriptive only (R3).
+    title = models.CharField(_("title shown"), max_length=80, blank=True)
+    peer_role_shown = models.BooleanField(_("peer role shown"), default=False)
     commitment_accepted_at = models.DateTimeField(_("commitment accepted at"), null=True, blank=True)
     created_at = models.DateTimeField(_("created at"), auto_now_add=True)
 

@@ -7,8 +7,9 @@ from django.db.models import Exists, OuterRef
 from django.utils.translation import gettext as _
 
 from audit import recorder
+from audit.models import Action
 from audit.recorder import SystemActor
-from relais.domain_errors import Invalid, NotAManager
+from relais.domain_errors import Invalid, NotAManager, NotAMember
 from teams.models import Category, Membership, Team, User
 
 # Who may act on accounts, teams and categories: a manager (or superuser), or a command run on the server.
@@ -99,3 +100,13 @@ def me(user: User) -> dict:
 def category_labels() -> dict[str, str]:
     """Every category's label by its code, for pages that show codes written in the log."""
     return {category.code: category.label for category in Category.objects.all()}
+
+
+def my_memberships(user: User) -> list[Membership]:
+    """The user's teams, each with how they chose to be presented in it; a recorded 403 for anyone
+    who belongs to no team (nobody is presented to persons but members)."""
+    memberships = list(Membership.objects.filter(user=user).select_related("team").order_by("team__name"))
+    if not memberships:
+        with recorder.denials(user, Action.MEMBERSHIP_PRESENTATION, object_type="membership"):
+            raise NotAMember(_("Only members of a team choose how they are presented."))
+    return memberships

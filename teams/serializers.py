@@ -4,6 +4,7 @@ from rest_framework import serializers
 
 from relais.api import InputSerializer, StrictInput
 from teams.models import Category, Membership, Team, User
+from teams.presentation import presented
 
 
 class UserSerializer(serializers.ModelSerializer):
@@ -51,6 +52,29 @@ class MyMembershipSerializer(serializers.ModelSerializer):
 
     def get_team(self, membership) -> dict:
         return {"id": membership.team_id, "name": membership.team.name}
+
+
+class PresentationSerializer(serializers.ModelSerializer):
+    """How I am presented in one team: my choice, and the words it gives (``presented``)."""
+
+    team = serializers.SerializerMethodField()
+    presented = serializers.SerializerMethodField(help_text="The words after my name, as persons read them.")
+
+    class Meta:
+        model = Membership
+        fields = ["team", "title", "peer_role_shown", "is_peer_worker", "profession", "presented"]
+
+    def get_team(self, membership: Membership) -> dict:
+        return {"id": membership.team_id, "name": membership.team.name}
+
+    def get_presented(self, membership: Membership) -> str:
+        return presented(membership)
+
+
+class PresentationInSerializer(InputSerializer):
+    team = serializers.IntegerField(min_value=1, max_value=2**31 - 1, help_text="One of my teams.")
+    title = serializers.CharField(max_length=80, required=False, allow_blank=True, default="")
+    peer_role_shown = serializers.BooleanField(required=False, default=False)
 
 
 class CommitmentSerializer(serializers.Serializer):

@@ -217,3 +217,37 @@ def save_category(*, by: Manager, category: Category, **values: str) -> Category
             by, Event(action=action, object_type="category", object_ids=[category.pk], changes=changed)
         )
     return category
+
+
+TITLE_MAX_CHARS = 80
+
+
+@recorder.action
+def present_myself(*, user: User, team_id: int, title: str, peer_role_shown: bool) -> Membership:
+    """A member chooses how they are presented, in one of their teams, to the persons they accompany
+    and to colleagues (``teams.presentation``). Only a peer worker's membership may show a peer role:
+    the fact itself stays the managers' to record. Access depends on none of it (R3)."""
+    memberships = {m.team_id: m for m in Membership.objects.filter(user=user).select_related("team")}
+    if not memberships:
+        with recorder.denials(user, Action.MEMBERSHIP_PRESENTATION, object_type="membership"):
+            raise NotAMember(_("Only members of a team choose how they are presented."))
+    membership = memberships.get(team_id)
+    if membership is None:
+        raise Invalid("team", _("You are not a member of this team."))
+    title = title.strip()
+    if len(title) > TITLE_MAX_CHARS:
+        raise Invalid("title", _("At most %(max)d characters.") % {"max": TITLE_MAX_CHARS})
+    if any(ord(char) < 32 for char in title):
+        raise Invalid("title", _("The title holds a character that cannot be shown."))
+    if peer_role_shown and not membership.is_peer_worker:
+        raise Invalid(
+            "peer_role_shown",
+            _("Your membership does not say you are a peer worker; a manager records that."),
+        )
+    before = {"title": membership.title, "peer_role_shown": membership.peer_role_shown}
+    membership.title, membership.peer_role_shown = title, peer_role_shown
+    membership.save(update_fields=["title", "peer_role_shown"])
+    changed = changed_fields(before, {"title": title, "peer_role_shown": peer_role_shown})
+    if changed:
+        _membership_event(user, Action.MEMBERSHIP_PRESENTATION, membership, changed)
+    return membership

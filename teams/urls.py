@@ -8,6 +8,7 @@ urlpatterns = [
     path("auth/tokens/revoke/", api.RevokeAllTokens.as_view(), name="auth-tokens-revoke"),
     path("me/", api.Me.as_view(), name="me"),
     path("me/commitment/", api.AcceptCommitment.as_view(), name="me-commitment"),
+    path("me/presentation/", api.MyPresentation.as_view(), name="me-presentation"),
     path("users/", api.UserList.as_view(), name="user-list"),
     path("users/<int:pk>/tokens/revoke/", api.UserTokensRevoke.as_view(), name="user-tokens-revoke"),
     path("teams/", api.TeamList.as_view(), name="team-list"),

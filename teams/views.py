@@ -14,7 +14,9 @@ from django.views.decorators.http import require_http_methods, require_safe
 from relais.domain_errors import Invalid
 from relais.pages import form_errors, render_with_forms, submitted
 from teams import accounts, selectors, services
-from teams.forms import CommitmentForm, SignInForm
+from teams.forms import CommitmentForm, PresentationForm, SignInForm
+from teams.models import Membership
+from teams.presentation import presented
 from teams.requests import AuthenticatedHttpRequest
 
 
@@ -85,3 +87,48 @@ def password_forgotten(request: HttpRequest) -> HttpResponse:
     """How to get back in, said to each kind of user: no e-mail reset, since a person may have no
     address and a worker's access is their manager's to give."""
     return render(request, "registration/forgotten.html")
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def presentation(request: AuthenticatedHttpRequest) -> HttpResponse:
+    """How I am presented, team by team: my title, and whether my peer role is told. A preview
+    shows the words persons read in their journal and colleagues read on notes."""
+    memberships = selectors.my_memberships(request.user)
+    posted = request.POST.get("team", "") if request.method == "POST" else ""
+    form = PresentationForm(
+        submitted(request),
+        teams=[m.team for m in memberships],
+        auto_id=f"t{posted}-%s" if posted.isdigit() else "t-%s",
+    )
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        try:
+            services.present_myself(
+                user=request.user,
+                team_id=data["team"],
+                title=data["title"],
+                peer_role_shown=data["peer_role_shown"],
+            )
+        except Invalid as exc:
+            form_errors(form, exc)
+        else:
+            messages.success(request, _("Done. This is how you are presented now."))
+            return redirect("presentation")
+    items = [
+        {"membership": m, "presented": presented(m), "form": _membership_form(m, form)} for m in memberships
+    ]
+    context = {"items": items, "form": form, "nav": "presentation"}
+    return render_with_forms(request, "teams/presentation.html", context, form)
+
+
+def _membership_form(membership: Membership, submitted_form: PresentationForm) -> PresentationForm:
+    """Each team's own form, filled with what is saved; the one just refused keeps what was typed."""
+    if submitted_form.is_bound and submitted_form.data.get("team") == str(membership.team_id):
+        return submitted_form
+    initial = {
+        "team": membership.team_id,
+        "title": membership.title,
+        "peer_role_shown": membership.peer_role_shown,
+    }
+    return PresentationForm(initial=initial, teams=[membership.team], auto_id=f"t{membership.team_id}-%s")

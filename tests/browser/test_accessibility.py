@@ -34,6 +34,7 @@ def world(db):
     UserFactory(username="audit", is_auditor=True)
     UserFactory(username="direction", is_manager=True)
     newcomer = make_member(team, username="nouveau", accepted=False)
+    make_member(team, username="sami", display_name="Sami Benali", peer=True)
     code, _ = consent_services.invite_to_portal(user=worker, person_id=person.pk)
     return {
         "person": person,
@@ -50,6 +51,7 @@ def pages(world):
     return {
         None: ["/login/", "/portal/activate/", "/persons/999/", "/password/forgotten/"],
         "nouveau": ["/commitment/"],
+        "sami": ["/me/presentation/"],
         "camille": [
             "/persons/",
             f"/persons/{p}/",
@@ -63,6 +65,7 @@ def pages(world):
             f"/persons/{p}/contact/",
             f"/notes/{world['note'].pk}/correct/",
             f"/persons/{p}/portal-code/",
+            "/me/presentation/",
         ],
         "jo": [
             "/portal/",

@@ -35,6 +35,10 @@ VOLATILE = {
     "label",
     "closed_at",
     "corrects",
+    # How each chose to be presented: words, which differ as the people do.
+    "title",
+    "peer_role_shown",
+    "presented",
 }
 
 
@@ -110,6 +114,7 @@ def request_for(method, path, world, user):
         "/api/v1/teams/": {"name": "Nouvelle équipe", "continuity_categories": []},
         "/api/v1/teams/{id}/": {"name": "Renommée"},
         "/api/v1/teams/{team_pk}/memberships/": {"user": user.pk},
+        "/api/v1/me/presentation/": {"team": world["team"].pk, "title": "intervenante"},
     }
     return url, bodies.get(path, {})
 
@@ -148,6 +153,21 @@ def test_descriptive_fields_change_nothing(api, world, team, peer):
     before = call(api, peer, "get", f"/api/v1/persons/{world['person'].pk}/notes/", {})
     peer.memberships.update(is_peer_worker=False, profession="psychologue")
     assert call(api, peer, "get", f"/api/v1/persons/{world['person'].pk}/notes/", {}) == before
+
+
+@pytest.mark.parametrize("title,shown", [("", False), ("travailleuse paire", False), ("intervenante", True)])
+def test_how_a_peer_worker_chooses_to_be_presented_changes_nothing_they_may_see(
+    api, world, team, peer, title, shown
+):
+    notes = f"/api/v1/persons/{world['person'].pk}/notes/"
+    before = [call(api, peer, "get", url, {}) for url in (notes, f"/api/v1/persons/{world['person'].pk}/")]
+    response = api.as_(peer).post(
+        "/api/v1/me/presentation/", {"team": team.pk, "title": title, "peer_role_shown": shown}, format="json"
+    )
+    assert response.status_code == 200
+    assert [
+        call(api, peer, "get", url, {}) for url in (notes, f"/api/v1/persons/{world['person'].pk}/")
+    ] == before
 
 
 def test_member_without_commitment_gets_403_with_a_clear_message(api, world, team):

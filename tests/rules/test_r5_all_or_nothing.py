@@ -173,6 +173,25 @@ FAILURES = {
     "teams.services.accept_commitment": [
         (lambda w: dict(user=w["outsider"]), NotAMember),
     ],
+    "teams.services.present_myself": [
+        (
+            lambda w: dict(user=w["outsider"], team_id=w["team"].pk, title="x", peer_role_shown=False),
+            NotAMember,
+        ),
+        (
+            lambda w: dict(user=w["worker"], team_id=w["other_team"].pk, title="x", peer_role_shown=False),
+            Invalid,
+        ),
+        (
+            lambda w: dict(user=w["worker"], team_id=w["team"].pk, title="x" * 81, peer_role_shown=False),
+            Invalid,
+        ),
+        (
+            lambda w: dict(user=w["worker"], team_id=w["team"].pk, title="a\nb", peer_role_shown=False),
+            Invalid,
+        ),
+        (lambda w: dict(user=w["worker"], team_id=w["team"].pk, title="x", peer_role_shown=True), Invalid),
+    ],
     "teams.services.save_category": [
         (
             lambda w: dict(by=w["worker"], category=Category(), code="new", label_fr="N", label_en="N"),
@@ -398,6 +417,12 @@ SUCCEEDS = {
         by=w["manager"], membership=w["colleague"].memberships.get()
     ),
     "teams.services.accept_commitment": lambda w: dict(user=make_member(w["team"], accepted=False)),
+    "teams.services.present_myself": lambda w: dict(
+        user=make_member(w["team"], peer=True),
+        team_id=w["team"].pk,
+        title="intervenante",
+        peer_role_shown=True,
+    ),
     "teams.services.save_category": lambda w: dict(
         by=w["manager"], category=Category(), code="new", label_fr="Nouvelle", label_en="New"
     ),

@@ -126,6 +126,20 @@ def commitment(kind, w):
     return [] if kind == "member" else [denied("commitment.accept")]
 
 
+def presentation(write):
+    """A member's own presentation: read without an event, changed with one; refused (and recorded)
+    for anyone who belongs to no team."""
+
+    def expect(kind, w):
+        if kind == "anonymous":
+            return None
+        if kind in ("member", "newcomer"):
+            return [allowed("membership.presentation")] if write else []
+        return [denied("membership.presentation")]
+
+    return expect
+
+
 def persons_list(kind, w):
     if kind == "anonymous":
         return None
@@ -186,6 +200,8 @@ EXPECTED = {
     ("get", "/api/v1/categories/"): anyone_signed_in,
     ("get", "/api/v1/me/"): anyone_signed_in,
     ("post", "/api/v1/me/commitment/"): commitment,
+    ("get", "/api/v1/me/presentation/"): presentation(write=False),
+    ("post", "/api/v1/me/presentation/"): presentation(write=True),
     ("get", "/api/v1/users/"): managers_only,
     ("post", "/api/v1/users/"): managers_act("account.create"),
     ("get", "/api/v1/teams/"): managers_only,
@@ -275,6 +291,7 @@ def request_for(method: str, path: str, kind: str, w: dict) -> tuple[str, dict |
         },
         ("post", "/api/v1/consents/{id}/withdraw/"): {"method": portal_method},
         ("post", "/api/v1/portal/consents/"): {"team": team, "categories": ["housing"]},
+        ("post", "/api/v1/me/presentation/"): {"team": team, "title": "intervenante"},
     }
     return url, bodies.get((method, path))
 

@@ -255,6 +255,24 @@ def commitment_post(kind, w):
     return 403, [ev("commitment.accept", "denied")]
 
 
+def presentation_page(write, *, invalid=False):
+    """A member's own presentation, in any of their teams: no person data, so no commitment first.
+    Shown without an event; changed with one; refused (and recorded) for anyone in no team."""
+
+    def expect(kind, w):
+        if kind == "anonymous":
+            return 302, []
+        if kind in (*MEMBERS, "newcomer", "elsewhere"):
+            if not write:
+                return 200, []
+            if invalid or kind == "elsewhere":  # an empty form, or a team that is not theirs
+                return 400, []
+            return 302, [ev("membership.presentation")]
+        return 403, [ev("membership.presentation", "denied")]
+
+    return expect
+
+
 def persons_list(kind, w):
     if kind == "anonymous":
         return 302, []
@@ -361,6 +379,7 @@ def data(w, name):
         "share": {"team": team.pk, "category": "support_plan", "share": "yes"},
         "share-beyond": {"team": team.pk, "category": "health", "share": "yes"},
         "language": {"language": "en", "next": "/"},
+        "presentation": {"team": team.pk, "title": "intervenante"},
     }
     return bodies[name]
 
@@ -393,6 +412,13 @@ PAGES = {
         **POST(
             valid=("password", lambda kind, w: login_first(kind, (302, [ev("account.update")]))),
             invalid=(None, same_for_all(400)),
+        ),
+    },
+    "presentation": {
+        **GET(presentation_page(write=False)),
+        **POST(
+            valid=("presentation", presentation_page(write=True)),
+            invalid=(None, presentation_page(write=True, invalid=True)),
         ),
     },
     "handover": {
@@ -604,6 +630,7 @@ def urls(w) -> dict[str, str]:
         "commitment": "/commitment/",
         "password-change": "/password/",
         "password-forgotten": "/password/forgotten/",
+        "presentation": "/me/presentation/",
         "persons": "/persons/",
         "handover": "/handover/",
         "person-new": "/persons/new/",

@@ -1,5 +1,6 @@
-"""A realistic French demo: two teams, a peer worker and colleagues, persons with and without consent,
-a withdrawn consent, notes in several categories, an auditor, a manager and a portal account.
+"""A realistic French demo: two teams, peer workers (one of whom chose not to show his peer role) and
+colleagues, persons with and without consent, a withdrawn consent, notes in several categories, an
+auditor, a manager and a portal account.
 
 Running it again changes nothing: every piece is looked up before it is made.
 """
@@ -33,6 +34,9 @@ MEMBERS = [
     ("nadia", "Nadia Keller", "CSAPA Horizon", "infirmière", False),
     ("yves", "Yves Dupré", "CSAPA Horizon", "médiateur de santé pair", True),
 ]
+# How members chose to be presented: Sami keeps his peer role to himself for now ("intervenant");
+# Yves tells it.
+PRESENTATIONS = {"sami": ("intervenant", False), "yves": ("médiateur de santé", True)}
 OTHERS = [
     ("audit", "Agnès Roux", {"is_auditor": True}),
     ("direction", "Marc Lefèvre (direction)", {"is_manager": True}),
@@ -103,6 +107,11 @@ class Command(BaseCommand):
                     is_peer_worker=peer,
                 )
             team_services.accept_commitment(user=users[username])
+            if username in PRESENTATIONS:
+                title, shown = PRESENTATIONS[username]
+                team_services.present_myself(
+                    user=users[username], team_id=teams[team_name].pk, title=title, peer_role_shown=shown
+                )
         for username, label, flags in OTHERS:
             users[username] = self._user(username, label, **flags)
         if not Person.objects.exists():

@@ -1,0 +1,39 @@
+"""How a member is presented to the persons they accompany and to their colleagues.
+
+The field's practice is that a peer worker chooses whether, and when, to share their experiential
+knowledge. So the peer role is told only if they chose to, and a peer worker who gave no title is
+not presented by their profession (which would tell it for them). Access never depends on any of
+this (R3): it is words, chosen by the member, shown in the journal, on notes and on receipts.
+"""
+
+from __future__ import annotations
+
+from django.utils.translation import pgettext
+
+from teams.models import Membership, User
+
+
+def presented_title(*, title: str, profession: str, is_peer_worker: bool, peer_role_shown: bool) -> str:
+    """The words after a member's name: their chosen title (or, for a colleague who chose none,
+    their profession), and "peer worker" if they chose to show it. The member's page previews it."""
+    words = title.strip() or ("" if is_peer_worker else profession.strip())
+    if is_peer_worker and peer_role_shown:
+        peer = pgettext("presentation", "peer worker")
+        return f"{words}, {peer}" if words else peer
+    return words
+
+
+def presented(membership: Membership) -> str:
+    return presented_title(
+        title=membership.title,
+        profession=membership.profession,
+        is_peer_worker=membership.is_peer_worker,
+        peer_role_shown=membership.peer_role_shown,
+    )
+
+
+def named_in_team(user: User, team_id: int) -> str:
+    """A member's name with the words they chose for this team: "Name (title)", or the name alone."""
+    membership = Membership.objects.filter(user=user, team_id=team_id).first()
+    words = presented(membership) if membership else ""
+    return f"{user.label} ({words})" if words else user.label
