@@ -131,3 +131,45 @@ class Evidence(models.Model):
 
     def __str__(self) -> str:
         return f"evidence of consent #{self.consent_id}"
+
+
+class Notice(models.Model):
+    """Something the person should know, in their inbox: read or not yet. The wording is the portal's
+    (``consent.inbox``), in the person's language; a notice holds references, never text."""
+
+    class Kind(models.TextChoices):
+        FOLLOW_UP = "follow_up", _("a team started following you")
+        CONSENT_RECORDED = "consent_recorded", _("a worker recorded your consent")
+        CONSENT_WITHDRAWN = "consent_withdrawn", _("a worker recorded the withdrawal of your consent")
+        CONSENT_ENDING = "consent_ending", _("a consent is about to end")
+        FIRST_READER = "first_reader", _("someone read your information for the first time")
+
+    person = models.ForeignKey("records.Person", on_delete=models.CASCADE, related_name="notices")
+    kind = models.CharField(max_length=24, choices=Kind.choices)
+    team = models.ForeignKey("teams.Team", null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
+    consent = models.ForeignKey(Consent, null=True, blank=True, on_delete=models.CASCADE, related_name="+")
+    actor = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    happened_at = models.DateTimeField()
+    created_at = models.DateTimeField(auto_now_add=True)
+    read_at = models.DateTimeField(null=True, blank=True)
+    emailed_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-happened_at", "-id"]
+        constraints = [
+            # Told once: the end of a consent, and each reader's first read.
+            models.UniqueConstraint(
+                fields=["consent"], condition=models.Q(kind="consent_ending"), name="notice_one_ending"
+            ),
+            models.UniqueConstraint(
+                fields=["person", "actor"],
+                condition=models.Q(kind="first_reader"),
+                name="notice_one_first_read",
+            ),
+        ]
+        indexes = [models.Index(fields=["person", "read_at"], name="notice_person_unread")]
+
+    def __str__(self) -> str:
+        return f"notice {self.kind} #{self.pk}"

@@ -134,7 +134,7 @@ def followed_persons(reader: Reader) -> QuerySet[Person]:
 def _followed_person(reader: Reader, person_id: int) -> Person:
     if not is_storable_id(person_id):
         raise Hidden()
-    person = followed_persons(reader).defer(*Person.CONTACT_FIELDS).filter(pk=person_id).first()
+    person = followed_persons(reader).defer(*Person.DEFERRED).filter(pk=person_id).first()
     if person is None:
         raise Hidden()
     return person
@@ -168,7 +168,7 @@ def access_person(
     denial: _Denial = {"object_type": object_type, "object_ids": object_ids, "person_id": _asked(person_id)}
     if self_allowed:
         own = (
-            Person.objects.filter(pk=person_id, account=user).defer(*Person.CONTACT_FIELDS).first()
+            Person.objects.filter(pk=person_id, account=user).defer(*Person.DEFERRED).first()
             if is_storable_id(person_id)
             else None
         )

@@ -8,18 +8,20 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass, field
-from datetime import datetime
+from datetime import datetime, timedelta
 
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from audit import recorder
 from audit.disclosure import Selection
 from audit.models import Action
 from audit.recorder import Event
-from consent import policy, selectors, services
+from consent import inbox, policy, selectors, services
 from consent.models import Consent, Method, Receipt, Status
 from records.models import FollowUp, Person
 from relais.domain_errors import Invalid
+from relais.ids import is_storable_id
 from teams.models import Category, Team, User
 
 
@@ -36,6 +38,7 @@ class TeamOffer:
     needs: list[Category]
     current: Consent | None = None
     shared: list[str] = field(default_factory=list)
+    ends_soon: bool = False  # the current consent ends within 30 days: the page offers to renew it
 
 
 def _offers(person: Person) -> list[TeamOffer]:
@@ -52,16 +55,28 @@ def _offers(person: Person) -> list[TeamOffer]:
         .prefetch_related("categories")
         .order_by("id")
     )
+    soon = timezone.now() + inbox.ENDING_WITHIN
     for consent in current:
         if consent.status == Status.CURRENT:
             offers[consent.team_id].current = consent
             offers[consent.team_id].shared = sorted(c.code for c in consent.categories.all())
+            offers[consent.team_id].ends_soon = bool(consent.valid_until and consent.valid_until <= soon)
     return sorted(offers.values(), key=lambda o: o.team.name)
 
 
 def my_teams(*, user: User) -> list[TeamOffer]:
     """The teams that follow the person, each with the categories it may ask for and the current consent."""
     person = policy.access_own_person(user, action=Action.PORTAL_CONSENTS)
+    return _recorded_offers(user, person)
+
+
+def my_space(*, user: User) -> tuple[list[TeamOffer], int]:
+    """``my_teams``, and how many notices the person has not read yet: their space's first page."""
+    person = policy.access_own_person(user, action=Action.PORTAL_CONSENTS)
+    return _recorded_offers(user, person), inbox.unread_count(person)
+
+
+def _recorded_offers(user: User, person: Person) -> list[TeamOffer]:
     offers = _offers(person)
     recorder.record(
         user,
@@ -131,3 +146,32 @@ def my_receipts(*, user: User) -> Selection[Receipt]:
     person = policy.access_own_person(user, action=Action.PORTAL_RECEIPTS)
     receipts = Receipt.objects.filter(consent__person=person).select_related("consent__team").order_by("-id")
     return Selection(rows=receipts, record=lambda page: _record_receipts(user, person, page))
+
+
+DEFAULT_RENEWAL = timedelta(days=365)
+
+
+@recorder.action
+def renew_consent(*, user: User, consent_id: int) -> Consent:
+    """Renew a consent of one's own that has an end date, in one step: a new version with the same
+    categories and purpose, for as long again as the one it replaces but at least a year (as an
+    authorisation to the DMP), with its receipt. The end of the old one stays exact: it is
+    superseded, not extended."""
+    person = policy.access_own_person(user, action=Action.CONSENT_RECORD)
+    consent = (
+        Consent.objects.filter(pk=consent_id, person=person).prefetch_related("categories").first()
+        if is_storable_id(consent_id)
+        else None
+    )
+    if consent is None or consent.status != Status.CURRENT:
+        raise Invalid("consent", _("Only a consent of yours that is still running can be renewed."))
+    if consent.valid_until is None:
+        raise Invalid("consent", _("This consent has no end date: it does not need renewing."))
+    length = consent.valid_until - consent.recorded_at
+    return give_consent(
+        user=user,
+        team_id=consent.team_id,
+        categories=sorted(c.code for c in consent.categories.all()),
+        purpose=consent.purpose,
+        valid_until=timezone.now() + max(length, DEFAULT_RENEWAL),
+    )

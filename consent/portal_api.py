@@ -12,13 +12,17 @@ from rest_framework.response import Response
 
 from audit.disclosure import Selection
 from audit.models import AccessEvent
-from consent import activation, export, journal, portal
-from consent.models import Consent, Receipt
+from consent import activation, export, inbox, journal, portal
+from consent.models import Consent, Notice, Receipt
 from consent.serializers import (
     AccessEntrySerializer,
     ActivateInSerializer,
     ActivateOutSerializer,
     ExportSerializer,
+    NoticeEmailInSerializer,
+    NoticeEmailSerializer,
+    NoticeReadInSerializer,
+    NoticeSerializer,
     PortalConsentInSerializer,
     PortalConsentSerializer,
     ReceiptSerializer,
@@ -120,3 +124,53 @@ class Export(generics.GenericAPIView):
         response = Response(ExportSerializer(export.my_data(user=signed_in(request))).data)
         response["Content-Disposition"] = 'attachment; filename="relais-my-data.json"'
         return response
+
+
+@extend_schema(tags=["portal"], request=None, responses={201: PortalConsentSerializer})
+class RenewConsent(generics.GenericAPIView):
+    """Renew a consent of yours that has an end date: the same choices, for as long again. The old
+    one is superseded (it ends exactly when it said it would not matter any more)."""
+
+    serializer_class = PortalConsentSerializer
+
+    def post(self, request: Request, pk: int) -> Response:
+        consent = portal.renew_consent(user=signed_in(request), consent_id=pk)
+        return Response(PortalConsentSerializer(consent).data, status=status.HTTP_201_CREATED)
+
+
+@extend_schema(tags=["portal"])
+class MyNotices(DisclosingList):
+    """What you should know, newest first: a new team, a consent recorded or withdrawn by a worker,
+    a consent about to end, someone reading your information for the first time."""
+
+    serializer_class = NoticeSerializer
+    queryset = Notice.objects.none()  # for the schema: rows come from the inbox
+
+    def select(self) -> Selection:
+        return inbox.my_notices(user=signed_in(self.request))
+
+
+@extend_schema(tags=["portal"], request=NoticeReadInSerializer, responses={200: None})
+class ReadNotices(generics.GenericAPIView):
+    """Mark notices as read: those named in `notices`, or every one."""
+
+    serializer_class = NoticeReadInSerializer
+
+    def post(self, request: Request) -> Response:
+        serializer = NoticeReadInSerializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        count = inbox.mark_read(user=signed_in(request), notice_ids=serializer.validated_data.get("notices"))
+        return Response({"marked": count})
+
+
+@extend_schema(tags=["portal"], request=NoticeEmailInSerializer, responses=NoticeEmailSerializer)
+class NoticeEmail(generics.GenericAPIView):
+    """Whether to be told by e-mail, and at which address (yours alone: no team sees it)."""
+
+    serializer_class = NoticeEmailSerializer
+
+    def post(self, request: Request) -> Response:
+        serializer = NoticeEmailInSerializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        person = inbox.choose_email(user=signed_in(request), **serializer.validated_data)
+        return Response(NoticeEmailSerializer(person).data)

@@ -5,18 +5,20 @@ from django.contrib.auth import login
 from django.contrib.auth.decorators import login_required
 from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import redirect, render
+from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
-from consent import activation, export, journal, portal, services
+from consent import activation, export, inbox, journal, portal, services
 from consent.models import Method
-from consent.portal_forms import ActivateForm, ShareForm
+from consent.portal_forms import ActivateForm, NoticeEmailForm, NoticeReadForm, ShareForm
 from consent.serializers import ExportSerializer
 from relais.domain_errors import Conflict, Invalid
 from relais.pages import disclosed_page, form_errors, render_with_forms, submitted
 from teams.requests import AuthenticatedHttpRequest
 
 JOURNAL_PAGE = 30
+NOTICES_PAGE = 30
 PRINTED_LINES = 300
 
 
@@ -42,10 +44,9 @@ def activate(request: HttpRequest) -> HttpResponse:
 @require_safe
 def home(request: AuthenticatedHttpRequest) -> HttpResponse:
     """Who sees what: for each team, each kind of information, shared or not, with a button."""
-    offers = portal.my_teams(user=request.user)
-    return render(
-        request, "portal/home.html", {"offers": offers, "nav": "portal-home", "body_class": "portal"}
-    )
+    offers, unread = portal.my_space(user=request.user)
+    context = {"offers": offers, "unread": unread, "nav": "portal-home", "body_class": "portal"}
+    return render(request, "portal/home.html", context)
 
 
 @login_required
@@ -149,3 +150,73 @@ def printable(request: AuthenticatedHttpRequest) -> HttpResponse:
             "body_class": "portal",
         },
     )
+
+
+@login_required
+@require_POST
+def renew(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
+    """Renew a consent that ends soon, in one step: the same choices, for as long again."""
+    consent = portal.renew_consent(user=request.user, consent_id=pk)
+    messages.success(
+        request,
+        _("Done. Your consent for %(team)s now ends on %(day)s.")
+        % {"team": consent.team.name, "day": date_format(consent.valid_until or "", "DATE_FORMAT")},
+    )
+    return redirect("portal-home")
+
+
+@login_required
+@require_safe
+def notices(request: AuthenticatedHttpRequest) -> HttpResponse:
+    """What I should know, newest first, read or not yet; and whether I want an e-mail."""
+    return _notices_page(request, NoticeEmailForm())
+
+
+def _notices_page(request: AuthenticatedHttpRequest, email_form: NoticeEmailForm) -> HttpResponse:
+    page, shown = disclosed_page(request, inbox.my_notices(user=request.user), NOTICES_PAGE)
+    person = request.user.person
+    if not email_form.is_bound:
+        email_form = NoticeEmailForm(
+            initial={"email": person.notice_email, "enabled": person.notify_by_email}
+        )
+    context = {
+        "notices": shown,
+        "page": page,
+        "email_form": email_form,
+        "nav": "portal-notices",
+        "body_class": "portal",
+    }
+    return render_with_forms(request, "portal/notices.html", context, email_form)
+
+
+@login_required
+@require_POST
+def notices_read(request: AuthenticatedHttpRequest) -> HttpResponse:
+    form = NoticeReadForm(request.POST)
+    if not form.is_valid():
+        return render(
+            request, "400.html", {"message": _("This choice could not be read. Try again.")}, status=400
+        )
+    notice = form.cleaned_data["notice"]
+    inbox.mark_read(user=request.user, notice_ids=[notice] if notice else None)
+    return redirect("portal-notices")
+
+
+@login_required
+@require_POST
+def notices_email(request: AuthenticatedHttpRequest) -> HttpResponse:
+    form = NoticeEmailForm(request.POST)
+    if form.is_valid():
+        try:
+            inbox.choose_email(user=request.user, **form.cleaned_data)
+        except Invalid as exc:
+            form_errors(form, exc)
+        else:
+            messages.success(
+                request,
+                _("Done. You will get a short e-mail when something new happens.")
+                if form.cleaned_data["enabled"]
+                else _("Done. You will not get e-mails."),
+            )
+            return redirect("portal-notices")
+    return _notices_page(request, form)

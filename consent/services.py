@@ -15,10 +15,10 @@ from django.utils.translation import gettext as _
 from audit import recorder
 from audit.models import Action
 from audit.recorder import Event
-from consent import policy
+from consent import inbox, policy
 from consent.codes import hash_code, new_code
 from consent.evidence import EvidenceFile, attach_evidence
-from consent.models import Consent, Method, PortalInvitation, Receipt, Withdrawal
+from consent.models import Consent, Method, Notice, PortalInvitation, Receipt, Withdrawal
 from relais import signing
 from relais.domain_errors import Conflict, Invalid
 from teams.models import Category, User
@@ -126,6 +126,10 @@ def record_consent(
             reason="refusal" if not codes else "",
         ),
     )
+    if not access.by_self:
+        inbox.tell(
+            person.pk, Notice.Kind.CONSENT_RECORDED, team_id=team.pk, consent_id=consent.pk, actor_id=user.pk
+        )
     return consent
 
 
@@ -165,6 +169,14 @@ def withdraw_consent(*, user: User, consent_id: int, method: str) -> Consent:
             consent_id=consent.pk,
         ),
     )
+    if consent.person.account_id != user.pk:
+        inbox.tell(
+            consent.person_id,
+            Notice.Kind.CONSENT_WITHDRAWN,
+            team_id=consent.team_id,
+            consent_id=consent.pk,
+            actor_id=user.pk,
+        )
     return consent
 
 

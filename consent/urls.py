@@ -16,4 +16,8 @@ urlpatterns = [
     path("portal/access-log/", portal_api.AccessLog.as_view(), name="portal-access-log"),
     path("portal/receipts/", portal_api.MyReceipts.as_view(), name="portal-receipts"),
     path("portal/export/", portal_api.Export.as_view(), name="portal-export"),
+    path("portal/consents/<int:pk>/renewal/", portal_api.RenewConsent.as_view(), name="portal-renewal"),
+    path("portal/notices/", portal_api.MyNotices.as_view(), name="portal-notice-list"),
+    path("portal/notices/read/", portal_api.ReadNotices.as_view(), name="portal-notices-read-api"),
+    path("portal/notices/email/", portal_api.NoticeEmail.as_view(), name="portal-notices-email-api"),
 ]

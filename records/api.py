@@ -8,7 +8,7 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 
 from audit.disclosure import Selection
-from records import selectors, services
+from records import renewals, selectors, services
 from records.filters import NoteFilter
 from records.models import Note, Person
 from records.serializers import (
@@ -23,6 +23,7 @@ from records.serializers import (
     NoteRowSerializer,
     PersonInSerializer,
     PersonOutSerializer,
+    RenewalSerializer,
 )
 from relais.api import DisclosingList
 from teams.models import Category
@@ -160,3 +161,15 @@ class PersonContact(generics.GenericAPIView):
         data = _valid(ContactInSerializer, request)
         person = services.update_contact(user=signed_in(request), person_id=pk, **data)
         return Response(ContactOutSerializer(person).data)
+
+
+@extend_schema(tags=["persons"], responses=RenewalSerializer(many=True))
+class RenewalList(generics.GenericAPIView):
+    """What my teams should renew with the persons: consents ending within 30 days (soonest first),
+    then persons followed without any consent. Each person listed is recorded as a list records it."""
+
+    serializer_class = RenewalSerializer
+    pagination_class = None
+
+    def get(self, request: Request) -> Response:
+        return Response(RenewalSerializer(renewals.to_renew(user=signed_in(request)), many=True).data)

@@ -112,7 +112,7 @@ def handover(*, user: User) -> Handover:
         if (follow_up.person_id, follow_up.team_id) not in current:
             line(follow_up.person_id).without_consent.append(follow_up.team)
     persons = list(
-        Person.objects.filter(pk__in=list(news)).defer(*Person.CONTACT_FIELDS).order_by("display_name", "pk")
+        Person.objects.filter(pk__in=list(news)).defer(*Person.DEFERRED).order_by("display_name", "pk")
     )
     shown = persons[:PERSONS_SHOWN]
     lines = []

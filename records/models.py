@@ -32,12 +32,18 @@ class Person(models.Model):
     account = models.OneToOneField(
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="person"
     )
+    # Where the person asked, in their space, to be told that something happened (``consent.inbox``):
+    # theirs alone, never shown to a team, and used only while ``notify_by_email`` holds.
+    notice_email = EncryptedTextField(_("e-mail for notices"), blank=True, default="")
+    notify_by_email = models.BooleanField(_("notices by e-mail"), default=False)
     created_at = models.DateTimeField(auto_now_add=True)
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
     )
 
     CONTACT_FIELDS = ("phone", "email", "address")
+    # Encrypted fields a read of the person leaves in the database until it is decided they are shown.
+    DEFERRED = (*CONTACT_FIELDS, "notice_email")
 
     class Meta:
         ordering = ["display_name", "id"]

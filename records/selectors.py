@@ -123,7 +123,7 @@ def find_persons(*, user: User, search: str = "") -> Selection[Person]:
     """Persons the user's teams follow, found by part of a name; a shown page is recorded."""
     search = _checked_search(search)
     member = policy.access_reader(user, action=Action.PERSON_LIST, object_type="person")
-    persons = policy.followed_persons(member).defer(*Person.CONTACT_FIELDS)
+    persons = policy.followed_persons(member).defer(*Person.DEFERRED)
     if search:
         # A name the reader may not see yet (R2) finds nothing: a search must not reveal it.
         folded = fold(search)
@@ -157,7 +157,7 @@ def likely_duplicates(
         if birth_date is not None:
             by_identity &= Q(birth_date=birth_date) | Q(birth_date__isnull=True)
         same |= by_identity
-    persons = policy.followed_persons(member).defer(*Person.CONTACT_FIELDS).filter(same)
+    persons = policy.followed_persons(member).defer(*Person.DEFERRED).filter(same)
     found = list(persons.order_by("display_name", "pk")[:DUPLICATES_SHOWN])
     return views_for(member, found, Action.PERSON_LIST) if found else []
 

@@ -171,3 +171,13 @@ class ContactOutSerializer(serializers.Serializer):
 
 class FollowUpInSerializer(InputSerializer):
     team = id_field()
+
+
+class RenewalSerializer(serializers.Serializer):
+    """A consent of one of my teams that ends within 30 days, or a person a team of mine follows
+    with no consent (``consent`` and ``valid_until`` null)."""
+
+    person = PersonOutSerializer(source="view")
+    team = TeamRefSerializer()
+    consent = serializers.IntegerField(source="consent.pk", allow_null=True, default=None)
+    valid_until = serializers.DateTimeField(source="ends_at", allow_null=True)

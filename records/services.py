@@ -16,7 +16,8 @@ from guardian.shortcuts import assign_perm, remove_perm
 from audit import recorder
 from audit.models import Action
 from audit.recorder import Event
-from consent import policy
+from consent import inbox, policy
+from consent.models import Notice
 from consent.policy import Reader
 from records.models import (
     ADDRESS_MAX_CHARS,
@@ -232,6 +233,7 @@ def open_follow_up(*, user: User, person_id: int, team_id: int) -> FollowUp:
             object_ids=[follow_up.pk],
         ),
     )
+    inbox.tell(person.pk, Notice.Kind.FOLLOW_UP, team_id=team.pk, actor_id=user.pk)
     return follow_up
 
 

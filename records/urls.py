@@ -12,4 +12,5 @@ urlpatterns = [
     path("notes/<int:pk>/", api.NoteDetail.as_view(), name="note-detail"),
     path("notes/<int:pk>/correction/", api.NoteCorrection.as_view(), name="note-correction"),
     path("persons/<int:pk>/contact/", api.PersonContact.as_view(), name="person-contact"),
+    path("renewals/", api.RenewalList.as_view(), name="renewal-list"),
 ]

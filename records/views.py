@@ -10,6 +10,7 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import HttpResponse
 from django.shortcuts import redirect, render
+from django.utils import timezone
 from django.utils.http import urlencode
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
@@ -18,7 +19,7 @@ from audit.models import Action
 from consent import policy
 from consent import selectors as consent_selectors
 from consent.models import Status
-from records import handover, note_display, selectors, services
+from records import handover, note_display, renewals, selectors, services
 from records.forms import ContactForm, FollowUpForm, NoteCorrectionForm, NoteForm, PersonForm
 from relais.domain_errors import Conflict, Invalid
 from relais.pages import disclosed, disclosed_page, form_errors, render_with_forms, submitted
@@ -140,6 +141,15 @@ def _person_page(
         ],
         "nav": "persons",
     }
+    soon = timezone.now() + renewals.ENDING_WITHIN
+    context["ending"] = [
+        item["consent"]
+        for item in context["panel"]
+        if item["mine"]
+        and item["consent"]
+        and item["consent"].valid_until
+        and item["consent"].valid_until <= soon
+    ]
     status = 409 if warn_unshared else None
     response = render_with_forms(request, "records/person.html", context, note_form, follow_up_form)
     if status:
@@ -280,3 +290,11 @@ def handover_page(request: AuthenticatedHttpRequest) -> HttpResponse:
         return redirect("handover")
     context = {"handover": handover.handover(user=request.user), "nav": "handover"}
     return render(request, "records/handover.html", context)
+
+
+@login_required
+@require_safe
+def renewals_page(request: AuthenticatedHttpRequest) -> HttpResponse:
+    """Consents of my teams that end within 30 days, and persons followed without any consent."""
+    context = {"renewals": renewals.to_renew(user=request.user), "nav": "renewals"}
+    return render(request, "records/renewals.html", context)

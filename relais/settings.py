@@ -268,6 +268,23 @@ CONTENT_SECURITY_POLICY = {
     },
 }
 
+# Where the service is reached: the link an e-mail to a person points to (``consent.inbox``).
+RELAIS_SITE_URL = os.getenv("RELAIS_SITE_URL", "http://127.0.0.1:8000")
+# E-mails to persons who asked for them (a notice, never its content). Development prints them.
+EMAIL_BACKEND = os.getenv(
+    "EMAIL_BACKEND",
+    "django.core.mail.backends.smtp.EmailBackend"
+    if os.getenv("EMAIL_HOST")
+    else "django.core.mail.backends.console.EmailBackend",
+)
+EMAIL_HOST = os.getenv("EMAIL_HOST", "localhost")
+EMAIL_PORT = envint("EMAIL_PORT", "25")
+EMAIL_HOST_USER = os.getenv("EMAIL_HOST_USER", "")
+EMAIL_HOST_PASSWORD = os.getenv("EMAIL_HOST_PASSWORD", "")
+EMAIL_USE_TLS = envbool("EMAIL_USE_TLS", "False")
+EMAIL_TIMEOUT = envint("EMAIL_TIMEOUT", "10")
+DEFAULT_FROM_EMAIL = os.getenv("DEFAULT_FROM_EMAIL", "Relais <noreply@relais.invalid>")
+
 CACHES = {
     # Sign-in limits and throttles are counted here: Redis (REDIS_URL) shares one count between every
     # worker and every host, atomically; without it, a folder shared by one host's workers.

@@ -37,3 +37,19 @@ def named_in_team(user: User, team_id: int) -> str:
     membership = Membership.objects.filter(user=user, team_id=team_id).first()
     words = presented(membership) if membership else ""
     return f"{user.label} ({words})" if words else user.label
+
+
+def names_in_teams(users: dict[int, User], pairs: set[tuple[int, int]]) -> dict[tuple[int, int], str]:
+    """``named_in_team`` for many (user, team) pairs at once: one query, for a list."""
+    if not pairs:
+        return {}
+    memberships = Membership.objects.filter(
+        user_id__in={u for u, _t in pairs}, team_id__in={t for _u, t in pairs}
+    )
+    words = {(m.user_id, m.team_id): presented(m) for m in memberships}
+    named = {}
+    for user_id, team_id in pairs:
+        label = users[user_id].label
+        title = words.get((user_id, team_id), "")
+        named[(user_id, team_id)] = f"{label} ({title})" if title else label
+    return named

@@ -1,6 +1,9 @@
 """Managers' endpoints, the signed-in user, token authentication."""
 
+from datetime import timedelta
+
 from django.core.management import call_command
+from django.utils import timezone
 
 from teams.models import Membership, User
 from tests.factories import PASSWORD, UserFactory, make_member
@@ -123,3 +126,13 @@ def test_the_demo_has_a_peer_worker_who_chose_not_to_show_his_role(db):
     assert sami.is_peer_worker and not sami.peer_role_shown and presented(sami) == "intervenant"
     with translation.override("fr"):
         assert presented(Membership.objects.get(user__username="yves")) == "médiateur de santé, pair-aidant·e"
+
+
+def test_the_demo_has_a_consent_to_renew_and_an_inbox_with_news(db):
+    from consent.models import Consent, Notice
+
+    call_command("seed_demo")
+    ending = Consent.objects.filter(person__display_name="Jo", team__name="CSAPA Horizon").get()
+    assert timedelta(days=9) < ending.valid_until - timezone.now() <= timedelta(days=10)
+    kinds = set(Notice.objects.filter(person__display_name="Jo").values_list("kind", flat=True))
+    assert {"follow_up", "consent_recorded"} <= kinds

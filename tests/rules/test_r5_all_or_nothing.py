@@ -53,6 +53,7 @@ SERVICE_MODULES = [
     "consent.services",
     "consent.portal",
     "consent.activation",
+    "consent.inbox",
 ]
 # Public functions of those modules that are not actions themselves, and why.
 NOT_ACTIONS = {
@@ -61,6 +62,13 @@ NOT_ACTIONS = {
     "consent.portal.my_consents": "a read (recorded as it is shown)",
     "consent.portal.my_teams": "a read, recorded",
     "consent.portal.my_receipts": "a read (recorded as it is shown)",
+    "consent.portal.my_space": "a read, recorded",
+    "consent.inbox.tell": "a step of the actions whose act it tells of (a follow-up, a consent)",
+    "consent.inbox.find_news": "a step of the inbox's reads, idempotent (the table's constraints)",
+    "consent.inbox.my_notices": "a read (recorded as it is shown)",
+    "consent.inbox.unread_count": "a step of my_space, a read",
+    "consent.inbox.worded": "words for notices already read",
+    "consent.inbox.send_pending": "the send_notices command: each person's news in a transaction of its own",
 }
 
 
@@ -102,6 +110,19 @@ def w(team, other_team, person, worker, colleague):
 
 def follow_up(w):
     return w["person"].follow_ups.get(team=w["team"])
+
+
+def own_consent(w, *, ends):
+    """A consent of Sam's (the portal account ``jo``), ending in ten days or never."""
+    until = timezone.now() + timedelta(days=10) if ends else None
+    return give_consent(w["other_person"], w["team"], ["housing"], by=w["worker"], valid_until=until)
+
+
+def unread_notice(w):
+    from consent import inbox
+    from consent.models import Notice
+
+    return inbox.tell(w["other_person"].pk, Notice.Kind.FOLLOW_UP, team_id=w["team"].pk)
 
 
 # Each action: the calls that must fail, each with the domain error it raises.
@@ -172,6 +193,21 @@ FAILURES = {
     ],
     "teams.services.accept_commitment": [
         (lambda w: dict(user=w["outsider"]), NotAMember),
+    ],
+    "consent.inbox.mark_read": [
+        (lambda w: dict(user=w["worker"]), NotAPortalAccount),
+        (lambda w: dict(user=w["jo"], notice_ids=[2**40]), Invalid),
+    ],
+    "consent.inbox.choose_email": [
+        (lambda w: dict(user=w["worker"], email="a@example.org", enabled=True), NotAPortalAccount),
+        (lambda w: dict(user=w["jo"], email="", enabled=True), Invalid),
+        (lambda w: dict(user=w["jo"], email="pas une adresse", enabled=True), Invalid),
+    ],
+    "consent.portal.renew_consent": [
+        (lambda w: dict(user=w["worker"], consent_id=w["consent"].pk), NotAPortalAccount),
+        (lambda w: dict(user=w["jo"], consent_id=w["consent"].pk), Invalid),  # another person's
+        (lambda w: dict(user=w["jo"], consent_id=own_consent(w, ends=False).pk), Invalid),  # no end date
+        (lambda w: dict(user=w["jo"], consent_id=2**63), Invalid),
     ],
     "teams.services.present_myself": [
         (
@@ -417,6 +453,9 @@ SUCCEEDS = {
         by=w["manager"], membership=w["colleague"].memberships.get()
     ),
     "teams.services.accept_commitment": lambda w: dict(user=make_member(w["team"], accepted=False)),
+    "consent.inbox.mark_read": lambda w: dict(user=w["jo"], notice_ids=[unread_notice(w).pk]),
+    "consent.inbox.choose_email": lambda w: dict(user=w["jo"], email="sam@example.org", enabled=True),
+    "consent.portal.renew_consent": lambda w: dict(user=w["jo"], consent_id=own_consent(w, ends=True).pk),
     "teams.services.present_myself": lambda w: dict(
         user=make_member(w["team"], peer=True),
         team_id=w["team"].pk,

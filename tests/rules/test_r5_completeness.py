@@ -7,8 +7,11 @@ written down here.
 
 from __future__ import annotations
 
+from datetime import timedelta
+
 import pytest
 from django.db import transaction
+from django.utils import timezone
 from drf_spectacular.generators import SchemaGenerator
 
 from audit.models import AccessEvent
@@ -140,6 +143,25 @@ def presentation(write):
     return expect
 
 
+def renewals_list(kind, w):
+    if kind == "anonymous":
+        return None
+    if kind == "member":
+        return [allowed("person.list", w["S"])]  # Sam: followed without any consent
+    return [denied("person.list")]
+
+
+def renewal(kind, w):
+    """A person renews their own consent that ends soon; anyone else's is refused."""
+    if kind == "anonymous":
+        return None
+    if kind == "person":
+        return [allowed("consent.record", w["P"], ["contact", "housing"])]
+    if kind == "other_person":
+        return []  # not theirs: a 400, nothing recorded
+    return [denied("consent.record")]
+
+
 def persons_list(kind, w):
     if kind == "anonymous":
         return None
@@ -235,6 +257,11 @@ EXPECTED = {
         "portal.export",
         categories_of=lambda kind: ["contact", "housing"] if kind == "person" else ["contact"],
     ),
+    ("get", "/api/v1/renewals/"): renewals_list,
+    ("post", "/api/v1/portal/consents/{id}/renewal/"): renewal,
+    ("get", "/api/v1/portal/notices/"): portal("portal.notices"),
+    ("post", "/api/v1/portal/notices/read/"): portal("notice.read"),
+    ("post", "/api/v1/portal/notices/email/"): portal("notice.email"),
     ("get", "/api/v1/audit/events/"): auditors_only("audit.view"),
     ("get", "/api/v1/audit/verify/"): auditors_only("audit.verify"),
 }
@@ -247,6 +274,15 @@ def operations() -> list[tuple[str, str]]:
 
 def request_for(method: str, path: str, kind: str, w: dict) -> tuple[str, dict | None]:
     user = w["users"][kind]
+    if path == "/api/v1/portal/consents/{id}/renewal/":  # the person's consent that ends in 10 days
+        ending = give_consent(
+            w["person"],
+            w["team"],
+            ["housing", "contact"],
+            by=w["users"]["member"],
+            valid_until=timezone.now() + timedelta(days=10),
+        )
+        return f"/api/v1/portal/consents/{ending.pk}/renewal/", None
     if path == "/api/v1/notes/{id}/correction/":  # a note of the member's own, which only they correct
         own = make_note(w["person"], w["users"]["member"], w["team"], "housing")
         return f"/api/v1/notes/{own.pk}/correction/", {"body": "Corrigé"}
@@ -292,6 +328,7 @@ def request_for(method: str, path: str, kind: str, w: dict) -> tuple[str, dict |
         ("post", "/api/v1/consents/{id}/withdraw/"): {"method": portal_method},
         ("post", "/api/v1/portal/consents/"): {"team": team, "categories": ["housing"]},
         ("post", "/api/v1/me/presentation/"): {"team": team, "title": "intervenante"},
+        ("post", "/api/v1/portal/notices/email/"): {"email": "jo@example.org", "enabled": True},
     }
     return url, bodies.get((method, path))
 

@@ -10,12 +10,14 @@ from __future__ import annotations
 
 import base64
 from dataclasses import dataclass, field
+from datetime import timedelta
 
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.db import transaction
 from django.test import Client
 from django.urls import URLPattern, URLResolver, get_resolver
+from django.utils import timezone
 
 from audit.models import AccessEvent
 from consent import services as consent_services
@@ -68,8 +70,11 @@ def page_routes(patterns=None, prefix="", namespace=None) -> list[tuple[str, str
 
 @pytest.fixture
 def w(team, other_team, person, worker, peer):
-    """The person Jo, followed by Maraude Nord, who shares housing and contact with it; every kind of user."""
-    consent = give_consent(person, team, ["housing", "contact"], by=worker)
+    """The person Jo, followed by Maraude Nord, who shares housing and contact with it until ten days
+    from now (to be renewed); every kind of user."""
+    consent = give_consent(
+        person, team, ["housing", "contact"], by=worker, valid_until=timezone.now() + timedelta(days=10)
+    )
     consent_services.invite_to_portal(user=worker, person_id=person.pk)
     scanned = give_consent(
         make_person(team, display_name="Scan"),
@@ -273,6 +278,27 @@ def presentation_page(write, *, invalid=False):
     return expect
 
 
+def renew(kind, w):
+    if kind == "anonymous":
+        return 302, []
+    if kind == "person":
+        return 302, [ev("consent.record", person=w["P"])]
+    return 403, [ev("consent.record", "denied")]
+
+
+def notices_change(action, *, status=302):
+    """A change in the person's inbox; refused, its page shows the inbox again (a read, recorded)."""
+
+    def expect(kind, w):
+        if kind == "anonymous":
+            return 302, []
+        if kind == "person":
+            return status, [ev(action if status == 302 else "portal.notices", person=w["P"])]
+        return 403, [ev(action, "denied")]
+
+    return expect
+
+
 def persons_list(kind, w):
     if kind == "anonymous":
         return 302, []
@@ -380,6 +406,9 @@ def data(w, name):
         "share-beyond": {"team": team.pk, "category": "health", "share": "yes"},
         "language": {"language": "en", "next": "/"},
         "presentation": {"team": team.pk, "title": "intervenante"},
+        "notice-bad": {"notice": "abc"},
+        "notice-email": {"email": "jo@example.org", "enabled": "on"},
+        "notice-email-bad": {"email": "", "enabled": "on"},
     }
     return bodies[name]
 
@@ -597,6 +626,33 @@ PAGES = {
         ),
     },
     "portal-stop-all": {**GET(same_for_all(405)), **POST(valid=(None, stop_all))},
+    "portal-renew": {**GET(same_for_all(405)), **POST(valid=(None, renew))},
+    "portal-notices": {**GET(portal_only("portal.notices")), **POST(refused=(None, same_for_all(405)))},
+    "portal-notices-read": {
+        **GET(same_for_all(405)),
+        **POST(
+            valid=(None, notices_change("notice.read")),
+            invalid=("notice-bad", same_for_all(400)),  # the form is read before anything is asked
+        ),
+    },
+    "portal-notices-email": {
+        **GET(same_for_all(405)),
+        **POST(
+            valid=("notice-email", notices_change("notice.email")),
+            invalid=("notice-email-bad", notices_change("notice.email", status=400)),
+        ),
+    },
+    "renewals": {
+        **GET(
+            members_only(
+                "person.list",
+                lambda w: [ev("person.list", person=w["P"]), ev("person.list", person=w["A"])],
+                person=None,
+                elsewhere=200,
+            )
+        ),
+        **POST(refused=(None, same_for_all(405))),
+    },
     "portal-journal": {**GET(portal_only("portal.access_log")), **POST(refused=(None, same_for_all(405)))},
     "portal-receipt-list": {**GET(portal_only("portal.receipts")), **POST(refused=(None, same_for_all(405)))},
     "portal-download": {**GET(portal_only("portal.export")), **POST(refused=(None, same_for_all(405)))},
@@ -650,6 +706,11 @@ def urls(w) -> dict[str, str]:
         "portal-share": "/portal/share/",
         "portal-stop-all": f"/portal/consents/{consent}/stop/",
         "portal-journal": "/portal/journal/",
+        "portal-renew": f"/portal/consents/{consent}/renew/",
+        "portal-notices": "/portal/notices/",
+        "portal-notices-read": "/portal/notices/read/",
+        "portal-notices-email": "/portal/notices/email/",
+        "renewals": "/renewals/",
         "portal-receipt-list": "/portal/receipts/",
         "portal-download": "/portal/my-data/",
         "portal-print": "/portal/print/",

@@ -1,6 +1,6 @@
 """A realistic French demo: two teams, peer workers (one of whom chose not to show his peer role) and
-colleagues, persons with and without consent, a withdrawn consent, notes in several categories, an
-auditor, a manager and a portal account.
+colleagues, persons with and without consent, a consent ending in ten days, a withdrawn consent,
+notes in several categories, an auditor, a manager and a portal account whose inbox has news.
 
 Running it again changes nothing: every piece is looked up before it is made.
 """
@@ -147,7 +147,7 @@ class Command(BaseCommand):
             categories=["health", "support_plan"],
             purpose="Coordination du suivi de soins",
             method=Method.WRITTEN,
-            valid_until=timezone.now() + timedelta(days=180),
+            valid_until=timezone.now() + timedelta(days=10),  # to renew: "À renouveler", Jo's banner
         )
         withdrawn = consent_services.record_consent(
             user=camille,

@@ -1,0 +1,65 @@
+"""The e-mail that tells a person something happened in their space (``consent.inbox``): what kind
+of thing, and where to look; never what or who, so that whoever reads their mailbox learns nothing
+more. Sent after the commit of the act it follows; a failure to send never reaches that act."""
+
+from __future__ import annotations
+
+import logging
+
+from django.conf import settings
+from django.core.mail import send_mail
+from django.urls import reverse
+from django.utils import timezone, translation
+from django.utils.translation import gettext as _
+
+from consent.models import Notice
+
+logger = logging.getLogger(__name__)
+
+EMAIL_SUBJECT = "Relais"
+
+
+def send_by_email(notice_id: int) -> bool:
+    """E-mail one notice to the person, if they still want e-mails; never raises: a notice not sent
+    stays in the inbox, and ``send_pending`` tries again. Returns whether it was sent."""
+    try:
+        notice = Notice.objects.select_related("person").get(pk=notice_id, emailed_at__isnull=True)
+        person = notice.person
+        if not (person.notify_by_email and person.notice_email):
+            return False
+        with translation.override(settings.LANGUAGE_CODE):
+            send_mail(
+                EMAIL_SUBJECT + " : " + _("something new in your space"),
+                email_text(notice.kind),
+                None,
+                [person.notice_email],
+            )
+        Notice.objects.filter(pk=notice.pk).update(emailed_at=timezone.now())
+        return True
+    except Exception:  # noqa: BLE001 — a mail server's failure must never reach the act it follows
+        logger.warning(
+            "notice %s: the e-mail could not be sent; it stays in the inbox", notice_id, exc_info=True
+        )
+        return False
+
+
+def email_text(kind: str) -> str:
+    """What an e-mail says: the kind of thing that happened and where to read it; no name, no team,
+    no category, no note."""
+    happened: dict[str, str] = {
+        Notice.Kind.FOLLOW_UP: _("A team has started to accompany you."),
+        Notice.Kind.CONSENT_RECORDED: _("A worker recorded a consent of yours."),
+        Notice.Kind.CONSENT_WITHDRAWN: _("A worker recorded the withdrawal of a consent of yours."),
+        Notice.Kind.CONSENT_ENDING: _("One of your consents ends soon. You can renew it in one click."),
+        Notice.Kind.FIRST_READER: _("Someone read your information for the first time."),
+    }
+    what = happened.get(kind) or _("Something changed in your space.")
+    where = settings.RELAIS_SITE_URL.rstrip("/") + reverse("portal-notices")
+    return "\n\n".join(
+        [
+            _("Hello,"),
+            what,
+            _("To see what it is, sign in to your space: %(where)s") % {"where": where},
+            _("This message says nothing more, so that nobody else who reads your e-mails learns more."),
+        ]
+    )

@@ -1,0 +1,90 @@
+"""Issue "Beyond the best", in Chromium: a peer worker who keeps his role to himself, a worker's list
+of consents to renew, and a person on a 360-px phone who sees the banner, renews in one click, and
+reads and clears their inbox; axe finds no serious violation on any of these pages."""
+
+import re
+from datetime import timedelta
+
+import pytest
+from axe_playwright_python.sync_playwright import Axe
+from django.utils import timezone
+
+from consent.models import Consent
+from tests.browser.conftest import go, shoot, sign_in
+from tests.browser.test_accessibility import WCAG, serious
+from tests.factories import PASSWORD, UserFactory, give_consent, make_member, make_person, make_team
+
+pytestmark = pytest.mark.django_db(transaction=True)
+
+
+@pytest.fixture
+def world(db):
+    team = make_team("Maraude Nord", ("contact", "housing", "support_plan"))
+    camille = make_member(team, username="camille", display_name="Camille Martin")
+    sami = make_member(
+        team, username="sami", display_name="Sami Benali", peer=True, profession="travailleur pair"
+    )
+    jo = make_person(team, display_name="Jo", first_name="Joëlle", last_name="Marchand")
+    give_consent(
+        jo, team, ["housing", "contact"], by=camille, valid_until=timezone.now() + timedelta(days=10)
+    )
+    account = UserFactory(username="jo", display_name="Jo")
+    type(jo).objects.filter(pk=jo.pk).update(account=account)
+    make_person(team, display_name="Sam")  # followed without any consent
+    return {"team": team, "camille": camille, "sami": sami, "jo": jo}
+
+
+def text_of(page) -> str:
+    return re.sub(r"\s+", " ", page.locator("main").inner_text())
+
+
+def test_beyond_the_best(site, open_page, world):
+    axe = Axe()
+    # Sami chooses to be "intervenant", and not to tell his peer role for now.
+    sami = open_page()
+    sign_in(sami, site, "sami", PASSWORD)
+    go(sami, sami.get_by_role("link", name="Ma présentation"))
+    assert serious(axe.run(sami, options=WCAG)) == []
+    sami.get_by_label("Votre titre, tel que les personnes et vos collègues le lisent").fill("intervenant")
+    go(sami, sami.get_by_role("button", name="Enregistrer"))
+    assert (
+        "Sami Benali (intervenant)" in text_of(sami)
+        and "pair-aidant" not in text_of(sami).split("lisent :")[1][:40]
+    )
+    sami.goto(f"{site}/persons/{world['jo'].pk}/")  # a read: the person will see it, as he chose
+    shoot(sami, "30-presentation")
+
+    # Camille's list of what to renew: Jo's consent ends in ten days, Sam has none.
+    camille = open_page()
+    sign_in(camille, site, "camille", PASSWORD)
+    go(camille, camille.get_by_role("link", name="À renouveler"))
+    listed = text_of(camille)
+    assert "Le consentement pour Maraude Nord prend fin le" in listed and "Sam" in listed
+    assert serious(axe.run(camille, options=WCAG)) == []
+    shoot(camille, "31-renewals")
+
+    # Jo, on a phone: the banner, one click to renew, then the inbox.
+    jo = open_page(width=360, height=780)
+    sign_in(jo, site, "jo", PASSWORD)
+    jo.goto(f"{site}/portal/")
+    assert "Votre accord avec Maraude Nord prend fin le" in text_of(jo)
+    assert jo.evaluate("document.documentElement.scrollWidth <= window.innerWidth + 1")
+    assert serious(axe.run(jo, options=WCAG)) == []
+    shoot(jo, "32-portal-banner-360")
+    go(jo, jo.get_by_role("button", name="Renouveler mon accord avec Maraude Nord"))
+    assert "C’est fait. Votre accord avec Maraude Nord prend maintenant fin le" in text_of(jo)
+    assert Consent.objects.filter(person=world["jo"], supersedes__isnull=False).count() == 1
+
+    go(jo, jo.get_by_role("link", name="Lire mes avis"))
+    inbox = text_of(jo)
+    assert "Camille Martin (éducatrice spécialisée) a enregistré votre accord pour Maraude Nord." in inbox
+    assert "Sami Benali (intervenant) a lu vos informations pour la première fois." in inbox
+    assert jo.evaluate("document.documentElement.scrollWidth <= window.innerWidth + 1")
+    assert serious(axe.run(jo, options=WCAG)) == []
+    shoot(jo, "33-inbox-360")
+    go(jo, jo.get_by_role("button", name="Tout marquer comme lu"))
+    assert "Nouveau" not in text_of(jo)
+    jo.get_by_label("Votre adresse e-mail").fill("jo@example.org")
+    jo.get_by_label("M’envoyer un court e-mail quand il y a du nouveau").check()
+    go(jo, jo.get_by_role("button", name="Enregistrer"))
+    assert "Vous recevrez un court e-mail" in text_of(jo)
