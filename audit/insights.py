@@ -106,6 +106,7 @@ def signals(*, window_days: int = 30) -> list[Signal]:
     )
     found += [("many_persons", r["actor_id"], r["day"], r["n"]) for r in many]
     found += _self_grants(recent)
+    found += _glass_waiting()
     labels = _labels({actor for _, actor, _, _ in found})
     ordered = sorted(found, key=lambda f: (f[0], -(f[3]), f[1]))
     return [Signal(kind, actor, labels.get(actor, f"#{actor}"), day, n) for kind, actor, day, n in ordered]
@@ -122,6 +123,38 @@ def _self_grants(recent: QuerySet[AccessEvent]) -> list[tuple[Any, ...]]:
             key = (event.data["actor"], timezone.localtime(event.occurred_at, tz).date())
             per_day[key] = per_day.get(key, 0) + 1
     return [("self_grant", actor, day, n) for (actor, day), n in per_day.items()]
+
+
+GLASS_REVIEW_DAYS = 7
+
+
+def _glass_waiting(*, days: int | None = None) -> list[tuple[Any, ...]]:
+    """Emergency accesses opened more than ``days`` ago that no auditor has reviewed yet, whenever
+    they were opened: the log tells both acts (``glass_break.open``, ``glass_break.review``), and
+    they are few, so their bodies are read."""
+    days = GLASS_REVIEW_DAYS if days is None else days
+    opened = AccessEvent.objects.filter(
+        action=Action.GLASS_BREAK,
+        outcome=Outcome.ALLOWED,
+        occurred_at__lt=timezone.now() - timedelta(days=days),
+    ).only("id", "body", "occurred_at")
+    reviewed = {
+        e.data.get("glass_break")
+        for e in AccessEvent.objects.filter(action=Action.GLASS_BREAK_REVIEW, outcome=Outcome.ALLOWED).only(
+            "body"
+        )
+    }
+    tz = timezone.get_current_timezone()
+    return [
+        (
+            "glass_waiting",
+            e.data["actor"],
+            timezone.localtime(e.occurred_at, tz).date(),
+            e.data.get("glass_break"),
+        )
+        for e in opened.order_by("id")
+        if e.data.get("glass_break") not in reviewed
+    ]
 
 
 def _labels(actor_ids: set[int]) -> dict[int, str]:

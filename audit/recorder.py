@@ -53,6 +53,8 @@ class Event:
     reason: str = ""
     # An act of administration: each field changed, as [before, after] (never a secret or person data).
     changes: Mapping[str, Sequence[Any]] | None = None
+    # A read allowed by an emergency access rather than a consent: the access, named in its place.
+    glass_break_id: int | None = None
 
 
 def changed_fields(before: Mapping[str, Any], after: Mapping[str, Any]) -> dict[str, list[Any]]:
@@ -72,6 +74,7 @@ def _entries(
     return [
         {
             **({"changes": {k: list(v) for k, v in e.changes.items()}} if e.changes else {}),
+            **({"glass_break": e.glass_break_id} if e.glass_break_id else {}),
             "actor": actor_id,
             "actor_label": actor_label,
             "team": e.team_id,

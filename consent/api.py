@@ -3,18 +3,23 @@
 import base64
 from typing import Any
 
+from django.utils.translation import gettext_lazy
 from drf_spectacular.utils import OpenApiParameter, extend_schema, extend_schema_view
 from rest_framework import generics, status
+from rest_framework.exceptions import ValidationError
 from rest_framework.permissions import AllowAny
 from rest_framework.request import Request
 from rest_framework.response import Response
 
 from audit.disclosure import Selection
-from consent import selectors, services
+from consent import glass, selectors, services
 from consent.models import Consent
 from consent.serializers import (
     ConsentInSerializer,
     ConsentOutSerializer,
+    GlassBreakInSerializer,
+    GlassBreakSerializer,
+    GlassReviewInSerializer,
     PortalInvitationSerializer,
     ReceiptKeySerializer,
     ReceiptSerializer,
@@ -101,3 +106,64 @@ class PortalInvitationCreate(generics.GenericAPIView):
     def post(self, request: Request, pk: int) -> Response:
         code, invitation = services.invite_to_portal(user=signed_in(request), person_id=pk)
         return Response({"code": code, "expires_at": invitation.expires_at}, status=status.HTTP_201_CREATED)
+
+
+@extend_schema(tags=["emergency"], request=GlassBreakInSerializer, responses={201: GlassBreakSerializer})
+class BreakGlass(generics.GenericAPIView):
+    """Open, in an emergency, categories that no consent gives your team, for a few hours (4 by
+    default, at most 24), with a reason and a sentence. Recorded, told to the person, reviewed."""
+
+    serializer_class = GlassBreakSerializer
+
+    def post(self, request: Request, pk: int) -> Response:
+        serializer = GlassBreakInSerializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        data = dict(serializer.validated_data)
+        opened = glass.break_glass(user=signed_in(request), person_id=pk, team_id=data.pop("team"), **data)
+        return Response(GlassBreakSerializer(opened).data, status=status.HTTP_201_CREATED)
+
+
+@extend_schema(
+    tags=["emergency"],
+    parameters=[
+        OpenApiParameter("all", enum=["0", "1"], required=False, description="1: reviewed ones too.")
+    ],
+    responses=GlassBreakSerializer(many=True),
+)
+class GlassQueue(generics.GenericAPIView):
+    """Auditors: emergency accesses waiting for a verdict, oldest first (`?all=1`: every one)."""
+
+    serializer_class = GlassBreakSerializer
+    pagination_class = None
+
+    def get(self, request: Request) -> Response:
+        every = request.query_params.get("all", "0")
+        if every not in ("0", "1"):
+            raise ValidationError({"all": [gettext_lazy("0 or 1.")]})
+        rows = glass.review_queue(user=signed_in(request), waiting_only=every == "0")
+        return Response(GlassBreakSerializer(rows[:500], many=True).data)
+
+
+@extend_schema(tags=["emergency"], request=GlassReviewInSerializer, responses=GlassBreakSerializer)
+class ReviewGlass(generics.GenericAPIView):
+    """Auditors: close an emergency access with a verdict (justified or not) and a comment."""
+
+    serializer_class = GlassBreakSerializer
+
+    def post(self, request: Request, pk: int) -> Response:
+        serializer = GlassReviewInSerializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        reviewed = glass.review(user=signed_in(request), glass_break_id=pk, **serializer.validated_data)
+        return Response(GlassBreakSerializer(reviewed).data)
+
+
+@extend_schema(tags=["portal"], request=None, responses=GlassBreakSerializer)
+class AcknowledgeGlass(generics.GenericAPIView):
+    """The person has seen an emergency access to their information (the banner of their space goes)."""
+
+    serializer_class = GlassBreakSerializer
+
+    def post(self, request: Request, pk: int) -> Response:
+        return Response(
+            GlassBreakSerializer(glass.acknowledge(user=signed_in(request), glass_break_id=pk)).data
+        )

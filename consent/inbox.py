@@ -269,6 +269,12 @@ def _worded(notice: Notice, who: str) -> Worded:
             )
         text = _("Your consent for %(team)s ends on %(day)s. You can renew it in one click.")
         return Worded(notice, text % {"team": team, "day": day}, reverse("portal-home"), _("Renew it"))
+    if kind == Notice.Kind.GLASS_BROKEN:
+        text = _(
+            "%(who)s opened an emergency access to your information for %(team)s, for a few hours. "
+            "It is recorded and an auditor reviews it."
+        ) % {"who": who, "team": team}
+        return Worded(notice, text, reverse("portal-home"), _("See what was opened"))
     text = _("%(who)s read your information for the first time.") % {"who": who}
     return Worded(notice, text, reverse("portal-journal"), _("See who looked"))
 

@@ -23,7 +23,7 @@ from audit.disclosure import Selection
 from audit.models import AccessEvent, Action, Outcome
 from audit.recorder import Event
 from consent import policy
-from consent.models import Consent
+from consent.models import Consent, GlassBreak
 from records.models import Person
 from teams.models import Category, Membership, User
 from teams.presentation import presented_title
@@ -138,6 +138,34 @@ WORDING: dict[str, Wording] = {
         gettext_lazy("%(who)s tried to download your data (refused)."),
         gettext_lazy("You downloaded your data."),
     ),
+    Action.GLASS_BREAK: Wording(
+        gettext_lazy("%(who)s opened an emergency access to your information."),
+        gettext_lazy("%(who)s tried to open an emergency access to your information (refused)."),
+    ),
+    Action.GLASS_BREAK_REVIEW: Wording(
+        gettext_lazy("%(who)s reviewed an emergency access to your information."),
+        gettext_lazy("%(who)s tried to review an emergency access (refused)."),
+    ),
+    Action.GLASS_BREAK_ACKNOWLEDGE: Wording(
+        gettext_lazy("%(who)s acknowledged an emergency access."),
+        gettext_lazy("%(who)s tried to acknowledge an emergency access (refused)."),
+        gettext_lazy("You acknowledged an emergency access to your information."),
+    ),
+    Action.PORTAL_NOTICES: Wording(
+        gettext_lazy("%(who)s looked at your notices."),
+        gettext_lazy("%(who)s tried to look at your notices (refused)."),
+        gettext_lazy("You looked at your notices."),
+    ),
+    Action.NOTICE_READ: Wording(
+        gettext_lazy("%(who)s marked notices as read."),
+        gettext_lazy("%(who)s tried to mark your notices as read (refused)."),
+        gettext_lazy("You marked notices as read."),
+    ),
+    Action.NOTICE_EMAIL: Wording(
+        gettext_lazy("%(who)s changed how you are told by e-mail."),
+        gettext_lazy("%(who)s tried to change how you are told by e-mail (refused)."),
+        gettext_lazy("You changed how you are told by e-mail."),
+    ),
     Action.AUDIT_VIEW: Wording(
         gettext_lazy("%(who)s checked the journal about you (audit)."),
         gettext_lazy("%(who)s tried to check the journal about you (refused)."),
@@ -158,6 +186,8 @@ OWN_VIEWS = (
     Action.PORTAL_RECEIPTS,
     Action.CONSENT_VIEW,
     Action.RECEIPT_VIEW,
+    Action.PORTAL_NOTICES,
+    Action.NOTICE_READ,
 )
 
 
@@ -175,6 +205,7 @@ class Line:
     purpose: str
     refused: bool
     by_you: bool
+    emergency: str = ""  # the reason of the emergency access that allowed it, in words
 
     @property
     def when(self) -> str:
@@ -188,6 +219,8 @@ class Line:
 
     @property
     def why(self) -> str:
+        if self.emergency:
+            return _("Emergency access: %(reason)s.") % {"reason": self.emergency}
         return _("Purpose: %(purpose)s.") % {"purpose": self.purpose} if self.purpose else ""
 
     @property
@@ -236,6 +269,13 @@ def tell(*, user: User, person: Person, events: Sequence[AccessEvent]) -> list[L
             "pk", "purpose"
         )
     )
+    reasons = dict(GlassBreak.Reason.choices)
+    emergencies = {
+        pk: str(reasons.get(reason, reason))
+        for pk, reason in GlassBreak.objects.filter(
+            pk__in={d["glass_break"] for d in data if d.get("glass_break")}
+        ).values_list("pk", "reason")
+    }
     codes = {code for d in data for code in d["categories"]}
     labels = {c.code: c.label for c in Category.objects.filter(code__in=codes)}
     lines = []
@@ -267,6 +307,7 @@ def tell(*, user: User, person: Person, events: Sequence[AccessEvent]) -> list[L
                 purpose=purposes.get(d["consent"], ""),
                 refused=refused,
                 by_you=by_you,
+                emergency=emergencies.get(d.get("glass_break") or 0, ""),
             )
         )
     recorder.record(

@@ -143,6 +143,7 @@ class Notice(models.Model):
         CONSENT_WITHDRAWN = "consent_withdrawn", _("a worker recorded the withdrawal of your consent")
         CONSENT_ENDING = "consent_ending", _("a consent is about to end")
         FIRST_READER = "first_reader", _("someone read your information for the first time")
+        GLASS_BROKEN = "glass_broken", _("a team opened an emergency access to your information")
 
     person = models.ForeignKey("records.Person", on_delete=models.CASCADE, related_name="notices")
     kind = models.CharField(max_length=24, choices=Kind.choices)
@@ -173,3 +174,41 @@ class Notice(models.Model):
 
     def __str__(self) -> str:
         return f"notice {self.kind} #{self.pk}"
+
+
+class GlassBreak(models.Model):
+    """An emergency access ("breaking the glass"): a member opens, for their team and a few hours,
+    categories of a person that no consent shares with it, for a reason from a short list and a
+    sentence. Every read under it names it in the log; the person is told; an auditor reviews it."""
+
+    class Reason(models.TextChoices):
+        DANGER_TO_LIFE = "danger_to_life", _("danger to life")
+        CANNOT_BE_ASKED = "cannot_be_asked", _("the person cannot be asked")
+        URGENT_CARE = "urgent_care", _("care that cannot wait")
+
+    class Verdict(models.TextChoices):
+        JUSTIFIED = "justified", _("justified")
+        NOT_JUSTIFIED = "not_justified", _("not justified")
+
+    person = models.ForeignKey("records.Person", on_delete=models.CASCADE, related_name="glass_breaks")
+    team = models.ForeignKey("teams.Team", on_delete=models.PROTECT, related_name="glass_breaks")
+    categories = models.ManyToManyField("teams.Category", related_name="+")
+    opened_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    reason = models.CharField(_("reason"), max_length=24, choices=Reason.choices)
+    statement = EncryptedTextField(_("why, in a sentence"))
+    opened_at = models.DateTimeField(auto_now_add=True)
+    ends_at = models.DateTimeField(_("ends at"))
+    acknowledged_at = models.DateTimeField(null=True, blank=True)  # by the person, in their space
+    reviewed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    reviewed_at = models.DateTimeField(null=True, blank=True)
+    verdict = models.CharField(_("verdict"), max_length=16, choices=Verdict.choices, blank=True)
+    review_comment = models.TextField(_("comment"), blank=True)
+
+    class Meta:
+        ordering = ["-opened_at", "-id"]
+        indexes = [models.Index(fields=["person", "team", "ends_at"], name="glass_person_team_end")]
+
+    def __str__(self) -> str:
+        return f"glass break #{self.pk}"

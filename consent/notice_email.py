@@ -52,6 +52,7 @@ def email_text(kind: str) -> str:
         Notice.Kind.CONSENT_WITHDRAWN: _("A worker recorded the withdrawal of a consent of yours."),
         Notice.Kind.CONSENT_ENDING: _("One of your consents ends soon. You can renew it in one click."),
         Notice.Kind.FIRST_READER: _("Someone read your information for the first time."),
+        Notice.Kind.GLASS_BROKEN: _("A team opened an emergency access to your information."),
     }
     what = happened.get(kind) or _("Something changed in your space.")
     where = settings.RELAIS_SITE_URL.rstrip("/") + reverse("portal-notices")

@@ -24,12 +24,12 @@ from typing import Any, TypedDict
 
 from django.core.exceptions import EmptyResultSet
 from django.db import connection
-from django.db.models import Exists, OuterRef, Q, QuerySet
+from django.db.models import Exists, IntegerField, OuterRef, Q, QuerySet, Value
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from audit import recorder
-from consent.models import Consent
+from consent.models import Consent, GlassBreak
 from records.models import CONTACT, FOLLOW_PERMISSION, FollowUp, Note, Person, PersonGroupObjectPermission
 from relais.domain_errors import (
     CommitmentRequired,
@@ -50,10 +50,12 @@ TeamCategory = Team.continuity_categories.through
 
 @dataclass(frozen=True)
 class Grant:
-    """A category a reader may see for a person, and the consent (and team) that allows it."""
+    """A category a reader may see for a person, and the consent (and team) that allows it, or, in
+    an emergency, the broken glass (``consent.glass``) that opened it for a few hours."""
 
-    consent_id: int
+    consent_id: int | None
     team_id: int
+    glass_break_id: int | None = None
 
 
 Grants = dict[str, Grant]
@@ -75,6 +77,11 @@ def _asked(value: int) -> int | None:
 
 def _named(value: int) -> list[int | str]:
     return [value if is_storable_id(value) else str(value)]
+
+
+def named_id(value: int) -> list[int | str]:
+    """An id as a refusal's ``object_ids`` holds it: as text when the log's columns cannot."""
+    return _named(value)
 
 
 # Readers ------------------------------------------------------------------------------------------
@@ -286,32 +293,66 @@ def _share_current_consents(
         return {row[0] for row in cursor.fetchall()}
 
 
+DecisionRow = tuple[int, str, int | None, int, int | None]  # person, category, consent, team, glass
+
+
+def open_glass_categories(team_ids: Iterable[int], *, at: datetime | None = None) -> QuerySet[Any]:
+    """(glass break, category) rows of emergency accesses open now for the given teams, in teams
+    that still allow them and that follow the person: what a broken glass adds to R1 and R2 for a
+    few hours (``consent.glass``)."""
+    at = at or timezone.now()
+    return GlassBreak.categories.through.objects.filter(
+        Exists(_follows(OuterRef("glassbreak__person_id"), OuterRef("glassbreak__team_id"))),
+        glassbreak__team_id__in=list(team_ids),
+        glassbreak__ends_at__gt=at,
+        glassbreak__team__glass_break_allowed=True,
+    )
+
+
 def _decision_rows(
     reader: Reader, persons: list[int] | QuerySet[Any], *, every_team: bool = False
-) -> list[tuple[int, str, int, int]]:
-    """(person, category, consent, team) rows of the reader's teams' effective consents, or of every
-    team's if ``every_team``. The reader's consents are locked first (shared), then the decision is
-    made on a fresh view of them; a consent made meanwhile, which the lock did not see, is locked in
-    its turn and the decision made again."""
+) -> list[DecisionRow]:
+    """(person, category, consent, team, glass break) rows of the reader's teams' effective consents
+    (of every team's if ``every_team``), then of the reader's teams' open emergency accesses, in one
+    statement. The reader's consents are locked first (shared), then the decision is made on a fresh
+    view of them; a consent made meanwhile, which the lock did not see, is locked in its turn and the
+    decision made again."""
+    nothing = Value(None, output_field=IntegerField())
     for _attempt in range(DECISION_ATTEMPTS):
         locked = _share_current_consents(reader.team_ids, persons)
-        rows = list(
+        consents = (
             effective_consent_categories(None if every_team else reader.team_ids)
             .filter(consent__person_id__in=persons)
-            .order_by("consent_id")
-            .values_list("consent__person_id", "category__code", "consent_id", "consent__team_id")
+            .annotate(glass=nothing)
+            .order_by()
+            .values_list("consent__person_id", "category__code", "consent_id", "consent__team_id", "glass")
         )
-        relied_on = {consent_id for _, _, consent_id, team_id in rows if team_id in reader.team_ids}
+        glass = (
+            open_glass_categories(reader.team_ids)
+            .filter(glassbreak__person_id__in=persons)
+            .annotate(no_consent=nothing)
+            .order_by()
+            .values_list(
+                "glassbreak__person_id",
+                "category__code",
+                "no_consent",
+                "glassbreak__team_id",
+                "glassbreak_id",
+            )
+        )
+        # Consents first (by id), then emergency accesses: a consent's grant is named before a glass's.
+        rows = sorted(consents.union(glass, all=True), key=lambda r: (r[4] is not None, r[2] or 0, r[4] or 0))
+        relied_on = {r[2] for r in rows if r[2] is not None and r[3] in reader.team_ids}
         if locked is None or relied_on <= locked:
             return rows
     raise Unavailable(_("The consents changed while this was read; try again."))
 
 
-def _grants_of(reader: Reader, rows: Iterable[tuple[int, str, int, int]]) -> dict[int, Grants]:
+def _grants_of(reader: Reader, rows: Iterable[DecisionRow]) -> dict[int, Grants]:
     grants: dict[int, Grants] = defaultdict(dict)
-    for person_id, code, consent_id, team_id in rows:
+    for person_id, code, consent_id, team_id, glass_id in rows:
         if team_id in reader.team_ids:
-            grants[person_id].setdefault(code, Grant(consent_id, team_id))
+            grants[person_id].setdefault(code, Grant(consent_id, team_id, glass_id))
     return grants
 
 
@@ -328,8 +369,9 @@ def grants_and_shares(reader: Reader, person_id: int) -> tuple[Grants, dict[int,
     ``shared_with_teams``): both from one decision, for the person page, which shows both."""
     rows = _decision_rows(reader, [person_id], every_team=True)
     shared: dict[int, set[str]] = defaultdict(set)
-    for _person, code, _consent, team_id in rows:
-        shared[team_id].add(code)
+    for _person, code, consent_id, team_id, _glass in rows:
+        if consent_id is not None:  # what consents share; an emergency access is told apart
+            shared[team_id].add(code)
     return _grants_of(reader, rows).get(person_id, {}), shared
 
 

@@ -17,10 +17,10 @@ from audit import recorder
 from audit.disclosure import Selection
 from audit.models import Action
 from audit.recorder import Event
-from consent import inbox, policy, selectors, services
-from consent.models import Consent, Method, Receipt, Status
+from consent import glass, inbox, policy, selectors, services
+from consent.models import Consent, GlassBreak, Method, Receipt, Status
 from records.models import FollowUp, Person
-from relais.domain_errors import Invalid
+from relais.domain_errors import Hidden, Invalid
 from relais.ids import is_storable_id
 from teams.models import Category, Team, User
 
@@ -70,10 +70,20 @@ def my_teams(*, user: User) -> list[TeamOffer]:
     return _recorded_offers(user, person)
 
 
-def my_space(*, user: User) -> tuple[list[TeamOffer], int]:
-    """``my_teams``, and how many notices the person has not read yet: their space's first page."""
+@dataclass
+class Space:
+    """The first page of the person's space: the teams, the news, the emergencies to acknowledge."""
+
+    offers: list[TeamOffer]
+    unread: int
+    emergencies: list[GlassBreak]
+
+
+def my_space(*, user: User) -> Space:
+    """``my_teams``, how many notices the person has not read yet, and the emergency accesses to
+    their information they have not acknowledged (a banner until they do)."""
     person = policy.access_own_person(user, action=Action.PORTAL_CONSENTS)
-    return _recorded_offers(user, person), inbox.unread_count(person)
+    return Space(_recorded_offers(user, person), inbox.unread_count(person), glass.unacknowledged(person.pk))
 
 
 def _recorded_offers(user: User, person: Person) -> list[TeamOffer]:
@@ -159,11 +169,21 @@ def renew_consent(*, user: User, consent_id: int) -> Consent:
     superseded, not extended."""
     person = policy.access_own_person(user, action=Action.CONSENT_RECORD)
     consent = (
-        Consent.objects.filter(pk=consent_id, person=person).prefetch_related("categories").first()
+        Consent.objects.filter(pk=consent_id).prefetch_related("categories").first()
         if is_storable_id(consent_id)
         else None
     )
-    if consent is None or consent.status != Status.CURRENT:
+    if consent is None or consent.person_id != person.pk:
+        # Another person's consent is as if it did not exist; the attempt names its person (R9).
+        with recorder.denials(
+            user,
+            Action.CONSENT_RECORD,
+            object_type="consent",
+            object_ids=policy.named_id(consent_id),
+            person_id=consent.person_id if consent else None,
+        ):
+            raise Hidden()
+    if consent.status != Status.CURRENT:
         raise Invalid("consent", _("Only a consent of yours that is still running can be renewed."))
     if consent.valid_until is None:
         raise Invalid("consent", _("This consent has no end date: it does not need renewing."))

@@ -9,7 +9,7 @@ from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
-from consent import activation, export, inbox, journal, portal, services
+from consent import activation, export, glass, inbox, journal, portal, services
 from consent.models import Method
 from consent.portal_forms import ActivateForm, NoticeEmailForm, NoticeReadForm, ShareForm
 from consent.serializers import ExportSerializer
@@ -44,9 +44,23 @@ def activate(request: HttpRequest) -> HttpResponse:
 @require_safe
 def home(request: AuthenticatedHttpRequest) -> HttpResponse:
     """Who sees what: for each team, each kind of information, shared or not, with a button."""
-    offers, unread = portal.my_space(user=request.user)
-    context = {"offers": offers, "unread": unread, "nav": "portal-home", "body_class": "portal"}
+    space = portal.my_space(user=request.user)
+    context = {
+        "offers": space.offers,
+        "unread": space.unread,
+        "emergencies": space.emergencies,
+        "nav": "portal-home",
+        "body_class": "portal",
+    }
     return render(request, "portal/home.html", context)
+
+
+@login_required
+@require_POST
+def acknowledge(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
+    """The person has seen an emergency access to their information: the banner goes."""
+    glass.acknowledge(user=request.user, glass_break_id=pk)
+    return redirect("portal-home")
 
 
 @login_required

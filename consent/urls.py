@@ -10,6 +10,14 @@ urlpatterns = [
     path(
         "persons/<int:pk>/portal-invitation/", api.PortalInvitationCreate.as_view(), name="portal-invitation"
     ),
+    path("persons/<int:pk>/emergency-access/", api.BreakGlass.as_view(), name="glass-break-api"),
+    path("audit/emergency-accesses/", api.GlassQueue.as_view(), name="glass-queue-api"),
+    path("audit/emergency-accesses/<int:pk>/review/", api.ReviewGlass.as_view(), name="glass-review-api"),
+    path(
+        "portal/emergency-accesses/<int:pk>/acknowledge/",
+        api.AcknowledgeGlass.as_view(),
+        name="glass-acknowledge-api",
+    ),
     path("portal/activate/", portal_api.Activate.as_view(), name="portal-activate"),
     path("portal/consents/", portal_api.MyConsents.as_view(), name="portal-consents"),
     path("portal/teams/", portal_api.MyTeams.as_view(), name="portal-teams"),

@@ -47,9 +47,13 @@ def note_items(
     for note in notes:
         code = note["category__code"]
         grant = grants.get(code)
-        consent = consents.get(grant.consent_id) if grant else None
-        key = (consent.pk, code) if consent else None
-        if key not in explained and consent is not None:
+        consent = consents.get(grant.consent_id) if grant and grant.consent_id else None
+        key: tuple[int, str] | None = (consent.pk, code) if consent else None
+        if grant is not None and grant.glass_break_id is not None:
+            key = (-grant.glass_break_id, code)
+            if key not in explained:
+                explained[key] = _glass_explanation(grant.glass_break_id)
+        elif key not in explained and consent is not None:
             explained[key] = _consent_explanation(consent, categories[code])
         only_me = not readers.get(code)
         correct_url = reverse("note-correct", args=[note["id"]]) if note["author_id"] == me else ""
@@ -134,6 +138,14 @@ def _consent_explanation(consent: Consent, category: str) -> str:
     return format_html(
         '<p>{} <a href="{}">{}</a></p>', text, reverse("consent-receipt-page", args=[consent.pk]), link
     )
+
+
+def _glass_explanation(number: int) -> str:
+    text = _(
+        "Readable now through an emergency access (no. %(number)s), for a few hours: each read is "
+        "recorded, the person is told, and an auditor reviews it."
+    ) % {"number": number}
+    return format_html("<p>{}</p>", text)
 
 
 def _own_note_explanation() -> str:

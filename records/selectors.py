@@ -82,6 +82,7 @@ def _person_event(action: str, person: Person, grants: Grants) -> Event:
         categories=[CONTACT] if contact else [],
         consent_id=contact.consent_id if contact else None,
         team_id=contact.team_id if contact else None,
+        glass_break_id=contact.glass_break_id if contact else None,
     )
 
 
@@ -209,6 +210,7 @@ def _events_of(action: str, person_id: int, notes: Sequence[tuple[int, str]], gr
             categories=[code for _pk, code in group],
             consent_id=grant.consent_id if grant else None,
             team_id=grant.team_id if grant else None,
+            glass_break_id=grant.glass_break_id if grant else None,
             reason="" if grant else "author",
         )
         for grant, group in by_grant.items()

@@ -176,6 +176,7 @@ def update_contact(*, user: User, person_id: int, **values: str) -> Person:
                 person_id=person.pk,
                 team_id=access.grant.team_id,
                 consent_id=access.grant.consent_id,
+                glass_break_id=access.grant.glass_break_id,
                 object_type="person",
                 object_ids=[person.pk],
                 categories=[CONTACT],

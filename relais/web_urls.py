@@ -4,7 +4,7 @@ from django.contrib.auth import views as auth_views
 from django.urls import path
 
 from audit import views as audit_views
-from consent import portal_views
+from consent import glass_views, portal_views
 from consent import views as consent_views
 from records import views as record_views
 from records.audit_names import DIRECTORY
@@ -41,6 +41,9 @@ urlpatterns = [
     path("portal/journal/", portal_views.journal_page, name="portal-journal"),
     path("portal/consents/<int:pk>/renew/", portal_views.renew, name="portal-renew"),
     path("portal/notices/", portal_views.notices, name="portal-notices"),
+    path(
+        "portal/emergencies/<int:pk>/acknowledge/", portal_views.acknowledge, name="portal-glass-acknowledge"
+    ),
     path("portal/notices/read/", portal_views.notices_read, name="portal-notices-read"),
     path("portal/notices/email/", portal_views.notices_email, name="portal-notices-email"),
     path("portal/receipts/", portal_views.receipts, name="portal-receipt-list"),
@@ -53,4 +56,7 @@ urlpatterns = [
         name="audit-log",
     ),
     path("audit/integrity/", audit_views.integrity, name="audit-integrity"),
+    path("audit/emergencies/", glass_views.review_queue, name="glass-queue"),
+    path("audit/emergencies/<int:pk>/review/", glass_views.review, name="glass-review"),
+    path("persons/<int:pk>/emergency/", glass_views.break_glass, name="glass-break"),
 ]

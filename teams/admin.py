@@ -54,7 +54,7 @@ class CategoryChoices(forms.ModelMultipleChoiceField):
 class TeamAdmin(ManagerAdmin):
     list_display = ["name", "member_count", "created_at"]
     search_fields = ["name"]
-    fields = ["name", "continuity_categories", "commitment_text"]
+    fields = ["name", "continuity_categories", "commitment_text", "glass_break_allowed"]
     # Plain checkboxes: each category readable and reachable by keyboard, unlike the two-list widget.
     formfield_overrides = {models.ManyToManyField: {"widget": forms.CheckboxSelectMultiple}}
     inlines = [MembershipInline]
@@ -82,6 +82,7 @@ class TeamAdmin(ManagerAdmin):
                 name=data["name"],
                 continuity_categories=codes,
                 commitment_text=data["commitment_text"],
+                glass_break_allowed=data["glass_break_allowed"],
             )
         else:
             team = services.create_team(
@@ -89,6 +90,7 @@ class TeamAdmin(ManagerAdmin):
                 name=data["name"],
                 continuity_categories=codes,
                 commitment_text=data["commitment_text"],
+                glass_break_allowed=data["glass_break_allowed"],
             )
         obj.pk, obj.group_id = team.pk, team.group_id
 

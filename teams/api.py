@@ -171,6 +171,7 @@ class TeamList(generics.ListCreateAPIView):
             name=data["name"],
             continuity_categories=[c.code for c in data.get("continuity_categories", [])],
             commitment_text=data.get("commitment_text", ""),
+            glass_break_allowed=data.get("glass_break_allowed", True),
         )
         return Response(TeamSerializer(team).data, status=status.HTTP_201_CREATED)
 
@@ -194,6 +195,7 @@ class TeamDetail(generics.RetrieveUpdateAPIView):
             name=data.get("name"),
             continuity_categories=[c.code for c in categories] if categories is not None else None,
             commitment_text=data.get("commitment_text"),
+            glass_break_allowed=data.get("glass_break_allowed"),
         )
         return Response(
             TeamSerializer(Team.objects.prefetch_related("continuity_categories").get(pk=team.pk)).data

@@ -28,7 +28,14 @@ class TeamSerializer(StrictInput, serializers.ModelSerializer):
 
     class Meta:
         model = Team
-        fields = ["id", "name", "continuity_categories", "commitment_text", "created_at"]
+        fields = [
+            "id",
+            "name",
+            "continuity_categories",
+            "commitment_text",
+            "glass_break_allowed",
+            "created_at",
+        ]
         read_only_fields = ["created_at"]
         extra_kwargs = {"name": {"validators": []}, "commitment_text": {"required": False}}
 

@@ -40,6 +40,7 @@ def _team_state(team: Team) -> dict[str, Any]:
         "name": team.name,
         "continuity_categories": sorted(team.continuity_categories.values_list("code", flat=True)),
         "commitment_text": team.commitment_text[:TEXT_IN_LOG],
+        "glass_break_allowed": team.glass_break_allowed,
     }
 
 
@@ -51,7 +52,12 @@ def _team_event(by: Manager, action: str, team: Team, changed: dict) -> None:
 
 @recorder.action
 def create_team(
-    *, by: Manager, name: str, continuity_categories: list[str], commitment_text: str = ""
+    *,
+    by: Manager,
+    name: str,
+    continuity_categories: list[str],
+    commitment_text: str = "",
+    glass_break_allowed: bool = True,
 ) -> Team:
     access_administration(by, action=Action.TEAM_CREATE, object_type="team")
     categories = _categories(continuity_categories)
@@ -60,7 +66,7 @@ def create_team(
             # The group only carries the team's object permissions: a name of its own, not the team's
             # (a team's name may be as long as a group's, and may change).
             group = Group.objects.create(name=f"team:{uuid.uuid4().hex}")
-            team = Team(name=name, group=group)
+            team = Team(name=name, group=group, glass_break_allowed=glass_break_allowed)
             if commitment_text:
                 team.commitment_text = commitment_text
             team.save()
@@ -79,9 +85,11 @@ def update_team(
     name: str | None = None,
     continuity_categories: list[str] | None = None,
     commitment_text: str | None = None,
+    glass_break_allowed: bool | None = None,
 ) -> Team:
-    """Rename a team, change what its mission needs, or its commitment text; recorded with before
-    and after. Narrowing the categories narrows what its members read at once (R2)."""
+    """Rename a team, change what its mission needs, its commitment text, or whether its members may
+    break the glass; recorded with before and after. Narrowing the categories narrows what its
+    members read at once (R2); turning the glass off ends its open emergency accesses at once."""
     access_administration(by, action=Action.TEAM_UPDATE, object_type="team", object_ids=[team.pk])
     before = _team_state(team)
     if name is not None and name != team.name:
@@ -90,6 +98,8 @@ def update_team(
         team.name = name
     if commitment_text is not None:
         team.commitment_text = commitment_text
+    if glass_break_allowed is not None:
+        team.glass_break_allowed = glass_break_allowed
     team.save()
     if continuity_categories is not None:
         team.continuity_categories.set(_categories(continuity_categories))

@@ -64,15 +64,30 @@ def body_for(url: str, team) -> dict:
         return {"method": "oral"}
     if url.endswith("/correction/") or url.endswith("/correct/"):
         return {"body": "Corrigé"}
+    if url.endswith("/review/"):
+        return {"verdict": "justified", "comment": "Confirmé."}
+    if url.endswith("/emergency-access/"):
+        return {
+            "team": team.pk,
+            "categories": ["support_plan"],
+            "reason": "danger_to_life",
+            "statement": "Urgent.",
+        }
     if url.endswith("/contact/"):
         return {"phone": "06 11 22 33 44", "email": "", "address": ""}
     return {}
 
 
 @pytest.mark.parametrize("url", ROUTES)
-def test_an_id_beyond_64_bits_is_a_recorded_404(api, worker, team, url):
+def test_an_id_beyond_64_bits_is_a_recorded_404(api, worker, team, person, url):
     manager = UserFactory(is_manager=True)
-    user = manager if url.startswith(MANAGERS) else worker
+    # Each route asked by whom it serves: a person's own space, an auditor's review, a member's work.
+    if "/portal/" in url:
+        user = make_portal_account(person, "jo")
+    elif "/audit/" in url:
+        user = UserFactory(is_auditor=True)
+    else:
+        user = manager if url.startswith(MANAGERS) else worker
     api.force_login(user)  # the pages and the API alike
     answered = []
     for method in METHODS:

@@ -136,3 +136,11 @@ def test_the_demo_has_a_consent_to_renew_and_an_inbox_with_news(db):
     assert timedelta(days=9) < ending.valid_until - timezone.now() <= timedelta(days=10)
     kinds = set(Notice.objects.filter(person__display_name="Jo").values_list("kind", flat=True))
     assert {"follow_up", "consent_recorded"} <= kinds
+
+
+def test_the_demo_has_an_emergency_access_waiting_for_review(db):
+    from consent.models import GlassBreak
+
+    call_command("seed_demo")
+    waiting = GlassBreak.objects.get()
+    assert waiting.person.display_name == "Karim" and waiting.reviewed_at is None

@@ -67,6 +67,7 @@ def pages(world):
             f"/persons/{p}/portal-code/",
             "/me/presentation/",
             "/renewals/",
+            f"/persons/{p}/emergency/",
         ],
         "jo": [
             "/portal/",
@@ -76,7 +77,13 @@ def pages(world):
             "/portal/notices/",
             f"/consents/{c}/receipt/",
         ],
-        "audit": ["/audit/", "/audit/?person_name=jo", "/audit/?actor=abc", "/audit/integrity/"],
+        "audit": [
+            "/audit/",
+            "/audit/?person_name=jo",
+            "/audit/?actor=abc",
+            "/audit/integrity/",
+            "/audit/emergencies/",
+        ],
         "direction": ["/admin/", f"/admin/teams/team/{world['team'].pk}/change/", "/admin/teams/user/"],
     }
 

@@ -31,6 +31,7 @@ def world(db):
     account = UserFactory(username="jo", display_name="Jo")
     type(jo).objects.filter(pk=jo.pk).update(account=account)
     make_person(team, display_name="Sam")  # followed without any consent
+    UserFactory(username="audit", display_name="Agnès Roux", is_auditor=True)
     return {"team": team, "camille": camille, "sami": sami, "jo": jo}
 
 
@@ -63,14 +64,31 @@ def test_beyond_the_best(site, open_page, world):
     assert serious(axe.run(camille, options=WCAG)) == []
     shoot(camille, "31-renewals")
 
-    # Jo, on a phone: the banner, one click to renew, then the inbox.
+    # An emergency: Jo cannot be reached, and Camille breaks the glass for the support plan.
+    camille.goto(f"{site}/persons/{world['jo'].pk}/")
+    go(camille, camille.get_by_role("link", name="Ouvrir un accès d’urgence"))
+    assert serious(axe.run(camille, options=WCAG)) == []
+    camille.get_by_label("Projet d'accompagnement").check()
+    camille.get_by_label("danger de mort").check()
+    camille.get_by_label("Pourquoi cela ne peut pas attendre, en une phrase").fill(
+        "Jo a disparu depuis trois jours."
+    )
+    go(camille, camille.get_by_role("button", name="Ouvrir l’accès d’urgence"))
+    assert "Accès d’urgence ouvert jusqu’au" in text_of(camille)
+    shoot(camille, "34-glass-broken")
+
+    # Jo, on a phone: the emergency banner first, then the end of a consent, one click to renew, the inbox.
     jo = open_page(width=360, height=780)
     sign_in(jo, site, "jo", PASSWORD)
     jo.goto(f"{site}/portal/")
     assert "Votre accord avec Maraude Nord prend fin le" in text_of(jo)
+    assert "Maraude Nord a ouvert un accès d’urgence à vos informations" in text_of(jo)
+    assert "Raison : danger de mort" in text_of(jo)
     assert jo.evaluate("document.documentElement.scrollWidth <= window.innerWidth + 1")
     assert serious(axe.run(jo, options=WCAG)) == []
     shoot(jo, "32-portal-banner-360")
+    go(jo, jo.get_by_role("button", name="J’ai vu"))
+    assert "a ouvert un accès d’urgence" not in text_of(jo)
     go(jo, jo.get_by_role("button", name="Renouveler mon accord avec Maraude Nord"))
     assert "C’est fait. Votre accord avec Maraude Nord prend maintenant fin le" in text_of(jo)
     assert Consent.objects.filter(person=world["jo"], supersedes__isnull=False).count() == 1
@@ -88,3 +106,15 @@ def test_beyond_the_best(site, open_page, world):
     jo.get_by_label("M’envoyer un court e-mail quand il y a du nouveau").check()
     go(jo, jo.get_by_role("button", name="Enregistrer"))
     assert "Vous recevrez un court e-mail" in text_of(jo)
+
+    # An auditor closes the emergency access with a verdict.
+    agnes = open_page()
+    sign_in(agnes, site, "audit", PASSWORD)
+    go(agnes, agnes.get_by_role("link", name="Accès d’urgence"))
+    assert "Jo a disparu depuis trois jours." in text_of(agnes)
+    assert serious(axe.run(agnes, options=WCAG)) == []
+    shoot(agnes, "35-glass-review")
+    agnes.get_by_label("justifié", exact=True).check()
+    agnes.get_by_label("Sur quoi repose le verdict").fill("Disparition signalée par l’accueil de jour.")
+    go(agnes, agnes.get_by_role("button", name="Enregistrer le verdict"))
+    assert "Rien n’attend d’examen." in text_of(agnes)

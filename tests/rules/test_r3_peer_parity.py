@@ -39,6 +39,8 @@ VOLATILE = {
     "title",
     "peer_role_shown",
     "presented",
+    "opened_by",
+    "ends_at",
 }
 
 
@@ -115,6 +117,12 @@ def request_for(method, path, world, user):
         "/api/v1/teams/{id}/": {"name": "Renommée"},
         "/api/v1/teams/{team_pk}/memberships/": {"user": user.pk},
         "/api/v1/me/presentation/": {"team": world["team"].pk, "title": "intervenante"},
+        "/api/v1/persons/{id}/emergency-access/": {
+            "team": world["team"].pk,
+            "categories": ["support_plan"],
+            "reason": "danger_to_life",
+            "statement": "Hospitalisé, injoignable.",
+        },
     }
     return url, bodies.get(path, {})
 

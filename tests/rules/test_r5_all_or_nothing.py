@@ -31,6 +31,7 @@ from relais.domain_errors import (
     Invalid,
     NotAManager,
     NotAMember,
+    NotAnAuditor,
     NotAPortalAccount,
     NotTheAuthor,
 )
@@ -54,6 +55,7 @@ SERVICE_MODULES = [
     "consent.portal",
     "consent.activation",
     "consent.inbox",
+    "consent.glass",
 ]
 # Public functions of those modules that are not actions themselves, and why.
 NOT_ACTIONS = {
@@ -68,6 +70,11 @@ NOT_ACTIONS = {
     "consent.inbox.my_notices": "a read (recorded as it is shown)",
     "consent.inbox.unread_count": "a step of my_space, a read",
     "consent.inbox.worded": "words for notices already read",
+    "consent.glass.review_queue": "a read for auditors, recorded",
+    "consent.glass.waiting_too_long": "a read of what deserves a look",
+    "consent.glass.unacknowledged": "a step of the portal's first page, a read",
+    "consent.glass.glass_choices": "the form's choices: nothing of the person is shown",
+    "consent.glass.to_review": "a step of review (and of its page): its refusals only are recorded",
     "consent.inbox.send_pending": "the send_notices command: each person's news in a transaction of its own",
 }
 
@@ -103,6 +110,7 @@ def w(team, other_team, person, worker, colleague):
         "code": code,
         "manager": UserFactory(is_manager=True),
         "outsider": UserFactory(),
+        "auditor": UserFactory(is_auditor=True),
         "elsewhere": make_person(make_team("Ailleurs"), display_name="Ailleurs"),
         "jo": make_portal_account(other_person, "sam"),
     }
@@ -110,6 +118,29 @@ def w(team, other_team, person, worker, colleague):
 
 def follow_up(w):
     return w["person"].follow_ups.get(team=w["team"])
+
+
+def glass_body(w):
+    return dict(
+        person_id=w["person"].pk,
+        team_id=w["team"].pk,
+        categories=["support_plan"],
+        reason="danger_to_life",
+        statement="Hospitalisé, injoignable.",
+    )
+
+
+def open_glass(w, person=None):
+    from consent.models import GlassBreak
+
+    return GlassBreak.objects.create(
+        person=person or w["person"],
+        team=w["team"],
+        opened_by=w["worker"],
+        reason="cannot_be_asked",
+        statement="Injoignable.",
+        ends_at=timezone.now() + timedelta(hours=4),
+    )
 
 
 def own_consent(w, *, ends):
@@ -194,6 +225,43 @@ FAILURES = {
     "teams.services.accept_commitment": [
         (lambda w: dict(user=w["outsider"]), NotAMember),
     ],
+    "consent.glass.break_glass": [
+        (lambda w: dict(user=w["outsider"], **glass_body(w)), NotAMember),
+        (lambda w: dict(user=w["worker"], **{**glass_body(w), "team_id": w["other_team"].pk}), Invalid),
+        (lambda w: dict(user=w["worker"], **{**glass_body(w), "hours": 25}), Invalid),
+        (
+            lambda w: dict(user=w["worker"], **{**glass_body(w), "reason": "cannot_be_asked"}),
+            Invalid,
+        ),  # refused
+        (
+            lambda w: dict(user=w["worker"], **{**glass_body(w), "categories": ["housing"]}),
+            Invalid,
+        ),  # already
+        (lambda w: dict(user=w["worker"], **{**glass_body(w), "statement": " "}), Invalid),
+    ],
+    "consent.glass.review": [
+        (
+            lambda w: dict(
+                user=w["worker"], glass_break_id=open_glass(w).pk, verdict="justified", comment="c"
+            ),
+            NotAnAuditor,
+        ),
+        (lambda w: dict(user=w["auditor"], glass_break_id=2**40, verdict="justified", comment="c"), Hidden),
+        (
+            lambda w: dict(user=w["auditor"], glass_break_id=open_glass(w).pk, verdict="maybe", comment="c"),
+            Invalid,
+        ),
+        (
+            lambda w: dict(
+                user=w["auditor"], glass_break_id=open_glass(w).pk, verdict="justified", comment=""
+            ),
+            Invalid,
+        ),
+    ],
+    "consent.glass.acknowledge": [
+        (lambda w: dict(user=w["worker"], glass_break_id=open_glass(w).pk), NotAPortalAccount),
+        (lambda w: dict(user=w["jo"], glass_break_id=open_glass(w).pk), Hidden),  # about another person
+    ],
     "consent.inbox.mark_read": [
         (lambda w: dict(user=w["worker"]), NotAPortalAccount),
         (lambda w: dict(user=w["jo"], notice_ids=[2**40]), Invalid),
@@ -205,9 +273,9 @@ FAILURES = {
     ],
     "consent.portal.renew_consent": [
         (lambda w: dict(user=w["worker"], consent_id=w["consent"].pk), NotAPortalAccount),
-        (lambda w: dict(user=w["jo"], consent_id=w["consent"].pk), Invalid),  # another person's
+        (lambda w: dict(user=w["jo"], consent_id=w["consent"].pk), Hidden),  # another person's
         (lambda w: dict(user=w["jo"], consent_id=own_consent(w, ends=False).pk), Invalid),  # no end date
-        (lambda w: dict(user=w["jo"], consent_id=2**63), Invalid),
+        (lambda w: dict(user=w["jo"], consent_id=2**63), Hidden),
     ],
     "teams.services.present_myself": [
         (
@@ -453,6 +521,13 @@ SUCCEEDS = {
         by=w["manager"], membership=w["colleague"].memberships.get()
     ),
     "teams.services.accept_commitment": lambda w: dict(user=make_member(w["team"], accepted=False)),
+    "consent.glass.break_glass": lambda w: dict(user=w["worker"], **glass_body(w)),
+    "consent.glass.review": lambda w: dict(
+        user=w["auditor"], glass_break_id=open_glass(w).pk, verdict="not_justified", comment="Aucune urgence."
+    ),
+    "consent.glass.acknowledge": lambda w: dict(
+        user=w["jo"], glass_break_id=open_glass(w, w["other_person"]).pk
+    ),
     "consent.inbox.mark_read": lambda w: dict(user=w["jo"], notice_ids=[unread_notice(w).pk]),
     "consent.inbox.choose_email": lambda w: dict(user=w["jo"], email="sam@example.org", enabled=True),
     "consent.portal.renew_consent": lambda w: dict(user=w["jo"], consent_id=own_consent(w, ends=True).pk),

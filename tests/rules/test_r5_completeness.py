@@ -15,6 +15,7 @@ from django.utils import timezone
 from drf_spectacular.generators import SchemaGenerator
 
 from audit.models import AccessEvent
+from consent.models import GlassBreak
 from tests.factories import (
     PASSWORD,
     UserFactory,
@@ -143,6 +144,22 @@ def presentation(write):
     return expect
 
 
+def glass_review(kind, w):
+    if kind == "anonymous":
+        return None
+    return [allowed("glass_break.review", w["P"])] if kind == "auditor" else [denied("glass_break.review")]
+
+
+def glass_acknowledge(kind, w):
+    if kind == "anonymous":
+        return None
+    if kind == "person":
+        return [allowed("glass_break.acknowledge", w["P"])]
+    if kind == "other_person":
+        return [denied("glass_break.acknowledge", w["P"])]
+    return [denied("glass_break.acknowledge")]
+
+
 def renewals_list(kind, w):
     if kind == "anonymous":
         return None
@@ -158,7 +175,7 @@ def renewal(kind, w):
     if kind == "person":
         return [allowed("consent.record", w["P"], ["contact", "housing"])]
     if kind == "other_person":
-        return []  # not theirs: a 400, nothing recorded
+        return [denied("consent.record", w["P"])]  # not theirs: as if it did not exist, named in P's log
     return [denied("consent.record")]
 
 
@@ -258,6 +275,12 @@ EXPECTED = {
         categories_of=lambda kind: ["contact", "housing"] if kind == "person" else ["contact"],
     ),
     ("get", "/api/v1/renewals/"): renewals_list,
+    ("post", "/api/v1/persons/{id}/emergency-access/"): person_data(
+        "glass_break.open", categories=["support_plan"]
+    ),
+    ("get", "/api/v1/audit/emergency-accesses/"): auditors_only("glass_break.list"),
+    ("post", "/api/v1/audit/emergency-accesses/{id}/review/"): glass_review,
+    ("post", "/api/v1/portal/emergency-accesses/{id}/acknowledge/"): glass_acknowledge,
     ("post", "/api/v1/portal/consents/{id}/renewal/"): renewal,
     ("get", "/api/v1/portal/notices/"): portal("portal.notices"),
     ("post", "/api/v1/portal/notices/read/"): portal("notice.read"),
@@ -283,6 +306,20 @@ def request_for(method: str, path: str, kind: str, w: dict) -> tuple[str, dict |
             valid_until=timezone.now() + timedelta(days=10),
         )
         return f"/api/v1/portal/consents/{ending.pk}/renewal/", None
+    if path in (
+        "/api/v1/audit/emergency-accesses/{id}/review/",
+        "/api/v1/portal/emergency-accesses/{id}/acknowledge/",
+    ):
+        opened = GlassBreak.objects.create(
+            person=w["person"],
+            team=w["team"],
+            opened_by=w["users"]["member"],
+            reason="cannot_be_asked",
+            statement="Injoignable.",
+            ends_at=timezone.now() + timedelta(hours=4),
+        )
+        review = {"verdict": "justified", "comment": "Confirmé."} if "review" in path else None
+        return path.replace("{id}", str(opened.pk)), review
     if path == "/api/v1/notes/{id}/correction/":  # a note of the member's own, which only they correct
         own = make_note(w["person"], w["users"]["member"], w["team"], "housing")
         return f"/api/v1/notes/{own.pk}/correction/", {"body": "Corrigé"}
@@ -328,6 +365,12 @@ def request_for(method: str, path: str, kind: str, w: dict) -> tuple[str, dict |
         ("post", "/api/v1/consents/{id}/withdraw/"): {"method": portal_method},
         ("post", "/api/v1/portal/consents/"): {"team": team, "categories": ["housing"]},
         ("post", "/api/v1/me/presentation/"): {"team": team, "title": "intervenante"},
+        ("post", "/api/v1/persons/{id}/emergency-access/"): {
+            "team": team,
+            "categories": ["support_plan"],
+            "reason": "danger_to_life",
+            "statement": "Hospitalisé, injoignable.",
+        },
         ("post", "/api/v1/portal/notices/email/"): {"email": "jo@example.org", "enabled": True},
     }
     return url, bodies.get((method, path))

@@ -22,6 +22,7 @@ from django.utils import timezone
 from audit.models import AccessEvent
 from consent import services as consent_services
 from consent.evidence import EvidenceFile
+from consent.models import GlassBreak
 from teams.models import Category
 from tests.factories import (
     PASSWORD,
@@ -84,6 +85,14 @@ def w(team, other_team, person, worker, peer):
         method="written",
         evidence=EvidenceFile("form.png", PNG),
     )
+    emergency = GlassBreak.objects.create(  # waiting for an auditor's verdict; the person has not seen it
+        person=person,
+        team=team,
+        opened_by=worker,
+        reason="cannot_be_asked",
+        statement="Injoignable.",
+        ends_at=timezone.now() + timedelta(hours=4),
+    )
     to_activate = make_person(team, display_name="Alix")
     code, _ = consent_services.invite_to_portal(user=worker, person_id=to_activate.pk)
     elsewhere_team = make_team("Ailleurs", ("housing",))
@@ -113,6 +122,7 @@ def w(team, other_team, person, worker, peer):
         "users": users,
         "category": Category.objects.get(code="housing"),
         "invitation": person.portal_invitations.get(),
+        "emergency": emergency,
     }
 
 
@@ -278,6 +288,31 @@ def presentation_page(write, *, invalid=False):
     return expect
 
 
+def share_like_acknowledge(kind, w):
+    if kind == "anonymous":
+        return 302, []
+    if kind == "person":
+        return 302, [ev("glass_break.acknowledge", person=w["P"])]
+    return 403, [ev("glass_break.acknowledge", "denied")]
+
+
+def glass_review(kind, w):
+    if kind == "anonymous":
+        return 302, []
+    if kind == "auditor":
+        return 302, [ev("glass_break.review", person=w["P"])]
+    return 403, [ev("glass_break.review", "denied")]
+
+
+def glass_review_refused(kind, w):
+    """An empty verdict: the queue is shown again with the error (an auditor's listing, recorded)."""
+    if kind == "anonymous":
+        return 302, []
+    if kind == "auditor":
+        return 400, [ev("glass_break.list")]
+    return 403, [ev("glass_break.review", "denied")]  # refused before the form is read
+
+
 def renew(kind, w):
     if kind == "anonymous":
         return 302, []
@@ -407,6 +442,14 @@ def data(w, name):
         "language": {"language": "en", "next": "/"},
         "presentation": {"team": team.pk, "title": "intervenante"},
         "notice-bad": {"notice": "abc"},
+        "glass": {
+            "team": team.pk,
+            "categories": ["support_plan"],
+            "reason": "danger_to_life",
+            "statement": "Hospitalisé, injoignable.",
+            "hours": "4",
+        },
+        "verdict": {"verdict": "justified", "comment": "Confirmé."},
         "notice-email": {"email": "jo@example.org", "enabled": "on"},
         "notice-email-bad": {"email": "", "enabled": "on"},
     }
@@ -626,6 +669,30 @@ PAGES = {
         ),
     },
     "portal-stop-all": {**GET(same_for_all(405)), **POST(valid=(None, stop_all))},
+    "glass-break": {
+        **GET(members_only("glass_break.open", lambda w: [])),
+        **POST(
+            valid=(
+                "glass",
+                members_only(
+                    "glass_break.open", lambda w: [ev("glass_break.open", person=w["P"])], status=302
+                ),
+            ),
+            invalid=(None, members_only("glass_break.open", lambda w: [], status=400)),
+        ),
+    },
+    "glass-queue": {
+        **GET(auditors_only("glass_break.list", [ev("glass_break.list")])),
+        **POST(refused=(None, same_for_all(405))),
+    },
+    "glass-review": {
+        **GET(same_for_all(405)),
+        **POST(valid=("verdict", glass_review), invalid=(None, glass_review_refused)),
+    },
+    "portal-glass-acknowledge": {
+        **GET(same_for_all(405)),
+        **POST(valid=(None, share_like_acknowledge)),
+    },
     "portal-renew": {**GET(same_for_all(405)), **POST(valid=(None, renew))},
     "portal-notices": {**GET(portal_only("portal.notices")), **POST(refused=(None, same_for_all(405)))},
     "portal-notices-read": {
@@ -711,6 +778,10 @@ def urls(w) -> dict[str, str]:
         "portal-notices-read": "/portal/notices/read/",
         "portal-notices-email": "/portal/notices/email/",
         "renewals": "/renewals/",
+        "glass-break": f"/persons/{person}/emergency/",
+        "glass-queue": "/audit/emergencies/",
+        "glass-review": f"/audit/emergencies/{w['emergency'].pk}/review/",
+        "portal-glass-acknowledge": f"/portal/emergencies/{w['emergency'].pk}/acknowledge/",
         "portal-receipt-list": "/portal/receipts/",
         "portal-download": "/portal/my-data/",
         "portal-print": "/portal/print/",

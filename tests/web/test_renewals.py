@@ -88,7 +88,7 @@ def test_a_consent_without_end_date_or_of_someone_else_is_not_renewed(web, api, 
     assert response.status_code == 400 and "consent" in response.json()
     other = make_person(team, display_name="Sam")
     theirs = give_consent(other, team, ["housing"], by=worker, valid_until=soon())
-    assert api.as_(jo).post(f"/api/v1/portal/consents/{theirs.pk}/renewal/").status_code == 400
+    assert api.as_(jo).post(f"/api/v1/portal/consents/{theirs.pk}/renewal/").status_code == 404  # R9
     assert Consent.objects.count() == 2
 
 

@@ -1,6 +1,7 @@
 """A realistic French demo: two teams, peer workers (one of whom chose not to show his peer role) and
 colleagues, persons with and without consent, a consent ending in ten days, a withdrawn consent,
-notes in several categories, an auditor, a manager and a portal account whose inbox has news.
+notes in several categories, an emergency access waiting for review, an auditor, a manager and a
+portal account whose inbox has news.
 
 Running it again changes nothing: every piece is looked up before it is made.
 """
@@ -12,6 +13,7 @@ from django.core.management.base import BaseCommand
 from django.utils import timezone
 
 from audit import recorder
+from consent import glass
 from consent import services as consent_services
 from consent.models import Consent, Method
 from records import services as record_services
@@ -171,6 +173,16 @@ class Command(BaseCommand):
             )
         jo.account = self._user("jo", "Jo")
         jo.save(update_fields=["account"])
+        # Karim, in hospital and out of reach, agreed to nothing yet: an emergency access waits for review.
+        glass.break_glass(
+            user=camille,
+            person_id=persons["Karim"].pk,
+            team_id=maraude.pk,
+            categories=["contact", "housing"],
+            reason="cannot_be_asked",
+            statement="Karim est hospitalisé et injoignable : il faut organiser sa sortie avec l'hôpital.",
+            hours=4,
+        )
 
     @staticmethod
     def _category_id(code):

@@ -1,0 +1,255 @@
+"""Breaking the glass (issue "Beyond the best", §1): an emergency access that is narrow, justified,
+brief and answered for.
+
+The French shared medical record lets a professional open everything in an emergency; the CNIL
+criticised that hidden documents open too, that an identifier the person cannot give in a crisis is
+asked, and that nothing is reviewed. Here a member of a team that follows the person opens chosen
+categories that no consent gives the team, for at most 24 hours (4 by default), with a reason from
+a short list and a sentence. What the person refused or withdrew opens only when life is in danger.
+A team's managers can turn it off. Every read under it names it in the log (``Grant``); the person
+is told (a banner, their journal, their inbox); auditors review each one, and their verdict is an
+event too. Peer workers have exactly the same right (R3).
+"""
+
+from __future__ import annotations
+
+from datetime import timedelta
+
+from django.db.models import QuerySet
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from audit import recorder
+from audit.models import Action
+from audit.recorder import Event
+from consent import inbox, policy
+from consent.models import Consent, GlassBreak, Notice
+from relais.domain_errors import Hidden, Invalid, NotAnAuditor
+from relais.ids import is_storable_id
+from teams.models import Category, Team, User
+from teams.selectors import team_named_in_input
+
+DEFAULT_HOURS = 4
+MAX_HOURS = 24
+STATEMENT_MAX_CHARS = 500
+REVIEW_AFTER = timedelta(days=7)  # open longer than this without a verdict: "what deserves a look"
+
+
+def _refused_or_withdrawn(person_id: int, team_id: int, codes: list[str]) -> list[str]:
+    """The categories the person decided not to share with this team: those their latest consent
+    to it leaves out, or all of them if they withdrew it. None if they were never asked."""
+    latest = Consent.objects.filter(person_id=person_id, team_id=team_id).order_by("-id").first()
+    if latest is None:
+        return []
+    if hasattr(latest, "withdrawal"):
+        return codes
+    shared = set(latest.categories.values_list("code", flat=True))
+    return [code for code in codes if code not in shared]
+
+
+@recorder.action
+def break_glass(
+    *,
+    user: User,
+    person_id: int,
+    team_id: int,
+    categories: list[str],
+    reason: str,
+    statement: str,
+    hours: int = DEFAULT_HOURS,
+) -> GlassBreak:
+    """Open ``categories`` of the person for ``team_id`` (one of the user's teams, following the
+    person) for ``hours``; recorded, told to the person, queued for review."""
+    access = policy.access_person(user, person_id, action=Action.GLASS_BREAK)
+    assert access.reader is not None
+    person = access.person
+    team = team_named_in_input(team_id)
+    if team.pk not in access.reader.team_ids or not policy.team_follows(team, person):
+        raise Invalid("team", _("Choose one of your teams that follows this person."))
+    if not team.glass_break_allowed:
+        raise Invalid(
+            "team", _("The managers of %(team)s have turned emergency access off.") % {"team": team.name}
+        )
+    if reason not in GlassBreak.Reason.values:
+        raise Invalid("reason", _("Choose a reason from the list."))
+    statement = statement.strip()
+    if not statement:
+        raise Invalid("statement", _("Say in a sentence why this cannot wait."))
+    if len(statement) > STATEMENT_MAX_CHARS:
+        raise Invalid("statement", _("At most %(max)d characters.") % {"max": STATEMENT_MAX_CHARS})
+    if not 1 <= hours <= MAX_HOURS:
+        raise Invalid("hours", _("Between 1 and %(max)d hours.") % {"max": MAX_HOURS})
+    codes = sorted(set(categories))
+    if not codes:
+        raise Invalid("categories", _("Choose what to open."))
+    needed = set(team.continuity_categories.values_list("code", flat=True))
+    beyond = [c for c in codes if c not in needed]
+    if beyond:
+        raise Invalid(
+            "categories",
+            _("The mission of %(team)s does not need: %(codes)s.")
+            % {"team": team.name, "codes": ", ".join(beyond)},
+        )
+    granted = policy.grants_for(access.reader, [person.pk]).get(person.pk, {})
+    already = [c for c in codes if c in granted and granted[c].team_id == team.pk]
+    if already:
+        raise Invalid(
+            "categories", _("Already readable by the team: %(codes)s.") % {"codes": ", ".join(already)}
+        )
+    refused = _refused_or_withdrawn(person.pk, team.pk, codes)
+    if refused and reason != GlassBreak.Reason.DANGER_TO_LIFE:
+        raise Invalid(
+            "reason",
+            _("The person refused or withdrew %(codes)s: only a danger to life opens it.")
+            % {"codes": ", ".join(refused)},
+        )
+    glass = GlassBreak.objects.create(
+        person=person,
+        team=team,
+        opened_by=user,
+        reason=reason,
+        statement=statement,
+        ends_at=timezone.now() + timedelta(hours=hours),
+    )
+    glass.categories.set(Category.objects.filter(code__in=codes))
+    recorder.record(
+        user,
+        Event(
+            action=Action.GLASS_BREAK,
+            person_id=person.pk,
+            team_id=team.pk,
+            object_type="glass_break",
+            object_ids=[glass.pk],
+            categories=codes,
+            reason=reason,
+            glass_break_id=glass.pk,
+        ),
+    )
+    inbox.tell(person.pk, Notice.Kind.GLASS_BROKEN, team_id=team.pk, actor_id=user.pk)
+    return glass
+
+
+def _auditor(user: User, action: str) -> None:
+    if not getattr(user, "is_auditor", False):
+        with recorder.denials(user, action, object_type="glass_break"):
+            raise NotAnAuditor()
+
+
+def review_queue(*, user: User, waiting_only: bool = True) -> QuerySet[GlassBreak]:
+    """Emergency accesses for auditors, oldest waiting first (or every one, newest first); the
+    listing is recorded."""
+    _auditor(user, Action.GLASS_BREAK_LIST)
+    rows = GlassBreak.objects.select_related("person", "team", "opened_by", "reviewed_by").prefetch_related(
+        "categories"
+    )
+    rows = rows.filter(reviewed_at__isnull=True).order_by("opened_at", "pk") if waiting_only else rows
+    recorder.record(user, Event(action=Action.GLASS_BREAK_LIST, object_type="glass_break"))
+    return rows
+
+
+def waiting_too_long(*, now=None) -> QuerySet[GlassBreak]:
+    """Open for review for more than seven days: shown on the auditors' "what deserves a look"."""
+    now = now or timezone.now()
+    return GlassBreak.objects.filter(reviewed_at__isnull=True, opened_at__lt=now - REVIEW_AFTER)
+
+
+def to_review(*, user: User, glass_break_id: int) -> GlassBreak:
+    """The emergency access an auditor is about to review, or a recorded refusal (a 403 for anyone
+    but an auditor, a 404 for one that does not exist)."""
+    _auditor(user, Action.GLASS_BREAK_REVIEW)
+    glass = GlassBreak.objects.filter(pk=glass_break_id).first() if is_storable_id(glass_break_id) else None
+    if glass is None:
+        with recorder.denials(
+            user,
+            Action.GLASS_BREAK_REVIEW,
+            object_type="glass_break",
+            object_ids=policy.named_id(glass_break_id),
+        ):
+            raise Hidden()
+    return glass
+
+
+@recorder.action
+def review(*, user: User, glass_break_id: int, verdict: str, comment: str) -> GlassBreak:
+    """An auditor's verdict on an emergency access (justified or not), with a comment; an event."""
+    glass = to_review(user=user, glass_break_id=glass_break_id)
+    if glass.reviewed_at is not None:
+        raise Invalid("verdict", _("This emergency access has been reviewed already."))
+    if verdict not in GlassBreak.Verdict.values:
+        raise Invalid("verdict", _("Justified, or not justified."))
+    comment = comment.strip()
+    if not comment:
+        raise Invalid("comment", _("Say in a few words what the verdict rests on."))
+    glass.verdict, glass.review_comment = verdict, comment[:2000]
+    glass.reviewed_by, glass.reviewed_at = user, timezone.now()
+    glass.save(update_fields=["verdict", "review_comment", "reviewed_by", "reviewed_at"])
+    recorder.record(
+        user,
+        Event(
+            action=Action.GLASS_BREAK_REVIEW,
+            person_id=glass.person_id,
+            team_id=glass.team_id,
+            object_type="glass_break",
+            object_ids=[glass.pk],
+            reason=verdict,
+            glass_break_id=glass.pk,
+        ),
+    )
+    return glass
+
+
+def unacknowledged(person_id: int) -> list[GlassBreak]:
+    """The emergency accesses the person has not acknowledged yet: the banner of their space."""
+    return list(
+        GlassBreak.objects.filter(person_id=person_id, acknowledged_at__isnull=True)
+        .select_related("team")
+        .prefetch_related("categories")
+        .order_by("opened_at")
+    )
+
+
+@recorder.action
+def acknowledge(*, user: User, glass_break_id: int) -> GlassBreak:
+    """The person says they have seen an emergency access to their information: the banner goes."""
+    person = policy.access_own_person(user, action=Action.GLASS_BREAK_ACKNOWLEDGE)
+    glass = GlassBreak.objects.filter(pk=glass_break_id).first() if is_storable_id(glass_break_id) else None
+    if glass is None or glass.person_id != person.pk:
+        # Another person's emergency access is as if it did not exist; the attempt names its person.
+        with recorder.denials(
+            user,
+            Action.GLASS_BREAK_ACKNOWLEDGE,
+            object_type="glass_break",
+            object_ids=policy.named_id(glass_break_id),
+            person_id=glass.person_id if glass else None,
+        ):
+            raise Hidden()
+    if glass.acknowledged_at is None:
+        glass.acknowledged_at = timezone.now()
+        glass.save(update_fields=["acknowledged_at"])
+        recorder.record(
+            user,
+            Event(
+                action=Action.GLASS_BREAK_ACKNOWLEDGE,
+                person_id=person.pk,
+                object_type="glass_break",
+                object_ids=[glass.pk],
+                glass_break_id=glass.pk,
+            ),
+        )
+    return glass
+
+
+def glass_choices(*, user: User, person_id: int) -> tuple[list[Team], list[Category]]:
+    """What a member may open for a person they reach: their teams that follow the person and allow
+    emergency access, and those teams' mission categories. Nothing is shown of the person."""
+    access = policy.access_person(user, person_id, action=Action.GLASS_BREAK)
+    assert access.reader is not None
+    teams = [
+        team
+        for team in Team.objects.filter(pk__in=access.reader.team_ids, glass_break_allowed=True).order_by(
+            "name"
+        )
+        if policy.team_follows(team, access.person)
+    ]
+    categories = Category.objects.filter(teams__in=teams).distinct().order_by("id")
+    return teams, list(categories)

@@ -1,0 +1,189 @@
+"""Issue "Beyond the best", §1: breaking the glass is narrow, justified, brief and answered for."""
+
+from datetime import timedelta
+
+import pytest
+from django.db import connection
+from django.utils import timezone
+
+from audit.models import AccessEvent
+from consent import services as consent_services
+from consent.models import GlassBreak, Notice
+from tests.factories import give_consent, make_member, make_note, make_portal_account
+
+OPEN = "/api/v1/persons/{}/emergency-access/"
+
+
+def body(team, categories=("housing",), reason="cannot_be_asked", **extra):
+    return {
+        "team": team.pk,
+        "categories": list(categories),
+        "reason": reason,
+        "statement": "Hospitalisé, injoignable.",
+        **extra,
+    }
+
+
+def notes(api, user, person):
+    return [
+        n["id"] for n in api.as_(user).get(f"/api/v1/persons/{person.pk}/notes/").json().get("results", [])
+    ]
+
+
+def test_it_opens_chosen_categories_for_the_team_for_a_few_hours_and_names_itself_in_each_read(
+    api, person, team, worker, colleague
+):
+    housing = make_note(person, worker, team, "housing", "Hébergement trouvé")
+    plan = make_note(person, worker, team, "support_plan", "Projet")
+    assert notes(api, colleague, person) == []
+    response = api.as_(colleague).post(OPEN.format(person.pk), body(team), format="json")
+    assert response.status_code == 201, response.content
+    opened = GlassBreak.objects.get()
+    assert timedelta(hours=3, minutes=59) < opened.ends_at - opened.opened_at <= timedelta(hours=4)
+    assert notes(api, colleague, person) == [housing.pk]  # housing only: support_plan stays closed
+    read = AccessEvent.objects.filter(action="note.list", actor_id=colleague.pk, outcome="allowed").last()
+    assert read.data["glass_break"] == opened.pk and read.data["consent"] is None
+    assert read.categories == ["housing"]
+    assert plan.pk not in notes(api, colleague, person)
+    GlassBreak.objects.update(ends_at=timezone.now() - timedelta(seconds=1))
+    assert notes(api, colleague, person) == []  # over: closed to the second
+
+
+def test_what_the_person_refused_or_withdrew_opens_only_for_a_danger_to_life(
+    api, person, team, worker, colleague
+):
+    consent = give_consent(person, team, ["contact"], by=worker)
+    consent_services.withdraw_consent(user=worker, consent_id=consent.pk, method="oral")
+    refused = api.as_(colleague).post(OPEN.format(person.pk), body(team, ["contact"]), format="json")
+    assert refused.status_code == 400 and "reason" in refused.json() and not GlassBreak.objects.exists()
+    allowed = api.as_(colleague).post(
+        OPEN.format(person.pk), body(team, ["contact"], reason="danger_to_life"), format="json"
+    )
+    assert allowed.status_code == 201
+
+
+def test_it_never_opens_a_team_that_does_not_follow_the_person(api, person, team, other_team, worker):
+    nurse = make_member(other_team)
+    assert (
+        api.as_(nurse).post(OPEN.format(person.pk), body(other_team, ["health"]), format="json").status_code
+        == 404
+    )
+    both = make_member(team)
+    from teams.models import Membership
+
+    Membership.objects.create(user=both, team=other_team, commitment_accepted_at=timezone.now())
+    both.groups.add(other_team.group)
+    response = api.as_(both).post(OPEN.format(person.pk), body(other_team, ["health"]), format="json")
+    assert response.status_code == 400 and "team" in response.json()
+
+
+def test_managers_turn_it_off_and_open_accesses_end_at_once(api, person, team, worker, colleague):
+    make_note(person, worker, team, "housing")
+    api.as_(colleague).post(OPEN.format(person.pk), body(team), format="json")
+    assert len(notes(api, colleague, person)) == 1
+    from tests.factories import UserFactory
+
+    manager = UserFactory(is_manager=True)
+    assert (
+        api.as_(manager)
+        .patch(f"/api/v1/teams/{team.pk}/", {"glass_break_allowed": False}, format="json")
+        .status_code
+        == 200
+    )
+    assert notes(api, colleague, person) == []
+    assert api.as_(colleague).post(OPEN.format(person.pk), body(team), format="json").status_code == 400
+    changed = AccessEvent.objects.filter(action="team.update").last()
+    assert changed.data["changes"]["glass_break_allowed"] == [True, False]
+
+
+def test_the_hours_the_reason_and_the_sentence_are_checked(api, person, team, colleague):
+    for bad in (
+        body(team, hours=25),
+        body(team, hours=0),
+        body(team, reason="curiosity"),
+        body(team, statement=""),
+        body(team, categories=["health"]),
+        body(team, categories=[]),
+    ):
+        assert api.as_(colleague).post(OPEN.format(person.pk), bad, format="json").status_code == 400, bad
+    assert not GlassBreak.objects.exists()
+
+
+def test_the_person_is_told_in_a_banner_their_journal_and_their_inbox(
+    web, api, person, team, worker, colleague
+):
+    jo = make_portal_account(person, "jo")
+    make_note(person, worker, team, "housing")
+    api.as_(colleague).post(OPEN.format(person.pk), body(team, reason="danger_to_life"), format="json")
+    api.as_(colleague).get(f"/api/v1/persons/{person.pk}/notes/")
+    home = web.as_(jo).get("/portal/").content.decode()
+    assert "a ouvert un accès d’urgence à vos informations" in home and "Raison : danger de mort" in home
+    journal = web.get("/portal/journal/").content.decode()
+    assert (
+        "a ouvert un accès d’urgence à vos informations." in journal
+        and "Accès d’urgence : danger de mort." in journal
+    )
+    assert Notice.objects.filter(kind="glass_broken", person=person).exists()
+    glass_id = GlassBreak.objects.get().pk
+    assert web.post(f"/portal/emergencies/{glass_id}/acknowledge/").status_code == 302
+    assert "a ouvert un accès d’urgence" not in web.get("/portal/").content.decode()
+    assert AccessEvent.objects.filter(action="glass_break.acknowledge", actor_id=jo.pk).count() == 1
+
+
+def test_auditors_review_each_one_and_the_verdict_is_an_event(web, api, person, team, colleague, auditor):
+    api.as_(colleague).post(OPEN.format(person.pk), body(team), format="json")
+    glass_id = GlassBreak.objects.get().pk
+    assert api.as_(colleague).get("/api/v1/audit/emergency-accesses/").status_code == 403
+    queue = api.as_(auditor).get("/api/v1/audit/emergency-accesses/").json()
+    assert [g["id"] for g in queue] == [glass_id] and queue[0]["statement"] == "Hospitalisé, injoignable."
+    page = web.as_(auditor).get("/audit/emergencies/").content.decode()
+    assert "Hospitalisé, injoignable." in page
+    refused = web.post(f"/audit/emergencies/{glass_id}/review/", {"verdict": "justified", "comment": ""})
+    assert refused.status_code == 400 and GlassBreak.objects.get().reviewed_at is None
+    done = web.post(
+        f"/audit/emergencies/{glass_id}/review/",
+        {"verdict": "justified", "comment": "Hospitalisation confirmée."},
+    )
+    assert done.status_code == 302
+    reviewed = GlassBreak.objects.get()
+    assert reviewed.verdict == "justified" and reviewed.reviewed_by == auditor
+    event = AccessEvent.objects.get(action="glass_break.review")
+    assert (
+        event.data["glass_break"] == glass_id and event.reason == "justified" and event.person_id == person.pk
+    )
+    assert api.as_(auditor).get("/api/v1/audit/emergency-accesses/").json() == []
+
+
+def test_one_left_unreviewed_for_seven_days_deserves_a_look(
+    web, api, person, team, colleague, auditor, monkeypatch
+):
+    from audit import insights
+
+    api.as_(colleague).post(OPEN.format(person.pk), body(team), format="json")
+    glass_id = GlassBreak.objects.get().pk
+    assert "encore sans verdict après 7 jours" not in web.as_(auditor).get("/audit/").content.decode()
+    monkeypatch.setattr(
+        insights, "GLASS_REVIEW_DAYS", -1
+    )  # as if a week had passed: the log is never rewritten
+    assert f"a ouvert l’accès d’urgence n° {glass_id}" in web.get("/audit/").content.decode()
+    api.as_(auditor).post(
+        f"/api/v1/audit/emergency-accesses/{glass_id}/review/",
+        {"verdict": "not_justified", "comment": "Non."},
+        format="json",
+    )
+    assert insights._glass_waiting() == []
+
+
+def test_the_sentence_is_encrypted_at_rest(api, person, team, colleague):
+    api.as_(colleague).post(OPEN.format(person.pk), body(team), format="json")
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT statement FROM consent_glassbreak")
+        stored = cursor.fetchone()[0]
+    assert "Hospitalisé" not in stored
+
+
+@pytest.mark.parametrize("kind", ["peer", "colleague"])
+def test_a_peer_worker_has_exactly_the_same_right(api, person, team, worker, peer, colleague, kind):
+    user = peer if kind == "peer" else colleague
+    response = api.as_(user).post(OPEN.format(person.pk), body(team), format="json")
+    assert response.status_code == 201
