@@ -13,13 +13,11 @@ from rest_framework.response import Response
 
 from audit.disclosure import Selection
 from consent import glass, selectors, services
+from consent.glass_serializers import GlassBreakInSerializer, GlassBreakSerializer, GlassReviewInSerializer
 from consent.models import Consent
 from consent.serializers import (
     ConsentInSerializer,
     ConsentOutSerializer,
-    GlassBreakInSerializer,
-    GlassBreakSerializer,
-    GlassReviewInSerializer,
     PortalInvitationSerializer,
     ReceiptKeySerializer,
     ReceiptSerializer,

@@ -3,6 +3,9 @@
 The wording lives here only: the API's serializer and the pages both show ``Line.sentence`` and its
 parts. A refused attempt reads as an attempt ("tried to …, refused"), never as if it happened; what
 the person did themselves is said to them ("You …"). The team shown is the actor's own.
+
+Long on purpose: every action's three wordings are in one table, so that each is reviewed next to
+the others and no action reaches a person's journal without words of its own.
 """
 
 from __future__ import annotations
