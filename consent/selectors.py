@@ -5,7 +5,7 @@ from __future__ import annotations
 import base64
 from collections.abc import Sequence
 
-from django.db.models import QuerySet
+from django.db.models import F, FilteredRelation, Q, QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -18,15 +18,27 @@ from consent.models import Consent, Evidence, PortalInvitation, Receipt, Status,
 from records.models import Person
 from relais.domain_errors import Hidden, Invalid
 from teams.models import User
-from teams.presentation import named_in_team
+from teams.presentation import named_in_team, presented_title
 
 
 def consents_of(person: Person, *, details: bool = True) -> QuerySet[Consent]:
     """The consent history of a person the caller has already reached through the policy; without
     ``details`` (categories, who withdrew), as the person page lists it: one statement, not two."""
     if not details:
-        return Consent.objects.filter(person=person).select_related(
-            "team", "recorded_by", "withdrawal", "superseded_by"
+        # Who recorded each consent, as they chose to be presented in its team: read in the same statement.
+        recorder_membership = FilteredRelation(
+            "recorded_by__memberships", condition=Q(recorded_by__memberships__team=F("team"))
+        )
+        return (
+            Consent.objects.filter(person=person)
+            .select_related("team", "recorded_by", "withdrawal", "superseded_by")
+            .annotate(recorder_membership=recorder_membership)
+            .annotate(
+                recorder_title=F("recorder_membership__title"),
+                recorder_profession=F("recorder_membership__profession"),
+                recorder_peer=F("recorder_membership__is_peer_worker"),
+                recorder_peer_shown=F("recorder_membership__peer_role_shown"),
+            )
         )
     return (
         Consent.objects.filter(person=person)
@@ -126,6 +138,21 @@ def consent_evidence(*, user: User, consent_id: int) -> tuple[Evidence, bytes]:
         ),
     )
     return evidence, base64.b64decode(evidence.content)
+
+
+def recorded_by_label(consent: Consent) -> str:
+    """Who recorded a consent read through ``consents_of(details=False)``: their name and the words
+    they chose for its team ("Name (title)")."""
+    label = consent.recorded_by.label
+    if getattr(consent, "recorder_peer", None) is None:
+        return label
+    words = presented_title(
+        title=consent.recorder_title,  # type: ignore[attr-defined]
+        profession=consent.recorder_profession,  # type: ignore[attr-defined]
+        is_peer_worker=consent.recorder_peer,  # type: ignore[attr-defined]
+        peer_role_shown=consent.recorder_peer_shown,  # type: ignore[attr-defined]
+    )
+    return f"{label} ({words})" if words else label
 
 
 def receipt_recorded_by(receipt: Receipt) -> str:

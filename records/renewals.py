@@ -8,6 +8,7 @@ person), and shown as the policy allows (R2: the name used until a consent share
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
@@ -82,3 +83,9 @@ def to_renew(*, user: User) -> list[Renewal]:
         key=lambda r: (r.view.person.display_name.casefold(), r.team.name),
     )
     return items
+
+
+def ending_soon(consents: Iterable[Consent | None]) -> list[Consent]:
+    """Those of ``consents`` that end within 30 days: the person page's banner."""
+    soon = timezone.now() + ENDING_WITHIN
+    return [c for c in consents if c is not None and c.valid_until is not None and c.valid_until <= soon]

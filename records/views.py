@@ -10,7 +10,6 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import HttpResponse
 from django.shortcuts import redirect, render
-from django.utils import timezone
 from django.utils.http import urlencode
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
@@ -124,6 +123,9 @@ def _person_page(
             {
                 "follow_up": follow_up,
                 "consent": current.get(follow_up.team_id),
+                "recorded_by": consent_selectors.recorded_by_label(current[follow_up.team_id])
+                if follow_up.team_id in current
+                else "",
                 "shared": [labels[code] for code in sorted(shared.get(follow_up.team_id, set()))],
                 "mine": follow_up.team_id in reached.reader.team_ids,
             }
@@ -141,15 +143,7 @@ def _person_page(
         ],
         "nav": "persons",
     }
-    soon = timezone.now() + renewals.ENDING_WITHIN
-    context["ending"] = [
-        item["consent"]
-        for item in context["panel"]
-        if item["mine"]
-        and item["consent"]
-        and item["consent"].valid_until
-        and item["consent"].valid_until <= soon
-    ]
+    context["ending"] = renewals.ending_soon(item["consent"] for item in context["panel"] if item["mine"])
     status = 409 if warn_unshared else None
     response = render_with_forms(request, "records/person.html", context, note_form, follow_up_form)
     if status:

@@ -98,3 +98,17 @@ def test_notes_and_receipts_name_the_author_as_they_chose(web, api, shared, pers
     assert api.as_(worker).get(f"/api/v1/notes/{note.pk}/").json()["author"]["title"] == "intervenant"
     receipt = web.get(f"/consents/{shared[0].pk}/receipt/").content.decode()
     assert f"Enregistré par : {worker.display_name} (éducatrice spécialisée)" in receipt
+
+
+def test_the_person_page_names_who_recorded_a_consent_as_they_chose(
+    web, api, shared, person, team, sami, worker
+):
+    page = web.as_(sami).get(f"/persons/{person.pk}/").content.decode()
+    assert f"enregistré par {worker.display_name} (éducatrice spécialisée)" in page
+    api.as_(worker).post(
+        "/api/v1/me/presentation/", {"team": team.pk, "title": "coordinatrice"}, format="json"
+    )
+    assert (
+        f"enregistré par {worker.display_name} (coordinatrice)"
+        in web.get(f"/persons/{person.pk}/").content.decode()
+    )
