@@ -14,7 +14,14 @@ from audit.models import AccessEvent
 from consent import inbox
 from consent.models import Notice
 from records.models import Person
-from tests.factories import give_consent, make_member, make_note, make_person, make_portal_account
+from tests.factories import (
+    MERGED_APPEND,
+    give_consent,
+    make_member,
+    make_note,
+    make_person,
+    make_portal_account,
+)
 
 
 class Mailbox:
@@ -188,4 +195,4 @@ def test_inbox_query_count_does_not_grow_with_notices(
             assert web.get("/portal/notices/").status_code == 200
 
 
-INBOX_QUERIES = 14
+INBOX_QUERIES = 14 - MERGED_APPEND  # the same for 10 and for 30 notices
