@@ -207,6 +207,8 @@ class ExportSerializer(serializers.Serializer):
                 "phone": person.phone,
                 "email": person.email,
                 "address": person.address,
+                "notice_email": person.notice_email,
+                "notify_by_email": person.notify_by_email,
             },
             "follow_ups": [
                 {

@@ -196,3 +196,9 @@ def test_inbox_query_count_does_not_grow_with_notices(
 
 
 INBOX_QUERIES = 14 - MERGED_APPEND  # the same for 10 and for 30 notices
+
+
+def test_the_address_for_notices_is_in_the_persons_copy_of_their_data(api, person, jo):
+    wants_email(person, "jo.avis@example.org")
+    exported = api.as_(jo).get("/api/v1/portal/export/").json()["person"]
+    assert exported["notice_email"] == "jo.avis@example.org" and exported["notify_by_email"] is True
