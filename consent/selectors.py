@@ -5,7 +5,7 @@ from __future__ import annotations
 import base64
 from collections.abc import Sequence
 
-from django.db.models import F, FilteredRelation, Q, QuerySet
+from django.db.models import QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -18,28 +18,18 @@ from consent.models import Consent, Evidence, PortalInvitation, Receipt, Status,
 from records.models import Person
 from relais.domain_errors import Hidden, Invalid
 from teams.models import User
-from teams.presentation import named_in_team, presented_title
+from teams.presentation import named_in_team, presented_from, with_presentation
 
 
 def consents_of(person: Person, *, details: bool = True) -> QuerySet[Consent]:
     """The consent history of a person the caller has already reached through the policy; without
     ``details`` (categories, who withdrew), as the person page lists it: one statement, not two."""
     if not details:
-        # Who recorded each consent, as they chose to be presented in its team: read in the same statement.
-        recorder_membership = FilteredRelation(
-            "recorded_by__memberships", condition=Q(recorded_by__memberships__team=F("team"))
+        # Who recorded each consent, as they chose to be presented in its team: in the same statement.
+        listed = Consent.objects.filter(person=person).select_related(
+            "team", "recorded_by", "withdrawal", "superseded_by"
         )
-        return (
-            Consent.objects.filter(person=person)
-            .select_related("team", "recorded_by", "withdrawal", "superseded_by")
-            .annotate(recorder_membership=recorder_membership)
-            .annotate(
-                recorder_title=F("recorder_membership__title"),
-                recorder_profession=F("recorder_membership__profession"),
-                recorder_peer=F("recorder_membership__is_peer_worker"),
-                recorder_peer_shown=F("recorder_membership__peer_role_shown"),
-            )
-        )
+        return with_presentation(listed, member="recorded_by", prefix="recorder")
     return (
         Consent.objects.filter(person=person)
         .select_related("team", "recorded_by", "withdrawal__recorded_by", "superseded_by")
@@ -144,14 +134,7 @@ def recorded_by_label(consent: Consent) -> str:
     """Who recorded a consent read through ``consents_of(details=False)``: their name and the words
     they chose for its team ("Name (title)")."""
     label = consent.recorded_by.label
-    if getattr(consent, "recorder_peer", None) is None:
-        return label
-    words = presented_title(
-        title=consent.recorder_title,  # type: ignore[attr-defined]
-        profession=consent.recorder_profession,  # type: ignore[attr-defined]
-        is_peer_worker=consent.recorder_peer,  # type: ignore[attr-defined]
-        peer_role_shown=consent.recorder_peer_shown,  # type: ignore[attr-defined]
-    )
+    words = presented_from(vars(consent), "recorder")
     return f"{label} ({words})" if words else label
 
 

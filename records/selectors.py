@@ -11,7 +11,7 @@ from dataclasses import dataclass, field
 from datetime import date
 from typing import Any
 
-from django.db.models import Count, F, FilteredRelation, Q, QuerySet
+from django.db.models import Count, Q, QuerySet
 from django.utils.translation import gettext as _
 
 from audit import recorder
@@ -25,6 +25,7 @@ from records.models import CONTACT, FollowUp, Note, Person
 from relais.domain_errors import Invalid
 from relais.text import fold
 from teams.models import Team, User
+from teams.presentation import presentation_fields, with_presentation
 
 
 @dataclass
@@ -227,24 +228,10 @@ def _listed_notes(reached: Reach, filters: Mapping[str, Any] | None) -> QuerySet
 def notes_of(reached: Reach, filters: Mapping[str, Any] | None = None) -> Selection[dict[str, Any]]:
     """The notes of a reached person that the reader may read, newest first (R1, R2), narrowed by
     ``filters`` (category, author, team, period) if given, as rows of ``NOTE_ROW``."""
-    rows = with_author_presentation(_listed_notes(reached, filters)).values(*NOTE_ROW)
-    return Selection(rows=rows, record=lambda page: _record_note_rows(reached, page))
-
-
-def with_author_presentation(notes: QuerySet[Note]) -> QuerySet[Note]:
-    """Notes with how each author chose to be presented in the note's team (``author_title``,
-    ``author_profession``, ``author_peer``, ``author_peer_shown``), read in the same statement: a
-    join on the author's membership, not a query per note. Words only: nothing opens on them (R3)."""
-    return notes.annotate(
-        author_membership=FilteredRelation(
-            "author__memberships", condition=Q(author__memberships__team=F("team"))
-        )
-    ).annotate(
-        author_title=F("author_membership__title"),
-        author_profession=F("author_membership__profession"),
-        author_peer=F("author_membership__is_peer_worker"),
-        author_peer_shown=F("author_membership__peer_role_shown"),
+    rows = with_presentation(_listed_notes(reached, filters), member="author", prefix="author").values(
+        *NOTE_ROW
     )
+    return Selection(rows=rows, record=lambda page: _record_note_rows(reached, page))
 
 
 # A note as the API and the person page show it, read as one row: four model instances per note
@@ -263,10 +250,7 @@ NOTE_ROW = (
     "body",
     "created_at",
     "corrects_id",
-    "author_title",
-    "author_profession",
-    "author_peer",
-    "author_peer_shown",
+    *presentation_fields("author"),  # how each author chose to be presented in the note's team
 )
 
 

@@ -8,6 +8,10 @@ this (R3): it is words, chosen by the member, shown in the journal, on notes and
 
 from __future__ import annotations
 
+from collections.abc import Mapping
+from typing import Any
+
+from django.db.models import F, FilteredRelation, Q, QuerySet
 from django.utils.translation import pgettext
 
 from teams.models import Membership, User
@@ -53,3 +57,43 @@ def names_in_teams(users: dict[int, User], pairs: set[tuple[int, int]]) -> dict[
         title = words.get((user_id, team_id), "")
         named[(user_id, team_id)] = f"{label} ({title})" if title else label
     return named
+
+
+# What a row needs to say how a member is presented: (name in the row, field of the membership).
+_FIELDS = (
+    ("title", "title"),
+    ("profession", "profession"),
+    ("peer", "is_peer_worker"),
+    ("peer_shown", "peer_role_shown"),
+)
+
+
+def with_presentation(rows: QuerySet[Any], *, member: str, prefix: str) -> QuerySet[Any]:
+    """``rows`` with how the member at ``member`` (a path to a user, e.g. ``author``) chose to be
+    presented in the row's own ``team``, as ``{prefix}_title``, ``{prefix}_profession``, … (see
+    ``presentation_fields``): one join in the same statement, not a query per row. Words to show
+    only: no access is decided on them (R3)."""
+    joined = f"{prefix}_membership"
+    relation = FilteredRelation(
+        f"{member}__memberships", condition=Q(**{f"{member}__memberships__team": F("team")})
+    )
+    return rows.annotate(**{joined: relation}).annotate(
+        **{f"{prefix}_{name}": F(f"{joined}__{field}") for name, field in _FIELDS}
+    )
+
+
+def presentation_fields(prefix: str) -> tuple[str, ...]:
+    """The names ``with_presentation`` adds, for a ``values()`` that keeps them."""
+    return tuple(f"{prefix}_{name}" for name, _field in _FIELDS)
+
+
+def presented_from(values: Mapping[str, Any], prefix: str) -> str:
+    """``presented_title`` from what ``with_presentation`` read (empty for a former member)."""
+    if values.get(f"{prefix}_peer") is None:
+        return ""
+    return presented_title(
+        title=values[f"{prefix}_title"],
+        profession=values[f"{prefix}_profession"],
+        is_peer_worker=values[f"{prefix}_peer"],
+        peer_role_shown=values[f"{prefix}_peer_shown"],
+    )
