@@ -22,7 +22,7 @@ from django.utils.translation import gettext as _
 from audit import recorder
 from audit.models import Action
 from audit.recorder import Event
-from consent import inbox, policy
+from consent import inbox, policy, services
 from consent.models import Consent, GlassBreak, Notice
 from relais.domain_errors import Hidden, Invalid, NotAnAuditor
 from relais.ids import is_storable_id
@@ -82,14 +82,7 @@ def break_glass(
     codes = sorted(set(categories))
     if not codes:
         raise Invalid("categories", _("Choose what to open."))
-    needed = set(team.continuity_categories.values_list("code", flat=True))
-    beyond = [c for c in codes if c not in needed]
-    if beyond:
-        raise Invalid(
-            "categories",
-            _("The mission of %(team)s does not need: %(codes)s.")
-            % {"team": team.name, "codes": ", ".join(beyond)},
-        )
+    found = services.mission_categories(team, codes)
     granted = policy.grants_for(access.reader, [person.pk]).get(person.pk, {})
     already = [c for c in codes if c in granted and granted[c].team_id == team.pk]
     if already:
@@ -111,7 +104,7 @@ def break_glass(
         statement=statement,
         ends_at=timezone.now() + timedelta(hours=hours),
     )
-    glass.categories.set(Category.objects.filter(code__in=codes))
+    glass.categories.set(found.values())
     recorder.record(
         user,
         Event(

@@ -21,7 +21,7 @@ from consent.evidence import EvidenceFile, attach_evidence
 from consent.models import Consent, Method, Notice, PortalInvitation, Receipt, Withdrawal
 from relais import signing
 from relais.domain_errors import Conflict, Invalid
-from teams.models import Category, User
+from teams.models import Category, Team, User
 from teams.selectors import Manager, access_administration, team_named_in_input
 
 
@@ -46,6 +46,24 @@ def _receipt(consent: Consent, event: str, at: datetime, method: str, codes: lis
 def _check_method(by_self: bool, method: str, message_for_member: str, message_for_person: str) -> None:
     if by_self != (method == Method.PORTAL):
         raise Invalid("method", message_for_person if by_self else message_for_member)
+
+
+def mission_categories(team: Team, codes: list[str]) -> dict[str, int]:
+    """The categories named by ``codes`` (code -> id), or an error on the field if one is unknown or
+    one the team's mission does not need (R2): what a consent or an emergency access may name."""
+    found = dict(Category.objects.filter(code__in=codes).values_list("code", "pk"))
+    unknown = [c for c in codes if c not in found]
+    if unknown:
+        raise Invalid("categories", _("Unknown category: %(codes)s.") % {"codes": ", ".join(unknown)})
+    needed = set(team.continuity_categories.values_list("code", flat=True))
+    beyond = [c for c in codes if c not in needed]
+    if beyond:
+        raise Invalid(
+            "categories",
+            _("The mission of %(team)s does not need: %(codes)s.")
+            % {"team": team.name, "codes": ", ".join(beyond)},
+        )
+    return found
 
 
 @recorder.action
@@ -81,18 +99,7 @@ def record_consent(
     if valid_until is not None and valid_until <= timezone.now():
         raise Invalid("valid_until", _("The end date must be in the future."))
     codes = sorted(set(categories))
-    found = dict(Category.objects.filter(code__in=codes).values_list("code", "pk"))
-    unknown = [c for c in codes if c not in found]
-    if unknown:
-        raise Invalid("categories", _("Unknown category: %(codes)s.") % {"codes": ", ".join(unknown)})
-    needed = set(team.continuity_categories.values_list("code", flat=True))
-    beyond = [c for c in codes if c not in needed]
-    if beyond:
-        raise Invalid(
-            "categories",
-            _("The mission of %(team)s does not need: %(codes)s.")
-            % {"team": team.name, "codes": ", ".join(beyond)},
-        )
+    found = mission_categories(team, codes)
     previous = Consent.objects.filter(person=person, team=team).order_by("-id").first()
     if previous is not None:
         policy.lock_to_end(previous.pk)

@@ -187,3 +187,33 @@ def test_a_peer_worker_has_exactly_the_same_right(api, person, team, worker, pee
     user = peer if kind == "peer" else colleague
     response = api.as_(user).post(OPEN.format(person.pk), body(team), format="json")
     assert response.status_code == 201
+
+
+def test_a_refused_emergency_access_through_the_page_answers_400_and_keeps_nothing(
+    web, person, team, worker, colleague
+):
+    from consent.models import Notice
+
+    give_consent(
+        person, team, ["housing"], by=worker
+    )  # support_plan left out: opens only for a danger to life
+    before = (
+        GlassBreak.objects.count(),
+        Notice.objects.count(),
+        AccessEvent.objects.filter(outcome="allowed").count(),
+    )
+    data = {
+        "team": team.pk,
+        "categories": ["support_plan"],
+        "reason": "cannot_be_asked",
+        "statement": "Urgent.",
+        "hours": "4",
+    }
+    response = web.as_(colleague).post(f"/persons/{person.pk}/emergency/", data)
+    assert response.status_code == 400 and "danger de mort" in response.content.decode()
+    after = (
+        GlassBreak.objects.count(),
+        Notice.objects.count(),
+        AccessEvent.objects.filter(outcome="allowed").count(),
+    )
+    assert after == before

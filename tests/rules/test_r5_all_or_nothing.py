@@ -74,6 +74,7 @@ NOT_ACTIONS = {
     "consent.glass.waiting_too_long": "a read of what deserves a look",
     "consent.glass.unacknowledged": "a step of the portal's first page, a read",
     "consent.glass.glass_choices": "the form's choices: nothing of the person is shown",
+    "consent.services.mission_categories": "a check, a step of record_consent and break_glass",
     "consent.glass.to_review": "a step of review (and of its page): its refusals only are recorded",
     "consent.inbox.send_pending": "the send_notices command: each person's news in a transaction of its own",
 }

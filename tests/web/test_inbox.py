@@ -202,3 +202,12 @@ def test_the_address_for_notices_is_in_the_persons_copy_of_their_data(api, perso
     wants_email(person, "jo.avis@example.org")
     exported = api.as_(jo).get("/api/v1/portal/export/").json()["person"]
     assert exported["notice_email"] == "jo.avis@example.org" and exported["notify_by_email"] is True
+
+
+def test_a_refused_email_choice_through_the_page_answers_400_and_keeps_nothing(web, person, jo):
+    wants_email(person, "jo@example.org")
+    response = web.as_(jo).post("/portal/notices/email/", {"email": "pas une adresse", "enabled": "on"})
+    assert response.status_code == 400
+    person.refresh_from_db()
+    assert person.notice_email == "jo@example.org" and person.notify_by_email
+    assert not AccessEvent.objects.filter(action="notice.email").exists()
