@@ -55,6 +55,8 @@ class Event:
     changes: Mapping[str, Sequence[Any]] | None = None
     # A read allowed by an emergency access rather than a consent: the access, named in its place.
     glass_break_id: int | None = None
+    # An act of a representative for the person ("given by X for Y"): the representation, by id.
+    representative_id: int | None = None
 
 
 def changed_fields(before: Mapping[str, Any], after: Mapping[str, Any]) -> dict[str, list[Any]]:
@@ -75,6 +77,7 @@ def _entries(
         {
             **({"changes": {k: list(v) for k, v in e.changes.items()}} if e.changes else {}),
             **({"glass_break": e.glass_break_id} if e.glass_break_id else {}),
+            **({"representative": e.representative_id} if e.representative_id else {}),
             "actor": actor_id,
             "actor_label": actor_label,
             "team": e.team_id,

@@ -10,7 +10,7 @@ from audit import recorder
 from audit.models import Action
 from audit.recorder import Event
 from consent.codes import hash_code
-from consent.models import PortalInvitation
+from consent.models import PortalInvitation, Representative
 from records.models import Person
 from relais.domain_errors import Invalid
 from teams import accounts, tokens
@@ -29,7 +29,7 @@ def _invitation(code: str) -> PortalInvitation:
     found: QuerySet[PortalInvitation] = PortalInvitation.objects.select_for_update().filter(
         code_hash=hash_code(code)
     )
-    invitation = found.select_related("person").first()
+    invitation = found.select_related("person", "representative__account").first()
     if invitation is None:
         raise _code_refused(
             "unknown code", _("This code is not valid. Check it, or ask your worker for a new one.")
@@ -43,24 +43,35 @@ def _invitation(code: str) -> PortalInvitation:
         raise _code_refused(
             "expired code", _("This code has expired. Ask your worker for a new one."), person_id
         )
+    if invitation.representative is not None and invitation.representative.ended_at is not None:
+        raise _code_refused(
+            "role ended", _("This role has ended: the code no longer opens anything."), person_id
+        )
     return invitation
 
 
 @recorder.action
 def activate(*, code: str, username: str, password: str) -> User:
-    """Open the person's account with the one-time code a worker gave them (single use, expiring).
+    """Open the person's account with the one-time code a worker gave them (single use, expiring);
+    a representative's code opens the representative's own account instead.
 
     A person whose space is already open and who lost its password gets a new code from their worker:
     the same code then gives the existing account the username and password chosen now, ends its API
     tokens and open sessions, and lifts any stop on signing in. Nothing else of the account changes."""
     invitation = _invitation(code)
-    existing = invitation.person.account
+    agent = invitation.representative
+    existing = agent.account if agent is not None else invitation.person.account
     changes: dict[str, list[object]] = {}
     if existing is None:
         user = accounts.create_account(
-            username=username, password=password, display_name=invitation.person.display_name
+            username=username,
+            password=password,
+            display_name=agent.name if agent is not None else invitation.person.display_name,
         )
-        Person.objects.filter(pk=invitation.person_id).update(account=user)
+        if agent is not None:  # a representative's own account, for this person only
+            Representative.objects.filter(pk=agent.pk).update(account=user)
+        else:
+            Person.objects.filter(pk=invitation.person_id).update(account=user)
         action = Action.PORTAL_ACTIVATE
     else:
         user = existing
@@ -77,6 +88,7 @@ def activate(*, code: str, username: str, password: str) -> User:
             object_type="portal_invitation",
             object_ids=[invitation.pk],
             changes=changes,
+            representative_id=agent.pk if agent is not None else None,
         ),
     )
     return user

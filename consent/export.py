@@ -12,7 +12,7 @@ from audit import recorder
 from audit.models import AccessEvent, Action
 from audit.recorder import Event
 from consent import policy, selectors
-from consent.models import Receipt
+from consent.models import Receipt, Representative
 from records.models import CONTACT, FollowUp, Note, Person
 from teams.models import Category, Team, User
 
@@ -61,6 +61,7 @@ def my_data(*, user: User) -> dict:
     )
     follow_ups = list(FollowUp.objects.filter(person=person).select_related("team").order_by("id"))
     receipts = list(Receipt.objects.filter(consent__person=person).order_by("id"))
+    agents = list(Representative.objects.filter(person=person).order_by("id"))
     events = list(AccessEvent.objects.filter(person_id=person.pk).order_by("id"))
     recorder.record(
         user,
@@ -80,6 +81,7 @@ def my_data(*, user: User) -> dict:
         "follow_ups": follow_ups,
         "consents": consents,
         "receipts": receipts,
+        "representatives": agents,
         "notes": notes,
         "access_log": events,
     }

@@ -15,16 +15,13 @@ nothing: the notice stays in the inbox, and the command tries again.
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import dataclass
 from datetime import datetime, timedelta
 
 from django.core.exceptions import ValidationError
 from django.core.validators import validate_email
 from django.db import transaction
 from django.db.models import Min, QuerySet
-from django.urls import reverse
 from django.utils import timezone
-from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 
 from audit import recorder
@@ -32,11 +29,11 @@ from audit.disclosure import Selection
 from audit.models import AccessEvent, Action, Outcome
 from audit.recorder import Event
 from consent import notice_email, policy
-from consent.models import Consent, Notice, Status
+from consent.models import Consent, Notice
+from consent.notice_wording import Worded, worded
 from records.models import Person
 from relais.domain_errors import Invalid
 from teams.models import User
-from teams.presentation import names_in_teams
 
 ENDING_WITHIN = timedelta(days=30)
 # What counts as reading the person's information: the reads a member's page or the API records.
@@ -58,6 +55,7 @@ def tell(
     team_id: int | None = None,
     consent_id: int | None = None,
     actor_id: int | None = None,
+    representative_id: int | None = None,
 ) -> Notice:
     """Put a notice in the person's inbox, in the transaction of the act it tells of; e-mail it
     after the commit if the person asked for e-mails."""
@@ -67,6 +65,7 @@ def tell(
         team_id=team_id,
         consent_id=consent_id,
         actor_id=actor_id,
+        representative_id=representative_id,
         happened_at=timezone.now(),
     )
     if Person.objects.filter(pk=person_id, notify_by_email=True).exists():
@@ -128,7 +127,7 @@ def my_notices(*, user: User) -> Selection[Notice]:
     person = policy.access_own_person(user, action=Action.PORTAL_NOTICES)
     find_news(person)
     notices: QuerySet[Notice] = Notice.objects.filter(person=person).select_related(
-        "team", "actor", "consent__superseded_by", "consent__withdrawal"
+        "team", "actor", "consent__superseded_by", "consent__withdrawal", "representative"
     )
     return Selection(rows=notices, record=lambda page: _record_reading(user, person, page))
 
@@ -213,70 +212,6 @@ def choose_email(*, user: User, email: str, enabled: bool) -> Person:
             ),
         )
     return person
-
-
-@dataclass(frozen=True)
-class Worded:
-    """A notice as the person reads it: one plain sentence, when, and where to look."""
-
-    notice: Notice
-    text: str
-    link: str
-    link_text: str
-
-    @property
-    def unread(self) -> bool:
-        return self.notice.read_at is None
-
-
-def worded(notices: Sequence[Notice]) -> list[Worded]:
-    """Notices in plain words, in the person's language, each actor named as they chose to be
-    presented in the notice's team (one query for the page)."""
-    actors = {n.actor.pk: n.actor for n in notices if n.actor is not None}
-    pairs = {(n.actor.pk, n.team_id) for n in notices if n.actor is not None and n.team_id is not None}
-    names = names_in_teams(actors, pairs)
-    return [
-        _worded(
-            n, names.get((n.actor_id or 0, n.team_id or 0)) or (n.actor.label if n.actor else _("Someone"))
-        )
-        for n in notices
-    ]
-
-
-def _worded(notice: Notice, who: str) -> Worded:
-    team = notice.team.name if notice.team else _("a team")
-    receipt = reverse("consent-receipt-page", args=[notice.consent_id]) if notice.consent_id else ""
-    kind = notice.kind
-    if kind == Notice.Kind.FOLLOW_UP:
-        text = _("%(team)s started to accompany you. It sees only your name until you agree to more.")
-        return Worded(notice, text % {"team": team}, reverse("portal-home"), _("Choose what it sees"))
-    if kind == Notice.Kind.CONSENT_RECORDED:
-        text = _("%(who)s recorded your consent for %(team)s.") % {"who": who, "team": team}
-        return Worded(notice, text, receipt, _("See the receipt"))
-    if kind == Notice.Kind.CONSENT_WITHDRAWN:
-        text = _("%(who)s recorded that you withdrew your consent for %(team)s.") % {"who": who, "team": team}
-        return Worded(notice, text, receipt + "?event=withdrawn" if receipt else "", _("See the receipt"))
-    if kind == Notice.Kind.CONSENT_ENDING:
-        consent = notice.consent
-        ends = consent.valid_until if consent else None
-        day = date_format(timezone.localtime(ends), "DATE_FORMAT") if ends else ""
-        if consent is not None and consent.status == Status.SUPERSEDED:
-            text = _(
-                "Your consent for %(team)s, which was to end on %(day)s, has been renewed or changed since."
-            )
-            return Worded(
-                notice, text % {"team": team, "day": day}, reverse("portal-home"), _("See who sees what")
-            )
-        text = _("Your consent for %(team)s ends on %(day)s. You can renew it in one click.")
-        return Worded(notice, text % {"team": team, "day": day}, reverse("portal-home"), _("Renew it"))
-    if kind == Notice.Kind.GLASS_BROKEN:
-        text = _(
-            "%(who)s opened an emergency access to your information for %(team)s, for a few hours. "
-            "It is recorded and an auditor reviews it."
-        ) % {"who": who, "team": team}
-        return Worded(notice, text, reverse("portal-home"), _("See what was opened"))
-    text = _("%(who)s read your information for the first time.") % {"who": who}
-    return Worded(notice, text, reverse("portal-journal"), _("See who looked"))
 
 
 def send_pending(*, since: timedelta = timedelta(days=7)) -> tuple[int, int]:

@@ -26,7 +26,7 @@ from audit.disclosure import Selection
 from audit.models import AccessEvent, Action, Outcome
 from audit.recorder import Event
 from consent import policy
-from consent.models import Consent, GlassBreak
+from consent.models import Consent, GlassBreak, Representative
 from records.models import Person
 from teams.models import Category, Membership, User
 from teams.presentation import presented_title
@@ -169,6 +169,20 @@ WORDING: dict[str, Wording] = {
         gettext_lazy("%(who)s tried to change how you are told by e-mail (refused)."),
         gettext_lazy("You changed how you are told by e-mail."),
     ),
+    Action.REPRESENTATIVE_RECORD: Wording(
+        gettext_lazy("%(who)s recorded someone who acts for you."),
+        gettext_lazy("%(who)s tried to record someone who acts for you (refused)."),
+    ),
+    Action.REPRESENTATIVE_LIST: Wording(
+        gettext_lazy("%(who)s looked at who acts for you."),
+        gettext_lazy("%(who)s tried to look at who acts for you (refused)."),
+        gettext_lazy("You looked at who acts for you."),
+    ),
+    Action.REPRESENTATIVE_END: Wording(
+        gettext_lazy("%(who)s ended the role of someone who acted for you."),
+        gettext_lazy("%(who)s tried to end the role of someone who acts for you (refused)."),
+        gettext_lazy("You ended the role of someone who acted for you."),
+    ),
     Action.AUDIT_VIEW: Wording(
         gettext_lazy("%(who)s checked the journal about you (audit)."),
         gettext_lazy("%(who)s tried to check the journal about you (refused)."),
@@ -176,6 +190,23 @@ WORDING: dict[str, Wording] = {
     Action.AUDIT_EXPORT: Wording(
         gettext_lazy("%(who)s exported the journal about you (audit)."),
         gettext_lazy("%(who)s tried to export the journal about you (refused)."),
+    ),
+}
+# The same acts, when they concern a representative's own space rather than the person's.
+FOR_A_REPRESENTATIVE: dict[str, Wording] = {
+    Action.PORTAL_INVITE: Wording(
+        gettext_lazy("%(who)s made a code for someone who acts for you to open their space."),
+        gettext_lazy("%(who)s tried to make a code for someone who acts for you (refused)."),
+    ),
+    Action.PORTAL_ACTIVATE: Wording(
+        gettext_lazy("%(who)s opened their space, to act for you."),
+        gettext_lazy("Someone tried to open a space to act for you with a code (refused)."),
+        gettext_lazy("You opened your space, to act for this person."),
+    ),
+    Action.PORTAL_RESET: Wording(
+        gettext_lazy("%(who)s chose a new password for the space where they act for you."),
+        gettext_lazy("Someone tried to change the password of a space that acts for you (refused)."),
+        gettext_lazy("You chose a new password for your space."),
     ),
 }
 OTHER = Wording(
@@ -191,6 +222,7 @@ OWN_VIEWS = (
     Action.RECEIPT_VIEW,
     Action.PORTAL_NOTICES,
     Action.NOTICE_READ,
+    Action.REPRESENTATIVE_LIST,
 )
 
 
@@ -240,7 +272,7 @@ class Line:
 def journal(*, user: User, include_own: bool = False) -> Selection[AccessEvent]:
     """Every event about the person, newest first, refused attempts included; the person's own
     visits to their space only if asked. A shown page is told in words and recorded."""
-    person = policy.access_own_person(user, action=Action.PORTAL_ACCESS_LOG)
+    person = policy.access_own_person(user, action=Action.PORTAL_ACCESS_LOG, need=policy.Need.JOURNAL)
     events: QuerySet[AccessEvent] = AccessEvent.objects.filter(person_id=person.pk).order_by("-id")
     if not include_own:
         events = events.exclude(actor_id=user.pk, action__in=OWN_VIEWS)
@@ -251,9 +283,14 @@ def tell(*, user: User, person: Person, events: Sequence[AccessEvent]) -> list[L
     """Tell a page of events in words, in a fixed number of queries; the reading is recorded."""
     data = [e.data for e in events]
     actor_ids = {d["actor"] for d in data if d["actor"]}
-    accounts = User.objects.filter(pk__in=actor_ids).values_list("pk", "display_name", "is_auditor")
-    names = {pk: name for pk, name, _auditor in accounts}
-    auditors = {pk for pk, _name, auditor in accounts if auditor}
+    accounts = User.objects.filter(pk__in=actor_ids).values_list(
+        "pk", "display_name", "is_auditor", "representation__kind", "representation__person_id"
+    )
+    names = {pk: name for pk, name, _auditor, _kind, _for in accounts}
+    auditors = {pk for pk, _name, auditor, _kind, _for in accounts if auditor}
+    kinds = dict(Representative.Kind.choices)
+    # Who acts, or acted, for this person: named with their role ("Name (trusted person)").
+    roles = {pk: str(kinds[kind]) for pk, _name, _auditor, kind, of in accounts if kind and of == person.pk}
     teams_of: dict[int, list[tuple[int, str, str]]] = defaultdict(list)
     for user_id, team_id, team_name, title, profession, peer, shown in (
         Membership.objects.filter(user_id__in=actor_ids)
@@ -291,8 +328,12 @@ def tell(*, user: User, person: Person, events: Sequence[AccessEvent]) -> list[L
         )
         if not team and not title and d["actor"] in auditors:
             title = str(_("access control"))  # one word for the role, whatever the account's name says
+        if not team and not title and d["actor"] in roles:
+            title = roles[d["actor"]]
         who = names.get(d["actor"]) or d["actor_label"] or str(_("Someone unknown"))
         wording = WORDING.get(d["action"], OTHER)
+        if d.get("representative") and d["action"] in FOR_A_REPRESENTATIVE:
+            wording = FOR_A_REPRESENTATIVE[d["action"]]
         if by_you and wording.yours is not None and not refused:
             sentence = str(wording.yours)
         else:

@@ -39,6 +39,10 @@ class Consent(models.Model):
     supersedes = models.OneToOneField(
         "self", null=True, blank=True, on_delete=models.PROTECT, related_name="superseded_by"
     )
+    # Given by a representative for the person ("given by X for Y"): ``recorded_by`` is their account.
+    representative = models.ForeignKey(
+        "Representative", null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
 
     class Meta:
         ordering = ["-recorded_at", "-id"]
@@ -73,6 +77,9 @@ class Withdrawal(models.Model):
     method = models.CharField(_("method"), max_length=16, choices=Method.choices)
     recorded_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
     recorded_at = models.DateTimeField(auto_now_add=True)
+    representative = models.ForeignKey(
+        "Representative", null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
 
     def __str__(self) -> str:
         return f"withdrawal of consent #{self.consent_id}"
@@ -98,10 +105,65 @@ class Receipt(models.Model):
         return f"receipt {self.event} #{self.consent_id}"
 
 
+class Representative(models.Model):
+    """Someone who acts in the portal with, or for, the person: a trusted person (personne de
+    confiance) the person chose, or the holder of a legal mandate (tutelle, curatelle). FHIR R5 calls
+    them the consent's grantor and manager. A worker records it with its evidence; the account is a
+    portal account of its own, opened by a one-time code, that serves this one person only, so that
+    no session ever mixes two persons. It never reads notes (``consent.policy``)."""
+
+    class Kind(models.TextChoices):
+        TRUSTED_PERSON = "trusted_person", _("trusted person")
+        GUARDIAN = "guardian", _("guardian (tutelle)")
+        CURATOR = "curator", _("curator (curatelle)")
+
+    class Scope(models.TextChoices):
+        CONSENTS = "consents", _("manage consents")
+        JOURNAL = "journal", _("read the journal")
+        BOTH = "both", _("manage consents and read the journal")
+
+    person = models.ForeignKey("records.Person", on_delete=models.CASCADE, related_name="representatives")
+    name = models.CharField(_("name"), max_length=150)
+    kind = models.CharField(_("role"), max_length=16, choices=Kind.choices)
+    scope = models.CharField(_("scope"), max_length=16, choices=Scope.choices)
+    evidence = EncryptedTextField(_("evidence"))
+    account = models.OneToOneField(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="representation",
+    )
+    recorded_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    recorded_at = models.DateTimeField(auto_now_add=True)
+    ended_at = models.DateTimeField(null=True, blank=True)
+    ended_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    end_evidence = EncryptedTextField(_("evidence of the end"), blank=True, default="")
+
+    class Meta:
+        ordering = [models.F("ended_at").asc(nulls_first=True), "-recorded_at", "-id"]  # current first
+        verbose_name = _("representative")
+        verbose_name_plural = _("representatives")
+
+    def __str__(self) -> str:
+        return f"representative #{self.pk}"
+
+    @property
+    def is_legal(self) -> bool:
+        """A legal mandate is ended by a worker, with evidence; a trusted person's role also by the person."""
+        return self.kind != self.Kind.TRUSTED_PERSON
+
+
 class PortalInvitation(models.Model):
-    """A one-time code for a person to open a portal account; only its hash is kept."""
+    """A one-time code to open a portal account, for the person or for their representative; only its
+    hash is kept."""
 
     person = models.ForeignKey("records.Person", on_delete=models.CASCADE, related_name="portal_invitations")
+    representative = models.ForeignKey(
+        Representative, null=True, blank=True, on_delete=models.CASCADE, related_name="invitations"
+    )
     code_hash = models.CharField(max_length=64, unique=True)
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+", verbose_name=_("made by")
@@ -144,6 +206,8 @@ class Notice(models.Model):
         CONSENT_ENDING = "consent_ending", _("a consent is about to end")
         FIRST_READER = "first_reader", _("someone read your information for the first time")
         GLASS_BROKEN = "glass_broken", _("a team opened an emergency access to your information")
+        REPRESENTATIVE_RECORDED = "representative", _("someone was recorded as acting for you")
+        REPRESENTATIVE_ENDED = "representative_end", _("someone no longer acts for you")
 
     person = models.ForeignKey("records.Person", on_delete=models.CASCADE, related_name="notices")
     kind = models.CharField(max_length=24, choices=Kind.choices)
@@ -151,6 +215,10 @@ class Notice(models.Model):
     consent = models.ForeignKey(Consent, null=True, blank=True, on_delete=models.CASCADE, related_name="+")
     actor = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    # Who acted for the person, when a representative did (or the representation told of).
+    representative = models.ForeignKey(
+        "Representative", null=True, blank=True, on_delete=models.CASCADE, related_name="+"
     )
     happened_at = models.DateTimeField()
     created_at = models.DateTimeField(auto_now_add=True)

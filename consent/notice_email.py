@@ -30,7 +30,7 @@ def send_by_email(notice_id: int) -> bool:
         with translation.override(settings.LANGUAGE_CODE):
             send_mail(
                 EMAIL_SUBJECT + " : " + _("something new in your space"),
-                email_text(notice.kind),
+                email_text(notice.kind, by_representative=notice.representative_id is not None),
                 None,
                 [person.notice_email],
             )
@@ -43,9 +43,13 @@ def send_by_email(notice_id: int) -> bool:
         return False
 
 
-def email_text(kind: str) -> str:
+def email_text(kind: str, *, by_representative: bool = False) -> str:
     """What an e-mail says: the kind of thing that happened and where to read it; no name, no team,
     no category, no note."""
+    acted_for_you: dict[str, str] = {
+        Notice.Kind.CONSENT_RECORDED: _("Someone who acts for you recorded a consent of yours."),
+        Notice.Kind.CONSENT_WITHDRAWN: _("Someone who acts for you withdrew a consent of yours."),
+    }
     happened: dict[str, str] = {
         Notice.Kind.FOLLOW_UP: _("A team has started to accompany you."),
         Notice.Kind.CONSENT_RECORDED: _("A worker recorded a consent of yours."),
@@ -53,8 +57,12 @@ def email_text(kind: str) -> str:
         Notice.Kind.CONSENT_ENDING: _("One of your consents ends soon. You can renew it in one click."),
         Notice.Kind.FIRST_READER: _("Someone read your information for the first time."),
         Notice.Kind.GLASS_BROKEN: _("A team opened an emergency access to your information."),
+        Notice.Kind.REPRESENTATIVE_RECORDED: _("Someone was recorded as acting for you in your space."),
+        Notice.Kind.REPRESENTATIVE_ENDED: _("Someone no longer acts for you in your space."),
     }
-    what = happened.get(kind) or _("Something changed in your space.")
+    what = (acted_for_you if by_representative else happened).get(kind) or _(
+        "Something changed in your space."
+    )
     where = settings.RELAIS_SITE_URL.rstrip("/") + reverse("portal-notices")
     return "\n\n".join(
         [

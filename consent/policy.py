@@ -29,7 +29,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from audit import recorder
-from consent.models import Consent, GlassBreak
+from consent.models import Consent, GlassBreak, Representative
 from records.models import CONTACT, FOLLOW_PERMISSION, FollowUp, Note, Person, PersonGroupObjectPermission
 from relais.domain_errors import (
     CommitmentRequired,
@@ -38,6 +38,7 @@ from relais.domain_errors import (
     NotAMember,
     NotAPortalAccount,
     NotTheAuthor,
+    OutOfScope,
     Refusal,
     Unavailable,
 )
@@ -149,10 +150,12 @@ def _followed_person(reader: Reader, person_id: int) -> Person:
 
 @dataclass(frozen=True)
 class PersonAccess:
-    """A person reached by a member (``reader``), or by the person's own account (``reader`` is None)."""
+    """A person reached by a member (``reader``), or in the portal (``reader`` is None): by the
+    person's own account, or by their ``representative`` acting for them within its scope."""
 
     reader: Reader | None
     person: Person
+    representative: Representative | None = None
 
     @property
     def by_self(self) -> bool:
@@ -181,10 +184,16 @@ def access_person(
         )
         if own is not None:
             return PersonAccess(reader=None, person=own)
-        if Person.objects.filter(account=user).exists():
-            # A person's account reaches their own record only; any other is as if it did not exist.
+        if _has_portal_space(user):
+            # A portal account reaches its own person only (a representative, within its scope, the
+            # person it serves); any other is as if it did not exist.
             with recorder.denials(user, action, **denial):
-                raise Hidden()
+                agent = representation(user)
+                if agent is None or agent.person_id != person_id:
+                    raise Hidden()
+                if not covers(agent, Need.CONSENTS):
+                    raise OutOfScope()
+                return PersonAccess(reader=None, person=agent.person, representative=agent)
     reader = access_reader(user, action=action, **denial)
     with recorder.denials(user, action, **denial):
         return PersonAccess(reader=reader, person=_followed_person(reader, person_id))
@@ -213,13 +222,66 @@ def access_contact(user: User, person_id: int, *, action: str) -> ContactAccess:
     return ContactAccess(reader=access.reader, person=access.person, grant=grant)
 
 
-def access_own_person(user: User, *, action: str) -> Person:
-    """The person whose portal account ``user`` is, or a recorded 403: the portal shows one's own record."""
-    with recorder.denials(user, action, object_type="person"):
-        person = Person.objects.filter(account=user).first() if user.is_authenticated else None
-        if person is None:
+class Need:
+    """What a portal path asks of a representative's scope; a path that asks none is the person's alone."""
+
+    CONSENTS = "consents"
+    JOURNAL = "journal"
+
+
+_SCOPES = {
+    Need.CONSENTS: {Representative.Scope.CONSENTS, Representative.Scope.BOTH},
+    Need.JOURNAL: {Representative.Scope.JOURNAL, Representative.Scope.BOTH},
+}
+
+
+def covers(agent: Representative, need: str | None) -> bool:
+    """Whether a representative's scope includes what a path needs. Nothing else is ever theirs:
+    notes, the person's copy of their data, their inbox and their e-mail stay the person's."""
+    return need is not None and agent.scope in _SCOPES[need]
+
+
+def representation(user: User) -> Representative | None:
+    """The person an account acts for while its role lasts (one account serves one person)."""
+    if not user.is_authenticated:
+        return None
+    return Representative.objects.filter(account=user, ended_at__isnull=True).select_related("person").first()
+
+
+def _has_portal_space(user: User) -> bool:
+    """Whether the account is a person's own, or a representative's (even one whose role ended)."""
+    return User.objects.filter(Q(person__isnull=False) | Q(representation__isnull=False), pk=user.pk).exists()
+
+
+@dataclass(frozen=True)
+class OwnAccess:
+    """The person reached in the portal: by their own account, or by their ``representative``."""
+
+    person: Person
+    representative: Representative | None = None
+
+
+def access_own(user: User, *, action: str, need: str | None = None) -> OwnAccess:
+    """The person the portal account serves, or a recorded 403. The person's own account reaches
+    everything of theirs; a representative's reaches what its scope ``need``s, and nothing else."""
+    person = Person.objects.filter(account=user).first() if user.is_authenticated else None
+    if person is not None:
+        return OwnAccess(person)
+    agent = representation(user)
+    if agent is None:
+        with recorder.denials(user, action, object_type="person"):
             raise NotAPortalAccount()
-        return person
+    if not covers(agent, need):
+        # Named with the person, so that their journal shows the attempt.
+        with recorder.denials(user, action, object_type="person", person_id=agent.person_id):
+            raise OutOfScope()
+    return OwnAccess(agent.person, agent)
+
+
+def access_own_person(user: User, *, action: str, need: str | None = None) -> Person:
+    """``access_own``'s person: the portal shows one's own record, or the record of the person one
+    represents within one's scope."""
+    return access_own(user, action=action, need=need).person
 
 
 # Consents and grants ------------------------------------------------------------------------------
@@ -435,7 +497,12 @@ class NoteAccess:
 
 @contextmanager
 def _refusals_naming_the_person(
-    user: User, action: str, *, object_type: str, object_id: int, model: type[Note | Consent | FollowUp]
+    user: User,
+    action: str,
+    *,
+    object_type: str,
+    object_id: int,
+    model: type[Note | Consent | FollowUp | Representative],
 ) -> Iterator[None]:
     """Record a refusal about an object by id, naming the person it concerns when it exists, so that
     the person's own journal shows the attempt (the answer stays the 404 of R9 all the same)."""
@@ -490,9 +557,20 @@ def notes_about_oneself(person: Person) -> QuerySet[Note]:
 # Consents by id -----------------------------------------------------------------------------------
 
 
-def access_consent(user: User, consent_id: int, *, action: str) -> Consent:
-    """A consent of a person the user follows through a team, or of the user themselves (portal);
-    anything else is the recorded 404 of R9."""
+@dataclass(frozen=True)
+class ConsentAccess:
+    """A consent reached by a member, or in the portal (``by_self``): by the person's own account or
+    by their ``representative``."""
+
+    consent: Consent
+    by_self: bool
+    representative: Representative | None = None
+
+
+def access_consent_as(user: User, consent_id: int, *, action: str) -> ConsentAccess:
+    """A consent of a person the user follows through a team, of the user themselves (portal), or of
+    the person the user represents with the consents in its scope; anything else is the recorded 404
+    of R9 (a representative beyond its scope gets a recorded 403)."""
     with _refusals_naming_the_person(
         user, action, object_type="consent", object_id=consent_id, model=Consent
     ):
@@ -504,14 +582,60 @@ def access_consent(user: User, consent_id: int, *, action: str) -> Consent:
         if consent is None:
             raise Hidden()
         if consent.person.account_id is not None and consent.person.account_id == user.pk:
-            return consent
+            return ConsentAccess(consent, by_self=True)
+        try:
+            reader = reader_for(user)
+        except NotAMember:
+            agent = representation(user)
+            if agent is None or agent.person_id != consent.person_id:
+                raise Hidden() from None
+            if not covers(agent, Need.CONSENTS):
+                raise OutOfScope() from None
+            return ConsentAccess(consent, by_self=True, representative=agent)
+        if not followed_persons(reader).filter(pk=consent.person_id).exists():
+            raise Hidden()
+        return ConsentAccess(consent, by_self=False)
+
+
+def access_consent(user: User, consent_id: int, *, action: str) -> Consent:
+    """``access_consent_as``'s consent."""
+    return access_consent_as(user, consent_id, action=action).consent
+
+
+# Representatives ----------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class RepresentativeAccess:
+    """A representation reached by a member of a team that follows the person (``reader``), or by
+    the person's own account (``reader`` is None)."""
+
+    reader: Reader | None
+    representative: Representative
+
+
+def access_representative(user: User, representative_id: int, *, action: str) -> RepresentativeAccess:
+    """A representation of a person the user follows through a team, or of the user themselves;
+    anything else (another person's, or the representative's own account) is the recorded 404 of R9."""
+    with _refusals_naming_the_person(
+        user, action, object_type="representative", object_id=representative_id, model=Representative
+    ):
+        found = (
+            Representative.objects.filter(pk=representative_id).select_related("person", "account").first()
+            if is_storable_id(representative_id)
+            else None
+        )
+        if found is None:
+            raise Hidden()
+        if found.person.account_id is not None and found.person.account_id == user.pk:
+            return RepresentativeAccess(reader=None, representative=found)
         try:
             reader = reader_for(user)
         except NotAMember:
             raise Hidden() from None
-        if not followed_persons(reader).filter(pk=consent.person_id).exists():
+        if not followed_persons(reader).filter(pk=found.person_id).exists():
             raise Hidden()
-        return consent
+        return RepresentativeAccess(reader=reader, representative=found)
 
 
 # Follow-ups ---------------------------------------------------------------------------------------

@@ -1,7 +1,8 @@
 """The accompanied person's own space: their consents, the teams that follow them, their receipts.
 
-Every function starts from the signed-in account and reaches only the person linked to it: there is
-no person id to tamper with. Every read is recorded like a worker's (R5); every change is an action.
+Every function starts from the signed-in account and reaches only the person linked to it (or, for a
+representative whose scope includes consents, the person they act for): there is no person id to
+tamper with. Every read is recorded like a worker's (R5); every change is an action.
 """
 
 from __future__ import annotations
@@ -26,7 +27,7 @@ from teams.models import Category, Team, User
 
 
 def my_consents(*, user: User) -> Selection[Consent]:
-    person = policy.access_own_person(user, action=Action.PORTAL_CONSENTS)
+    person = policy.access_own_person(user, action=Action.PORTAL_CONSENTS, need=policy.Need.CONSENTS)
     return selectors.history_of(user, person, action=Action.PORTAL_CONSENTS)
 
 
@@ -66,7 +67,7 @@ def _offers(person: Person) -> list[TeamOffer]:
 
 def my_teams(*, user: User) -> list[TeamOffer]:
     """The teams that follow the person, each with the categories it may ask for and the current consent."""
-    person = policy.access_own_person(user, action=Action.PORTAL_CONSENTS)
+    person = policy.access_own_person(user, action=Action.PORTAL_CONSENTS, need=policy.Need.CONSENTS)
     return _recorded_offers(user, person)
 
 
@@ -82,8 +83,11 @@ class Space:
 def my_space(*, user: User) -> Space:
     """``my_teams``, how many notices the person has not read yet, and the emergency accesses to
     their information they have not acknowledged (a banner until they do)."""
-    person = policy.access_own_person(user, action=Action.PORTAL_CONSENTS)
-    return Space(_recorded_offers(user, person), inbox.unread_count(person), glass.unacknowledged(person.pk))
+    access = policy.access_own(user, action=Action.PORTAL_CONSENTS, need=policy.Need.CONSENTS)
+    offers = _recorded_offers(user, access.person)
+    if access.representative is not None:  # the inbox and the banners are the person's own
+        return Space(offers, 0, [])
+    return Space(offers, inbox.unread_count(access.person), glass.unacknowledged(access.person.pk))
 
 
 def _recorded_offers(user: User, person: Person) -> list[TeamOffer]:
@@ -105,7 +109,7 @@ def give_consent(
     *, user: User, team_id: int, categories: list[str], purpose: str, valid_until: datetime | None = None
 ) -> Consent:
     """The person gives (or changes, or refuses) their consent themselves."""
-    person = policy.access_own_person(user, action=Action.CONSENT_RECORD)
+    person = policy.access_own_person(user, action=Action.CONSENT_RECORD, need=policy.Need.CONSENTS)
     return services.record_consent(
         user=user,
         person_id=person.pk,
@@ -121,7 +125,7 @@ def give_consent(
 def change_sharing(*, user: User, team_id: int, category: str, share: bool) -> TeamOffer:
     """Share one more kind of information with a team, or stop sharing one: a new consent replaces
     the current one (R7), with the same purpose and end date. Stopping the last one withdraws it."""
-    person = policy.access_own_person(user, action=Action.CONSENT_RECORD)
+    person = policy.access_own_person(user, action=Action.CONSENT_RECORD, need=policy.Need.CONSENTS)
     offer = next((o for o in _offers(person) if o.team.pk == team_id), None)
     if offer is None:
         raise Invalid("team", _("This team does not follow you."))
@@ -153,7 +157,7 @@ def _record_receipts(user: User, person: Person, receipts: Sequence[Receipt]) ->
 
 
 def my_receipts(*, user: User) -> Selection[Receipt]:
-    person = policy.access_own_person(user, action=Action.PORTAL_RECEIPTS)
+    person = policy.access_own_person(user, action=Action.PORTAL_RECEIPTS, need=policy.Need.CONSENTS)
     receipts = Receipt.objects.filter(consent__person=person).select_related("consent__team").order_by("-id")
     return Selection(rows=receipts, record=lambda page: _record_receipts(user, person, page))
 
@@ -167,7 +171,7 @@ def renew_consent(*, user: User, consent_id: int) -> Consent:
     categories and purpose, for as long again as the one it replaces but at least a year (as an
     authorisation to the DMP), with its receipt. The end of the old one stays exact: it is
     superseded, not extended."""
-    person = policy.access_own_person(user, action=Action.CONSENT_RECORD)
+    person = policy.access_own_person(user, action=Action.CONSENT_RECORD, need=policy.Need.CONSENTS)
     consent = (
         Consent.objects.filter(pk=consent_id).prefetch_related("categories").first()
         if is_storable_id(consent_id)

@@ -36,7 +36,7 @@ def activate(request: HttpRequest) -> HttpResponse:
         else:
             login(request, user, backend="teams.backends.UserBackend")
             messages.success(request, _("Your space is open. Welcome."))
-            return redirect("portal-home")
+            return redirect("home")  # each role starts where its work is (a representative's scope)
     return render_with_forms(request, "portal/activate.html", {"form": form, "body_class": "portal"}, form)
 
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import base64
+import json
 from collections.abc import Sequence
 
 from django.db.models import QuerySet
@@ -14,7 +15,7 @@ from audit.disclosure import Selection
 from audit.models import Action
 from audit.recorder import Event
 from consent import policy
-from consent.models import Consent, Evidence, PortalInvitation, Receipt, Status, Withdrawal
+from consent.models import Consent, Evidence, PortalInvitation, Receipt, Representative, Status, Withdrawal
 from records.models import Person
 from relais.domain_errors import Hidden, Invalid
 from teams.models import User
@@ -27,12 +28,12 @@ def consents_of(person: Person, *, details: bool = True) -> QuerySet[Consent]:
     if not details:
         # Who recorded each consent, as they chose to be presented in its team: in the same statement.
         listed = Consent.objects.filter(person=person).select_related(
-            "team", "recorded_by", "withdrawal", "superseded_by"
+            "team", "recorded_by", "withdrawal", "superseded_by", "representative"
         )
         return with_presentation(listed, member="recorded_by", prefix="recorder")
     return (
         Consent.objects.filter(person=person)
-        .select_related("team", "recorded_by", "withdrawal__recorded_by", "superseded_by")
+        .select_related("team", "recorded_by", "withdrawal__recorded_by", "superseded_by", "representative")
         .prefetch_related("categories")
     )
 
@@ -54,7 +55,11 @@ def open_invitation(*, person: Person, invitation_id: object) -> PortalInvitatio
     if not isinstance(invitation_id, int):
         return None
     return PortalInvitation.objects.filter(
-        pk=invitation_id, person=person, used_at__isnull=True, expires_at__gt=timezone.now()
+        pk=invitation_id,
+        person=person,
+        representative__isnull=True,
+        used_at__isnull=True,
+        expires_at__gt=timezone.now(),
     ).first()
 
 
@@ -130,9 +135,21 @@ def consent_evidence(*, user: User, consent_id: int) -> tuple[Evidence, bytes]:
     return evidence, base64.b64decode(evidence.content)
 
 
+def _given_by(name: str, kind: str, person: Person) -> str:
+    """ "Given by X for Y": the representative, in what capacity, for whom."""
+    role = dict(Representative.Kind.choices).get(kind, kind)
+    return _("%(name)s (%(role)s), for %(person)s") % {
+        "name": name,
+        "role": role,
+        "person": person.display_name,
+    }
+
+
 def recorded_by_label(consent: Consent) -> str:
     """Who recorded a consent read through ``consents_of(details=False)``: their name and the words
     they chose for its team ("Name (title)")."""
+    if consent.representative is not None:
+        return _given_by(consent.representative.name, consent.representative.kind, consent.person)
     label = consent.recorded_by.label
     words = presented_from(vars(consent), "recorder")
     return f"{label} ({words})" if words else label
@@ -142,6 +159,9 @@ def receipt_recorded_by(receipt: Receipt) -> str:
     """Who recorded what a receipt attests, as they chose to be presented in the consent's team; empty
     when the person did it themselves (the receipt says so by its method)."""
     consent = receipt.consent
+    given_by = json.loads(receipt.payload).get("given_by")
+    if given_by:  # what the receipt itself says, signed
+        return _given_by(given_by["name"], given_by["role"], consent.person)
     if receipt.event == Receipt.Event.WITHDRAWN:
         withdrawal = Withdrawal.objects.filter(consent=consent).select_related("recorded_by").first()
         by = withdrawal.recorded_by if withdrawal else None

@@ -3,6 +3,7 @@ from typing import Any
 
 from django.utils import formats, timezone
 from django.utils.translation import gettext as _
+from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
 from consent.models import Consent, Method, Receipt, Status
@@ -15,6 +16,12 @@ class WithdrawalSerializer(serializers.Serializer):
     recorded_by = serializers.CharField(source="recorded_by.label")
 
 
+class GivenBySerializer(serializers.Serializer):
+    representative = serializers.IntegerField()
+    name = serializers.CharField()
+    role = serializers.CharField()
+
+
 class ConsentOutSerializer(serializers.ModelSerializer):
     team = serializers.SerializerMethodField()
     categories = serializers.SerializerMethodField()
@@ -22,6 +29,7 @@ class ConsentOutSerializer(serializers.ModelSerializer):
     withdrawal = serializers.SerializerMethodField()
     superseded_by = serializers.SerializerMethodField()
     status = serializers.SerializerMethodField()
+    given_by = serializers.SerializerMethodField()
 
     class Meta:
         model = Consent
@@ -39,7 +47,14 @@ class ConsentOutSerializer(serializers.ModelSerializer):
             "superseded_by",
             "withdrawal",
             "status",
+            "given_by",
         ]
+
+    @extend_schema_field(GivenBySerializer(allow_null=True))
+    def get_given_by(self, consent) -> dict | None:
+        """Given by a representative for the person ("given by X for Y"), or null."""
+        agent = consent.representative
+        return None if agent is None else {"representative": agent.pk, "name": agent.name, "role": agent.kind}
 
     def get_team(self, consent) -> dict:
         return {"id": consent.team_id, "name": consent.team.name}
@@ -220,6 +235,18 @@ class ExportSerializer(serializers.Serializer):
             ],
             "consents": PortalConsentSerializer(data["consents"], many=True).data,
             "receipts": ReceiptSerializer(data["receipts"], many=True).data,
+            "representatives": [
+                {
+                    "name": r.name,
+                    "kind": r.kind,
+                    "scope": r.scope,
+                    "evidence": r.evidence,
+                    "recorded_at": r.recorded_at.isoformat(),
+                    "ended_at": r.ended_at.isoformat() if r.ended_at else None,
+                    "end_evidence": r.end_evidence,
+                }
+                for r in data["representatives"]
+            ],
             "notes": [
                 {
                     "id": n.pk,
@@ -236,7 +263,7 @@ class ExportSerializer(serializers.Serializer):
 
 
 class NoticeSerializer(serializers.Serializer):
-    """A notice of the person's inbox (``consent.inbox.Worded``), in the reader's language."""
+    """A notice of the person's inbox (``consent.notice_wording.Worded``), in the reader's language."""
 
     id = serializers.IntegerField(source="notice.pk")
     kind = serializers.CharField(source="notice.kind")

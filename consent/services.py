@@ -18,15 +18,22 @@ from audit.recorder import Event
 from consent import inbox, policy
 from consent.codes import hash_code, new_code
 from consent.evidence import EvidenceFile, attach_evidence
-from consent.models import Consent, Method, Notice, PortalInvitation, Receipt, Withdrawal
+from consent.models import Consent, Method, Notice, PortalInvitation, Receipt, Representative, Withdrawal
 from relais import signing
 from relais.domain_errors import Conflict, Invalid
 from teams.models import Category, Team, User
 from teams.selectors import Manager, access_administration, team_named_in_input
 
 
-def _receipt(consent: Consent, event: str, at: datetime, method: str, codes: list[str]) -> Receipt:
-    payload = {
+def _receipt(
+    consent: Consent,
+    event: str,
+    at: datetime,
+    method: str,
+    codes: list[str],
+    representative: Representative | None = None,
+) -> Receipt:
+    payload: dict[str, object] = {
         "consent": consent.pk,
         "person": consent.person_id,
         "team": consent.team_id,
@@ -39,6 +46,12 @@ def _receipt(consent: Consent, event: str, at: datetime, method: str, codes: lis
         "valid_until": consent.valid_until.isoformat() if consent.valid_until else None,
         "supersedes": consent.supersedes_id,
     }
+    if representative is not None:  # "given by X for Y": who acted, and in what capacity
+        payload["given_by"] = {
+            "representative": representative.pk,
+            "name": representative.name,
+            "role": representative.kind,
+        }
     text, signature = signing.sign(payload)
     return Receipt.objects.create(consent=consent, event=event, payload=text, signature=signature)
 
@@ -113,13 +126,15 @@ def record_consent(
                 recorded_by=user,
                 valid_until=valid_until,
                 supersedes=previous,
+                representative=access.representative,
             )
     except IntegrityError:
         raise Conflict(_("This consent was changed meanwhile; reload and try again.")) from None
     consent.categories.set(found[c] for c in codes)
     if evidence is not None:
         attach_evidence(user=user, consent=consent, evidence=evidence)
-    _receipt(consent, Receipt.Event.GIVEN, consent.recorded_at, method, codes)
+    agent = access.representative
+    _receipt(consent, Receipt.Event.GIVEN, consent.recorded_at, method, codes, agent)
     recorder.record(
         user,
         Event(
@@ -131,11 +146,17 @@ def record_consent(
             categories=codes,
             consent_id=consent.pk,
             reason="refusal" if not codes else "",
+            representative_id=agent.pk if agent else None,
         ),
     )
-    if not access.by_self:
+    if not access.by_self or agent is not None:  # the person is told of what others did for them
         inbox.tell(
-            person.pk, Notice.Kind.CONSENT_RECORDED, team_id=team.pk, consent_id=consent.pk, actor_id=user.pk
+            person.pk,
+            Notice.Kind.CONSENT_RECORDED,
+            team_id=team.pk,
+            consent_id=consent.pk,
+            actor_id=user.pk,
+            representative_id=agent.pk if agent else None,
         )
     return consent
 
@@ -147,9 +168,10 @@ def withdraw_consent(*, user: User, consent_id: int, method: str) -> Consent:
     The consent is locked first: the withdrawal waits for the reads it allowed to commit, and every
     later read sees it ended.
     """
-    consent = policy.access_consent(user, consent_id, action=Action.CONSENT_WITHDRAW)
+    access = policy.access_consent_as(user, consent_id, action=Action.CONSENT_WITHDRAW)
+    consent, agent = access.consent, access.representative
     _check_method(
-        consent.person.account_id == user.pk,
+        access.by_self,
         method,
         _("“portal” is for withdrawals the person makes themselves."),
         _("“portal” is for withdrawals the person makes themselves."),
@@ -159,11 +181,13 @@ def withdraw_consent(*, user: User, consent_id: int, method: str) -> Consent:
         raise Conflict(_("This consent has been replaced by a newer one; withdraw that one."))
     try:
         with transaction.atomic():
-            withdrawal = Withdrawal.objects.create(consent=consent, method=method, recorded_by=user)
+            withdrawal = Withdrawal.objects.create(
+                consent=consent, method=method, recorded_by=user, representative=agent
+            )
     except IntegrityError:
         raise Conflict(_("This consent is already withdrawn.")) from None
     codes = sorted(consent.categories.values_list("code", flat=True))
-    _receipt(consent, Receipt.Event.WITHDRAWN, withdrawal.recorded_at, method, codes)
+    _receipt(consent, Receipt.Event.WITHDRAWN, withdrawal.recorded_at, method, codes, agent)
     recorder.record(
         user,
         Event(
@@ -174,15 +198,17 @@ def withdraw_consent(*, user: User, consent_id: int, method: str) -> Consent:
             object_ids=[consent.pk],
             categories=codes,
             consent_id=consent.pk,
+            representative_id=agent.pk if agent else None,
         ),
     )
-    if consent.person.account_id != user.pk:
+    if not access.by_self or agent is not None:
         inbox.tell(
             consent.person_id,
             Notice.Kind.CONSENT_WITHDRAWN,
             team_id=consent.team_id,
             consent_id=consent.pk,
             actor_id=user.pk,
+            representative_id=agent.pk if agent else None,
         )
     return consent
 

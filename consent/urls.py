@@ -1,6 +1,6 @@
 from django.urls import path
 
-from consent import api, portal_api
+from consent import api, portal_api, representative_api
 
 urlpatterns = [
     path("persons/<int:pk>/consents/", api.PersonConsentList.as_view(), name="person-consents"),
@@ -17,6 +17,26 @@ urlpatterns = [
         "portal/emergency-accesses/<int:pk>/acknowledge/",
         api.AcknowledgeGlass.as_view(),
         name="glass-acknowledge-api",
+    ),
+    path(
+        "persons/<int:pk>/representatives/",
+        representative_api.PersonRepresentatives.as_view(),
+        name="person-representatives-api",
+    ),
+    path(
+        "representatives/<int:pk>/end/",
+        representative_api.RepresentativeEnd.as_view(),
+        name="representative-end-api",
+    ),
+    path(
+        "representatives/<int:pk>/code/",
+        representative_api.RepresentativeCode.as_view(),
+        name="representative-code-api",
+    ),
+    path(
+        "portal/representatives/",
+        representative_api.MyRepresentatives.as_view(),
+        name="portal-representatives-api",
     ),
     path("portal/activate/", portal_api.Activate.as_view(), name="portal-activate"),
     path("portal/consents/", portal_api.MyConsents.as_view(), name="portal-consents"),

@@ -54,6 +54,10 @@ class NotAPortalAccount(Refusal):
     default_detail = _("This is the space of an accompanied person; this account has none.")
 
 
+class OutOfScope(Refusal):
+    default_detail = _("Your role for this person does not include this.")
+
+
 class CommitmentRequired(Refusal):
     default_detail = _(
         "Before your first access to person data, read and accept your team's confidentiality "

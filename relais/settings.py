@@ -117,6 +117,7 @@ TEMPLATES = [
                 "django.template.context_processors.i18n",
                 "csp.context_processors.nonce",
                 "teams.context_processors.roles",
+                "consent.context_processors.acting_for",
             ],
         },
     },

@@ -4,7 +4,7 @@ from django.contrib.auth import views as auth_views
 from django.urls import path
 
 from audit import views as audit_views
-from consent import glass_views, portal_views
+from consent import glass_views, portal_views, representative_views
 from consent import views as consent_views
 from records import views as record_views
 from records.audit_names import DIRECTORY
@@ -59,4 +59,17 @@ urlpatterns = [
     path("audit/emergencies/", glass_views.review_queue, name="glass-queue"),
     path("audit/emergencies/<int:pk>/review/", glass_views.review, name="glass-review"),
     path("persons/<int:pk>/emergency/", glass_views.break_glass, name="glass-break"),
+    path(
+        "persons/<int:pk>/representatives/",
+        representative_views.person_representatives,
+        name="person-representatives",
+    ),
+    path("representatives/<int:pk>/end/", representative_views.end, name="representative-end"),
+    path("representatives/<int:pk>/code/", representative_views.new_code, name="representative-code"),
+    path("portal/representatives/", representative_views.portal_page, name="portal-representatives"),
+    path(
+        "portal/representatives/<int:pk>/end/",
+        representative_views.portal_end,
+        name="portal-representative-end",
+    ),
 ]

@@ -3,7 +3,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 
 from django.contrib.auth.models import AnonymousUser
-from django.db.models import Exists, OuterRef
+from django.db.models import Case, Exists, F, OuterRef, When
 from django.utils.translation import gettext as _
 
 from audit import recorder
@@ -57,6 +57,11 @@ def team_named_in_input(team_id: int, field: str = "team") -> Team:
     return team
 
 
+# A representative's role while it lasts (``consent.models.Representative``), read by its relation
+# so that this layer does not import the app above it.
+ACTING = Case(When(representation__ended_at__isnull=True, then=F("representation__id")), default=None)
+
+
 def roles_of(user: User) -> list[str]:
     """Descriptive roles. ``member`` comes from memberships alone; none of them opens person data."""
     roles = []
@@ -66,17 +71,20 @@ def roles_of(user: User) -> list[str]:
         roles.append("auditor")
     if hasattr(user, "menu_member"):  # read with the user by ``teams.backends.UserBackend``
         member, person = user.menu_member, getattr(user, "menu_person", None)
-    else:  # both facts in one statement
+        acting = getattr(user, "menu_acting", None)
+    else:  # the facts in one statement
         facts = (
             User.objects.filter(pk=user.pk)
-            .annotate(member=Exists(Membership.objects.filter(user=OuterRef("pk"))))
-            .values_list("member", "person__id")
+            .annotate(member=Exists(Membership.objects.filter(user=OuterRef("pk"))), acting=ACTING)
+            .values_list("member", "person__id", "acting")
         )
-        member, person = next(iter(facts), (False, None))
+        member, person, acting = next(iter(facts), (False, None, None))
     if member:
         roles.append("member")
     if person is not None:
         roles.append("person")
+    if acting is not None:
+        roles.append("representative")
     return roles
 
 

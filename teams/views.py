@@ -37,7 +37,13 @@ class SignIn(auth_views.LoginView):
 def home(request: AuthenticatedHttpRequest) -> HttpResponse:
     """Each role starts where its work is."""
     roles = selectors.roles_of(request.user)
-    for role, target in (("member", "persons"), ("person", "portal-home"), ("auditor", "audit-log")):
+    starts = (
+        ("member", "persons"),
+        ("person", "portal-home"),
+        ("representative", "portal-representatives"),
+        ("auditor", "audit-log"),
+    )
+    for role, target in starts:
         if role in roles:
             return redirect(target)
     if "manager" in roles:

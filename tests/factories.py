@@ -133,3 +133,28 @@ def write_events(count: int, **fields) -> None:
             for i in range(count)
         ),
     )
+
+
+def make_representative(
+    person: Person,
+    *,
+    by: User,
+    kind: str = "trusted_person",
+    scope: str = "both",
+    name: str = "Marie Dupont",
+    username: str | None = None,
+):
+    """A representative recorded by a worker and whose space is open: (representation, account)."""
+    from consent import activation, representatives
+
+    agent, code, _invitation = representatives.record_representative(
+        user=by,
+        person_id=person.pk,
+        name=name,
+        kind=kind,
+        scope=scope,
+        evidence="Désignation écrite du 3 mars",
+    )
+    account = activation.activate(code=code, username=username or f"rep{agent.pk}", password=PASSWORD)
+    agent.refresh_from_db()
+    return agent, account

@@ -73,6 +73,10 @@ def body_for(url: str, team) -> dict:
             "reason": "danger_to_life",
             "statement": "Urgent.",
         }
+    if url.endswith("/representatives/"):
+        return {"name": "Marie", "kind": "trusted_person", "scope": "both", "evidence": "Désignation écrite"}
+    if url.endswith("/end/"):
+        return {"evidence": "Mainlevée"}
     if url.endswith("/contact/"):
         return {"phone": "06 11 22 33 44", "email": "", "address": ""}
     return {}

@@ -26,6 +26,8 @@ AUDIT_EVENTS_QUERIES = 7 - MERGED_APPEND
 PORTAL_CONSENTS_QUERIES = 9 - MERGED_APPEND
 PORTAL_RECEIPTS_QUERIES = 8 - MERGED_APPEND
 PORTAL_ACCESS_LOG_QUERIES = 12 - MERGED_APPEND
+REPRESENTATIVES_QUERIES = 8 - MERGED_APPEND
+PORTAL_REPRESENTATIVES_QUERIES = 8 - MERGED_APPEND
 
 
 @pytest.mark.parametrize("rows", [10, 100])
@@ -116,3 +118,32 @@ def test_portal_access_log_query_count_is_pinned(
     with django_assert_num_queries(PORTAL_ACCESS_LOG_QUERIES):
         response = client.get("/api/v1/portal/access-log/?page_size=100")
     assert len(response.json()["results"]) == rows
+
+
+def representatives(person, worker, rows):
+    from consent.models import Representative
+
+    Representative.objects.bulk_create(
+        Representative(
+            person=person, name=f"R{i}", kind="trusted_person", scope="both", evidence="e", recorded_by=worker
+        )
+        for i in range(rows)
+    )
+
+
+@pytest.mark.parametrize("rows", [10, 100])
+def test_representatives_list_query_count_is_pinned(api, person, worker, rows, django_assert_num_queries):
+    representatives(person, worker, rows)
+    client = api.as_(worker)
+    with django_assert_num_queries(REPRESENTATIVES_QUERIES):
+        response = client.get(f"/api/v1/persons/{person.pk}/representatives/")
+    assert len(response.json()) == rows
+
+
+@pytest.mark.parametrize("rows", [10, 100])
+def test_portal_representatives_query_count_is_pinned(api, person, worker, rows, django_assert_num_queries):
+    representatives(person, worker, rows)
+    client = api.as_(make_portal_account(person))
+    with django_assert_num_queries(PORTAL_REPRESENTATIVES_QUERIES):
+        response = client.get("/api/v1/portal/representatives/")
+    assert len(response.json()) == rows

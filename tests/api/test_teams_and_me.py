@@ -144,3 +144,15 @@ def test_the_demo_has_an_emergency_access_waiting_for_review(db):
     call_command("seed_demo")
     waiting = GlassBreak.objects.get()
     assert waiting.person.display_name == "Karim" and waiting.reviewed_at is None
+
+
+def test_the_demo_has_a_trusted_person_with_her_own_space_and_a_curator(api, db):
+    from consent.models import Representative
+
+    call_command("seed_demo")
+    lucie = Representative.objects.get(person__display_name="Jo")
+    assert lucie.kind == "trusted_person" and lucie.account.username == "lucie"
+    assert User.objects.get(username="jo").person.display_name == "Jo"  # Jo's space stays her own
+    curator = Representative.objects.get(person__display_name="Sandrine")
+    assert curator.kind == "curator" and curator.account is None
+    assert api.as_(lucie.account).get("/api/v1/portal/consents/").status_code == 200

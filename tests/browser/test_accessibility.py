@@ -13,6 +13,7 @@ from tests.factories import (
     make_member,
     make_note,
     make_person,
+    make_representative,
     make_team,
 )
 
@@ -36,6 +37,7 @@ def world(db):
     newcomer = make_member(team, username="nouveau", accepted=False)
     make_member(team, username="sami", display_name="Sami Benali", peer=True)
     code, _ = consent_services.invite_to_portal(user=worker, person_id=person.pk)
+    make_representative(person, by=worker, name="Lucie Marchand", username="lucie")
     return {
         "person": person,
         "consent": consent,
@@ -68,6 +70,7 @@ def pages(world):
             "/me/presentation/",
             "/renewals/",
             f"/persons/{p}/emergency/",
+            f"/persons/{p}/representatives/",
         ],
         "jo": [
             "/portal/",
@@ -76,7 +79,9 @@ def pages(world):
             "/portal/print/",
             "/portal/notices/",
             f"/consents/{c}/receipt/",
+            "/portal/representatives/",
         ],
+        "lucie": ["/portal/", "/portal/representatives/", "/portal/journal/", "/portal/receipts/"],
         "audit": [
             "/audit/",
             "/audit/?person_name=jo",

@@ -118,3 +118,51 @@ def test_beyond_the_best(site, open_page, world):
     agnes.get_by_label("Sur quoi repose le verdict").fill("Disparition signalée par l’accueil de jour.")
     go(agnes, agnes.get_by_role("button", name="Enregistrer le verdict"))
     assert "Rien n’attend d’examen." in text_of(agnes)
+
+
+def test_a_trusted_person_acts_for_jo_who_sees_it_and_ends_it(site, open_page, world):
+    axe = Axe()
+    # Camille records Jo's sister as her trusted person, with the written designation, and gets a code.
+    camille = open_page()
+    sign_in(camille, site, "camille", PASSWORD)
+    camille.goto(f"{site}/persons/{world['jo'].pk}/")
+    go(camille, camille.get_by_role("link", name="Une personne de confiance ou un représentant légal"))
+    assert serious(axe.run(camille, options=WCAG)) == []
+    camille.get_by_label("Nom de la personne qui agira").fill("Lucie Marchand")
+    camille.get_by_label("personne de confiance", exact=True).check()
+    camille.get_by_label("gérer les accords et lire le journal").check()
+    camille.get_by_label("Justificatif").fill("Désignation écrite signée par Jo le 2 octobre.")
+    go(camille, camille.get_by_role("button", name="Enregistrer et faire un code"))
+    code = camille.locator(".code").inner_text().strip()
+    assert "Pour Lucie Marchand, qui agit pour Jo" in text_of(camille)
+    shoot(camille, "36-representative-recorded")
+
+    # Lucie opens her own space on her phone, is told for whom she acts, and shares one more thing.
+    lucie = open_page(width=360, height=780)
+    lucie.goto(f"{site}/portal/activate/")
+    lucie.get_by_label("Votre code").fill(code)
+    lucie.get_by_label("Choisissez un nom d'utilisateur").fill("lucie")
+    lucie.get_by_label("Choisissez un mot de passe").fill(PASSWORD)
+    lucie.get_by_label("Tapez encore le mot de passe").fill(PASSWORD)
+    go(lucie, lucie.get_by_role("button", name="Ouvrir mon espace"))
+    lucie.goto(f"{site}/portal/")
+    assert "Vous agissez pour Jo, en tant que personne de confiance" in text_of(lucie)
+    assert lucie.evaluate("document.documentElement.scrollWidth <= window.innerWidth + 1")
+    assert serious(axe.run(lucie, options=WCAG)) == []
+    shoot(lucie, "37-representative-portal-360")
+    go(lucie, lucie.get_by_role("button", name="Partager : Projet d'accompagnement"))
+    consent = Consent.objects.filter(person=world["jo"]).latest("id")
+    assert consent.representative is not None and consent.recorded_by.username == "lucie"
+
+    # Jo reads it in her journal, sees who acts for her, and ends her sister's role herself.
+    jo = open_page(width=360, height=780)
+    sign_in(jo, site, "jo", PASSWORD)
+    jo.goto(f"{site}/portal/journal/")
+    assert "Lucie Marchand (personne de confiance) a enregistré votre accord." in text_of(jo)
+    go(jo, jo.get_by_role("link", name="Qui agit pour moi"))
+    assert serious(axe.run(jo, options=WCAG)) == []
+    shoot(jo, "38-who-acts-for-me-360")
+    go(jo, jo.get_by_role("button", name="Lucie Marchand n’agit plus pour moi"))
+    assert "C’est fait. Lucie Marchand n’agit plus pour vous." in text_of(jo)
+    lucie.goto(f"{site}/portal/")
+    assert "/login/" in lucie.url  # her space closed with the role

@@ -7,6 +7,7 @@ import pytest
 from django.db import transaction
 from drf_spectacular.generators import SchemaGenerator
 
+from consent.models import Representative
 from tests.factories import PASSWORD, give_consent, make_member, make_note
 
 # Values that name the caller or the moment, not what the caller may see.
@@ -41,6 +42,7 @@ VOLATILE = {
     "presented",
     "opened_by",
     "ends_at",
+    "ended_at",
 }
 
 
@@ -68,7 +70,11 @@ def world(team, other_team, person, worker):
     consent = give_consent(person, team, ["housing", "contact"], by=worker)
     note = make_note(person, worker, team, "housing", "Hébergement trouvé")
     follow_up = person.follow_ups.get(team=team)
+    agent = Representative.objects.create(
+        person=person, name="Marie", kind="guardian", scope="both", evidence="Jugement", recorded_by=worker
+    )
     return {
+        "agent": agent,
         "person": person,
         "note": note,
         "consent": consent,
@@ -88,6 +94,7 @@ def request_for(method, path, world, user):
         "/api/v1/consents/{id}/": world["consent"].pk,
         "/api/v1/follow-ups/{id}/": world["follow_up"].pk,
         "/api/v1/teams/{id}/": world["team"].pk,
+        "/api/v1/representatives/{id}/": world["agent"].pk,
     }
     url = path
     for prefix, value in ids.items():
@@ -117,6 +124,13 @@ def request_for(method, path, world, user):
         "/api/v1/teams/{id}/": {"name": "Renommée"},
         "/api/v1/teams/{team_pk}/memberships/": {"user": user.pk},
         "/api/v1/me/presentation/": {"team": world["team"].pk, "title": "intervenante"},
+        "/api/v1/persons/{id}/representatives/": {
+            "name": "Paul",
+            "kind": "curator",
+            "scope": "consents",
+            "evidence": "Jugement du 2 mars",
+        },
+        "/api/v1/representatives/{id}/end/": {"evidence": "Jugement de mainlevée"},
         "/api/v1/persons/{id}/emergency-access/": {
             "team": world["team"].pk,
             "categories": ["support_plan"],

@@ -56,6 +56,7 @@ SERVICE_MODULES = [
     "consent.activation",
     "consent.inbox",
     "consent.glass",
+    "consent.representatives",
 ]
 # Public functions of those modules that are not actions themselves, and why.
 NOT_ACTIONS = {
@@ -69,7 +70,6 @@ NOT_ACTIONS = {
     "consent.inbox.find_news": "a step of the inbox's reads, idempotent (the table's constraints)",
     "consent.inbox.my_notices": "a read (recorded as it is shown)",
     "consent.inbox.unread_count": "a step of my_space, a read",
-    "consent.inbox.worded": "words for notices already read",
     "consent.glass.review_queue": "a read for auditors, recorded",
     "consent.glass.waiting_too_long": "a read of what deserves a look",
     "consent.glass.unacknowledged": "a step of the portal's first page, a read",
@@ -77,6 +77,10 @@ NOT_ACTIONS = {
     "consent.services.mission_categories": "a check, a step of record_consent and break_glass",
     "consent.glass.to_review": "a step of review (and of its page): its refusals only are recorded",
     "consent.inbox.send_pending": "the send_notices command: each person's news in a transaction of its own",
+    "consent.representatives.representatives_of": "a read, recorded",
+    "consent.representatives.my_representatives": "a read, recorded",
+    "consent.representatives.person_of": "a step of a refused page: the policy's access, its refusals recorded",
+    "consent.representatives.open_code": "a read of the code the worker just made, in their session",
 }
 
 
@@ -157,8 +161,65 @@ def unread_notice(w):
     return inbox.tell(w["other_person"].pk, Notice.Kind.FOLLOW_UP, team_id=w["team"].pk)
 
 
+def an_agent(w, *, person=None, kind="trusted_person", ended=False):
+    """Someone who acts for the person (Jo unless told), recorded by the worker."""
+    from consent.models import Representative
+
+    return Representative.objects.create(
+        person=person or w["person"],
+        name="Marie",
+        kind=kind,
+        scope="both",
+        evidence="Désignation écrite",
+        recorded_by=w["worker"],
+        ended_at=timezone.now() if ended else None,
+    )
+
+
+def agent_body(w, **changes):
+    return dict(
+        user=w["worker"],
+        person_id=w["person"].pk,
+        name="Marie",
+        kind="trusted_person",
+        scope="both",
+        evidence="Désignation écrite",
+        **changes,
+    )
+
+
 # Each action: the calls that must fail, each with the domain error it raises.
 FAILURES = {
+    "consent.representatives.record_representative": [
+        (lambda w: {**agent_body(w), "user": w["outsider"]}, NotAMember),
+        (lambda w: {**agent_body(w), "person_id": w["elsewhere"].pk}, Hidden),
+        (lambda w: {**agent_body(w), "evidence": " "}, Invalid),
+        (lambda w: {**agent_body(w), "kind": "friend"}, Invalid),
+        (lambda w: {**agent_body(w), "scope": "notes"}, Invalid),
+    ],
+    "consent.representatives.new_code_for": [
+        (lambda w: dict(user=w["worker"], representative_id=an_agent(w, ended=True).pk), Invalid),
+        (lambda w: dict(user=w["jo"], representative_id=an_agent(w).pk), Hidden),  # Sam's account, Jo's agent
+        (
+            lambda w: dict(user=w["jo"], representative_id=an_agent(w, person=w["other_person"]).pk),
+            NotAMember,
+        ),
+        (lambda w: dict(user=w["worker"], representative_id=2**40), Hidden),
+    ],
+    "consent.representatives.end_representative": [
+        (lambda w: dict(user=w["worker"], representative_id=an_agent(w).pk, evidence=" "), Invalid),
+        (
+            lambda w: dict(user=w["worker"], representative_id=an_agent(w, ended=True).pk, evidence="e"),
+            Invalid,
+        ),
+        (
+            lambda w: dict(
+                user=w["jo"], representative_id=an_agent(w, person=w["other_person"], kind="guardian").pk
+            ),
+            Invalid,
+        ),
+        (lambda w: dict(user=w["outsider"], representative_id=an_agent(w).pk, evidence="e"), Hidden),
+    ],
     "teams.accounts.create_user": [
         (lambda w: dict(by=w["worker"], username="x1", password=PASSWORD), NotAManager),
         (lambda w: dict(by=w["manager"], username="x2", password="court"), Invalid),
@@ -492,6 +553,13 @@ FAILURES = {
 
 # Each action once more, with arguments that succeed, to make it fail at its last step.
 SUCCEEDS = {
+    "consent.representatives.record_representative": agent_body,
+    "consent.representatives.new_code_for": lambda w: dict(
+        user=w["worker"], representative_id=an_agent(w).pk
+    ),
+    "consent.representatives.end_representative": lambda w: dict(
+        user=w["worker"], representative_id=an_agent(w).pk, evidence="Jugement de mainlevée"
+    ),
     "teams.accounts.create_user": lambda w: dict(by=w["manager"], username="nouveau", password=PASSWORD),
     "teams.accounts.update_account": lambda w: dict(by=w["manager"], user=w["colleague"], is_auditor=True),
     "teams.accounts.set_password": lambda w: dict(

@@ -24,9 +24,20 @@ from tests.factories import (
     make_note,
     make_person,
     make_portal_account,
+    make_representative,
 )
 
-KINDS = ("anonymous", "outsider", "newcomer", "member", "manager", "auditor", "person", "other_person")
+KINDS = (
+    "anonymous",
+    "outsider",
+    "newcomer",
+    "member",
+    "manager",
+    "auditor",
+    "person",
+    "other_person",
+    "representative",  # Jo's trusted person, with both scopes (consents and journal)
+)
 SIGNED_IN = KINDS[1:]
 PORTAL = ("person", "other_person")
 NEW = "a person created by the call"
@@ -49,6 +60,7 @@ def w(team, other_team, person, worker, colleague):
     consent = give_consent(person, team, ["housing", "contact"], by=worker)
     sam = make_person(team, display_name="Sam")
     leaver = make_member(team)
+    agent, agent_account = make_representative(person, by=worker)
     return {
         "P": person.pk,
         "S": sam.pk,
@@ -68,7 +80,9 @@ def w(team, other_team, person, worker, colleague):
             "auditor": UserFactory(is_auditor=True),
             "person": make_portal_account(person, "jo"),
             "other_person": make_portal_account(sam, "sam"),
+            "representative": agent_account,
         },
+        "agent": agent,
     }
 
 
@@ -85,10 +99,17 @@ def person_data(action, *, who=("member",), person="P", categories=(), denied_pe
     return expect
 
 
-def portal(action, *, categories_of=None):
+def portal(action, *, categories_of=None, scoped=False):
+    """A path of one's own space; a representative's too if ``scoped`` (its scope covers it). A
+    representative refused names the person, whose journal shows the attempt."""
+
     def expect(kind, w):
         if kind == "anonymous":
             return None
+        if kind == "representative":
+            if scoped:
+                return [allowed(action, w["P"], categories_of("person") if categories_of else ())]
+            return [denied(action, w["P"])]
         if kind not in PORTAL:
             return [denied(action)]
         own = w["P"] if kind == "person" else w["S"]
@@ -155,7 +176,7 @@ def glass_acknowledge(kind, w):
         return None
     if kind == "person":
         return [allowed("glass_break.acknowledge", w["P"])]
-    if kind == "other_person":
+    if kind in ("other_person", "representative"):  # not theirs, or beyond a representative's scope
         return [denied("glass_break.acknowledge", w["P"])]
     return [denied("glass_break.acknowledge")]
 
@@ -172,7 +193,7 @@ def renewal(kind, w):
     """A person renews their own consent that ends soon; anyone else's is refused."""
     if kind == "anonymous":
         return None
-    if kind == "person":
+    if kind in ("person", "representative"):
         return [allowed("consent.record", w["P"], ["contact", "housing"])]
     if kind == "other_person":
         return [denied("consent.record", w["P"])]  # not theirs: as if it did not exist, named in P's log
@@ -199,7 +220,7 @@ def consents_of_person(action, categories=()):
     def expect(kind, w):
         if kind == "anonymous":
             return None
-        if kind in ("member", "person"):
+        if kind in ("member", "person", "representative"):
             return [allowed(action, w["P"], categories)]
         return [denied(action, w["P"])]
 
@@ -213,11 +234,37 @@ def consent_by_id(action, categories=()):
     def expect(kind, w):
         if kind == "anonymous":
             return None
-        if kind in ("member", "person"):
+        if kind in ("member", "person", "representative"):
             return [allowed(action, w["P"], categories)]
         return [denied(action, w["P"])]
 
     return expect
+
+
+def representation(action, *, member, person=None):
+    """An act on a representation by its id: the member's and the person's as given; anyone else
+    (the representative included) gets the recorded 404 of R9, which names the person."""
+
+    def expect(kind, w):
+        if kind == "anonymous":
+            return None
+        if kind == "member":
+            return member(w)
+        if kind == "person" and person is not None:
+            return person(w)
+        return [denied(action, w["P"])]
+
+    return expect
+
+
+def my_representatives(kind, w):
+    if kind == "anonymous":
+        return None
+    if kind in ("person", "representative"):
+        return [allowed("representative.list", w["P"])]
+    if kind == "other_person":
+        return [allowed("representative.list", w["S"])]  # nobody acts for Sam: an empty list, read
+    return [denied("representative.list")]
 
 
 def auditors_only(action):
@@ -265,11 +312,13 @@ EXPECTED = {
     ("post", "/api/v1/persons/{id}/consents/"): consents_of_person("consent.record", ["housing"]),
     ("post", "/api/v1/consents/{id}/withdraw/"): consent_by_id("consent.withdraw", ["contact", "housing"]),
     ("get", "/api/v1/consents/{id}/receipt/"): consent_by_id("receipt.view"),
-    ("get", "/api/v1/portal/consents/"): portal("portal.consents"),
-    ("post", "/api/v1/portal/consents/"): portal("consent.record", categories_of=lambda kind: ["housing"]),
-    ("get", "/api/v1/portal/teams/"): portal("portal.consents"),
-    ("get", "/api/v1/portal/access-log/"): portal("portal.access_log"),
-    ("get", "/api/v1/portal/receipts/"): portal("portal.receipts"),
+    ("get", "/api/v1/portal/consents/"): portal("portal.consents", scoped=True),
+    ("post", "/api/v1/portal/consents/"): portal(
+        "consent.record", categories_of=lambda kind: ["housing"], scoped=True
+    ),
+    ("get", "/api/v1/portal/teams/"): portal("portal.consents", scoped=True),
+    ("get", "/api/v1/portal/access-log/"): portal("portal.access_log", scoped=True),
+    ("get", "/api/v1/portal/receipts/"): portal("portal.receipts", scoped=True),
     ("get", "/api/v1/portal/export/"): portal(
         "portal.export",
         categories_of=lambda kind: ["contact", "housing"] if kind == "person" else ["contact"],
@@ -285,6 +334,22 @@ EXPECTED = {
     ("get", "/api/v1/portal/notices/"): portal("portal.notices"),
     ("post", "/api/v1/portal/notices/read/"): portal("notice.read"),
     ("post", "/api/v1/portal/notices/email/"): portal("notice.email"),
+    ("get", "/api/v1/persons/{id}/representatives/"): person_data("representative.list"),
+    ("post", "/api/v1/persons/{id}/representatives/"): representation(
+        "representative.record",
+        member=lambda w: [allowed("representative.record", w["P"]), allowed("portal.invite", w["P"])],
+    ),
+    ("post", "/api/v1/representatives/{id}/end/"): representation(
+        "representative.end",
+        member=lambda w: [allowed("representative.end", w["P"])],
+        person=lambda w: [allowed("representative.end", w["P"])],  # a trusted person's role
+    ),
+    ("post", "/api/v1/representatives/{id}/code/"): representation(
+        "portal.invite",
+        member=lambda w: [allowed("portal.invite", w["P"])],
+        person=lambda w: [denied("portal.invite", w["P"])],  # codes are made by a worker
+    ),
+    ("get", "/api/v1/portal/representatives/"): my_representatives,
     ("get", "/api/v1/audit/events/"): auditors_only("audit.view"),
     ("get", "/api/v1/audit/verify/"): auditors_only("audit.verify"),
 }
@@ -330,6 +395,7 @@ def request_for(method: str, path: str, kind: str, w: dict) -> tuple[str, dict |
         "/api/v1/follow-ups/{id}/": w["follow_up"].pk,
         "/api/v1/teams/{id}/": w["team"].pk,
         "/api/v1/users/{id}/": w["users"]["outsider"].pk,
+        "/api/v1/representatives/{id}/": w["agent"].pk,
     }
     url = path
     for prefix, value in ids.items():
@@ -337,7 +403,7 @@ def request_for(method: str, path: str, kind: str, w: dict) -> tuple[str, dict |
             url = url.replace("{id}", str(value), 1)
     url = url.replace("{team_pk}", str(w["team"].pk)).replace("{id}", str(w["membership"].pk))
     team = w["team"].pk
-    portal_method = "portal" if kind in PORTAL else "oral"
+    portal_method = "portal" if kind in (*PORTAL, "representative") else "oral"
     bodies = {
         ("post", "/api/v1/auth/token/"): {
             "username": user.username if user else "nobody",
@@ -372,6 +438,13 @@ def request_for(method: str, path: str, kind: str, w: dict) -> tuple[str, dict |
             "statement": "Hospitalisé, injoignable.",
         },
         ("post", "/api/v1/portal/notices/email/"): {"email": "jo@example.org", "enabled": True},
+        ("post", "/api/v1/persons/{id}/representatives/"): {
+            "name": "Paul",
+            "kind": "guardian",
+            "scope": "consents",
+            "evidence": "Jugement du 2 mars",
+        },
+        ("post", "/api/v1/representatives/{id}/end/"): {"evidence": "Jugement de mainlevée"},
     }
     return url, bodies.get((method, path))
 

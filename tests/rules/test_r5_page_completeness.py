@@ -22,7 +22,7 @@ from django.utils import timezone
 from audit.models import AccessEvent
 from consent import services as consent_services
 from consent.evidence import EvidenceFile
-from consent.models import GlassBreak
+from consent.models import GlassBreak, Representative
 from teams.models import Category
 from tests.factories import (
     PASSWORD,
@@ -32,6 +32,7 @@ from tests.factories import (
     make_note,
     make_person,
     make_portal_account,
+    make_representative,
     make_team,
 )
 
@@ -45,6 +46,7 @@ KINDS = (
     "auditor",
     "superuser",
     "person",  # the person's own portal account
+    "representative",  # the person's trusted person, with both scopes (consents and journal)
 )
 MEMBERS = ("member", "peer")
 PNG = base64.b64decode(
@@ -106,8 +108,10 @@ def w(team, other_team, person, worker, peer):
         "auditor": UserFactory(is_auditor=True, username="audit"),
         "superuser": UserFactory(is_superuser=True, is_staff=True, username="root"),
         "person": make_portal_account(person, "jo"),
+        "representative": make_representative(person, by=worker, name="Marie")[1],
     }
     return {
+        "agent": Representative.objects.get(person=person),
         "P": person.pk,
         "S": scanned.person_id,
         "A": to_activate.pk,
@@ -121,7 +125,7 @@ def w(team, other_team, person, worker, peer):
         "code": code,
         "users": users,
         "category": Category.objects.get(code="housing"),
-        "invitation": person.portal_invitations.get(),
+        "invitation": person.portal_invitations.get(representative=None),
         "emergency": emergency,
     }
 
@@ -166,7 +170,8 @@ def written_by(kind: str, url: str, call: Call, w: dict) -> tuple[int, list[tupl
 
 NEW = "a person created by the call"
 SIGNED_IN = KINDS[1:]
-NOT_MEMBERS = ("manager", "auditor", "superuser", "person")
+NOT_MEMBERS = ("manager", "auditor", "superuser", "person", "representative")
+PORTAL = ("person", "representative")  # who acts in the person's space (the representative within scope)
 
 
 def login_first(kind, outcome):
@@ -228,7 +233,7 @@ def consent_page(
             return 302, []
         if kind in MEMBERS:
             return status, allowed_events(w)
-        if kind == "person" and for_person:
+        if kind in PORTAL and for_person:
             return person_status or status, (person_events or allowed_events)(w)
         refused = [ev(action, "denied", w["P"])]
         return (302, refused) if kind == "newcomer" else (404, refused)
@@ -236,14 +241,18 @@ def consent_page(
     return expect
 
 
-def portal_only(*actions, status=200):
-    """A page of the person's own space: theirs only; anyone else is refused and recorded."""
+def portal_only(*actions, status=200, scoped=False):
+    """A page of the person's own space: theirs only, and their representative's if it is ``scoped``
+    (what a representative's scope covers: consents, the journal); anyone else is refused and
+    recorded. A representative refused names the person, whose journal shows the attempt."""
 
     def expect(kind, w):
         if kind == "anonymous":
             return 302, []
-        if kind == "person":
+        if kind == "person" or (kind == "representative" and scoped):
             return status, [ev(action, person=w["P"]) for action in actions]
+        if kind == "representative":
+            return 403, [ev(actions[0], "denied", w["P"])]
         return 403, [ev(actions[0], "denied")]
 
     return expect
@@ -293,6 +302,8 @@ def share_like_acknowledge(kind, w):
         return 302, []
     if kind == "person":
         return 302, [ev("glass_break.acknowledge", person=w["P"])]
+    if kind == "representative":  # the person's own acknowledgement: beyond any representative's scope
+        return 403, [ev("glass_break.acknowledge", "denied", w["P"])]
     return 403, [ev("glass_break.acknowledge", "denied")]
 
 
@@ -316,7 +327,7 @@ def glass_review_refused(kind, w):
 def renew(kind, w):
     if kind == "anonymous":
         return 302, []
-    if kind == "person":
+    if kind in PORTAL:
         return 302, [ev("consent.record", person=w["P"])]
     return 403, [ev("consent.record", "denied")]
 
@@ -329,6 +340,8 @@ def notices_change(action, *, status=302):
             return 302, []
         if kind == "person":
             return status, [ev(action if status == 302 else "portal.notices", person=w["P"])]
+        if kind == "representative":  # the inbox is the person's own
+            return 403, [ev(action, "denied", w["P"])]
         return 403, [ev(action, "denied")]
 
     return expect
@@ -378,7 +391,7 @@ def evidence_page(kind, w):
 def stop_all(kind, w):
     if kind == "anonymous":
         return 302, []
-    if kind == "person":
+    if kind in PORTAL:
         return 302, [ev("consent.withdraw", person=w["P"])]
     if kind in MEMBERS:
         return 400, []  # "portal" is for the person's own withdrawals: nothing done, nothing recorded
@@ -390,11 +403,63 @@ def share(status_for_person, events_for_person):
     def expect(kind, w):
         if kind == "anonymous":
             return 302, []
-        if kind == "person":
+        if kind in PORTAL:
             return status_for_person, events_for_person(w)
         return 403, [ev("consent.record", "denied")]
 
     return expect
+
+
+def by_representation(action, kind, w, *, members, person):
+    """An act on a representation by its id: members of a following team and the person as given;
+    anyone else (the representative included) gets the recorded 404 of R9, naming the person."""
+    if kind == "anonymous":
+        return 302, []
+    if kind in MEMBERS:
+        return members
+    if kind == "person":
+        return person
+    refused = [ev(action, "denied", w["P"])]
+    return (302, refused) if kind == "newcomer" else (404, refused)
+
+
+def representative_end(kind, w):
+    done = (302, [ev("representative.end", person=w["P"])])
+    return by_representation("representative.end", kind, w, members=done, person=done)  # a trusted person
+
+
+def representative_end_refused(kind, w):
+    """No evidence: the worker's page is shown again (a recorded reading); the person's account
+    reaches the role but not the worker's page."""
+    return by_representation(
+        "representative.end",
+        kind,
+        w,
+        members=(400, [ev("representative.list", person=w["P"])]),
+        person=(403, [ev("representative.list", "denied", w["P"])]),
+    )
+
+
+def representative_code(kind, w):
+    return by_representation(
+        "portal.invite",
+        kind,
+        w,
+        members=(302, [ev("portal.invite", person=w["P"])]),
+        person=(403, [ev("portal.invite", "denied", w["P"])]),  # codes are made by a worker
+    )
+
+
+def portal_representative_end(kind, w):
+    """The person ends their trusted person's role; a member reaches the role but ends it only with
+    evidence, which this button does not carry (refused, nothing kept)."""
+    return by_representation(
+        "representative.end",
+        kind,
+        w,
+        members=(400, []),
+        person=(302, [ev("representative.end", person=w["P"])]),
+    )
 
 
 def data(w, name):
@@ -452,6 +517,13 @@ def data(w, name):
         "verdict": {"verdict": "justified", "comment": "Confirmé."},
         "notice-email": {"email": "jo@example.org", "enabled": "on"},
         "notice-email-bad": {"email": "", "enabled": "on"},
+        "representative": {
+            "name": "Paul",
+            "kind": "guardian",
+            "scope": "consents",
+            "evidence": "Jugement du tribunal judiciaire du 2 mars",
+        },
+        "end": {"evidence": "Jugement de mainlevée"},
     }
     return bodies[name]
 
@@ -659,7 +731,10 @@ PAGES = {
             invalid=("activate-bad", activation(400, lambda w: [ev("portal.activate", "denied")])),
         ),
     },
-    "portal-home": {**GET(portal_only("portal.consents")), **POST(refused=(None, same_for_all(405)))},
+    "portal-home": {
+        **GET(portal_only("portal.consents", scoped=True)),
+        **POST(refused=(None, same_for_all(405))),
+    },
     "portal-share": {
         **GET(same_for_all(405)),
         **POST(
@@ -720,13 +795,52 @@ PAGES = {
         ),
         **POST(refused=(None, same_for_all(405))),
     },
-    "portal-journal": {**GET(portal_only("portal.access_log")), **POST(refused=(None, same_for_all(405)))},
-    "portal-receipt-list": {**GET(portal_only("portal.receipts")), **POST(refused=(None, same_for_all(405)))},
+    "portal-journal": {
+        **GET(portal_only("portal.access_log", scoped=True)),
+        **POST(refused=(None, same_for_all(405))),
+    },
+    "portal-receipt-list": {
+        **GET(portal_only("portal.receipts", scoped=True)),
+        **POST(refused=(None, same_for_all(405))),
+    },
     "portal-download": {**GET(portal_only("portal.export")), **POST(refused=(None, same_for_all(405)))},
     "portal-print": {
         **GET(portal_only("portal.export", "portal.access_log")),
         **POST(refused=(None, same_for_all(405))),
     },
+    "person-representatives": {
+        **GET(members_only("representative.list", lambda w: [ev("representative.list", person=w["P"])])),
+        **POST(
+            valid=(
+                "representative",
+                members_only(
+                    "representative.record",
+                    lambda w: [
+                        ev("representative.record", person=w["P"]),
+                        ev("portal.invite", person=w["P"]),
+                    ],
+                    status=302,
+                ),
+            ),
+            # Refused by the form: the page is shown again (a recorded reading), nothing recorded.
+            invalid=(
+                None,
+                members_only(
+                    "representative.list", lambda w: [ev("representative.list", person=w["P"])], status=400
+                ),
+            ),
+        ),
+    },
+    "representative-end": {
+        **GET(same_for_all(405)),
+        **POST(valid=("end", representative_end), invalid=(None, representative_end_refused)),
+    },
+    "representative-code": {**GET(same_for_all(405)), **POST(valid=(None, representative_code))},
+    "portal-representatives": {
+        **GET(portal_only("representative.list", scoped=True)),
+        **POST(refused=(None, same_for_all(405))),
+    },
+    "portal-representative-end": {**GET(same_for_all(405)), **POST(valid=(None, portal_representative_end))},
     "audit-log": {
         **GET(auditors_only("audit.view", [ev("audit.view")])),
         **POST(refused=(None, same_for_all(405))),
@@ -785,6 +899,11 @@ def urls(w) -> dict[str, str]:
         "portal-receipt-list": "/portal/receipts/",
         "portal-download": "/portal/my-data/",
         "portal-print": "/portal/print/",
+        "person-representatives": f"/persons/{person}/representatives/",
+        "representative-end": f"/representatives/{w['agent'].pk}/end/",
+        "representative-code": f"/representatives/{w['agent'].pk}/code/",
+        "portal-representatives": "/portal/representatives/",
+        "portal-representative-end": f"/portal/representatives/{w['agent'].pk}/end/",
         "audit-log": "/audit/",
         "audit-integrity": "/audit/integrity/",
         "set_language": "/i18n/setlang/",

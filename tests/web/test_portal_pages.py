@@ -33,8 +33,8 @@ def test_activation_opens_the_space_and_signs_in(web, person, worker):
             "password_again": "un mot de passe solide",
         },
     )
-    assert response.status_code == 302 and response["Location"] == "/portal/"
-    assert web.get("/portal/").status_code == 200
+    assert response.status_code == 302 and response["Location"] == "/"  # each role starts where its work is
+    assert web.get("/")["Location"] == "/portal/" and web.get("/portal/").status_code == 200
     person.refresh_from_db()
     assert person.account.username == "jo.m"
 

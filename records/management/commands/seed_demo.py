@@ -13,9 +13,9 @@ from django.core.management.base import BaseCommand
 from django.utils import timezone
 
 from audit import recorder
-from consent import glass
+from consent import activation, glass, representatives
 from consent import services as consent_services
-from consent.models import Consent, Method
+from consent.models import Consent, Method, Representative
 from records import services as record_services
 from records.models import Note, Person
 from teams import accounts
@@ -183,6 +183,28 @@ class Command(BaseCommand):
             statement="Karim est hospitalisé et injoignable : il faut organiser sa sortie avec l'hôpital.",
             hours=4,
         )
+        self._representatives(camille, jo, sandrine)
+
+    def _representatives(self, camille, jo, sandrine):
+        """Jo chose her sister as her trusted person, who opened her own space; Sandrine's curator
+        (curatelle) is recorded, with the judgement, and has not opened theirs yet."""
+        lucie, code, _invitation = representatives.record_representative(
+            user=camille,
+            person_id=jo.pk,
+            name="Lucie Marchand (sa sœur)",
+            kind=Representative.Kind.TRUSTED_PERSON,
+            scope=Representative.Scope.BOTH,
+            evidence="Désignation écrite et signée par Jo le 2 octobre 2026, copie au dossier.",
+        )
+        activation.activate(code=code, username="lucie", password=PASSWORD)
+        representatives.record_representative(
+            user=camille,
+            person_id=sandrine.pk,
+            name="Association tutélaire du Nord",
+            kind=Representative.Kind.CURATOR,
+            scope=Representative.Scope.CONSENTS,
+            evidence="Jugement du juge des contentieux de la protection de Lille, 14 mai 2026 (curatelle).",
+        )
 
     @staticmethod
     def _category_id(code):
@@ -192,5 +214,6 @@ class Command(BaseCommand):
         self.stdout.write(self.style.SUCCESS("Demo data ready. Every account's password: " + PASSWORD))
         rows = [(u, label) for u, label, *_ in MEMBERS] + [(u, label) for u, label, _ in OTHERS]
         rows.append(("jo", "Jo (portal account of an accompanied person)"))
+        rows.append(("lucie", "Lucie, Jo's trusted person (her own portal account)"))
         for username, label in rows:
             self.stdout.write(f"  {username:<10} {label}")
