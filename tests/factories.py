@@ -158,3 +158,20 @@ def make_representative(
     account = activation.activate(code=code, username=username or f"rep{agent.pk}", password=PASSWORD)
     agent.refresh_from_db()
     return agent, account
+
+
+def representative_of(person: Person, by: User, *, kind: str = "trusted_person", scope: str = "both"):
+    """A representative whose space is open, written straight to the tables (a cheap world for the
+    tests that call every endpoint; ``make_representative`` goes through the services)."""
+    from consent.models import Representative
+
+    account = UserFactory(username=f"agent{person.pk}", display_name="Marie")
+    return Representative.objects.create(
+        person=person,
+        name="Marie",
+        kind=kind,
+        scope=scope,
+        evidence="Désignation écrite",
+        recorded_by=by,
+        account=account,
+    )

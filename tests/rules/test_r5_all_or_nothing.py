@@ -196,6 +196,7 @@ FAILURES = {
         (lambda w: {**agent_body(w), "evidence": " "}, Invalid),
         (lambda w: {**agent_body(w), "kind": "friend"}, Invalid),
         (lambda w: {**agent_body(w), "scope": "notes"}, Invalid),
+        (lambda w: {**agent_body(w), "person_id": an_agent(w).person_id}, Invalid),  # a second trusted person
     ],
     "consent.representatives.new_code_for": [
         (lambda w: dict(user=w["worker"], representative_id=an_agent(w, ended=True).pk), Invalid),

@@ -24,7 +24,9 @@ from tests.factories import (
     make_note,
     make_person,
     make_portal_account,
-    make_representative,
+)
+from tests.factories import (
+    representative_of as agent_of,
 )
 
 KINDS = (
@@ -60,7 +62,8 @@ def w(team, other_team, person, worker, colleague):
     consent = give_consent(person, team, ["housing", "contact"], by=worker)
     sam = make_person(team, display_name="Sam")
     leaver = make_member(team)
-    agent, agent_account = make_representative(person, by=worker)
+    agent = agent_of(person, worker)
+    agent_account = agent.account
     return {
         "P": person.pk,
         "S": sam.pk,

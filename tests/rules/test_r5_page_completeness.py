@@ -32,8 +32,10 @@ from tests.factories import (
     make_note,
     make_person,
     make_portal_account,
-    make_representative,
     make_team,
+)
+from tests.factories import (
+    representative_of as agent_of,
 )
 
 KINDS = (
@@ -108,7 +110,7 @@ def w(team, other_team, person, worker, peer):
         "auditor": UserFactory(is_auditor=True, username="audit"),
         "superuser": UserFactory(is_superuser=True, is_staff=True, username="root"),
         "person": make_portal_account(person, "jo"),
-        "representative": make_representative(person, by=worker, name="Marie")[1],
+        "representative": agent_of(person, worker).account,
     }
     return {
         "agent": Representative.objects.get(person=person),

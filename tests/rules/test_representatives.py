@@ -314,3 +314,15 @@ def test_the_persons_copy_of_their_data_holds_who_acts_for_them(api, person, wor
     own = make_portal_account(person)
     held = api.as_(own).get("/api/v1/portal/export/").json()["representatives"]
     assert [(r["name"], r["kind"], r["scope"]) for r in held] == [("Marie Dupont", "trusted_person", "both")]
+
+
+def test_a_person_has_one_trusted_person_at_a_time(api, person, worker):
+    first, _account = make_representative(person, by=worker)
+    again = api.as_(worker).post(RECORD.format(person.pk), body(name="Paul"), format="json")
+    assert again.status_code == 400 and "Marie Dupont" in again.json()["kind"][0]
+    assert Representative.objects.count() == 1
+    assert (
+        api.as_(worker).post(RECORD.format(person.pk), body(kind="curator"), format="json").status_code == 201
+    )
+    representatives.end_representative(user=worker, representative_id=first.pk, evidence="Révoquée par écrit")
+    assert api.as_(worker).post(RECORD.format(person.pk), body(name="Paul"), format="json").status_code == 201

@@ -98,4 +98,8 @@ def test_a_journal_only_representative_activates_and_lands_on_their_role(web, pe
     assert web.get("/")["Location"] == "/portal/representatives/"
     role = web.get("/portal/representatives/").content.decode()
     assert "lire le journal" in role and "/portal/journal/" in role and "/portal/receipts/" not in role
-    assert web.get("/portal/journal/").status_code == 200
+    journal = web.get("/portal/journal/")
+    assert (
+        journal.status_code == 200
+        and "C’est le journal de Jo : « vous » y désigne Jo." in journal.content.decode()
+    )
