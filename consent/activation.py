@@ -26,7 +26,8 @@ def _code_refused(reason: str, message: str, person_id: int | None = None) -> In
 
 def _invitation(code: str) -> PortalInvitation:
     """The invitation a code opens, locked; or a refusal, recorded with the person it names if any."""
-    found: QuerySet[PortalInvitation] = PortalInvitation.objects.select_for_update().filter(
+    # The invitation's row only: its representative, if any, is read through an outer join.
+    found: QuerySet[PortalInvitation] = PortalInvitation.objects.select_for_update(of=("self",)).filter(
         code_hash=hash_code(code)
     )
     invitation = found.select_related("person", "representative__account").first()
