@@ -80,15 +80,16 @@ def record_representative(
         user, person_id, action=Action.REPRESENTATIVE_RECORD, object_type="representative"
     ).person
     kind = _choice("kind", kind, Representative.Kind)
-    current = Representative.objects.filter(person=person, kind=kind, ended_at__isnull=True).first()
-    if kind == Representative.Kind.TRUSTED_PERSON and current is not None:
+    if kind == Representative.Kind.TRUSTED_PERSON:
         # The law knows one trusted person at a time (CSP L1111-6, CASF L311-5-1): a new one replaces
         # the old only once the old role has ended, on the record.
-        raise Invalid(
-            "kind",
-            _("%(name)s is already the person's trusted person: end that role first.")
-            % {"name": current.name},
-        )
+        current = Representative.objects.filter(person=person, kind=kind, ended_at__isnull=True).first()
+        if current is not None:
+            raise Invalid(
+                "kind",
+                _("%(name)s is already the person's trusted person: end that role first.")
+                % {"name": current.name},
+            )
     agent = Representative.objects.create(
         person=person,
         name=_text("name", name, NAME_MAX_CHARS, _("Give the name of the person who will act.")),
