@@ -24,8 +24,7 @@ from audit.models import Action
 from audit.recorder import Event
 from consent import inbox, policy, services
 from consent.models import Consent, GlassBreak, Notice
-from relais.domain_errors import Hidden, Invalid, NotAnAuditor
-from relais.ids import is_storable_id
+from relais.domain_errors import Invalid, NotAnAuditor
 from teams.models import Category, Team, User
 from teams.selectors import team_named_in_input
 
@@ -150,15 +149,9 @@ def to_review(*, user: User, glass_break_id: int) -> GlassBreak:
     """The emergency access an auditor is about to review, or a recorded refusal (a 403 for anyone
     but an auditor, a 404 for one that does not exist)."""
     _auditor(user, Action.GLASS_BREAK_REVIEW)
-    glass = GlassBreak.objects.filter(pk=glass_break_id).first() if is_storable_id(glass_break_id) else None
-    if glass is None:
-        with recorder.denials(
-            user,
-            Action.GLASS_BREAK_REVIEW,
-            object_type="glass_break",
-            object_ids=policy.named_id(glass_break_id),
-        ):
-            raise Hidden()
+    glass: GlassBreak = policy.reached_by_id(
+        user, Action.GLASS_BREAK_REVIEW, GlassBreak.objects.all(), glass_break_id, object_type="glass_break"
+    )
     return glass
 
 
@@ -205,17 +198,15 @@ def unacknowledged(person_id: int) -> list[GlassBreak]:
 def acknowledge(*, user: User, glass_break_id: int) -> GlassBreak:
     """The person says they have seen an emergency access to their information: the banner goes."""
     person = policy.access_own_person(user, action=Action.GLASS_BREAK_ACKNOWLEDGE)
-    glass = GlassBreak.objects.filter(pk=glass_break_id).first() if is_storable_id(glass_break_id) else None
-    if glass is None or glass.person_id != person.pk:
-        # Another person's emergency access is as if it did not exist; the attempt names its person.
-        with recorder.denials(
-            user,
-            Action.GLASS_BREAK_ACKNOWLEDGE,
-            object_type="glass_break",
-            object_ids=policy.named_id(glass_break_id),
-            person_id=glass.person_id if glass else None,
-        ):
-            raise Hidden()
+    # Another person's emergency access is as if it did not exist; the attempt names its person.
+    glass: GlassBreak = policy.reached_by_id(
+        user,
+        Action.GLASS_BREAK_ACKNOWLEDGE,
+        GlassBreak.objects.all(),
+        glass_break_id,
+        object_type="glass_break",
+        belongs=lambda found: found.person_id == person.pk,
+    )
     if glass.acknowledged_at is None:
         glass.acknowledged_at = timezone.now()
         glass.save(update_fields=["acknowledged_at"])

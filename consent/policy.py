@@ -16,7 +16,7 @@ the queryset rules and the ``access_*`` helpers derive from each other.
 from __future__ import annotations
 
 from collections import defaultdict
-from collections.abc import Iterable, Iterator, Mapping, Sequence
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import datetime
@@ -78,11 +78,6 @@ def _asked(value: int) -> int | None:
 
 def _named(value: int) -> list[int | str]:
     return [value if is_storable_id(value) else str(value)]
-
-
-def named_id(value: int) -> list[int | str]:
-    """An id as a refusal's ``object_ids`` holds it: as text when the log's columns cannot."""
-    return _named(value)
 
 
 # Readers ------------------------------------------------------------------------------------------
@@ -552,6 +547,32 @@ def notes_about_oneself(person: Person) -> QuerySet[Note]:
     """Every note about the person, for the person themselves: the right of access (GDPR art. 15)
     covers what the teams wrote, whatever the consents say about sharing it between teams."""
     return Note.objects.filter(person=person)
+
+
+def reached_by_id(
+    user: User,
+    action: str,
+    objects: QuerySet[Any],
+    object_id: int,
+    *,
+    object_type: str,
+    belongs: Callable[[Any], bool] | None = None,
+) -> Any:
+    """The object of ``objects`` with this id, if it exists and ``belongs`` to the caller; otherwise
+    the recorded 404 of R9, naming the object's person when it has one, so that their journal shows
+    the attempt. For objects whose reach is decided before they are asked for (the caller's own
+    space, an auditor's queue)."""
+    found = objects.filter(pk=object_id).first() if is_storable_id(object_id) else None
+    if found is None or (belongs is not None and not belongs(found)):
+        with recorder.denials(
+            user,
+            action,
+            object_type=object_type,
+            object_ids=_named(object_id),
+            person_id=getattr(found, "person_id", None),
+        ):
+            raise Hidden()
+    return found
 
 
 # Consents by id -----------------------------------------------------------------------------------

@@ -21,8 +21,7 @@ from audit.recorder import Event
 from consent import glass, inbox, policy, selectors, services
 from consent.models import Consent, GlassBreak, Method, Receipt, Status
 from records.models import FollowUp, Person
-from relais.domain_errors import Hidden, Invalid
-from relais.ids import is_storable_id
+from relais.domain_errors import Invalid
 from teams.models import Category, Team, User
 
 
@@ -172,21 +171,15 @@ def renew_consent(*, user: User, consent_id: int) -> Consent:
     authorisation to the DMP), with its receipt. The end of the old one stays exact: it is
     superseded, not extended."""
     person = policy.access_own_person(user, action=Action.CONSENT_RECORD, need=policy.Need.CONSENTS)
-    consent = (
-        Consent.objects.filter(pk=consent_id).prefetch_related("categories").first()
-        if is_storable_id(consent_id)
-        else None
+    # Another person's consent is as if it did not exist; the attempt names its person (R9).
+    consent: Consent = policy.reached_by_id(
+        user,
+        Action.CONSENT_RECORD,
+        Consent.objects.prefetch_related("categories"),
+        consent_id,
+        object_type="consent",
+        belongs=lambda found: found.person_id == person.pk,
     )
-    if consent is None or consent.person_id != person.pk:
-        # Another person's consent is as if it did not exist; the attempt names its person (R9).
-        with recorder.denials(
-            user,
-            Action.CONSENT_RECORD,
-            object_type="consent",
-            object_ids=policy.named_id(consent_id),
-            person_id=consent.person_id if consent else None,
-        ):
-            raise Hidden()
     if consent.status != Status.CURRENT:
         raise Invalid("consent", _("Only a consent of yours that is still running can be renewed."))
     if consent.valid_until is None:
