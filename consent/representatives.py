@@ -12,9 +12,7 @@ mandate is ended by a worker, with evidence. A representative never reads notes 
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import timedelta
 
-from django.conf import settings
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -22,7 +20,7 @@ from audit import recorder
 from audit.models import Action
 from audit.recorder import Event
 from consent import inbox, policy
-from consent.codes import hash_code, new_code
+from consent.invitations import make_invitation
 from consent.models import Notice, PortalInvitation, Representative
 from records.models import Person
 from relais.domain_errors import Invalid, NotAMember
@@ -46,28 +44,6 @@ def _choice(field: str, value: str, choices: type[Representative.Kind] | type[Re
     if value not in choices.values:
         raise Invalid(field, _("Choose one of: %(values)s.") % {"values": ", ".join(choices.values)})
     return value
-
-
-def _code_for(user: User, agent: Representative) -> tuple[str, PortalInvitation]:
-    code = new_code()
-    invitation = PortalInvitation.objects.create(
-        person_id=agent.person_id,
-        representative=agent,
-        code_hash=hash_code(code),
-        created_by=user,
-        expires_at=timezone.now() + timedelta(hours=settings.RELAIS_PORTAL_CODE_TTL_HOURS),
-    )
-    recorder.record(
-        user,
-        Event(
-            action=Action.PORTAL_INVITE,
-            person_id=agent.person_id,
-            object_type="portal_invitation",
-            object_ids=[invitation.pk],
-            representative_id=agent.pk,
-        ),
-    )
-    return code, invitation
 
 
 @recorder.action
@@ -113,7 +89,7 @@ def record_representative(
             representative_id=agent.pk,
         ),
     )
-    code, invitation = _code_for(user, agent)
+    code, invitation = make_invitation(user, agent.person_id, agent)
     inbox.tell(person.pk, Notice.Kind.REPRESENTATIVE_RECORDED, actor_id=user.pk, representative_id=agent.pk)
     return agent, code, invitation
 
@@ -135,7 +111,7 @@ def new_code_for(*, user: User, representative_id: int) -> tuple[str, PortalInvi
     agent = access.representative
     if agent.ended_at is not None:
         raise Invalid("representative", _("This role has ended: record a new one if it starts again."))
-    return _code_for(user, agent)
+    return make_invitation(user, agent.person_id, agent)
 
 
 @recorder.action

@@ -5,9 +5,8 @@ Every function here is an ``action``: all or nothing, its events with its rows.
 
 from __future__ import annotations
 
-from datetime import datetime, timedelta
+from datetime import datetime
 
-from django.conf import settings
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -16,8 +15,8 @@ from audit import recorder
 from audit.models import Action
 from audit.recorder import Event
 from consent import inbox, policy
-from consent.codes import hash_code, new_code
 from consent.evidence import EvidenceFile, attach_evidence
+from consent.invitations import make_invitation
 from consent.models import Consent, Method, Notice, PortalInvitation, Receipt, Representative, Withdrawal
 from relais import signing
 from relais.domain_errors import Conflict, Invalid
@@ -217,23 +216,7 @@ def withdraw_consent(*, user: User, consent_id: int, method: str) -> Consent:
 def invite_to_portal(*, user: User, person_id: int) -> tuple[str, PortalInvitation]:
     """A one-time code, shown once, for the person to open their portal account."""
     person = policy.access_person(user, person_id, action=Action.PORTAL_INVITE).person
-    code = new_code()
-    invitation = PortalInvitation.objects.create(
-        person=person,
-        code_hash=hash_code(code),
-        created_by=user,
-        expires_at=timezone.now() + timedelta(hours=settings.RELAIS_PORTAL_CODE_TTL_HOURS),
-    )
-    recorder.record(
-        user,
-        Event(
-            action=Action.PORTAL_INVITE,
-            person_id=person.pk,
-            object_type="portal_invitation",
-            object_ids=[invitation.pk],
-        ),
-    )
-    return code, invitation
+    return make_invitation(user, person.pk)
 
 
 @recorder.action

@@ -103,3 +103,26 @@ def test_a_journal_only_representative_activates_and_lands_on_their_role(web, pe
         journal.status_code == 200
         and "C’est le journal de Jo : « vous » y désigne Jo." in journal.content.decode()
     )
+
+
+def test_a_second_trusted_person_refused_by_the_service_keeps_nothing(web, person, worker):
+    make_representative(person, by=worker, name="Marie")
+    before = rows()
+    response = web.as_(worker).post(
+        f"/persons/{person.pk}/representatives/", {**FORM, "kind": "trusted_person"}
+    )
+    assert response.status_code == 400
+    assert "Marie est déjà la personne de confiance" in response.content.decode()
+    assert rows() == before
+
+
+def test_ending_a_role_already_ended_is_refused_on_the_page_and_keeps_nothing(web, person, worker):
+    agent, _account = make_representative(person, by=worker, kind="guardian")
+    web.as_(worker).post(f"/representatives/{agent.pk}/end/", {"evidence": "Jugement de mainlevée"})
+    agent.refresh_from_db()
+    ended = (agent.ended_at, agent.end_evidence)
+    before = rows()
+    again = web.post(f"/representatives/{agent.pk}/end/", {"evidence": "Une autre fois"})
+    assert again.status_code == 400 and "Ce rôle a déjà pris fin." in again.content.decode()
+    agent.refresh_from_db()
+    assert rows() == before and (agent.ended_at, agent.end_evidence) == ended
