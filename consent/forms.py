@@ -39,6 +39,8 @@ class ConsentForm(forms.Form):
         label=_("Yes: the person refuses to share anything with this team."),
         required=False,
     )
+    # The running consent this form was filled from: if it ends meanwhile, nothing is recorded.
+    replaces = forms.IntegerField(required=False, min_value=1, widget=forms.HiddenInput)
     evidence = forms.FileField(
         label=_("Signed form (scan or photo)"),
         required=False,
@@ -54,7 +56,15 @@ class ConsentForm(forms.Form):
 
     def clean(self) -> dict[str, Any]:
         data = super().clean() or {}
-        if "categories" in data and not data["categories"] and not data.get("confirm_refusal"):
+        if data.get("categories") and data.get("confirm_refusal"):
+            self.add_error(
+                "confirm_refusal",
+                _(
+                    "The form says both that the person refuses to share anything and that they agree to "
+                    "share what is ticked. Untick the categories, or the refusal."
+                ),
+            )
+        elif "categories" in data and not data["categories"] and not data.get("confirm_refusal"):
             self.add_error(
                 "categories",
                 _(

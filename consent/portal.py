@@ -105,7 +105,13 @@ def _recorded_offers(user: User, person: Person) -> list[TeamOffer]:
 
 @recorder.action
 def give_consent(
-    *, user: User, team_id: int, categories: list[str], purpose: str, valid_until: datetime | None = None
+    *,
+    user: User,
+    team_id: int,
+    categories: list[str],
+    purpose: str,
+    valid_until: datetime | None = None,
+    renewing: int | None = None,
 ) -> Consent:
     """The person gives (or changes, or refuses) their consent themselves."""
     person = policy.access_own_person(user, action=Action.CONSENT_RECORD, need=policy.Need.CONSENTS)
@@ -117,6 +123,7 @@ def give_consent(
         purpose=purpose,
         method=Method.PORTAL,
         valid_until=valid_until,
+        renewing=renewing,
     )
 
 
@@ -191,4 +198,5 @@ def renew_consent(*, user: User, consent_id: int) -> Consent:
         categories=sorted(c.code for c in consent.categories.all()),
         purpose=consent.purpose,
         valid_until=timezone.now() + max(length, DEFAULT_RENEWAL),
+        renewing=consent.pk,
     )

@@ -86,6 +86,15 @@ class ConsentInSerializer(InputSerializer):
     purpose = serializers.CharField(max_length=300)
     method = serializers.ChoiceField(choices=Method.choices)
     valid_until = serializers.DateTimeField(required=False, allow_null=True, default=None)
+    replaces = serializers.IntegerField(
+        required=False,
+        allow_null=True,
+        default=None,
+        min_value=1,
+        max_value=2**63 - 1,
+        help_text="The team's running consent this one changes, as last seen. If it was withdrawn, "
+        "replaced or ended meanwhile, nothing is recorded (409): a withdrawal, once answered, holds.",
+    )
 
 
 class WithdrawInSerializer(InputSerializer):

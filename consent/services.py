@@ -8,6 +8,7 @@ from __future__ import annotations
 from datetime import datetime
 
 from django.db import IntegrityError, transaction
+from django.db.models import Exists, OuterRef
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -89,11 +90,15 @@ def record_consent(
     method: str,
     valid_until: datetime | None = None,
     evidence: EvidenceFile | None = None,
+    replaces: int | None = None,
+    renewing: int | None = None,
 ) -> Consent:
     """Record what the person agreed to share with a team; it supersedes the team's previous consent.
 
     An empty list of categories is an explicit refusal. ``evidence`` is an optional scan of the signed
-    form, kept encrypted.
+    form, kept encrypted. ``replaces`` names the consent a change starts from (as the worker saw it),
+    ``renewing`` the one a renewal continues: either must still be the team's running consent once
+    locked, or nothing is recorded.
     """
     access = policy.access_person(
         user, person_id, action=Action.CONSENT_RECORD, object_type="consent", self_allowed=True
@@ -112,9 +117,17 @@ def record_consent(
         raise Invalid("valid_until", _("The end date must be in the future."))
     codes = sorted(set(categories))
     found = mission_categories(team, codes)
-    previous = Consent.objects.filter(person=person, team=team).order_by("-id").first()
+    previous = (
+        Consent.objects.filter(person=person, team=team)
+        .annotate(was_withdrawn=Exists(Withdrawal.objects.filter(consent=OuterRef("pk"))))
+        .order_by("-id")
+        .first()
+    )
     if previous is not None:
         policy.lock_to_end(previous.pk)
+        _still_as_seen(previous, replaces=replaces, renewing=renewing)
+    elif replaces is not None or renewing is not None:
+        raise Conflict(_("This consent was changed meanwhile; reload and try again."))
     try:
         with transaction.atomic():
             consent = Consent.objects.create(
@@ -158,6 +171,23 @@ def record_consent(
             representative_id=agent.pk if agent else None,
         )
     return consent
+
+
+def _still_as_seen(previous: Consent, *, replaces: int | None, renewing: int | None) -> None:
+    """Under the consent's lock, read its life again (R7: a renewal, a change and a withdrawal of one
+    consent are serialised, and a withdrawal, once answered, holds). A withdrawal that landed while
+    this request waited for the lock wins over whatever was about to replace the consent; so does any
+    end of the consent that a change (``replaces``) or a renewal (``renewing``) was made from. A new
+    consent after a withdrawal already on the record stays possible: that is how sharing starts again."""
+    withdrawn_now = Withdrawal.objects.filter(consent_id=previous.pk).exists()
+    if withdrawn_now and not previous.was_withdrawn:  # type: ignore[attr-defined]  # annotated above
+        raise Conflict(_("This consent was withdrawn meanwhile: nothing was recorded. Reload to see it."))
+    expected = renewing if renewing is not None else replaces
+    if expected is None:
+        return
+    expired = previous.valid_until is not None and previous.valid_until <= timezone.now()
+    if previous.pk != expected or withdrawn_now or (renewing is not None and expired):
+        raise Conflict(_("This consent was changed or ended meanwhile: nothing was recorded. Reload to see it."))
 
 
 @recorder.action

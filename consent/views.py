@@ -47,6 +47,7 @@ def consent_new(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     initial: dict[str, Any] = {"team": team.pk if team else None}
     if current is not None:  # a change starts from what the person said last time
         initial.update(
+            replaces=current.pk,
             categories=[c.code for c in current.categories.all()],
             purpose=current.purpose,
             valid_until=timezone.localtime(current.valid_until).date() if current.valid_until else None,
@@ -71,6 +72,7 @@ def consent_new(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
                 method=data["method"],
                 valid_until=_end_of_day(data["valid_until"]),
                 evidence=EvidenceFile(upload.name, upload.read()) if upload else None,
+                replaces=data.get("replaces"),
             )
         except (Invalid, Conflict) as exc:
             form_errors(form, exc)

@@ -111,6 +111,25 @@ def test_ticking_nothing_asks_to_confirm_the_refusal(web, worker, team, person):
     assert confirmed.status_code == 302 and list(person.consents.get().categories.all()) == []
 
 
+def test_a_form_that_refuses_and_ticks_categories_is_refused_as_contradictory(web, worker, team, person):
+    give_consent(person, team, ["housing"], by=worker)
+    url = f"/persons/{person.pk}/consents/new/"
+    data = {"team": team.pk, "purpose": "Continuité", "method": "oral", "categories": ["housing"]}
+    refused = web.as_(worker).post(url, {**data, "confirm_refusal": "on"})
+    assert refused.status_code == 400 and person.consents.count() == 1
+    assert "refuse" in refused.content.decode() and "Décochez" in refused.content.decode()
+
+
+def test_the_change_form_records_nothing_if_its_consent_was_withdrawn_meanwhile(web, worker, team, person):
+    consent = give_consent(person, team, ["housing"], by=worker)
+    page = web.as_(worker).get(f"/persons/{person.pk}/consents/new/").content.decode()
+    assert f'name="replaces" value="{consent.pk}"' in page
+    web.post(f"/consents/{consent.pk}/withdraw/", {"method": "oral"})
+    data = {"team": team.pk, "purpose": "Continuité", "method": "oral", "categories": ["housing"]}
+    answer = web.post(f"/persons/{person.pk}/consents/new/", {**data, "replaces": consent.pk})
+    assert answer.status_code == 409 and person.consents.count() == 1
+
+
 def test_creating_a_person_twice_warns_with_the_one_already_followed(web, worker, team):
     data = {"team": team.pk, "display_name": "Joëlle", "last_name": "Marchand", "birth_date": "1979-03-14"}
     assert web.as_(worker).post("/persons/new/", data).status_code == 302
