@@ -187,7 +187,9 @@ def _still_as_seen(previous: Consent, *, replaces: int | None, renewing: int | N
         return
     expired = previous.valid_until is not None and previous.valid_until <= timezone.now()
     if previous.pk != expected or withdrawn_now or (renewing is not None and expired):
-        raise Conflict(_("This consent was changed or ended meanwhile: nothing was recorded. Reload to see it."))
+        raise Conflict(
+            _("This consent was changed or ended meanwhile: nothing was recorded. Reload to see it.")
+        )
 
 
 @recorder.action

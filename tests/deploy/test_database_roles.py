@@ -23,6 +23,8 @@ import pytest
 from django.conf import settings
 from django.db import connection
 
+from relais.db.roles import RECORD
+
 ROOT = Path(__file__).resolve().parents[2]
 PASSWORD = "relais-demo-2026"
 
@@ -44,6 +46,44 @@ REFUSED = {
     "replace the trigger function": "CREATE OR REPLACE FUNCTION audit_refuse_change() RETURNS trigger "
     "LANGUAGE plpgsql AS $$ BEGIN RETURN OLD; END $$",
     "become superuser": "ALTER ROLE CURRENT_USER SUPERUSER",
+}
+
+# The rest of the record (issue "Written in stone"): what a person consented to, refused or withdrew,
+# the notes, the persons, the emergency accesses' verdicts, and the accounts' highest flags.
+RECORD_REFUSED = {
+    "delete consents": "DELETE FROM consent_consent",
+    "delete what a consent shares": "DELETE FROM consent_consent_categories",
+    "rewrite what a consent shares": "UPDATE consent_consent_categories SET category_id = category_id",
+    "rewrite a consent": "UPDATE consent_consent SET purpose = 'rewritten'",
+    "extend a consent": "UPDATE consent_consent SET valid_until = NULL",
+    "delete withdrawals": "DELETE FROM consent_withdrawal",
+    "backdate a withdrawal": "UPDATE consent_withdrawal SET recorded_at = now()",
+    "delete receipts": "DELETE FROM consent_receipt",
+    "rewrite a receipt": "UPDATE consent_receipt SET payload = '{}'",
+    "delete evidence": "DELETE FROM consent_evidence",
+    "replace evidence": "UPDATE consent_evidence SET content = ''",
+    "delete notes": "DELETE FROM records_note",
+    "rewrite a note": "UPDATE records_note SET body = 'rewritten'",
+    "move a note to another category": "UPDATE records_note SET category_id = category_id",
+    "delete a person": "DELETE FROM records_person",
+    "rename a person": "UPDATE records_person SET last_name = 'rewritten'",
+    "delete follow-ups": "DELETE FROM records_followup",
+    "delete emergency accesses": "DELETE FROM consent_glassbreak",
+    "rewrite why the glass was broken": "UPDATE consent_glassbreak SET statement = '', reason = 'urgent_care'",
+    "lengthen an emergency access": "UPDATE consent_glassbreak SET ends_at = ends_at + interval '1 day'",
+    "widen an emergency access": "DELETE FROM consent_glassbreak_categories",
+    "delete representatives": "DELETE FROM consent_representative",
+    "widen a representative's scope": "UPDATE consent_representative SET scope = 'both'",
+    "delete notices": "DELETE FROM consent_notice",
+    "make a superuser": "UPDATE teams_user SET is_superuser = true",
+    "make a staff account": "UPDATE teams_user SET is_staff = true",
+    "insert a superuser": (
+        "INSERT INTO teams_user (password, is_superuser, username, first_name, last_name, email, is_staff, "
+        "is_active, date_joined, display_name, is_auditor, is_manager) "
+        "VALUES ('x', true, 'intruder', '', '', '', false, true, now(), '', false, false)"
+    ),
+    "delete accounts": "DELETE FROM teams_user",
+    **{f"truncate {table}": f"TRUNCATE {table} CASCADE" for table in sorted(RECORD)},
 }
 
 
@@ -106,6 +146,57 @@ def test_each_way_to_rewrite_the_log_is_refused_to_the_service_role(deployment, 
             service.execute(REFUSED[attempt])
         service.rollback()
         assert service.execute("SELECT count(*), max(id) FROM audit_accessevent").fetchone() == before
+
+
+def counts(service, tables) -> dict[str, int]:
+    return {t: service.execute(f"SELECT count(*) FROM {t}").fetchone()[0] for t in tables}  # noqa: S608
+
+
+@pytest.mark.parametrize("attempt", sorted(RECORD_REFUSED))
+def test_each_way_to_erase_or_rewrite_the_record_is_refused_to_the_service_role(deployment, attempt):
+    with psycopg.connect(url(deployment["app"], deployment["name"])) as service:
+        before = counts(service, RECORD)
+        service.rollback()
+        with pytest.raises(psycopg.errors.InsufficientPrivilege):
+            service.execute(RECORD_REFUSED[attempt])
+        service.rollback()
+        assert counts(service, RECORD) == before
+
+
+SET_ONCE = {
+    "a verdict on an emergency access": (
+        "UPDATE consent_glassbreak SET verdict = 'justified', review_comment = 'ok', reviewed_at = now(), "
+        "reviewed_by_id = (SELECT id FROM teams_user WHERE username = 'audit') WHERE id = {id}",
+        "UPDATE consent_glassbreak SET verdict = 'not_justified' WHERE id = {id}",
+        "consent_glassbreak",
+    ),
+    "the end of a follow-up": (
+        "UPDATE records_followup SET closed_at = now() WHERE id = {id}",
+        "UPDATE records_followup SET closed_at = NULL, closed_by_id = NULL WHERE id = {id}",
+        "records_followup",
+    ),
+}
+
+
+@pytest.mark.parametrize("what", sorted(SET_ONCE))
+def test_what_is_decided_once_cannot_be_decided_again_by_the_service_role(deployment, what):
+    first, again, table = SET_ONCE[what]
+    with psycopg.connect(url(deployment["app"], deployment["name"])) as service:
+        row = service.execute(f"SELECT min(id) FROM {table}").fetchone()[0]  # noqa: S608
+        service.execute(first.format(id=row))  # the one legitimate decision
+        with pytest.raises(psycopg.errors.InsufficientPrivilege):
+            service.execute(again.format(id=row))
+        service.rollback()
+
+
+def test_the_service_role_changes_what_it_legitimately_changes(deployment):
+    with psycopg.connect(url(deployment["app"], deployment["name"])) as service:
+        service.execute("UPDATE records_person SET phone = phone, notify_by_email = notify_by_email")
+        service.execute(
+            "UPDATE teams_user SET last_login = now(), password = password WHERE username = 'camille'"
+        )
+        service.execute("UPDATE consent_notice SET read_at = now()")
+        service.rollback()
 
 
 def test_the_service_role_reads_and_appends_to_the_log(deployment):

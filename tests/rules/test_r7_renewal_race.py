@@ -78,7 +78,12 @@ def test_a_renewal_never_undoes_a_withdrawal_sent_at_the_same_moment(flushable_a
         # The next round starts from a consent of its own.
         latest = current_consent_of(jo, team)
         if latest is not None:
-            assert client_of(nadia).post(f"/api/v1/consents/{latest.pk}/withdraw/", {"method": "oral"}).status_code == 200
+            assert (
+                client_of(nadia)
+                .post(f"/api/v1/consents/{latest.pk}/withdraw/", {"method": "oral"})
+                .status_code
+                == 200
+            )
 
 
 def test_a_change_never_undoes_a_withdrawal_sent_at_the_same_moment(flushable_audit):
@@ -106,5 +111,9 @@ def test_a_change_never_undoes_a_withdrawal_sent_at_the_same_moment(flushable_au
             assert current_consent_of(jo, team) is None
         latest = current_consent_of(jo, team)
         if latest is not None:
-            assert client_of(nadia).post(f"/api/v1/consents/{latest.pk}/withdraw/", {"method": "oral"}).status_code == 200
-
+            assert (
+                client_of(nadia)
+                .post(f"/api/v1/consents/{latest.pk}/withdraw/", {"method": "oral"})
+                .status_code
+                == 200
+            )

@@ -2,8 +2,10 @@
 
 Each batch commits on its own and only values not yet under the newest key are picked up, so the
 command can be stopped and run again. A value that fails to decrypt stops the run and is never
-written back. Batches are bounded in bytes as well as in rows, so that a few large values (scans of
-signed consent forms) never sit in memory together. The run is recorded when it starts and ends.
+written back. It runs as the owner of the tables (``DATABASE_OWNER_URL``): the service's own role
+may not rewrite a note, a consent's evidence or any other part of the record. Batches are bounded in
+bytes as well as in rows, so that a few large values (scans of signed consent forms) never sit in
+memory together. The run is recorded when it starts and ends.
 """
 
 from collections.abc import Iterator
@@ -18,6 +20,7 @@ from tqdm import tqdm
 
 from audit import recorder
 from audit.models import Action
+from audit.purge import owner_alias
 from audit.recorder import Event
 from records.fields import EncryptedTextField
 from relais import crypto
@@ -52,13 +55,15 @@ class Command(BaseCommand):
     help = "Re-encrypt all encrypted fields with the newest key; safe to stop and rerun."
 
     def handle(self, *args: Any, **options: Any) -> None:
+        self.using = owner_alias()
         key_id = crypto.newest_key_id()
         prefix = f"{crypto.PREFIX}:{key_id}:"
         actor = recorder.system("rotate_keys")
         stale_by_field = []
         for model, field in encrypted_fields():
             stale = (
-                model._default_manager.annotate(raw=Cast(field.name, TextField()))
+                model._default_manager.using(self.using)
+                .annotate(raw=Cast(field.name, TextField()))
                 .exclude(raw="")
                 .exclude(raw__startswith=prefix)
             )
@@ -83,7 +88,7 @@ class Command(BaseCommand):
         self.stdout.write(f"Re-encrypted {total} value(s) with key {key_id!r}.")
 
     def _rotate(self, model, field, rows) -> None:
-        with transaction.atomic():
+        with transaction.atomic(using=self.using):
             for pk, raw in rows.order_by("pk").values_list("pk", "raw"):
                 try:
                     plaintext = crypto.decrypt(raw, field.label)
@@ -91,4 +96,4 @@ class Command(BaseCommand):
                     raise CommandError(
                         f"{model._meta.label} #{pk}: {exc} Nothing was written for it."
                     ) from exc
-                model._default_manager.filter(pk=pk).update(**{field.name: plaintext})
+                model._default_manager.using(self.using).filter(pk=pk).update(**{field.name: plaintext})
