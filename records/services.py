@@ -162,6 +162,8 @@ def update_contact(*, user: User, person_id: int, **values: str) -> Person:
     unknown = set(values) - set(Person.CONTACT_FIELDS)
     if unknown:
         raise Invalid(sorted(unknown)[0], _("This cannot be changed here."))
+    if not values:
+        raise Invalid("phone", _("Nothing to change: send the phone, the e-mail or the address."))
     _checked_contact(values)
     person = access.person
     changed = [name for name, value in values.items() if getattr(person, name) != value]
@@ -169,20 +171,22 @@ def update_contact(*, user: User, person_id: int, **values: str) -> Person:
         setattr(person, name, values[name])
     if changed:
         person.save(update_fields=changed)
-        recorder.record(
-            user,
-            Event(
-                action=Action.PERSON_UPDATE,
-                person_id=person.pk,
-                team_id=access.grant.team_id,
-                consent_id=access.grant.consent_id,
-                glass_break_id=access.grant.glass_break_id,
-                object_type="person",
-                object_ids=[person.pk],
-                categories=[CONTACT],
-                changes={name: ["changed"] for name in sorted(changed)},
-            ),
-        )
+    # The answer shows the contact details: a write that changes nothing is a read, and is recorded as
+    # one (R5: every disclosure, whatever the verb).
+    recorder.record(
+        user,
+        Event(
+            action=Action.PERSON_UPDATE if changed else Action.PERSON_VIEW,
+            person_id=person.pk,
+            team_id=access.grant.team_id,
+            consent_id=access.grant.consent_id,
+            glass_break_id=access.grant.glass_break_id,
+            object_type="person",
+            object_ids=[person.pk],
+            categories=[CONTACT],
+            changes={name: ["changed"] for name in sorted(changed)},
+        ),
+    )
     return person
 
 

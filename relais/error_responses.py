@@ -190,4 +190,23 @@ def _bad_request_page(request: HttpRequest, exception: Exception | None = None) 
 
 bad_request = _json_or(_bad_request_page, 400, DomainError.default_detail)
 permission_denied = _json_or(defaults.permission_denied, 403, _("This is not allowed to this account."))
+
+CSRF_REFUSED = _(
+    "This form could not be accepted: it was open too long, or it was not sent from Relais. Nothing "
+    "was saved. Go back, reload the page and send it again."
+)
+
+
+def csrf_failure(request: HttpRequest, reason: str = "") -> HttpResponse:
+    """A form or request refused by Django's CSRF check: a denied attempt like any other (R5), one
+    event that names the route and never what was sent, and an answer that says what to do."""
+    _record_refusal(CsrfRefused(reason), {"request": request})
+    _fail()
+    if is_api(request):
+        return JsonResponse({"detail": str(CSRF_REFUSED)}, status=403)
+    return render(request, "403.html", {"message": str(CSRF_REFUSED)}, status=403)
+
+
+class CsrfRefused(Exception):
+    """Named in the refusal's event: ``CsrfRefused on <route>``."""
 server_error = _json_or(defaults.server_error, 500, _("Something went wrong on our side; nothing was saved."))

@@ -246,6 +246,7 @@ SESSION_EXPIRE_AT_BROWSER_CLOSE = True
 SESSION_COOKIE_HTTPONLY = True
 SESSION_COOKIE_SAMESITE = "Lax"
 CSRF_COOKIE_HTTPONLY = True
+CSRF_FAILURE_VIEW = "relais.error_responses.csrf_failure"  # a refusal on the record, like any other
 X_FRAME_OPTIONS = "DENY"
 # Consent evidence (a scan or photo of a signed form), stored encrypted in the database.
 RELAIS_EVIDENCE_MAX_BYTES = envint("RELAIS_EVIDENCE_MAX_BYTES", str(5 * 1024 * 1024))

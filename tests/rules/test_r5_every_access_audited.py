@@ -8,7 +8,7 @@ from audit import recorder
 from audit.models import AccessEvent
 from consent.models import Consent, Receipt, Withdrawal
 from records.models import FollowUp, Note, Person
-from tests.factories import PASSWORD, make_member, make_person, make_team
+from tests.factories import PASSWORD, give_consent, make_member, make_person, make_team
 
 
 def events(**filters):
@@ -192,3 +192,21 @@ def test_portal_activation_fails_closed(api, world, colleague, monkeypatch):
     assert response.status_code == 503
     world["person"].refresh_from_db()
     assert world["person"].account_id is None
+
+
+def test_a_contact_write_that_changes_nothing_is_recorded_as_the_read_it_is(api, person, team, worker):
+    consent = give_consent(person, team, ["contact"], by=worker)
+    api.as_(worker).post(f"/api/v1/persons/{person.pk}/contact/", {"phone": "06 11 22 33 44"})
+    mark = AccessEvent.objects.order_by("-id").first().id
+    answer = api.as_(worker).post(f"/api/v1/persons/{person.pk}/contact/", {"phone": "06 11 22 33 44"})
+    assert answer.status_code == 200 and answer.json()["phone"] == "06 11 22 33 44"
+    events = [
+        (e.action, e.person_id, e.consent_id, e.categories) for e in AccessEvent.objects.filter(id__gt=mark)
+    ]
+    assert events == [("person.view", person.pk, consent.pk, ["contact"])]
+
+
+def test_an_empty_contact_write_is_refused_and_shows_nothing(api, person, team, worker):
+    give_consent(person, team, ["contact"], by=worker)
+    answer = api.as_(worker).post(f"/api/v1/persons/{person.pk}/contact/", {}, format="json")
+    assert answer.status_code == 400 and "phone" in answer.json() and "address" not in answer.json()

@@ -146,10 +146,11 @@ def ev(action, outcome="allowed", person=None):
     return (action, outcome, person)
 
 
-def written_by(kind: str, url: str, call: Call, w: dict) -> tuple[int, list[tuple]]:
+def written_by(kind: str, url: str, call: Call, w: dict, *, csrf: bool = False) -> tuple[int, list[tuple]]:
     """The status and the events of one call, in a transaction rolled back after it: the signing in
-    and every row the call wrote are undone, so that the next call starts from the same world."""
-    client = Client()
+    and every row the call wrote are undone, so that the next call starts from the same world. With
+    ``csrf``, the call is checked as a browser's would be, and sent without its token."""
+    client = Client(enforce_csrf_checks=csrf)
     user = w["users"][kind]
     cache.clear()  # sign-in counts and throttles start afresh for each caller
     mark = AccessEvent.objects.order_by("-id").values_list("id", flat=True).first() or 0
@@ -1101,3 +1102,22 @@ def test_every_act_of_administration_through_the_pages_is_recorded(w, act, kind)
         assert (answered, sorted(a for a, o, _ in events)) == (status, sorted(actions)), act
     else:
         assert answered == (302 if kind == "anonymous" else 403) and events == [], (act, kind)
+
+
+# Forms sent without their CSRF token (from another site, or a page kept open past its session): each
+# is one denied attempt on the record, whoever sends it, and nothing else (issue "Written in stone").
+CSRF_FORMS = {
+    "sign-in": lambda w: "/login/",
+    "consent-new": lambda w: f"/persons/{w['P']}/consents/new/",
+    "note-new": lambda w: f"/persons/{w['P']}/notes/new/",
+    "consent-withdrawal": lambda w: f"/consents/{w['consent'].pk}/withdraw/",
+    "portal-renew": lambda w: f"/portal/consents/{w['consent'].pk}/renew/",
+    "password-change": lambda w: "/password/",
+}
+
+
+@pytest.mark.parametrize("kind", KINDS)
+@pytest.mark.parametrize("form", sorted(CSRF_FORMS))
+def test_a_form_sent_without_its_csrf_token_is_one_refusal_on_the_record(w, form, kind):
+    answered, events = written_by(kind, CSRF_FORMS[form](w), Call("post", {"method": "oral"}), w, csrf=True)
+    assert (answered, events) == (403, [("request.refused", "denied", None)]), (form, kind)
