@@ -95,6 +95,8 @@ def consent_receipt(*, user: User, consent_id: int, event: str | None = None) ->
     """The receipt of the consent's latest event, or of the one asked for."""
     consent = policy.access_consent(user, consent_id, action=Action.RECEIPT_VIEW)
     receipts = Receipt.objects.filter(consent=consent).select_related("consent__person").order_by("-id")
+    if event and event not in Receipt.Event.values:
+        raise Invalid("event", _("Ask for the receipt of “given” or “withdrawn”."))
     if event:
         receipts = receipts.filter(event=event)
     receipt = receipts.first()

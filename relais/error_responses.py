@@ -30,7 +30,7 @@ from rest_framework.views import exception_handler
 
 from audit import recorder
 from relais import crypto
-from relais.domain_errors import CommitmentRequired, DomainError, Hidden, Unavailable
+from relais.domain_errors import CommitmentRequired, DomainError, Hidden, TooManyAttempts, Unavailable
 
 log = logging.getLogger(__name__)
 
@@ -191,6 +191,17 @@ def _bad_request_page(request: HttpRequest, exception: Exception | None = None) 
 bad_request = _json_or(_bad_request_page, 400, DomainError.default_detail)
 permission_denied = _json_or(defaults.permission_denied, 403, _("This is not allowed to this account."))
 
+
+def locked_out(
+    request: HttpRequest, original_response: HttpResponse | None = None, credentials: dict | None = None
+) -> HttpResponse:
+    """django-axes' answer to a sign-in during a lock-out (``AXES_LOCKOUT_CALLABLE``): JSON under the
+    API, like every other error there, and the page that says what to do elsewhere."""
+    if is_api(request):
+        return JsonResponse({"detail": str(TooManyAttempts.default_detail)}, status=429)
+    return render(request, "registration/locked_out.html", status=429)
+
+
 CSRF_REFUSED = _(
     "This form could not be accepted: it was open too long, or it was not sent from Relais. Nothing "
     "was saved. Go back, reload the page and send it again."
@@ -209,4 +220,6 @@ def csrf_failure(request: HttpRequest, reason: str = "") -> HttpResponse:
 
 class CsrfRefused(Exception):
     """Named in the refusal's event: ``CsrfRefused on <route>``."""
+
+
 server_error = _json_or(defaults.server_error, 500, _("Something went wrong on our side; nothing was saved."))

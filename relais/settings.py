@@ -91,6 +91,7 @@ MIDDLEWARE = [
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
+    "relais.request_guards.RefuseNulMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
@@ -308,7 +309,7 @@ AXES_IPWARE_META_PRECEDENCE_ORDER = ["REMOTE_ADDR"]
 # Beyond axes' count: failures of one account from any address, and from one address across accounts.
 RELAIS_LOGIN_ACCOUNT_LIMIT = envint("RELAIS_LOGIN_ACCOUNT_LIMIT", "20")
 RELAIS_LOGIN_ADDRESS_LIMIT = envint("RELAIS_LOGIN_ADDRESS_LIMIT", "50")
-AXES_LOCKOUT_TEMPLATE = "registration/locked_out.html"
+AXES_LOCKOUT_CALLABLE = "relais.error_responses.locked_out"  # JSON under the API, the page elsewhere
 AXES_RESET_ON_SUCCESS = True
 AXES_VERBOSE = False
 # Sign-in attempts are in the access log; axes' own tables are not edited by hand.

@@ -231,3 +231,13 @@ def test_options_on_any_route_answers_and_reads_no_record(api, worker, team, url
             assert not written.exists(), url
         else:  # a refusal is on the record, as it is for any method
             assert {e.outcome for e in written} <= {"denied"}, url
+
+
+def test_a_nul_in_a_query_is_a_plain_400_on_every_database(api, shared, worker):
+    consent, _ = shared
+    answer = api.as_(worker).get(f"/api/v1/consents/{consent.pk}/receipt/?event=%00")
+    assert answer.status_code == 400 and answer.json()["detail"]
+    other = api.as_(worker).get(f"/api/v1/consents/{consent.pk}/receipt/?event=nothing")
+    assert other.status_code == 400 and "event" in other.json()
+    page = api.get("/persons/?q=a%00b")
+    assert page.status_code == 400

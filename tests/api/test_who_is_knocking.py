@@ -185,3 +185,12 @@ def test_a_throttled_request_is_told_when_to_come_back_in_its_own_language(api, 
     french = api.post("/api/v1/auth/token/", {}, format="json", HTTP_ACCEPT_LANGUAGE="fr")
     detail = french.json()["detail"]
     assert detail.startswith("Trop de demandes. Réessayez dans ") and "Expected" not in detail
+
+
+def test_the_api_answers_a_lock_out_in_json_and_the_page_says_how_to_get_back(api, worker, web):
+    for _ in range(6):
+        answer = sign_in(api, worker.username, "wrong password")
+    assert answer.status_code == 429 and answer["Content-Type"] == "application/json"
+    assert "15 minutes" in answer.json()["detail"]
+    page = web.post("/login/", {"username": worker.username, "password": "wrong password"})
+    assert page.status_code == 429 and 'href="/login/"' in page.content.decode()
