@@ -6,6 +6,7 @@ from collections.abc import Callable
 
 from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import render
+from django.utils.cache import patch_cache_control
 from django.utils.translation import gettext as _
 
 
@@ -26,3 +27,19 @@ class RefuseNulMiddleware:
                 return JsonResponse({"detail": message, **per_field}, status=400)
             return render(request, "400.html", {"message": message}, status=400)
         return self.get_response(request)
+
+
+class NoStoreMiddleware:
+    """Pages and API answers for a signed-in account hold persons' data: no browser, proxy or shared
+    computer keeps a copy (``Cache-Control: no-store``). What is public (the sign-in page, the static
+    files served before this layer) keeps its own rules."""
+
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]):
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        response = self.get_response(request)
+        user = getattr(request, "user", None)
+        if getattr(user, "is_authenticated", False) or request.path.startswith("/api/"):
+            patch_cache_control(response, no_store=True, no_cache=True, private=True, max_age=0)
+        return response

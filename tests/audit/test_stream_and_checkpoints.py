@@ -110,6 +110,22 @@ def test_a_tail_cut_after_the_last_checkpoint_is_still_named_by_the_stream(db, t
             call_command("verify_audit", "--against", str(out), verbosity=0)
 
 
+def test_the_json_verdict_is_not_ok_when_the_stream_disagrees(db, tmp_path, capsys):
+    out = tmp_path / "audit.jsonl"
+    checkpoints.write()
+    write_events(15)
+    call_command("export_audit", "--stream", "-o", str(out))
+    victim = AccessEvent.objects.order_by("-id").first()
+    capsys.readouterr()
+    with tampering.triggers_off():
+        tampering.delete(victim.pk)
+        ChainHead.objects.filter(pk=victim.chain).update(seq=victim.seq - 1)
+        with pytest.raises(CommandError):
+            call_command("verify_audit", "--json", "--against", str(out))
+    verdict = json.loads(capsys.readouterr().out)
+    assert verdict["ok"] is False and verdict["stream"]["ok"] is False
+
+
 def test_verify_against_an_intact_stream_says_so(db, tmp_path, capsys):
     out = tmp_path / "audit.jsonl"
     write_events(10)

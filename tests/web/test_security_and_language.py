@@ -129,3 +129,10 @@ def test_the_menus_roles_read_with_the_user_are_those_roles_of_finds(team, worke
     assert roles_of(UserBackend().get_user(worker.pk)) == ["member"]
     assert roles_of(UserBackend().get_user(own.pk)) == ["person"]
     assert roles_of(UserBackend().get_user(auditor.pk)) == ["auditor"]
+
+
+def test_pages_and_answers_with_persons_data_are_never_stored(web, api, worker, person):
+    page = web.as_(worker).get(f"/persons/{person.pk}/")
+    assert page.status_code == 200 and "no-store" in page["Cache-Control"]
+    answer = api.as_(worker).get(f"/api/v1/persons/{person.pk}/")
+    assert answer.status_code == 200 and "no-store" in answer["Cache-Control"]

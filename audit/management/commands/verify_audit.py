@@ -33,6 +33,8 @@ class Command(BaseCommand):
             data = verdict.as_dict()
             if compared is not None:
                 data["stream"] = {"ok": compared.ok, "checked": compared.checked, "missing": compared.missing}
+                # The top-level verdict is the whole answer: a stream that disagrees is a failure too.
+                data["ok"] = verdict.ok and compared.ok
             self.stdout.write(json.dumps(data))
         checkpoint = verdict.checkpoint
         if verdict.ok and not options["json"]:
