@@ -7,3 +7,11 @@ def fold(text: str) -> str:
     """Case and accents dropped, the same way on every database (neither needs an extension)."""
     decomposed = unicodedata.normalize("NFKD", text)
     return "".join(c for c in decomposed if not unicodedata.combining(c)).casefold()
+
+
+def hides_characters(text: str) -> bool:
+    """True if the text holds characters a reader cannot see but that change what they read: control
+    characters, and Unicode's format characters (right-to-left overrides and isolates, zero-width
+    spaces and joiners). A name or a title that persons read in their journal and receipts must say
+    exactly what it shows."""
+    return any(unicodedata.category(char) in ("Cc", "Cf") for char in text)

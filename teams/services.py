@@ -18,6 +18,7 @@ from audit import recorder
 from audit.models import Action
 from audit.recorder import Event, changed_fields
 from relais.domain_errors import Conflict, Invalid, NotAMember
+from relais.text import hides_characters
 from teams.models import Category, Membership, Team, User
 from teams.selectors import Manager, access_administration
 
@@ -247,7 +248,7 @@ def present_myself(*, user: User, team_id: int, title: str, peer_role_shown: boo
     title = title.strip()
     if len(title) > TITLE_MAX_CHARS:
         raise Invalid("title", _("At most %(max)d characters.") % {"max": TITLE_MAX_CHARS})
-    if any(ord(char) < 32 for char in title):
+    if hides_characters(title):
         raise Invalid("title", _("The title holds a character that cannot be shown."))
     if peer_role_shown and not membership.is_peer_worker:
         raise Invalid(
