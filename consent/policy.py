@@ -438,9 +438,11 @@ def may_see_contact(grants: Grants) -> bool:
 
 def may_see_identity(reader: Reader, person: Person, grants: Grants) -> bool:
     """R2: before its first consent a team sees the name the person goes by, and that it follows
-    them; names and birth date come with a consent that shares something. Whoever created the
-    record keeps what they typed."""
-    return bool(grants) or person.created_by_id == reader.user.pk
+    them; names and birth date come with a consent that shares something. An emergency access opens
+    the categories it names, never the identity (as a search by name finds nothing through it).
+    Whoever created the record keeps what they typed."""
+    by_consent = any(grant.consent_id is not None for grant in grants.values())
+    return by_consent or person.created_by_id == reader.user.pk
 
 
 def identity_shown(reader: Reader) -> Q:

@@ -105,3 +105,31 @@ def test_the_person_pages_one_decision_agrees_with_the_two_it_replaces(person, t
     assert dict(shared) == {team.pk: {"contact", "housing"}, other_team.pk: {"contact", "health"}}
     expired = Consent.objects.filter(team=team).update(valid_until=timezone.now() - timedelta(seconds=1))
     assert expired == 1 and policy.grants_and_shares(reader, person.pk)[0] == {}
+
+
+def test_an_emergency_access_opens_categories_never_the_identity_and_search_agrees(
+    api, team, worker, colleague
+):
+    person = make_person(team, display_name="Jo", first_name="Joëlle", last_name="Marchand")
+    person.created_by = None
+    person.save(update_fields=["created_by"])
+    opened = api.as_(colleague).post(
+        f"/api/v1/persons/{person.pk}/emergency-access/",
+        {
+            "team": team.pk,
+            "categories": ["housing"],
+            "reason": "cannot_be_asked",
+            "statement": "Injoignable.",
+        },
+        format="json",
+    )
+    assert opened.status_code == 201, opened.content
+    shown = api.as_(colleague).get(f"/api/v1/persons/{person.pk}/").json()
+    assert shown["display_name"] == "Jo" and "last_name" not in shown and "Marchand" not in str(shown)
+    found = api.as_(colleague).get("/api/v1/persons/", {"search": "Marchand"}).json()["results"]
+    assert found == []
+    give_consent(person, team, ["housing"], by=worker)
+    assert api.as_(colleague).get(f"/api/v1/persons/{person.pk}/").json()["last_name"] == "Marchand"
+    assert [
+        p["id"] for p in api.as_(colleague).get("/api/v1/persons/", {"search": "Marchand"}).json()["results"]
+    ] == [person.pk]

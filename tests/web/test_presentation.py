@@ -61,7 +61,13 @@ def test_a_colleague_cannot_claim_a_peer_role_and_nothing_changes(web, team, wor
 
 
 def test_a_title_too_long_or_with_a_control_character_is_a_field_error(api, team, worker):
-    for title in ("x" * 81, "ligne\nsuivante", "éducateur\u202etnemevuom", "pair\u200baidant", "a\u2066b\u2069"):
+    for title in (
+        "x" * 81,
+        "ligne\nsuivante",
+        "éducateur\u202etnemevuom",
+        "pair\u200baidant",
+        "a\u2066b\u2069",
+    ):
         response = api.as_(worker).post(
             "/api/v1/me/presentation/", {"team": team.pk, "title": title}, format="json"
         )
