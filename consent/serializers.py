@@ -1,3 +1,9 @@
+"""What the API says of consents, receipts and the portal's consents, in and out.
+
+Long on purpose: the consent's two readers (a worker, the person in their space) see the same record
+in different words, and keeping both here keeps those words side by side.
+"""
+
 import json
 from typing import Any
 
