@@ -84,6 +84,8 @@ RECORD_REFUSED = {
     ),
     "delete accounts": "DELETE FROM teams_user",
     **{f"truncate {table}": f"TRUNCATE {table} CASCADE" for table in sorted(RECORD)},
+    **{f"delete from {table}": f"DELETE FROM {table}" for table in sorted(RECORD)},  # noqa: S608
+    **{f"rewrite the id of {table}": f"UPDATE {table} SET id = id" for table in sorted(RECORD)},  # noqa: S608
 }
 
 
