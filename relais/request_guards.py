@@ -30,16 +30,15 @@ class RefuseNulMiddleware:
 
 
 class NoStoreMiddleware:
-    """Pages and API answers for a signed-in account hold persons' data: no browser, proxy or shared
-    computer keeps a copy (``Cache-Control: no-store``). What is public (the sign-in page, the static
-    files served before this layer) keeps its own rules."""
+    """Every page and API answer may hold persons' data, or the words around it: no browser, proxy or
+    shared computer keeps a copy (``Cache-Control: no-store``). The static files, served before this
+    layer, keep their own rules. It reads nothing (not even who is signed in), so that it answers
+    the same when the database is gone."""
 
     def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]):
         self.get_response = get_response
 
     def __call__(self, request: HttpRequest) -> HttpResponse:
         response = self.get_response(request)
-        user = getattr(request, "user", None)
-        if getattr(user, "is_authenticated", False) or request.path.startswith("/api/"):
-            patch_cache_control(response, no_store=True, no_cache=True, private=True, max_age=0)
+        patch_cache_control(response, no_store=True, no_cache=True, private=True, max_age=0)
         return response

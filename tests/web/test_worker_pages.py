@@ -219,7 +219,7 @@ def test_the_portal_code_survives_a_reload_and_names_the_person_and_the_address(
     first = web.get(response["Location"])
     page = first.content.decode()
     code = re.search(r"[A-Z2-9]{4}-[A-Z2-9]{4}-[A-Z2-9]{4}", page).group(0)
-    assert first["Cache-Control"] == "no-store"
+    assert "no-store" in first["Cache-Control"]
     assert f"Pour {person.display_name}" in page and "http://testserver/portal/activate/" in page
     again = web.get(response["Location"]).content.decode()
     assert code in again and PortalInvitation.objects.filter(person=person).count() == 1
