@@ -302,7 +302,9 @@ RELAIS_OIDC_TRUST_SECOND_FACTOR = envbool("RELAIS_OIDC_TRUST_SECOND_FACTOR", "Fa
 if RELAIS_OIDC_ISSUER and not (RELAIS_OIDC_CLIENT_ID and RELAIS_OIDC_CLIENT_SECRET):
     from django.core.exceptions import ImproperlyConfigured
 
-    raise ImproperlyConfigured("RELAIS_OIDC_ISSUER needs RELAIS_OIDC_CLIENT_ID and RELAIS_OIDC_CLIENT_SECRET.")
+    raise ImproperlyConfigured(
+        "RELAIS_OIDC_ISSUER needs RELAIS_OIDC_CLIENT_ID and RELAIS_OIDC_CLIENT_SECRET."
+    )
 if PRODUCTION and RELAIS_OIDC_ISSUER and not RELAIS_OIDC_ISSUER.startswith("https://"):
     from django.core.exceptions import ImproperlyConfigured
 

@@ -130,8 +130,10 @@ def library_setting(attr: str, *default: Any) -> Any:
         "OIDC_OP_USER_ENDPOINT": lambda: discovery()["userinfo_endpoint"],
         "OIDC_OP_JWKS_ENDPOINT": lambda: discovery()["jwks_uri"],
         # The client authenticates as the provider prefers (HTTP Basic is the standard's default).
-        "OIDC_TOKEN_USE_BASIC_AUTH": lambda: "client_secret_basic"
-        in discovery().get("token_endpoint_auth_methods_supported", ["client_secret_basic"]),
+        "OIDC_TOKEN_USE_BASIC_AUTH": lambda: (
+            "client_secret_basic"
+            in discovery().get("token_endpoint_auth_methods_supported", ["client_secret_basic"])
+        ),
         "OIDC_AUTHENTICATION_CALLBACK_URL": lambda: "oidc-callback",
         "OIDC_USE_PKCE": lambda: True,
         "OIDC_USE_NONCE": lambda: True,
@@ -158,11 +160,22 @@ class StaffBackend(OIDCAuthenticationBackend):
         payload = super().verify_token(token, **kwargs)
         audience = payload.get("aud")
         audiences = audience if isinstance(audience, list) else [audience]
-        if payload.get("iss") != settings.RELAIS_OIDC_ISSUER or settings.RELAIS_OIDC_CLIENT_ID not in audiences:
+        if (
+            payload.get("iss") != settings.RELAIS_OIDC_ISSUER
+            or settings.RELAIS_OIDC_CLIENT_ID not in audiences
+        ):
             raise SuspiciousOperation("ID token for another issuer or client")
         if kwargs.get("nonce") is not None:
             self.id_token_claims = payload
         return payload
+
+    def get_userinfo(self, access_token: str, id_token: str, payload: dict[str, Any]) -> dict[str, Any]:
+        """What the provider says of the account, about the subject of the ID token only (the
+        standard asks it: another subject's answer would be a substituted token)."""
+        claims: dict[str, Any] = super().get_userinfo(access_token, id_token, payload)
+        if claims.get("sub") != payload.get("sub"):
+            raise SuspiciousOperation("userinfo about another subject")
+        return claims
 
     def verify_claims(self, claims: dict[str, Any]) -> bool:
         """The mapping claim is there, and an e-mail address is one the provider verified."""
@@ -239,7 +252,9 @@ def complete(*, request: HttpRequest) -> SignedIn:
     if why is None and AxesProxyHandler.is_locked(request, {"username": user.username}):
         why = "address and account"
     if why is not None:
-        recorder.deny(None, Action.AUTH_LOGIN_FAILED, reason=f"through OIDC, stopped ({why}): {user.username}")
+        recorder.deny(
+            None, Action.AUTH_LOGIN_FAILED, reason=f"through OIDC, stopped ({why}): {user.username}"
+        )
         raise TooManyAttempts()
     if not user.is_active:
         _refuse(request, "deactivated", user.username)

@@ -10,7 +10,6 @@ from django.shortcuts import redirect, render
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_safe
-
 from mozilla_django_oidc.views import OIDCAuthenticationRequestView
 
 from relais.domain_errors import Invalid, Refusal

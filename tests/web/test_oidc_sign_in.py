@@ -42,6 +42,8 @@ IDENTITIES = {
     "u-gone": {"email": "gone@maraude.example", "email_verified": True},
     "u-loner": {"email": "loner@maraude.example", "email_verified": True},
     "u-direction": {"email": "direction@maraude.example", "email_verified": True},
+    "u-lea-mfa": {"email": "lea@maraude.example", "email_verified": True, "amr": ["pwd", "mfa"]},
+    "u-lea-pwd": {"email": "lea@maraude.example", "email_verified": True, "amr": ["pwd"]},
 }
 
 
@@ -92,13 +94,17 @@ def sso(provider, live_server, flushable_audit, settings):
     return {"site": live_server.url, "issuer": provider, "team": team}
 
 
-def through_provider(sso, subject: str, start: str = "/login/oidc/") -> tuple[requests.Session, requests.Response]:
+def through_provider(
+    sso, subject: str, start: str = "/login/oidc/", *, with_methods: bool = False
+) -> tuple[requests.Session, requests.Response]:
     """A browser's way through: Relais sends it to the provider, which asks who signs in (any
-    subject it knows) and then for consent, and sends it back to Relais with a code."""
+    subject it knows; ``with_methods``: and says how it authenticated them) and then for consent,
+    and sends it back to Relais with a code."""
     browser = requests.Session()
     page = browser.get(sso["site"] + start, timeout=20)
     assert page.url.startswith(sso["issuer"] + "/interaction/"), page.url
-    page = browser.post(page.url, data={"prompt": "login", "login": subject, "password": "-"}, timeout=20)
+    login = page.url + "/as" if with_methods else page.url
+    page = browser.post(login, data={"prompt": "login", "login": subject, "password": "-"}, timeout=20)
     if page.url.startswith(sso["issuer"] + "/interaction/"):
         page = browser.post(page.url, data={"prompt": "consent"}, timeout=20)
     return browser, page
@@ -242,8 +248,29 @@ def test_a_code_is_used_once(sso):
     """The provider's redirect replayed (a code stolen from a log, say) opens nothing a second time."""
     worker = make_member(sso["team"], username="camille", email="camille@maraude.example")
     browser, page = through_provider(sso, "u-camille")
-    callback = next(r.headers["Location"] for r in page.history if "/login/oidc/callback/" in r.headers.get("Location", ""))
+    callback = next(
+        r.headers["Location"]
+        for r in page.history
+        if "/login/oidc/callback/" in r.headers.get("Location", "")
+    )
     assert signed_in_as(browser) == worker
     replay = requests.get(callback if callback.startswith("http") else sso["site"] + callback, timeout=20)
     assert replay.status_code == 403
     assert sign_in_events()[-1] == ("auth.login_failed", "denied", None, "through OIDC (failed): ")
+
+
+@pytest.mark.parametrize(
+    "trusted,subject,by_provider",
+    [(False, "u-lea-mfa", False), (True, "u-lea-mfa", True), (True, "u-lea-pwd", False)],
+)
+def test_the_providers_second_factor_stands_for_ours_only_when_trusted_and_used(
+    sso, settings, trusted, subject, by_provider
+):
+    """Off by default: the local second factor follows every sign-in through the provider. Trusted,
+    it is skipped only when the ID token says the provider asked for more than one factor."""
+    settings.RELAIS_OIDC_TRUST_SECOND_FACTOR = trusted
+    lea = make_member(sso["team"], username="lea", email="lea@maraude.example")
+    browser, _ = through_provider(sso, subject, with_methods=True)
+    assert signed_in_as(browser) == lea
+    session = SessionStore(session_key=browser.cookies["sessionid"])
+    assert session[oidc.SECOND_FACTOR_BY_PROVIDER] is by_provider
