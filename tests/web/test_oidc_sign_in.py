@@ -136,8 +136,10 @@ def test_the_sign_in_page_offers_the_organisations_button_only_when_configured(s
         assert requests.get(sso["site"] + path, timeout=20, allow_redirects=False).status_code == 404
 
 
-def test_a_worker_mapped_by_a_verified_email_signs_in_and_lands_on_their_persons(sso):
-    worker = make_member(sso["team"], username="camille", email="Camille@maraude.example")
+@pytest.mark.parametrize("peer", [False, True], ids=["worker", "peer worker"])
+def test_a_worker_mapped_by_a_verified_email_signs_in_and_lands_on_their_persons(sso, peer):
+    """A peer worker signs in exactly as a colleague does (R3)."""
+    worker = make_member(sso["team"], peer=peer, username="camille", email="Camille@maraude.example")
     browser, page = through_provider(sso, "u-camille")
     assert page.status_code == 200 and page.url == sso["site"] + "/persons/"
     assert signed_in_as(browser) == worker
