@@ -11,10 +11,16 @@ token's signature checked against the provider's keys); here is only what Relais
   representative's, a deactivated account or an unknown identity is refused with a page that says
   why, and the refusal recorded (``auth.login_failed``, its reason beginning "through OIDC");
 - that every failure counts toward the sign-in lock-outs as a wrong password does, and a stopped
-  account or address is stopped here too.
+  account or address is stopped here too;
+- that an account, once signed in through the provider, stays with that identity (its subject,
+  ``ProviderIdentity``): a manager who changes the account's e-mail address to one of their own
+  does not sign in as its owner; a new identity at the provider means a new account.
 
 A success is ``auth.login`` with the reason "through OIDC", then Django's ``login()`` as for a
 password, then ``after_sign_in``: the one place where the local second factor takes over.
+
+Long on purpose: the provider's settings, the backend's overrides and the decision on its answer are
+one sign-in, read together; the refusals' words sit beside the reasons they are recorded with.
 """
 
 from __future__ import annotations
@@ -29,6 +35,7 @@ from axes.handlers.proxy import AxesProxyHandler
 from django.conf import settings
 from django.contrib.auth.signals import user_login_failed
 from django.core.exceptions import SuspiciousOperation
+from django.db import IntegrityError, transaction
 from django.db.models import Q, QuerySet
 from django.http import HttpRequest
 from django.utils.translation import gettext_lazy as _
@@ -40,7 +47,7 @@ from audit.models import Action
 from audit.recorder import Event
 from relais.domain_errors import SignInRefused, TooManyAttempts, Unavailable
 from teams import sign_in_limits
-from teams.models import User
+from teams.models import ProviderIdentity, User
 
 # Whether the provider's own second factor stands for the local one, for this session (see
 # ``after_sign_in``).
@@ -71,6 +78,11 @@ WHY = {
     "not staff": _(
         "This account belongs to no team and has no role of manager or auditor, so it cannot sign in "
         "through your organisation. Ask your manager."
+    ),
+    "superuser": _("This account administers the service itself: it signs in with its own password only."),
+    "another identity": _(
+        "This account is linked to another identity of your organisation, and that link never changes. "
+        "If your identity there is new, ask your manager for a new account."
     ),
 }
 
@@ -153,6 +165,8 @@ class StaffBackend(OIDCAuthenticationBackend):
     ``complete`` only: it is not in AUTHENTICATION_BACKENDS, so no password sign-in ever reaches it."""
 
     get_settings = staticmethod(library_setting)
+    # The verified ID token of this sign-in (its subject, its "amr"), kept by ``verify_token``.
+    id_token_claims: dict[str, Any]
 
     def verify_token(self, token: str, **kwargs: Any) -> dict[str, Any]:
         """The library checks the signature and the nonce; the issuer and the audience are checked
@@ -216,9 +230,25 @@ def _refuse(request: HttpRequest, why: str, named: str) -> NoReturn:
 
 
 def _is_staff(user: User) -> bool:
-    if user.is_manager or user.is_superuser or user.is_auditor:
-        return True
-    return user.memberships.exists()
+    return user.is_manager or user.is_auditor or user.memberships.exists()
+
+
+def _link(request: HttpRequest, user: User, subject: str) -> bool:
+    """The account's identity at the provider: linked at its first sign-in (``True``), the same one
+    ever after; an identity linked to another account, or an account linked to another identity,
+    is refused."""
+    issuer = settings.RELAIS_OIDC_ISSUER
+    links = ProviderIdentity.objects.filter(Q(user=user) | Q(subject=subject), issuer=issuer)
+    if any(link.user_id != user.pk or link.subject != subject for link in links):
+        _refuse(request, "another identity", user.username)
+    if links:
+        return False
+    try:
+        with transaction.atomic():
+            ProviderIdentity.objects.create(user=user, issuer=issuer, subject=subject)
+    except IntegrityError:  # the same first sign-in, twice at once
+        _refuse(request, "failed", user.username)
+    return True
 
 
 def _portal_account(user: User) -> bool:
@@ -260,11 +290,25 @@ def complete(*, request: HttpRequest) -> SignedIn:
         _refuse(request, "deactivated", user.username)
     if _portal_account(user):
         _refuse(request, "portal account", user.username)
+    if user.is_superuser:
+        _refuse(request, "superuser", user.username)
     if not _is_staff(user):
         _refuse(request, "not staff", user.username)
+    token = backend.id_token_claims
+    if _link(request, user, token["sub"]):
+        linked = {"provider identity": [None, f"{token['iss']} {token['sub']}"[:300]]}
+        event = Event(
+            action=Action.AUTH_LOGIN,
+            object_type="account",
+            object_ids=[user.pk],
+            reason="through OIDC, first time: identity linked",
+            changes=linked,
+        )
+    else:
+        event = Event(action=Action.AUTH_LOGIN, reason="through OIDC")
     sign_in_limits.clear(user.username)
-    recorder.record(user, Event(action=Action.AUTH_LOGIN, reason="through OIDC"))
-    methods = getattr(backend, "id_token_claims", {}).get("amr") or []
+    recorder.record(user, event)
+    methods = token.get("amr") or []
     by_provider = settings.RELAIS_OIDC_TRUST_SECOND_FACTOR and bool(MULTI_FACTOR_METHODS & set(methods))
     return SignedIn(user=user, second_factor_by_provider=by_provider)
 

@@ -20,7 +20,7 @@ from django.contrib.sessions.backends.db import SessionStore
 
 from audit.models import AccessEvent
 from teams import oidc, sign_in_limits
-from teams.models import Membership, User
+from teams.models import Membership, ProviderIdentity, User
 from tests.factories import make_member, make_person, make_portal_account, make_team, representative_of
 
 PROVIDER_DIR = Path(__file__).resolve().parents[1] / "oidc"
@@ -143,11 +143,81 @@ def test_a_worker_mapped_by_a_verified_email_signs_in_and_lands_on_their_persons
     browser, page = through_provider(sso, "u-camille")
     assert page.status_code == 200 and page.url == sso["site"] + "/persons/"
     assert signed_in_as(browser) == worker
-    assert sign_in_events() == [("auth.login", "allowed", worker.pk, "through OIDC")]
+    assert sign_in_events() == [
+        ("auth.login", "allowed", worker.pk, "through OIDC, first time: identity linked")
+    ]
+    assert [(i.user, i.issuer, i.subject) for i in ProviderIdentity.objects.all()] == [
+        (worker, sso["issuer"], "u-camille")
+    ]
+    browser, _ = through_provider(sso, "u-camille")  # the second time, the same identity
+    assert signed_in_as(browser) == worker
+    assert sign_in_events()[-1] == ("auth.login", "allowed", worker.pk, "through OIDC")
+    assert ProviderIdentity.objects.count() == 1
     session = SessionStore(session_key=browser.cookies["sessionid"])
     # The local second factor still applies: the provider's own is not trusted by default.
     assert session[oidc.SECOND_FACTOR_BY_PROVIDER] is False
     assert session["_auth_user_backend"] == "teams.backends.UserBackend"
+
+
+def test_a_manager_who_gives_a_colleagues_account_their_own_address_does_not_sign_in_as_them(sso):
+    """The takeover of issue 19 through single sign-on: the account keeps the identity it was first
+    signed in with, whatever its e-mail address becomes."""
+    worker = make_member(sso["team"], username="camille", email="camille@maraude.example")
+    through_provider(sso, "u-camille")
+    User.objects.filter(pk=worker.pk).update(email="nobody@maraude.example")  # u-stranger's address
+    browser, page = through_provider(sso, "u-stranger")
+    assert page.status_code == 403 and signed_in_as(browser) is None
+    assert sign_in_events()[-1] == (
+        "auth.login_failed",
+        "denied",
+        None,
+        "through OIDC (another identity): camille",
+    )
+    assert list(ProviderIdentity.objects.values_list("subject", flat=True)) == ["u-camille"]
+
+
+def test_an_identity_linked_to_one_account_opens_no_other(sso):
+    camille = make_member(sso["team"], username="camille", email="camille@maraude.example")
+    through_provider(sso, "u-camille")
+    User.objects.filter(pk=camille.pk).update(email="")
+    make_member(sso["team"], username="lea", email="camille@maraude.example")
+    browser, page = through_provider(sso, "u-camille")
+    assert page.status_code == 403 and signed_in_as(browser) is None
+    assert sign_in_events()[-1] == (
+        "auth.login_failed",
+        "denied",
+        None,
+        "through OIDC (another identity): lea",
+    )
+
+
+def test_the_services_superuser_never_signs_in_through_the_provider(sso):
+    from tests.factories import UserFactory
+
+    UserFactory(username="root", email="direction@maraude.example", is_superuser=True, is_staff=True)
+    browser, page = through_provider(sso, "u-direction")
+    assert page.status_code == 403 and signed_in_as(browser) is None
+    assert sign_in_events() == [("auth.login_failed", "denied", None, "through OIDC (superuser): root")]
+
+
+def test_a_sign_in_whose_record_fails_links_nothing_and_signs_nobody_in(sso, monkeypatch):
+    """All or nothing (R5): the link and the session go with the event, or not at all."""
+    from audit import recorder
+    from relais.domain_errors import Unavailable
+
+    worker = make_member(sso["team"], username="camille", email="camille@maraude.example")
+    real_record = recorder.record
+
+    def record_then_fail(actor, *events):
+        real_record(actor, *events)
+        if any(e.outcome == "allowed" for e in events):
+            raise Unavailable()
+
+    monkeypatch.setattr(recorder, "record", record_then_fail)
+    browser, page = through_provider(sso, "u-camille")
+    assert page.status_code == 503 and signed_in_as(browser) is None
+    assert not ProviderIdentity.objects.filter(user=worker).exists()
+    assert sign_in_events() == []
 
 
 def test_the_page_asked_for_before_signing_in_is_where_the_worker_lands(sso):
