@@ -129,6 +129,11 @@ def signed_in_as(browser: requests.Session) -> User | None:
 def test_the_sign_in_page_offers_the_organisations_button_only_when_configured(sso, settings):
     page = requests.get(sso["site"] + "/login/", timeout=20)
     assert "Connexion GCSMS" in page.text and "/login/oidc/" in page.text
+    settings.RELAIS_OIDC_LABEL = ""
+    page = requests.get(sso["site"] + "/login/", timeout=20)
+    assert "Me connecter par mon organisation" in page.text
+    page = requests.get(sso["site"] + "/login/", headers={"Accept-Language": "en"}, timeout=20)
+    assert "Sign in through my organisation" in page.text
     settings.RELAIS_OIDC_ISSUER = ""
     page = requests.get(sso["site"] + "/login/", timeout=20)
     assert "/login/oidc/" not in page.text
