@@ -8,8 +8,9 @@ token's signature checked against the provider's keys); here is only what Relais
   (``email`` with ``email_verified``, or another claim matched to the username); none is ever
   created, and no membership either;
 - who may use it: staff only (members of a team, managers, auditors); a person's space, a
-  representative's, a deactivated account or an unknown identity is refused with a page that says
-  why, and the refusal recorded (``auth.login_failed``, its reason beginning "through OIDC");
+  representative's, the service's superuser, a deactivated account or an unknown identity is
+  refused with a page that says why, and the refusal recorded (``auth.login_failed``, its reason
+  beginning "through OIDC");
 - that every failure counts toward the sign-in lock-outs as a wrong password does, and a stopped
   account or address is stopped here too;
 - that an account, once signed in through the provider, stays with that identity (its subject,
