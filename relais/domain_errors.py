@@ -65,6 +65,13 @@ class CommitmentRequired(Refusal):
     )
 
 
+class SignInRefused(Refusal):
+    """A sign-in through the organisation's identity provider that opens no session here: the
+    message says why, in words its holder can act on."""
+
+    default_detail = _("The sign-in through your organisation did not complete; nobody is signed in.")
+
+
 class TooManyAttempts(Refusal):
     """Sign-ins stopped for a while, for this account or this address."""
 

@@ -289,6 +289,30 @@ EMAIL_USE_TLS = envbool("EMAIL_USE_TLS", "False")
 EMAIL_TIMEOUT = envint("EMAIL_TIMEOUT", "10")
 DEFAULT_FROM_EMAIL = os.getenv("DEFAULT_FROM_EMAIL", "Relais <noreply@relais.invalid>")
 
+# Single sign-on for staff through OpenID Connect (``teams.oidc``): off unless an issuer is set.
+# The provider's endpoints are read from its discovery document; an account is matched by one claim
+# (``email``, which the provider must mark verified, or another claim matched to the username), never
+# created. The local second factor still follows unless RELAIS_OIDC_TRUST_SECOND_FACTOR says the
+# provider's own stands for it (and the provider says it asked for one).
+RELAIS_OIDC_ISSUER = os.getenv("RELAIS_OIDC_ISSUER", "")
+RELAIS_OIDC_CLIENT_ID = os.getenv("RELAIS_OIDC_CLIENT_ID", "")
+RELAIS_OIDC_CLIENT_SECRET = os.getenv("RELAIS_OIDC_CLIENT_SECRET", "")
+RELAIS_OIDC_CLAIM = os.getenv("RELAIS_OIDC_CLAIM", "email")
+RELAIS_OIDC_SCOPES = os.getenv("RELAIS_OIDC_SCOPES", "openid email profile")
+RELAIS_OIDC_SIGN_ALGO = os.getenv("RELAIS_OIDC_SIGN_ALGO", "RS256")
+RELAIS_OIDC_LABEL = os.getenv("RELAIS_OIDC_LABEL", "")
+RELAIS_OIDC_TRUST_SECOND_FACTOR = envbool("RELAIS_OIDC_TRUST_SECOND_FACTOR", "False")
+if RELAIS_OIDC_ISSUER and not (RELAIS_OIDC_CLIENT_ID and RELAIS_OIDC_CLIENT_SECRET):
+    from django.core.exceptions import ImproperlyConfigured
+
+    raise ImproperlyConfigured(
+        "RELAIS_OIDC_ISSUER needs RELAIS_OIDC_CLIENT_ID and RELAIS_OIDC_CLIENT_SECRET."
+    )
+if PRODUCTION and RELAIS_OIDC_ISSUER and not RELAIS_OIDC_ISSUER.startswith("https://"):
+    from django.core.exceptions import ImproperlyConfigured
+
+    raise ImproperlyConfigured("RELAIS_OIDC_ISSUER must be an https:// address in production.")
+
 CACHES = {
     # Sign-in limits and throttles are counted here: Redis (REDIS_URL) shares one count between every
     # worker and every host, atomically; without it, a folder shared by one host's workers.

@@ -14,6 +14,8 @@ from teams.selectors import category_labels
 urlpatterns = [
     path("", team_views.home, name="home"),
     path("login/", team_views.SignIn.as_view(), name="login"),
+    path("login/oidc/", team_views.oidc_start, name="oidc-start"),
+    path("login/oidc/callback/", team_views.oidc_callback, name="oidc-callback"),
     path("logout/", auth_views.LogoutView.as_view(), name="logout"),
     path("commitment/", team_views.commitment, name="commitment"),
     path("password/", team_views.password_change, name="password-change"),

@@ -114,3 +114,29 @@ class Membership(models.Model):
 
     def __str__(self) -> str:
         return f"{self.user} @ {self.team}"
+
+
+class ProviderIdentity(models.Model):
+    """The identity at an OpenID Connect provider that signs in to an account (``teams.oidc``),
+    linked at its first sign-in and never changed: whoever edits the account's e-mail address
+    afterwards cannot point the account to an identity of their own."""
+
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.CASCADE,
+        related_name="provider_identities",
+        verbose_name=_("account"),
+    )
+    issuer = models.CharField(_("issuer"), max_length=300)
+    subject = models.CharField(_("subject"), max_length=255)
+    linked_at = models.DateTimeField(_("linked at"), auto_now_add=True)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["user", "issuer"], name="provider_identity_one_per_account"),
+            models.UniqueConstraint(fields=["issuer", "subject"], name="provider_identity_one_account"),
+        ]
+        verbose_name = _("identity at the organisation's provider")
+
+    def __str__(self) -> str:
+        return f"{self.issuer} {self.subject}"

@@ -1,19 +1,20 @@
 """Pages for signing in, the confidentiality commitment, and the start page of each role."""
 
 from django.contrib import messages
-from django.contrib.auth import update_session_auth_hash
+from django.contrib.auth import login, update_session_auth_hash
 from django.contrib.auth import views as auth_views
 from django.contrib.auth.decorators import login_required
 from django.contrib.auth.forms import PasswordChangeForm
-from django.http import HttpRequest, HttpResponse
+from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_safe
+from mozilla_django_oidc.views import OIDCAuthenticationRequestView
 
-from relais.domain_errors import Invalid
+from relais.domain_errors import Invalid, Refusal
 from relais.pages import form_errors, render_with_forms, submitted
-from teams import accounts, selectors, services
+from teams import accounts, oidc, selectors, services
 from teams.forms import CommitmentForm, PresentationForm, SignInForm
 from teams.models import Membership
 from teams.presentation import presented
@@ -30,6 +31,45 @@ class SignIn(auth_views.LoginView):
         response = super().form_invalid(form)
         response.status_code = 400
         return response
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        if oidc.enabled():
+            context["oidc_label"] = oidc.button_label()
+        return context
+
+
+class _ToProvider(OIDCAuthenticationRequestView):
+    get_settings = staticmethod(oidc.library_setting)
+
+
+@require_safe
+def oidc_start(request: HttpRequest) -> HttpResponse:
+    """Staff sign in through their organisation: off to its identity provider (state, nonce and
+    PKCE kept in the session by mozilla-django-oidc). Absent unless OIDC is configured."""
+    if not oidc.enabled():
+        raise Http404
+    if request.user.is_authenticated:
+        return redirect("home")
+    return _ToProvider.as_view()(request)
+
+
+@require_safe
+def oidc_callback(request: HttpRequest) -> HttpResponse:
+    """Back from the identity provider: a staff account matched by a verified claim is signed in as
+    by its password (Django's ``login()``); anything else is a page that says why, and a record."""
+    if not oidc.enabled():
+        raise Http404
+    if request.user.is_authenticated:
+        return redirect("home")
+    try:
+        signed_in = oidc.complete(request=request)
+    except Refusal as exc:
+        context = {"message": exc.detail}
+        return render(request, "registration/oidc_refused.html", context, status=exc.status)
+    login(request, signed_in.user, backend="teams.backends.UserBackend")
+    oidc.after_sign_in(request, signed_in)
+    return redirect(request.session.pop("oidc_login_next", None) or "home")
 
 
 @login_required

@@ -23,6 +23,9 @@ LIMITED = {
     "audit_purgepermit": "SELECT",  # the door of the delete trigger: the owner's alone
     "audit_chainhead": "SELECT, INSERT, UPDATE",  # heads move; they are a cache, never trusted
     "django_migrations": "SELECT",
+    # An account's identity at the OpenID Connect provider: linked once, never changed; it goes with
+    # its account.
+    "teams_provideridentity": "SELECT, INSERT, DELETE",
 }
 READ_AND_WRITE = "SELECT, INSERT, UPDATE, DELETE"
 

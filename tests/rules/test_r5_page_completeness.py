@@ -74,10 +74,32 @@ def page_routes(patterns=None, prefix="", namespace=None) -> list[tuple[str, str
     return found
 
 
+ISSUER = "https://sso.example.invalid"
+
+
 @pytest.fixture
-def w(team, other_team, person, worker, peer):
+def single_sign_on(settings):
+    """Staff may sign in through an OpenID Connect provider, whose discovery document is already
+    read (the flow itself, against a real provider, is in tests/web/test_oidc_sign_in.py)."""
+    import time
+
+    from teams import oidc
+
+    settings.RELAIS_OIDC_ISSUER = ISSUER
+    settings.RELAIS_OIDC_CLIENT_ID = "relais"
+    settings.RELAIS_OIDC_CLIENT_SECRET = "secret"
+    endpoints = {"authorization_endpoint": "auth", "token_endpoint": "token", "userinfo_endpoint": "me"}
+    document = {"issuer": ISSUER, "jwks_uri": f"{ISSUER}/jwks"}
+    document |= {name: f"{ISSUER}/{path}" for name, path in endpoints.items()}
+    oidc._discovered[ISSUER] = (time.monotonic(), document)
+    yield
+    oidc._discovered.pop(ISSUER, None)
+
+
+@pytest.fixture
+def w(team, other_team, person, worker, peer, single_sign_on):
     """The person Jo, followed by Maraude Nord, who shares housing and contact with it until ten days
-    from now (to be renewed); every kind of user."""
+    from now (to be renewed); every kind of user. Staff may also sign in through their organisation."""
     consent = give_consent(
         person, team, ["housing", "contact"], by=worker, valid_until=timezone.now() + timedelta(days=10)
     )
@@ -554,6 +576,15 @@ PAGES = {
         ),
     },
     "logout": {**GET(lambda kind, w: (405, [])), **POST(valid=(None, lambda kind, w: (302, [])))},
+    # Off to the provider (nothing happened yet), or home for whoever is signed in already.
+    "oidc-start": {**GET(lambda kind, w: (302, [])), **POST(refused=(None, lambda kind, w: (405, [])))},
+    # Back from the provider with no sign-in under way (a forged or replayed answer): refused, recorded.
+    "oidc-callback": {
+        **GET(
+            lambda kind, w: (403, [ev("auth.login_failed", "denied")]) if kind == "anonymous" else (302, [])
+        ),
+        **POST(refused=(None, lambda kind, w: (405, []))),
+    },
     "commitment": {
         **GET(same_for_all(200)),
         **POST(valid=("accept", commitment_post), invalid=(None, same_for_all(400))),
@@ -871,6 +902,8 @@ def urls(w) -> dict[str, str]:
         "home": "/",
         "login": "/login/",
         "logout": "/logout/",
+        "oidc-start": "/login/oidc/",
+        "oidc-callback": "/login/oidc/callback/?code=forged&state=forged",
         "commitment": "/commitment/",
         "password-change": "/password/",
         "password-forgotten": "/password/forgotten/",
