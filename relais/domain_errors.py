@@ -58,6 +58,15 @@ class OutOfScope(Refusal):
     default_detail = _("Your role for this person does not include this.")
 
 
+class SecretNotYours(Refusal):
+    """R10: nobody chooses or sees another account's secret."""
+
+    default_detail = _(
+        "Nobody chooses another account's password. Deactivate the account, end its sessions, or "
+        "start a recovery that its owner completes."
+    )
+
+
 class CommitmentRequired(Refusal):
     default_detail = _(
         "Before your first access to person data, read and accept your team's confidentiality "
