@@ -76,7 +76,8 @@ def per_day(events: QuerySet[AccessEvent], *, since: datetime, until: datetime) 
 
 def signals(*, window_days: int = 30) -> list[Signal]:
     """Many refusals for one actor in a day; reads at night; many persons read by one actor in a day;
-    a manager who granted themselves access."""
+    a manager who granted themselves access; an emergency access waiting for review; a space reset
+    with a worker's code, then exported or its journal read."""
     tz = timezone.get_current_timezone()
     since = timezone.now() - timedelta(days=window_days)
     recent = AccessEvent.objects.filter(occurred_at__gte=since, actor_id__isnull=False)
@@ -107,6 +108,7 @@ def signals(*, window_days: int = 30) -> list[Signal]:
     found += [("many_persons", r["actor_id"], r["day"], r["n"]) for r in many]
     found += _self_grants(recent)
     found += _glass_waiting()
+    found += _reset_then_read(recent)
     labels = _labels({actor for _, actor, _, _ in found})
     ordered = sorted(found, key=lambda f: (f[0], -(f[3]), f[1]))
     return [Signal(kind, actor, labels.get(actor, f"#{actor}"), day, n) for kind, actor, day, n in ordered]
@@ -155,6 +157,26 @@ def _glass_waiting(*, days: int | None = None) -> list[tuple[Any, ...]]:
         for e in opened.order_by("id")
         if e.data.get("glass_break") not in reviewed
     ]
+
+
+# What someone who took over a space with a code they made would do first (R10).
+AFTER_RESET = [Action.PORTAL_EXPORT, Action.PORTAL_ACCESS_LOG]
+
+
+def _reset_then_read(recent: QuerySet[AccessEvent]) -> list[tuple[Any, ...]]:
+    """Exports and journal reads, allowed or refused, by a space in the hours after its reset with a
+    worker's code (the events name the reset and the code's maker), per maker and day: the maker is
+    who the auditor looks at. Resets are few: only their accounts' events are read."""
+    accounts = recent.filter(action=Action.PORTAL_RESET, outcome=Outcome.ALLOWED).values("actor_id")
+    reads = recent.filter(action__in=AFTER_RESET, actor_id__in=accounts).only("id", "body", "occurred_at")
+    tz = timezone.get_current_timezone()
+    per_day: dict[tuple[int, date], int] = {}
+    for event in reads.order_by("id").iterator(chunk_size=500):
+        maker = event.data.get("code_made_by")
+        if maker is not None:
+            key = (maker, timezone.localtime(event.occurred_at, tz).date())
+            per_day[key] = per_day.get(key, 0) + 1
+    return [("reset_then_read", maker, day, n) for (maker, day), n in per_day.items()]
 
 
 def _labels(actor_ids: set[int]) -> dict[int, str]:

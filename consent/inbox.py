@@ -124,9 +124,10 @@ def find_news(person: Person, *, now: datetime | None = None) -> list[Notice]:
 def my_notices(*, user: User) -> Selection[Notice]:
     """The person's inbox, newest first, with what the record holds that they should know; a shown
     page is recorded as their own reading, and given in words (``Worded``)."""
-    person = policy.access_own_person(user, action=Action.PORTAL_NOTICES)
+    access = policy.access_own(user, action=Action.PORTAL_NOTICES)
+    person = access.person
     find_news(person)
-    notices: QuerySet[Notice] = Notice.objects.filter(person=person).select_related(
+    notices: QuerySet[Notice] = policy.own_notices(access).select_related(
         "team", "actor", "consent__superseded_by", "consent__withdrawal", "representative"
     )
     return Selection(rows=notices, record=lambda page: _record_reading(user, person, page))

@@ -88,6 +88,12 @@ def _worded(notice: Notice, who: str) -> Worded:
             )
         text = _("Your consent for %(team)s ends on %(day)s. You can renew it in one click.")
         return Worded(notice, text % {"team": team, "day": day}, reverse("portal-home"), _("Renew it"))
+    if kind == Notice.Kind.SPACE_RESET:
+        text = _(
+            "Your space was given a new password with a code made by %(who)s. If it was not you, "
+            "tell another worker of your team: an auditor checks every such code."
+        ) % {"who": who}
+        return Worded(notice, text, reverse("portal-journal"), _("See what your space did since"))
     if kind == Notice.Kind.GLASS_BROKEN:
         text = _(
             "%(who)s opened an emergency access to your information for %(team)s, for a few hours. "

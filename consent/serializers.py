@@ -106,7 +106,17 @@ class ReceiptKeySerializer(serializers.Serializer):
 
 
 class PortalInvitationSerializer(serializers.Serializer):
-    code = serializers.CharField(help_text="Shown once; give it to the person.")
+    code = serializers.CharField(
+        allow_null=True,
+        help_text="Shown once; give it to the person. Null when it was sent to the address the person "
+        "gave for notices: then nobody but the person sees it.",
+    )
+    sent_by_email = serializers.BooleanField(help_text="Sent to the address the person gave for notices.")
+    reopens_restricted = serializers.BooleanField(
+        help_text="The person's space is already open and the code is handed over: it reopens restricted "
+        "(no copy of the data, no journal of other teams' reads) until the person confirms or the "
+        "cooling period ends."
+    )
     expires_at = serializers.DateTimeField()
 
 

@@ -67,6 +67,16 @@ class SecretNotYours(Refusal):
     )
 
 
+class RestrictedAfterReset(Refusal):
+    """R10: a space reopened with a code its worker handed over reads no more than that worker's
+    teams, until the cooling period ends or the person confirms."""
+
+    default_detail = _(
+        "Your space was reopened with a code a worker handed over. For a few days, or until you "
+        "confirm it is you with your previous password, it does not show the copy of your data."
+    )
+
+
 class CommitmentRequired(Refusal):
     default_detail = _(
         "Before your first access to person data, read and accept your team's confidentiality "

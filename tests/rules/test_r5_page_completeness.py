@@ -13,6 +13,7 @@ from dataclasses import dataclass, field
 from datetime import timedelta
 
 import pytest
+from django.contrib.auth.hashers import make_password
 from django.core.cache import cache
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.db import transaction
@@ -23,7 +24,7 @@ from django.utils import timezone
 from audit.models import AccessEvent
 from consent import services as consent_services
 from consent.evidence import EvidenceFile
-from consent.models import GlassBreak, Representative
+from consent.models import GlassBreak, PortalInvitation, Representative, SpaceReset
 from teams.models import Category
 from tests.factories import (
     PASSWORD,
@@ -113,8 +114,30 @@ def w(team, other_team, person, worker, peer):
         "person": make_portal_account(person, "jo"),
         "representative": agent_of(person, worker).account,
     }
+    agent = Representative.objects.get(person=person)
+    now = timezone.now()
+    # The representative's space was reopened with a code Camille handed over: restricted (R10).
+    reset = SpaceReset.objects.create(
+        invitation=PortalInvitation.objects.create(
+            person=person,
+            representative=agent,
+            code_hash="0" * 64,
+            created_by=worker,
+            expires_at=now,
+            used_at=now,
+        ),
+        person=person,
+        representative=agent,
+        account=users["representative"],
+        code_made_by=worker,
+        reset_at=now,
+        watched_until=now + timedelta(hours=72),
+        restricted=True,
+        previous_password=make_password(PASSWORD),
+    )
     return {
-        "agent": Representative.objects.get(person=person),
+        "agent": agent,
+        "reset": reset,
         "P": person.pk,
         "S": scanned.person_id,
         "A": to_activate.pk,
@@ -330,6 +353,44 @@ def glass_review_refused(kind, w):
     return 403, [ev("glass_break.review", "denied")]  # refused before the form is read
 
 
+def reset_review(kind, w):
+    if kind == "anonymous":
+        return 302, []
+    if kind == "auditor":
+        return 302, [ev("space_reset.review", person=w["P"])]
+    return 403, [ev("space_reset.review", "denied")]
+
+
+def reset_review_refused(kind, w):
+    """An empty verdict: the queue is shown again with the error (an auditor's listing, recorded)."""
+    if kind == "anonymous":
+        return 302, []
+    if kind == "auditor":
+        return 400, [ev("space_reset.list")]
+    return 403, [ev("space_reset.review", "denied")]  # refused before the form is read
+
+
+def reset_confirm(outcome):
+    """The representative's space, restricted after a reset, confirms with its previous password (or
+    a wrong one, a recorded refusal); for anyone else there is nothing to confirm."""
+
+    def expect(kind, w):
+        if kind == "anonymous":
+            return 302, []
+        if kind == "representative":
+            return (
+                (302, [ev("space_reset.confirm", person=w["P"])])
+                if outcome == "allowed"
+                else (
+                    400,
+                    [ev("space_reset.confirm", "denied", w["P"])],
+                )
+            )
+        return 400, []
+
+    return expect
+
+
 def renew(kind, w):
     if kind == "anonymous":
         return 302, []
@@ -530,6 +591,8 @@ def data(w, name):
             "evidence": "Jugement du tribunal judiciaire du 2 mars",
         },
         "end": {"evidence": "Jugement de mainlevée"},
+        "previous-password": {"previous_password": PASSWORD},
+        "previous-password-wrong": {"previous_password": PASSWORD + " faux"},
     }
     return bodies[name]
 
@@ -770,6 +833,21 @@ PAGES = {
         **GET(same_for_all(405)),
         **POST(valid=("verdict", glass_review), invalid=(None, glass_review_refused)),
     },
+    "reset-queue": {
+        **GET(auditors_only("space_reset.list", [ev("space_reset.list")])),
+        ("post", "refused"): (None, same_for_all(405)),
+    },
+    "reset-review": {
+        **GET(same_for_all(405)),
+        **POST(valid=("verdict", reset_review), invalid=(None, reset_review_refused)),
+    },
+    "portal-reset-confirm": {
+        **GET(same_for_all(200)),
+        **POST(
+            valid=("previous-password", reset_confirm("allowed")),
+            invalid=("previous-password-wrong", reset_confirm("denied")),
+        ),
+    },
     "portal-glass-acknowledge": {
         **GET(same_for_all(405)),
         **POST(valid=(None, share_like_acknowledge)),
@@ -900,6 +978,9 @@ def urls(w) -> dict[str, str]:
         "renewals": "/renewals/",
         "glass-break": f"/persons/{person}/emergency/",
         "glass-queue": "/audit/emergencies/",
+        "reset-queue": "/audit/resets/",
+        "reset-review": f"/audit/resets/{w['reset'].pk}/review/",
+        "portal-reset-confirm": "/portal/confirm/",
         "glass-review": f"/audit/emergencies/{w['emergency'].pk}/review/",
         "portal-glass-acknowledge": f"/portal/emergencies/{w['emergency'].pk}/acknowledge/",
         "portal-receipt-list": "/portal/receipts/",
