@@ -15,10 +15,10 @@ from audit.disclosure import Selection
 from consent import glass, selectors, services
 from consent.glass_serializers import GlassBreakInSerializer, GlassBreakSerializer, GlassReviewInSerializer
 from consent.models import Consent
+from consent.recovery_serializers import PortalInvitationSerializer
 from consent.serializers import (
     ConsentInSerializer,
     ConsentOutSerializer,
-    PortalInvitationSerializer,
     ReceiptKeySerializer,
     ReceiptSerializer,
     WithdrawInSerializer,

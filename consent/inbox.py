@@ -182,7 +182,8 @@ def choose_email(*, user: User, email: str, enabled: bool) -> Person:
     """The person gives (or changes, or removes) the address to be told at, and says whether they
     want e-mails. The address is theirs alone: no team sees it. The log says what changed, never
     the address."""
-    person = policy.access_own_person(user, action=Action.NOTICE_EMAIL)
+    # While restricted after a reset, no: the next code would go to an address its maker chose (R10).
+    person = policy.access_own_person(user, action=Action.NOTICE_EMAIL, closed_while_restricted=True)
     email = email.strip()
     if enabled and not email:
         raise Invalid("email", _("Give the address to write to, or untick the box."))

@@ -1,3 +1,10 @@
+"""Consents and their history, receipts, evidence; the person's representatives, portal codes and
+the resets of their spaces; notices and emergency accesses.
+
+Long on purpose: these are the records of one app, read together when a rule about the person's
+space changes (who acts for them, who may open or reopen it, what they are told).
+"""
+
 from django.conf import settings
 from django.db import models
 from django.utils import timezone

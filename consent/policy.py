@@ -285,11 +285,14 @@ class OwnAccess:
         return is_restricted(self.reset)
 
 
-def access_own(user: User, *, action: str, need: str | None = None, whole_record: bool = False) -> OwnAccess:
+def access_own(
+    user: User, *, action: str, need: str | None = None, closed_while_restricted: bool = False
+) -> OwnAccess:
     """The person the portal account serves, or a recorded 403. The person's own account reaches
     everything of theirs; a representative's reaches what its scope ``need``s, and nothing else. A
-    path that discloses the ``whole_record`` (every team's notes: the copy of one's data) is refused
-    while the space is restricted after a reset (R10)."""
+    path ``closed_while_restricted`` is refused while the space is restricted after a reset (R10):
+    the copy of one's data (every team's notes), and what would let the space reach more later (the
+    address codes are e-mailed to)."""
     person = Person.objects.filter(account=user).first() if user.is_authenticated else None
     reset = watched_reset(user) if user.is_authenticated else None
     if person is not None:
@@ -304,18 +307,26 @@ def access_own(user: User, *, action: str, need: str | None = None, whole_record
             with recorder.denials(user, action, object_type="person", person_id=agent.person_id):
                 raise OutOfScope()
         access = OwnAccess(agent.person, agent, reset)
-    if whole_record and access.restricted:
+    if closed_while_restricted and access.restricted:
         with recorder.denials(user, action, object_type="person", person_id=access.person.pk):
             raise RestrictedAfterReset()
     return access
 
 
 def access_own_person(
-    user: User, *, action: str, need: str | None = None, whole_record: bool = False
+    user: User, *, action: str, need: str | None = None, closed_while_restricted: bool = False
 ) -> Person:
     """``access_own``'s person: the portal shows one's own record, or the record of the person one
     represents within one's scope."""
-    return access_own(user, action=action, need=need, whole_record=whole_record).person
+    return access_own(user, action=action, need=need, closed_while_restricted=closed_while_restricted).person
+
+
+def refuse_while_restricted(user: User, *, action: str, person_id: int) -> None:
+    """A space restricted after a reset gives nothing the person had not given (R10): a consent
+    recorded through it would widen what the code's maker's teams read. A recorded 403."""
+    if is_restricted(watched_reset(user)):
+        with recorder.denials(user, action, object_type="person", person_id=person_id):
+            raise RestrictedAfterReset()
 
 
 def own_journal(user: User, access: OwnAccess) -> QuerySet[AccessEvent]:

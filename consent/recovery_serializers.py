@@ -1,9 +1,24 @@
-"""What the API says of a space's reset with a worker's code (``consent.recovery``), and what it
-takes to confirm or review one."""
+"""What the API says of a code for a person's space and of a space's reset with a worker's code
+(``consent.recovery``), and what it takes to confirm or review one."""
 
 from rest_framework import serializers
 
 from relais.api import InputSerializer
+
+
+class PortalInvitationSerializer(serializers.Serializer):
+    code = serializers.CharField(
+        allow_null=True,
+        help_text="Shown once; give it to the person. Null when it was sent to the address the person "
+        "gave for notices: then nobody but the person sees it.",
+    )
+    sent_by_email = serializers.BooleanField(help_text="Sent to the address the person gave for notices.")
+    reopens_restricted = serializers.BooleanField(
+        help_text="The person's space is already open and the code is handed over: it reopens restricted "
+        "(no copy of the data, no journal of other teams' reads) until the person confirms or the "
+        "cooling period ends."
+    )
+    expires_at = serializers.DateTimeField()
 
 
 class SpaceResetSerializer(serializers.Serializer):

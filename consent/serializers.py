@@ -105,21 +105,6 @@ class ReceiptKeySerializer(serializers.Serializer):
     public_key = serializers.CharField(help_text="base64 of the raw 32-byte Ed25519 public key.")
 
 
-class PortalInvitationSerializer(serializers.Serializer):
-    code = serializers.CharField(
-        allow_null=True,
-        help_text="Shown once; give it to the person. Null when it was sent to the address the person "
-        "gave for notices: then nobody but the person sees it.",
-    )
-    sent_by_email = serializers.BooleanField(help_text="Sent to the address the person gave for notices.")
-    reopens_restricted = serializers.BooleanField(
-        help_text="The person's space is already open and the code is handed over: it reopens restricted "
-        "(no copy of the data, no journal of other teams' reads) until the person confirms or the "
-        "cooling period ends."
-    )
-    expires_at = serializers.DateTimeField()
-
-
 def _day(value) -> str:
     return formats.date_format(timezone.localtime(value), "DATE_FORMAT")
 

@@ -99,6 +99,8 @@ def record_consent(
         user, person_id, action=Action.CONSENT_RECORD, object_type="consent", self_allowed=True
     )
     person = access.person
+    if access.by_self:
+        policy.refuse_while_restricted(user, action=Action.CONSENT_RECORD, person_id=person.pk)
     _check_method(
         access.by_self,
         method,

@@ -73,7 +73,8 @@ class RestrictedAfterReset(Refusal):
 
     default_detail = _(
         "Your space was reopened with a code a worker handed over. For a few days, or until you "
-        "confirm it is you with your previous password, it does not show the copy of your data."
+        "confirm it is you with your previous password, it does not show the copy of your data and "
+        "cannot give a consent or change your e-mail address."
     )
 
 

@@ -258,3 +258,27 @@ def test_recovery_has_no_path_for_someone_who_is_not_an_auditor_to_review(api, w
     for user in (worker, world["jo"], UserFactory(is_manager=True)):
         assert api.as_(user).get("/api/v1/audit/space-resets/").status_code == 403
     assert recovery.restriction(user=world["jo"]) is not None
+
+
+def test_the_restricted_space_cannot_give_its_address_for_the_next_code(api, world, worker, person):
+    """Else the maker would give her own address, then make a code e-mailed to herself."""
+    _camille_takes_over(api, worker, person)
+    response = api.post("/api/v1/portal/notices/email/", {"email": "camille@example.org", "enabled": True})
+    assert response.status_code == 403
+    person.refresh_from_db()
+    assert person.notice_email == "" and not person.notify_by_email
+    again = api.as_(worker).post(f"/api/v1/persons/{person.pk}/portal-invitation/").json()
+    assert again["sent_by_email"] is False and again["reopens_restricted"] is True
+
+
+def test_the_restricted_space_cannot_widen_what_the_makers_team_reads(api, world, worker, team, person):
+    _camille_takes_over(api, worker, person)
+    response = api.post(
+        "/api/v1/portal/consents/",
+        {"team": team.pk, "categories": ["housing", "support_plan"]},
+        format="json",
+    )
+    assert response.status_code == 403
+    refused = AccessEvent.objects.filter(action="consent.record", outcome="denied").get()
+    assert (refused.reason, refused.data["code_made_by"]) == ("RestrictedAfterReset", worker.pk)
+    assert not person.consents.filter(categories__code="support_plan").exists()
