@@ -65,6 +65,12 @@ def _worded(notice: Notice, who: str) -> Worded:
         if kind == Notice.Kind.REPRESENTATIVE_ENDED:
             text = _("%(who)s no longer acts for you.") % {"who": who}
             return Worded(notice, text, reverse("portal-representatives"), _("See who acts for you"))
+        if kind == Notice.Kind.SPACE_RESET:
+            text = _(
+                "The space of %(who)s, who acts for you, was given a new password with a worker's code. "
+                "If it was not them, tell your team: an auditor checks every such code."
+            ) % {"who": who}
+            return Worded(notice, text, reverse("portal-journal"), _("See who looked"))
     if kind == Notice.Kind.CONSENT_RECORDED:
         text = _("%(who)s recorded your consent for %(team)s.") % {"who": who, "team": team}
         return Worded(notice, text, receipt, _("See the receipt"))
