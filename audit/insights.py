@@ -164,17 +164,35 @@ AFTER_RESET = [Action.PORTAL_EXPORT, Action.PORTAL_ACCESS_LOG]
 
 
 def _reset_then_read(recent: QuerySet[AccessEvent]) -> list[tuple[Any, ...]]:
-    """Exports and journal reads, allowed or refused, by a space in the hours after its reset with a
-    worker's code (the events name the reset and the code's maker), per maker and day: the maker is
-    who the auditor looks at. Resets are few: only their accounts' events are read."""
-    accounts = recent.filter(action=Action.PORTAL_RESET, outcome=Outcome.ALLOWED).values("actor_id")
-    reads = recent.filter(action__in=AFTER_RESET, actor_id__in=accounts).only("id", "body", "occurred_at")
+    """Exports and journal reads, allowed or refused, by a space after it was reset with a code its
+    worker handed over and that the person has not confirmed (R10), per code maker and day: the maker
+    is who the auditor looks at, whether the space read at once or waited for the end of the
+    restriction. Resets are few: their events and their accounts' reads are read."""
+    resets = recent.filter(action=Action.PORTAL_RESET, outcome=Outcome.ALLOWED).only("body", "occurred_at")
+    handed_over = [
+        e for e in resets if e.data.get("code_made_by") and e.changes.get("restricted", [None, False])[1]
+    ]
+    if not handed_over:
+        return []
+    confirmed = {
+        e.data.get("space_reset")
+        for e in recent.filter(action=Action.SPACE_RESET_CONFIRM, outcome=Outcome.ALLOWED).only("body")
+    }
+    watched: dict[int, list[tuple[datetime, int]]] = {}
+    for event in handed_over:
+        if event.data.get("space_reset") not in confirmed:
+            watched.setdefault(event.data["actor"], []).append(
+                (event.occurred_at, event.data["code_made_by"])
+            )
+    reads = recent.filter(action__in=AFTER_RESET, actor_id__in=list(watched)).values_list(
+        "actor_id", "occurred_at"
+    )
     tz = timezone.get_current_timezone()
     per_day: dict[tuple[int, date], int] = {}
-    for event in reads.order_by("id").iterator(chunk_size=500):
-        maker = event.data.get("code_made_by")
-        if maker is not None:
-            key = (maker, timezone.localtime(event.occurred_at, tz).date())
+    for actor, at in reads:
+        makers = [maker for reset_at, maker in watched[actor] if reset_at <= at]
+        if makers:
+            key = (makers[-1], timezone.localtime(at, tz).date())
             per_day[key] = per_day.get(key, 0) + 1
     return [("reset_then_read", maker, day, n) for (maker, day), n in per_day.items()]
 

@@ -282,3 +282,22 @@ def test_the_restricted_space_cannot_widen_what_the_makers_team_reads(api, world
     refused = AccessEvent.objects.filter(action="consent.record", outcome="denied").get()
     assert (refused.reason, refused.data["code_made_by"]) == ("RestrictedAfterReset", worker.pk)
     assert not person.consents.filter(categories__code="support_plan").exists()
+
+
+def test_a_read_after_the_restriction_has_lifted_by_itself_is_still_pointed_out(
+    api, world, worker, person, monkeypatch
+):
+    _camille_takes_over(api, worker, person)
+    api.credentials()
+    later = timezone.now() + timedelta(hours=73)
+    monkeypatch.setattr(timezone, "now", lambda: later)
+    assert api.as_(world["jo"]).get("/api/v1/portal/export/").status_code == 200
+    found = [s for s in insights.signals() if s.kind == "reset_then_read"]
+    assert [(s.actor_id, s.count) for s in found] == [(worker.pk, 1)]
+
+
+def test_a_reset_the_person_confirmed_raises_no_signal(api, world, worker, person):
+    _camille_takes_over(api, worker, person)
+    assert api.post("/api/v1/portal/reset/confirm/", {"previous_password": PASSWORD}).status_code == 200
+    assert api.get("/api/v1/portal/export/").status_code == 200
+    assert not [s for s in insights.signals() if s.kind == "reset_then_read"]
