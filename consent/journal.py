@@ -119,7 +119,11 @@ WORDING: dict[str, Wording] = {
     Action.PORTAL_RESET: Wording(
         gettext_lazy("Your space was given a new password, with a code from your worker."),
         gettext_lazy("Someone tried to change the password of your space with a code (refused)."),
-        gettext_lazy("You chose a new password for your space, with a code from your worker."),
+        # Not "you chose": whoever held the code did, and it may not have been the person (R10, R11).
+        gettext_lazy(
+            "Your space was given a new password with a code a worker made. "
+            "If it was not you, tell your team."
+        ),
     ),
     Action.SPACE_RESET_CONFIRM: Wording(
         gettext_lazy("Your space confirmed that its new password is yours."),
@@ -215,7 +219,9 @@ FOR_A_REPRESENTATIVE: dict[str, Wording] = {
     Action.PORTAL_RESET: Wording(
         gettext_lazy("%(who)s chose a new password for the space where they act for you."),
         gettext_lazy("Someone tried to change the password of a space that acts for you (refused)."),
-        gettext_lazy("You chose a new password for your space."),
+        gettext_lazy(
+            "Your space was given a new password with a code a worker made. If it was not you, tell the team."
+        ),
     ),
 }
 OTHER = Wording(

@@ -43,7 +43,7 @@ def test_the_person_reads_the_reset_in_their_journal(web, person, worker):
     activation.activate(code=code, username="jo", password=NEW_PASSWORD)
     web.post("/login/", {"username": "jo", "password": NEW_PASSWORD})
     journal = web.get("/portal/journal/?mine=1").content.decode().replace("&#x27;", "'")
-    assert "Vous avez choisi un nouveau mot de passe pour votre espace" in journal
+    assert "Votre espace a reçu un nouveau mot de passe avec un code créé par un intervenant" in journal
 
 
 def test_the_lock_out_page_speaks_to_workers_and_to_persons(web, worker, settings):
