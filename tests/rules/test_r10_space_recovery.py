@@ -301,3 +301,12 @@ def test_a_reset_the_person_confirmed_raises_no_signal(api, world, worker, perso
     assert api.post("/api/v1/portal/reset/confirm/", {"previous_password": PASSWORD}).status_code == 200
     assert api.get("/api/v1/portal/export/").status_code == 200
     assert not [s for s in insights.signals() if s.kind == "reset_then_read"]
+
+
+def test_the_worker_page_says_an_open_space_reopens_restricted_with_a_handed_over_code(
+    web, world, worker, person
+):
+    client = web.as_(worker)
+    assert client.post(f"/persons/{person.pk}/portal-code/").status_code == 302
+    page = client.get(f"/persons/{person.pk}/portal-code/").content.decode().replace("&#x27;", "'")
+    assert "il rouvre restreint pendant quelques jours" in page and "Le journal vous nomme" in page
