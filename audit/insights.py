@@ -76,7 +76,8 @@ def per_day(events: QuerySet[AccessEvent], *, since: datetime, until: datetime) 
 
 def signals(*, window_days: int = 30) -> list[Signal]:
     """Many refusals for one actor in a day; reads at night; many persons read by one actor in a day;
-    a manager who granted themselves access."""
+    a manager who granted themselves access; an emergency access waiting for review; a space reset
+    with a worker's code, then exported or its journal read."""
     tz = timezone.get_current_timezone()
     since = timezone.now() - timedelta(days=window_days)
     recent = AccessEvent.objects.filter(occurred_at__gte=since, actor_id__isnull=False)
@@ -107,6 +108,7 @@ def signals(*, window_days: int = 30) -> list[Signal]:
     found += [("many_persons", r["actor_id"], r["day"], r["n"]) for r in many]
     found += _self_grants(recent)
     found += _glass_waiting()
+    found += _reset_then_read(recent)
     labels = _labels({actor for _, actor, _, _ in found})
     ordered = sorted(found, key=lambda f: (f[0], -(f[3]), f[1]))
     return [Signal(kind, actor, labels.get(actor, f"#{actor}"), day, n) for kind, actor, day, n in ordered]
@@ -155,6 +157,44 @@ def _glass_waiting(*, days: int | None = None) -> list[tuple[Any, ...]]:
         for e in opened.order_by("id")
         if e.data.get("glass_break") not in reviewed
     ]
+
+
+# What someone who took over a space with a code they made would do first (R10).
+AFTER_RESET = [Action.PORTAL_EXPORT, Action.PORTAL_ACCESS_LOG]
+
+
+def _reset_then_read(recent: QuerySet[AccessEvent]) -> list[tuple[Any, ...]]:
+    """Exports and journal reads, allowed or refused, by a space after it was reset with a code its
+    worker handed over and that the person has not confirmed (R10), per code maker and day: the maker
+    is who the auditor looks at, whether the space read at once or waited for the end of the
+    restriction. Resets are few: their events and their accounts' reads are read."""
+    resets = recent.filter(action=Action.PORTAL_RESET, outcome=Outcome.ALLOWED).only("body", "occurred_at")
+    handed_over = [
+        e for e in resets if e.data.get("code_made_by") and e.changes.get("restricted", [None, False])[1]
+    ]
+    if not handed_over:
+        return []
+    confirmed = {
+        e.data.get("space_reset")
+        for e in recent.filter(action=Action.SPACE_RESET_CONFIRM, outcome=Outcome.ALLOWED).only("body")
+    }
+    watched: dict[int, list[tuple[datetime, int]]] = {}
+    for event in handed_over:
+        if event.data.get("space_reset") not in confirmed:
+            watched.setdefault(event.data["actor"], []).append(
+                (event.occurred_at, event.data["code_made_by"])
+            )
+    reads = recent.filter(action__in=AFTER_RESET, actor_id__in=list(watched)).values_list(
+        "actor_id", "occurred_at"
+    )
+    tz = timezone.get_current_timezone()
+    per_day: dict[tuple[int, date], int] = {}
+    for actor, at in reads:
+        makers = [maker for reset_at, maker in watched[actor] if reset_at <= at]
+        if makers:
+            key = (makers[-1], timezone.localtime(at, tz).date())
+            per_day[key] = per_day.get(key, 0) + 1
+    return [("reset_then_read", maker, day, n) for (maker, day), n in per_day.items()]
 
 
 def _labels(actor_ids: set[int]) -> dict[int, str]:

@@ -57,6 +57,9 @@ class Event:
     glass_break_id: int | None = None
     # An act of a representative for the person ("given by X for Y"): the representation, by id.
     representative_id: int | None = None
+    # An act of a space lately reset with a worker's code (R10): the reset, and who made the code.
+    space_reset_id: int | None = None
+    code_made_by: int | None = None
 
 
 def changed_fields(before: Mapping[str, Any], after: Mapping[str, Any]) -> dict[str, list[Any]]:
@@ -68,16 +71,32 @@ def _label(actor: Actor | None) -> str:
     return (getattr(actor, "label", "") or getattr(actor, "username", "") or "")[:150]
 
 
+def after_reset(actor_id: int, *, reset_id: int, code_made_by: int) -> None:
+    """For the rest of this unit of work, every event of the actor names the reset of their space
+    and the maker of its code (R10): set by the policy when it reaches a space lately reset."""
+    ctx = context.current()
+    if ctx is not None:
+        ctx.after_reset[actor_id] = (reset_id, code_made_by)
+
+
+def _after_reset(event: Event, reset: tuple[int, int] | None) -> dict[str, int]:
+    if event.space_reset_id is not None and event.code_made_by is not None:
+        return {"space_reset": event.space_reset_id, "code_made_by": event.code_made_by}
+    return {"space_reset": reset[0], "code_made_by": reset[1]} if reset else {}
+
+
 def _entries(
     actor: Actor | None, events: Iterable[Event], ctx: context.RequestContext | None
 ) -> list[dict[str, Any]]:
     actor_id = getattr(actor, "pk", None)
     actor_label = _label(actor)
+    reset = ctx.after_reset.get(actor_id) if ctx is not None and actor_id is not None else None
     return [
         {
             **({"changes": {k: list(v) for k, v in e.changes.items()}} if e.changes else {}),
             **({"glass_break": e.glass_break_id} if e.glass_break_id else {}),
             **({"representative": e.representative_id} if e.representative_id else {}),
+            **_after_reset(e, reset),
             "actor": actor_id,
             "actor_label": actor_label,
             "team": e.team_id,

@@ -9,6 +9,7 @@ from django.utils.translation import gettext as _
 from audit import recorder
 from audit.models import Action
 from audit.recorder import Event
+from consent import recovery
 from consent.codes import hash_code
 from consent.models import PortalInvitation, Representative
 from records.models import Person
@@ -58,11 +59,14 @@ def activate(*, code: str, username: str, password: str) -> User:
 
     A person whose space is already open and who lost its password gets a new code from their worker:
     the same code then gives the existing account the username and password chosen now, ends its API
-    tokens and open sessions, and lifts any stop on signing in. Nothing else of the account changes."""
+    tokens and open sessions, and lifts any stop on signing in. Nothing else of the account changes,
+    but the reset is on the record with the code's maker, and a code its maker handed over reopens
+    the space restricted (``consent.recovery``)."""
     invitation = _invitation(code)
     agent = invitation.representative
     existing = agent.account if agent is not None else invitation.person.account
     changes: dict[str, list[object]] = {}
+    reset = None
     if existing is None:
         user = accounts.create_account(
             username=username,
@@ -76,10 +80,16 @@ def activate(*, code: str, username: str, password: str) -> User:
         action = Action.PORTAL_ACTIVATE
     else:
         user = existing
+        previous = user.password
         accounts.reset_access(user, password, username=username)
         ended = tokens.revoke_all(user)
         action = Action.PORTAL_RESET
-        changes = {"password": ["set", "reset"], "tokens": [ended, 0]}
+        reset = recovery.record_reset(account=user, invitation=invitation, previous_password=previous)
+        changes = {
+            "password": ["set", "reset"],
+            "tokens": [ended, 0],
+            "restricted": [False, reset.restricted],
+        }
     PortalInvitation.objects.filter(pk=invitation.pk).update(used_at=timezone.now())
     recorder.record(
         user,
@@ -90,6 +100,8 @@ def activate(*, code: str, username: str, password: str) -> User:
             object_ids=[invitation.pk],
             changes=changes,
             representative_id=agent.pk if agent is not None else None,
+            space_reset_id=reset.pk if reset is not None else None,
+            code_made_by=invitation.created_by_id if reset is not None else None,
         ),
     )
     return user

@@ -15,10 +15,10 @@ from audit.disclosure import Selection
 from consent import glass, selectors, services
 from consent.glass_serializers import GlassBreakInSerializer, GlassBreakSerializer, GlassReviewInSerializer
 from consent.models import Consent
+from consent.recovery_serializers import PortalInvitationSerializer
 from consent.serializers import (
     ConsentInSerializer,
     ConsentOutSerializer,
-    PortalInvitationSerializer,
     ReceiptKeySerializer,
     ReceiptSerializer,
     WithdrawInSerializer,
@@ -97,13 +97,20 @@ class ReceiptKey(generics.GenericAPIView):
 
 @extend_schema(tags=["portal"], request=None, responses={201: PortalInvitationSerializer})
 class PortalInvitationCreate(generics.GenericAPIView):
-    """A one-time code for the person to open their portal account."""
+    """A one-time code for the person to open their space, or to choose a new password for it. For a
+    space already open whose person gave an address for notices, the code goes there and is not shown."""
 
     serializer_class = PortalInvitationSerializer
 
     def post(self, request: Request, pk: int) -> Response:
         code, invitation = services.invite_to_portal(user=signed_in(request), person_id=pk)
-        return Response({"code": code, "expires_at": invitation.expires_at}, status=status.HTTP_201_CREATED)
+        body = {
+            "code": code,
+            "sent_by_email": invitation.sent_by_email,
+            "reopens_restricted": code is not None and invitation.person.account_id is not None,
+            "expires_at": invitation.expires_at,
+        }
+        return Response(body, status=status.HTTP_201_CREATED)
 
 
 @extend_schema(tags=["emergency"], request=GlassBreakInSerializer, responses={201: GlassBreakSerializer})

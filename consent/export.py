@@ -54,7 +54,7 @@ def notes_by_team(notes: Iterable[Note]) -> list[NotesOfTeam]:
 
 def my_data(*, user: User) -> dict:
     """Everything about the person, contact details and notes included; the reading is recorded."""
-    person = policy.access_own_person(user, action=Action.PORTAL_EXPORT)
+    person = policy.access_own_person(user, action=Action.PORTAL_EXPORT, closed_while_restricted=True)
     consents = list(selectors.consents_of(person).order_by("id"))
     notes = list(
         policy.notes_about_oneself(person).select_related("author", "team", "category").order_by("id")

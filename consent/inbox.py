@@ -124,9 +124,10 @@ def find_news(person: Person, *, now: datetime | None = None) -> list[Notice]:
 def my_notices(*, user: User) -> Selection[Notice]:
     """The person's inbox, newest first, with what the record holds that they should know; a shown
     page is recorded as their own reading, and given in words (``Worded``)."""
-    person = policy.access_own_person(user, action=Action.PORTAL_NOTICES)
+    access = policy.access_own(user, action=Action.PORTAL_NOTICES)
+    person = access.person
     find_news(person)
-    notices: QuerySet[Notice] = Notice.objects.filter(person=person).select_related(
+    notices: QuerySet[Notice] = policy.own_notices(access).select_related(
         "team", "actor", "consent__superseded_by", "consent__withdrawal", "representative"
     )
     return Selection(rows=notices, record=lambda page: _record_reading(user, person, page))
@@ -181,7 +182,8 @@ def choose_email(*, user: User, email: str, enabled: bool) -> Person:
     """The person gives (or changes, or removes) the address to be told at, and says whether they
     want e-mails. The address is theirs alone: no team sees it. The log says what changed, never
     the address."""
-    person = policy.access_own_person(user, action=Action.NOTICE_EMAIL)
+    # While restricted after a reset, no: the next code would go to an address its maker chose (R10).
+    person = policy.access_own_person(user, action=Action.NOTICE_EMAIL, closed_while_restricted=True)
     email = email.strip()
     if enabled and not email:
         raise Invalid("email", _("Give the address to write to, or untick the box."))

@@ -18,9 +18,10 @@ from teams.models import User
 
 
 def make_invitation(
-    user: User, person_id: int, representative: Representative | None = None
+    user: User, person_id: int, representative: Representative | None = None, *, by_email: bool = False
 ) -> tuple[str, PortalInvitation]:
-    """A new code (shown once; only its hash is kept) and its ``portal.invite`` event."""
+    """A new code (shown once, or e-mailed ``by_email`` to the person's own address; only its hash
+    is kept) and its ``portal.invite`` event."""
     code = new_code()
     invitation = PortalInvitation.objects.create(
         person_id=person_id,
@@ -28,6 +29,7 @@ def make_invitation(
         code_hash=hash_code(code),
         created_by=user,
         expires_at=timezone.now() + timedelta(hours=settings.RELAIS_PORTAL_CODE_TTL_HOURS),
+        sent_by_email=by_email,
     )
     recorder.record(
         user,
@@ -37,6 +39,7 @@ def make_invitation(
             object_type="portal_invitation",
             object_ids=[invitation.pk],
             representative_id=representative.pk if representative else None,
+            reason="sent to the person's address" if by_email else "",
         ),
     )
     return code, invitation

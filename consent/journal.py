@@ -119,7 +119,20 @@ WORDING: dict[str, Wording] = {
     Action.PORTAL_RESET: Wording(
         gettext_lazy("Your space was given a new password, with a code from your worker."),
         gettext_lazy("Someone tried to change the password of your space with a code (refused)."),
-        gettext_lazy("You chose a new password for your space, with a code from your worker."),
+        # Not "you chose": whoever held the code did, and it may not have been the person (R10, R11).
+        gettext_lazy(
+            "Your space was given a new password with a code a worker made. "
+            "If it was not you, tell your team."
+        ),
+    ),
+    Action.SPACE_RESET_CONFIRM: Wording(
+        gettext_lazy("Your space confirmed that its new password is yours."),
+        gettext_lazy("Someone tried to confirm your space's new password (refused)."),
+        gettext_lazy("You confirmed that your space's new password is yours."),
+    ),
+    Action.SPACE_RESET_REVIEW: Wording(
+        gettext_lazy("%(who)s reviewed the new password given to your space."),
+        gettext_lazy("%(who)s tried to review the new password given to your space (refused)."),
     ),
     Action.PORTAL_CONSENTS: Wording(
         gettext_lazy("%(who)s looked at your consents."),
@@ -206,7 +219,9 @@ FOR_A_REPRESENTATIVE: dict[str, Wording] = {
     Action.PORTAL_RESET: Wording(
         gettext_lazy("%(who)s chose a new password for the space where they act for you."),
         gettext_lazy("Someone tried to change the password of a space that acts for you (refused)."),
-        gettext_lazy("You chose a new password for your space."),
+        gettext_lazy(
+            "Your space was given a new password with a code a worker made. If it was not you, tell the team."
+        ),
     ),
 }
 OTHER = Wording(
@@ -272,8 +287,9 @@ class Line:
 def journal(*, user: User, include_own: bool = False) -> Selection[AccessEvent]:
     """Every event about the person, newest first, refused attempts included; the person's own
     visits to their space only if asked. A shown page is told in words and recorded."""
-    person = policy.access_own_person(user, action=Action.PORTAL_ACCESS_LOG, need=policy.Need.JOURNAL)
-    events: QuerySet[AccessEvent] = AccessEvent.objects.filter(person_id=person.pk).order_by("-id")
+    access = policy.access_own(user, action=Action.PORTAL_ACCESS_LOG, need=policy.Need.JOURNAL)
+    person = access.person
+    events: QuerySet[AccessEvent] = policy.own_journal(user, access)
     if not include_own:
         events = events.exclude(actor_id=user.pk, action__in=OWN_VIEWS)
     return Selection(rows=events, record=lambda page: tell(user=user, person=person, events=page))

@@ -1,3 +1,10 @@
+"""Consents and their history, receipts, evidence; the person's representatives, portal codes and
+the resets of their spaces; notices and emergency accesses.
+
+Long on purpose: these are the records of one app, read together when a rule about the person's
+space changes (who acts for them, who may open or reopen it, what they are told).
+"""
+
 from django.conf import settings
 from django.db import models
 from django.utils import timezone
@@ -171,6 +178,8 @@ class PortalInvitation(models.Model):
     created_at = models.DateTimeField(_("made at"), auto_now_add=True)
     expires_at = models.DateTimeField(_("expires at"))
     used_at = models.DateTimeField(_("used at"), null=True, blank=True)
+    # Sent to the address the person gave for notices: its maker never saw it (R10).
+    sent_by_email = models.BooleanField(_("sent by e-mail"), default=False)
 
     class Meta:
         verbose_name = _("portal code")
@@ -178,6 +187,50 @@ class PortalInvitation(models.Model):
 
     def __str__(self) -> str:
         return f"portal invitation #{self.pk}"
+
+
+class SpaceReset(models.Model):
+    """A space already open, given a new password with a worker's code (R10, ``consent.recovery``).
+
+    A code handed over by the worker (the person gave no address for notices) reopens the space
+    *restricted*: no other team's notes, no copy of the data, no journal of other teams' reads, until
+    ``watched_until`` or until the person confirms with what the worker cannot have (the space's
+    previous password, whose hash is kept for that alone and cleared once used). Until
+    ``watched_until`` every act of the space names the reset and the code's maker. Auditors review
+    each reset, like an emergency access."""
+
+    class Verdict(models.TextChoices):
+        JUSTIFIED = "justified", _("justified")
+        NOT_JUSTIFIED = "not_justified", _("not justified")
+
+    invitation = models.OneToOneField(PortalInvitation, on_delete=models.PROTECT, related_name="reset")
+    person = models.ForeignKey("records.Person", on_delete=models.CASCADE, related_name="space_resets")
+    representative = models.ForeignKey(
+        Representative, null=True, blank=True, on_delete=models.CASCADE, related_name="+"
+    )
+    account = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    code_made_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+", verbose_name=_("code made by")
+    )
+    by_email = models.BooleanField(default=False)
+    reset_at = models.DateTimeField()
+    watched_until = models.DateTimeField()
+    restricted = models.BooleanField(default=False)
+    previous_password = models.CharField(max_length=128, blank=True, default="")
+    confirmed_at = models.DateTimeField(null=True, blank=True)
+    reviewed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    reviewed_at = models.DateTimeField(null=True, blank=True)
+    verdict = models.CharField(_("verdict"), max_length=16, choices=Verdict.choices, blank=True)
+    review_comment = models.TextField(_("comment"), blank=True)
+
+    class Meta:
+        ordering = ["-reset_at", "-id"]
+        indexes = [models.Index(fields=["account", "watched_until"], name="reset_account_watch")]
+
+    def __str__(self) -> str:
+        return f"space reset #{self.pk}"
 
 
 class Evidence(models.Model):
@@ -208,6 +261,7 @@ class Notice(models.Model):
         GLASS_BROKEN = "glass_broken", _("a team opened an emergency access to your information")
         REPRESENTATIVE_RECORDED = "representative", _("someone was recorded as acting for you")
         REPRESENTATIVE_ENDED = "representative_end", _("someone no longer acts for you")
+        SPACE_RESET = "space_reset", _("your space was given a new password with a worker's code")
 
     person = models.ForeignKey("records.Person", on_delete=models.CASCADE, related_name="notices")
     kind = models.CharField(max_length=24, choices=Kind.choices)

@@ -5,11 +5,13 @@ more. Sent after the commit of the act it follows; a failure to send never reach
 from __future__ import annotations
 
 import logging
+from datetime import datetime
 
 from django.conf import settings
 from django.core.mail import send_mail
 from django.urls import reverse
 from django.utils import timezone, translation
+from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 
 from consent.models import Notice
@@ -43,6 +45,29 @@ def send_by_email(notice_id: int) -> bool:
         return False
 
 
+def send_code(address: str, code: str, expires_at: datetime) -> bool:
+    """E-mail a code for a new password to the address the person gave for notices: their worker
+    never sees it (R10). Never raises: a code not received is made again. Returns whether it was sent."""
+    where = settings.RELAIS_SITE_URL.rstrip("/") + reverse("portal-activation")
+    try:
+        with translation.override(settings.LANGUAGE_CODE):
+            day = date_format(timezone.localtime(expires_at), "DATETIME_FORMAT")
+            text = "\n\n".join(
+                [
+                    _("Hello,"),
+                    _("Here is the code to choose a new password for your space: %(code)s") % {"code": code},
+                    _("It works once, until %(day)s, at this address: %(where)s")
+                    % {"day": day, "where": where},
+                    _("If you did not ask for it, do nothing and tell your team: your password stays."),
+                ]
+            )
+            send_mail(EMAIL_SUBJECT + " : " + _("a code for your space"), text, None, [address])
+        return True
+    except Exception:  # noqa: BLE001 — a mail server's failure must never reach the act it follows
+        logger.warning("a code for a space could not be e-mailed; the worker can make another", exc_info=True)
+        return False
+
+
 def email_text(kind: str, *, by_representative: bool = False) -> str:
     """What an e-mail says: the kind of thing that happened and where to read it; no name, no team,
     no category, no note."""
@@ -59,6 +84,10 @@ def email_text(kind: str, *, by_representative: bool = False) -> str:
         Notice.Kind.GLASS_BROKEN: _("A team opened an emergency access to your information."),
         Notice.Kind.REPRESENTATIVE_RECORDED: _("Someone was recorded as acting for you in your space."),
         Notice.Kind.REPRESENTATIVE_ENDED: _("Someone no longer acts for you in your space."),
+        Notice.Kind.SPACE_RESET: _(
+            "Your space was given a new password with a code from a worker. If it was not you, say so "
+            "to your team."
+        ),
     }
     what = (acted_for_you if by_representative else happened).get(kind) or _(
         "Something changed in your space."

@@ -65,6 +65,12 @@ def _worded(notice: Notice, who: str) -> Worded:
         if kind == Notice.Kind.REPRESENTATIVE_ENDED:
             text = _("%(who)s no longer acts for you.") % {"who": who}
             return Worded(notice, text, reverse("portal-representatives"), _("See who acts for you"))
+        if kind == Notice.Kind.SPACE_RESET:
+            text = _(
+                "The space of %(who)s, who acts for you, was given a new password with a worker's code. "
+                "If it was not them, tell your team: an auditor checks every such code."
+            ) % {"who": who}
+            return Worded(notice, text, reverse("portal-journal"), _("See who looked"))
     if kind == Notice.Kind.CONSENT_RECORDED:
         text = _("%(who)s recorded your consent for %(team)s.") % {"who": who, "team": team}
         return Worded(notice, text, receipt, _("See the receipt"))
@@ -88,6 +94,12 @@ def _worded(notice: Notice, who: str) -> Worded:
             )
         text = _("Your consent for %(team)s ends on %(day)s. You can renew it in one click.")
         return Worded(notice, text % {"team": team, "day": day}, reverse("portal-home"), _("Renew it"))
+    if kind == Notice.Kind.SPACE_RESET:
+        text = _(
+            "Your space was given a new password with a code made by %(who)s. If it was not you, "
+            "tell another worker of your team: an auditor checks every such code."
+        ) % {"who": who}
+        return Worded(notice, text, reverse("portal-journal"), _("See what your space did since"))
     if kind == Notice.Kind.GLASS_BROKEN:
         text = _(
             "%(who)s opened an emergency access to your information for %(team)s, for a few hours. "

@@ -29,7 +29,8 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from audit import recorder
-from consent.models import Consent, GlassBreak, Representative
+from audit.models import AccessEvent
+from consent.models import Consent, GlassBreak, Notice, Representative, SpaceReset
 from records.models import CONTACT, FOLLOW_PERMISSION, FollowUp, Note, Person, PersonGroupObjectPermission
 from relais.domain_errors import (
     CommitmentRequired,
@@ -40,6 +41,7 @@ from relais.domain_errors import (
     NotTheAuthor,
     OutOfScope,
     Refusal,
+    RestrictedAfterReset,
     Unavailable,
 )
 from relais.ids import is_storable_id
@@ -178,6 +180,7 @@ def access_person(
             else None
         )
         if own is not None:
+            watched_reset(user)
             return PersonAccess(reader=None, person=own)
         if _has_portal_space(user):
             # A portal account reaches its own person only (a representative, within its scope, the
@@ -248,35 +251,110 @@ def _has_portal_space(user: User) -> bool:
     return User.objects.filter(Q(person__isnull=False) | Q(representation__isnull=False), pk=user.pk).exists()
 
 
+# Spaces reset with a worker's code (R10) ----------------------------------------------------------
+
+
+def watched_reset(user: User, *, at: datetime | None = None) -> SpaceReset | None:
+    """The latest reset of this portal account with a worker's code, while it is watched (its first
+    hours); from now on in this unit of work, the account's events name it and the code's maker."""
+    at = at or timezone.now()
+    reset = SpaceReset.objects.filter(account=user, watched_until__gt=at).order_by("-id").first()
+    if reset is not None:
+        recorder.after_reset(user.pk, reset_id=reset.pk, code_made_by=reset.code_made_by_id)
+    return reset
+
+
+def is_restricted(reset: SpaceReset | None, *, at: datetime | None = None) -> bool:
+    """A space reopened with a code its worker handed over, not yet confirmed by the person, within
+    the cooling period: it reads no more than the code's maker's teams read."""
+    at = at or timezone.now()
+    return bool(reset and reset.restricted and reset.confirmed_at is None and reset.watched_until > at)
+
+
 @dataclass(frozen=True)
 class OwnAccess:
-    """The person reached in the portal: by their own account, or by their ``representative``."""
+    """The person reached in the portal: by their own account, or by their ``representative``;
+    ``reset`` is the space's reset with a worker's code while it is watched (``is_restricted``)."""
 
     person: Person
     representative: Representative | None = None
+    reset: SpaceReset | None = None
+
+    @property
+    def restricted(self) -> bool:
+        return is_restricted(self.reset)
 
 
-def access_own(user: User, *, action: str, need: str | None = None) -> OwnAccess:
+def access_own(
+    user: User, *, action: str, need: str | None = None, closed_while_restricted: bool = False
+) -> OwnAccess:
     """The person the portal account serves, or a recorded 403. The person's own account reaches
-    everything of theirs; a representative's reaches what its scope ``need``s, and nothing else."""
+    everything of theirs; a representative's reaches what its scope ``need``s, and nothing else. A
+    path ``closed_while_restricted`` is refused while the space is restricted after a reset (R10):
+    the copy of one's data (every team's notes), and what would let the space reach more later (the
+    address codes are e-mailed to)."""
     person = Person.objects.filter(account=user).first() if user.is_authenticated else None
+    reset = watched_reset(user) if user.is_authenticated else None
     if person is not None:
-        return OwnAccess(person)
-    agent = representation(user)
-    if agent is None:
-        with recorder.denials(user, action, object_type="person"):
-            raise NotAPortalAccount()
-    if not covers(agent, need):
-        # Named with the person, so that their journal shows the attempt.
-        with recorder.denials(user, action, object_type="person", person_id=agent.person_id):
-            raise OutOfScope()
-    return OwnAccess(agent.person, agent)
+        access = OwnAccess(person, reset=reset)
+    else:
+        agent = representation(user)
+        if agent is None:
+            with recorder.denials(user, action, object_type="person"):
+                raise NotAPortalAccount()
+        if not covers(agent, need):
+            # Named with the person, so that their journal shows the attempt.
+            with recorder.denials(user, action, object_type="person", person_id=agent.person_id):
+                raise OutOfScope()
+        access = OwnAccess(agent.person, agent, reset)
+    if closed_while_restricted and access.restricted:
+        with recorder.denials(user, action, object_type="person", person_id=access.person.pk):
+            raise RestrictedAfterReset()
+    return access
 
 
-def access_own_person(user: User, *, action: str, need: str | None = None) -> Person:
+def access_own_person(
+    user: User, *, action: str, need: str | None = None, closed_while_restricted: bool = False
+) -> Person:
     """``access_own``'s person: the portal shows one's own record, or the record of the person one
     represents within one's scope."""
-    return access_own(user, action=action, need=need).person
+    return access_own(user, action=action, need=need, closed_while_restricted=closed_while_restricted).person
+
+
+def refuse_while_restricted(user: User, *, action: str, person_id: int) -> None:
+    """A space restricted after a reset gives nothing the person had not given (R10): a consent
+    recorded through it would widen what the code's maker's teams read. A recorded 403."""
+    if is_restricted(watched_reset(user)):
+        with recorder.denials(user, action, object_type="person", person_id=person_id):
+            raise RestrictedAfterReset()
+
+
+def own_journal(user: User, access: OwnAccess) -> QuerySet[AccessEvent]:
+    """The events about the person that their space may read, newest first: all of them; or, while
+    the space is restricted after a reset, the acts of the members of the code's maker's teams and
+    what the space did since the reset, never other teams' reads (R10)."""
+    events = AccessEvent.objects.filter(person_id=access.person.pk).order_by("-id")
+    if access.reset is None or not access.restricted:
+        return events
+    return events.filter(
+        Q(actor_id__in=_makers_colleagues(access.reset))
+        | Q(actor_id=user.pk, occurred_at__gte=access.reset.reset_at)
+    )
+
+
+def own_notices(access: OwnAccess) -> QuerySet[Notice]:
+    """The person's notices their space may read: all of them; or, while it is restricted after a
+    reset, only those of acts by the members of the code's maker's teams, or by no one (R10)."""
+    notices = Notice.objects.filter(person=access.person)
+    if access.reset is None or not access.restricted:
+        return notices
+    return notices.filter(Q(actor__isnull=True) | Q(actor_id__in=_makers_colleagues(access.reset)))
+
+
+def _makers_colleagues(reset: SpaceReset) -> QuerySet[Membership, Any]:
+    """The accounts of the members of the code's maker's teams (the maker included)."""
+    teams = Membership.objects.filter(user_id=reset.code_made_by_id).values("team_id")
+    return Membership.objects.filter(team_id__in=teams).values("user_id")
 
 
 # Consents and grants ------------------------------------------------------------------------------
@@ -605,6 +683,7 @@ def access_consent_as(user: User, consent_id: int, *, action: str) -> ConsentAcc
         if consent is None:
             raise Hidden()
         if consent.person.account_id is not None and consent.person.account_id == user.pk:
+            watched_reset(user)
             return ConsentAccess(consent, by_self=True)
         try:
             reader = reader_for(user)
@@ -651,6 +730,7 @@ def access_representative(user: User, representative_id: int, *, action: str) ->
         if found is None:
             raise Hidden()
         if found.person.account_id is not None and found.person.account_id == user.pk:
+            watched_reset(user)
             return RepresentativeAccess(reader=None, representative=found)
         try:
             reader = reader_for(user)

@@ -19,7 +19,7 @@ from audit.disclosure import Selection
 from audit.models import Action
 from audit.recorder import Event
 from consent import glass, inbox, policy, selectors, services
-from consent.models import Consent, GlassBreak, Method, Receipt, Status
+from consent.models import Consent, GlassBreak, Method, Receipt, SpaceReset, Status
 from records.models import FollowUp, Person
 from relais.domain_errors import Invalid
 from teams.models import Category, Team, User
@@ -77,6 +77,7 @@ class Space:
     offers: list[TeamOffer]
     unread: int
     emergencies: list[GlassBreak]
+    restriction: SpaceReset | None = None  # reopened with a worker's code, not yet confirmed (R10)
 
 
 def my_space(*, user: User) -> Space:
@@ -84,9 +85,12 @@ def my_space(*, user: User) -> Space:
     their information they have not acknowledged (a banner until they do)."""
     access = policy.access_own(user, action=Action.PORTAL_CONSENTS, need=policy.Need.CONSENTS)
     offers = _recorded_offers(user, access.person)
+    restriction = access.reset if access.restricted else None
     if access.representative is not None:  # the inbox and the banners are the person's own
-        return Space(offers, 0, [])
-    return Space(offers, inbox.unread_count(access.person), glass.unacknowledged(access.person.pk))
+        return Space(offers, 0, [], restriction)
+    return Space(
+        offers, inbox.unread_count(access.person), glass.unacknowledged(access.person.pk), restriction
+    )
 
 
 def _recorded_offers(user: User, person: Person) -> list[TeamOffer]:

@@ -29,6 +29,14 @@ class ActivateForm(forms.Form):
         return data
 
 
+class ConfirmResetForm(forms.Form):
+    previous_password = forms.CharField(
+        label=_("The password your space had before"),
+        widget=forms.PasswordInput(attrs={"autocomplete": "current-password"}),
+        help_text=_("Not the new one: the one you had before the worker's code."),
+    )
+
+
 class ShareForm(forms.Form):
     team = forms.IntegerField()
     category = forms.SlugField(max_length=40)

@@ -49,6 +49,7 @@ def home(request: AuthenticatedHttpRequest) -> HttpResponse:
         "offers": space.offers,
         "unread": space.unread,
         "emergencies": space.emergencies,
+        "restriction": space.restriction,
         "nav": "portal-home",
         "body_class": "portal",
     }

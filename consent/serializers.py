@@ -120,11 +120,6 @@ class ReceiptKeySerializer(serializers.Serializer):
     public_key = serializers.CharField(help_text="base64 of the raw 32-byte Ed25519 public key.")
 
 
-class PortalInvitationSerializer(serializers.Serializer):
-    code = serializers.CharField(help_text="Shown once; give it to the person.")
-    expires_at = serializers.DateTimeField()
-
-
 def _day(value) -> str:
     return formats.date_format(timezone.localtime(value), "DATE_FORMAT")
 

@@ -15,7 +15,7 @@ from django.utils.translation import gettext as _
 from audit import recorder
 from audit.models import Action
 from audit.recorder import Event
-from consent import inbox, policy
+from consent import inbox, policy, recovery
 from consent.evidence import EvidenceFile, attach_evidence
 from consent.invitations import make_invitation
 from consent.models import Consent, Method, Notice, PortalInvitation, Receipt, Representative, Withdrawal
@@ -104,6 +104,8 @@ def record_consent(
         user, person_id, action=Action.CONSENT_RECORD, object_type="consent", self_allowed=True
     )
     person = access.person
+    if access.by_self:
+        policy.refuse_while_restricted(user, action=Action.CONSENT_RECORD, person_id=person.pk)
     _check_method(
         access.by_self,
         method,
@@ -245,10 +247,17 @@ def withdraw_consent(*, user: User, consent_id: int, method: str) -> Consent:
 
 
 @recorder.action
-def invite_to_portal(*, user: User, person_id: int) -> tuple[str, PortalInvitation]:
-    """A one-time code, shown once, for the person to open their portal account."""
+def invite_to_portal(*, user: User, person_id: int) -> tuple[str | None, PortalInvitation]:
+    """A one-time code for the person to open their space, shown once to the worker; or, for a space
+    already open whose person gave an address for notices, e-mailed there and never shown (R10):
+    then no code is returned."""
     person = policy.access_person(user, person_id, action=Action.PORTAL_INVITE).person
-    return make_invitation(user, person.pk)
+    by_email = recovery.goes_by_email(person)
+    code, invitation = make_invitation(user, person.pk, by_email=by_email)
+    if by_email:
+        recovery.send_code(person, code, invitation)
+        return None, invitation
+    return code, invitation
 
 
 @recorder.action

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from consent import api, portal_api, representative_api
+from consent import api, portal_api, recovery_api, representative_api
 
 urlpatterns = [
     path("persons/<int:pk>/consents/", api.PersonConsentList.as_view(), name="person-consents"),
@@ -39,6 +39,9 @@ urlpatterns = [
         name="portal-representatives-api",
     ),
     path("portal/activate/", portal_api.Activate.as_view(), name="portal-activate"),
+    path("portal/reset/confirm/", recovery_api.ConfirmReset.as_view(), name="portal-reset-confirm-api"),
+    path("audit/space-resets/", recovery_api.ResetQueue.as_view(), name="reset-queue-api"),
+    path("audit/space-resets/<int:pk>/review/", recovery_api.ReviewReset.as_view(), name="reset-review-api"),
     path("portal/consents/", portal_api.MyConsents.as_view(), name="portal-consents"),
     path("portal/teams/", portal_api.MyTeams.as_view(), name="portal-teams"),
     path("portal/access-log/", portal_api.AccessLog.as_view(), name="portal-access-log"),

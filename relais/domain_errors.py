@@ -58,6 +58,26 @@ class OutOfScope(Refusal):
     default_detail = _("Your role for this person does not include this.")
 
 
+class SecretNotYours(Refusal):
+    """R10: nobody chooses or sees another account's secret."""
+
+    default_detail = _(
+        "Nobody chooses another account's password. Deactivate the account, end its sessions, or "
+        "start a recovery that its owner completes."
+    )
+
+
+class RestrictedAfterReset(Refusal):
+    """R10: a space reopened with a code its worker handed over reads no more than that worker's
+    teams, until the cooling period ends or the person confirms."""
+
+    default_detail = _(
+        "Your space was reopened with a code a worker handed over. For a few days, or until you "
+        "confirm it is you with your previous password, it does not show the copy of your data and "
+        "cannot give a consent or change your e-mail address."
+    )
+
+
 class CommitmentRequired(Refusal):
     default_detail = _(
         "Before your first access to person data, read and accept your team's confidentiality "

@@ -235,6 +235,9 @@ SPECTACULAR_SETTINGS = {
 DATA_UPLOAD_MAX_MEMORY_SIZE = envint("RELAIS_MAX_REQUEST_BYTES", str(256 * 1024))
 RELAIS_NOTE_MAX_CHARS = envint("RELAIS_NOTE_MAX_CHARS", "20000")
 RELAIS_PORTAL_CODE_TTL_HOURS = envint("RELAIS_PORTAL_CODE_TTL_HOURS", "72")
+# A space reopened with a code its worker handed over stays restricted this long, unless the person
+# confirms sooner; its acts name the reset and the code's maker as long (R10, ``consent.recovery``).
+RELAIS_RESET_COOLING_HOURS = envint("RELAIS_RESET_COOLING_HOURS", "72")
 # Signed checkpoints of the audit chain: keep this folder on other storage than the database.
 RELAIS_AUDIT_CHECKPOINT_DIR = Path(os.getenv("RELAIS_AUDIT_CHECKPOINT_DIR", VAR_DIR / "checkpoints"))
 # The log is this many hash chains side by side: appends take whichever is free instead of queueing

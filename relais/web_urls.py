@@ -4,7 +4,7 @@ from django.contrib.auth import views as auth_views
 from django.urls import path
 
 from audit import views as audit_views
-from consent import glass_views, portal_views, representative_views
+from consent import glass_views, portal_views, recovery_views, representative_views
 from consent import views as consent_views
 from records import views as record_views
 from records.audit_names import DIRECTORY
@@ -38,6 +38,7 @@ urlpatterns = [
     path("consents/<int:pk>/evidence/", consent_views.consent_evidence, name="consent-evidence"),
     path("portal/activate/", portal_views.activate, name="portal-activation"),
     path("portal/", portal_views.home, name="portal-home"),
+    path("portal/confirm/", recovery_views.confirm, name="portal-reset-confirm"),
     path("portal/share/", portal_views.share, name="portal-share"),
     path("portal/consents/<int:pk>/stop/", portal_views.stop_all, name="portal-stop-all"),
     path("portal/journal/", portal_views.journal_page, name="portal-journal"),
@@ -60,6 +61,8 @@ urlpatterns = [
     path("audit/integrity/", audit_views.integrity, name="audit-integrity"),
     path("audit/emergencies/", glass_views.review_queue, name="glass-queue"),
     path("audit/emergencies/<int:pk>/review/", glass_views.review, name="glass-review"),
+    path("audit/resets/", recovery_views.review_queue, name="reset-queue"),
+    path("audit/resets/<int:pk>/review/", recovery_views.review, name="reset-review"),
     path("persons/<int:pk>/emergency/", glass_views.break_glass, name="glass-break"),
     path(
         "persons/<int:pk>/representatives/",

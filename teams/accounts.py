@@ -18,7 +18,8 @@ from django.utils.translation import gettext as _
 from audit import recorder
 from audit.models import Action, Outcome
 from audit.recorder import Event, changed_fields
-from relais.domain_errors import Invalid, TooManyAttempts
+from relais.domain_errors import Invalid, SecretNotYours, TooManyAttempts
+from relais.ids import is_storable_id
 from teams import sign_in_limits, tokens
 from teams.models import User
 from teams.selectors import Manager, access_account, access_administration
@@ -41,7 +42,7 @@ def _checked_password(password: str, user: User) -> None:
 def create_account(
     *,
     username: str,
-    password: str,
+    password: str | None,
     display_name: str = "",
     is_auditor: bool = False,
     is_manager: bool = False,
@@ -52,8 +53,11 @@ def create_account(
     if User.objects.filter(username__iexact=username).exists():
         raise Invalid("username", _("This username is taken; choose another one."))
     user = User(username=username, display_name=display_name, is_auditor=is_auditor, is_manager=is_manager)
-    _checked_password(password, user)
-    user.set_password(password)
+    if password is None:  # chosen later by its owner, never by whoever makes the account (R10)
+        user.set_unusable_password()
+    else:
+        _checked_password(password, user)
+        user.set_password(password)
     try:
         with transaction.atomic():
             user.save()
@@ -67,7 +71,7 @@ def create_user(
     *,
     by: Manager,
     username: str,
-    password: str,
+    password: str | None = None,
     display_name: str = "",
     is_auditor: bool = False,
     is_manager: bool = False,
@@ -86,7 +90,7 @@ def create_user(
             action=Action.ACCOUNT_CREATE,
             object_type="account",
             object_ids=[user.pk],
-            changes=changed_fields({}, _state(user)) | {"password": [None, "set"]},
+            changes=changed_fields({}, _state(user)) | ({"password": [None, "set"]} if password else {}),
         ),
     )
     return user
@@ -120,30 +124,18 @@ def update_account(*, by: Manager, user: User, **values: Any) -> User:
     return user
 
 
-@recorder.action
-def set_password(*, by: Manager, user: User, password: str) -> User:
-    """A manager resets an account's access: a new password, every API token ended, any stop on
-    signing in lifted (open sessions end by themselves: they carry the old password's hash). The log
-    says it was reset, never to what."""
-    access_account(by, user, action=Action.ACCOUNT_UPDATE)
-    _checked_password(password, user)
-    reset_access(user, password)
-    ended = tokens.revoke_all(user)
-    recorder.record(
-        by,
-        Event(
-            action=Action.ACCOUNT_UPDATE,
-            object_type="account",
-            object_ids=[user.pk],
-            changes={"password": ["set", "reset"], "tokens": [ended, 0]},
-        ),
-    )
-    return user
+def refuse_setting_password(*, by: User, account_id: object) -> None:
+    """Nobody chooses another account's password (R10): not a manager, not the administration. The
+    attempt is recorded as a refused change of that account, and answered with a 403."""
+    text = str(account_id)
+    named: list[int | str] = [int(text) if text.isdigit() and is_storable_id(int(text)) else text[:40]]
+    with recorder.denials(by, Action.ACCOUNT_UPDATE, object_type="account", object_ids=named):
+        raise SecretNotYours()
 
 
 def reset_access(user: User, password: str, username: str | None = None) -> None:
     """A new password (and username), checked, with every stop on signing in lifted. Not recorded by
-    itself: the act that resets (a manager's, a person's new code) is."""
+    itself: the act that resets (a person's new code) is."""
     old_username = user.username
     fields = ["password"]
     if username is not None and username != user.username:

@@ -1,13 +1,11 @@
 from django import forms
-from django.contrib import admin, messages
+from django.contrib import admin
 from django.contrib.admin.utils import unquote
 from django.contrib.auth.admin import UserAdmin
-from django.contrib.auth.forms import AdminPasswordChangeForm, BaseUserCreationForm
+from django.contrib.auth.forms import BaseUserCreationForm
 from django.contrib.auth.models import Group
 from django.db import models
 from django.http import HttpRequest
-from django.shortcuts import redirect
-from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 from knox.models import AuthToken
 
@@ -128,27 +126,18 @@ class AccountCreationForm(BaseUserCreationForm):
         fields = ["username", "display_name", "is_auditor", "is_manager"]
 
 
-class ResetPasswordForm(AdminPasswordChangeForm):
-    """A manager's reset always sets a new password: the switch that would remove every password
-    (and whose warning Django leaves untranslated) is not offered."""
-
-    def __init__(self, *args, **kwargs):
-        super().__init__(*args, **kwargs)
-        self.fields.pop("usable_password", None)
-
-
 @admin.register(User)
 class AccountAdmin(ManagerAdmin, UserAdmin):
-    """Accounts change through the services: each change of a role, a flag or a password is recorded."""
+    """Accounts change through the services: each change of a role or a flag is recorded. Nobody
+    sets another account's password here (R10): the change page shows none and links to no form."""
 
     add_form = AccountCreationForm
-    change_password_form = ResetPasswordForm
     list_display = ["username", "display_name", "is_auditor", "is_manager", "is_active", "last_login"]
     list_filter = ["is_auditor", "is_manager", "is_active"]
     search_fields = ["username", "display_name"]
     ordering = ["username"]
     fieldsets = [
-        (None, {"fields": ["username", "password"]}),
+        (None, {"fields": ["username"]}),
         (_("Identity"), {"fields": ["display_name", "email"]}),
         (_("Roles"), {"fields": ["is_active", "is_auditor", "is_manager"]}),
         (_("Dates"), {"fields": ["last_login", "date_joined"]}),
@@ -193,21 +182,8 @@ class AccountAdmin(ManagerAdmin, UserAdmin):
         """Nothing else of an account is edited here (groups follow memberships)."""
 
     def user_change_password(self, request: HttpRequest, id, form_url=""):
-        """A new password goes through the service, which records the reset (never the password)."""
-        user = self.get_object(request, unquote(id))
-        if request.method == "POST" and user is not None and self.has_change_permission(request, user):
-            form = self.change_password_form(user, request.POST)
-            if form.is_valid() and form.cleaned_data.get("set_usable_password", True):
-                accounts.set_password(
-                    by=signed_in(request), user=user, password=form.cleaned_data["password1"]
-                )
-                messages.success(request, gettext("Password changed successfully."))
-                return redirect("admin:teams_user_change", user.pk)
-        response = super().user_change_password(request, id, form_url)
-        shown = getattr(response, "context_data", {}).get("form")
-        if request.method == "POST" and shown is not None and shown.errors:
-            response.status_code = 400
-        return response
+        """Django's form to set another account's password is refused, and the attempt recorded."""
+        accounts.refuse_setting_password(by=signed_in(request), account_id=unquote(id))
 
 
 @admin.register(Category)

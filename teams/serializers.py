@@ -3,6 +3,7 @@ from typing import Any
 from rest_framework import serializers
 
 from relais.api import InputSerializer, StrictInput
+from relais.domain_errors import SecretNotYours
 from teams.models import Category, Membership, Team, User
 from teams.presentation import presented
 
@@ -14,11 +15,17 @@ class UserSerializer(serializers.ModelSerializer):
 
 
 class UserInSerializer(InputSerializer):
+    """A new account; its password is chosen by its owner, never here (R10): a ``password`` is refused."""
+
     username = serializers.RegexField(r"^[\w.@+-]+\Z", max_length=150)
-    password = serializers.CharField(write_only=True, max_length=128, style={"input_type": "password"})
     display_name = serializers.CharField(max_length=150, required=False, allow_blank=True, default="")
     is_auditor = serializers.BooleanField(required=False, default=False)
     is_manager = serializers.BooleanField(required=False, default=False)
+
+    def validate(self, attrs: dict[str, Any]) -> dict[str, Any]:
+        if isinstance(self.initial_data, dict) and "password" in self.initial_data:
+            raise serializers.ValidationError({"password": [str(SecretNotYours.default_detail)]})
+        return attrs
 
 
 class TeamSerializer(StrictInput, serializers.ModelSerializer):

@@ -30,6 +30,10 @@ SET_ONCE: dict[str, list[tuple[str, tuple[str, ...]]]] = {
     ],
     "consent_representative": [("ended_at", ("ended_at", "ended_by_id"))],
     "consent_portalinvitation": [("used_at", ("used_at",))],
+    "consent_spacereset": [
+        ("reviewed_at", ("reviewed_at", "reviewed_by_id", "verdict", "review_comment")),
+        ("confirmed_at", ("confirmed_at",)),
+    ],
 }
 
 MESSAGE = "the record is final: this {table} was ended or decided already, and cannot be changed"

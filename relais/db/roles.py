@@ -47,6 +47,15 @@ RECORD: dict[str, tuple[str, ...]] = {
     "consent_representative": ("account_id", "ended_at", "ended_by_id", "end_evidence"),
     "consent_notice": ("read_at", "emailed_at"),
     "consent_portalinvitation": ("used_at", "expires_at"),
+    # a reset of a person's space: the person's confirmation, then an auditor's verdict
+    "consent_spacereset": (
+        "confirmed_at",
+        "previous_password",
+        "reviewed_by_id",
+        "reviewed_at",
+        "verdict",
+        "review_comment",
+    ),
     # signing in, a holder's own password, a manager's recorded changes; never is_superuser, is_staff
     "teams_user": (
         "password",

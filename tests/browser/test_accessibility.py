@@ -80,6 +80,7 @@ def pages(world):
             "/portal/notices/",
             f"/consents/{c}/receipt/",
             "/portal/representatives/",
+            "/portal/confirm/",
         ],
         "lucie": ["/portal/", "/portal/representatives/", "/portal/journal/", "/portal/receipts/"],
         "audit": [
@@ -88,6 +89,7 @@ def pages(world):
             "/audit/?actor=abc",
             "/audit/integrity/",
             "/audit/emergencies/",
+            "/audit/resets/",
         ],
         "direction": ["/admin/", f"/admin/teams/team/{world['team'].pk}/change/", "/admin/teams/user/"],
     }

@@ -57,11 +57,19 @@ SERVICE_MODULES = [
     "consent.inbox",
     "consent.glass",
     "consent.representatives",
+    "consent.recovery",
 ]
 # Public functions of those modules that are not actions themselves, and why.
 NOT_ACTIONS = {
     "teams.accounts.create_account": "a step of create_user and of activate, which record it",
-    "teams.accounts.reset_access": "a step of set_password and of activate, which record it",
+    "teams.accounts.reset_access": "a step of activate, which records it",
+    "teams.accounts.refuse_setting_password": "a refusal only (R10), recorded: it changes nothing",
+    "consent.recovery.goes_by_email": "a check, a step of invite_to_portal",
+    "consent.recovery.send_code": "a step of invite_to_portal: the e-mail leaves after its commit",
+    "consent.recovery.record_reset": "a step of activate, which records it",
+    "consent.recovery.restriction": "a read of the account's own reset, nothing of the person",
+    "consent.recovery.review_queue": "a read for auditors, recorded",
+    "consent.recovery.to_review": "a step of review (and of its page): its refusals only are recorded",
     "consent.portal.my_consents": "a read (recorded as it is shown)",
     "consent.portal.my_teams": "a read, recorded",
     "consent.portal.my_receipts": "a read (recorded as it is shown)",
@@ -145,6 +153,28 @@ def open_glass(w, person=None):
         reason="cannot_be_asked",
         statement="Injoignable.",
         ends_at=timezone.now() + timedelta(hours=4),
+    )
+
+
+def reset_of_sam(w):
+    """Sam's space (the portal account ``jo``), reopened with a code the worker handed over: restricted."""
+    from django.contrib.auth.hashers import make_password
+
+    from consent.models import PortalInvitation, SpaceReset
+
+    now = timezone.now()
+    invitation = PortalInvitation.objects.create(
+        person=w["other_person"], code_hash="0" * 64, created_by=w["worker"], expires_at=now, used_at=now
+    )
+    return SpaceReset.objects.create(
+        invitation=invitation,
+        person=w["other_person"],
+        account=w["jo"],
+        code_made_by=w["worker"],
+        reset_at=now,
+        watched_until=now + timedelta(hours=72),
+        restricted=True,
+        previous_password=make_password(PASSWORD),
     )
 
 
@@ -237,9 +267,24 @@ FAILURES = {
         ),
         (lambda w: dict(by=w["manager"], user=UserFactory(is_superuser=True), is_active=False), NotAManager),
     ],
-    "teams.accounts.set_password": [
-        (lambda w: dict(by=w["worker"], user=w["colleague"], password=PASSWORD + "x"), NotAManager),
-        (lambda w: dict(by=w["manager"], user=w["colleague"], password="123"), Invalid),
+    "consent.recovery.confirm": [
+        (lambda w: dict(user=w["jo"], previous_password=PASSWORD), Invalid),  # nothing to confirm
+        (lambda w: dict(user=reset_of_sam(w).account, previous_password="pas le bon"), Invalid),
+    ],
+    "consent.recovery.review": [
+        (
+            lambda w: dict(user=w["worker"], reset_id=reset_of_sam(w).pk, verdict="justified", comment="c"),
+            NotAnAuditor,
+        ),
+        (lambda w: dict(user=w["auditor"], reset_id=2**40, verdict="justified", comment="c"), Hidden),
+        (
+            lambda w: dict(user=w["auditor"], reset_id=reset_of_sam(w).pk, verdict="maybe", comment="c"),
+            Invalid,
+        ),
+        (
+            lambda w: dict(user=w["auditor"], reset_id=reset_of_sam(w).pk, verdict="justified", comment=" "),
+            Invalid,
+        ),
     ],
     "teams.accounts.sign_in": [],  # a wrong password is not an error but a recorded denial
     "teams.accounts.open_session": [],  # the same sign-in, and a token
@@ -563,8 +608,12 @@ SUCCEEDS = {
     ),
     "teams.accounts.create_user": lambda w: dict(by=w["manager"], username="nouveau", password=PASSWORD),
     "teams.accounts.update_account": lambda w: dict(by=w["manager"], user=w["colleague"], is_auditor=True),
-    "teams.accounts.set_password": lambda w: dict(
-        by=w["manager"], user=w["colleague"], password=PASSWORD + "!"
+    "consent.recovery.confirm": lambda w: dict(user=reset_of_sam(w).account, previous_password=PASSWORD),
+    "consent.recovery.review": lambda w: dict(
+        user=w["auditor"],
+        reset_id=reset_of_sam(w).pk,
+        verdict="not_justified",
+        comment="Sam n'a rien demandé.",
     ),
     "teams.accounts.change_own_password": lambda w: dict(
         user=w["worker"], old_password=PASSWORD, new_password=PASSWORD + "!"

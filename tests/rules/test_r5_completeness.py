@@ -10,13 +10,14 @@ from __future__ import annotations
 from datetime import timedelta
 
 import pytest
+from django.contrib.auth.hashers import make_password
 from django.core.cache import cache
 from django.db import transaction
 from django.utils import timezone
 from drf_spectacular.generators import SchemaGenerator
 
 from audit.models import AccessEvent
-from consent.models import GlassBreak
+from consent.models import GlassBreak, PortalInvitation, SpaceReset
 from tests.factories import (
     PASSWORD,
     UserFactory,
@@ -185,6 +186,20 @@ def glass_acknowledge(kind, w):
     return [denied("glass_break.acknowledge")]
 
 
+def reset_review(kind, w):
+    if kind == "anonymous":
+        return None
+    return [allowed("space_reset.review", w["P"])] if kind == "auditor" else [denied("space_reset.review")]
+
+
+def reset_confirm(kind, w):
+    """Jo's space, reopened restricted with a worker's code, confirms with its previous password;
+    anyone else has nothing to confirm (a 400, no event: no person data was asked for)."""
+    if kind == "anonymous":
+        return None
+    return [allowed("space_reset.confirm", w["P"])] if kind == "person" else []
+
+
 def renewals_list(kind, w):
     if kind == "anonymous":
         return None
@@ -333,6 +348,9 @@ EXPECTED = {
     ),
     ("get", "/api/v1/audit/emergency-accesses/"): auditors_only("glass_break.list"),
     ("post", "/api/v1/audit/emergency-accesses/{id}/review/"): glass_review,
+    ("get", "/api/v1/audit/space-resets/"): auditors_only("space_reset.list"),
+    ("post", "/api/v1/audit/space-resets/{id}/review/"): reset_review,
+    ("post", "/api/v1/portal/reset/confirm/"): reset_confirm,
     ("post", "/api/v1/portal/emergency-accesses/{id}/acknowledge/"): glass_acknowledge,
     ("post", "/api/v1/portal/consents/{id}/renewal/"): renewal,
     ("get", "/api/v1/portal/notices/"): portal("portal.notices"),
@@ -389,6 +407,28 @@ def request_for(method: str, path: str, kind: str, w: dict) -> tuple[str, dict |
         )
         review = {"verdict": "justified", "comment": "Confirmé."} if "review" in path else None
         return path.replace("{id}", str(opened.pk)), review
+    if path in ("/api/v1/audit/space-resets/{id}/review/", "/api/v1/portal/reset/confirm/"):
+        # Jo's space was reopened with a code the member handed over: restricted until confirmed.
+        now = timezone.now()
+        reset = SpaceReset.objects.create(
+            invitation=PortalInvitation.objects.create(
+                person=w["person"],
+                code_hash="0" * 64,
+                created_by=w["users"]["member"],
+                expires_at=now,
+                used_at=now,
+            ),
+            person=w["person"],
+            account=w["users"]["person"],
+            code_made_by=w["users"]["member"],
+            reset_at=now,
+            watched_until=now + timedelta(hours=72),
+            restricted=True,
+            previous_password=make_password(PASSWORD),
+        )
+        if "review" in path:
+            return path.replace("{id}", str(reset.pk)), {"verdict": "justified", "comment": "Confirmé."}
+        return path, {"previous_password": PASSWORD}
     if path == "/api/v1/notes/{id}/correction/":  # a note of the member's own, which only they correct
         own = make_note(w["person"], w["users"]["member"], w["team"], "housing")
         return f"/api/v1/notes/{own.pk}/correction/", {"body": "Corrigé"}
@@ -418,7 +458,7 @@ def request_for(method: str, path: str, kind: str, w: dict) -> tuple[str, dict |
             "username": "x",
             "password": PASSWORD,
         },
-        ("post", "/api/v1/users/"): {"username": "nouveau", "password": PASSWORD},
+        ("post", "/api/v1/users/"): {"username": "nouveau"},
         ("post", "/api/v1/teams/"): {"name": "Nouvelle équipe", "continuity_categories": []},
         ("patch", "/api/v1/teams/{id}/"): {"name": "Renommée"},
         ("post", "/api/v1/teams/{id}/memberships/"): {"user": w["users"]["outsider"].pk},

@@ -13,6 +13,7 @@ from dataclasses import dataclass, field
 from datetime import timedelta
 
 import pytest
+from django.contrib.auth.hashers import make_password
 from django.core.cache import cache
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.db import transaction
@@ -23,7 +24,7 @@ from django.utils import timezone
 from audit.models import AccessEvent
 from consent import services as consent_services
 from consent.evidence import EvidenceFile
-from consent.models import GlassBreak, Representative
+from consent.models import GlassBreak, PortalInvitation, Representative, SpaceReset
 from teams.models import Category
 from tests.factories import (
     PASSWORD,
@@ -135,8 +136,31 @@ def w(team, other_team, person, worker, peer, single_sign_on):
         "person": make_portal_account(person, "jo"),
         "representative": agent_of(person, worker).account,
     }
+    agent = Representative.objects.get(person=person)
+    now = timezone.now()
+    # The representative's space was reopened with a code Camille made, e-mailed: not restricted, but
+    # in the auditors' queue; restricted only for the page that confirms it (``PREPARE``).
+    reset = SpaceReset.objects.create(
+        invitation=PortalInvitation.objects.create(
+            person=person,
+            representative=agent,
+            code_hash="0" * 64,
+            created_by=worker,
+            expires_at=now,
+            used_at=now,
+        ),
+        person=person,
+        representative=agent,
+        account=users["representative"],
+        code_made_by=worker,
+        reset_at=now,
+        watched_until=now + timedelta(hours=72),
+        by_email=True,
+        previous_password=make_password(PASSWORD),
+    )
     return {
-        "agent": Representative.objects.get(person=person),
+        "agent": agent,
+        "reset": reset,
         "P": person.pk,
         "S": scanned.person_id,
         "A": to_activate.pk,
@@ -168,10 +192,13 @@ def ev(action, outcome="allowed", person=None):
     return (action, outcome, person)
 
 
-def written_by(kind: str, url: str, call: Call, w: dict, *, csrf: bool = False) -> tuple[int, list[tuple]]:
-    """The status and the events of one call, in a transaction rolled back after it: the signing in
-    and every row the call wrote are undone, so that the next call starts from the same world. With
-    ``csrf``, the call is checked as a browser's would be, and sent without its token."""
+def written_by(
+    kind: str, url: str, call: Call, w: dict, prepare=None, *, csrf: bool = False
+) -> tuple[int, list[tuple]]:
+    """The status and the events of one call, in a transaction rolled back after it: the signing in,
+    what ``prepare`` changes first and every row the call wrote are undone, so that the next call
+    starts from the same world. With ``csrf``, the call is checked as a browser's would be, and sent
+    without its token."""
     client = Client(enforce_csrf_checks=csrf)
     user = w["users"][kind]
     cache.clear()  # sign-in counts and throttles start afresh for each caller
@@ -180,6 +207,8 @@ def written_by(kind: str, url: str, call: Call, w: dict, *, csrf: bool = False) 
         with transaction.atomic():
             if user is not None:
                 client.force_login(user, backend="teams.backends.UserBackend")
+            if prepare is not None:
+                prepare(w)
             response = getattr(client, call.method)(url, call.data)
             if hasattr(response, "streaming_content"):
                 b"".join(response.streaming_content)
@@ -351,6 +380,44 @@ def glass_review_refused(kind, w):
     if kind == "auditor":
         return 400, [ev("glass_break.list")]
     return 403, [ev("glass_break.review", "denied")]  # refused before the form is read
+
+
+def reset_review(kind, w):
+    if kind == "anonymous":
+        return 302, []
+    if kind == "auditor":
+        return 302, [ev("space_reset.review", person=w["P"])]
+    return 403, [ev("space_reset.review", "denied")]
+
+
+def reset_review_refused(kind, w):
+    """An empty verdict: the queue is shown again with the error (an auditor's listing, recorded)."""
+    if kind == "anonymous":
+        return 302, []
+    if kind == "auditor":
+        return 400, [ev("space_reset.list")]
+    return 403, [ev("space_reset.review", "denied")]  # refused before the form is read
+
+
+def reset_confirm(outcome):
+    """The representative's space, restricted after a reset, confirms with its previous password (or
+    a wrong one, a recorded refusal); for anyone else there is nothing to confirm."""
+
+    def expect(kind, w):
+        if kind == "anonymous":
+            return 302, []
+        if kind == "representative":
+            return (
+                (302, [ev("space_reset.confirm", person=w["P"])])
+                if outcome == "allowed"
+                else (
+                    400,
+                    [ev("space_reset.confirm", "denied", w["P"])],
+                )
+            )
+        return 400, []
+
+    return expect
 
 
 def renew(kind, w):
@@ -553,6 +620,8 @@ def data(w, name):
             "evidence": "Jugement du tribunal judiciaire du 2 mars",
         },
         "end": {"evidence": "Jugement de mainlevée"},
+        "previous-password": {"previous_password": PASSWORD},
+        "previous-password-wrong": {"previous_password": PASSWORD + " faux"},
     }
     return bodies[name]
 
@@ -802,6 +871,21 @@ PAGES = {
         **GET(same_for_all(405)),
         **POST(valid=("verdict", glass_review), invalid=(None, glass_review_refused)),
     },
+    "reset-queue": {
+        **GET(auditors_only("space_reset.list", [ev("space_reset.list")])),
+        ("post", "refused"): (None, same_for_all(405)),
+    },
+    "reset-review": {
+        **GET(same_for_all(405)),
+        **POST(valid=("verdict", reset_review), invalid=(None, reset_review_refused)),
+    },
+    "portal-reset-confirm": {
+        **GET(same_for_all(200)),
+        **POST(
+            valid=("previous-password", reset_confirm("allowed")),
+            invalid=("previous-password-wrong", reset_confirm("denied")),
+        ),
+    },
     "portal-glass-acknowledge": {
         **GET(same_for_all(405)),
         **POST(valid=(None, share_like_acknowledge)),
@@ -896,6 +980,15 @@ PAGES = {
 }
 
 
+def restricted_representative(w):
+    """The representative's space restricted after its reset: what the confirmation page lifts."""
+    SpaceReset.objects.filter(pk=w["reset"].pk).update(restricted=True, by_email=False)
+
+
+# What a page needs changed in the world first, undone after each call.
+PREPARE = {"portal-reset-confirm": restricted_representative}
+
+
 def urls(w) -> dict[str, str]:
     person, consent, scanned = w["P"], w["consent"].pk, w["scanned"].pk
     return {
@@ -934,6 +1027,9 @@ def urls(w) -> dict[str, str]:
         "renewals": "/renewals/",
         "glass-break": f"/persons/{person}/emergency/",
         "glass-queue": "/audit/emergencies/",
+        "reset-queue": "/audit/resets/",
+        "reset-review": f"/audit/resets/{w['reset'].pk}/review/",
+        "portal-reset-confirm": "/portal/confirm/",
         "glass-review": f"/audit/emergencies/{w['emergency'].pk}/review/",
         "portal-glass-acknowledge": f"/portal/emergencies/{w['emergency'].pk}/acknowledge/",
         "portal-receipt-list": "/portal/receipts/",
@@ -972,7 +1068,7 @@ def test_each_page_answers_and_records_exactly_what_it_should(w, name, method, l
     wrong = {}
     for kind in KINDS:
         asked = Call(method, data(w, body_name) if body_name else {}, label)
-        status, events = written_by(kind, urls(w)[name], asked, w)
+        status, events = written_by(kind, urls(w)[name], asked, w, PREPARE.get(name))
         expected_status, expected_events = expect(kind, w)
         created = {p for a, o, p in events if a == "person.create" and o == "allowed"}
         found = sorted((a, o, NEW if p in created else p) for a, o, p in events)
@@ -1024,6 +1120,9 @@ def test_every_page_of_the_administration_opens_to_managers_only_and_discloses_n
     manager = kind in ("manager", "superuser")
     for url in admin_urls(w):
         status, events = written_by(kind, url, Call("get"), w)
+        if manager and url.endswith("/password/"):  # another's password form: refused, recorded (R10)
+            assert (status, events) == (403, [("account.update", "denied", None)]), (url, kind)
+            continue
         assert events == [], (url, kind)
         if kind == "anonymous":
             assert status == 302, url
@@ -1093,17 +1192,11 @@ ADMIN_ACTS = {
         302,
         ["account.update"],
     ),
-    "account-password": (
+    "account-password": (  # nobody sets another's password (R10): refused, and the attempt recorded
         lambda w: f"/admin/teams/user/{w['users']['member'].pk}/password/",
         lambda w: {"password1": PASSWORD + "!", "password2": PASSWORD + "!", "usable_password": "true"},
-        302,
+        403,
         ["account.update"],
-    ),
-    "account-password-invalid": (
-        lambda w: f"/admin/teams/user/{w['users']['member'].pk}/password/",
-        lambda w: {"password1": "a", "password2": "b", "usable_password": "true"},
-        400,
-        [],
     ),
     "category-add": (
         lambda w: "/admin/teams/category/add/",

@@ -1,10 +1,10 @@
-"""Getting back in: a manager resets a worker's access, a new code resets a person's, both on the
-record, and the pages say to each kind of user what to do."""
+"""Getting back in: a new code resets a person's space, on the record, and the pages say to each kind
+of user what to do."""
 
 from audit.models import AccessEvent
 from consent import activation
 from consent import services as consent_services
-from teams import accounts, sign_in_limits, tokens
+from teams import sign_in_limits, tokens
 from tests.factories import PASSWORD, UserFactory, make_portal_account
 
 NEW_PASSWORD = "un tout nouveau mot de passe"
@@ -13,32 +13,6 @@ NEW_PASSWORD = "un tout nouveau mot de passe"
 def _fail_to_sign_in(web, username: str, times: int) -> None:
     for _ in range(times):
         web.post("/login/", {"username": username, "password": "pas le bon"})
-
-
-def test_a_manager_reset_lets_a_locked_out_worker_in_at_once_and_ends_their_tokens(web, worker, settings):
-    _fail_to_sign_in(web, worker.username, settings.AXES_FAILURE_LIMIT + 1)
-    assert web.post("/login/", {"username": worker.username, "password": PASSWORD}).status_code in (403, 429)
-    token, _expiry = tokens.issue(worker)
-    manager = UserFactory(is_manager=True)
-    accounts.set_password(by=manager, user=worker, password=NEW_PASSWORD)
-    response = web.post("/login/", {"username": worker.username, "password": NEW_PASSWORD})
-    assert response.status_code == 302
-    assert tokens.revoke_all(worker) == 0  # the reset already ended them
-    event = AccessEvent.objects.filter(action="account.update", actor_id=manager.pk).get()
-    assert event.object_ids == [worker.pk]
-    assert event.changes == {"password": ["set", "reset"], "tokens": [1, 0]}
-    assert NEW_PASSWORD not in event.body and token not in event.body
-
-
-def test_a_manager_resets_a_workers_password_from_the_administration(web, worker):
-    manager = UserFactory(is_manager=True, is_staff=True)
-    response = web.as_(manager).post(
-        f"/admin/teams/user/{worker.pk}/password/", {"password1": NEW_PASSWORD, "password2": NEW_PASSWORD}
-    )
-    assert response.status_code == 302
-    worker.refresh_from_db()
-    assert worker.check_password(NEW_PASSWORD)
-    assert AccessEvent.objects.filter(action="account.update", actor_id=manager.pk).count() == 1
 
 
 def test_a_new_code_gives_a_persons_existing_space_a_new_password(web, person, worker):
@@ -69,7 +43,7 @@ def test_the_person_reads_the_reset_in_their_journal(web, person, worker):
     activation.activate(code=code, username="jo", password=NEW_PASSWORD)
     web.post("/login/", {"username": "jo", "password": NEW_PASSWORD})
     journal = web.get("/portal/journal/?mine=1").content.decode().replace("&#x27;", "'")
-    assert "Vous avez choisi un nouveau mot de passe pour votre espace" in journal
+    assert "Votre espace a reçu un nouveau mot de passe avec un code créé par un intervenant" in journal
 
 
 def test_the_lock_out_page_speaks_to_workers_and_to_persons(web, worker, settings):

@@ -118,7 +118,7 @@ def test_the_administration_signs_in_through_the_recorded_page(web, db):
         "/admin/teams/team/",
         "/admin/teams/team/add/",
         "/admin/teams/user/add/",
-        "/admin/teams/user/{worker}/password/",
+        "/admin/teams/user/{worker}/change/",
     ],
 )
 def test_the_administration_speaks_french_with_labels_not_codes(web, manager, url):

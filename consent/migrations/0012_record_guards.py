@@ -9,7 +9,7 @@ from relais.db import record_guards
 
 class Migration(migrations.Migration):
     dependencies = [
-        ("consent", "0010_representatives"),
+        ("consent", "0011_space_reset"),
         ("records", "0008_notices"),
         ("teams", "0005_glass_break_switch"),
     ]
