@@ -8,12 +8,27 @@ from consent import glass_views, portal_views, representative_views
 from consent import views as consent_views
 from records import views as record_views
 from records.audit_names import DIRECTORY
+from teams import mfa_views
 from teams import views as team_views
 from teams.selectors import category_labels
 
 urlpatterns = [
     path("", team_views.home, name="home"),
     path("login/", team_views.SignIn.as_view(), name="login"),
+    path("login/factor/", mfa_views.factor, name="login-factor"),
+    path("login/enrol/", mfa_views.enrol, name="login-enrol"),
+    path("login/password/", mfa_views.new_password, name="login-password"),
+    path("account/code/", mfa_views.account_code, name="account-code"),
+    path("me/security/", mfa_views.security, name="security"),
+    path("me/security/add/", mfa_views.security_add, name="security-add"),
+    path("me/security/totp/remove/", mfa_views.security_remove, {"kind": "totp"}, name="security-totp-remove"),
+    path(
+        "me/security/passkeys/<int:pk>/remove/",
+        mfa_views.security_remove,
+        {"kind": "passkey"},
+        name="security-passkey-remove",
+    ),
+    path("me/security/recovery-codes/", mfa_views.security_codes, name="security-codes"),
     path("logout/", auth_views.LogoutView.as_view(), name="logout"),
     path("commitment/", team_views.commitment, name="commitment"),
     path("password/", team_views.password_change, name="password-change"),

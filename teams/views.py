@@ -13,7 +13,7 @@ from django.views.decorators.http import require_http_methods, require_safe
 
 from relais.domain_errors import Invalid
 from relais.pages import form_errors, render_with_forms, submitted
-from teams import accounts, selectors, services
+from teams import accounts, factors, mfa_views, selectors, services
 from teams.forms import CommitmentForm, PresentationForm, SignInForm
 from teams.models import Membership
 from teams.presentation import presented
@@ -24,6 +24,13 @@ class SignIn(auth_views.LoginView):
     form_class = SignInForm
     template_name = "registration/login.html"
     redirect_authenticated_user = True
+
+    def form_valid(self, form):
+        """A right password with steps still to do (``factors.steps``) signs nobody in yet."""
+        user = form.get_user()
+        if factors.steps(user):
+            return mfa_views.begin(self.request, user, self.get_success_url())
+        return super().form_valid(form)
 
     def form_invalid(self, form):
         # A refused sign-in answers 400: its request keeps nothing but the recorded failure.
@@ -85,7 +92,7 @@ def password_change(request: AuthenticatedHttpRequest) -> HttpResponse:
             update_session_auth_hash(request, request.user)
             messages.success(request, _("Your password is changed."))
             return redirect("home")
-    return render_with_forms(request, "registration/password_change.html", {"form": form}, form)
+    return render_with_forms(request, "registration/password_change.html", {"form": form, "nav": "password"}, form)
 
 
 @require_safe

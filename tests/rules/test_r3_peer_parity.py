@@ -119,7 +119,7 @@ def request_for(method, path, world, user):
         "/api/v1/consents/{id}/withdraw/": {"method": "oral"},
         "/api/v1/persons/{id}/contact/": {"phone": "06 11 22 33 44"},
         "/api/v1/auth/token/": {"username": user.username, "password": PASSWORD},
-        "/api/v1/users/": {"username": "nouveau", "password": PASSWORD},
+        "/api/v1/users/": {"username": "nouveau"},
         "/api/v1/teams/": {"name": "Nouvelle équipe", "continuity_categories": []},
         "/api/v1/teams/{id}/": {"name": "Renommée"},
         "/api/v1/teams/{team_pk}/memberships/": {"user": user.pk},

@@ -418,7 +418,7 @@ def request_for(method: str, path: str, kind: str, w: dict) -> tuple[str, dict |
             "username": "x",
             "password": PASSWORD,
         },
-        ("post", "/api/v1/users/"): {"username": "nouveau", "password": PASSWORD},
+        ("post", "/api/v1/users/"): {"username": "nouveau"},
         ("post", "/api/v1/teams/"): {"name": "Nouvelle équipe", "continuity_categories": []},
         ("patch", "/api/v1/teams/{id}/"): {"name": "Renommée"},
         ("post", "/api/v1/teams/{id}/memberships/"): {"user": w["users"]["outsider"].pk},
