@@ -68,7 +68,9 @@ def _pending(request: HttpRequest) -> tuple[User, dict[str, Any]] | None:
 
 
 def _remaining(user: User, data: dict[str, Any]) -> list[str]:
-    return [step for step in factors.steps(user) if step not in data["done"]]
+    """The steps still to do; a factor just enrolled is the factor of this sign-in."""
+    done = set(data["done"]) | ({"factor"} if "enrol" in data["done"] else set())
+    return [step for step in factors.steps(user) if step not in done]
 
 
 def _advance(request: HttpRequest, user: User, data: dict[str, Any], step: str, method: str) -> str:
