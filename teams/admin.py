@@ -12,6 +12,8 @@ from django.urls import path, reverse
 from django.utils.html import format_html
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
+from django_otp.plugins.otp_static.models import StaticDevice
+from django_otp.plugins.otp_totp.models import TOTPDevice
 from knox.models import AuthToken
 
 from relais.admin import ManagerAdmin, is_manager
@@ -24,8 +26,9 @@ from relais.pages import form_errors
 from teams.requests import signed_in
 from teams.selectors import may_change_account
 
-# Groups belong to teams and follow memberships; tokens are secrets. Neither is edited by hand.
-for model in (Group, AuthToken):
+# Groups belong to teams and follow memberships; tokens and second factors are secrets, their
+# holder's alone (``/me/security/``). None of them is edited by hand.
+for model in (Group, AuthToken, TOTPDevice, StaticDevice):
     if admin.site.is_registered(model):
         admin.site.unregister(model)
 

@@ -293,6 +293,8 @@ def remove(*, user: User, kind: str, passkey_id: int | None = None) -> None:
         ).exists()
     else:
         found = None
+        if not TOTPDevice.objects.filter(user=user).exists():
+            raise Invalid("totp", _("You have no authenticator application to remove."))
         others = Passkey.objects.filter(user=user).exists()
     if not others and settings.RELAIS_MFA_REQUIRED and is_staff(user):
         raise Invalid(kind, _("This is your only second factor: add another one before removing it."))
