@@ -21,7 +21,9 @@ urlpatterns = [
     path("account/code/", mfa_views.account_code, name="account-code"),
     path("me/security/", mfa_views.security, name="security"),
     path("me/security/add/", mfa_views.security_add, name="security-add"),
-    path("me/security/totp/remove/", mfa_views.security_remove, {"kind": "totp"}, name="security-totp-remove"),
+    path(
+        "me/security/totp/remove/", mfa_views.security_remove, {"kind": "totp"}, name="security-totp-remove"
+    ),
     path(
         "me/security/passkeys/<int:pk>/remove/",
         mfa_views.security_remove,

@@ -2,6 +2,9 @@
 
 Every change of who can see what is an ``action`` and an event of the chain (R5), from the API, the
 administration and commands alike. Passwords never reach the log: only the fact that one changed.
+
+Long on purpose: making accounts, changing them and signing in (with the steps a second factor adds)
+are the life of one account, read together.
 """
 
 from __future__ import annotations
@@ -54,7 +57,11 @@ def create_account(
     if User.objects.filter(username__iexact=username).exists():
         raise Invalid("username", _("This username is taken; choose another one."))
     user = User(
-        username=username, display_name=display_name, email=email, is_auditor=is_auditor, is_manager=is_manager
+        username=username,
+        display_name=display_name,
+        email=email,
+        is_auditor=is_auditor,
+        is_manager=is_manager,
     )
     if password is None:
         user.set_unusable_password()

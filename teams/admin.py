@@ -1,9 +1,15 @@
+"""The managers' administration of teams, accounts and categories, through the services.
+
+Long on purpose: one administration, whose pages each go through the same services, read together.
+"""
+
 from django import forms
 from django.contrib import admin, messages
 from django.contrib.admin.utils import unquote
 from django.contrib.auth.admin import UserAdmin
 from django.contrib.auth.forms import AdminPasswordChangeForm
 from django.contrib.auth.models import Group
+from django.core.exceptions import PermissionDenied
 from django.db import models
 from django.http import HttpRequest
 from django.shortcuts import redirect
@@ -17,12 +23,12 @@ from django_otp.plugins.otp_totp.models import TOTPDevice
 from knox.models import AuthToken
 
 from relais.admin import ManagerAdmin, is_manager
+from relais.domain_errors import Invalid
+from relais.pages import form_errors
 from teams import accounts, factors, recovery, services
 from teams.accounts import ACCOUNT_FIELDS
 from teams.forms import RecoveryForm
 from teams.models import Category, Membership, Team, User
-from relais.domain_errors import Invalid
-from relais.pages import form_errors
 from teams.requests import signed_in
 from teams.selectors import may_change_account
 
@@ -206,7 +212,7 @@ class AccountAdmin(ManagerAdmin, UserAdmin):
         are on the page once (see ``teams.recovery``)."""
         user = self.get_object(request, unquote(id))
         if user is None or not self.has_change_permission(request, user):
-            return self._get_obj_does_not_exist_redirect(request, self.opts, id)
+            raise PermissionDenied
         form = RecoveryForm(request.POST if request.method == "POST" else None)
         issued, status = None, 200
         if request.method == "POST":

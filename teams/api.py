@@ -1,4 +1,8 @@
-"""HTTP for the signed-in user, and the managers' accounts, teams and memberships."""
+"""HTTP for the signed-in user, and the managers' accounts, teams and memberships.
+
+Long on purpose: the API of one app (signing in, one's own account, the managers' administration),
+thin views over its services, read together.
+"""
 
 from typing import Any
 
@@ -64,7 +68,8 @@ class ObtainToken(generics.GenericAPIView):
         opened = accounts.open_session(request=request._request, **serializer.validated_data)
         if opened is None:
             return Response(
-                {"detail": _("Wrong username, password or second factor.")}, status=status.HTTP_400_BAD_REQUEST
+                {"detail": _("Wrong username, password or second factor.")},
+                status=status.HTTP_400_BAD_REQUEST,
             )
         _user, token, expiry = opened
         return Response({"token": token, "expiry": expiry})

@@ -3,7 +3,10 @@ hashes), and passkeys (``teams.passkeys``). Who must have one, what a sign-in st
 password, and the checks of a factor, whose failures count toward the sign-in lock-out.
 
 A sign-in with the right password but a second step still to do is not a sign-in: it is recorded as
-``auth.password``, and ``auth.login`` comes when the last step is done (``teams.sign_in_steps``).
+``auth.password``, and ``auth.login`` comes when the last step is done (``teams.mfa_views``).
+
+Long on purpose: who needs a factor, the checks of one and the enrolment of one are a single rule of
+the sign-in, read together.
 """
 
 from __future__ import annotations
@@ -85,8 +88,10 @@ def _address(request: HttpRequest | None) -> str | None:
 def refuse_if_stopped(request: HttpRequest | None, username: str) -> None:
     """A second step is refused, and recorded, while the account or address is stopped (R5)."""
     why = sign_in_limits.stopped(username, _address(request))
-    if why is None and request is not None and AxesProxyHandler.is_locked(
-        request, credentials={"username": username}
+    if (
+        why is None
+        and request is not None
+        and AxesProxyHandler.is_locked(request, credentials={"username": username})
     ):
         why = "account and address"
     if why is not None:
@@ -255,13 +260,22 @@ def enrol(
     changes = {"tokens": [ended, 0]} if completing_reset else None
     recorder.record(
         user,
-        Event(action=Action.MFA_ENROL, object_type="account", object_ids=object_ids, reason=reason, changes=changes),
+        Event(
+            action=Action.MFA_ENROL,
+            object_type="account",
+            object_ids=object_ids,
+            reason=reason,
+            changes=changes,
+        ),
     )
     if codes:
         recorder.record(
             user,
             Event(
-                action=Action.MFA_RECOVERY_CODES, object_type="account", object_ids=[user.pk], reason=str(len(codes))
+                action=Action.MFA_RECOVERY_CODES,
+                object_type="account",
+                object_ids=[user.pk],
+                reason=str(len(codes)),
             ),
         )
     return codes
@@ -275,7 +289,12 @@ def new_recovery_codes(*, user: User) -> list[str]:
     codes = _new_recovery_codes(user)
     recorder.record(
         user,
-        Event(action=Action.MFA_RECOVERY_CODES, object_type="account", object_ids=[user.pk], reason=str(len(codes))),
+        Event(
+            action=Action.MFA_RECOVERY_CODES,
+            object_type="account",
+            object_ids=[user.pk],
+            reason=str(len(codes)),
+        ),
     )
     return codes
 
@@ -285,12 +304,13 @@ def remove(*, user: User, kind: str, passkey_id: int | None = None) -> None:
     """The holder removes their TOTP or one of their passkeys. Where a second factor is required, the
     last one cannot go: it would only be asked again at the next sign-in."""
     if kind == "passkey":
-        found = Passkey.objects.filter(user=user, pk=passkey_id).first()
+        found = Passkey.objects.filter(user=user, pk=passkey_id or 0).first()
         if found is None:
             raise Invalid("passkey", _("No such passkey among yours."))
-        others = Passkey.objects.filter(user=user).exclude(pk=found.pk).exists() or TOTPDevice.objects.filter(
-            user=user, confirmed=True
-        ).exists()
+        others = (
+            Passkey.objects.filter(user=user).exclude(pk=found.pk).exists()
+            or TOTPDevice.objects.filter(user=user, confirmed=True).exists()
+        )
     else:
         found = None
         if not TOTPDevice.objects.filter(user=user).exists():
@@ -303,7 +323,9 @@ def remove(*, user: User, kind: str, passkey_id: int | None = None) -> None:
     else:
         TOTPDevice.objects.filter(user=user).delete()
     if not others:
-        StaticDevice.objects.filter(user=user).delete()  # recovery codes stand in for a factor no longer there
+        StaticDevice.objects.filter(
+            user=user
+        ).delete()  # recovery codes stand in for a factor no longer there
     recorder.record(
         user,
         Event(

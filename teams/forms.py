@@ -54,7 +54,7 @@ class FactorForm(forms.Form):
     credential = forms.CharField(required=False, max_length=20000, widget=forms.HiddenInput)
 
     def clean(self):
-        data = super().clean()
+        data = super().clean() or {}
         if not data.get("code") and not data.get("credential"):
             raise forms.ValidationError(_("Type the code, or use your passkey."))
         return data
@@ -73,7 +73,7 @@ class EnrolForm(forms.Form):
     credential = forms.CharField(required=False, max_length=20000, widget=forms.HiddenInput)
 
     def clean(self):
-        data = super().clean()
+        data = super().clean() or {}
         if not data.get("code") and not data.get("credential"):
             raise forms.ValidationError(_("Type the code your application shows, or add a passkey."))
         return data
@@ -91,12 +91,10 @@ class AccountCodeForm(forms.Form):
         required=False,
     )
     new_password1 = forms.CharField(label=_("New password"), widget=forms.PasswordInput, max_length=128)
-    new_password2 = forms.CharField(
-        label=_("New password again"), widget=forms.PasswordInput, max_length=128
-    )
+    new_password2 = forms.CharField(label=_("New password again"), widget=forms.PasswordInput, max_length=128)
 
     def clean(self):
-        data = super().clean()
+        data = super().clean() or {}
         if data.get("new_password1") and data.get("new_password1") != data.get("new_password2"):
             self.add_error("new_password2", _("The two passwords differ."))
         return data

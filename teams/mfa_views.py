@@ -256,7 +256,9 @@ def security_remove(request: AuthenticatedHttpRequest, kind: str, pk: int | None
     try:
         factors.remove(user=request.user, kind=kind, passkey_id=pk)
     except Invalid as exc:
-        messages.error(request, str(next(iter(exc.detail.values()))[0]) if isinstance(exc.detail, dict) else "")
+        messages.error(
+            request, str(next(iter(exc.detail.values()))[0]) if isinstance(exc.detail, dict) else ""
+        )
         return render(request, "teams/security.html", _security_context(request, request.user), status=400)
     messages.success(request, _("Done: it is removed."))
     return redirect("security")

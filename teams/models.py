@@ -150,9 +150,7 @@ class AccountCode(models.Model):
         PASSWORD = "password", _("lost password, second factor kept")
         BOTH = "both", _("lost password and second factor")
 
-    user = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="account_codes"
-    )
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="account_codes")
     purpose = models.CharField(max_length=10, choices=Purpose.choices)
     code_hash = models.CharField(max_length=64, unique=True)
     made_by = models.ForeignKey(
@@ -165,3 +163,6 @@ class AccountCode(models.Model):
 
     class Meta:
         ordering = ["-created_at", "-id"]
+
+    def __str__(self) -> str:
+        return f"{self.get_purpose_display()} ({self.user_id})"

@@ -143,7 +143,8 @@ def start_recovery(*, by: Manager, user: User, lost: str) -> Issued:
         user.factor_reset_required = True
         user.save(update_fields=["factor_reset_required"])
         recorder.record(
-            by, Event(action=Action.MFA_RESET, object_type="account", object_ids=[user.pk], reason="lost factor")
+            by,
+            Event(action=Action.MFA_RESET, object_type="account", object_ids=[user.pk], reason="lost factor"),
         )
         return Issued(code=None, emailed=False, expires_at=None)
     if lost == "password" and enrolled:
@@ -198,14 +199,13 @@ def open_with_code(
         _refused(request, username, None, "account code")
         return None
     user = found.user
-    if found.purpose == AccountCode.Purpose.PASSWORD:
-        if factors.check_code(user, otp) is None:
-            factors.failed(request, user, "account code without its second factor")
-            return None
+    if found.purpose == AccountCode.Purpose.PASSWORD and factors.check_code(user, otp) is None:
+        factors.failed(request, user, "account code without its second factor")
+        return None
     accounts.reset_access(user, password)
     found.used_at = timezone.now()
     found.save(update_fields=["used_at"])
-    changes = {"password": ["-", "chosen by its holder"]}
+    changes: dict[str, list[object]] = {"password": ["-", "chosen by its holder"]}
     if found.purpose == AccountCode.Purpose.BOTH:
         lost = factors.has_factor(user)
         factors.forget_devices(user)

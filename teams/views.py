@@ -92,7 +92,9 @@ def password_change(request: AuthenticatedHttpRequest) -> HttpResponse:
             update_session_auth_hash(request, request.user)
             messages.success(request, _("Your password is changed."))
             return redirect("home")
-    return render_with_forms(request, "registration/password_change.html", {"form": form, "nav": "password"}, form)
+    return render_with_forms(
+        request, "registration/password_change.html", {"form": form, "nav": "password"}, form
+    )
 
 
 @require_safe

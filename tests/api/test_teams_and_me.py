@@ -43,7 +43,9 @@ def test_unknown_category_for_a_team_is_a_400(api, db):
 
 def test_a_manager_gives_no_password_the_users_api_refuses_one_with_a_reason(api, db):
     manager = UserFactory(is_manager=True)
-    response = api.as_(manager).post("/api/v1/users/", {"username": "bob", "password": "un mot de passe long"})
+    response = api.as_(manager).post(
+        "/api/v1/users/", {"username": "bob", "password": "un mot de passe long"}
+    )
     assert response.status_code == 400 and "password" in response.json()
     assert not User.objects.filter(username="bob").exists()
 

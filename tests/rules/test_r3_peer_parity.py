@@ -238,9 +238,13 @@ def test_a_peer_workers_sign_in_asks_for_the_same_second_factor_as_a_colleagues(
             (with_factor.status_code, sorted(with_factor.json())),
         ]
 
-    assert journey(peer) == journey(colleague) == [
-        (302, "/login/enrol/"),
-        (302, "/login/factor/"),
-        (400, ["otp"]),
-        (200, ["expiry", "token"]),
-    ]
+    assert (
+        journey(peer)
+        == journey(colleague)
+        == [
+            (302, "/login/enrol/"),
+            (302, "/login/factor/"),
+            (400, ["otp"]),
+            (200, ["expiry", "token"]),
+        ]
+    )

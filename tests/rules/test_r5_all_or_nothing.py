@@ -12,16 +12,15 @@ from __future__ import annotations
 
 import importlib
 import inspect
-from datetime import timedelta
-
 from binascii import unhexlify
+from datetime import timedelta
 
 import pytest
 from django.apps import apps
-from django_otp.oath import TOTP
-from django_otp.plugins.otp_totp.models import TOTPDevice
 from django.test import RequestFactory
 from django.utils import timezone
+from django_otp.oath import TOTP
+from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from audit import recorder
 from audit.models import AccessEvent, ChainHead
@@ -266,7 +265,10 @@ FAILURES = {
     ],
     "teams.factors.second_step": [],  # a wrong factor is not an error but a recorded, counted denial
     "teams.factors.enrol": [
-        (lambda w: dict(request=RequestFactory().post("/"), user=w["worker"], totp_key=TOTP_KEY, code="1"), Invalid),
+        (
+            lambda w: dict(request=RequestFactory().post("/"), user=w["worker"], totp_key=TOTP_KEY, code="1"),
+            Invalid,
+        ),
         (lambda w: dict(request=RequestFactory().post("/"), user=w["worker"], code=totp_now()), Invalid),
     ],
     "teams.factors.new_recovery_codes": [(lambda w: dict(user=w["worker"]), Invalid)],
@@ -283,12 +285,19 @@ FAILURES = {
         (lambda w: dict(by=w["manager"], user=w["colleague"], lost="everything"), Invalid),
     ],
     "teams.recovery.open_with_code": [
-        (lambda w: dict(request=None, username=w["colleague"].username, code=setup_code(w), password="123"), Invalid),
+        (
+            lambda w: dict(
+                request=None, username=w["colleague"].username, code=setup_code(w), password="123"
+            ),
+            Invalid,
+        ),
     ],
     "teams.accounts.open_session": [  # the same sign-in, and a token
         (
             lambda w: dict(
-                request=RequestFactory().post("/"), username=with_totp(w["colleague"]).username, password=PASSWORD
+                request=RequestFactory().post("/"),
+                username=with_totp(w["colleague"]).username,
+                password=PASSWORD,
             ),
             Invalid,  # no ``otp`` for an account with a second factor
         ),

@@ -100,7 +100,11 @@ def test_a_staff_account_enrols_at_its_first_sign_in_where_required_and_keeps_it
     ]
     assert web.get("/persons/").status_code == 200
     # A recovery code stands in for the factor, once; only its hash is stored.
-    assert not any(code.replace("-", "") in str(t) for t in worker.staticdevice_set.get().token_set.all() for code in codes)
+    assert not any(
+        code.replace("-", "") in str(t)
+        for t in worker.staticdevice_set.get().token_set.all()
+        for code in codes
+    )
     other = type(web)()
     other.post("/login/", {"username": worker.username, "password": PASSWORD})
     assert other.post("/login/factor/", {"code": codes[0]}).status_code == 302
@@ -122,7 +126,9 @@ def test_the_api_gives_a_token_only_after_the_second_factor(api, worker):
     key = enrolled(worker)
     without = api.post("/api/v1/auth/token/", {"username": worker.username, "password": PASSWORD})
     assert without.status_code == 400 and "otp" in without.json()
-    wrong = api.post("/api/v1/auth/token/", {"username": worker.username, "password": PASSWORD, "otp": "123456"})
+    wrong = api.post(
+        "/api/v1/auth/token/", {"username": worker.username, "password": PASSWORD, "otp": "123456"}
+    )
     assert wrong.status_code == 400 and "token" not in wrong.json()
     assert AccessEvent.objects.filter(action="auth.login_failed", actor_id=worker.pk).count() == 1
     right = api.post(
@@ -162,9 +168,7 @@ def test_a_password_set_by_a_manager_does_not_let_the_manager_sign_in_as_the_wor
     assert not AccessEvent.objects.filter(action="auth.login", actor_id=worker.pk).exists()
 
 
-def test_a_recovery_code_made_by_a_manager_does_not_open_the_account_without_the_workers_factor(
-    api, worker
-):
+def test_a_recovery_code_made_by_a_manager_does_not_open_the_account_without_the_workers_factor(api, worker):
     enrolled(worker)
     manager = UserFactory(is_manager=True)
     answer = api.as_(manager).post(f"/api/v1/users/{worker.pk}/recovery/", {"lost": "password"})
