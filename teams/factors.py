@@ -159,7 +159,7 @@ def second_step(
     else:
         method = check_code(user, code)
     if method is None:
-        failed(request, user, _("second factor") if not credential else "passkey")
+        failed(request, user, "second factor" if not credential else "passkey")
         return None
     sign_in_limits.clear(user.get_username())
     if method == "recovery code":

@@ -273,3 +273,68 @@ def test_after_a_reset_by_someone_else_the_holder_chooses_a_new_password_at_sign
     assert response.status_code == 302 and web.get("/persons/").status_code == 200
     worker.refresh_from_db()
     assert worker.check_password(chosen) and not worker.password_change_required
+
+
+# The holder's own page, and the administration ------------------------------------------------------
+
+
+def test_the_security_page_is_in_everyones_menu_with_the_password_page(web, worker, person):
+    for user in (worker, make_portal_account(person, "jo")):
+        page = web.as_(user).get("/persons/" if user is worker else "/portal/").content.decode()
+        assert 'href="/me/security/"' in page and 'href="/password/"' in page
+        assert web.get("/me/security/").status_code == 200
+
+
+def test_a_worker_adds_a_totp_on_their_page_and_gets_recovery_codes(web, worker):
+    web.as_(worker).get("/me/security/")
+    key = web.session["relais_totp_key"]
+    page = web.post("/me/security/add/", {"code": now_code(key)})
+    assert page.status_code == 200 and len(page.context["codes"]) == 10
+    assert TOTPDevice.objects.filter(user=worker, confirmed=True).count() == 1
+
+
+def test_the_only_factor_cannot_be_removed_where_one_is_required(web, worker, settings):
+    enrolled(worker)
+    settings.RELAIS_MFA_REQUIRED = True
+    assert web.as_(worker).post("/me/security/totp/remove/").status_code == 400
+    assert TOTPDevice.objects.filter(user=worker).exists()
+    settings.RELAIS_MFA_REQUIRED = False
+    assert web.post("/me/security/totp/remove/").status_code == 302
+    assert not TOTPDevice.objects.filter(user=worker).exists()
+    assert AccessEvent.objects.filter(action="mfa.remove", actor_id=worker.pk).count() == 1
+
+
+def test_new_recovery_codes_replace_the_old_ones(web, worker):
+    enrolled(worker)
+    first = web.as_(worker).post("/me/security/recovery-codes/").context["codes"]
+    second = web.post("/me/security/recovery-codes/").context["codes"]
+    assert set(first).isdisjoint(second)
+    assert factors_check(worker, first[0]) is None and factors_check(worker, second[0]) == "recovery code"
+
+
+def factors_check(user, code):
+    from teams import factors
+
+    return factors.check_code(user, code)
+
+
+def test_a_manager_starts_a_recovery_in_the_administration_and_sees_the_code_once(web, worker):
+    enrolled(worker)
+    manager = UserFactory(is_manager=True, is_staff=True)
+    page = web.as_(manager).post(f"/admin/teams/user/{worker.pk}/recovery/", {"lost": "password"})
+    assert page.status_code == 200
+    code = page.context["issued"].code
+    assert code in page.content.decode()
+    assert AccountCode.objects.get(user=worker).code_hash != code  # kept as a hash only
+    refused = web.post(f"/admin/teams/user/{manager.pk}/recovery/", {"lost": "both"})
+    assert refused.status_code == 400 and "désactivez-le" in refused.content.decode()
+
+
+def test_a_manager_makes_an_account_in_the_administration_without_a_password(web, db):
+    manager = UserFactory(is_manager=True, is_staff=True)
+    response = web.as_(manager).post("/admin/teams/user/add/", {"username": "amina"}, follow=True)
+    assert response.status_code == 200
+    amina = User.objects.get(username="amina")
+    assert not amina.has_usable_password()
+    shown = [str(m) for m in response.context["messages"]]
+    assert any("amina" not in m and "/account/code/" in m for m in shown)
