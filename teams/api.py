@@ -110,10 +110,11 @@ class UserRecovery(generics.GenericAPIView):
     serializer_class = RecoveryInSerializer
 
     def post(self, request: Request, pk: int) -> Response:
+        user = self.get_object()
         serializer = RecoveryInSerializer(data=request.data)
         serializer.is_valid(raise_exception=True)
         issued = recovery.start_recovery(
-            by=signed_in(request), user=self.get_object(), lost=serializer.validated_data["lost"]
+            by=signed_in(request), user=user, lost=serializer.validated_data["lost"]
         )
         return Response(
             RecoveryOutSerializer(

@@ -622,7 +622,9 @@ PAGES = {
         **POST(invalid=("factor", same_for_all(400)), empty=(None, same_for_all(400))),
     },
     "security-totp-remove": {**POST(invalid=(None, same_for_all(400)))},  # no application to remove
-    "security-passkey-remove": {**POST(invalid=(None, same_for_all(400)))},  # no such passkey
+    "security-passkey-remove": {  # no such passkey of theirs: the recorded 404 of R9
+        **POST(invalid=(None, same_for_all(404, [ev("mfa.remove", "denied")])))
+    },
     "security-codes": {**POST(invalid=(None, same_for_all(400)))},  # no factor: no recovery codes
     "password-forgotten": {
         ("get", ""): lambda kind, w: (200, []),

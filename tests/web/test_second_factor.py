@@ -338,3 +338,28 @@ def test_a_manager_makes_an_account_in_the_administration_without_a_password(web
     assert not amina.has_usable_password()
     shown = [str(m) for m in response.context["messages"]]
     assert any("amina" not in m and "/account/code/" in m for m in shown)
+
+
+def test_each_step_of_a_sign_in_writes_exactly_its_events(web, worker):
+    """The completeness tests ask these pages with no sign-in pending; here one is."""
+    key = enrolled(worker)
+    worker.password_change_required = True
+    worker.save()
+    chosen = "mon propre mot de passe à moi"
+    calls = [
+        ("/login/", {"username": worker.username, "password": PASSWORD}),
+        ("/login/factor/", {"code": "000000"}),
+        ("/login/factor/", {"code": now_code(key)}),
+        ("/login/password/", {"new_password1": chosen, "new_password2": chosen}),
+    ]
+    found = []
+    for url, body in calls:
+        before = mark()
+        found.append((web.post(url, body).status_code, actions_since(before)))
+    assert found == [
+        (302, [("auth.password", "allowed")]),
+        (400, [("auth.login_failed", "denied")]),
+        (302, []),  # the factor is right; a step remains: nobody is signed in yet
+        (302, [("account.update", "allowed"), ("auth.login", "allowed")]),
+    ]
+    assert AccessEvent.objects.get(action="auth.login").data["reason"] == "totp, new password"
