@@ -50,6 +50,7 @@ def test_a_worker_enrols_a_totp_at_the_first_sign_in_and_signs_in_with_it_after(
     sign_in(page, site, worker.username, PASSWORD)
     assert page.url.endswith("/login/enrol/")
     shoot(page, "second-factor-enrol")
+    assert page.locator("img[src^='data:image/svg']").evaluate("img => img.naturalWidth") > 0  # the QR code
     secret = page.locator("[data-totp-secret]").inner_text()
     page.locator("#id_code").fill(code_for(secret))
     go(page, page.locator("main form:has(#id_code) button[type=submit]"))
