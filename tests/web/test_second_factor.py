@@ -363,3 +363,41 @@ def test_each_step_of_a_sign_in_writes_exactly_its_events(web, worker):
         (302, [("account.update", "allowed"), ("auth.login", "allowed")]),
     ]
     assert AccessEvent.objects.get(action="auth.login").data["reason"] == "totp, new password"
+
+
+@pytest.mark.parametrize(
+    "environment,expected",
+    [
+        ({"RELAIS_ENV": "production"}, True),
+        ({"RELAIS_ENV": "development"}, False),
+        ({"RELAIS_ENV": "production", "RELAIS_MFA_REQUIRED": "false"}, False),
+        ({"RELAIS_ENV": "development", "RELAIS_MFA_REQUIRED": "true"}, True),
+    ],
+)
+def test_a_second_factor_is_required_by_default_in_production_only(tmp_path, environment, expected):
+    import os
+    import subprocess
+    import sys
+    from pathlib import Path
+
+    keys = {
+        "SECRET_KEY": "x" * 50,
+        "RELAIS_FIELD_KEYS": "k1:" + "A" * 43 + "=",
+        "RELAIS_AUDIT_KEY": "B" * 43 + "=",
+        "RELAIS_SIGNING_KEY": "C" * 43 + "=",
+        "RELAIS_CHECKPOINT_PUBLIC_KEY": "D" * 43 + "=",
+    }
+    env = {k: v for k, v in os.environ.items() if k != "RELAIS_MFA_REQUIRED"}
+    env |= keys | environment | {"DJANGO_SETTINGS_MODULE": "relais.settings", "RELAIS_VAR_DIR": str(tmp_path)}
+    script = (
+        "import django; django.setup(); from django.conf import settings; print(settings.RELAIS_MFA_REQUIRED)"
+    )
+    out = subprocess.run(
+        [sys.executable, "-c", script],
+        cwd=Path(__file__).resolve().parents[2],
+        env=env,
+        capture_output=True,
+        text=True,
+        check=True,
+    )
+    assert out.stdout.strip() == str(expected)
