@@ -252,12 +252,12 @@ def security_add(request: AuthenticatedHttpRequest) -> HttpResponse:
 @login_required
 @require_POST
 def security_remove(request: AuthenticatedHttpRequest, kind: str, pk: int | None = None) -> HttpResponse:
+    """Remove my TOTP application or one of my passkeys (never my last factor where one is required)."""
     try:
         factors.remove(user=request.user, kind=kind, passkey_id=pk)
     except Invalid as exc:
-        messages.error(
-            request, str(next(iter(exc.detail.values()))[0]) if isinstance(exc.detail, dict) else ""
-        )
+        detail = exc.detail if isinstance(exc.detail, dict) else {"": [exc.detail]}
+        messages.error(request, " ".join(str(m) for found in detail.values() for m in found))
         return render(request, "teams/security.html", _security_context(request, request.user), status=400)
     messages.success(request, _("Done: it is removed."))
     return redirect("security")
