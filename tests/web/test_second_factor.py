@@ -10,7 +10,7 @@ from django_otp.oath import TOTP
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from audit.models import AccessEvent
-from teams import accounts, recovery
+from teams import recovery
 from teams.models import AccountCode, User
 from tests.factories import PASSWORD, UserFactory, make_portal_account
 
@@ -264,8 +264,10 @@ def test_a_new_account_with_an_e_mail_gets_its_code_there_and_the_manager_never_
 
 
 def test_after_a_reset_by_someone_else_the_holder_chooses_a_new_password_at_sign_in(web, worker):
-    manager = UserFactory(is_manager=True)
-    accounts.set_password(by=manager, user=worker, password=NEW_PASSWORD)
+    # What any password given by someone else leaves behind (``accounts.set_password`` sets it).
+    worker.set_password(NEW_PASSWORD)
+    worker.password_change_required = True
+    worker.save()
     response = web.post("/login/", {"username": worker.username, "password": NEW_PASSWORD})
     assert response["Location"] == "/login/password/"
     chosen = "mon propre mot de passe à moi"
