@@ -5,11 +5,13 @@ made by Chromium's virtual authenticator (the DevTools WebAuthn domain) and sign
 import base64
 import time
 
+from axe_playwright_python.sync_playwright import Axe
 from django_otp.oath import TOTP
 
 from audit.models import AccessEvent
 from teams.models import Passkey
 from tests.browser.conftest import go, shoot, sign_in
+from tests.browser.test_accessibility import WCAG, serious
 from tests.factories import PASSWORD
 
 
@@ -50,6 +52,7 @@ def test_a_worker_enrols_a_totp_at_the_first_sign_in_and_signs_in_with_it_after(
     sign_in(page, site, worker.username, PASSWORD)
     assert page.url.endswith("/login/enrol/")
     shoot(page, "second-factor-enrol")
+    assert serious(Axe().run(page, options=WCAG)) == []
     assert page.locator("img[src^='data:image/svg']").evaluate("img => img.naturalWidth") > 0  # the QR code
     secret = page.locator("[data-totp-secret]").inner_text()
     page.locator("#id_code").fill(code_for(secret))
@@ -89,6 +92,7 @@ def test_a_worker_enrols_a_passkey_and_signs_in_with_it(site, open_page, worker,
     sign_in(page, site, worker.username, PASSWORD)
     assert page.url.endswith("/login/factor/")
     shoot(page, "second-factor-passkey")
+    assert serious(Axe().run(page, options=WCAG)) == []
     go(page, page.locator("form[data-passkey=get] button[type=button]"))
     assert page.url.endswith("/persons/")
     login = AccessEvent.objects.filter(actor_id=worker.pk, action="auth.login").order_by("-id").first()
