@@ -244,6 +244,19 @@ def sign_in(*, request: HttpRequest | None, username: str, password: str) -> Use
         )
         return None
     needed = factors.steps(user)
+    if "enrol" in needed and "password" in needed:
+        # A password someone else gave cannot enrol the account's factor: whoever gave it would then
+        # hold both. The holder opens their account with a code instead (``teams.recovery``).
+        sign_in_limits.note_failure(username, address)
+        recorder.record(
+            user,
+            Event(
+                action=Action.AUTH_LOGIN_FAILED,
+                outcome=Outcome.DENIED,
+                reason=f"given password, no second factor to check: {username}"[:150],
+            ),
+        )
+        return None
     if needed:
         recorder.record(user, Event(action=Action.AUTH_PASSWORD, reason=", ".join(needed)))
         return user
