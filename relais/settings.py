@@ -76,6 +76,9 @@ INSTALLED_APPS = [
     "guardian",
     "axes",
     "csp",
+    "django_otp",
+    "django_otp.plugins.otp_totp",
+    "django_otp.plugins.otp_static",
     "teams",
     "records",
     "consent",
@@ -245,6 +248,22 @@ RELAIS_AUDIT_CHECKPOINT_DIR = Path(os.getenv("RELAIS_AUDIT_CHECKPOINT_DIR", VAR_
 RELAIS_AUDIT_CHAINS = envint("RELAIS_AUDIT_CHAINS", "8")
 # How long access events are kept; the CNIL recommends 6 to 12 months.
 RELAIS_AUDIT_RETENTION_DAYS = envint("RELAIS_AUDIT_RETENTION_DAYS", "365")
+
+# A second factor (TOTP with recovery codes, or a passkey) for every staff account: workers, peer
+# workers, managers, auditors. Required by default in production; optional in the demo and tests, where
+# an account that enrolled one is asked for it all the same (``teams.factors``).
+RELAIS_MFA_REQUIRED = envbool("RELAIS_MFA_REQUIRED", "True" if PRODUCTION else "False")
+# How long a staff account's setup or recovery code stays usable (``teams.recovery``).
+RELAIS_ACCOUNT_CODE_TTL_HOURS = envint("RELAIS_ACCOUNT_CODE_TTL_HOURS", "72")
+# Passkeys (WebAuthn): the site's domain, as browsers see it; empty, the host the request came to.
+RELAIS_WEBAUTHN_RP_ID = os.getenv("RELAIS_WEBAUTHN_RP_ID", "")
+# The name authenticators and TOTP applications show for this service.
+RELAIS_MFA_ISSUER = os.getenv("RELAIS_MFA_ISSUER", "Relais")
+OTP_TOTP_ISSUER = RELAIS_MFA_ISSUER
+# django-otp's own delays after failures are rows that a refused request rolls back: the sign-in
+# limits (in the cache) count failures of a second factor instead, as they count wrong passwords.
+OTP_TOTP_THROTTLE_FACTOR = 0
+OTP_STATIC_THROTTLE_FACTOR = 0
 
 SESSION_COOKIE_AGE = envint("RELAIS_SESSION_SECONDS", str(8 * 3600))
 SESSION_EXPIRE_AT_BROWSER_CLOSE = True

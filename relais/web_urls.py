@@ -8,6 +8,7 @@ from consent import glass_views, portal_views, recovery_views, representative_vi
 from consent import views as consent_views
 from records import views as record_views
 from records.audit_names import DIRECTORY
+from teams import mfa_views
 from teams import views as team_views
 from teams.selectors import category_labels
 
@@ -16,6 +17,22 @@ urlpatterns = [
     path("login/", team_views.SignIn.as_view(), name="login"),
     path("login/oidc/", team_views.oidc_start, name="oidc-start"),
     path("login/oidc/callback/", team_views.oidc_callback, name="oidc-callback"),
+    path("login/factor/", mfa_views.factor, name="login-factor"),
+    path("login/enrol/", mfa_views.enrol, name="login-enrol"),
+    path("login/password/", mfa_views.new_password, name="login-password"),
+    path("account/code/", mfa_views.account_code, name="account-code"),
+    path("me/security/", mfa_views.security, name="security"),
+    path("me/security/add/", mfa_views.security_add, name="security-add"),
+    path(
+        "me/security/totp/remove/", mfa_views.security_remove, {"kind": "totp"}, name="security-totp-remove"
+    ),
+    path(
+        "me/security/passkeys/<int:pk>/remove/",
+        mfa_views.security_remove,
+        {"kind": "passkey"},
+        name="security-passkey-remove",
+    ),
+    path("me/security/recovery-codes/", mfa_views.security_codes, name="security-codes"),
     path("logout/", auth_views.LogoutView.as_view(), name="logout"),
     path("commitment/", team_views.commitment, name="commitment"),
     path("password/", team_views.password_change, name="password-change"),

@@ -2,6 +2,9 @@
 
 Every change of who can see what is an ``action`` and an event of the chain (R5), from the API, the
 administration and commands alike. Passwords never reach the log: only the fact that one changed.
+
+Long on purpose: making accounts, changing them and signing in (with the steps a second factor adds)
+are the life of one account, read together.
 """
 
 from __future__ import annotations
@@ -20,7 +23,7 @@ from audit.models import Action, Outcome
 from audit.recorder import Event, changed_fields
 from relais.domain_errors import Invalid, SecretNotYours, TooManyAttempts
 from relais.ids import is_storable_id
-from teams import sign_in_limits, tokens
+from teams import factors, sign_in_limits, tokens
 from teams.models import User
 from teams.selectors import Manager, access_account, access_administration
 
@@ -44,16 +47,24 @@ def create_account(
     username: str,
     password: str | None,
     display_name: str = "",
+    email: str = "",
     is_auditor: bool = False,
     is_manager: bool = False,
 ) -> User:
-    """An account with a password that passes the validators; usernames are unique whatever their case.
+    """An account with a password that passes the validators, or none yet (``None``: its holder
+    chooses it with a setup code, ``teams.recovery``); usernames are unique whatever their case.
 
     Not recorded by itself: the act that makes it (a manager's, a person's activation) is."""
     if User.objects.filter(username__iexact=username).exists():
         raise Invalid("username", _("This username is taken; choose another one."))
-    user = User(username=username, display_name=display_name, is_auditor=is_auditor, is_manager=is_manager)
-    if password is None:  # chosen later by its owner, never by whoever makes the account (R10)
+    user = User(
+        username=username,
+        display_name=display_name,
+        email=email,
+        is_auditor=is_auditor,
+        is_manager=is_manager,
+    )
+    if password is None:
         user.set_unusable_password()
     else:
         _checked_password(password, user)
@@ -73,14 +84,19 @@ def create_user(
     username: str,
     password: str | None = None,
     display_name: str = "",
+    email: str = "",
     is_auditor: bool = False,
     is_manager: bool = False,
 ) -> User:
+    """A manager makes an account. Managers give no password: its holder chooses one with the setup
+    code that ``teams.recovery.issue_setup_code`` makes next. ``password`` is for the demo's command
+    (``seed_demo``) alone, whose accounts are public anyway."""
     access_administration(by, action=Action.ACCOUNT_CREATE, object_type="account")
     user = create_account(
         username=username,
         password=password,
         display_name=display_name,
+        email=email,
         is_auditor=is_auditor,
         is_manager=is_manager,
     )
@@ -90,7 +106,8 @@ def create_user(
             action=Action.ACCOUNT_CREATE,
             object_type="account",
             object_ids=[user.pk],
-            changes=changed_fields({}, _state(user)) | ({"password": [None, "set"]} if password else {}),
+            changes=changed_fields({}, _state(user))
+            | {"password": [None, "set" if password is not None else "chosen by its holder with a code"]},
         ),
     )
     return user
@@ -156,7 +173,8 @@ def change_own_password(*, user: User, old_password: str, new_password: str) -> 
         raise Invalid("old_password", _("This is not your current password."))
     _checked_password(new_password, user)
     user.set_password(new_password)
-    user.save(update_fields=["password"])
+    user.password_change_required = False
+    user.save(update_fields=["password", "password_change_required"])
     recorder.record(
         user,
         Event(
@@ -170,9 +188,36 @@ def change_own_password(*, user: User, old_password: str, new_password: str) -> 
 
 
 @recorder.action
+def choose_password(*, user: User, new_password: str) -> User:
+    """The holder of an account whose password someone else gave chooses their own, at the sign-in
+    that follows (after their second factor): the given one stops working, and so do its tokens."""
+    if user.check_password(new_password):
+        raise Invalid("new_password1", _("Choose a password other than the one you were given."))
+    _checked_password(new_password, user)
+    user.set_password(new_password)
+    user.password_change_required = False
+    user.save(update_fields=["password", "password_change_required"])
+    ended = tokens.revoke_all(user)
+    recorder.record(
+        user,
+        Event(
+            action=Action.ACCOUNT_UPDATE,
+            object_type="account",
+            object_ids=[user.pk],
+            changes={"password": ["reset", "chosen by its holder"], "tokens": [ended, 0]},
+        ),
+    )
+    return user
+
+
+@recorder.action
 def sign_in(*, request: HttpRequest | None, username: str, password: str) -> User | None:
     """Check a username and password; every attempt, failed or not, is recorded (R5). Too many
-    failures for the account, or from the address, stop sign-ins for a while (a 429)."""
+    failures for the account, or from the address, stop sign-ins for a while (a 429).
+
+    A right password with a second step still to do (``factors.steps``: the second factor, its
+    enrolment, a new password) is recorded as ``auth.password``, not as a sign-in, and clears no
+    count of failures: the caller completes it with ``complete_sign_in``."""
     address = request.META.get("REMOTE_ADDR") if request is not None else None
     why = sign_in_limits.stopped(username, address)
     if why is not None:
@@ -185,17 +230,62 @@ def sign_in(*, request: HttpRequest | None, username: str, password: str) -> Use
             None, Event(action=Action.AUTH_LOGIN_FAILED, outcome=Outcome.DENIED, reason=username[:150])
         )
         return None
+    needed = factors.steps(user)
+    if "enrol" in needed and "password" in needed:
+        # A password someone else gave cannot enrol the account's factor: whoever gave it would then
+        # hold both. The holder opens their account with a code instead (``teams.recovery``).
+        sign_in_limits.note_failure(username, address)
+        recorder.record(
+            user,
+            Event(
+                action=Action.AUTH_LOGIN_FAILED,
+                outcome=Outcome.DENIED,
+                reason=f"given password, no second factor to check: {username}"[:150],
+            ),
+        )
+        return None
+    if needed:
+        recorder.record(user, Event(action=Action.AUTH_PASSWORD, reason=", ".join(needed)))
+        return user
     sign_in_limits.clear(username)
     recorder.record(user, Event(action=Action.AUTH_LOGIN))
     return user
 
 
 @recorder.action
-def open_session(*, request: HttpRequest, username: str, password: str) -> tuple[User, str, object] | None:
-    """Sign in and receive an API token (shown once, ending after RELAIS_TOKEN_HOURS), or ``None``."""
+def complete_sign_in(*, user: User, method: str) -> User:
+    """The last step of a sign-in is done (``method`` says how: a TOTP, a passkey, a recovery code,
+    a new factor): it is a sign-in now, recorded as one, and the account's failures are cleared."""
+    sign_in_limits.clear(user.get_username())
+    recorder.record(user, Event(action=Action.AUTH_LOGIN, reason=method))
+    return user
+
+
+@recorder.action
+def open_session(
+    *, request: HttpRequest, username: str, password: str, otp: str = ""
+) -> tuple[User, str, object] | None:
+    """Sign in and receive an API token (shown once, ending after RELAIS_TOKEN_HOURS), or ``None``.
+
+    An account with a second factor sends its code as ``otp`` (a TOTP or a recovery code) in the same
+    request; a wrong one is a failed sign-in, counted and recorded. An account that must first enrol
+    a factor or choose its password does so on the site: no token until then."""
     user = sign_in(request=request, username=username, password=password)
     if user is None:
         return None
+    needed = factors.steps(user)
+    if "enrol" in needed or "password" in needed:
+        raise Invalid(
+            "otp",
+            _("Sign in on the site first: this account must enrol a second factor or choose its password."),
+        )
+    if "factor" in needed:
+        if not otp:
+            raise Invalid("otp", _("This account has a second factor: send its current code as “otp”."))
+        method = factors.second_step(request=request, user=user, code=otp)
+        if method is None:
+            return None
+        complete_sign_in(user=user, method=method)
     token, expiry = tokens.issue(user)
     return user, token, expiry
 

@@ -1,23 +1,38 @@
+"""The managers' administration of teams, accounts and categories, through the services.
+
+Long on purpose: one administration, whose pages each go through the same services, read together.
+"""
+
 from django import forms
-from django.contrib import admin
+from django.contrib import admin, messages
 from django.contrib.admin.utils import unquote
 from django.contrib.auth.admin import UserAdmin
-from django.contrib.auth.forms import BaseUserCreationForm
 from django.contrib.auth.models import Group
+from django.core.exceptions import PermissionDenied
 from django.db import models
 from django.http import HttpRequest
+from django.template.response import TemplateResponse
+from django.urls import path, reverse
+from django.utils.html import format_html
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
+from django_otp.plugins.otp_static.models import StaticDevice
+from django_otp.plugins.otp_totp.models import TOTPDevice
 from knox.models import AuthToken
 
 from relais.admin import ManagerAdmin, is_manager
-from teams import accounts, services
+from relais.domain_errors import Invalid
+from relais.pages import form_errors
+from teams import accounts, factors, recovery, services
 from teams.accounts import ACCOUNT_FIELDS
+from teams.forms import RecoveryForm
 from teams.models import Category, Membership, Team, User
 from teams.requests import signed_in
 from teams.selectors import may_change_account
 
-# Groups belong to teams and follow memberships; tokens are secrets. Neither is edited by hand.
-for model in (Group, AuthToken):
+# Groups belong to teams and follow memberships; tokens and second factors are secrets, their
+# holder's alone (``/me/security/``). None of them is edited by hand.
+for model in (Group, AuthToken, TOTPDevice, StaticDevice):
     if admin.site.is_registered(model):
         admin.site.unregister(model)
 
@@ -120,10 +135,12 @@ class TeamAdmin(ManagerAdmin):
                 )
 
 
-class AccountCreationForm(BaseUserCreationForm):
-    class Meta(BaseUserCreationForm.Meta):  # type: ignore[name-defined]  # the stubs omit it
+class NewAccountForm(forms.ModelForm):
+    """A new account, without a password: its holder chooses one with the setup code made for it."""
+
+    class Meta:
         model = User
-        fields = ["username", "display_name", "is_auditor", "is_manager"]
+        fields = ["username", "display_name", "email", "is_auditor", "is_manager"]
 
 
 @admin.register(User)
@@ -131,7 +148,7 @@ class AccountAdmin(ManagerAdmin, UserAdmin):
     """Accounts change through the services: each change of a role or a flag is recorded. Nobody
     sets another account's password here (R10): the change page shows none and links to no form."""
 
-    add_form = AccountCreationForm
+    add_form = NewAccountForm
     list_display = ["username", "display_name", "is_auditor", "is_manager", "is_active", "last_login"]
     list_filter = ["is_auditor", "is_manager", "is_active"]
     search_fields = ["username", "display_name"]
@@ -141,18 +158,72 @@ class AccountAdmin(ManagerAdmin, UserAdmin):
         (_("Identity"), {"fields": ["display_name", "email"]}),
         (_("Roles"), {"fields": ["is_active", "is_auditor", "is_manager"]}),
         (_("Dates"), {"fields": ["last_login", "date_joined"]}),
+        (_("Second factor and recovery"), {"fields": ["second_factor", "recovery"]}),
     ]
     add_fieldsets = [
         (
             None,
             {
                 "classes": ["wide"],
-                "fields": ["username", "display_name", "is_auditor", "is_manager", "password1", "password2"],
+                "fields": ["username", "display_name", "email", "is_auditor", "is_manager"],
             },
         )
     ]
-    readonly_fields = ["last_login", "date_joined"]
+    readonly_fields = ["last_login", "date_joined", "second_factor", "recovery"]
     filter_horizontal = []
+
+    @admin.display(description=_("second factor"))
+    def second_factor(self, user: User) -> str:
+        if user.factor_reset_required:
+            return gettext("Reset started: a new one is enrolled at the next sign-in.")
+        return gettext("Enrolled") if factors.has_factor(user) else gettext("None yet")
+
+    @admin.display(description=_("recovery"))
+    def recovery(self, user: User) -> str:
+        return format_html(
+            '<a href="{}">{}</a>',
+            reverse("admin:teams_user_recovery", args=[user.pk]),
+            gettext("Start a recovery of this account"),
+        )
+
+    def get_urls(self):
+        own = [
+            path(
+                "<id>/recovery/",
+                self.admin_site.admin_view(self.start_recovery),
+                name="teams_user_recovery",
+            )
+        ]
+        return own + super().get_urls()
+
+    def start_recovery(self, request: HttpRequest, id: str):
+        """A manager starts a recovery; what its holder must do, and the code where one is shown,
+        are on the page once (see ``teams.recovery``)."""
+        user = self.get_object(request, unquote(id))
+        if user is None or not self.has_change_permission(request, user):
+            raise PermissionDenied
+        form = RecoveryForm(request.POST if request.method == "POST" else None)
+        issued, status = None, 200
+        if request.method == "POST":
+            if form.is_valid():
+                try:
+                    issued = recovery.start_recovery(
+                        by=signed_in(request), user=user, lost=form.cleaned_data["lost"]
+                    )
+                except Invalid as exc:
+                    form_errors(form, exc)
+            if form.errors:
+                status = 400
+        context = {
+            **self.admin_site.each_context(request),
+            "opts": self.opts,
+            "original": user,
+            "title": gettext("Start a recovery"),
+            "form": form,
+            "issued": issued,
+            "lost": form.cleaned_data.get("lost") if issued is not None else None,
+        }
+        return TemplateResponse(request, "admin/teams/user/recovery.html", context, status=status)
 
     def has_change_permission(self, request: HttpRequest, obj=None) -> bool:
         if obj is not None and not may_change_account(signed_in(request), obj):
@@ -171,12 +242,24 @@ class AccountAdmin(ManagerAdmin, UserAdmin):
             user = accounts.create_user(
                 by=signed_in(request),
                 username=data["username"],
-                password=data["password1"],
                 display_name=data.get("display_name", ""),
+                email=data.get("email", ""),
                 is_auditor=data.get("is_auditor", False),
                 is_manager=data.get("is_manager", False),
             )
+            issued = recovery.issue_setup_code(by=signed_in(request), user=user)
             obj.pk = user.pk
+            if issued.emailed:
+                messages.info(request, gettext("The setup code was e-mailed to the account's address."))
+            else:
+                messages.warning(
+                    request,
+                    gettext(
+                        "Setup code, shown once: %(code)s. Hand it over in person; its holder opens the "
+                        "account at /account/code/ and chooses their password."
+                    )
+                    % {"code": issued.code},
+                )
 
     def save_related(self, request: HttpRequest, form, formsets, change):
         """Nothing else of an account is edited here (groups follow memberships)."""

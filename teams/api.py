@@ -1,4 +1,8 @@
-"""HTTP for the signed-in user, and the managers' accounts, teams and memberships."""
+"""HTTP for the signed-in user, and the managers' accounts, teams and memberships.
+
+Long on purpose: the API of one app (signing in, one's own account, the managers' administration),
+thin views over its services, read together.
+"""
 
 from typing import Any
 
@@ -14,14 +18,18 @@ from rest_framework.response import Response
 from rest_framework.throttling import AnonRateThrottle
 from rest_framework.views import APIView
 
-from teams import accounts, selectors, services
+from teams import accounts, recovery, selectors, services
 from teams.models import Membership, Team, User
 from teams.requests import signed_in
 from teams.serializers import (
+    AccountCodeInSerializer,
     MembershipSerializer,
     MeSerializer,
+    NewUserSerializer,
     PresentationInSerializer,
     PresentationSerializer,
+    RecoveryInSerializer,
+    RecoveryOutSerializer,
     TeamSerializer,
     TokenInSerializer,
     TokenOutSerializer,
@@ -43,7 +51,10 @@ class LoginThrottle(AnonRateThrottle):
 
 @extend_schema(tags=["auth"], request=TokenInSerializer, responses=TokenOutSerializer)
 class ObtainToken(generics.GenericAPIView):
-    """Exchange a username and password for an API token. Every attempt is audited."""
+    """Exchange a username and password, and the second factor where the account has one (or where
+    RELAIS_MFA_REQUIRED), for an API token: one request, the factor in `otp` (a TOTP code or a
+    recovery code). Without it, such an account gets a 400 naming `otp` and no token. Every attempt
+    is audited; a wrong factor counts toward the lock-out as a wrong password does."""
 
     permission_classes = [AllowAny]
     authentication_classes = []
@@ -56,9 +67,60 @@ class ObtainToken(generics.GenericAPIView):
         # Django's own request: axes marks a lock-out on it for its middleware to answer 429.
         opened = accounts.open_session(request=request._request, **serializer.validated_data)
         if opened is None:
-            return Response({"detail": _("Wrong username or password.")}, status=status.HTTP_400_BAD_REQUEST)
+            return Response(
+                {"detail": _("Wrong username, password or second factor.")},
+                status=status.HTTP_400_BAD_REQUEST,
+            )
         _user, token, expiry = opened
         return Response({"token": token, "expiry": expiry})
+
+
+@extend_schema(tags=["auth"], request=AccountCodeInSerializer, responses={204: None})
+class OpenWithCode(generics.GenericAPIView):
+    """Open one's staff account with the setup or recovery code a manager started, choosing its
+    password. A code for a lost password also needs the account's second factor (`otp`). A wrong
+    code is a failed sign-in, counted and recorded."""
+
+    permission_classes = [AllowAny]
+    authentication_classes = []
+    throttle_classes = [LoginThrottle]
+    serializer_class = AccountCodeInSerializer
+
+    def post(self, request: Request) -> Response:
+        serializer = AccountCodeInSerializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        opened = recovery.open_with_code(request=request._request, **serializer.validated_data)
+        if opened is None:
+            return Response(
+                {"detail": _("This code is wrong, used or ended, or the second factor is missing.")},
+                status=status.HTTP_400_BAD_REQUEST,
+            )
+        return Response(status=status.HTTP_204_NO_CONTENT)
+
+
+@extend_schema(tags=["managers"], request=RecoveryInSerializer, responses=RecoveryOutSerializer)
+class UserRecovery(generics.GenericAPIView):
+    """Start the recovery of an account (a manager never completes it): a code that needs the
+    account's second factor too (lost password), a new factor at the next sign-in (lost factor), or
+    a code e-mailed to the account only (lost both, or no factor). The code is in the answer only
+    when it could not be e-mailed."""
+
+    permission_classes = [IsManager]
+    queryset = User.objects.all()
+    serializer_class = RecoveryInSerializer
+
+    def post(self, request: Request, pk: int) -> Response:
+        user = self.get_object()
+        serializer = RecoveryInSerializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        issued = recovery.start_recovery(
+            by=signed_in(request), user=user, lost=serializer.validated_data["lost"]
+        )
+        return Response(
+            RecoveryOutSerializer(
+                {"code": issued.code, "emailed": issued.emailed, "expires_at": issued.expires_at}
+            ).data
+        )
 
 
 @extend_schema(tags=["auth"], request=None, responses={204: None})
@@ -143,7 +205,7 @@ class MyPresentation(generics.GenericAPIView):
 
 
 @extend_schema(tags=["managers"])
-@extend_schema_view(post=extend_schema(request=UserInSerializer, responses={201: UserSerializer}))
+@extend_schema_view(post=extend_schema(request=UserInSerializer, responses={201: NewUserSerializer}))
 class UserList(generics.ListCreateAPIView):
     permission_classes = [IsManager]
     serializer_class = UserSerializer
@@ -153,7 +215,13 @@ class UserList(generics.ListCreateAPIView):
         serializer = UserInSerializer(data=request.data)
         serializer.is_valid(raise_exception=True)
         user = accounts.create_user(by=signed_in(request), **serializer.validated_data)
-        return Response(UserSerializer(user).data, status=status.HTTP_201_CREATED)
+        issued = recovery.issue_setup_code(by=signed_in(request), user=user)
+        data = UserSerializer(user).data | {
+            "setup_code": issued.code,
+            "setup_code_emailed": issued.emailed,
+            "setup_code_expires_at": issued.expires_at,
+        }
+        return Response(NewUserSerializer(data).data, status=status.HTTP_201_CREATED)
 
 
 @extend_schema(tags=["managers"])

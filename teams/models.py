@@ -44,6 +44,11 @@ class User(AbstractUser):
     display_name = models.CharField(_("display name"), max_length=150, blank=True)
     is_auditor = models.BooleanField(_("auditor"), default=False)
     is_manager = models.BooleanField(_("manager"), default=False)
+    # Its holder chooses a new password at the next sign-in: someone else gave the one it has.
+    password_change_required = models.BooleanField(_("new password to choose"), default=False)
+    # A manager started the recovery of a lost second factor: its holder enrols a new one at the next
+    # sign-in with their password (``teams.recovery``).
+    factor_reset_required = models.BooleanField(_("second factor to enrol again"), default=False)
 
     @property
     def label(self) -> str:
@@ -140,3 +145,50 @@ class ProviderIdentity(models.Model):
 
     def __str__(self) -> str:
         return f"{self.issuer} {self.subject}"
+
+
+class Passkey(models.Model):
+    """A WebAuthn credential of an account (``teams.passkeys``): its public key, never a secret."""
+
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="passkeys", verbose_name=_("account")
+    )
+    name = models.CharField(_("name"), max_length=80)
+    credential_id = models.CharField(max_length=1400, unique=True)  # base64url, as browsers send it
+    public_key = models.BinaryField()
+    sign_count = models.PositiveBigIntegerField(default=0)
+    created_at = models.DateTimeField(_("added at"), auto_now_add=True)
+    last_used_at = models.DateTimeField(_("last used at"), null=True, blank=True)
+
+    class Meta:
+        ordering = ["created_at", "id"]
+        verbose_name = _("passkey")
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class AccountCode(models.Model):
+    """A one-time code that opens a staff account (``teams.recovery``), kept as a hash only."""
+
+    class Purpose(models.TextChoices):
+        SETUP = "setup", _("open a new account")
+        PASSWORD = "password", _("lost password, second factor kept")
+        BOTH = "both", _("lost password and second factor")
+
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="account_codes")
+    purpose = models.CharField(max_length=10, choices=Purpose.choices)
+    code_hash = models.CharField(max_length=64, unique=True)
+    made_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    emailed = models.BooleanField(default=False)
+    created_at = models.DateTimeField(auto_now_add=True)
+    expires_at = models.DateTimeField()
+    used_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+
+    def __str__(self) -> str:
+        return f"{self.get_purpose_display()} ({self.user_id})"

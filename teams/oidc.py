@@ -27,7 +27,7 @@ one sign-in, read together; the refusals' words sit beside the reasons they are 
 from __future__ import annotations
 
 import time
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import Any, NoReturn
 
 import jwt
@@ -47,7 +47,7 @@ from audit import recorder
 from audit.models import Action
 from audit.recorder import Event
 from relais.domain_errors import SignInRefused, TooManyAttempts, Unavailable
-from teams import sign_in_limits
+from teams import factors, sign_in_limits
 from teams.models import ProviderIdentity, User
 
 # Whether the provider's own second factor stands for the local one, for this session (see
@@ -218,6 +218,9 @@ class SignedIn:
     user: User
     # The provider says it asked for a second factor, and the deployment trusts it for ours.
     second_factor_by_provider: bool
+    # What the sign-in still needs here (``teams.factors.steps``): the local second factor, or its
+    # enrolment. A password to choose is not asked: this sign-in used none.
+    steps: tuple[str, ...] = ()
 
 
 def _refuse(request: HttpRequest, why: str, named: str) -> NoReturn:
@@ -296,6 +299,9 @@ def complete(*, request: HttpRequest) -> SignedIn:
     if not _is_staff(user):
         _refuse(request, "not staff", user.username)
     token = backend.id_token_claims
+    methods = token.get("amr") or []
+    by_provider = settings.RELAIS_OIDC_TRUST_SECOND_FACTOR and bool(MULTI_FACTOR_METHODS & set(methods))
+    steps = () if by_provider else tuple(s for s in factors.steps(user) if s != "password")
     if _link(request, user, token["sub"]):
         linked = {"provider identity": [None, f"{token['iss']} {token['sub']}"[:300]]}
         event = Event(
@@ -307,11 +313,11 @@ def complete(*, request: HttpRequest) -> SignedIn:
         )
     else:
         event = Event(action=Action.AUTH_LOGIN, reason="through OIDC")
+    if steps:  # the provider vouched for who it is; the local second factor is still to come
+        event = replace(event, action=Action.AUTH_PASSWORD, reason=f"{event.reason}; second step asked")
     sign_in_limits.clear(user.username)
     recorder.record(user, event)
-    methods = token.get("amr") or []
-    by_provider = settings.RELAIS_OIDC_TRUST_SECOND_FACTOR and bool(MULTI_FACTOR_METHODS & set(methods))
-    return SignedIn(user=user, second_factor_by_provider=by_provider)
+    return SignedIn(user=user, second_factor_by_provider=by_provider, steps=steps)
 
 
 def after_sign_in(request: HttpRequest, signed_in: SignedIn) -> None:

@@ -19,6 +19,12 @@ class UserInSerializer(InputSerializer):
 
     username = serializers.RegexField(r"^[\w.@+-]+\Z", max_length=150)
     display_name = serializers.CharField(max_length=150, required=False, allow_blank=True, default="")
+    email = serializers.EmailField(
+        required=False,
+        allow_blank=True,
+        default="",
+        help_text="Where the setup code goes; without one, the code is shown once in the answer.",
+    )
     is_auditor = serializers.BooleanField(required=False, default=False)
     is_manager = serializers.BooleanField(required=False, default=False)
 
@@ -109,6 +115,62 @@ class MeSerializer(serializers.Serializer):
 class TokenInSerializer(InputSerializer):
     username = serializers.CharField(max_length=150)
     password = serializers.CharField(max_length=128, style={"input_type": "password"})
+    otp = serializers.CharField(
+        max_length=20,
+        required=False,
+        allow_blank=True,
+        default="",
+        help_text=(
+            "The second factor, for an account that has one (or where RELAIS_MFA_REQUIRED): the current "
+            "6-digit TOTP code, or one of its recovery codes (used up). Without it such an account gets a "
+            "400 naming `otp`; a wrong one is a failed sign-in, counted toward the lock-out. An account "
+            "that must still enrol a factor or choose its password does so on the site first."
+        ),
+    )
+
+
+class NewUserSerializer(UserSerializer):
+    """The account made, and its setup code: shown here once when the account has no e-mail (to be
+    handed over in person), else e-mailed to it and never shown."""
+
+    setup_code = serializers.CharField(allow_null=True, read_only=True)
+    setup_code_emailed = serializers.BooleanField(read_only=True)
+    setup_code_expires_at = serializers.DateTimeField(read_only=True)
+
+    class Meta(UserSerializer.Meta):
+        fields = [*UserSerializer.Meta.fields, "setup_code", "setup_code_emailed", "setup_code_expires_at"]
+
+
+class RecoveryInSerializer(InputSerializer):
+    lost = serializers.ChoiceField(
+        choices=["password", "factor", "both"],
+        help_text=(
+            "`password`: a code that also needs the account's second factor; `factor`: a new factor "
+            "enrolled at the next sign-in with the password; `both` (or no factor): a code e-mailed to "
+            "the account only."
+        ),
+    )
+
+
+class RecoveryOutSerializer(serializers.Serializer):
+    code = serializers.CharField(
+        allow_null=True, help_text="Shown once, only when it could not be e-mailed; hand it over in person."
+    )
+    emailed = serializers.BooleanField()
+    expires_at = serializers.DateTimeField(allow_null=True)
+
+
+class AccountCodeInSerializer(InputSerializer):
+    username = serializers.CharField(max_length=150)
+    code = serializers.CharField(max_length=40)
+    password = serializers.CharField(max_length=128, style={"input_type": "password"})
+    otp = serializers.CharField(
+        max_length=20,
+        required=False,
+        allow_blank=True,
+        default="",
+        help_text="For a lost password: the account's current TOTP code or one of its recovery codes.",
+    )
 
 
 class TokenOutSerializer(serializers.Serializer):

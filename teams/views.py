@@ -7,6 +7,7 @@ from django.contrib.auth.decorators import login_required
 from django.contrib.auth.forms import PasswordChangeForm
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_safe
@@ -14,7 +15,7 @@ from mozilla_django_oidc.views import OIDCAuthenticationRequestView
 
 from relais.domain_errors import Invalid, Refusal
 from relais.pages import form_errors, render_with_forms, submitted
-from teams import accounts, oidc, selectors, services
+from teams import accounts, factors, mfa_views, oidc, selectors, services
 from teams.forms import CommitmentForm, PresentationForm, SignInForm
 from teams.models import Membership
 from teams.presentation import presented
@@ -25,6 +26,13 @@ class SignIn(auth_views.LoginView):
     form_class = SignInForm
     template_name = "registration/login.html"
     redirect_authenticated_user = True
+
+    def form_valid(self, form):
+        """A right password with steps still to do (``factors.steps``) signs nobody in yet."""
+        user = form.get_user()
+        if factors.steps(user):
+            return mfa_views.begin(self.request, user, self.get_success_url())
+        return super().form_valid(form)
 
     def form_invalid(self, form):
         # A refused sign-in answers 400: its request keeps nothing but the recorded failure.
@@ -67,9 +75,12 @@ def oidc_callback(request: HttpRequest) -> HttpResponse:
     except Refusal as exc:
         context = {"message": exc.detail}
         return render(request, "registration/oidc_refused.html", context, status=exc.status)
+    next_url = request.session.pop("oidc_login_next", None) or reverse("home")
+    if signed_in.steps:  # the second factor is asked exactly as after a password
+        return mfa_views.begin(request, signed_in.user, next_url)
     login(request, signed_in.user, backend="teams.backends.UserBackend")
     oidc.after_sign_in(request, signed_in)
-    return redirect(request.session.pop("oidc_login_next", None) or "home")
+    return redirect(next_url)
 
 
 @login_required
@@ -125,7 +136,9 @@ def password_change(request: AuthenticatedHttpRequest) -> HttpResponse:
             update_session_auth_hash(request, request.user)
             messages.success(request, _("Your password is changed."))
             return redirect("home")
-    return render_with_forms(request, "registration/password_change.html", {"form": form}, form)
+    return render_with_forms(
+        request, "registration/password_change.html", {"form": form, "nav": "password"}, form
+    )
 
 
 @require_safe

@@ -10,6 +10,12 @@ def fast_password_hashing(settings):
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 
 
+@pytest.fixture(autouse=True)
+def second_factor_optional(settings):
+    """Tests sign in with passwords; those of the second factor require it themselves."""
+    settings.RELAIS_MFA_REQUIRED = False
+
+
 @pytest.fixture
 def api():
     """An API client asking for English (the service's default is French); ``api.as_(user)`` signs

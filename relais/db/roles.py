@@ -66,6 +66,8 @@ RECORD: dict[str, tuple[str, ...]] = {
         "is_active",
         "is_auditor",
         "is_manager",
+        "password_change_required",
+        "factor_reset_required",
     ),
 }
 

@@ -45,6 +45,14 @@ def test_a_password_given_by_a_manager_is_refused_with_a_reason_and_makes_no_acc
     manager = UserFactory(is_manager=True)
     response = api.as_(manager).post("/api/v1/users/", {"username": "bob", "password": PASSWORD})
     assert response.status_code == 400 and list(response.json()) == ["password"]
+
+
+def test_a_manager_gives_no_password_the_users_api_refuses_one_with_a_reason(api, db):
+    manager = UserFactory(is_manager=True)
+    response = api.as_(manager).post(
+        "/api/v1/users/", {"username": "bob", "password": "un mot de passe long"}
+    )
+    assert response.status_code == 400 and "password" in response.json()
     assert not User.objects.filter(username="bob").exists()
 
 

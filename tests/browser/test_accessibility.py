@@ -51,7 +51,7 @@ def world(db):
 def pages(world):
     p, c = world["person"].pk, world["consent"].pk
     return {
-        None: ["/login/", "/portal/activate/", "/persons/999/", "/password/forgotten/"],
+        None: ["/login/", "/portal/activate/", "/persons/999/", "/password/forgotten/", "/account/code/"],
         "nouveau": ["/commitment/"],
         "sami": ["/me/presentation/"],
         "camille": [
@@ -71,6 +71,8 @@ def pages(world):
             "/renewals/",
             f"/persons/{p}/emergency/",
             f"/persons/{p}/representatives/",
+            "/me/security/",
+            "/password/",
         ],
         "jo": [
             "/portal/",
@@ -81,6 +83,7 @@ def pages(world):
             f"/consents/{c}/receipt/",
             "/portal/representatives/",
             "/portal/confirm/",
+            "/me/security/",
         ],
         "lucie": ["/portal/", "/portal/representatives/", "/portal/journal/", "/portal/receipts/"],
         "audit": [
@@ -91,7 +94,12 @@ def pages(world):
             "/audit/emergencies/",
             "/audit/resets/",
         ],
-        "direction": ["/admin/", f"/admin/teams/team/{world['team'].pk}/change/", "/admin/teams/user/"],
+        "direction": [
+            "/admin/",
+            f"/admin/teams/team/{world['team'].pk}/change/",
+            "/admin/teams/user/",
+            f"/admin/teams/user/{world['newcomer'].pk}/recovery/",
+        ],
     }
 
 

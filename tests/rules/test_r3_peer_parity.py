@@ -207,3 +207,44 @@ def test_commitment_duty_is_the_same_for_peer_and_colleague(api, world, team):
     for user in (peer, colleague):
         assert api.as_(user).post("/api/v1/me/commitment/").json()["commitment"]["accepted"] is True
     assert api.as_(peer).get(url).json() == api.as_(colleague).get(url).json()
+
+
+def test_a_peer_workers_sign_in_asks_for_the_same_second_factor_as_a_colleagues(
+    api, world, peer, colleague, settings
+):
+    """Where a second factor is required: the same enrolment at the first sign-in, the same factor
+    asked once enrolled, on the pages and for an API token."""
+    from binascii import unhexlify
+
+    from django.test import Client
+    from django_otp.oath import TOTP
+    from django_otp.plugins.otp_totp.models import TOTPDevice
+
+    settings.RELAIS_MFA_REQUIRED = True
+    key = "3132333435363738393031323334353637383930"
+
+    def journey(user):
+        credentials = {"username": user.username, "password": PASSWORD}
+        first = Client().post("/login/", credentials)
+        TOTPDevice.objects.create(user=user, name="totp", key=key, confirmed=True)
+        second = Client().post("/login/", credentials)
+        without = api.post("/api/v1/auth/token/", credentials, format="json")
+        code = f"{TOTP(unhexlify(key)).token():06d}"
+        with_factor = api.post("/api/v1/auth/token/", credentials | {"otp": code}, format="json")
+        return [
+            (first.status_code, first["Location"]),
+            (second.status_code, second["Location"]),
+            (without.status_code, sorted(without.json())),
+            (with_factor.status_code, sorted(with_factor.json())),
+        ]
+
+    assert (
+        journey(peer)
+        == journey(colleague)
+        == [
+            (302, "/login/enrol/"),
+            (302, "/login/factor/"),
+            (400, ["otp"]),
+            (200, ["expiry", "token"]),
+        ]
+    )

@@ -12,12 +12,15 @@ from __future__ import annotations
 
 import importlib
 import inspect
+from binascii import unhexlify
 from datetime import timedelta
 
 import pytest
 from django.apps import apps
 from django.test import RequestFactory
 from django.utils import timezone
+from django_otp.oath import TOTP
+from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from audit import recorder
 from audit.models import AccessEvent, ChainHead
@@ -35,6 +38,7 @@ from relais.domain_errors import (
     NotAPortalAccount,
     NotTheAuthor,
 )
+from teams import factors, recovery
 from teams.models import Category
 from tests.factories import (
     PASSWORD,
@@ -50,6 +54,8 @@ from tests.factories import (
 SERVICE_MODULES = [
     "teams.services",
     "teams.accounts",
+    "teams.factors",
+    "teams.recovery",
     "records.services",
     "consent.services",
     "consent.portal",
@@ -70,6 +76,16 @@ NOT_ACTIONS = {
     "consent.recovery.restriction": "a read of the account's own reset, nothing of the person",
     "consent.recovery.review_queue": "a read for auditors, recorded",
     "consent.recovery.to_review": "a step of review (and of its page): its refusals only are recorded",
+    "teams.factors.is_staff": "a check of roles",
+    "teams.factors.has_factor": "a check",
+    "teams.factors.kinds": "a check, for the pages",
+    "teams.factors.steps": "a check: what a sign-in still needs",
+    "teams.factors.refuse_if_stopped": "a step of second_step and open_with_code: its refusal is recorded",
+    "teams.factors.failed": "a step of second_step and open_with_code: records and counts the failure",
+    "teams.factors.check_code": "a step of second_step and open_with_code",
+    "teams.factors.new_totp_key": "a secret for the session, before enrol",
+    "teams.factors.totp_uri": "a step of the enrolment page, nothing written",
+    "teams.factors.forget_devices": "a step of enrol (after a reset) and open_with_code, which record it",
     "consent.portal.my_consents": "a read (recorded as it is shown)",
     "consent.portal.my_teams": "a read, recorded",
     "consent.portal.my_receipts": "a read (recorded as it is shown)",
@@ -287,7 +303,51 @@ FAILURES = {
         ),
     ],
     "teams.accounts.sign_in": [],  # a wrong password is not an error but a recorded denial
-    "teams.accounts.open_session": [],  # the same sign-in, and a token
+    "teams.accounts.complete_sign_in": [],  # the last step of a sign-in that its caller checked
+    "teams.accounts.choose_password": [
+        (lambda w: dict(user=w["worker"], new_password=PASSWORD), Invalid),  # the one given
+        (lambda w: dict(user=w["worker"], new_password="123"), Invalid),
+    ],
+    "teams.factors.second_step": [],  # a wrong factor is not an error but a recorded, counted denial
+    "teams.factors.enrol": [
+        (
+            lambda w: dict(request=RequestFactory().post("/"), user=w["worker"], totp_key=TOTP_KEY, code="1"),
+            Invalid,
+        ),
+        (lambda w: dict(request=RequestFactory().post("/"), user=w["worker"], code=totp_now()), Invalid),
+    ],
+    "teams.factors.new_recovery_codes": [(lambda w: dict(user=w["worker"]), Invalid)],
+    "teams.factors.remove": [
+        (lambda w: dict(user=with_totp(w["worker"]), kind="passkey", passkey_id=999), Hidden),
+        (lambda w: dict(user=w["worker"], kind="totp"), Invalid),
+    ],
+    "teams.recovery.issue_setup_code": [
+        (lambda w: dict(by=w["worker"], user=w["colleague"]), NotAManager),
+    ],
+    "teams.recovery.start_recovery": [
+        (lambda w: dict(by=w["worker"], user=w["colleague"], lost="password"), NotAManager),
+        (lambda w: dict(by=w["manager"], user=w["colleague"], lost="factor"), Invalid),
+        (lambda w: dict(by=w["manager"], user=w["colleague"], lost="both"), Invalid),
+        (lambda w: dict(by=w["manager"], user=w["colleague"], lost="everything"), Invalid),
+    ],
+    "teams.recovery.open_with_code": [
+        (
+            lambda w: dict(
+                request=None, username=w["colleague"].username, code=setup_code(w), password="123"
+            ),
+            Invalid,
+        ),
+    ],
+    "teams.accounts.open_session": [  # the same sign-in, and a token
+        (
+            lambda w: dict(
+                request=RequestFactory().post("/"),
+                username=with_totp(w["colleague"]).username,
+                password=PASSWORD,
+            ),
+            Invalid,  # no ``otp`` for an account with a second factor
+        ),
+    ],
     "teams.accounts.end_sessions": [],  # one's own tokens: nothing to refuse
     "teams.accounts.revoke_tokens": [
         (lambda w: dict(by=w["worker"], user=w["colleague"]), NotAManager),
@@ -606,7 +666,7 @@ SUCCEEDS = {
     "consent.representatives.end_representative": lambda w: dict(
         user=w["worker"], representative_id=an_agent(w).pk, evidence="Jugement de mainlevée"
     ),
-    "teams.accounts.create_user": lambda w: dict(by=w["manager"], username="nouveau", password=PASSWORD),
+    "teams.accounts.create_user": lambda w: dict(by=w["manager"], username="nouveau"),
     "teams.accounts.update_account": lambda w: dict(by=w["manager"], user=w["colleague"], is_auditor=True),
     "consent.recovery.confirm": lambda w: dict(user=reset_of_sam(w).account, previous_password=PASSWORD),
     "consent.recovery.review": lambda w: dict(
@@ -622,6 +682,23 @@ SUCCEEDS = {
         request=RequestFactory().post("/api/v1/auth/token/"), username=w["worker"].username, password=PASSWORD
     ),
     "teams.accounts.end_sessions": lambda w: dict(user=w["worker"]),
+    "teams.accounts.complete_sign_in": lambda w: dict(user=w["worker"], method="totp"),
+    "teams.accounts.choose_password": lambda w: dict(user=w["worker"], new_password=PASSWORD + "!"),
+    "teams.factors.second_step": lambda w: dict(
+        request=RequestFactory().post("/login/factor/"), user=w["colleague"], code=recovery_codes(w)[0]
+    ),
+    "teams.factors.enrol": lambda w: dict(
+        request=RequestFactory().post("/"), user=w["worker"], totp_key=TOTP_KEY, code=totp_now()
+    ),
+    "teams.factors.new_recovery_codes": lambda w: dict(user=with_totp(w["worker"])),
+    "teams.factors.remove": lambda w: dict(user=with_totp(w["worker"]), kind="totp"),
+    "teams.recovery.issue_setup_code": lambda w: dict(by=w["manager"], user=w["colleague"]),
+    "teams.recovery.start_recovery": lambda w: dict(
+        by=w["manager"], user=with_totp(w["colleague"]), lost="password"
+    ),
+    "teams.recovery.open_with_code": lambda w: dict(
+        request=None, username=w["colleague"].username, code=setup_code(w), password=PASSWORD + "!"
+    ),
     "teams.accounts.revoke_tokens": lambda w: dict(by=w["manager"], user=w["colleague"]),
     "teams.accounts.sign_in": lambda w: dict(
         request=RequestFactory().post("/login/"), username=w["worker"].username, password=PASSWORD
@@ -700,6 +777,28 @@ SUCCEEDS = {
         code=w["code"], username="newjo", password=PASSWORD
     ),
 }
+
+
+TOTP_KEY = "3132333435363738393031323334353637383930"
+
+
+def with_totp(user):
+    TOTPDevice.objects.create(user=user, name="totp", key=TOTP_KEY, confirmed=True)
+    return user
+
+
+def totp_now() -> str:
+    return f"{TOTP(unhexlify(TOTP_KEY)).token():06d}"
+
+
+def recovery_codes(w) -> list[str]:
+    return factors.enrol(
+        request=RequestFactory().post("/"), user=w["colleague"], totp_key=TOTP_KEY, code=totp_now()
+    )
+
+
+def setup_code(w) -> str:
+    return recovery.issue_setup_code(by=w["manager"], user=w["colleague"]).code
 
 
 def actions() -> list[str]:

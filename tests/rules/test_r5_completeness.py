@@ -78,7 +78,7 @@ def w(team, other_team, person, worker, colleague):
         "membership": leaver.memberships.get(),
         "users": {
             "anonymous": None,
-            "outsider": UserFactory(),
+            "outsider": UserFactory(email="outsider@example.org"),
             "newcomer": make_member(team, accepted=False),
             "member": colleague,
             "manager": UserFactory(is_manager=True),
@@ -300,6 +300,8 @@ EXPECTED = {
     ("post", "/api/v1/auth/token/revoke/"): signed_in_revokes,
     ("post", "/api/v1/auth/tokens/revoke/"): signed_in_revokes,
     ("post", "/api/v1/users/{id}/tokens/revoke/"): managers_act("account.update"),
+    ("post", "/api/v1/users/{id}/recovery/"): managers_act("account.code"),
+    ("post", "/api/v1/auth/account-code/"): lambda kind, w: [denied("auth.login_failed")],
     ("get", "/api/v1/receipt-key/"): lambda kind, w: [],
     ("post", "/api/v1/portal/activate/"): lambda kind, w: [denied("portal.activate")],
     ("get", "/api/v1/categories/"): anyone_signed_in,
@@ -308,7 +310,13 @@ EXPECTED = {
     ("get", "/api/v1/me/presentation/"): presentation(write=False),
     ("post", "/api/v1/me/presentation/"): presentation(write=True),
     ("get", "/api/v1/users/"): managers_only,
-    ("post", "/api/v1/users/"): managers_act("account.create"),
+    ("post", "/api/v1/users/"): lambda kind, w: (
+        None
+        if kind == "anonymous"
+        else [allowed("account.create"), allowed("account.code")]
+        if kind == "manager"
+        else "refused"
+    ),
     ("get", "/api/v1/teams/"): managers_only,
     ("post", "/api/v1/teams/"): managers_act("team.create"),
     ("get", "/api/v1/teams/{id}/"): managers_only,
@@ -459,6 +467,12 @@ def request_for(method: str, path: str, kind: str, w: dict) -> tuple[str, dict |
             "password": PASSWORD,
         },
         ("post", "/api/v1/users/"): {"username": "nouveau"},
+        ("post", "/api/v1/users/{id}/recovery/"): {"lost": "both"},
+        ("post", "/api/v1/auth/account-code/"): {
+            "username": user.username if user else "nobody",
+            "code": "AAAA-BBBB-CCCC-DDDD",
+            "password": PASSWORD,
+        },
         ("post", "/api/v1/teams/"): {"name": "Nouvelle équipe", "continuity_categories": []},
         ("patch", "/api/v1/teams/{id}/"): {"name": "Renommée"},
         ("post", "/api/v1/teams/{id}/memberships/"): {"user": w["users"]["outsider"].pk},

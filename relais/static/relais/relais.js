@@ -38,3 +38,72 @@ document.addEventListener("DOMContentLoaded", () => {
     });
   }
 });
+
+// Passkeys (WebAuthn): the page gives the options as JSON; the browser's answer goes back in a form.
+(() => {
+  const toBytes = (text) => {
+    const base64 = text.replace(/-/g, "+").replace(/_/g, "/");
+    const padded = base64 + "=".repeat((4 - (base64.length % 4)) % 4);
+    return Uint8Array.from(atob(padded), (c) => c.charCodeAt(0)).buffer;
+  };
+  const toText = (buffer) =>
+    btoa(String.fromCharCode(...new Uint8Array(buffer)))
+      .replace(/\+/g, "-")
+      .replace(/\//g, "_")
+      .replace(/=+$/, "");
+  const creationOptions = (o) => ({
+    ...o,
+    challenge: toBytes(o.challenge),
+    user: { ...o.user, id: toBytes(o.user.id) },
+    excludeCredentials: (o.excludeCredentials || []).map((c) => ({ ...c, id: toBytes(c.id) })),
+  });
+  const requestOptions = (o) => ({
+    ...o,
+    challenge: toBytes(o.challenge),
+    allowCredentials: (o.allowCredentials || []).map((c) => ({ ...c, id: toBytes(c.id) })),
+  });
+  const answer = (credential, create) => {
+    const r = credential.response;
+    const response = { clientDataJSON: toText(r.clientDataJSON) };
+    if (create) {
+      response.attestationObject = toText(r.attestationObject);
+      response.transports = r.getTransports ? r.getTransports() : [];
+    } else {
+      response.authenticatorData = toText(r.authenticatorData);
+      response.signature = toText(r.signature);
+      if (r.userHandle) response.userHandle = toText(r.userHandle);
+    }
+    return JSON.stringify({
+      id: credential.id,
+      rawId: toText(credential.rawId),
+      type: credential.type,
+      response,
+      clientExtensionResults: credential.getClientExtensionResults(),
+      ...(credential.authenticatorAttachment ? { authenticatorAttachment: credential.authenticatorAttachment } : {}),
+    });
+  };
+  document.addEventListener("DOMContentLoaded", () => {
+    if (!window.PublicKeyCredential) return;
+    for (const form of document.querySelectorAll("form[data-passkey]")) {
+      const source = document.getElementById(form.dataset.options);
+      const button = form.querySelector("button[type=button]");
+      if (!source || !button) continue;
+      const create = form.dataset.passkey === "create";
+      const error = form.querySelector("[data-passkey-error]");
+      form.querySelector("[data-passkey-missing]")?.setAttribute("hidden", "");
+      button.hidden = false;
+      button.addEventListener("click", async () => {
+        const options = JSON.parse(source.textContent);
+        try {
+          const credential = create
+            ? await navigator.credentials.create({ publicKey: creationOptions(options) })
+            : await navigator.credentials.get({ publicKey: requestOptions(options) });
+          form.querySelector("input[name=credential]").value = answer(credential, create);
+          form.submit();
+        } catch (e) {
+          if (error) error.hidden = false;
+        }
+      });
+    }
+  });
+})();
