@@ -351,3 +351,27 @@ def test_the_providers_second_factor_stands_for_ours_only_when_trusted_and_used(
     assert signed_in_as(browser) == lea
     session = SessionStore(session_key=browser.cookies["sessionid"])
     assert session[oidc.SECOND_FACTOR_BY_PROVIDER] is by_provider
+
+
+def test_the_local_second_factor_follows_a_sign_in_through_the_provider(sso, settings):
+    """Required here and not vouched for by the provider: the worker is signed in by nobody until
+    the second step; the record says the provider's part was done and the second step asked."""
+    settings.RELAIS_MFA_REQUIRED = True
+    lea = make_member(sso["team"], username="lea", email="lea@maraude.example")
+    browser, page = through_provider(sso, "u-lea-pwd", with_methods=True)
+    assert page.url == sso["site"] + "/login/enrol/"
+    assert signed_in_as(browser) is None
+    assert sign_in_events()[-1] == (
+        "auth.password",
+        "allowed",
+        lea.pk,
+        "through OIDC, first time: identity linked; second step asked",
+    )
+
+
+def test_a_trusted_providers_second_factor_signs_in_without_the_local_one(sso, settings):
+    settings.RELAIS_MFA_REQUIRED = True
+    settings.RELAIS_OIDC_TRUST_SECOND_FACTOR = True
+    lea = make_member(sso["team"], username="lea", email="lea@maraude.example")
+    browser, _ = through_provider(sso, "u-lea-mfa", with_methods=True)
+    assert signed_in_as(browser) == lea
