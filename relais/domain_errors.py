@@ -65,6 +65,14 @@ class CommitmentRequired(Refusal):
     )
 
 
+class NotIndependent(Refusal):
+    """Separation of duties: an emergency access is reviewed by someone it does not concern."""
+
+    default_detail = _(
+        "An emergency access is reviewed by an auditor who did not open it and is not a member of its team."
+    )
+
+
 class TooManyAttempts(Refusal):
     """Sign-ins stopped for a while, for this account or this address."""
 

@@ -313,6 +313,11 @@ def share_like_acknowledge(kind, w):
     return 403, [ev("glass_break.acknowledge", "denied")]
 
 
+def attempt(w):
+    """A refused emergency access: the member's attempt, on the record (issue "Written in stone")."""
+    return [ev("glass_break.open", "denied", w["P"])]
+
+
 def glass_review(kind, w):
     if kind == "anonymous":
         return 302, []
@@ -472,6 +477,13 @@ def data(w, name):
     """The bodies sent to the forms."""
     team, other = w["team"], w["other_team"]
     new_password = PASSWORD + " neuf"
+    glass = {
+        "team": team.pk,
+        "categories": ["support_plan"],
+        "reason": "danger_to_life",
+        "statement": "Hospitalisé, injoignable.",
+        "hours": "4",
+    }
     bodies = {
         "login": {"username": w["users"]["member"].username, "password": PASSWORD},
         "accept": {"accept": "on"},
@@ -513,13 +525,13 @@ def data(w, name):
         "language": {"language": "en", "next": "/"},
         "presentation": {"team": team.pk, "title": "intervenante"},
         "notice-bad": {"notice": "abc"},
-        "glass": {
-            "team": team.pk,
-            "categories": ["support_plan"],
-            "reason": "danger_to_life",
-            "statement": "Hospitalisé, injoignable.",
-            "hours": "4",
-        },
+        "glass": glass,
+        # Refused by the rules of emergency access (issue "Written in stone", §3): denied attempts.
+        "glass-refused": {**glass, "reason": "cannot_be_asked"},  # support_plan: Jo left it out
+        "glass-already": {**glass, "categories": ["housing"]},  # shared by Jo's consent
+        "glass-beyond": {**glass, "categories": ["health"]},  # not the team's mission
+        "glass-other-team": {**glass, "team": other.pk},  # not a team of the member's
+        "glass-hours": {**glass, "hours": "25"},  # a mistake of the form: no attempt
         "verdict": {"verdict": "justified", "comment": "Confirmé."},
         "notice-email": {"email": "jo@example.org", "enabled": "on"},
         "notice-email-bad": {"email": "", "enabled": "on"},
@@ -760,6 +772,11 @@ PAGES = {
                 ),
             ),
             invalid=(None, members_only("glass_break.open", lambda w: [], status=400)),
+            hours=("glass-hours", members_only("glass_break.open", lambda w: [], status=400)),
+            **{
+                refusal: (f"glass-{refusal}", members_only("glass_break.open", attempt, status=400))
+                for refusal in ("refused", "already", "beyond", "other-team")
+            },
         ),
     },
     "glass-queue": {
