@@ -9,6 +9,11 @@ a short list and a sentence. What the person refused or withdrew opens only when
 A team's managers can turn it off. Every read under it names it in the log (``Grant``); the person
 is told (a banner, their journal, their inbox); auditors review each one, and their verdict is an
 event too. Peer workers have exactly the same right (R3).
+
+The rules are decided by ``policy.glass_refusal``; each refusal is a denied attempt on the record,
+with its reason (``recorder.refuse``), while a mistake of the form is a plain 400. The verdict is
+given once, by an auditor who neither opened the access nor belongs to its team (issue "Written in
+stone", §5). How an access ends, and stays ended, is ``consent.glass_end``.
 """
 
 from __future__ import annotations
