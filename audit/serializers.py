@@ -16,7 +16,8 @@ class EventSerializer(serializers.ModelSerializer[AccessEvent]):
     glass_break = serializers.IntegerField(
         source="glass_break_id",
         allow_null=True,
-        help_text="The emergency access that allowed this read (in place of a consent), or that the event is about.",
+        help_text="The emergency access that allowed this read (in place of a consent), or that the "
+        "event is about.",
     )
     actor_label = serializers.CharField()
     reason = serializers.CharField()

@@ -143,7 +143,10 @@ def waiting_too_long(*, now=None) -> QuerySet[GlassBreak]:
 def may_review(user: User, glass: GlassBreak) -> bool:
     """Separation of duties (issue "Written in stone", §5): an auditor reviews an emergency access
     they did not open, of a team they are not a member of when they review it."""
-    return glass.opened_by_id != user.pk and not Membership.objects.filter(user=user, team=glass.team_id).exists()
+    return (
+        glass.opened_by_id != user.pk
+        and not Membership.objects.filter(user=user, team=glass.team_id).exists()
+    )
 
 
 def to_review(*, user: User, glass_break_id: int) -> GlassBreak:

@@ -32,7 +32,9 @@ def _running(**where: object) -> QuerySet[GlassBreak]:
     return GlassBreak.objects.filter(ended_at__isnull=True, ends_at__gt=timezone.now(), **where)
 
 
-def _end(by: Actor | None, accesses: Iterable[GlassBreak], reason: str, *, at_planned_end: bool = False) -> int:
+def _end(
+    by: Actor | None, accesses: Iterable[GlassBreak], reason: str, *, at_planned_end: bool = False
+) -> int:
     """Write each access's end once (a row another action ended meanwhile is left as it is), with an
     event naming the access and why it ended; returns how many ended."""
     ended = 0

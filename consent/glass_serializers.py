@@ -33,7 +33,8 @@ class GlassBreakSerializer(serializers.Serializer):
     verdict = serializers.CharField()
     review_comment = serializers.CharField()
     ended_at = serializers.DateTimeField(
-        allow_null=True, help_text="When it ended on the record (its time passed, or earlier); null while open."
+        allow_null=True,
+        help_text="When it ended on the record (its time passed, or earlier); null while open.",
     )
     ended_by = serializers.IntegerField(source="ended_by_id", allow_null=True)
     end_reason = serializers.ChoiceField(

@@ -480,9 +480,13 @@ def glass_refusal(
     what that team does not read already, and what the person refused or withdrew only when life is
     in danger. Each refusal is an attempt on the record (``consent.glass``)."""
     if team.pk not in reader.team_ids:
-        return GlassRefusal("not_a_team_of_the_member", "team", _("Choose one of your teams that follows this person."))
+        return GlassRefusal(
+            "not_a_team_of_the_member", "team", _("Choose one of your teams that follows this person.")
+        )
     if not team_follows(team, person):
-        return GlassRefusal("team_does_not_follow", "team", _("Choose one of your teams that follows this person."))
+        return GlassRefusal(
+            "team_does_not_follow", "team", _("Choose one of your teams that follows this person.")
+        )
     if not team.glass_break_allowed:
         message = _("The managers of %(team)s have turned emergency access off.") % {"team": team.name}
         return GlassRefusal("switched_off", "team", message)
