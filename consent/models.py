@@ -1,3 +1,11 @@
+"""The consent app's records: consents and their withdrawals, receipts and evidence, portal codes,
+notices, representatives and emergency accesses.
+
+Long on purpose: each table carries the constraints that make its rules impossible to break in the
+database too (one current consent, a review by someone else, an end with its reason), and they are
+read with the fields they constrain.
+"""
+
 from django.conf import settings
 from django.db import models
 from django.db.models import F, Q

@@ -680,7 +680,12 @@ PAGES = {
         **POST(
             valid=(
                 None,
-                members_only("follow_up.close", lambda w: [ev("follow_up.close", person=w["P"])], status=302),
+                # The team's open emergency access to Jo ends with the follow-up (issue "Written in stone").
+                members_only(
+                    "follow_up.close",
+                    lambda w: [ev("follow_up.close", person=w["P"]), ev("glass_break.end", person=w["P"])],
+                    status=302,
+                ),
             )
         ),
     },
@@ -1022,6 +1027,7 @@ def team_form(w, **changes):
         "name": team.name,
         "continuity_categories": [str(c.pk) for c in team.continuity_categories.all()],
         "commitment_text": team.commitment_text,
+        **({"glass_break_allowed": "on"} if team.glass_break_allowed else {}),
         "memberships-TOTAL_FORMS": "0",
         "memberships-INITIAL_FORMS": "0",
         "memberships-MIN_NUM_FORMS": "0",
@@ -1051,6 +1057,13 @@ ADMIN_ACTS = {
         lambda w: team_form(w, name="Maraude Sud", continuity_categories=[str(w["category"].pk)]),
         302,
         ["team.update"],
+    ),
+    # Turning emergency access off ends the team's open one, on the record (issue "Written in stone").
+    "team-glass-off": (
+        lambda w: f"/admin/teams/team/{w['team'].pk}/change/",
+        lambda w: {k: v for k, v in team_form(w).items() if k != "glass_break_allowed"},
+        302,
+        ["glass_break.end", "team.update"],
     ),
     "account-add": (
         lambda w: "/admin/teams/user/add/",
