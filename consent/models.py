@@ -2,7 +2,8 @@
 notices, representatives and emergency accesses.
 
 Long on purpose: each table carries the constraints that make its rules impossible to break in the
-database too (one current consent, a review by someone else, an end with its reason), and they are
+database too (one first consent per team, one receipt per event, a review by someone else, an end
+with its reason), and they are
 read with the fields they constrain.
 """
 
