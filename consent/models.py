@@ -3,8 +3,7 @@ notices, representatives and emergency accesses.
 
 Long on purpose: each table carries the constraints that make its rules impossible to break in the
 database too (one first consent per team, one receipt per event, a review by someone else, an end
-with its reason), and they are
-read with the fields they constrain.
+with its reason), and they are read with the fields they constrain.
 """
 
 from django.conf import settings
