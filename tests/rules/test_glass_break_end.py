@@ -234,3 +234,14 @@ def test_a_verdict_is_written_once(api, opened, auditor):
     assert (first.status_code, second.status_code) == (200, 400)
     opened.refresh_from_db()
     assert (opened.verdict, opened.reviewed_by) == ("justified", auditor)
+
+
+def test_the_person_sees_in_their_space_that_it_ended_and_why(web, opened, person, team, manager):
+    from tests.factories import make_portal_account
+
+    jo = make_portal_account(person, "jo")
+    team_services.update_team(by=manager, team=team, glass_break_allowed=False)
+    home = web.as_(jo).get("/portal/").content.decode()
+    assert "Il a pris fin le" in home and "les responsables de l’équipe ont désactivé" in home
+    journal = web.get("/portal/journal/").content.decode()
+    assert "Un accès d’urgence à vos informations a pris fin." in journal
