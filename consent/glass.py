@@ -29,6 +29,7 @@ from audit.models import Action
 from audit.recorder import Event
 from consent import inbox, policy
 from consent.models import GlassBreak, Notice
+from records.models import FollowUp
 from relais.domain_errors import Invalid, NotAnAuditor, NotIndependent
 from teams.models import Category, Membership, Team, User
 from teams.selectors import team_named_in_input
@@ -73,7 +74,11 @@ def break_glass(
     unknown = [code for code in codes if code not in found]
     if unknown:
         raise Invalid("categories", _("Unknown category: %(codes)s.") % {"codes": ", ".join(unknown)})
-    # Then the rules: each refusal is an attempt on the record, with its reason (R5).
+    # Then the rules, read under the locks of the team and of its follow-up: a switch-off, a narrowing
+    # or a closing that commits meanwhile is seen here, or waits for this access and then ends it
+    # (PostgreSQL; SQLite runs one writer at a time). Each refusal is an attempt on the record (R5).
+    team = Team.objects.select_for_update(of=("self",)).select_related("group").get(pk=team.pk)
+    list(FollowUp.objects.select_for_update().filter(person=person, team=team, closed_at__isnull=True))
     refusal = policy.glass_refusal(
         access.reader, person, team, codes, danger_to_life=reason == GlassBreak.Reason.DANGER_TO_LIFE
     )
