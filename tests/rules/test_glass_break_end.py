@@ -174,7 +174,9 @@ def test_already_readable_is_decided_for_the_team_asked_for(api, person, team, o
     assert not GlassBreak.objects.exists()
 
 
-def test_the_auditors_api_and_csv_name_the_access_behind_a_read(api, opened, person, colleague, auditor):
+def test_the_auditors_api_page_and_csv_name_the_access_behind_a_read(
+    api, web, opened, person, colleague, auditor
+):
     notes(api, colleague, person)
     read = AccessEvent.objects.filter(action="note.list", actor_id=colleague.pk).last()
     listed = api.as_(auditor).get("/api/v1/audit/events/", {"action": "note.list"}).json()["results"]
@@ -185,6 +187,8 @@ def test_the_auditors_api_and_csv_name_the_access_behind_a_read(api, opened, per
     column = header.split(",").index("glass_break")
     row = next(r.split(",") for r in rows if r.split(",")[0] == str(read.pk))
     assert row[column] == str(opened.pk)
+    page = web.as_(auditor).get("/audit/", {"action": "note.list"}).content.decode()
+    assert f"urgence n° {opened.pk}" in page
 
 
 def test_an_ended_access_shows_when_and_why_it_ended(api, web, opened, team, manager, auditor):
