@@ -356,12 +356,27 @@ DecisionRow = tuple[int, str, int | None, int, int | None]  # person, category, 
 def open_glass_categories(team_ids: Iterable[int], *, at: datetime | None = None) -> QuerySet[Any]:
     """(glass break, category) rows of emergency accesses open now for the given teams: not ended
     on the record, before their end time, in teams that still allow them, that follow the person and
-    whose mission still needs the category (R2 holds for an emergency access too). What a broken glass
+    whose mission still needs the category (R2 holds for an emergency access too), and, unless life
+    is in danger, for a category the person has not refused or withdrawn since. What a broken glass
     adds to R1 for a few hours (``consent.glass``). The record's end (``ended_at``) is what keeps an
     access ended; the other conditions repeat, at read time, what ends it, so that a read between the
     cause and its record shows nothing either."""
     at = at or timezone.now()
+    # The person's word since the access opened: their current consent to the team, recorded or
+    # withdrawn since, that does not share the category. Only a danger to life reads past it.
+    decided_since = Consent.objects.filter(
+        Q(recorded_at__gte=OuterRef("glassbreak__opened_at"))
+        | Q(withdrawal__recorded_at__gte=OuterRef("glassbreak__opened_at")),
+        person_id=OuterRef("glassbreak__person_id"),
+        team_id=OuterRef("glassbreak__team_id"),
+        superseded_by__isnull=True,
+    )
+    shares = ConsentCategory.objects.filter(
+        consent_id=OuterRef("pk"), category_id=OuterRef(OuterRef("category_id"))
+    )
+    refused_since = decided_since.filter(Q(withdrawal__isnull=False) | ~Exists(shares))
     return GlassBreak.categories.through.objects.filter(
+        Q(glassbreak__reason=GlassBreak.Reason.DANGER_TO_LIFE) | ~Exists(refused_since),
         Exists(_follows(OuterRef("glassbreak__person_id"), OuterRef("glassbreak__team_id"))),
         Exists(
             TeamCategory.objects.filter(

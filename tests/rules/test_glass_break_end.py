@@ -249,3 +249,21 @@ def test_the_person_sees_in_their_space_that_it_ended_and_why(web, opened, perso
     assert "Il a pris fin le" in home and "les responsables de l’équipe ont désactivé" in home
     journal = web.get("/portal/journal/").content.decode()
     assert "Un accès d’urgence à vos informations a pris fin." in journal
+
+
+def test_what_the_person_refuses_or_withdraws_after_it_opened_closes_to_it_unless_life_is_in_danger(
+    api, person, team, worker, colleague
+):
+    from consent import services as consent_services
+
+    make_note(person, worker, team, "housing")
+    make_note(person, worker, team, "support_plan")
+    api.as_(colleague).post(OPEN.format(person.pk), body(team, ["housing"]), format="json")
+    api.as_(colleague).post(
+        OPEN.format(person.pk), body(team, ["support_plan"], reason="danger_to_life"), format="json"
+    )
+    assert len(notes(api, colleague, person)) == 2
+    consent = give_consent(person, team, ["contact"], by=worker)  # housing and support_plan left out
+    assert len(notes(api, colleague, person)) == 1  # only the danger to life reads on
+    consent_services.withdraw_consent(user=worker, consent_id=consent.pk, method="oral")
+    assert len(notes(api, colleague, person)) == 1

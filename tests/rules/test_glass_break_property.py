@@ -19,7 +19,7 @@ import pytest
 from django.core.management import call_command
 from django.db import transaction
 from django.utils import timezone
-from hypothesis import HealthCheck, Phase, given, settings
+from hypothesis import HealthCheck, Phase, example, given, settings
 from hypothesis import strategies as st
 
 from audit.models import AccessEvent
@@ -40,7 +40,9 @@ TEAMS = ("A", "B")
 class Access:
     team: str
     categories: frozenset[str]
+    opened_at: datetime
     ends_at: datetime
+    danger: bool
     ended: str = ""  # the end reason, once ended
 
 
@@ -57,8 +59,9 @@ class Model:
             "B": frozenset({"contact", "health"}),
         }
     )
-    # The team's latest consent: its categories, and whether it was withdrawn (None: never asked).
-    consent: dict[str, tuple[frozenset[str], bool] | None] = field(
+    # The team's latest consent: its categories, whether it was withdrawn, and when the person last
+    # said something of it (recorded or withdrawn); None: never asked.
+    consent: dict[str, tuple[frozenset[str], bool, datetime] | None] = field(
         default_factory=lambda: {"A": None, "B": None}
     )
     accesses: list[Access] = field(default_factory=list)
@@ -75,8 +78,16 @@ class Model:
     def by_glass(self, team: str) -> frozenset[str]:
         if not self.follows[team] or not self.allowed[team]:
             return frozenset()
-        opened = frozenset().union(*(a.categories for a in self.running(team)))
+        opened = frozenset().union(*(a.categories - self.refused_since(a) for a in self.running(team)))
         return opened & self.mission[team]
+
+    def refused_since(self, access: Access) -> frozenset[str]:
+        """What the person refused or withdrew since the access opened: closed to it, but for a
+        danger to life."""
+        latest = self.consent[access.team]
+        if access.danger or latest is None or latest[2] < access.opened_at:
+            return frozenset()
+        return access.categories if latest[1] else access.categories - latest[0]
 
     def reads(self, team: str) -> frozenset[str]:
         return self.by_consent(team) | self.by_glass(team)
@@ -160,6 +171,30 @@ class Undo(Exception):
     suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow],
 )
 @given(story=st.lists(steps, min_size=10, max_size=18))
+# The person speaks after an access opened: what they refuse or withdraw closes to it (life aside).
+@example(story=[("open", "A", frozenset({"housing"}), False, 4), ("consent", "A", frozenset({"contact"}))])
+@example(
+    story=[
+        ("open", "A", frozenset({"housing"}), False, 4),
+        ("tick", 1),
+        ("consent", "A", frozenset({"housing"})),
+        ("withdraw", "A"),
+        ("open", "A", frozenset({"housing"}), True, 4),
+    ]
+)
+@example(story=[("open", "A", frozenset({"housing"}), True, 4), ("consent", "A", frozenset())])
+# Turning the glass off, then on; closing and reopening; narrowing and widening: nothing comes back.
+@example(
+    story=[("open", "A", frozenset({"housing"}), False, 4), ("switch", "A", False), ("switch", "A", True)]
+)
+@example(story=[("open", "A", frozenset({"housing"}), False, 4), ("close", "A"), ("reopen", "A")])
+@example(
+    story=[
+        ("open", "A", frozenset({"housing"}), False, 4),
+        ("mission", "A", frozenset({"contact"})),
+        ("mission", "A", frozenset({"contact", "housing"})),
+    ]
+)
 def test_what_a_team_reads_under_emergency_access_is_what_the_model_says(world, monkeypatch, story):
     clock = [timezone.now()]
     monkeypatch.setattr(timezone, "now", lambda: clock[0])
@@ -209,7 +244,7 @@ def play(world, story, clock) -> None:
                 assert (attempt.outcome, attempt.reason) == ("denied", why), step
             else:
                 assert why == "", (step, "opened though the model refuses")
-                access = Access(name, asked, model.now + timedelta(hours=hours))
+                access = Access(name, asked, model.now, model.now + timedelta(hours=hours), danger)
                 model.accesses.append(access)
                 opened.append((access, done.pk))
         elif kind == "switch":
@@ -244,7 +279,7 @@ def play(world, story, clock) -> None:
                 continue
             shared = shared & model.mission[name]
             give_consent(person, team, sorted(shared), by=member)
-            model.consent[name] = (shared, False)
+            model.consent[name] = (shared, False, model.now)
         elif kind == "withdraw":
             (name,) = args
             latest = model.consent[name]
@@ -252,7 +287,7 @@ def play(world, story, clock) -> None:
                 continue
             current = Consent.objects.filter(person=person, team=team).order_by("-id").first()
             consent_services.withdraw_consent(user=member, consent_id=current.pk, method="oral")
-            model.consent[name] = (latest[0], True)
+            model.consent[name] = (latest[0], True, model.now)
         elif kind == "tick":
             clock[0] += timedelta(hours=args[0])
             model.now = clock[0]
