@@ -228,9 +228,10 @@ def acknowledge(*, user: User, glass_break_id: int) -> GlassBreak:
         object_type="glass_break",
         belongs=lambda found: found.person_id == person.pk,
     )
-    if glass.acknowledged_at is None:
-        glass.acknowledged_at = timezone.now()
-        glass.save(update_fields=["acknowledged_at"])
+    now = timezone.now()
+    # Written once: of two acknowledgements at the same moment, one is recorded.
+    if GlassBreak.objects.filter(pk=glass.pk, acknowledged_at__isnull=True).update(acknowledged_at=now):
+        glass.acknowledged_at = now
         recorder.record(
             user,
             Event(
