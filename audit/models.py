@@ -60,6 +60,7 @@ class Action(models.TextChoices):
     GLASS_BREAK_LIST = "glass_break.list", _("emergency accesses listed for review")
     GLASS_BREAK_REVIEW = "glass_break.review", _("emergency access reviewed")
     GLASS_BREAK_ACKNOWLEDGE = "glass_break.acknowledge", _("emergency access acknowledged by the person")
+    GLASS_BREAK_END = "glass_break.end", _("emergency access ended")
     REPRESENTATIVE_RECORD = "representative.record", _("representative recorded")
     REPRESENTATIVE_LIST = "representative.list", _("representatives viewed")
     REPRESENTATIVE_END = "representative.end", _("representative's role ended")
@@ -142,6 +143,12 @@ class AccessEvent(models.Model):
     def data(self) -> dict[str, Any]:
         data: dict[str, Any] = json.loads(self.body)
         return data
+
+    @property
+    def glass_break_id(self) -> int | None:
+        """The emergency access that allowed this read (or that this event is about), if any."""
+        value = self.data.get("glass_break")
+        return value if isinstance(value, int) else None
 
     @property
     def actor_label(self) -> str:

@@ -16,18 +16,19 @@ and are read together.
 
 from __future__ import annotations
 
+import dataclasses
 import functools
 import uuid
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass
-from typing import Any, ParamSpec, Protocol, TypeVar
+from typing import Any, NoReturn, ParamSpec, Protocol, TypeVar
 
 from django.db import DatabaseError, transaction
 
 from audit import chain, context
 from audit.models import Outcome
-from relais.domain_errors import AuditUnavailable, Refusal
+from relais.domain_errors import AuditUnavailable, DomainError, Refusal
 
 P = ParamSpec("P")
 R = TypeVar("R")
@@ -182,6 +183,16 @@ def deny(
             team_id=team_id,
         ),
     )
+
+
+def refuse(actor: Actor | None, event: Event, error: DomainError) -> NoReturn:
+    """Record ``event`` as a denied attempt, then raise ``error``: for a refusal of the policy that
+    answers as a form does (a 400 with a message per field) rather than as a 403, such as an
+    emergency access the rules do not open. Like every refusal, the event outlives the rollback of
+    its action and of its unit of work; the form's own mistakes (a missing sentence) are no attempt
+    and are raised without it."""
+    record(actor, dataclasses.replace(event, outcome=Outcome.DENIED))
+    raise error
 
 
 @contextmanager

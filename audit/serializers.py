@@ -13,6 +13,12 @@ class EventSerializer(serializers.ModelSerializer[AccessEvent]):
     team = serializers.IntegerField(source="team_id", allow_null=True)
     person = serializers.IntegerField(source="person_id", allow_null=True)
     consent = serializers.IntegerField(source="consent_id", allow_null=True)
+    glass_break = serializers.IntegerField(
+        source="glass_break_id",
+        allow_null=True,
+        help_text="The emergency access that allowed this read (in place of a consent), or that the "
+        "event is about.",
+    )
     actor_label = serializers.CharField()
     reason = serializers.CharField()
     object_type = serializers.CharField()

@@ -83,11 +83,28 @@ class WithdrawForm(forms.Form):
     )
 
 
-class GlassBreakForm(forms.Form):
-    """An emergency access, as a member asks for it (``consent.glass``)."""
+class _ShownChoice(forms.TypedChoiceField):
+    """A choice among what the rules allow, as shown; what is posted is left to the service, which
+    decides and records a refusal (a forged or stale choice is an attempt too)."""
 
-    team = forms.TypedChoiceField(label=_("For the team"), coerce=int)
-    categories = forms.MultipleChoiceField(
+    def valid_value(self, value: Any) -> bool:
+        return True
+
+
+class _ShownChoices(forms.MultipleChoiceField):
+    """``_ShownChoice``, for several."""
+
+    def valid_value(self, value: Any) -> bool:
+        return True
+
+
+class GlassBreakForm(forms.Form):
+    """An emergency access, as a member asks for it (``consent.glass``). The teams and kinds shown
+    are those the rules allow; the rules themselves are the service's, and each of their refusals is
+    on the record."""
+
+    team = _ShownChoice(label=_("For the team"), coerce=int)
+    categories = _ShownChoices(
         label=_("What to open"),
         widget=forms.CheckboxSelectMultiple,
         help_text=_("Only what the emergency needs: each kind you open is told to the person."),

@@ -9,6 +9,11 @@ a short list and a sentence. What the person refused or withdrew opens only when
 A team's managers can turn it off. Every read under it names it in the log (``Grant``); the person
 is told (a banner, their journal, their inbox); auditors review each one, and their verdict is an
 event too. Peer workers have exactly the same right (R3).
+
+The rules are decided by ``policy.glass_refusal``; each refusal is a denied attempt on the record,
+with its reason (``recorder.refuse``), while a mistake of the form is a plain 400. The verdict is
+given once, by an auditor who neither opened the access nor belongs to its team (issue "Written in
+stone", §5). How an access ends, and stays ended, is ``consent.glass_end``.
 """
 
 from __future__ import annotations
@@ -22,28 +27,17 @@ from django.utils.translation import gettext as _
 from audit import recorder
 from audit.models import Action
 from audit.recorder import Event
-from consent import inbox, policy, services
-from consent.models import Consent, GlassBreak, Notice
-from relais.domain_errors import Invalid, NotAnAuditor
-from teams.models import Category, Team, User
+from consent import inbox, policy
+from consent.models import GlassBreak, Notice
+from records.models import FollowUp
+from relais.domain_errors import Invalid, NotAnAuditor, NotIndependent
+from teams.models import Category, Membership, Team, User
 from teams.selectors import team_named_in_input
 
 DEFAULT_HOURS = 4
 MAX_HOURS = 24
 STATEMENT_MAX_CHARS = 500
 REVIEW_AFTER = timedelta(days=7)  # open longer than this without a verdict: "what deserves a look"
-
-
-def _refused_or_withdrawn(person_id: int, team_id: int, codes: list[str]) -> list[str]:
-    """The categories the person decided not to share with this team: those their latest consent
-    to it leaves out, or all of them if they withdrew it. None if they were never asked."""
-    latest = Consent.objects.filter(person_id=person_id, team_id=team_id).order_by("-id").first()
-    if latest is None:
-        return []
-    if hasattr(latest, "withdrawal"):
-        return codes
-    shared = set(latest.categories.values_list("code", flat=True))
-    return [code for code in codes if code not in shared]
 
 
 @recorder.action
@@ -63,12 +57,7 @@ def break_glass(
     assert access.reader is not None
     person = access.person
     team = team_named_in_input(team_id)
-    if team.pk not in access.reader.team_ids or not policy.team_follows(team, person):
-        raise Invalid("team", _("Choose one of your teams that follows this person."))
-    if not team.glass_break_allowed:
-        raise Invalid(
-            "team", _("The managers of %(team)s have turned emergency access off.") % {"team": team.name}
-        )
+    # The form's own mistakes first: they are no attempt, and answer a plain 400.
     if reason not in GlassBreak.Reason.values:
         raise Invalid("reason", _("Choose a reason from the list."))
     statement = statement.strip()
@@ -81,19 +70,30 @@ def break_glass(
     codes = sorted(set(categories))
     if not codes:
         raise Invalid("categories", _("Choose what to open."))
-    found = services.mission_categories(team, codes)
-    granted = policy.grants_for(access.reader, [person.pk]).get(person.pk, {})
-    already = [c for c in codes if c in granted and granted[c].team_id == team.pk]
-    if already:
-        raise Invalid(
-            "categories", _("Already readable by the team: %(codes)s.") % {"codes": ", ".join(already)}
-        )
-    refused = _refused_or_withdrawn(person.pk, team.pk, codes)
-    if refused and reason != GlassBreak.Reason.DANGER_TO_LIFE:
-        raise Invalid(
-            "reason",
-            _("The person refused or withdrew %(codes)s: only a danger to life opens it.")
-            % {"codes": ", ".join(refused)},
+    found = dict(Category.objects.filter(code__in=codes).values_list("code", "pk"))
+    unknown = [code for code in codes if code not in found]
+    if unknown:
+        raise Invalid("categories", _("Unknown category: %(codes)s.") % {"codes": ", ".join(unknown)})
+    # Then the rules, read under the locks of the team and of its follow-up: a switch-off, a narrowing
+    # or a closing that commits meanwhile is seen here, or waits for this access and then ends it
+    # (PostgreSQL; SQLite runs one writer at a time). Each refusal is an attempt on the record (R5).
+    team = Team.objects.select_for_update(of=("self",)).select_related("group").get(pk=team.pk)
+    list(FollowUp.objects.select_for_update().filter(person=person, team=team, closed_at__isnull=True))
+    refusal = policy.glass_refusal(
+        access.reader, person, team, codes, danger_to_life=reason == GlassBreak.Reason.DANGER_TO_LIFE
+    )
+    if refusal is not None:
+        recorder.refuse(
+            user,
+            Event(
+                action=Action.GLASS_BREAK,
+                person_id=person.pk,
+                team_id=team.pk,
+                object_type="glass_break",
+                categories=codes,
+                reason=refusal.why,
+            ),
+            Invalid(refusal.field, refusal.message),
         )
     glass = GlassBreak.objects.create(
         person=person,
@@ -103,7 +103,7 @@ def break_glass(
         statement=statement,
         ends_at=timezone.now() + timedelta(hours=hours),
     )
-    glass.categories.set(found.values())
+    glass.categories.set(list(found.values()))
     recorder.record(
         user,
         Event(
@@ -145,30 +145,51 @@ def waiting_too_long(*, now=None) -> QuerySet[GlassBreak]:
     return GlassBreak.objects.filter(reviewed_at__isnull=True, opened_at__lt=now - REVIEW_AFTER)
 
 
+def may_review(user: User, glass: GlassBreak) -> bool:
+    """Separation of duties (issue "Written in stone", §5): an auditor reviews an emergency access
+    they did not open, of a team they are not a member of when they review it."""
+    return (
+        glass.opened_by_id != user.pk
+        and not Membership.objects.filter(user=user, team=glass.team_id).exists()
+    )
+
+
 def to_review(*, user: User, glass_break_id: int) -> GlassBreak:
     """The emergency access an auditor is about to review, or a recorded refusal (a 403 for anyone
-    but an auditor, a 404 for one that does not exist)."""
+    but an auditor and for the auditor it concerns, a 404 for one that does not exist)."""
     _auditor(user, Action.GLASS_BREAK_REVIEW)
     glass: GlassBreak = policy.reached_by_id(
         user, Action.GLASS_BREAK_REVIEW, GlassBreak.objects.all(), glass_break_id, object_type="glass_break"
     )
+    if not may_review(user, glass):
+        with recorder.denials(
+            user,
+            Action.GLASS_BREAK_REVIEW,
+            object_type="glass_break",
+            object_ids=[glass.pk],
+            person_id=glass.person_id,
+        ):
+            raise NotIndependent()
     return glass
 
 
 @recorder.action
 def review(*, user: User, glass_break_id: int, verdict: str, comment: str) -> GlassBreak:
-    """An auditor's verdict on an emergency access (justified or not), with a comment; an event."""
+    """An auditor's verdict on an emergency access (justified or not), with a comment; an event.
+    The verdict is written once: of two auditors at the same moment, the second is told it is done."""
     glass = to_review(user=user, glass_break_id=glass_break_id)
-    if glass.reviewed_at is not None:
-        raise Invalid("verdict", _("This emergency access has been reviewed already."))
     if verdict not in GlassBreak.Verdict.values:
         raise Invalid("verdict", _("Justified, or not justified."))
     comment = comment.strip()
     if not comment:
         raise Invalid("comment", _("Say in a few words what the verdict rests on."))
-    glass.verdict, glass.review_comment = verdict, comment[:2000]
-    glass.reviewed_by, glass.reviewed_at = user, timezone.now()
-    glass.save(update_fields=["verdict", "review_comment", "reviewed_by", "reviewed_at"])
+    now = timezone.now()
+    written = GlassBreak.objects.filter(pk=glass.pk, reviewed_at__isnull=True).update(
+        verdict=verdict, review_comment=comment[:2000], reviewed_by=user, reviewed_at=now
+    )
+    if not written:
+        raise Invalid("verdict", _("This emergency access has been reviewed already."))
+    glass.refresh_from_db()
     recorder.record(
         user,
         Event(
@@ -207,9 +228,10 @@ def acknowledge(*, user: User, glass_break_id: int) -> GlassBreak:
         object_type="glass_break",
         belongs=lambda found: found.person_id == person.pk,
     )
-    if glass.acknowledged_at is None:
-        glass.acknowledged_at = timezone.now()
-        glass.save(update_fields=["acknowledged_at"])
+    now = timezone.now()
+    # Written once: of two acknowledgements at the same moment, one is recorded.
+    if GlassBreak.objects.filter(pk=glass.pk, acknowledged_at__isnull=True).update(acknowledged_at=now):
+        glass.acknowledged_at = now
         recorder.record(
             user,
             Event(

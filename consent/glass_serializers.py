@@ -29,8 +29,18 @@ class GlassBreakSerializer(serializers.Serializer):
     ends_at = serializers.DateTimeField()
     acknowledged_at = serializers.DateTimeField(allow_null=True)
     reviewed_at = serializers.DateTimeField(allow_null=True)
+    reviewed_by = serializers.IntegerField(source="reviewed_by_id", allow_null=True)
     verdict = serializers.CharField()
     review_comment = serializers.CharField()
+    ended_at = serializers.DateTimeField(
+        allow_null=True,
+        help_text="When it ended on the record (its time passed, or earlier); null while open.",
+    )
+    ended_by = serializers.IntegerField(source="ended_by_id", allow_null=True)
+    end_reason = serializers.ChoiceField(
+        choices=["", "time_passed", "switched_off", "follow_up_closed", "mission_narrowed"],
+        help_text="Why it ended; empty while open.",
+    )
 
     def get_categories(self, glass: Any) -> list[str]:
         return sorted(c.code for c in glass.categories.all())

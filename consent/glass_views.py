@@ -66,6 +66,7 @@ def _queue(
     items = [
         {
             "glass": item,
+            "reviewable": glass.may_review(request.user, item),
             "form": refused
             if refused_id == item.pk and refused
             else GlassReviewForm(verdicts=GlassBreak.Verdict.choices, auto_id=f"g{item.pk}-%s"),

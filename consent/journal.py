@@ -167,6 +167,11 @@ WORDING: dict[str, Wording] = {
         gettext_lazy("%(who)s tried to acknowledge an emergency access (refused)."),
         gettext_lazy("You acknowledged an emergency access to your information."),
     ),
+    # Its end is the record's, whoever caused it (a manager, the team, the clock): told without a name.
+    Action.GLASS_BREAK_END: Wording(
+        gettext_lazy("An emergency access to your information ended."),
+        gettext_lazy("An emergency access to your information ended."),
+    ),
     Action.PORTAL_NOTICES: Wording(
         gettext_lazy("%(who)s looked at your notices."),
         gettext_lazy("%(who)s tried to look at your notices (refused)."),

@@ -2,11 +2,14 @@
 the resets of their spaces; notices and emergency accesses.
 
 Long on purpose: these are the records of one app, read together when a rule about the person's
-space changes (who acts for them, who may open or reopen it, what they are told).
+space changes (who acts for them, who may open or reopen it, what they are told), and each table
+carries the constraints that make its rules impossible to break in the database too (one first
+consent per team, one receipt per event, a review by someone else, an end with its reason).
 """
 
 from django.conf import settings
 from django.db import models
+from django.db.models import F, Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
@@ -312,6 +315,14 @@ class GlassBreak(models.Model):
         JUSTIFIED = "justified", _("justified")
         NOT_JUSTIFIED = "not_justified", _("not justified")
 
+    class EndReason(models.TextChoices):
+        """Why an emergency access ended (issue "Written in stone", §7): once ended, it stays ended."""
+
+        TIME_PASSED = "time_passed", _("its time passed")
+        SWITCHED_OFF = "switched_off", _("the team's managers turned emergency access off")
+        FOLLOW_UP_CLOSED = "follow_up_closed", _("the team stopped following the person")
+        MISSION_NARROWED = "mission_narrowed", _("the team's mission no longer needs what it opened")
+
     person = models.ForeignKey("records.Person", on_delete=models.CASCADE, related_name="glass_breaks")
     team = models.ForeignKey("teams.Team", on_delete=models.PROTECT, related_name="glass_breaks")
     categories = models.ManyToManyField("teams.Category", related_name="+")
@@ -327,10 +338,34 @@ class GlassBreak(models.Model):
     reviewed_at = models.DateTimeField(null=True, blank=True)
     verdict = models.CharField(_("verdict"), max_length=16, choices=Verdict.choices, blank=True)
     review_comment = models.TextField(_("comment"), blank=True)
+    # Its end on the record, written once (``consent.glass``): the end time passing, the glass turned
+    # off, the follow-up closed or the mission narrowed. Nothing revives an ended access.
+    ended_at = models.DateTimeField(_("ended at"), null=True, blank=True)
+    ended_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    end_reason = models.CharField(_("why it ended"), max_length=24, choices=EndReason.choices, blank=True)
 
     class Meta:
         ordering = ["-opened_at", "-id"]
         indexes = [models.Index(fields=["person", "team", "ends_at"], name="glass_person_team_end")]
+        constraints = [
+            # Separation of duties (§5): the service refuses it first; the database makes it impossible.
+            models.CheckConstraint(
+                condition=Q(reviewed_by__isnull=True) | ~Q(reviewed_by=F("opened_by")),
+                name="glass_reviewed_by_another",
+            ),
+            models.CheckConstraint(
+                condition=Q(ended_at__isnull=True, end_reason="")
+                | (Q(ended_at__isnull=False) & ~Q(end_reason="")),
+                name="glass_end_has_its_reason",
+            ),
+            models.CheckConstraint(
+                condition=Q(verdict="", reviewed_at__isnull=True)
+                | (Q(reviewed_at__isnull=False) & ~Q(verdict="")),
+                name="glass_verdict_when_reviewed",
+            ),
+        ]
 
     def __str__(self) -> str:
         return f"glass break #{self.pk}"

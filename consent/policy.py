@@ -432,13 +432,37 @@ DecisionRow = tuple[int, str, int | None, int, int | None]  # person, category, 
 
 
 def open_glass_categories(team_ids: Iterable[int], *, at: datetime | None = None) -> QuerySet[Any]:
-    """(glass break, category) rows of emergency accesses open now for the given teams, in teams
-    that still allow them and that follow the person: what a broken glass adds to R1 and R2 for a
-    few hours (``consent.glass``)."""
+    """(glass break, category) rows of emergency accesses open now for the given teams: not ended
+    on the record, before their end time, in teams that still allow them, that follow the person and
+    whose mission still needs the category (R2 holds for an emergency access too), and, unless life
+    is in danger, for a category the person has not refused or withdrawn since. What a broken glass
+    adds to R1 for a few hours (``consent.glass``). The record's end (``ended_at``) is what keeps an
+    access ended; the other conditions repeat, at read time, what ends it, so that a read between the
+    cause and its record shows nothing either."""
     at = at or timezone.now()
+    # The person's word since the access opened: their current consent to the team, recorded or
+    # withdrawn since, that does not share the category. Only a danger to life reads past it.
+    decided_since = Consent.objects.filter(
+        Q(recorded_at__gte=OuterRef("glassbreak__opened_at"))
+        | Q(withdrawal__recorded_at__gte=OuterRef("glassbreak__opened_at")),
+        person_id=OuterRef("glassbreak__person_id"),
+        team_id=OuterRef("glassbreak__team_id"),
+        superseded_by__isnull=True,
+    )
+    shares = ConsentCategory.objects.filter(
+        consent_id=OuterRef("pk"), category_id=OuterRef(OuterRef("category_id"))
+    )
+    refused_since = decided_since.filter(Q(withdrawal__isnull=False) | ~Exists(shares))
     return GlassBreak.categories.through.objects.filter(
+        Q(glassbreak__reason=GlassBreak.Reason.DANGER_TO_LIFE) | ~Exists(refused_since),
         Exists(_follows(OuterRef("glassbreak__person_id"), OuterRef("glassbreak__team_id"))),
+        Exists(
+            TeamCategory.objects.filter(
+                team_id=OuterRef("glassbreak__team_id"), category_id=OuterRef("category_id")
+            )
+        ),
         glassbreak__team_id__in=list(team_ids),
+        glassbreak__ended_at__isnull=True,
         glassbreak__ends_at__gt=at,
         glassbreak__team__glass_break_allowed=True,
     )
@@ -508,6 +532,77 @@ def grants_and_shares(reader: Reader, person_id: int) -> tuple[Grants, dict[int,
         if consent_id is not None:  # what consents share; an emergency access is told apart
             shared[team_id].add(code)
     return _grants_of(reader, rows).get(person_id, {}), shared
+
+
+def team_grants(reader: Reader, team: Team, person_id: int) -> Grants:
+    """What one of the reader's teams reads of the person now (by consent or emergency access),
+    whatever the reader reads through their other teams: what "already readable by the team" means."""
+    alone = Reader(user=reader.user, team_ids=frozenset({team.pk}), group_ids=frozenset({team.group_id}))
+    return grants_for(alone, [person_id]).get(person_id, {})
+
+
+# Emergency access ---------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class GlassRefusal:
+    """Why the rules do not open an emergency access: ``why`` for the log, a message on ``field``."""
+
+    why: str
+    field: str
+    message: object  # a translated text, perhaps lazy
+
+
+def _refused_or_withdrawn(person_id: int, team_id: int, codes: Iterable[str]) -> list[str]:
+    """The categories the person decided not to share with this team: those their latest consent
+    to it leaves out, or all of them if they withdrew it. None if they were never asked."""
+    latest = Consent.objects.filter(person_id=person_id, team_id=team_id).order_by("-id").first()
+    if latest is None:
+        return []
+    if hasattr(latest, "withdrawal"):
+        return list(codes)
+    shared = set(latest.categories.values_list("code", flat=True))
+    return [code for code in codes if code not in shared]
+
+
+def glass_refusal(
+    reader: Reader, person: Person, team: Team, codes: Sequence[str], *, danger_to_life: bool
+) -> GlassRefusal | None:
+    """Whether a member may open ``codes`` of the person for ``team`` in an emergency, or why not:
+    only for one of their teams that follows the person and allows it, within its mission (R2), for
+    what that team does not read already, and what the person refused or withdrew only when life is
+    in danger. Each refusal is an attempt on the record (``consent.glass``)."""
+    if team.pk not in reader.team_ids:
+        return GlassRefusal(
+            "not_a_team_of_the_member", "team", _("Choose one of your teams that follows this person.")
+        )
+    if not team_follows(team, person):
+        return GlassRefusal(
+            "team_does_not_follow", "team", _("Choose one of your teams that follows this person.")
+        )
+    if not team.glass_break_allowed:
+        message = _("The managers of %(team)s have turned emergency access off.") % {"team": team.name}
+        return GlassRefusal("switched_off", "team", message)
+    needed = set(team.continuity_categories.values_list("code", flat=True))
+    beyond = [code for code in codes if code not in needed]
+    if beyond:
+        message = _("The mission of %(team)s does not need: %(codes)s.") % {
+            "team": team.name,
+            "codes": ", ".join(beyond),
+        }
+        return GlassRefusal("beyond_the_mission", "categories", message)
+    readable = team_grants(reader, team, person.pk)
+    already = [code for code in codes if code in readable]
+    if already:
+        message = _("Already readable by the team: %(codes)s.") % {"codes": ", ".join(already)}
+        return GlassRefusal("already_readable", "categories", message)
+    refused = _refused_or_withdrawn(person.pk, team.pk, codes)
+    if refused and not danger_to_life:
+        message = _("The person refused or withdrew %(codes)s: only a danger to life opens it.") % {
+            "codes": ", ".join(refused)
+        }
+        return GlassRefusal("refused_by_the_person", "reason", message)
+    return None
 
 
 def may_see_contact(grants: Grants) -> bool:

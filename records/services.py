@@ -16,7 +16,7 @@ from guardian.shortcuts import assign_perm, remove_perm
 from audit import recorder
 from audit.models import Action
 from audit.recorder import Event
-from consent import inbox, policy
+from consent import glass_end, inbox, policy
 from consent.models import Notice
 from consent.policy import Reader
 from records.models import (
@@ -244,7 +244,8 @@ def open_follow_up(*, user: User, person_id: int, team_id: int) -> FollowUp:
 
 @recorder.action
 def close_follow_up(*, user: User, follow_up_id: int) -> FollowUp:
-    """A team stops following the person: its members lose access at once."""
+    """A team stops following the person: its members lose access at once, and its emergency
+    accesses to the person end."""
     follow_up = policy.access_follow_up(user, follow_up_id, action=Action.FOLLOW_UP_CLOSE)
     if follow_up.closed_at is not None:
         raise Conflict(_("This follow-up is already closed."))
@@ -262,4 +263,6 @@ def close_follow_up(*, user: User, follow_up_id: int) -> FollowUp:
             object_ids=[follow_up.pk],
         ),
     )
+    # The team's emergency accesses to the person end with it, for good: reopening revives none.
+    glass_end.end_with_follow_up(by=user, person_id=follow_up.person_id, team_id=follow_up.team_id)
     return follow_up

@@ -92,6 +92,14 @@ class SignInRefused(Refusal):
     default_detail = _("The sign-in through your organisation did not complete; nobody is signed in.")
 
 
+class NotIndependent(Refusal):
+    """Separation of duties: an emergency access is reviewed by someone it does not concern."""
+
+    default_detail = _(
+        "An emergency access is reviewed by an auditor who did not open it and is not a member of its team."
+    )
+
+
 class TooManyAttempts(Refusal):
     """Sign-ins stopped for a while, for this account or this address."""
 

@@ -19,6 +19,7 @@ from audit.models import Action
 from audit.recorder import Event, changed_fields
 from relais.domain_errors import Conflict, Invalid, NotAMember
 from relais.text import hides_characters
+from teams import changes
 from teams.models import Category, Membership, Team, User
 from teams.selectors import Manager, access_administration
 
@@ -90,7 +91,8 @@ def update_team(
 ) -> Team:
     """Rename a team, change what its mission needs, its commitment text, or whether its members may
     break the glass; recorded with before and after. Narrowing the categories narrows what its
-    members read at once (R2); turning the glass off ends its open emergency accesses at once."""
+    members read at once (R2); turning the glass off, or narrowing the mission, ends the emergency
+    accesses it ends, on the record and for good (``teams.changes``: consent listens)."""
     access_administration(by, action=Action.TEAM_UPDATE, object_type="team", object_ids=[team.pk])
     before = _team_state(team)
     if name is not None and name != team.name:
@@ -104,9 +106,16 @@ def update_team(
     team.save()
     if continuity_categories is not None:
         team.continuity_categories.set(_categories(continuity_categories))
-    changed = changed_fields(before, _team_state(team))
+    after = _team_state(team)
+    changed = changed_fields(before, after)
     if changed:
         _team_event(by, Action.TEAM_UPDATE, team, changed)
+    turned_off = before["glass_break_allowed"] and not team.glass_break_allowed
+    left = frozenset(before["continuity_categories"]) - frozenset(after["continuity_categories"])
+    if turned_off or left:
+        changes.team_changed(
+            changes.TeamChange(by=by, team=team, glass_turned_off=turned_off, categories_left=left)
+        )
     return team
 
 

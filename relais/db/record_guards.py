@@ -27,6 +27,7 @@ SET_ONCE: dict[str, list[tuple[str, tuple[str, ...]]]] = {
     "consent_glassbreak": [
         ("reviewed_at", ("reviewed_at", "reviewed_by_id", "verdict", "review_comment")),
         ("acknowledged_at", ("acknowledged_at",)),
+        ("ended_at", ("ended_at", "ended_by_id", "end_reason")),
     ],
     "consent_representative": [("ended_at", ("ended_at", "ended_by_id"))],
     "consent_portalinvitation": [("used_at", ("used_at",))],

@@ -42,7 +42,16 @@ RECORD: dict[str, tuple[str, ...]] = {
     # contact details, the portal account an activation links, the person's choices for notices
     "records_person": ("phone", "email", "address", "account_id", "notice_email", "notify_by_email"),
     "records_followup": ("closed_at", "closed_by_id"),
-    "consent_glassbreak": ("acknowledged_at", "reviewed_by_id", "reviewed_at", "verdict", "review_comment"),
+    "consent_glassbreak": (
+        "acknowledged_at",
+        "reviewed_by_id",
+        "reviewed_at",
+        "verdict",
+        "review_comment",
+        "ended_at",
+        "ended_by_id",
+        "end_reason",
+    ),
     "consent_glassbreak_categories": (),
     "consent_representative": ("account_id", "ended_at", "ended_by_id", "end_evidence"),
     "consent_notice": ("read_at", "emailed_at"),

@@ -36,6 +36,7 @@ from relais.domain_errors import (
     NotAMember,
     NotAnAuditor,
     NotAPortalAccount,
+    NotIndependent,
     NotTheAuthor,
 )
 from teams import factors, recovery
@@ -62,6 +63,7 @@ SERVICE_MODULES = [
     "consent.activation",
     "consent.inbox",
     "consent.glass",
+    "consent.glass_end",
     "consent.representatives",
     "consent.recovery",
 ]
@@ -98,7 +100,10 @@ NOT_ACTIONS = {
     "consent.glass.waiting_too_long": "a read of what deserves a look",
     "consent.glass.unacknowledged": "a step of the portal's first page, a read",
     "consent.glass.glass_choices": "the form's choices: nothing of the person is shown",
-    "consent.services.mission_categories": "a check, a step of record_consent and break_glass",
+    "consent.services.mission_categories": "a check, a step of record_consent",
+    "consent.glass.may_review": "a check, a step of review and of the review queue's page",
+    "consent.glass_end.end_with_team_change": "a step of teams.services.update_team (teams.changes)",
+    "consent.glass_end.end_with_follow_up": "a step of records.services.close_follow_up",
     "consent.glass.to_review": "a step of review (and of its page): its refusals only are recorded",
     "consent.inbox.send_pending": "the send_notices command: each person's news in a transaction of its own",
     "consent.representatives.representatives_of": "a read, recorded",
@@ -192,6 +197,59 @@ def reset_of_sam(w):
         restricted=True,
         previous_password=make_password(PASSWORD),
     )
+
+
+def passed_glass(w):
+    """An emergency access whose time passed, its end not on the record yet."""
+    glass = open_glass(w)
+    glass.ends_at = timezone.now() - timedelta(minutes=1)
+    glass.save(update_fields=["ends_at"])
+    return glass
+
+
+def auditor_in_team(w):
+    """An auditor who is also a member of the team whose emergency access is to be reviewed."""
+    auditor = make_member(w["team"], is_auditor=True)
+    return auditor
+
+
+def both_teams_member(w):
+    """The worker, made a member of the other team too (which does not follow Jo)."""
+    from teams import services as team_services
+    from teams.models import Membership
+
+    team_services.add_member(by=w["manager"], team=w["other_team"], user=w["worker"])
+    Membership.objects.filter(user=w["worker"]).update(commitment_accepted_at=timezone.now())
+    return w["worker"]
+
+
+def switched_off(w):
+    from teams.models import Team
+
+    Team.objects.filter(pk=w["team"].pk).update(glass_break_allowed=False)
+    return w["worker"]
+
+
+# Each refusal of the rules of emergency access (issue "Written in stone", §3): the call, and the
+# reason its denied event gives. The form's own mistakes (hours, sentence) are not among them.
+REFUSED_GLASS = {
+    "not_a_team_of_the_member": lambda w: {**glass_body(w), "team_id": w["other_team"].pk},
+    "team_does_not_follow": lambda w: {
+        **glass_body(w),
+        "user": both_teams_member(w),
+        "team_id": w["other_team"].pk,
+        "categories": ["health"],
+    },
+    "switched_off": lambda w: {**glass_body(w), "user": switched_off(w)},
+    "beyond_the_mission": lambda w: {**glass_body(w), "categories": ["health"]},
+    "already_readable": lambda w: {**glass_body(w), "categories": ["housing"]},
+    "refused_by_the_person": lambda w: {**glass_body(w), "reason": "cannot_be_asked"},
+}
+
+
+def refused_glass(w, case):
+    """The arguments of a refused emergency access, and the reason its event must give."""
+    return {"user": w["worker"], **REFUSED_GLASS[case](w)}, case
 
 
 def own_consent(w, *, ends):
@@ -395,17 +453,10 @@ FAILURES = {
     ],
     "consent.glass.break_glass": [
         (lambda w: dict(user=w["outsider"], **glass_body(w)), NotAMember),
-        (lambda w: dict(user=w["worker"], **{**glass_body(w), "team_id": w["other_team"].pk}), Invalid),
         (lambda w: dict(user=w["worker"], **{**glass_body(w), "hours": 25}), Invalid),
-        (
-            lambda w: dict(user=w["worker"], **{**glass_body(w), "reason": "cannot_be_asked"}),
-            Invalid,
-        ),  # refused
-        (
-            lambda w: dict(user=w["worker"], **{**glass_body(w), "categories": ["housing"]}),
-            Invalid,
-        ),  # already
+        (lambda w: dict(user=w["worker"], **{**glass_body(w), "categories": ["nonexistent"]}), Invalid),
         (lambda w: dict(user=w["worker"], **{**glass_body(w), "statement": " "}), Invalid),
+        *((lambda w, c=case: refused_glass(w, c)[0], Invalid) for case in REFUSED_GLASS),
     ],
     "consent.glass.review": [
         (
@@ -425,7 +476,17 @@ FAILURES = {
             ),
             Invalid,
         ),
+        (  # separation of duties: not the auditor who opened it, nor one of its team
+            lambda w: dict(
+                user=auditor_in_team(w),
+                glass_break_id=open_glass(w).pk,
+                verdict="justified",
+                comment="c",
+            ),
+            NotIndependent,
+        ),
     ],
+    "consent.glass_end.end_passed": [],  # a command's: nothing to refuse
     "consent.glass.acknowledge": [
         (lambda w: dict(user=w["worker"], glass_break_id=open_glass(w).pk), NotAPortalAccount),
         (lambda w: dict(user=w["jo"], glass_break_id=open_glass(w).pk), Hidden),  # about another person
@@ -724,6 +785,7 @@ SUCCEEDS = {
     "consent.glass.acknowledge": lambda w: dict(
         user=w["jo"], glass_break_id=open_glass(w, w["other_person"]).pk
     ),
+    "consent.glass_end.end_passed": lambda w: dict(by=passed_glass(w) and None),
     "consent.inbox.mark_read": lambda w: dict(user=w["jo"], notice_ids=[unread_notice(w).pk]),
     "consent.inbox.choose_email": lambda w: dict(user=w["jo"], email="sam@example.org", enabled=True),
     "consent.portal.renew_consent": lambda w: dict(user=w["jo"], consent_id=own_consent(w, ends=True).pk),
@@ -863,3 +925,26 @@ def test_an_action_failing_at_its_last_step_leaves_every_row_as_it_was(w, name, 
     with pytest.raises(LastStepFailed):
         discovered()[name](**kwargs)
     assert snapshot() == before
+
+
+@pytest.mark.parametrize("case", sorted(REFUSED_GLASS))
+def test_a_refused_emergency_access_keeps_nothing_but_its_denied_attempt(w, case):
+    kwargs, why = refused_glass(w, case)
+    before, denied_before = snapshot(), AccessEvent.objects.filter(outcome="denied").count()
+    with pytest.raises(Invalid):
+        discovered()["consent.glass.break_glass"](**kwargs)
+    assert snapshot() == before
+    denied = AccessEvent.objects.filter(outcome="denied")
+    assert denied.count() == denied_before + 1
+    event = denied.last()
+    assert (event.action, event.reason, event.actor_id) == ("glass_break.open", why, kwargs["user"].pk)
+    assert event.person_id == w["person"].pk and event.team_id == kwargs["team_id"]
+
+
+@pytest.mark.parametrize("field", ["hours", "statement", "reason", "categories"])
+def test_a_mistake_of_the_emergency_access_form_is_no_attempt(w, field):
+    bad = {"hours": 25, "statement": " ", "reason": "curiosity", "categories": []}[field]
+    before = AccessEvent.objects.count()
+    with pytest.raises(Invalid):
+        discovered()["consent.glass.break_glass"](**{"user": w["worker"], **glass_body(w), field: bad})
+    assert AccessEvent.objects.count() == before

@@ -565,3 +565,104 @@ def check_call(api, w, method, path, kind):
         assert status < 400
     elif expected:
         assert status in (400, 403, 404)
+
+
+def events_of_call(api, user, method, prepare, w) -> tuple[int, list[tuple]]:
+    """``written_by`` for a call made in a world changed first by ``prepare`` (which returns the
+    url and the body): all of it rolled back after."""
+    cache.clear()
+    client = api.as_(user)
+    try:
+        with transaction.atomic():
+            url, body = prepare(w)
+            mark = AccessEvent.objects.order_by("-id").values_list("id", flat=True).first() or 0
+            response = getattr(client, method)(url, body, format="json")
+            events = [
+                (e.action, e.outcome, e.person_id, tuple(e.categories), e.reason)
+                for e in AccessEvent.objects.filter(id__gt=mark).order_by("id")
+            ]
+            raise Rollback()
+    except Rollback:
+        pass
+    return response.status_code, events
+
+
+def emergency(w, **changes):
+    body = {
+        "team": w["team"].pk,
+        "categories": ["support_plan"],
+        "reason": "danger_to_life",
+        "statement": "Hospitalisé, injoignable.",
+        **changes,
+    }
+    return f"/api/v1/persons/{w['P']}/emergency-access/", body
+
+
+def member_of_the_other_team_too(w):
+    from teams import services as team_services
+    from teams.models import Membership
+
+    member = w["users"]["member"]
+    team_services.add_member(by=w["users"]["manager"], team=w["other_team"], user=member)
+    Membership.objects.filter(user=member).update(commitment_accepted_at=timezone.now())
+
+
+def glass_switched_off(w):
+    from teams.models import Team
+
+    Team.objects.filter(pk=w["team"].pk).update(glass_break_allowed=False)
+
+
+# Issue "Written in stone", §3: each refusal of the rules of emergency access, asked by a member of
+# the team, is one denied attempt naming the person, the categories asked for and the reason; a
+# mistake of the form is no attempt.
+REFUSED_EMERGENCY_ACCESSES = {
+    "not_a_team_of_the_member": (lambda w: emergency(w, team=w["other_team"].pk), ["support_plan"]),
+    "team_does_not_follow": (
+        lambda w: (
+            member_of_the_other_team_too(w) or emergency(w, team=w["other_team"].pk, categories=["health"])
+        ),
+        ["health"],
+    ),
+    "switched_off": (lambda w: glass_switched_off(w) or emergency(w), ["support_plan"]),
+    "beyond_the_mission": (lambda w: emergency(w, categories=["health"]), ["health"]),
+    "already_readable": (lambda w: emergency(w, categories=["housing"]), ["housing"]),
+    "refused_by_the_person": (lambda w: emergency(w, reason="cannot_be_asked"), ["support_plan"]),
+    "hours out of range": (lambda w: emergency(w, hours=25), None),
+    "an empty sentence": (lambda w: emergency(w, statement=""), None),
+    "an unknown reason": (lambda w: emergency(w, reason="curiosity"), None),
+    "an unknown category": (lambda w: emergency(w, categories=["nonexistent"]), None),
+}
+
+
+@pytest.mark.parametrize("case", sorted(REFUSED_EMERGENCY_ACCESSES))
+def test_each_refused_emergency_access_writes_its_denied_attempt(api, w, case):
+    prepare, categories = REFUSED_EMERGENCY_ACCESSES[case]
+    status, events = events_of_call(api, w["users"]["member"], "post", prepare, w)
+    assert status == 400
+    if categories is None:
+        assert events == []
+    else:
+        assert events == [("glass_break.open", "denied", w["P"], tuple(categories), case)]
+
+
+def test_an_auditor_reviewing_an_emergency_access_of_their_own_team_is_refused_and_recorded(api, w):
+    auditor = make_member(w["team"], is_auditor=True)
+
+    def prepare(w):
+        opened = GlassBreak.objects.create(
+            person=w["person"],
+            team=w["team"],
+            opened_by=w["users"]["member"],
+            reason="cannot_be_asked",
+            statement="Injoignable.",
+            ends_at=timezone.now() + timedelta(hours=4),
+        )
+        return f"/api/v1/audit/emergency-accesses/{opened.pk}/review/", {
+            "verdict": "justified",
+            "comment": "Vu.",
+        }
+
+    status, events = events_of_call(api, auditor, "post", prepare, w)
+    assert status == 403
+    assert events == [("glass_break.review", "denied", w["P"], (), "NotIndependent")]

@@ -365,6 +365,11 @@ def share_like_acknowledge(kind, w):
     return 403, [ev("glass_break.acknowledge", "denied")]
 
 
+def attempt(w):
+    """A refused emergency access: the member's attempt, on the record (issue "Written in stone")."""
+    return [ev("glass_break.open", "denied", w["P"])]
+
+
 def glass_review(kind, w):
     if kind == "anonymous":
         return 302, []
@@ -562,6 +567,13 @@ def data(w, name):
     """The bodies sent to the forms."""
     team, other = w["team"], w["other_team"]
     new_password = PASSWORD + " neuf"
+    glass = {
+        "team": team.pk,
+        "categories": ["support_plan"],
+        "reason": "danger_to_life",
+        "statement": "Hospitalisé, injoignable.",
+        "hours": "4",
+    }
     bodies = {
         "login": {"username": w["users"]["member"].username, "password": PASSWORD},
         "accept": {"accept": "on"},
@@ -610,13 +622,13 @@ def data(w, name):
         "language": {"language": "en", "next": "/"},
         "presentation": {"team": team.pk, "title": "intervenante"},
         "notice-bad": {"notice": "abc"},
-        "glass": {
-            "team": team.pk,
-            "categories": ["support_plan"],
-            "reason": "danger_to_life",
-            "statement": "Hospitalisé, injoignable.",
-            "hours": "4",
-        },
+        "glass": glass,
+        # Refused by the rules of emergency access (issue "Written in stone", §3): denied attempts.
+        "glass-refused": {**glass, "reason": "cannot_be_asked"},  # support_plan: Jo left it out
+        "glass-already": {**glass, "categories": ["housing"]},  # shared by Jo's consent
+        "glass-beyond": {**glass, "categories": ["health"]},  # not the team's mission
+        "glass-other-team": {**glass, "team": other.pk},  # not a team of the member's
+        "glass-hours": {**glass, "hours": "25"},  # a mistake of the form: no attempt
         "verdict": {"verdict": "justified", "comment": "Confirmé."},
         "notice-email": {"email": "jo@example.org", "enabled": "on"},
         "notice-email-bad": {"email": "", "enabled": "on"},
@@ -801,7 +813,12 @@ PAGES = {
         **POST(
             valid=(
                 None,
-                members_only("follow_up.close", lambda w: [ev("follow_up.close", person=w["P"])], status=302),
+                # The team's open emergency access to Jo ends with the follow-up (issue "Written in stone").
+                members_only(
+                    "follow_up.close",
+                    lambda w: [ev("follow_up.close", person=w["P"]), ev("glass_break.end", person=w["P"])],
+                    status=302,
+                ),
             )
         ),
     },
@@ -893,6 +910,11 @@ PAGES = {
                 ),
             ),
             invalid=(None, members_only("glass_break.open", lambda w: [], status=400)),
+            hours=("glass-hours", members_only("glass_break.open", lambda w: [], status=400)),
+            **{
+                refusal: (f"glass-{refusal}", members_only("glass_break.open", attempt, status=400))
+                for refusal in ("refused", "already", "beyond", "other-team")
+            },
         ),
     },
     "glass-queue": {
@@ -1179,6 +1201,7 @@ def team_form(w, **changes):
         "name": team.name,
         "continuity_categories": [str(c.pk) for c in team.continuity_categories.all()],
         "commitment_text": team.commitment_text,
+        **({"glass_break_allowed": "on"} if team.glass_break_allowed else {}),
         "memberships-TOTAL_FORMS": "0",
         "memberships-INITIAL_FORMS": "0",
         "memberships-MIN_NUM_FORMS": "0",
@@ -1208,6 +1231,13 @@ ADMIN_ACTS = {
         lambda w: team_form(w, name="Maraude Sud", continuity_categories=[str(w["category"].pk)]),
         302,
         ["team.update"],
+    ),
+    # Turning emergency access off ends the team's open one, on the record (issue "Written in stone").
+    "team-glass-off": (
+        lambda w: f"/admin/teams/team/{w['team'].pk}/change/",
+        lambda w: {k: v for k, v in team_form(w).items() if k != "glass_break_allowed"},
+        302,
+        ["glass_break.end", "team.update"],
     ),
     "account-add": (
         lambda w: "/admin/teams/user/add/",

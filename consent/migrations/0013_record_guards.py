@@ -9,7 +9,7 @@ from relais.db import record_guards
 
 class Migration(migrations.Migration):
     dependencies = [
-        ("consent", "0011_space_reset"),
+        ("consent", "0012_glass_end_and_review_duties"),
         ("records", "0008_notices"),
         ("teams", "0005_glass_break_switch"),
     ]
