@@ -15,11 +15,13 @@ def end_what_already_ended(apps, schema_editor):
     GlassBreak = apps.get_model("consent", "GlassBreak")
     FollowUp = apps.get_model("records", "FollowUp")
     now = timezone.now()
-    unended = GlassBreak.objects.filter(ended_at__isnull=True)
+    # Through the migration's own connection (the owner's when one is configured).
+    using = schema_editor.connection.alias
+    unended = GlassBreak.objects.using(using).filter(ended_at__isnull=True)
     for glass in unended.filter(ends_at__lte=now):
-        GlassBreak.objects.filter(pk=glass.pk).update(ended_at=glass.ends_at, end_reason="time_passed")
+        GlassBreak.objects.using(using).filter(pk=glass.pk).update(ended_at=glass.ends_at, end_reason="time_passed")
     unended.filter(team__glass_break_allowed=False).update(ended_at=now, end_reason="switched_off")
-    following = FollowUp.objects.filter(
+    following = FollowUp.objects.using(using).filter(
         person_id=OuterRef("person_id"), team_id=OuterRef("team_id"), closed_at__isnull=True
     )
     unended.filter(~Exists(following)).update(ended_at=now, end_reason="follow_up_closed")
