@@ -65,16 +65,21 @@ def test_a_new_consent_after_withdrawal_opens_again(api, shared, person, team, w
     assert readable(api, colleague, person) == [note.pk]
 
 
-def test_a_change_made_from_a_consent_withdrawn_since_records_nothing(api, shared, person, team, worker):
-    consent, _ = shared
-    api.as_(worker).post(f"/api/v1/consents/{consent.pk}/withdraw/", {"method": "oral"})
-    change = {
+def change_from(consent, team) -> dict:
+    """A change of ``consent``, as the form sends it: it names the consent it starts from."""
+    return {
         "team": team.pk,
         "categories": ["housing"],
         "purpose": "Suivi",
         "method": "oral",
         "replaces": consent.pk,
     }
+
+
+def test_a_change_made_from_a_consent_withdrawn_since_records_nothing(api, shared, person, team, worker):
+    consent, _ = shared
+    api.as_(worker).post(f"/api/v1/consents/{consent.pk}/withdraw/", {"method": "oral"})
+    change = change_from(consent, team)
     answer = api.as_(worker).post(consent_url(person), change)
     assert answer.status_code == 409, answer.content
     assert Consent.objects.filter(person=person, team=team).count() == 1
@@ -83,26 +88,14 @@ def test_a_change_made_from_a_consent_withdrawn_since_records_nothing(api, share
 def test_a_change_made_from_a_consent_replaced_since_records_nothing(api, shared, person, team, worker):
     consent, _ = shared
     give_consent(person, team, ["housing"], by=worker)
-    change = {
-        "team": team.pk,
-        "categories": ["housing"],
-        "purpose": "Suivi",
-        "method": "oral",
-        "replaces": consent.pk,
-    }
+    change = change_from(consent, team)
     assert api.as_(worker).post(consent_url(person), change).status_code == 409
     assert Consent.objects.filter(person=person, team=team).count() == 2
 
 
 def test_a_change_made_from_the_running_consent_supersedes_it(api, shared, person, team, worker):
     consent, _ = shared
-    change = {
-        "team": team.pk,
-        "categories": ["housing"],
-        "purpose": "Suivi",
-        "method": "oral",
-        "replaces": consent.pk,
-    }
+    change = change_from(consent, team)
     answer = api.as_(worker).post(consent_url(person), change)
     assert answer.status_code == 201 and answer.json()["supersedes"] == consent.pk
 
