@@ -82,19 +82,17 @@ def create_user(
     *,
     by: Manager,
     username: str,
-    password: str | None = None,
     display_name: str = "",
     email: str = "",
     is_auditor: bool = False,
     is_manager: bool = False,
 ) -> User:
-    """A manager makes an account. Managers give no password: its holder chooses one with the setup
-    code that ``teams.recovery.issue_setup_code`` makes next. ``password`` is for the demo's command
-    (``seed_demo``) alone, whose accounts are public anyway."""
+    """A manager makes an account. Managers give no password (R10): its holder chooses one with the
+    setup code that ``teams.recovery.issue_setup_code`` makes next."""
     access_administration(by, action=Action.ACCOUNT_CREATE, object_type="account")
     user = create_account(
         username=username,
-        password=password,
+        password=None,
         display_name=display_name,
         email=email,
         is_auditor=is_auditor,
@@ -107,7 +105,7 @@ def create_user(
             object_type="account",
             object_ids=[user.pk],
             changes=changed_fields({}, _state(user))
-            | {"password": [None, "set" if password is not None else "chosen by its holder with a code"]},
+            | {"password": [None, "chosen by its holder with a code"]},
         ),
     )
     return user

@@ -96,3 +96,17 @@ def test_the_owner_still_changes_their_own_password(web, worker):
     )
     assert response.status_code == 302
     assert worker.__class__.objects.get(pk=worker.pk).check_password(TAKEOVER)
+
+
+def test_the_service_that_makes_accounts_takes_no_password_at_all():
+    import inspect
+
+    assert "password" not in inspect.signature(accounts.create_user).parameters
+
+
+def test_the_demo_and_its_public_password_are_refused_in_production(db, settings):
+    from django.core.management import CommandError, call_command
+
+    settings.RELAIS_ENV = "production"
+    with pytest.raises(CommandError, match="development only"):
+        call_command("seed_demo")

@@ -9,7 +9,8 @@ Running it again changes nothing: every piece is looked up before it is made.
 from datetime import date, timedelta
 from typing import Any
 
-from django.core.management.base import BaseCommand
+from django.conf import settings
+from django.core.management.base import BaseCommand, CommandError
 from django.utils import timezone
 
 from audit import recorder
@@ -86,6 +87,10 @@ class Command(BaseCommand):
     help = "Load the demo data (idempotent) and print the credentials."
 
     def handle(self, *args: Any, **options: Any) -> None:
+        if settings.RELAIS_ENV == "production":
+            raise CommandError(
+                "The demo's accounts share a public password: seed_demo is for development only."
+            )
         # One unit of work: the demo is all there, with its events, or not at all.
         with recorder.unit_of_work():
             self._load()
@@ -121,9 +126,11 @@ class Command(BaseCommand):
 
     def _user(self, username, label, **flags):
         user = User.objects.filter(username=username).first()
-        return user or accounts.create_user(
-            by=SYSTEM, username=username, password=PASSWORD, display_name=label, **flags
-        )
+        if user is None:
+            user = accounts.create_user(by=SYSTEM, username=username, display_name=label, **flags)
+            # The demo's accounts share one public password, printed below: development only.
+            accounts.reset_access(user, PASSWORD)
+        return user
 
     def _persons(self, teams, users):
         maraude, csapa = teams["Maraude Nord"], teams["CSAPA Horizon"]
