@@ -4,6 +4,7 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import HttpResponse
 from django.shortcuts import redirect
+from django.utils import timezone
 from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
@@ -45,7 +46,7 @@ def break_glass(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
                     "Emergency access open until %(end)s. Every read is recorded; the person is told; "
                     "an auditor reviews it."
                 )
-                % {"end": date_format(opened.ends_at, "DATETIME_FORMAT")},
+                % {"end": date_format(timezone.localtime(opened.ends_at), "DATETIME_FORMAT")},
             )
             return redirect("person", pk=pk)
     context = {"form": form, "person_id": pk, "teams": teams, "nav": "persons"}

@@ -5,6 +5,7 @@ from django.contrib.auth import login
 from django.contrib.auth.decorators import login_required
 from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import redirect, render
+from django.utils import timezone
 from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
@@ -175,7 +176,12 @@ def renew(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     messages.success(
         request,
         _("Done. Your consent for %(team)s now ends on %(day)s.")
-        % {"team": consent.team.name, "day": date_format(consent.valid_until or "", "DATE_FORMAT")},
+        % {
+            "team": consent.team.name,
+            "day": date_format(timezone.localtime(consent.valid_until), "DATE_FORMAT")
+            if consent.valid_until
+            else "",
+        },
     )
     return redirect("portal-home")
 

@@ -136,3 +136,26 @@ def test_pages_and_answers_with_persons_data_are_never_stored(web, api, worker, 
     assert page.status_code == 200 and "no-store" in page["Cache-Control"]
     answer = api.as_(worker).get(f"/api/v1/persons/{person.pk}/")
     assert answer.status_code == 200 and "no-store" in answer["Cache-Control"]
+
+
+def test_the_emergency_access_confirmation_tells_its_end_in_the_deployments_time(web, worker, team, person):
+    import datetime
+
+    from django.contrib.messages import get_messages
+    from django.utils import timezone as tz
+
+    from consent.models import GlassBreak
+
+    body = {
+        "team": team.pk,
+        "categories": ["housing"],
+        "reason": "cannot_be_asked",
+        "statement": "Injoignable.",
+    }
+    answer = web.as_(worker).post(f"/persons/{person.pk}/emergency/", {**body, "hours": 4})
+    assert answer.status_code == 302, answer.content
+    end = tz.localtime(GlassBreak.objects.get().ends_at)
+    said = " ".join(str(m) for m in get_messages(answer.wsgi_request))
+    assert end.strftime("%H:%M").lstrip("0") in said.replace(" h ", ":") or f"{end:%H:%M}" in said, said
+    utc = GlassBreak.objects.get().ends_at.astimezone(datetime.UTC)
+    assert f"{utc:%H:%M}" not in said
