@@ -249,6 +249,13 @@ def security_add(request: AuthenticatedHttpRequest) -> HttpResponse:
     return render(request, "teams/security.html", context, status=400)
 
 
+def _refused_on_security_page(request: AuthenticatedHttpRequest, exc: Invalid) -> HttpResponse:
+    """The security page again, with why the act was refused: a 400, so that nothing of it is kept."""
+    detail = exc.detail if isinstance(exc.detail, dict) else {"": [exc.detail]}
+    messages.error(request, " ".join(str(m) for found in detail.values() for m in found))
+    return render(request, "teams/security.html", _security_context(request, request.user), status=400)
+
+
 @login_required
 @require_POST
 def security_remove(request: AuthenticatedHttpRequest, kind: str, pk: int | None = None) -> HttpResponse:
@@ -256,9 +263,7 @@ def security_remove(request: AuthenticatedHttpRequest, kind: str, pk: int | None
     try:
         factors.remove(user=request.user, kind=kind, passkey_id=pk)
     except Invalid as exc:
-        detail = exc.detail if isinstance(exc.detail, dict) else {"": [exc.detail]}
-        messages.error(request, " ".join(str(m) for found in detail.values() for m in found))
-        return render(request, "teams/security.html", _security_context(request, request.user), status=400)
+        return _refused_on_security_page(request, exc)
     messages.success(request, _("Done: it is removed."))
     return redirect("security")
 
@@ -269,8 +274,8 @@ def security_codes(request: AuthenticatedHttpRequest) -> HttpResponse:
     """New recovery codes, shown once; the old ones end."""
     try:
         codes = factors.new_recovery_codes(user=request.user)
-    except Invalid:
-        return render(request, "teams/security.html", _security_context(request, request.user), status=400)
+    except Invalid as exc:
+        return _refused_on_security_page(request, exc)
     return render(request, "teams/recovery_codes.html", {"codes": codes, "next": reverse("security")})
 
 
