@@ -1,10 +1,14 @@
 """What an auditor should look at first, computed from the log over a recent window.
 
-Each signal is one grouped query over indexed columns of the window, whatever the log's size.
+Each signal is one grouped query over indexed columns of the window, whatever the log's size, or
+a read of the few events of its kind (acts of administration, emergency accesses, failed sign-ins).
+
+Long on purpose: every signal of "deserves a look" is here, side by side, with the window they share.
 """
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 from typing import Any
@@ -45,6 +49,7 @@ class Signal:
     actor_label: str
     day: date | None
     count: int
+    team_id: int | None = None
 
 
 def per_day(events: QuerySet[AccessEvent], *, since: datetime, until: datetime) -> list[Day]:
@@ -109,9 +114,83 @@ def signals(*, window_days: int = 30) -> list[Signal]:
     found += _self_grants(recent)
     found += _glass_waiting()
     found += _reset_then_read(recent)
+    found += _created_then_added(recent)
     labels = _labels({actor for _, actor, _, _ in found})
+    team_glass = _glass_close_together(since)
     ordered = sorted(found, key=lambda f: (f[0], -(f[3]), f[1]))
-    return [Signal(kind, actor, labels.get(actor, f"#{actor}"), day, n) for kind, actor, day, n in ordered]
+    return (
+        [Signal(kind, actor, labels.get(actor, f"#{actor}"), day, n) for kind, actor, day, n in ordered]
+        + _lockouts(since)
+        + team_glass
+    )
+
+
+def _lockouts(since: datetime) -> list[Signal]:
+    """Sign-ins stopped for an account (or an address), per username and day: failed sign-ins have
+    no actor, so the username is read from the reason the recorder wrote (``teams.accounts``)."""
+    tz = timezone.get_current_timezone()
+    failed = AccessEvent.objects.filter(occurred_at__gte=since, action=Action.AUTH_LOGIN_FAILED).only(
+        "body", "occurred_at"
+    )
+    per_day: dict[tuple[str, date], int] = {}
+    for event in failed.order_by("id").iterator(chunk_size=500):
+        match = STOPPED.match(event.reason)
+        if match:
+            key = (match["who"], timezone.localtime(event.occurred_at, tz).date())
+            per_day[key] = per_day.get(key, 0) + 1
+    return [Signal("lockout", None, who, day, n) for (who, day), n in sorted(per_day.items())]
+
+
+STOPPED = re.compile(r"^(?:through OIDC, )?stopped \([^)]*\): (?P<who>.*)$")
+GLASS_CLOSE = timedelta(hours=1)
+
+
+def _glass_close_together(since: datetime) -> list[Signal]:
+    """Two emergency accesses or more opened within an hour by one member, or for one team: each
+    may be right, the pair deserves a look. Openings are few: their events are read."""
+    tz = timezone.get_current_timezone()
+    opened = AccessEvent.objects.filter(
+        occurred_at__gte=since, action=Action.GLASS_BREAK, outcome=Outcome.ALLOWED
+    ).only("body", "occurred_at")
+    by_actor: dict[int, list[datetime]] = {}
+    by_team: dict[int, list[datetime]] = {}
+    labels: dict[int, str] = {}
+    for event in opened.order_by("id"):
+        by_actor.setdefault(event.data["actor"], []).append(event.occurred_at)
+        labels[event.data["actor"]] = event.actor_label
+        if event.data["team"] is not None:
+            by_team.setdefault(event.data["team"], []).append(event.occurred_at)
+    found: list[Signal] = []
+    for actor, times in by_actor.items():
+        close = [b for a, b in zip(times, times[1:], strict=False) if b - a <= GLASS_CLOSE]
+        if close:
+            day = timezone.localtime(close[0], tz).date()
+            found.append(Signal("glass_close", actor, labels[actor], day, len(close) + 1))
+    for team, times in by_team.items():
+        close = [b for a, b in zip(times, times[1:], strict=False) if b - a <= GLASS_CLOSE]
+        if close:
+            day = timezone.localtime(close[0], tz).date()
+            found.append(Signal("glass_close_team", None, "", day, len(close) + 1, team_id=team))
+    return found
+
+
+def _created_then_added(recent: QuerySet[AccessEvent]) -> list[tuple[Any, ...]]:
+    """A manager who created an account and put it in a team: a person data reader of their own
+    making, with no one else's eyes on it. Acts of administration are few: their bodies are read."""
+    tz = timezone.get_current_timezone()
+    created = {
+        (e.data["actor"], e.object_ids[0])
+        for e in recent.filter(action=Action.ACCOUNT_CREATE, outcome=Outcome.ALLOWED).only("body")
+        if e.object_ids
+    }
+    per_day: dict[tuple[int, date], int] = {}
+    added = recent.filter(action=Action.MEMBERSHIP_ADD, outcome=Outcome.ALLOWED).only("body", "occurred_at")
+    for event in added.order_by("id"):
+        user = event.changes.get("user", [None, None])[1]
+        if (event.data["actor"], user) in created:
+            key = (event.data["actor"], timezone.localtime(event.occurred_at, tz).date())
+            per_day[key] = per_day.get(key, 0) + 1
+    return [("created_then_added", actor, day, n) for (actor, day), n in per_day.items()]
 
 
 def _self_grants(recent: QuerySet[AccessEvent]) -> list[tuple[Any, ...]]:

@@ -13,7 +13,7 @@ from django.utils.http import urlencode
 from django.utils.translation import gettext_lazy as _
 from django.views.decorators.http import require_http_methods, require_safe
 
-from audit import checkpoints, insights, selectors
+from audit import checkpoints, insights, selectors, wording
 from audit.filters import EventFilter
 from audit.models import AccessEvent, Action
 from relais.pages import disclosed_page
@@ -55,24 +55,6 @@ def _chart(days: list[insights.Day]) -> dict[str, Any]:
         "view_x": -24,
         "view_width": CHART["width"] + 48,
     }
-
-
-# The recorder's reasons, in words; anything else (a filter, a username typed) is shown as recorded.
-REASONS = {
-    "author": _("own note"),
-    "refusal": _("refusal"),
-    "Hidden": _("hidden or missing (404)"),
-    "NotAMember": _("not a team member"),
-    "CommitmentRequired": _("commitment not accepted yet"),
-    "NotAnAuditor": _("not an auditor"),
-    "NotAPortalAccount": _("not a person's account"),
-    "NotAManager": _("not a manager"),
-    "TooManyAttempts": _("too many attempts"),
-    "unknown code": _("unknown code"),
-    "used code": _("code already used"),
-    "expired code": _("code expired"),
-    "this token": _("this token"),
-}
 
 
 class Names(Protocol):
@@ -145,7 +127,7 @@ def _rows(events: Sequence[AccessEvent], labels: Mapping[str, str], names: Names
                 "person_name": persons.get(event.person_id) if event.person_id else None,
                 "team_name": teams.get(event.team_id) if event.team_id else None,
                 "categories": [labels.get(code, code) for code in event.categories],
-                "reason": REASONS.get(event.reason, event.reason),
+                "reason": wording.reason_label(event.reason),
             }
         )
     return rows

@@ -8,7 +8,7 @@ from dataclasses import dataclass
 from django.conf import settings
 from django.utils.translation import gettext as _
 
-from consent.models import Consent, Evidence
+from consent.models import Consent, Evidence, Withdrawal, WithdrawalEvidence
 from relais.domain_errors import Invalid
 from teams.models import User
 
@@ -44,14 +44,23 @@ def check_evidence(evidence: EvidenceFile) -> str:
     return evidence_type(evidence.content)
 
 
+def _stored(user: User, evidence: EvidenceFile) -> dict[str, object]:
+    return {
+        "filename": evidence.name[-200:] or "evidence",
+        "content_type": check_evidence(evidence),
+        "size": len(evidence.content),
+        "content": base64.b64encode(evidence.content).decode(),
+        "uploaded_by": user,
+    }
+
+
 def attach_evidence(*, user: User, consent: Consent, evidence: EvidenceFile) -> Evidence:
     """Keep the signed form (or its photo) with the consent, encrypted (R8)."""
-    content_type = check_evidence(evidence)
-    return Evidence.objects.create(
-        consent=consent,
-        filename=evidence.name[-200:] or "evidence",
-        content_type=content_type,
-        size=len(evidence.content),
-        content=base64.b64encode(evidence.content).decode(),
-        uploaded_by=user,
-    )
+    return Evidence.objects.create(consent=consent, **_stored(user, evidence))
+
+
+def attach_withdrawal_evidence(
+    *, user: User, withdrawal: Withdrawal, evidence: EvidenceFile
+) -> WithdrawalEvidence:
+    """Keep the signed withdrawal (or its photo) with it, encrypted, as a consent's form is (R8)."""
+    return WithdrawalEvidence.objects.create(withdrawal=withdrawal, **_stored(user, evidence))

@@ -6,6 +6,7 @@ from django.conf import settings
 from django.utils.translation import gettext_lazy as _
 
 from consent.models import Method
+from consent.presence import Presence
 
 
 class ConsentForm(forms.Form):
@@ -26,7 +27,7 @@ class ConsentForm(forms.Form):
     )
     method = forms.ChoiceField(
         label=_("How the person said it"),
-        choices=[(Method.ORAL, _("Orally")), (Method.WRITTEN, _("In writing (signed form)"))],
+        choices=[(Method.ORAL, Method.ORAL.label), (Method.WRITTEN, Method.WRITTEN.label)],
         widget=forms.RadioSelect,
     )
     valid_until = forms.DateField(
@@ -37,6 +38,17 @@ class ConsentForm(forms.Form):
     )
     confirm_refusal = forms.BooleanField(
         label=_("Yes: the person refuses to share anything with this team."),
+        required=False,
+    )
+    presence = forms.ChoiceField(
+        label=_("Who is present?"),
+        choices=Presence.choices,
+        required=False,
+        widget=forms.RadioSelect,
+        help_text=_("Asked for a team that is not yours: the person must be asked."),
+    )
+    confirmed = forms.BooleanField(
+        label=_("I confirm: the person (or their representative) asks for it, for this team."),
         required=False,
     )
     # The running consent this form was filled from: if it ends meanwhile, nothing is recorded.
@@ -78,8 +90,14 @@ class ConsentForm(forms.Form):
 class WithdrawForm(forms.Form):
     method = forms.ChoiceField(
         label=_("How the person said it"),
-        choices=[(Method.ORAL, _("Orally")), (Method.WRITTEN, _("In writing"))],
+        choices=[(Method.ORAL, Method.ORAL.label), (Method.WRITTEN, Method.WRITTEN.label)],
         widget=forms.RadioSelect,
+    )
+    evidence = forms.FileField(
+        label=_("Signed withdrawal (scan or photo)"),
+        required=False,
+        help_text=_("PDF, PNG or JPEG, at most %(size)s MB. Kept encrypted.")
+        % {"size": settings.RELAIS_EVIDENCE_MAX_BYTES // (1024 * 1024)},
     )
 
 

@@ -251,6 +251,22 @@ class Evidence(models.Model):
         return f"evidence of consent #{self.consent_id}"
 
 
+class WithdrawalEvidence(models.Model):
+    """A scan or photo of a signed withdrawal, kept like the consent's own evidence (R8): the person
+    who withdraws in writing leaves a paper as the one who consents does (issue 21)."""
+
+    withdrawal = models.OneToOneField(Withdrawal, on_delete=models.PROTECT, related_name="evidence")
+    filename = models.CharField(max_length=200)
+    content_type = models.CharField(max_length=60)
+    size = models.PositiveIntegerField()
+    content = EncryptedTextField()  # base64 of the file's bytes
+    uploaded_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    uploaded_at = models.DateTimeField(auto_now_add=True)
+
+    def __str__(self) -> str:
+        return f"evidence of the withdrawal of consent #{self.withdrawal.consent_id}"
+
+
 class Notice(models.Model):
     """Something the person should know, in their inbox: read or not yet. The wording is the portal's
     (``consent.inbox``), in the person's language; a notice holds references, never text."""

@@ -15,7 +15,16 @@ from audit.disclosure import Selection
 from audit.models import Action
 from audit.recorder import Event
 from consent import policy
-from consent.models import Consent, Evidence, PortalInvitation, Receipt, Representative, Status, Withdrawal
+from consent.models import (
+    Consent,
+    Evidence,
+    PortalInvitation,
+    Receipt,
+    Representative,
+    Status,
+    Withdrawal,
+    WithdrawalEvidence,
+)
 from records.models import Person
 from relais.domain_errors import Hidden, Invalid
 from teams.models import User
@@ -116,10 +125,17 @@ def consent_receipt(*, user: User, consent_id: int, event: str | None = None) ->
     return receipt
 
 
-def consent_evidence(*, user: User, consent_id: int) -> tuple[Evidence, bytes]:
-    """The evidence of a consent, for whoever may see the consent; the download is recorded."""
+def consent_evidence(
+    *, user: User, consent_id: int, event: str | None = None
+) -> tuple[Evidence | WithdrawalEvidence, bytes]:
+    """The evidence of a consent (or, for ``event`` "withdrawn", of its withdrawal), for whoever may
+    see the consent; the download is recorded."""
     consent = policy.access_consent(user, consent_id, action=Action.CONSENT_EVIDENCE)
-    evidence = Evidence.objects.filter(consent=consent).first()
+    evidence: Evidence | WithdrawalEvidence | None = (
+        WithdrawalEvidence.objects.filter(withdrawal__consent=consent).first()
+        if event == Receipt.Event.WITHDRAWN
+        else Evidence.objects.filter(consent=consent).first()
+    )
     if evidence is None:
         with recorder.denials(user, Action.CONSENT_EVIDENCE, object_type="consent", object_ids=[consent_id]):
             raise Hidden()
@@ -155,6 +171,13 @@ def recorded_by_label(consent: Consent) -> str:
     label = consent.recorded_by.label
     words = presented_from(vars(consent), "recorder")
     return f"{label} ({words})" if words else label
+
+
+def receipt_has_evidence(receipt: Receipt) -> bool:
+    """Whether the act a receipt attests (the consent, or its withdrawal) has a signed paper kept."""
+    if receipt.event == Receipt.Event.WITHDRAWN:
+        return WithdrawalEvidence.objects.filter(withdrawal__consent_id=receipt.consent_id).exists()
+    return Evidence.objects.filter(consent_id=receipt.consent_id).exists()
 
 
 def receipt_recorded_by(receipt: Receipt) -> str:

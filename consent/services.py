@@ -16,9 +16,10 @@ from audit import recorder
 from audit.models import Action
 from audit.recorder import Event
 from consent import inbox, policy, recovery
-from consent.evidence import EvidenceFile, attach_evidence
+from consent.evidence import EvidenceFile, attach_evidence, attach_withdrawal_evidence, check_evidence
 from consent.invitations import make_invitation
 from consent.models import Consent, Method, Notice, PortalInvitation, Receipt, Representative, Withdrawal
+from consent.presence import presence_for
 from relais import signing
 from relais.domain_errors import Conflict, Invalid
 from teams.models import Category, Team, User
@@ -32,6 +33,7 @@ def _receipt(
     method: str,
     codes: list[str],
     representative: Representative | None = None,
+    presence: str = "",
 ) -> Receipt:
     payload: dict[str, object] = {
         "consent": consent.pk,
@@ -52,6 +54,8 @@ def _receipt(
             "name": representative.name,
             "role": representative.kind,
         }
+    if presence:  # recorded for another team than the worker's: who was there (issue 21)
+        payload["presence"] = presence
     text, signature = signing.sign(payload)
     return Receipt.objects.create(consent=consent, event=event, payload=text, signature=signature)
 
@@ -92,13 +96,16 @@ def record_consent(
     evidence: EvidenceFile | None = None,
     replaces: int | None = None,
     renewing: int | None = None,
+    presence: str | None = None,
+    confirmed: bool = False,
 ) -> Consent:
     """Record what the person agreed to share with a team; it supersedes the team's previous consent.
 
     An empty list of categories is an explicit refusal. ``evidence`` is an optional scan of the signed
     form, kept encrypted. ``replaces`` names the consent a change starts from (as the worker saw it),
     ``renewing`` the one a renewal continues: either must still be the team's running consent once
-    locked, or nothing is recorded.
+    locked, or nothing is recorded. For a team that is not one of the worker's own, ``presence``
+    (who is there: ``consent.presence.Presence``) and ``confirmed`` are required, and recorded.
     """
     access = policy.access_person(
         user, person_id, action=Action.CONSENT_RECORD, object_type="consent", self_allowed=True
@@ -115,6 +122,11 @@ def record_consent(
     team = team_named_in_input(team_id)
     if not policy.team_follows(team, person):
         raise Invalid("team", _("This team does not follow this person."))
+    present = presence_for(
+        own_team=access.reader is None or team.pk in access.reader.team_ids,
+        presence=presence,
+        confirmed=confirmed,
+    )
     if valid_until is not None and valid_until <= timezone.now():
         raise Invalid("valid_until", _("The end date must be in the future."))
     codes = sorted(set(categories))
@@ -148,7 +160,7 @@ def record_consent(
     if evidence is not None:
         attach_evidence(user=user, consent=consent, evidence=evidence)
     agent = access.representative
-    _receipt(consent, Receipt.Event.GIVEN, consent.recorded_at, method, codes, agent)
+    _receipt(consent, Receipt.Event.GIVEN, consent.recorded_at, method, codes, agent, present)
     recorder.record(
         user,
         Event(
@@ -159,7 +171,7 @@ def record_consent(
             object_ids=[consent.pk],
             categories=codes,
             consent_id=consent.pk,
-            reason="refusal" if not codes else "",
+            reason="; ".join(part for part in ("" if codes else "refusal", present) if part),
             representative_id=agent.pk if agent else None,
         ),
     )
@@ -195,8 +207,11 @@ def _still_as_seen(previous: Consent, *, replaces: int | None, renewing: int | N
 
 
 @recorder.action
-def withdraw_consent(*, user: User, consent_id: int, method: str) -> Consent:
-    """End a consent now; it cannot be undone, only followed by a new consent.
+def withdraw_consent(
+    *, user: User, consent_id: int, method: str, evidence: EvidenceFile | None = None
+) -> Consent:
+    """End a consent now; it cannot be undone, only followed by a new consent. ``evidence`` is an
+    optional scan of the signed withdrawal, kept encrypted like a consent's.
 
     The consent is locked first: the withdrawal waits for the reads it allowed to commit, and every
     later read sees it ended.
@@ -209,6 +224,8 @@ def withdraw_consent(*, user: User, consent_id: int, method: str) -> Consent:
         _("“portal” is for withdrawals the person makes themselves."),
         _("“portal” is for withdrawals the person makes themselves."),
     )
+    if evidence is not None:
+        check_evidence(evidence)  # a wrong file is refused before anything ends
     policy.lock_to_end(consent.pk)
     if Consent.objects.filter(supersedes=consent).exists():
         raise Conflict(_("This consent has been replaced by a newer one; withdraw that one."))
@@ -219,6 +236,8 @@ def withdraw_consent(*, user: User, consent_id: int, method: str) -> Consent:
             )
     except IntegrityError:
         raise Conflict(_("This consent is already withdrawn.")) from None
+    if evidence is not None:
+        attach_withdrawal_evidence(user=user, withdrawal=withdrawal, evidence=evidence)
     codes = sorted(consent.categories.values_list("code", flat=True))
     _receipt(consent, Receipt.Event.WITHDRAWN, withdrawal.recorded_at, method, codes, agent)
     recorder.record(

@@ -18,6 +18,7 @@ from consent import selectors, services
 from consent.evidence import EvidenceFile
 from consent.forms import ConsentForm, WithdrawForm
 from consent.models import Method
+from consent.presence import Presence
 from records import selectors as record_selectors
 from relais.domain_errors import Conflict, Invalid
 from relais.pages import form_errors, render_with_forms, submitted, submitted_files
@@ -73,6 +74,8 @@ def consent_new(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
                 valid_until=_end_of_day(data["valid_until"]),
                 evidence=EvidenceFile(upload.name, upload.read()) if upload else None,
                 replaces=data.get("replaces"),
+                presence=data.get("presence") or None,
+                confirmed=bool(data.get("confirmed")),
             )
         except (Invalid, Conflict) as exc:
             form_errors(form, exc)
@@ -82,7 +85,15 @@ def consent_new(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     return render_with_forms(
         request,
         "consent/consent_new.html",
-        {"person": view.person, "team": team, "form": form, "current": current, "nav": "persons"},
+        {
+            "person": view.person,
+            "team": team,
+            "form": form,
+            "current": current,
+            # Another team's consent asks who is present (issue 21); the service decides, this shows.
+            "own_team": team is None or request.user.memberships.filter(team=team).exists(),
+            "nav": "persons",
+        },
         form,
     )
 
@@ -92,10 +103,16 @@ def consent_new(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
 def consent_withdraw(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     receipt = selectors.consent_receipt(user=request.user, consent_id=pk)
     consent = receipt.consent
-    form = WithdrawForm(submitted(request))
+    form = WithdrawForm(submitted(request), submitted_files(request))
     if request.method == "POST" and form.is_valid():
+        upload = form.cleaned_data.get("evidence")
         try:
-            services.withdraw_consent(user=request.user, consent_id=pk, method=form.cleaned_data["method"])
+            services.withdraw_consent(
+                user=request.user,
+                consent_id=pk,
+                method=form.cleaned_data["method"],
+                evidence=EvidenceFile(upload.name, upload.read()) if upload else None,
+            )
         except (Invalid, Conflict) as exc:
             form_errors(form, exc)
         else:
@@ -118,6 +135,7 @@ def consent_receipt(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     payload = json.loads(receipt.payload)
     labels = category_labels()
     own = receipt.consent.person.account_id == request.user.pk
+    withdrawn = payload["event"] == "withdrawn"
     return render(
         request,
         "consent/receipt.html",
@@ -129,9 +147,10 @@ def consent_receipt(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
             "at": datetime.fromisoformat(payload["at"]),
             "valid_until": datetime.fromisoformat(payload["valid_until"]) if payload["valid_until"] else None,
             "signed": receipt.payload,
-            "has_evidence": hasattr(receipt.consent, "evidence"),
+            "has_evidence": selectors.receipt_has_evidence(receipt),
+            "presence": Presence(payload["presence"]).label if payload.get("presence") else None,
             "person_name": receipt.consent.person.display_name,
-            "withdrawn": payload["event"] == "withdrawn",
+            "withdrawn": withdrawn,
             "refusal": payload["event"] != "withdrawn" and not payload["categories"],
             "own": own,
             "recorded_by": selectors.receipt_recorded_by(receipt),
@@ -143,9 +162,11 @@ def consent_receipt(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
 @login_required
 @require_safe
 def consent_evidence(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
-    evidence, content = selectors.consent_evidence(user=request.user, consent_id=pk)
+    event = request.GET.get("event")
+    evidence, content = selectors.consent_evidence(user=request.user, consent_id=pk, event=event)
     response = HttpResponse(content, content_type=evidence.content_type)
-    response["Content-Disposition"] = f'attachment; filename="consent-{pk}-evidence"'
+    kind = "withdrawal" if event == "withdrawn" else "evidence"
+    response["Content-Disposition"] = f'attachment; filename="consent-{pk}-{kind}"'
     response["Cache-Control"] = "no-store"
     return response
 

@@ -84,7 +84,13 @@ class FollowUpOpen(generics.GenericAPIView):
 
     def post(self, request: Request, pk: int) -> Response:
         data = _valid(FollowUpInSerializer, request)
-        follow_up = services.open_follow_up(user=signed_in(request), person_id=pk, team_id=data["team"])
+        follow_up = services.open_follow_up(
+            user=signed_in(request),
+            person_id=pk,
+            team_id=data["team"],
+            presence=data["presence"],
+            confirmed=data["confirmed"],
+        )
         return Response(FollowUpSerializer(follow_up).data, status=status.HTTP_201_CREATED)
 
 

@@ -25,13 +25,25 @@ PERSONS_SHOWN = 200
 
 
 @dataclass
+class ConsentNews:
+    """What changed in one team's consent since the last visit: one line per team, however many
+    times it changed, told by its latest act (when, and by whom) and how many acts there were."""
+
+    team: Team
+    at: datetime
+    by: str
+    count: int = 1
+    refusal: bool = False
+
+
+@dataclass
 class HandoverLine:
     """One person's news, as this member may see it."""
 
     view: PersonView | None = None  # set once the person is shown (and recorded)
     new_notes: int = 0
-    consents: list[Consent] = field(default_factory=list)
-    withdrawals: list[Withdrawal] = field(default_factory=list)
+    consents: list[ConsentNews] = field(default_factory=list)
+    withdrawals: list[ConsentNews] = field(default_factory=list)
     teams_in: list[Team] = field(default_factory=list)
     teams_out: list[Team] = field(default_factory=list)
     without_consent: list[Team] = field(default_factory=list)
@@ -59,6 +71,22 @@ def mark_seen(*, user: User) -> None:
     HandoverMark.objects.update_or_create(user=user, defaults={"seen_at": timezone.now()})
 
 
+def _by(act: Consent | Withdrawal) -> str:
+    """Who did it: the representative who acted for the person, or the account that recorded it."""
+    return act.representative.name if act.representative is not None else act.recorded_by.label
+
+
+def _told(news: list[ConsentNews], team: Team, at: datetime, by: str) -> None:
+    """One line per team: a later act of the same team replaces the line's time and author."""
+    for item in news:
+        if item.team.pk == team.pk:
+            item.at, item.by, item.count = at, by, item.count + 1
+            news.remove(item)
+            news.append(item)
+            return
+    news.append(ConsentNews(team=team, at=at, by=by))
+
+
 def handover(*, user: User) -> Handover:
     """What is new for the member's teams since their last "seen", per person, in a fixed number of
     queries whatever the caseload; a person shows when something happened or no consent is held."""
@@ -84,14 +112,18 @@ def handover(*, user: User) -> Handover:
     for row in notes:
         line(row["person_id"]).new_notes = row["count"]
     mine = Q(team_id__in=member.team_ids, person_id__in=followed)
-    recorded = Consent.objects.filter(mine, recorded_at__gt=since).select_related("team")
+    recorded = Consent.objects.filter(mine, recorded_at__gt=since).select_related(
+        "team", "recorded_by", "representative"
+    )
     for consent in recorded.prefetch_related("categories").order_by("id"):
-        line(consent.person_id).consents.append(consent)
+        _told(line(consent.person_id).consents, consent.team, consent.recorded_at, _by(consent))
+        line(consent.person_id).consents[-1].refusal = not consent.categories.all()
     withdrawals = Withdrawal.objects.filter(
         consent__team_id__in=member.team_ids, consent__person_id__in=followed, recorded_at__gt=since
-    ).select_related("consent__team")
+    ).select_related("consent__team", "recorded_by", "representative")
     for withdrawal in withdrawals.order_by("id"):
-        line(withdrawal.consent.person_id).withdrawals.append(withdrawal)
+        news_of = line(withdrawal.consent.person_id).withdrawals
+        _told(news_of, withdrawal.consent.team, withdrawal.recorded_at, _by(withdrawal))
     moves = FollowUp.objects.filter(
         Q(opened_at__gt=since) | Q(closed_at__gt=since), person_id__in=followed
     ).select_related("team")

@@ -19,6 +19,7 @@ from audit.recorder import Event
 from consent import glass_end, inbox, policy
 from consent.models import Notice
 from consent.policy import Reader
+from consent.presence import presence_for
 from records.models import (
     ADDRESS_MAX_CHARS,
     CONTACT,
@@ -223,10 +224,18 @@ def correct_note(*, user: User, note_id: int, body: str) -> Note:
 
 
 @recorder.action
-def open_follow_up(*, user: User, person_id: int, team_id: int) -> FollowUp:
-    """A member of a following team brings another team in (it sees the name used only, until consent)."""
-    person = policy.access_person(user, person_id, action=Action.FOLLOW_UP_OPEN).person
+def open_follow_up(
+    *, user: User, person_id: int, team_id: int, presence: str | None = None, confirmed: bool = False
+) -> FollowUp:
+    """A member of a following team brings another team in (it sees the name used only, until consent).
+
+    Another team than one of the member's own starts only with the person asked: ``presence`` (who
+    is there) and ``confirmed`` are required then, and who was there is in the event."""
+    access = policy.access_person(user, person_id, action=Action.FOLLOW_UP_OPEN)
+    person = access.person
     team = team_named_in_input(team_id)
+    assert access.reader is not None
+    present = presence_for(own_team=team.pk in access.reader.team_ids, presence=presence, confirmed=confirmed)
     follow_up = _grant_follow(person, team, user)
     recorder.record(
         user,
@@ -236,6 +245,7 @@ def open_follow_up(*, user: User, person_id: int, team_id: int) -> FollowUp:
             team_id=team.pk,
             object_type="follow_up",
             object_ids=[follow_up.pk],
+            reason=present,
         ),
     )
     inbox.tell(person.pk, Notice.Kind.FOLLOW_UP, team_id=team.pk, actor_id=user.pk)

@@ -200,7 +200,11 @@ def follow_up_open(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     if form.is_valid():
         try:
             follow_up = services.open_follow_up(
-                user=request.user, person_id=pk, team_id=form.cleaned_data["team"]
+                user=request.user,
+                person_id=pk,
+                team_id=form.cleaned_data["team"],
+                presence=form.cleaned_data["presence"] or None,
+                confirmed=form.cleaned_data["confirmed"],
             )
         except (Invalid, Conflict) as exc:
             form_errors(form, exc)

@@ -190,6 +190,8 @@ LOGOUT_REDIRECT_URL = "login"
 STATIC_URL = "static/"
 STATIC_ROOT = BASE_DIR / "staticfiles"
 STATICFILES_DIRS = [BASE_DIR / "relais" / "static"]
+# Files browsers ask for at the site's root (``/favicon.ico``), served by whitenoise as they are.
+WHITENOISE_ROOT = BASE_DIR / "relais" / "root"
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
     "staticfiles": {

@@ -3,6 +3,9 @@
 Long on purpose: one administration, whose pages each go through the same services, read together.
 """
 
+from collections.abc import Iterator
+from typing import Any
+
 from django import forms
 from django.contrib import admin, messages
 from django.contrib.admin.utils import unquote
@@ -37,9 +40,22 @@ for model in (Group, AuthToken, TOTPDevice, StaticDevice):
         admin.site.unregister(model)
 
 
+# Django's words for the button under the members ("Ajouter un objet … supplémentaire" in French):
+# the catalogue rewords this msgid of Django's own in plain words (LOCALE_PATHS come first).
+ADD_ANOTHER = _("Add another %(verbose_name)s")
+
+
+def staff_accounts() -> models.QuerySet[User]:
+    """Accounts of the teams' staff: never a person's own space nor a representative's, which serve
+    one person and never join a team."""
+    return User.objects.filter(person__isnull=True, representation__isnull=True)
+
+
 class MembershipInline(admin.StackedInline):
     model = Membership
     extra = 1
+    verbose_name = _("member")
+    verbose_name_plural = _("members")
     fields = ["user", "profession", "is_peer_worker", "title", "peer_role_shown", "commitment_accepted_at"]
     # How the member chose to be presented is theirs to change (``/me/presentation/``), not a manager's.
     readonly_fields = ["title", "peer_role_shown", "commitment_accepted_at"]
@@ -51,8 +67,8 @@ class MembershipInline(admin.StackedInline):
 
     def formfield_for_foreignkey(self, db_field, request, **kwargs):
         if db_field.name == "user":
-            # A person's own portal account never joins a team.
-            kwargs["queryset"] = User.objects.filter(person__isnull=True).order_by("username")
+            # A portal account (a person's space, a representative's) never joins a team.
+            kwargs["queryset"] = staff_accounts().order_by("username")
         return super().formfield_for_foreignkey(db_field, request, **kwargs)
 
 
@@ -143,6 +159,37 @@ class NewAccountForm(forms.ModelForm):
         fields = ["username", "display_name", "email", "is_auditor", "is_manager"]
 
 
+class AccountKind(admin.SimpleListFilter):
+    """Staff by default; the persons' and representatives' spaces apart, never mixed with staff."""
+
+    title = _("kind of account")
+    parameter_name = "kind"
+
+    def lookups(self, request: HttpRequest, model_admin: admin.ModelAdmin) -> list[tuple[str, Any]]:
+        return [
+            ("staff", _("Staff")),
+            ("person", _("Spaces of accompanied persons")),
+            ("representative", _("Spaces of representatives")),
+        ]
+
+    def choices(self, changelist: Any) -> Iterator[dict[str, Any]]:
+        chosen = self.value() or "staff"
+        for lookup, title in self.lookup_choices:
+            yield {
+                "selected": chosen == lookup,
+                "query_string": changelist.get_query_string({self.parameter_name: lookup}),
+                "display": title,
+            }
+
+    def queryset(self, request: HttpRequest, queryset: models.QuerySet[User]) -> models.QuerySet[User]:
+        chosen = self.value() or "staff"
+        if chosen == "person":
+            return queryset.filter(person__isnull=False)
+        if chosen == "representative":
+            return queryset.filter(representation__isnull=False)
+        return queryset.filter(person__isnull=True, representation__isnull=True)
+
+
 @admin.register(User)
 class AccountAdmin(ManagerAdmin, UserAdmin):
     """Accounts change through the services: each change of a role or a flag is recorded. Nobody
@@ -150,7 +197,7 @@ class AccountAdmin(ManagerAdmin, UserAdmin):
 
     add_form = NewAccountForm
     list_display = ["username", "display_name", "is_auditor", "is_manager", "is_active", "last_login"]
-    list_filter = ["is_auditor", "is_manager", "is_active"]
+    list_filter = [AccountKind, "is_auditor", "is_manager", "is_active"]
     search_fields = ["username", "display_name"]
     ordering = ["username"]
     fieldsets = [

@@ -4,7 +4,7 @@ from typing import Any
 from django.conf import settings
 from django.contrib.auth.models import AbstractUser, Group
 from django.db import models
-from django.utils.translation import get_language
+from django.utils.translation import get_language, gettext
 from django.utils.translation import gettext_lazy as _
 
 
@@ -118,7 +118,8 @@ class Membership(models.Model):
         verbose_name = _("membership")
 
     def __str__(self) -> str:
-        return f"{self.user} @ {self.team}"
+        """What the administration shows of a membership: the member's name, in words."""
+        return gettext("%(member)s, member of %(team)s") % {"member": self.user.label, "team": self.team.name}
 
 
 class ProviderIdentity(models.Model):

@@ -101,7 +101,10 @@ def make_note(person: Person, author: User, team: Team, category: str = "housing
 
 
 def give_consent(person: Person, team: Team, categories, *, by: User, **kwargs) -> Consent:
-    """Record a consent through the service, as a member of a following team would."""
+    """Record a consent through the service, as a member of a following team would (with the
+    person present: for another team than the member's own, the service asks who is there)."""
+    kwargs.setdefault("presence", "in_person")
+    kwargs.setdefault("confirmed", True)
     return consent_services.record_consent(
         user=by,
         person_id=person.pk,

@@ -38,6 +38,7 @@ RECORD: dict[str, tuple[str, ...]] = {
     "consent_withdrawal": (),
     "consent_receipt": (),
     "consent_evidence": (),
+    "consent_withdrawalevidence": (),
     "records_note": (),
     # contact details, the portal account an activation links, the person's choices for notices
     "records_person": ("phone", "email", "address", "account_id", "notice_email", "notify_by_email"),

@@ -17,6 +17,7 @@ from audit import recorder
 from consent import activation, glass, representatives
 from consent import services as consent_services
 from consent.models import Consent, Method, Representative
+from consent.presence import Presence
 from records import services as record_services
 from records.models import Note, Person
 from teams import accounts
@@ -140,7 +141,9 @@ class Command(BaseCommand):
             view = record_services.create_person(user=camille, team_id=maraude.pk, **fields)
             persons[fields["display_name"]] = view.person
         jo, sandrine = persons["Jo"], persons["Sandrine"]
-        record_services.open_follow_up(user=camille, person_id=jo.pk, team_id=csapa.pk)
+        record_services.open_follow_up(
+            user=camille, person_id=jo.pk, team_id=csapa.pk, presence=Presence.IN_PERSON, confirmed=True
+        )
         consent_services.record_consent(
             user=camille,
             person_id=jo.pk,
