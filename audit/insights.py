@@ -13,6 +13,7 @@ from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 from typing import Any
 
+from django.conf import settings
 from django.db.models import Count, Max, Q, QuerySet
 from django.db.models.functions import ExtractHour, TruncDate
 from django.utils import timezone
@@ -126,22 +127,35 @@ def signals(*, window_days: int = 30) -> list[Signal]:
 
 
 def _lockouts(since: datetime) -> list[Signal]:
-    """Sign-ins stopped for an account (or an address), per username and day: failed sign-ins have
-    no actor, so the username is read from the reason the recorder wrote (``teams.accounts``)."""
+    """Sign-ins stopped for an account: as many failures in a day as stop its sign-ins
+    (``AXES_FAILURE_LIMIT``), or an attempt refused while stopped. Failed sign-ins have no actor, so
+    the username is read from the reason the recorder wrote (``teams.accounts``, ``teams.factors``)."""
     tz = timezone.get_current_timezone()
     failed = AccessEvent.objects.filter(occurred_at__gte=since, action=Action.AUTH_LOGIN_FAILED).only(
         "body", "occurred_at"
     )
     per_day: dict[tuple[str, date], int] = {}
+    stopped: set[tuple[str, date]] = set()
     for event in failed.order_by("id").iterator(chunk_size=500):
-        match = STOPPED.match(event.reason)
-        if match:
-            key = (match["who"], timezone.localtime(event.occurred_at, tz).date())
-            per_day[key] = per_day.get(key, 0) + 1
-    return [Signal("lockout", None, who, day, n) for (who, day), n in sorted(per_day.items())]
+        reason = event.reason
+        match = STOPPED.match(reason) or NAMED.match(reason)
+        who = match["who"] if match else reason
+        if not who or " " in who:
+            continue
+        key = (who, timezone.localtime(event.occurred_at, tz).date())
+        per_day[key] = per_day.get(key, 0) + 1
+        if STOPPED.match(reason):
+            stopped.add(key)
+    limit = settings.AXES_FAILURE_LIMIT
+    return [
+        Signal("lockout", None, who, day, n)
+        for (who, day), n in sorted(per_day.items())
+        if n >= limit or (who, day) in stopped
+    ]
 
 
 STOPPED = re.compile(r"^(?:through OIDC, )?stopped \([^)]*\): (?P<who>.*)$")
+NAMED = re.compile(r"^[a-z][a-z ,]*: (?P<who>\S+)$")  # "second factor: camille"
 GLASS_CLOSE = timedelta(hours=1)
 
 

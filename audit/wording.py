@@ -82,8 +82,11 @@ REASONS: Mapping[str, Promise] = {
     "address and account": _("this address and this account"),
     "this token": _("this token"),
     "lost factor": _("lost second factor"),
+    "new totp": _("new authenticator app"),
+    "new passkey": _("new passkey"),
+    "new password": _("new password chosen"),
     "setup": _("account set-up"),
-    "recovery": _("account recovery"),
+    "both": _("lost password and second factor"),
     "through OIDC": _("through the organisation's sign-in"),
     "through OIDC, first time: identity linked": _(
         "through the organisation's sign-in, first time: identity linked"
@@ -131,9 +134,11 @@ SHAPES: list[tuple[re.Pattern[str], Callable[[re.Match[str]], str]]] = [
     ),
     (
         re.compile(r"^(?P<what>[a-z][a-z ]+): (?P<who>[^:]*)$"),
-        lambda m: str(_("%(what)s: %(who)s")) % {"what": _code(m["what"]), "who": m["who"]}
-        if m["what"] in REASONS
-        else m[0],
+        lambda m: (
+            str(_("%(what)s: %(who)s")) % {"what": _code(m["what"]), "who": m["who"]}
+            if m["what"] in REASONS
+            else m[0]
+        ),
     ),
     (
         re.compile(r"^(?P<count>\d+) left$"),
@@ -182,11 +187,15 @@ def reason_label(reason: str) -> str:
     """A stored reason in the reader's words; what it does not know, as recorded."""
     if not reason:
         return ""
+    if any(pattern.match(reason) for pattern, _word in SHAPES):
+        return _part(reason)
     return "; ".join(_part(part) for part in reason.split("; "))
 
 
 def known(reason: str) -> bool:
     """Whether ``reason`` is worded (for the test that holds the mapping against every code)."""
+    if any(pattern.match(reason) for pattern, _word in SHAPES):
+        return True
     return all(
         part in REASONS
         or any(pattern.match(part) for pattern, _word in SHAPES)

@@ -40,9 +40,16 @@ for model in (Group, AuthToken, TOTPDevice, StaticDevice):
         admin.site.unregister(model)
 
 
-# Django's words for the button under the members ("Ajouter un objet … supplémentaire" in French):
-# the catalogue rewords this msgid of Django's own in plain words (LOCALE_PATHS come first).
-ADD_ANOTHER = _("Add another %(verbose_name)s")
+# Django's own words for the buttons under the members and beside a choice ("Ajouter un objet …
+# supplémentaire", "Modifier l'objet … sélectionné" in French): the catalogue rewords these msgids in
+# plain words (LOCALE_PATHS come before Django's catalogues), and needs them named here to hold them.
+DJANGO_WORDS_REWORDED = (
+    _("Add another %(verbose_name)s"),
+    _("Add another %(model)s"),
+    _("Change selected %(model)s"),
+    _("Delete selected %(model)s"),
+    _("View selected %(model)s"),
+)
 
 
 def staff_accounts() -> models.QuerySet[User]:

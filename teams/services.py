@@ -143,7 +143,9 @@ def add_member(
     if hasattr(user, "person"):
         raise Invalid("user", _("This is the account of an accompanied person: it cannot join a team."))
     if hasattr(user, "representation"):
-        raise Invalid("user", _("This is the space of a representative: it serves one person and joins no team."))
+        raise Invalid(
+            "user", _("This is the space of a representative: it serves one person and joins no team.")
+        )
     try:
         with transaction.atomic():
             membership = Membership.objects.create(

@@ -5,11 +5,13 @@ team's follow-up, only with the person asked: who is present, and a confirmation
 import json
 
 import pytest
+from django.utils import timezone
 
 from audit.models import AccessEvent
 from consent.models import Consent, Receipt
 from records.models import FollowUp
 from teams import services as team_services
+from teams.models import Membership
 from tests.factories import SYSTEM, follow, make_member, make_person, make_team
 
 
@@ -75,6 +77,7 @@ def test_own_second_team_follows_without_presence(api, team):
     second = make_team("Accueil de jour", ("contact", "housing"))
     member = make_member(team, username="double")
     team_services.add_member(by=SYSTEM, team=second, user=member, profession="éducateur")
+    Membership.objects.filter(user=member).update(commitment_accepted_at=timezone.now())
     person = make_person(team, display_name="Karim")
     url = f"/api/v1/persons/{person.pk}/follow-ups/"
     assert api.as_(member).post(url, {"team": second.pk}, format="json").status_code == 201
