@@ -1,6 +1,9 @@
 """Consents given, changed and withdrawn (R7), with their receipts, and portal invitations.
 
 Every function here is an ``action``: all or nothing, its events with its rows.
+
+Long on purpose: a consent, its change, its withdrawal and their signed receipts are one record,
+and are read together.
 """
 
 from __future__ import annotations

@@ -179,7 +179,7 @@ class AccountKind(admin.SimpleListFilter):
             ("representative", _("Spaces of representatives")),
         ]
 
-    def choices(self, changelist: Any) -> Iterator[dict[str, Any]]:
+    def choices(self, changelist: Any) -> Iterator[Any]:
         chosen = self.value() or "staff"
         for lookup, title in self.lookup_choices:
             yield {

@@ -149,7 +149,13 @@ def test_the_french_log_shows_words_for_stored_codes(web, auditor, worker, perso
         recorder.record(worker, Event(action=action, person_id=person.pk, team_id=team.pk, reason=reason))
     page = web.as_(auditor).get("/audit/").content.decode().replace("&#x27;", "'")
     rows = page.split("<tbody>")[-1].split("</tbody>")[0]
-    for words in ("par la personne", "danger de mort", "note de l'auteur", "mot de passe", "refus; la personne"):
+    for words in (
+        "par la personne",
+        "danger de mort",
+        "note de l'auteur",
+        "mot de passe",
+        "refus; la personne",
+    ):
         assert words in rows
     for raw in ("by the person", "danger_to_life", ">author<", "auth.login", "by_phone", "own note"):
         assert raw not in rows

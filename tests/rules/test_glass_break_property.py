@@ -149,7 +149,9 @@ def world(db):
     team_services.add_member(by=UserFactory(is_manager=True), team=teams["B"], user=member)
     Membership.objects.filter(user=member).update(commitment_accepted_at=timezone.now())
     person = make_person(teams["A"], display_name="Jo")
-    record_services.open_follow_up(user=member, person_id=person.pk, team_id=teams["B"].pk)
+    record_services.open_follow_up(
+        user=member, person_id=person.pk, team_id=teams["B"].pk, presence="in_person", confirmed=True
+    )
     return {
         "teams": teams,
         "member": member,
@@ -271,7 +273,9 @@ def play(world, story, clock) -> None:
             (name,) = args
             if model.follows[name] or not any(model.follows.values()):
                 continue
-            record_services.open_follow_up(user=member, person_id=person.pk, team_id=team_id)
+            record_services.open_follow_up(
+                user=member, person_id=person.pk, team_id=team_id, presence="in_person", confirmed=True
+            )
             model.follows[name] = True
         elif kind == "consent":
             name, shared = args

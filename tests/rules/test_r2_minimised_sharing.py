@@ -14,13 +14,19 @@ def test_other_team_reads_nothing_without_its_own_consent(api, person, team, oth
     make_note(person, worker, team, "contact")
     give_consent(person, team, ["contact"], by=worker)
     assert api.as_(nurse).get(f"/api/v1/persons/{person.pk}/").status_code == 404
-    api.as_(worker).post(f"/api/v1/persons/{person.pk}/follow-ups/", {"team": other_team.pk})
+    api.as_(worker).post(
+        f"/api/v1/persons/{person.pk}/follow-ups/",
+        {"team": other_team.pk, "presence": "in_person", "confirmed": True},
+    )
     assert notes(api, nurse, person) == (200, [])
 
 
 def test_other_team_reads_the_categories_consented_to_it(api, person, team, other_team, worker):
     nurse = make_member(other_team)
-    api.as_(worker).post(f"/api/v1/persons/{person.pk}/follow-ups/", {"team": other_team.pk})
+    api.as_(worker).post(
+        f"/api/v1/persons/{person.pk}/follow-ups/",
+        {"team": other_team.pk, "presence": "in_person", "confirmed": True},
+    )
     note = make_note(person, worker, team, "contact")
     give_consent(person, other_team, ["contact"], by=worker)
     assert notes(api, nurse, person) == (200, [note.pk])
@@ -44,7 +50,12 @@ def test_category_outside_the_team_mission_stays_hidden(api, person, team, worke
 def test_closed_follow_up_cuts_access(api, person, team, other_team, worker):
     nurse = make_member(other_team)
     follow_up = (
-        api.as_(worker).post(f"/api/v1/persons/{person.pk}/follow-ups/", {"team": other_team.pk}).json()
+        api.as_(worker)
+        .post(
+            f"/api/v1/persons/{person.pk}/follow-ups/",
+            {"team": other_team.pk, "presence": "in_person", "confirmed": True},
+        )
+        .json()
     )
     give_consent(person, other_team, ["contact"], by=worker)
     make_note(person, worker, team, "contact")

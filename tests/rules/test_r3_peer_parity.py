@@ -115,7 +115,11 @@ def request_for(method, path, world, user):
             "purpose": "continuité",
             "method": "oral",
         },
-        "/api/v1/persons/{id}/follow-ups/": {"team": world["other_team"].pk},
+        "/api/v1/persons/{id}/follow-ups/": {
+            "team": world["other_team"].pk,
+            "presence": "in_person",
+            "confirmed": True,
+        },
         "/api/v1/consents/{id}/withdraw/": {"method": "oral"},
         "/api/v1/persons/{id}/contact/": {"phone": "06 11 22 33 44"},
         "/api/v1/auth/token/": {"username": user.username, "password": PASSWORD},

@@ -587,6 +587,8 @@ FAILURES = {
         (lambda w: dict(user=w["worker"], person_id=w["person"].pk, team_id=w["team"].pk), Conflict),
         (lambda w: dict(user=w["worker"], person_id=w["elsewhere"].pk, team_id=w["other_team"].pk), Hidden),
         (lambda w: dict(user=w["worker"], person_id=w["person"].pk, team_id=2**63 + 1), Invalid),
+        # Another team than the worker's own, with nobody said present: a 400, nothing kept.
+        (lambda w: dict(user=w["worker"], person_id=w["person"].pk, team_id=w["other_team"].pk), Invalid),
     ],
     "records.services.correct_note": [
         (lambda w: dict(user=w["colleague"], note_id=w["note"].pk, body="b"), NotTheAuthor),
@@ -679,6 +681,15 @@ FAILURES = {
     ],
     "consent.services.withdraw_consent": [
         (lambda w: dict(user=w["worker"], consent_id=w["consent"].pk, method="portal"), Invalid),
+        (
+            lambda w: dict(
+                user=w["worker"],
+                consent_id=w["consent"].pk,
+                method="written",
+                evidence=EvidenceFile("x.txt", b"not a scan"),
+            ),
+            Invalid,
+        ),
         (lambda w: dict(user=w["outsider"], consent_id=w["consent"].pk, method="oral"), Hidden),
         (
             lambda w: dict(
@@ -804,7 +815,11 @@ SUCCEEDS = {
         user=w["worker"], person_id=w["person"].pk, team_id=w["team"].pk, category="housing", body="b"
     ),
     "records.services.open_follow_up": lambda w: dict(
-        user=w["worker"], person_id=w["person"].pk, team_id=w["other_team"].pk
+        user=w["worker"],
+        person_id=w["person"].pk,
+        team_id=w["other_team"].pk,
+        presence="in_person",
+        confirmed=True,
     ),
     "records.services.close_follow_up": lambda w: dict(user=w["worker"], follow_up_id=follow_up(w).pk),
     "records.services.correct_note": lambda w: dict(user=w["worker"], note_id=w["note"].pk, body="corrigé"),
@@ -821,7 +836,10 @@ SUCCEEDS = {
         evidence=EvidenceFile("form.pdf", b"%PDF-1.4 signed"),
     ),
     "consent.services.withdraw_consent": lambda w: dict(
-        user=w["worker"], consent_id=w["consent"].pk, method="oral"
+        user=w["worker"],
+        consent_id=w["consent"].pk,
+        method="written",
+        evidence=EvidenceFile("retrait.pdf", b"%PDF-1.4 signed"),
     ),
     "consent.services.invite_to_portal": lambda w: dict(user=w["worker"], person_id=w["person"].pk),
     "consent.services.cancel_portal_codes": lambda w: dict(

@@ -478,7 +478,11 @@ def request_for(method: str, path: str, kind: str, w: dict) -> tuple[str, dict |
         ("post", "/api/v1/teams/{id}/memberships/"): {"user": w["users"]["outsider"].pk},
         ("post", "/api/v1/persons/"): {"team": team, "display_name": "Nouvelle personne"},
         ("post", "/api/v1/persons/{id}/notes/"): {"team": team, "category": "housing", "body": "Vu ce matin"},
-        ("post", "/api/v1/persons/{id}/follow-ups/"): {"team": w["other_team"].pk},
+        ("post", "/api/v1/persons/{id}/follow-ups/"): {
+            "team": w["other_team"].pk,
+            "presence": "in_person",
+            "confirmed": True,
+        },
         ("post", "/api/v1/persons/{id}/contact/"): {"phone": "06 11 22 33 44"},
         ("post", "/api/v1/persons/{id}/consents/"): {
             "team": team,

@@ -94,7 +94,11 @@ def person_data_calls(world):
         ),
         ("post", f"/api/v1/consents/{c.pk}/withdraw/", {"method": "oral"}),
         ("get", f"/api/v1/consents/{c.pk}/receipt/", None),
-        ("post", f"/api/v1/persons/{p.pk}/follow-ups/", {"team": o.pk}),
+        (
+            "post",
+            f"/api/v1/persons/{p.pk}/follow-ups/",
+            {"team": o.pk, "presence": "in_person", "confirmed": True},
+        ),
         ("post", f"/api/v1/follow-ups/{f.pk}/close/", None),
         ("post", f"/api/v1/persons/{p.pk}/portal-invitation/", None),
     ]

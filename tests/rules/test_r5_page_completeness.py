@@ -594,7 +594,7 @@ def data(w, name):
         "contact-bad": {"phone": "abc", "email": "", "address": ""},
         "note-empty": {"team": team.pk, "category": "housing", "body": ""},
         "note-unshared": {"team": team.pk, "category": "support_plan", "body": "RDV CAF"},
-        "follow-up": {"team": other.pk},
+        "follow-up": {"team": other.pk, "presence": "in_person", "confirmed": "on"},
         "follow-up-again": {"team": team.pk},
         "consent": {"team": team.pk, "categories": ["housing"], "purpose": "Continuité", "method": "oral"},
         "consent-bad-scan": {

@@ -110,11 +110,14 @@ def test_superseded_consent_cannot_be_withdrawn(api, shared, person, team, worke
 
 
 def test_member_of_a_following_team_records_for_another_following_team(api, person, team, other_team, worker):
-    api.as_(worker).post(f"/api/v1/persons/{person.pk}/follow-ups/", {"team": other_team.pk})
-    response = api.as_(worker).post(
-        consent_url(person),
-        {"team": other_team.pk, "categories": ["health"], "purpose": "soins", "method": "oral"},
+    api.as_(worker).post(
+        f"/api/v1/persons/{person.pk}/follow-ups/",
+        {"team": other_team.pk, "presence": "in_person", "confirmed": True},
     )
+    body = {"team": other_team.pk, "categories": ["health"], "purpose": "soins", "method": "oral"}
+    # Another team than the worker's own: who is present, and a confirmation (issue 21).
+    body.update(presence="by_phone", confirmed=True)
+    response = api.as_(worker).post(consent_url(person), body, format="json")
     assert response.status_code == 201, response.content
 
 

@@ -13,7 +13,6 @@ from teams import services as team_services
 from tests.factories import (
     SYSTEM,
     UserFactory,
-    make_member,
     make_portal_account,
     make_representative,
 )

@@ -3,7 +3,7 @@ emergency accesses within an hour (by one member, or for one team), and a manage
 account and put it in a team; the emergency queue names the person as the log does."""
 
 from consent import glass
-from tests.factories import UserFactory, make_member, make_person
+from tests.factories import UserFactory, make_person
 
 
 def _page(web, auditor) -> str:

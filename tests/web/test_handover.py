@@ -29,7 +29,9 @@ def test_new_notes_consents_and_teams_are_listed_per_person(web, worker, colleag
     give_consent(person, team, ["housing"], by=worker)
     make_note(person, colleague, team, "housing", "Texte jamais montré ici")
     csapa = make_team("CSAPA Horizon")
-    record_services.open_follow_up(user=worker, person_id=person.pk, team_id=csapa.pk)
+    record_services.open_follow_up(
+        user=worker, person_id=person.pk, team_id=csapa.pk, presence="in_person", confirmed=True
+    )
     page = _page(web, worker)
     assert "1 nouvelle note que vous pouvez lire" in page
     assert "Consentement enregistré pour Maraude Nord" in page

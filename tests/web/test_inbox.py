@@ -75,7 +75,11 @@ def test_each_kind_of_news_is_told(web, api, team, other_team, worker, person, j
     consent = give_consent(
         person, team, ["housing"], by=worker, valid_until=timezone.now() + timedelta(days=10)
     )
-    api.as_(worker).post(f"/api/v1/persons/{person.pk}/follow-ups/", {"team": other_team.pk}, format="json")
+    api.as_(worker).post(
+        f"/api/v1/persons/{person.pk}/follow-ups/",
+        {"team": other_team.pk, "presence": "in_person", "confirmed": True},
+        format="json",
+    )
     api.as_(worker).post(f"/api/v1/consents/{consent.pk}/withdraw/", {"method": "oral"}, format="json")
     give_consent(person, team, ["housing"], by=worker, valid_until=timezone.now() + timedelta(days=10))
     reader = make_member(team, display_name="Nouvelle Lectrice")

@@ -49,7 +49,9 @@ def test_pages_messages_emails_and_receipts_tell_local_time(
         },
         follow=True,
     )
-    assert response.redirect_chain, [line for line in response.content.decode().splitlines() if "error" in line]
+    assert response.redirect_chain, [
+        line for line in response.content.decode().splitlines() if "error" in line
+    ]
     message = response.content.decode().split('class="messages"')[1].split("</div>")[0]
     assert "7 décembre 2026 04:30" in message and "03:30" not in message
     # an e-mail: a code for a space, good for a while

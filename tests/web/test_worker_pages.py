@@ -199,7 +199,10 @@ def test_withdrawing_through_the_page_cuts_the_access_at_once(web, shared, perso
 
 
 def test_starting_a_follow_up_for_another_team(web, person, worker, other_team):
-    response = web.as_(worker).post(f"/persons/{person.pk}/follow-ups/new/", {"team": other_team.pk})
+    response = web.as_(worker).post(
+        f"/persons/{person.pk}/follow-ups/new/",
+        {"team": other_team.pk, "presence": "in_person", "confirmed": "on"},
+    )
     assert response.status_code == 302
     assert person.follow_ups.filter(team=other_team, closed_at__isnull=True).exists()
 
