@@ -20,6 +20,10 @@ class GlassBreakInSerializer(InputSerializer):
 class GlassBreakSerializer(serializers.Serializer):
     id = serializers.IntegerField()
     person = serializers.IntegerField(source="person_id")
+    person_name = serializers.CharField(
+        source="person.display_name",
+        help_text="The name the person goes by: what the access log already names auditors by.",
+    )
     team = serializers.IntegerField(source="team_id")
     opened_by = serializers.IntegerField(source="opened_by_id")
     categories = serializers.SerializerMethodField()

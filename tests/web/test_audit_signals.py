@@ -89,3 +89,10 @@ def test_the_emergency_queue_names_the_person_as_the_log_does(web, auditor, work
     _glass(worker, karim, team)
     page = web.as_(auditor).get("/audit/emergencies/").content.decode()
     assert f"Karim (n° {karim.pk})" in page
+
+
+def test_the_emergency_queue_api_names_the_person_too(api, auditor, worker, team):
+    karim = make_person(team, display_name="Karim")
+    _glass(worker, karim, team)
+    rows = api.as_(auditor).get("/api/v1/audit/emergency-accesses/").json()
+    assert [(row["person"], row["person_name"]) for row in rows] == [(karim.pk, "Karim")]
