@@ -28,6 +28,7 @@ from audit.recorder import Actor, Event
 from consent import policy
 from consent.models import GlassBreak
 from relais.domain_errors import Invalid
+from relais.ids import is_storable_id
 from teams.changes import TeamChange
 from teams.models import User
 
@@ -99,7 +100,15 @@ def end_early(*, user: User, glass_break_id: int) -> GlassBreak:
     """A member of the access's team ends it before its time (issue "Every sentence true", §7): the
     team reads what it opened no more, at once; the end names the member. Another team's access is
     the recorded 404 of R9; an access that has ended already is a 400, and nothing is written."""
-    reader = policy.access_reader(user, action=Action.GLASS_BREAK_END, object_type="glass_break")
+    # A refusal names the access's person, so that their journal shows the attempt (R9 all the same).
+    person_id = (
+        GlassBreak.objects.filter(pk=glass_break_id).values_list("person_id", flat=True).first()
+        if is_storable_id(glass_break_id)
+        else None
+    )
+    reader = policy.access_reader(
+        user, action=Action.GLASS_BREAK_END, object_type="glass_break", person_id=person_id
+    )
     glass: GlassBreak = policy.reached_by_id(
         user,
         Action.GLASS_BREAK_END,
