@@ -186,6 +186,14 @@ def change_sharing(*, user: User, team_id: int, category: str, share: bool) -> T
     return offer
 
 
+def team_reads_now(*, user: User, team_id: int) -> dict[str, Reading]:
+    """What a team reads of the person now, by category (the policy's readership): what the message
+    after a change of the person's says, since an emergency access for a danger to life reads past
+    a withdrawal (R11). Nothing of the person is disclosed: it is their own space."""
+    person = policy.access_own_person(user, action=Action.PORTAL_CONSENTS, need=policy.Need.CONSENTS)
+    return policy.readership_of(person.pk).of_team(team_id)
+
+
 def _record_receipts(user: User, person: Person, receipts: Sequence[Receipt]) -> Sequence[Receipt]:
     recorder.record(
         user,

@@ -7,7 +7,10 @@ from collections.abc import Mapping
 from datetime import datetime
 from typing import Any
 
-from consent.readership import Readership
+from django.utils.translation import gettext as _
+
+from consent.readership import Readership, Reading
+from teams.selectors import category_labels
 
 
 def team_reads(readership: Readership, team_id: int, labels: Mapping[str, str]) -> dict[str, Any]:
@@ -30,3 +33,18 @@ def _first(moments: list[datetime | None]) -> datetime | None:
     """The earliest of these ends (``None`` stands for no end)."""
     ends = [moment for moment in moments if moment is not None]
     return min(ends) if ends else None
+
+
+def followed_message(team: str, reads: Mapping[str, Reading]) -> str:
+    """The message after a team starts following the person: the name alone until the person
+    agrees, or what a consent of before, current again, shares with it now."""
+    if not reads:
+        return _(
+            "%(team)s now follows this person. Until the person agrees, it sees only the name the "
+            "person goes by."
+        ) % {"team": team}
+    labels = category_labels()
+    return _("%(team)s now follows this person, and reads: %(what)s.") % {
+        "team": team,
+        "what": ", ".join(sorted(labels[code] for code in reads)),
+    }

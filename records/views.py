@@ -209,14 +209,8 @@ def follow_up_open(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
         except (Invalid, Conflict) as exc:
             form_errors(form, exc)
         else:
-            messages.success(
-                request,
-                _(
-                    "%(team)s now follows this person. Until the person agrees, it sees only the name "
-                    "the person goes by."
-                )
-                % {"team": follow_up.team.name},
-            )
+            reads = selectors.readership(pk).of_team(follow_up.team_id)  # a consent of before revives
+            messages.success(request, person_status.followed_message(follow_up.team.name, reads))
             return redirect("person", pk=pk)
     return _person_page(request, pk, follow_up_form=form)
 

@@ -92,6 +92,7 @@ NOT_ACTIONS = {
     "consent.portal.my_teams": "a read, recorded",
     "consent.portal.my_receipts": "a read (recorded as it is shown)",
     "consent.portal.my_space": "a read, recorded",
+    "consent.portal.team_reads_now": "a read of one's own space for the message after a change",
     "consent.inbox.tell": "a step of the actions whose act it tells of (a follow-up, a consent)",
     "consent.inbox.find_news": "a step of the inbox's reads, idempotent (the table's constraints)",
     "consent.inbox.my_notices": "a read (recorded as it is shown)",

@@ -188,3 +188,38 @@ def test_the_person_page_starts_with_what_the_team_reads_until_when(web, worker,
     )
     assert "Maraude Nord : par accord : Logement et hébergement (jusqu'au" in status
     assert f"Projet d'accompagnement (jusqu'au {local(opened.ends_at)})" in status
+
+
+def test_stopping_to_share_during_an_emergency_access_for_danger_to_life_says_it_still_reads(
+    web, worker, team, person
+):
+    """The message after a change of the person's was "this team no longer sees it" while an
+    emergency access for a danger to life still read it."""
+    consent = give_consent(person, team, ["housing", "contact"], by=worker)
+    opened = open_glass(worker, person, team, ["support_plan"])
+    jo = web.as_(make_portal_account(person, "jo"))
+    shared = jo.post(
+        "/portal/share/", {"team": team.pk, "category": "support_plan", "share": "yes"}, follow=True
+    )
+    assert "C'est fait. Maraude Nord voit maintenant cette information." in plain(shared)
+    stopped = jo.post(
+        "/portal/share/", {"team": team.pk, "category": "support_plan", "share": "no"}, follow=True
+    )
+    assert f"il la voit encore par l'accès d'urgence, jusqu'au {local(opened.ends_at)}" in plain(stopped)
+    current = person.consents.filter(superseded_by__isnull=True).latest("pk")
+    everything = jo.post(f"/portal/consents/{current.pk}/stop/", follow=True)
+    assert f"ce que l'accès d'urgence a ouvert, jusqu'au {local(opened.ends_at)}" in plain(everything)
+    assert consent.pk
+
+
+def test_a_team_that_follows_again_is_told_what_a_consent_of_before_still_shares(
+    web, worker, team, person, csapa
+):
+    nadia = make_member(csapa, username="nadia")
+    from tests.factories import follow
+
+    follow_up = follow(person, csapa)
+    give_consent(person, csapa, ["contact"], by=nadia)
+    web.as_(nadia).post(f"/follow-ups/{follow_up.pk}/close/")
+    reopened = web.as_(worker).post(f"/persons/{person.pk}/follow-ups/new/", {"team": csapa.pk}, follow=True)
+    assert "CSAPA Horizon suit maintenant cette personne, et lit : Coordonnées." in plain(reopened)
