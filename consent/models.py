@@ -338,6 +338,7 @@ class GlassBreak(models.Model):
         SWITCHED_OFF = "switched_off", _("the team's managers turned emergency access off")
         FOLLOW_UP_CLOSED = "follow_up_closed", _("the team stopped following the person")
         MISSION_NARROWED = "mission_narrowed", _("the team's mission no longer needs what it opened")
+        ENDED_EARLY = "ended_early", _("a member of the team ended it before its time")
 
     person = models.ForeignKey("records.Person", on_delete=models.CASCADE, related_name="glass_breaks")
     team = models.ForeignKey("teams.Team", on_delete=models.PROTECT, related_name="glass_breaks")

@@ -11,6 +11,7 @@ urlpatterns = [
         "persons/<int:pk>/portal-invitation/", api.PortalInvitationCreate.as_view(), name="portal-invitation"
     ),
     path("persons/<int:pk>/emergency-access/", api.BreakGlass.as_view(), name="glass-break-api"),
+    path("emergency-accesses/<int:pk>/end/", api.EndGlass.as_view(), name="glass-end-api"),
     path("audit/emergency-accesses/", api.GlassQueue.as_view(), name="glass-queue-api"),
     path("audit/emergency-accesses/<int:pk>/review/", api.ReviewGlass.as_view(), name="glass-review-api"),
     path(

@@ -81,6 +81,7 @@ urlpatterns = [
     path("audit/resets/", recovery_views.review_queue, name="reset-queue"),
     path("audit/resets/<int:pk>/review/", recovery_views.review, name="reset-review"),
     path("persons/<int:pk>/emergency/", glass_views.break_glass, name="glass-break"),
+    path("emergency-accesses/<int:pk>/end/", glass_views.end_early, name="glass-end"),
     path(
         "persons/<int:pk>/representatives/",
         representative_views.person_representatives,

@@ -88,8 +88,8 @@ def test_expired_consent_opens_nothing(api, person, team, worker, colleague):
 
 
 def test_the_person_pages_one_decision_agrees_with_the_two_it_replaces(person, team, other_team, worker):
-    """The person page decides the reader's grants and what every following team reads in one
-    statement: it must give exactly what ``grants_for`` and ``shared_with_teams`` give."""
+    """The person page decides the reader's grants and who reads each category in one statement: it
+    must give exactly what ``grants_for`` and ``readership_of`` (the portal's, the note form's) give."""
     from datetime import timedelta
 
     from django.utils import timezone
@@ -109,13 +109,14 @@ def test_the_person_pages_one_decision_agrees_with_the_two_it_replaces(person, t
     services.withdraw_consent(user=worker, consent_id=withdrawn.pk, method="oral")
     reader = policy.reader_for(worker)
 
-    grants, shared = policy.grants_and_shares(reader, person.pk)
+    grants, readership = policy.grants_and_readership(reader, person.pk)
 
     assert grants == policy.grants_for(reader, [person.pk])[person.pk]
-    assert dict(shared) == dict(policy.shared_with_teams([team.pk, other_team.pk, third.pk], person.pk))
-    assert dict(shared) == {team.pk: {"contact", "housing"}, other_team.pk: {"contact", "health"}}
+    assert readership == policy.readership_of(person.pk)
+    shared = {t.pk: set(readership.of_team(t.pk)) for t in (team, other_team, third)}
+    assert shared == {team.pk: {"contact", "housing"}, other_team.pk: {"contact", "health"}, third.pk: set()}
     expired = Consent.objects.filter(team=team).update(valid_until=timezone.now() - timedelta(seconds=1))
-    assert expired == 1 and policy.grants_and_shares(reader, person.pk)[0] == {}
+    assert expired == 1 and policy.grants_and_readership(reader, person.pk)[0] == {}
 
 
 def test_an_emergency_access_opens_categories_never_the_identity_and_search_agrees(

@@ -92,6 +92,7 @@ NOT_ACTIONS = {
     "consent.portal.my_teams": "a read, recorded",
     "consent.portal.my_receipts": "a read (recorded as it is shown)",
     "consent.portal.my_space": "a read, recorded",
+    "consent.portal.team_reads_now": "a read of one's own space for the message after a change",
     "consent.inbox.tell": "a step of the actions whose act it tells of (a follow-up, a consent)",
     "consent.inbox.find_news": "a step of the inbox's reads, idempotent (the table's constraints)",
     "consent.inbox.my_notices": "a read (recorded as it is shown)",
@@ -100,6 +101,7 @@ NOT_ACTIONS = {
     "consent.glass.waiting_too_long": "a read of what deserves a look",
     "consent.glass.unacknowledged": "a step of the portal's first page, a read",
     "consent.glass.glass_choices": "the form's choices: nothing of the person is shown",
+    "consent.glass.openable": "a step of the person page and of glass_choices: nothing is written",
     "consent.services.mission_categories": "a check, a step of record_consent",
     "consent.glass.may_review": "a check, a step of review and of the review queue's page",
     "consent.glass_end.end_with_team_change": "a step of teams.services.update_team (teams.changes)",
@@ -205,6 +207,22 @@ def passed_glass(w):
     glass.ends_at = timezone.now() - timedelta(minutes=1)
     glass.save(update_fields=["ends_at"])
     return glass
+
+
+def other_teams_glass(w):
+    """An emergency access of a team the worker is not a member of (the CSAPA's, on Jo)."""
+    from consent.models import GlassBreak
+    from tests.factories import follow
+
+    follow(w["person"], w["other_team"])
+    return GlassBreak.objects.create(
+        person=w["person"],
+        team=w["other_team"],
+        opened_by=make_member(w["other_team"]),
+        reason="cannot_be_asked",
+        statement="Injoignable.",
+        ends_at=timezone.now() + timedelta(hours=4),
+    )
 
 
 def auditor_in_team(w):
@@ -486,6 +504,12 @@ FAILURES = {
         ),
     ],
     "consent.glass_end.end_passed": [],  # a command's: nothing to refuse
+    "consent.glass_end.end_early": [
+        (lambda w: dict(user=w["outsider"], glass_break_id=open_glass(w).pk), NotAMember),
+        (lambda w: dict(user=w["worker"], glass_break_id=2**40), Hidden),
+        (lambda w: dict(user=w["worker"], glass_break_id=passed_glass(w).pk), Invalid),  # ended already
+        (lambda w: dict(user=w["worker"], glass_break_id=other_teams_glass(w).pk), Hidden),
+    ],
     "consent.glass.acknowledge": [
         (lambda w: dict(user=w["worker"], glass_break_id=open_glass(w).pk), NotAPortalAccount),
         (lambda w: dict(user=w["jo"], glass_break_id=open_glass(w).pk), Hidden),  # about another person
@@ -796,6 +820,7 @@ SUCCEEDS = {
         user=w["jo"], glass_break_id=open_glass(w, w["other_person"]).pk
     ),
     "consent.glass_end.end_passed": lambda w: dict(by=passed_glass(w) and None),
+    "consent.glass_end.end_early": lambda w: dict(user=w["colleague"], glass_break_id=open_glass(w).pk),
     "consent.inbox.mark_read": lambda w: dict(user=w["jo"], notice_ids=[unread_notice(w).pk]),
     "consent.inbox.choose_email": lambda w: dict(user=w["jo"], email="sam@example.org", enabled=True),
     "consent.portal.renew_consent": lambda w: dict(user=w["jo"], consent_id=own_consent(w, ends=True).pk),

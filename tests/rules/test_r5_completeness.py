@@ -360,6 +360,7 @@ EXPECTED = {
     ("post", "/api/v1/audit/space-resets/{id}/review/"): reset_review,
     ("post", "/api/v1/portal/reset/confirm/"): reset_confirm,
     ("post", "/api/v1/portal/emergency-accesses/{id}/acknowledge/"): glass_acknowledge,
+    ("post", "/api/v1/emergency-accesses/{id}/end/"): person_data("glass_break.end"),
     ("post", "/api/v1/portal/consents/{id}/renewal/"): renewal,
     ("get", "/api/v1/portal/notices/"): portal("portal.notices"),
     ("post", "/api/v1/portal/notices/read/"): portal("notice.read"),
@@ -404,6 +405,7 @@ def request_for(method: str, path: str, kind: str, w: dict) -> tuple[str, dict |
     if path in (
         "/api/v1/audit/emergency-accesses/{id}/review/",
         "/api/v1/portal/emergency-accesses/{id}/acknowledge/",
+        "/api/v1/emergency-accesses/{id}/end/",
     ):
         opened = GlassBreak.objects.create(
             person=w["person"],

@@ -917,6 +917,15 @@ PAGES = {
             },
         ),
     },
+    "glass-end": {  # a member of its team ends an emergency access early (issue "Every sentence true")
+        **GET(same_for_all(405)),
+        **POST(
+            valid=(
+                None,
+                members_only("glass_break.end", lambda w: [ev("glass_break.end", person=w["P"])], status=302),
+            ),
+        ),
+    },
     "glass-queue": {
         **GET(auditors_only("glass_break.list", [ev("glass_break.list")])),
         **POST(refused=(None, same_for_all(405))),
@@ -1089,6 +1098,7 @@ def urls(w) -> dict[str, str]:
         "portal-notices-email": "/portal/notices/email/",
         "renewals": "/renewals/",
         "glass-break": f"/persons/{person}/emergency/",
+        "glass-end": f"/emergency-accesses/{w['emergency'].pk}/end/",
         "glass-queue": "/audit/emergencies/",
         "reset-queue": "/audit/resets/",
         "reset-review": f"/audit/resets/{w['reset'].pk}/review/",

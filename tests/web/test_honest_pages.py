@@ -12,7 +12,7 @@ def test_the_note_form_names_the_teams_that_will_read_each_kind_of_note(web, wor
     give_consent(jo, csapa, ["health"], by=nadia)
     page = web.as_(worker).get(f"/persons/{jo.pk}/").content.decode()
     readers = page.split('class="readers"')[1].split("</ul>")[0]
-    assert "Santé</strong> — CSAPA Horizon" in readers
+    assert "Santé</strong> — vous, et les membres de CSAPA Horizon (son consentement)" in readers
     assert "Logement et hébergement</strong> — vous seul" in readers
 
 
@@ -28,7 +28,7 @@ def test_a_note_that_another_team_reads_is_saved_without_the_false_alone_warning
     )
     page = response.content.decode()
     assert "vous seul" not in page.split('class="readers"')[0]
-    assert "Lue par : CSAPA Horizon" in page
+    assert "Lue par : vous, et les membres de CSAPA Horizon (son consentement)." in page
     note = Note.objects.get(person=jo)
     assert web.as_(nadia).get(f"/persons/{jo.pk}/").content.decode().count(note.body) == 1
 
