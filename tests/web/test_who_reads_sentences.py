@@ -221,5 +221,9 @@ def test_a_team_that_follows_again_is_told_what_a_consent_of_before_still_shares
     follow_up = follow(person, csapa)
     give_consent(person, csapa, ["contact"], by=nadia)
     web.as_(nadia).post(f"/follow-ups/{follow_up.pk}/close/")
-    reopened = web.as_(worker).post(f"/persons/{person.pk}/follow-ups/new/", {"team": csapa.pk}, follow=True)
+    reopened = web.as_(worker).post(
+        f"/persons/{person.pk}/follow-ups/new/",
+        {"team": csapa.pk, "presence": "in_person", "confirmed": "on"},
+        follow=True,
+    )
     assert "CSAPA Horizon suit maintenant cette personne, et lit : Coordonnées." in plain(reopened)
