@@ -14,7 +14,8 @@ from records.models import Note
 from tests.browser.conftest import go, shoot, sign_in
 from tests.factories import PASSWORD, UserFactory, make_member, make_note, make_person, make_team
 
-pytestmark = pytest.mark.django_db(transaction=True)
+# A browser's journey through pages that only render the services' answers: one database is enough.
+pytestmark = [pytest.mark.django_db(transaction=True), pytest.mark.any_database]
 
 
 @pytest.fixture

@@ -126,11 +126,16 @@ def discovered() -> dict[str, object]:
     return found
 
 
-@pytest.fixture
-def w(team, other_team, person, worker, colleague):
-    """A small world: two teams, a person followed by one, a consent, a note, a portal code."""
+def world() -> dict:
+    """A small world: two teams, a person followed by one, a consent, a note, a portal code. Written
+    once for the module (``world_written_once`` in tests/conftest.py), each test rolled back after it."""
     from consent import services as consent_services
 
+    team = make_team("Maraude Nord", ("contact", "housing", "support_plan", "administrative"))
+    other_team = make_team("CSAPA Est", ("contact", "health", "addiction"))
+    person = make_person(team, display_name="Jo")
+    worker = make_member(team, username="camille")
+    colleague = make_member(team, username="lea")
     consent = give_consent(person, team, ["housing", "contact"], by=worker)
     code, _invitation = consent_services.invite_to_portal(user=worker, person_id=person.pk)
     other_person = make_person(team, display_name="Sam")
@@ -150,6 +155,11 @@ def w(team, other_team, person, worker, colleague):
         "elsewhere": make_person(make_team("Ailleurs"), display_name="Ailleurs"),
         "jo": make_portal_account(other_person, "sam"),
     }
+
+
+@pytest.fixture
+def w(world_of_the_module):
+    return world_of_the_module
 
 
 def follow_up(w):

@@ -26,6 +26,7 @@ from tests.factories import (
     make_note,
     make_person,
     make_portal_account,
+    make_team,
 )
 from tests.factories import (
     representative_of as agent_of,
@@ -59,8 +60,14 @@ def denied(action, person=None):
     return (action, "denied", person, ())
 
 
-@pytest.fixture
-def w(team, other_team, person, worker, colleague):
+def world() -> dict:
+    """Jo, followed by Maraude Nord with a consent, Sam, and every kind of user: written once for the
+    module (``world_written_once`` in tests/conftest.py), each call rolled back after it."""
+    team = make_team("Maraude Nord", ("contact", "housing", "support_plan", "administrative"))
+    other_team = make_team("CSAPA Est", ("contact", "health", "addiction"))
+    person = make_person(team, display_name="Jo")
+    worker = make_member(team, username="camille")
+    colleague = make_member(team, username="lea")
     consent = give_consent(person, team, ["housing", "contact"], by=worker)
     sam = make_person(team, display_name="Sam")
     leaver = make_member(team)
@@ -89,6 +96,11 @@ def w(team, other_team, person, worker, colleague):
         },
         "agent": agent,
     }
+
+
+@pytest.fixture
+def w(world_of_the_module):
+    return world_of_the_module
 
 
 def person_data(action, *, who=("member",), person="P", categories=(), denied_person="P"):

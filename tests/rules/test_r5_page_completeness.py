@@ -97,10 +97,15 @@ def single_sign_on(settings):
     oidc._discovered.pop(ISSUER, None)
 
 
-@pytest.fixture
-def w(team, other_team, person, worker, peer, single_sign_on):
+def world() -> dict:
     """The person Jo, followed by Maraude Nord, who shares housing and contact with it until ten days
-    from now (to be renewed); every kind of user. Staff may also sign in through their organisation."""
+    from now (to be renewed); every kind of user. Written once for the module (``world_written_once``
+    in tests/conftest.py), each call rolled back after it."""
+    team = make_team("Maraude Nord", ("contact", "housing", "support_plan", "administrative"))
+    other_team = make_team("CSAPA Est", ("contact", "health", "addiction"))
+    person = make_person(team, display_name="Jo")
+    worker = make_member(team, username="camille")
+    peer = make_member(team, peer=True, username="sami")
     consent = give_consent(
         person, team, ["housing", "contact"], by=worker, valid_until=timezone.now() + timedelta(days=10)
     )
@@ -177,6 +182,12 @@ def w(team, other_team, person, worker, peer, single_sign_on):
         "invitation": person.portal_invitations.get(representative=None),
         "emergency": emergency,
     }
+
+
+@pytest.fixture
+def w(world_of_the_module, single_sign_on):
+    """The module's world; staff may also sign in through their organisation."""
+    return world_of_the_module
 
 
 @dataclass(frozen=True)

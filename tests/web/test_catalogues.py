@@ -11,6 +11,9 @@ from pathlib import Path
 import polib
 import pytest
 
+# The catalogue's files and gettext: no database at all.
+pytestmark = pytest.mark.any_database
+
 ROOT = Path(__file__).resolve().parents[2]
 PO = ROOT / "locale" / "fr" / "LC_MESSAGES" / "django.po"
 MO = PO.with_suffix(".mo")

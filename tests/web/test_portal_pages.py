@@ -16,6 +16,10 @@ from tests.factories import (
     make_team,
 )
 
+# Pages that render what the services answer (the rules and the API's tests run on both databases):
+# one database is enough; a test below that may differ between the two is marked every_database.
+pytestmark = pytest.mark.any_database
+
 
 @pytest.fixture
 def jo(person):

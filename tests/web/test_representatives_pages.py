@@ -1,9 +1,15 @@
 """Issue "Beyond the best", §2, through the pages: a worker records and ends a representative with its
 evidence; the person and the representative see it in the portal; a refused form keeps nothing."""
 
+import pytest
+
 from audit.models import AccessEvent
 from consent.models import Notice, PortalInvitation, Representative
 from tests.factories import PASSWORD, make_portal_account, make_representative
+
+# Pages that render what the services answer (the rules and the API's tests run on both databases):
+# one database is enough; a test below that may differ between the two is marked every_database.
+pytestmark = pytest.mark.any_database
 
 FORM = {
     "name": "Marie Dupont",
