@@ -28,6 +28,7 @@ from audit.recorder import Event
 from consent import policy
 from consent.models import Consent, GlassBreak, Representative
 from records.models import Person
+from relais.text import with_role
 from teams.models import Category, Membership, User
 from teams.presentation import presented_title
 
@@ -358,7 +359,7 @@ def tell(*, user: User, person: Person, events: Sequence[AccessEvent]) -> list[L
         if by_you and wording.yours is not None and not refused:
             sentence = str(wording.yours)
         else:
-            label = f"{who} ({', '.join(x for x in (team, title) if x)})" if team or title else who
+            label = with_role(who, ", ".join(x for x in (team, title) if x))
             sentence = str(wording.tried if refused else wording.done) % {"who": label}
         lines.append(
             Line(

@@ -115,6 +115,10 @@ class Receipt(models.Model):
         return f"receipt {self.event} #{self.consent_id}"
 
 
+# How a role the person ended themselves was stored before it was worded on display (both languages).
+ENDED_IN_THEIR_SPACE = ("", "Ended by the person in their space.", "Fin décidée par la personne dans son espace.")
+
+
 class Representative(models.Model):
     """Someone who acts in the portal with, or for, the person: a trusted person (personne de
     confiance) the person chose, or the holder of a legal mandate (tutelle, curatelle). FHIR R5 calls
@@ -159,6 +163,14 @@ class Representative(models.Model):
 
     def __str__(self) -> str:
         return f"representative #{self.pk}"
+
+    @property
+    def end_told(self) -> str:
+        """What ended the role, in the reader's language: the evidence a worker gave, or, when the
+        person ended it themselves (kept empty, or in the words older versions stored), said so."""
+        if self.end_evidence in ENDED_IN_THEIR_SPACE:
+            return str(_("Ended by the person in their space."))
+        return self.end_evidence
 
     @property
     def is_legal(self) -> bool:

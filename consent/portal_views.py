@@ -15,7 +15,7 @@ from consent.models import Method
 from consent.portal_forms import ActivateForm, NoticeEmailForm, NoticeReadForm, ShareForm
 from consent.serializers import ExportSerializer
 from relais.domain_errors import Conflict, Invalid
-from relais.pages import disclosed_page, form_errors, render_with_forms, submitted
+from relais.pages import confirmed, disclosed_page, form_errors, render_with_forms, submitted, unconfirmed
 from teams.requests import AuthenticatedHttpRequest
 
 JOURNAL_PAGE = 30
@@ -97,7 +97,10 @@ def share(request: AuthenticatedHttpRequest) -> HttpResponse:
 @login_required
 @require_POST
 def stop_all(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
-    """Withdraw the whole consent given to one team."""
+    """Withdraw the whole consent given to one team: irreversible, so only the confirming button
+    (inside the question the first tap opens) acts; anything else changes nothing."""
+    if not confirmed(request):
+        return unconfirmed(request)
     services.withdraw_consent(user=request.user, consent_id=pk, method=Method.PORTAL)
     messages.success(request, _("Done. This team no longer sees anything about you."))
     return redirect("portal-home")

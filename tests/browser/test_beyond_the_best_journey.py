@@ -162,7 +162,8 @@ def test_a_trusted_person_acts_for_jo_who_sees_it_and_ends_it(site, open_page, w
     go(jo, jo.get_by_role("link", name="Qui agit pour moi"))
     assert serious(axe.run(jo, options=WCAG)) == []
     shoot(jo, "38-who-acts-for-me-360")
-    go(jo, jo.get_by_role("button", name="Lucie Marchand n’agit plus pour moi"))
+    jo.locator("summary", has_text="Lucie Marchand n’agit plus pour moi").click()  # asks first
+    go(jo, jo.get_by_role("button", name="Oui, mettre fin au rôle de Lucie Marchand"))
     assert "C’est fait. Lucie Marchand n’agit plus pour vous." in text_of(jo)
     lucie.goto(f"{site}/portal/")
     assert "/login/" in lucie.url  # her space closed with the role

@@ -500,6 +500,11 @@ def stop_all(kind, w):
     return (302, refused) if kind == "newcomer" else (404, refused)
 
 
+def unconfirmed(kind, w):
+    """An irreversible act sent by a single tap, without its confirmation: nothing done, nothing read."""
+    return (302, []) if kind == "anonymous" else (400, [])
+
+
 def share(status_for_person, events_for_person):
     def expect(kind, w):
         if kind == "anonymous":
@@ -639,6 +644,7 @@ def data(w, name):
             "evidence": "Jugement du tribunal judiciaire du 2 mars",
         },
         "end": {"evidence": "Jugement de mainlevée"},
+        "confirmed": {"confirmed": "yes"},
         "previous-password": {"previous_password": PASSWORD},
         "previous-password-wrong": {"previous_password": PASSWORD + " faux"},
     }
@@ -899,7 +905,10 @@ PAGES = {
             beyond=("share-beyond", share(400, lambda w: [ev("portal.consents", person=w["P"])])),
         ),
     },
-    "portal-stop-all": {**GET(same_for_all(405)), **POST(valid=(None, stop_all))},
+    "portal-stop-all": {
+        **GET(same_for_all(405)),
+        **POST(valid=("confirmed", stop_all), unconfirmed=(None, unconfirmed)),
+    },
     "glass-break": {
         **GET(members_only("glass_break.open", lambda w: [])),
         **POST(
@@ -1016,7 +1025,10 @@ PAGES = {
         **GET(portal_only("representative.list", scoped=True)),
         **POST(refused=(None, same_for_all(405))),
     },
-    "portal-representative-end": {**GET(same_for_all(405)), **POST(valid=(None, portal_representative_end))},
+    "portal-representative-end": {
+        **GET(same_for_all(405)),
+        **POST(valid=("confirmed", portal_representative_end), unconfirmed=(None, unconfirmed)),
+    },
     "audit-log": {
         **GET(auditors_only("audit.view", [ev("audit.view")])),
         **POST(refused=(None, same_for_all(405))),
