@@ -179,11 +179,11 @@ def holding(notices: QuerySet[Notice]) -> QuerySet[Notice]:
         kind=Notice.Kind.CONSENT_ENDING,
         id__gt=OuterRef("id"),
     )
-    stale = Q(kind=Notice.Kind.CONSENT_ENDING) & (
-Q(Exists(later_end)) | Q(latest_withdrawn=True))
+    stale = Q(kind=Notice.Kind.CONSENT_ENDING) & (Q(Exists(later_end)) | Q(latest_withdrawn=True))
     return (
         notices.annotate(
-            latest_id=Subquery(latest.values("pk")[:1]), latest_until=Subquery(latest.values("valid_until")[:1])
+            latest_id=Subquery(latest.values("pk")[:1]),
+            latest_until=Subquery(latest.values("valid_until")[:1]),
         )
         .annotate(latest_withdrawn=Exists(Withdrawal.objects.filter(consent_id=OuterRef("latest_id"))))
         .exclude(stale)

@@ -116,7 +116,11 @@ class Receipt(models.Model):
 
 
 # How a role the person ended themselves was stored before it was worded on display (both languages).
-ENDED_IN_THEIR_SPACE = ("", "Ended by the person in their space.", "Fin décidée par la personne dans son espace.")
+ENDED_IN_THEIR_SPACE = (
+    "",
+    "Ended by the person in their space.",
+    "Fin décidée par la personne dans son espace.",
+)
 
 
 class Representative(models.Model):

@@ -53,7 +53,10 @@ def test_changing_what_one_shares_adds_nothing_to_ones_own_inbox(web, team, work
     inbox(web, jo)
     before = Notice.objects.filter(person=person).count()
     for category in ("contact", "support_plan"):
-        assert web.post("/portal/share/", {"team": team.pk, "category": category, "share": "yes"}).status_code == 302
+        assert (
+            web.post("/portal/share/", {"team": team.pk, "category": category, "share": "yes"}).status_code
+            == 302
+        )
         inbox(web, jo)
     assert Notice.objects.filter(person=person).count() == before
     page = inbox(web, jo)

@@ -60,7 +60,9 @@ def test_an_end_decided_by_the_person_is_worded_in_the_readers_language(web, per
     french = web.get(f"/persons/{person.pk}/representatives/").content.decode()
     assert "Fin décidée par la personne dans son espace." in french
     # A role ended by an earlier version kept the French words in the record: read in English too.
-    Representative.objects.filter(pk=agent.pk).update(end_evidence="Fin décidée par la personne dans son espace.")
+    Representative.objects.filter(pk=agent.pk).update(
+        end_evidence="Fin décidée par la personne dans son espace."
+    )
     english = web.get(f"/persons/{person.pk}/representatives/", HTTP_ACCEPT_LANGUAGE="en").content.decode()
     assert "Ended by the person in their space." in english
 
@@ -89,4 +91,7 @@ def test_a_man_followed_without_consent_is_not_told_in_the_feminine(web, team, w
     assert Person.objects.filter(display_name="Karim").exists()
     page = web.as_(make_member(team)).get("/renewals/").content.decode()
     assert "Suivie par" not in page
-    assert f"Maraude Nord suit cette personne sans aucun consentement{NBSP}: enregistrez-en un avec elle." in page
+    assert (
+        f"Maraude Nord suit cette personne sans aucun consentement{NBSP}: enregistrez-en un avec elle."
+        in page
+    )
