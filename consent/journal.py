@@ -188,6 +188,24 @@ WORDING: dict[str, Wording] = {
         gettext_lazy("%(who)s tried to change how you are told by e-mail (refused)."),
         gettext_lazy("You changed how you are told by e-mail."),
     ),
+    Action.DISAGREEMENT_RECORD: Wording(
+        gettext_lazy("%(who)s said for you that you disagree, and why; the auditors read it."),
+        gettext_lazy("%(who)s tried to say that you disagree (refused)."),
+        gettext_lazy("You said you disagree, and why; the auditors read it."),
+    ),
+    Action.DISAGREEMENT_LIST: Wording(
+        gettext_lazy("%(who)s read your disagreement, to answer it."),
+        gettext_lazy("%(who)s tried to read your disagreements (refused)."),
+    ),
+    Action.DISAGREEMENT_ANSWER: Wording(
+        gettext_lazy("%(who)s answered your disagreement."),
+        gettext_lazy("%(who)s tried to answer your disagreement (refused)."),
+    ),
+    Action.PORTAL_DISAGREEMENTS: Wording(
+        gettext_lazy("%(who)s looked at your disagreements."),
+        gettext_lazy("%(who)s tried to look at your disagreements (refused)."),
+        gettext_lazy("You looked at your disagreements."),
+    ),
     Action.REPRESENTATIVE_RECORD: Wording(
         gettext_lazy("%(who)s recorded someone who acts for you."),
         gettext_lazy("%(who)s tried to record someone who acts for you (refused)."),
@@ -263,6 +281,7 @@ OWN_VIEWS = (
     Action.PORTAL_NOTICES,
     Action.NOTICE_READ,
     Action.REPRESENTATIVE_LIST,
+    Action.PORTAL_DISAGREEMENTS,
 )
 
 
@@ -331,6 +350,7 @@ def tell(
     person: Person,
     events: Sequence[AccessEvent],
     lists: QuerySet[AccessEvent] | None = None,
+    record: bool = True,
 ) -> list[Line]:
     """Tell a page of events in words, in a fixed number of queries; the reading is recorded, every
     event a grouped line stands for included (``lists``: the names seen in lists, ungrouped)."""
@@ -422,6 +442,8 @@ def tell(
                 count=max(len(members), 1),
             )
         )
+    if not record:  # told inside a page that records its own reading (``consent.disagreements``)
+        return lines
     told = [e.pk for e in events] + [pk for members in groups.values() for pk, _actor in members]
     recorder.record(
         user,

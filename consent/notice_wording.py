@@ -115,5 +115,8 @@ def _worded(notice: Notice, who: str) -> Worded:
             "It is recorded and an auditor reviews it."
         ) % {"who": who, "team": team}
         return Worded(notice, text, reverse("portal-home"), _("See what was opened"))
+    if kind == Notice.Kind.DISAGREEMENT_ANSWERED:
+        text = _("An auditor answered what you said you disagree with.")
+        return Worded(notice, text, reverse("portal-disagreements"), _("Read the answer"))
     text = _("%(who)s read your information for the first time.") % {"who": who}
     return Worded(notice, text, reverse("portal-journal"), _("See who looked"))
