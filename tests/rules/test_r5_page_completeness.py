@@ -24,7 +24,7 @@ from django.utils import timezone
 from audit.models import AccessEvent
 from consent import services as consent_services
 from consent.evidence import EvidenceFile
-from consent.models import GlassBreak, PortalInvitation, Representative, SpaceReset
+from consent.models import Disagreement, GlassBreak, PortalInvitation, Representative, SpaceReset
 from teams.models import Category
 from tests.factories import (
     PASSWORD,
@@ -158,7 +158,13 @@ def w(team, other_team, person, worker, peer, single_sign_on):
         by_email=True,
         previous_password=make_password(PASSWORD),
     )
+    line = AccessEvent.objects.filter(person_id=person.pk, action="consent.record").latest("id")
+    disagreement = Disagreement.objects.create(  # Jo disagrees with a line of her journal: it waits
+        person=person, event_id=line.pk, statement="Je n’ai rien signé.", written_by=users["person"]
+    )
     return {
+        "line": line.pk,
+        "disagreement": disagreement,
         "agent": agent,
         "reset": reset,
         "P": person.pk,
@@ -505,6 +511,44 @@ def unconfirmed(kind, w):
     return (302, []) if kind == "anonymous" else (400, [])
 
 
+def disagree_post(kind, w):
+    """Jo, or her representative for her, disagrees with a line of her journal; anyone else is
+    refused before anything is read."""
+    if kind == "anonymous":
+        return 302, []
+    if kind in PORTAL:
+        return 302, [ev("disagreement.record", person=w["P"])]
+    return 403, [ev("disagreement.record", "denied")]
+
+
+def disagree_refused(kind, w):
+    """No words: the form is shown again with what it is about (a recorded reading)."""
+    if kind == "anonymous":
+        return 302, []
+    if kind in PORTAL:
+        return 400, [ev("portal.disagreements", person=w["P"])]
+    return 403, [ev("portal.disagreements", "denied")]
+
+
+def disagreement_queue(kind, w):
+    if kind == "anonymous":
+        return 302, []
+    if kind == "auditor":
+        return 200, [ev("disagreement.list", person=w["P"])]
+    return 403, [ev("disagreement.list", "denied")]
+
+
+def disagreement_answer(status, events):
+    def expect(kind, w):
+        if kind == "anonymous":
+            return 302, []
+        if kind == "auditor":
+            return status, [ev(action, person=w["P"]) for action in events]
+        return 403, [ev("disagreement.answer", "denied")]  # refused before the form is read
+
+    return expect
+
+
 def share(status_for_person, events_for_person):
     def expect(kind, w):
         if kind == "anonymous":
@@ -645,6 +689,10 @@ def data(w, name):
         },
         "end": {"evidence": "Jugement de mainlevée"},
         "confirmed": {"confirmed": "yes"},
+        "disagree": {"event": w["line"], "statement": "Je n’ai rien signé."},
+        "disagree-empty": {"event": w["line"], "statement": ""},
+        "answer": {"answer": "Le reçu porte votre accord oral."},
+        "answer-empty": {"answer": ""},
         "previous-password": {"previous_password": PASSWORD},
         "previous-password-wrong": {"previous_password": PASSWORD + " faux"},
     }
@@ -1029,6 +1077,22 @@ PAGES = {
         **GET(same_for_all(405)),
         **POST(valid=("confirmed", portal_representative_end), unconfirmed=(None, unconfirmed)),
     },
+    "portal-disagreements": {
+        **GET(portal_only("portal.disagreements", scoped=True)),
+        **POST(refused=(None, same_for_all(405))),
+    },
+    "portal-disagree": {
+        **GET(portal_only("portal.disagreements", scoped=True)),
+        **POST(valid=("disagree", disagree_post), invalid=("disagree-empty", disagree_refused)),
+    },
+    "disagreement-queue": {**GET(disagreement_queue), **POST(refused=(None, same_for_all(405)))},
+    "disagreement-answer": {
+        **GET(same_for_all(405)),
+        **POST(
+            valid=("answer", disagreement_answer(302, ["disagreement.answer"])),
+            invalid=("answer-empty", disagreement_answer(400, ["disagreement.list"])),
+        ),
+    },
     "audit-log": {
         **GET(auditors_only("audit.view", [ev("audit.view")])),
         **POST(refused=(None, same_for_all(405))),
@@ -1115,6 +1179,10 @@ def urls(w) -> dict[str, str]:
         "representative-code": f"/representatives/{w['agent'].pk}/code/",
         "portal-representatives": "/portal/representatives/",
         "portal-representative-end": f"/portal/representatives/{w['agent'].pk}/end/",
+        "portal-disagreements": "/portal/disagreements/",
+        "portal-disagree": f"/portal/disagreements/new/?event={w['line']}",
+        "disagreement-queue": "/audit/disagreements/",
+        "disagreement-answer": f"/audit/disagreements/{w['disagreement'].pk}/answer/",
         "audit-log": "/audit/",
         "audit-integrity": "/audit/integrity/",
         "set_language": "/i18n/setlang/",
