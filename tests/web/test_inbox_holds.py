@@ -75,3 +75,13 @@ def test_what_a_representative_does_for_the_person_is_told_to_the_person(web, te
     web.as_(agent.account).post("/portal/share/", {"team": team.pk, "category": "housing", "share": "yes"})
     notice = Notice.objects.get(person=person)
     assert notice.kind == "consent_recorded" and notice.representative_id == agent.pk
+
+
+def test_a_change_that_keeps_the_end_date_is_not_a_new_end(web, team, worker, person, jo):
+    ends = soon(10)
+    give_consent(person, team, ["housing"], by=worker, valid_until=ends)
+    inbox(web, jo)
+    give_consent(person, team, ["housing", "contact"], by=worker, valid_until=ends)  # one kind more
+    page = inbox(web, jo)
+    assert Notice.objects.filter(kind="consent_ending").count() == 1
+    assert page.count(OFFER) == 1 and SINCE not in page
