@@ -267,11 +267,15 @@ def send_pending(*, since: timedelta = timedelta(days=7)) -> tuple[int, int]:
     for person in Person.objects.filter(notify_by_email=True).only("pk", "account_id"):
         with transaction.atomic():
             found += len(find_news(person))
-        pending = Notice.objects.filter(
-            person=person,
-            emailed_at__isnull=True,
-            read_at__isnull=True,
-            created_at__gte=timezone.now() - since,
-        ).values_list("pk", flat=True)
+        pending = (
+            holding(Notice.objects.filter(person=person))
+            .filter(
+                person=person,
+                emailed_at__isnull=True,
+                read_at__isnull=True,
+                created_at__gte=timezone.now() - since,
+            )
+            .values_list("pk", flat=True)
+        )
         sent += sum(notice_email.send_by_email(pk) for pk in pending)
     return found, sent

@@ -153,6 +153,13 @@ def change_sharing(*, user: User, team_id: int, category: str, share: bool) -> T
     return offer
 
 
+def consent_to_stop(*, user: User, consent_id: int) -> Consent:
+    """The consent "stop sharing everything" would withdraw, reached as the withdrawal reaches it
+    (its refusals recorded, another person's a 404): asked before the confirmation is read, so that
+    an id that is not the caller's answers the same whatever the body says (R9)."""
+    return policy.access_consent(user, consent_id, action=Action.CONSENT_WITHDRAW)
+
+
 def _record_receipts(user: User, person: Person, receipts: Sequence[Receipt]) -> Sequence[Receipt]:
     recorder.record(
         user,

@@ -99,6 +99,7 @@ def share(request: AuthenticatedHttpRequest) -> HttpResponse:
 def stop_all(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     """Withdraw the whole consent given to one team: irreversible, so only the confirming button
     (inside the question the first tap opens) acts; anything else changes nothing."""
+    portal.consent_to_stop(user=request.user, consent_id=pk)  # another's is a 404 before anything
     if not confirmed(request):
         return unconfirmed(request)
     services.withdraw_consent(user=request.user, consent_id=pk, method=Method.PORTAL)

@@ -128,6 +128,7 @@ def portal_page(request: AuthenticatedHttpRequest) -> HttpResponse:
 def portal_end(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     """The person ends their trusted person's role themselves: irreversible for them (only a worker
     gives it back), so only the confirming button acts."""
+    representatives.person_of(user=request.user, representative_id=pk)  # another's: a 404 first
     if not confirmed(request):
         return unconfirmed(request)
     agent = representatives.end_representative(user=request.user, representative_id=pk)

@@ -111,6 +111,7 @@ NOT_ACTIONS = {
     "consent.representatives.my_representatives": "a read, recorded",
     "consent.representatives.person_of": "a step of a refused page: the policy's access, its refusals recorded",
     "consent.representatives.open_code": "a read of the code the worker just made, in their session",
+    "consent.portal.consent_to_stop": "a step of the page that asks to confirm a withdrawal: refusals only",
     "consent.inbox.holding": "a filter of the inbox's notices (issue 21, item 9), a step of its reads",
     "consent.disagreements.about": "a read of what the person disagrees with, recorded",
     "consent.disagreements.mine": "a read (recorded as it is shown)",

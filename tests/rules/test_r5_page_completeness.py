@@ -506,9 +506,17 @@ def stop_all(kind, w):
     return (302, refused) if kind == "newcomer" else (404, refused)
 
 
-def unconfirmed(kind, w):
-    """An irreversible act sent by a single tap, without its confirmation: nothing done, nothing read."""
-    return (302, []) if kind == "anonymous" else (400, [])
+def unconfirmed_stop(kind, w):
+    """Stopping everything sent by a single tap, without its confirmation: nothing done (400) for
+    whoever reaches the consent; anyone else is refused as before (R9)."""
+    if kind in PORTAL:
+        return 400, []
+    return stop_all(kind, w)
+
+
+def unconfirmed_end(kind, w):
+    """Ending a role sent without its confirmation: nothing done for whoever reaches the role."""
+    return by_representation("representative.end", kind, w, members=(400, []), person=(400, []))
 
 
 def disagree_post(kind, w):
@@ -955,7 +963,7 @@ PAGES = {
     },
     "portal-stop-all": {
         **GET(same_for_all(405)),
-        **POST(valid=("confirmed", stop_all), unconfirmed=(None, unconfirmed)),
+        **POST(valid=("confirmed", stop_all), unconfirmed=(None, unconfirmed_stop)),
     },
     "glass-break": {
         **GET(members_only("glass_break.open", lambda w: [])),
@@ -1075,7 +1083,7 @@ PAGES = {
     },
     "portal-representative-end": {
         **GET(same_for_all(405)),
-        **POST(valid=("confirmed", portal_representative_end), unconfirmed=(None, unconfirmed)),
+        **POST(valid=("confirmed", portal_representative_end), unconfirmed=(None, unconfirmed_end)),
     },
     "portal-disagreements": {
         **GET(portal_only("portal.disagreements", scoped=True)),
