@@ -16,7 +16,7 @@ from consent.portal_forms import ActivateForm, NoticeEmailForm, NoticeReadForm, 
 from consent.readership import Reading
 from consent.serializers import ExportSerializer
 from relais.domain_errors import Conflict, Invalid
-from relais.pages import disclosed_page, form_errors, render_with_forms, submitted
+from relais.pages import confirmed, disclosed_page, form_errors, render_with_forms, submitted, unconfirmed
 from teams.requests import AuthenticatedHttpRequest
 
 JOURNAL_PAGE = 30
@@ -106,7 +106,11 @@ def _sharing_message(team: str, share: bool, still: Reading | None) -> str:
 @login_required
 @require_POST
 def stop_all(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
-    """Withdraw the whole consent given to one team."""
+    """Withdraw the whole consent given to one team: irreversible, so only the confirming button
+    (inside the question the first tap opens) acts; anything else changes nothing."""
+    portal.consent_to_stop(user=request.user, consent_id=pk)  # another's is a 404 before anything
+    if not confirmed(request):
+        return unconfirmed(request)
     withdrawn = services.withdraw_consent(user=request.user, consent_id=pk, method=Method.PORTAL)
     emergencies = {
         reading.glass_break_id: reading

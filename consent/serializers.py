@@ -215,6 +215,9 @@ class AccessEntrySerializer(serializers.Serializer):
     purpose = serializers.CharField()
     refused = serializers.BooleanField()
     by_you = serializers.BooleanField()
+    count = serializers.IntegerField(
+        help_text="How many events the line tells: one team's lists showing the name in a day are one line."
+    )
     summary = serializers.CharField(help_text="The whole line: when, who, what, which information, why.")
 
 

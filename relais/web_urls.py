@@ -4,7 +4,7 @@ from django.contrib.auth import views as auth_views
 from django.urls import path
 
 from audit import views as audit_views
-from consent import glass_views, portal_views, recovery_views, representative_views
+from consent import disagreement_views, glass_views, portal_views, recovery_views, representative_views
 from consent import views as consent_views
 from records import views as record_views
 from records.audit_names import DIRECTORY
@@ -65,6 +65,10 @@ urlpatterns = [
         "portal/emergencies/<int:pk>/acknowledge/", portal_views.acknowledge, name="portal-glass-acknowledge"
     ),
     path("portal/notices/read/", portal_views.notices_read, name="portal-notices-read"),
+    path("portal/disagreements/", disagreement_views.mine, name="portal-disagreements"),
+    path("portal/disagreements/new/", disagreement_views.disagree, name="portal-disagree"),
+    path("audit/disagreements/", disagreement_views.queue, name="disagreement-queue"),
+    path("audit/disagreements/<int:pk>/answer/", disagreement_views.answer, name="disagreement-answer"),
     path("portal/notices/email/", portal_views.notices_email, name="portal-notices-email"),
     path("portal/receipts/", portal_views.receipts, name="portal-receipt-list"),
     path("portal/my-data/", portal_views.download, name="portal-download"),

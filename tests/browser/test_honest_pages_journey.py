@@ -46,7 +46,7 @@ def test_a_shift_with_honest_pages(site, open_page, world, settings):
 
     # The handover points out a person followed without consent.
     go(camille, camille.get_by_role("link", name="Quoi de neuf"))
-    assert "Suivie par Maraude Nord sans aucun consentement" in text_of(camille)
+    assert "Maraude Nord suit cette personne sans aucun consentement" in text_of(camille)
     shoot(camille, "20-handover")
 
     # A consent is recorded; a colleague's note then shows as news, never its text.

@@ -190,9 +190,9 @@ class World:
         for team_id, section in sections:
             team_id = int(team_id)
             reads_any = False
-            for label, claim in re.findall(r"<strong>(.*?)</strong>: ([^<]*)</p>", section):
+            for label, claim in re.findall(r"<strong>(.*?)</strong>\u00a0: ([^<]*)</p>", section):
                 code = next(code for code, known in LABELS.items() if known == text(label))
-                sees = "ne le voit pas" not in claim
+                sees = "n’y a pas accès" not in claim
                 reads = self.team_reads(team_id, code)
                 reads_any |= reads
                 self.expect(sees == reads, ("portal", state, team_id, code, text(claim)))

@@ -66,6 +66,7 @@ SERVICE_MODULES = [
     "consent.glass_end",
     "consent.representatives",
     "consent.recovery",
+    "consent.disagreements",
 ]
 # Public functions of those modules that are not actions themselves, and why.
 NOT_ACTIONS = {
@@ -112,6 +113,12 @@ NOT_ACTIONS = {
     "consent.representatives.my_representatives": "a read, recorded",
     "consent.representatives.person_of": "a step of a refused page: the policy's access, its refusals recorded",
     "consent.representatives.open_code": "a read of the code the worker just made, in their session",
+    "consent.portal.consent_to_stop": "a step of the page that asks to confirm a withdrawal: refusals only",
+    "consent.inbox.holding": "a filter of the inbox's notices (issue 21, item 9), a step of its reads",
+    "consent.disagreements.about": "a read of what the person disagrees with, recorded",
+    "consent.disagreements.mine": "a read (recorded as it is shown)",
+    "consent.disagreements.queue": "a read for auditors (recorded as it is shown)",
+    "consent.disagreements.to_answer": "a step of answer (and of its page): its refusals only are recorded",
 }
 
 
@@ -186,6 +193,26 @@ def open_glass(w, person=None):
         reason="cannot_be_asked",
         statement="Injoignable.",
         ends_at=timezone.now() + timedelta(hours=4),
+    )
+
+
+def line_of(w, person):
+    """A line of the person's journal: a worker opened their record."""
+    recorder.record(w["worker"], recorder.Event(action="person.view", person_id=person.pk))
+    return AccessEvent.objects.filter(person_id=person.pk).latest("id").pk
+
+
+def disagreement_of_sam(w, *, answered=False):
+    from consent.models import Disagreement
+
+    return Disagreement.objects.create(
+        person=w["other_person"],
+        event_id=line_of(w, w["other_person"]),
+        statement="Non.",
+        written_by=w["jo"],
+        answered_by=w["auditor"] if answered else None,
+        answered_at=timezone.now() if answered else None,
+        answer="Vu." if answered else "",
     )
 
 
@@ -524,6 +551,31 @@ FAILURES = {
         (lambda w: dict(user=w["worker"], glass_break_id=open_glass(w).pk), NotAPortalAccount),
         (lambda w: dict(user=w["jo"], glass_break_id=open_glass(w).pk), Hidden),  # about another person
     ],
+    "consent.disagreements.disagree": [
+        (
+            lambda w: dict(user=w["worker"], event_id=line_of(w, w["person"]), statement="Non."),
+            NotAPortalAccount,
+        ),
+        (lambda w: dict(user=w["jo"], event_id=line_of(w, w["person"]), statement="Non."), Hidden),  # Jo's
+        (lambda w: dict(user=w["jo"], event_id=2**40, statement="Non."), Hidden),
+        (lambda w: dict(user=w["jo"], glass_break_id=open_glass(w).pk, statement="Non."), Hidden),
+        (lambda w: dict(user=w["jo"], event_id=line_of(w, w["other_person"]), statement=" "), Invalid),
+        (lambda w: dict(user=w["jo"], statement="Non."), Invalid),  # about nothing
+    ],
+    "consent.disagreements.answer": [
+        (
+            lambda w: dict(user=w["worker"], disagreement_id=disagreement_of_sam(w).pk, text="Vu."),
+            NotAnAuditor,
+        ),
+        (lambda w: dict(user=w["auditor"], disagreement_id=2**40, text="Vu."), Hidden),
+        (lambda w: dict(user=w["auditor"], disagreement_id=disagreement_of_sam(w).pk, text=" "), Invalid),
+        (
+            lambda w: dict(
+                user=w["auditor"], disagreement_id=disagreement_of_sam(w, answered=True).pk, text="Encore."
+            ),
+            Invalid,
+        ),
+    ],
     "consent.inbox.mark_read": [
         (lambda w: dict(user=w["worker"]), NotAPortalAccount),
         (lambda w: dict(user=w["jo"], notice_ids=[2**40]), Invalid),
@@ -832,6 +884,12 @@ SUCCEEDS = {
     "consent.glass_end.end_passed": lambda w: dict(by=passed_glass(w) and None),
     "consent.glass_end.end_early": lambda w: dict(user=w["colleague"], glass_break_id=open_glass(w).pk),
     "consent.inbox.mark_read": lambda w: dict(user=w["jo"], notice_ids=[unread_notice(w).pk]),
+    "consent.disagreements.disagree": lambda w: dict(
+        user=w["jo"], event_id=line_of(w, w["other_person"]), statement="Je n’étais pas là."
+    ),
+    "consent.disagreements.answer": lambda w: dict(
+        user=w["auditor"], disagreement_id=disagreement_of_sam(w).pk, text="Vu."
+    ),
     "consent.inbox.choose_email": lambda w: dict(user=w["jo"], email="sam@example.org", enabled=True),
     "consent.portal.renew_consent": lambda w: dict(user=w["jo"], consent_id=own_consent(w, ends=True).pk),
     "teams.services.present_myself": lambda w: dict(

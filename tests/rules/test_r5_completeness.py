@@ -298,6 +298,21 @@ def my_representatives(kind, w):
     return [denied("representative.list")]
 
 
+def disagree(kind, w):
+    """Jo disagrees with a line of her journal; Sam's space does not reach it (R9: a recorded 404)."""
+    if kind == "anonymous":
+        return None
+    if kind in ("person", "representative"):  # the representative's scope includes the journal
+        return [allowed("disagreement.record", w["P"])]
+    return [denied("disagreement.record")]
+
+
+def disagreement_answer(kind, w):
+    if kind == "anonymous":
+        return None
+    return [allowed("disagreement.answer", w["P"])] if kind == "auditor" else [denied("disagreement.answer")]
+
+
 def auditors_only(action):
     def expect(kind, w):
         if kind == "anonymous":
@@ -393,6 +408,10 @@ EXPECTED = {
         person=lambda w: [denied("portal.invite", w["P"])],  # codes are made by a worker
     ),
     ("get", "/api/v1/portal/representatives/"): my_representatives,
+    ("get", "/api/v1/portal/disagreements/"): portal("portal.disagreements", scoped=True),
+    ("post", "/api/v1/portal/disagreements/"): disagree,
+    ("get", "/api/v1/audit/disagreements/"): auditors_only("disagreement.list"),  # none waits: no person
+    ("post", "/api/v1/audit/disagreements/{id}/answer/"): disagreement_answer,
     ("get", "/api/v1/audit/events/"): auditors_only("audit.view"),
     ("get", "/api/v1/audit/verify/"): auditors_only("audit.verify"),
 }
@@ -451,6 +470,19 @@ def request_for(method: str, path: str, kind: str, w: dict) -> tuple[str, dict |
         if "review" in path:
             return path.replace("{id}", str(reset.pk)), {"verdict": "justified", "comment": "Confirmé."}
         return path, {"previous_password": PASSWORD}
+    if path == "/api/v1/portal/disagreements/" and method == "post":  # a line of Jo's journal
+        line = AccessEvent.objects.filter(person_id=w["P"], action="consent.record").latest("id")
+        return path, {"event": line.pk, "statement": "Je n’ai rien signé."}
+    if path == "/api/v1/audit/disagreements/{id}/answer/":
+        from consent.models import Disagreement
+
+        written = Disagreement.objects.create(
+            person=w["person"],
+            event_id=AccessEvent.objects.filter(person_id=w["P"]).latest("id").pk,
+            statement="Non.",
+            written_by=w["users"]["person"],
+        )
+        return path.replace("{id}", str(written.pk)), {"answer": "Vu."}
     if path == "/api/v1/notes/{id}/correction/":  # a note of the member's own, which only they correct
         own = make_note(w["person"], w["users"]["member"], w["team"], "housing")
         return f"/api/v1/notes/{own.pk}/correction/", {"body": "Corrigé"}

@@ -241,7 +241,7 @@ def test_the_persons_journal_names_the_representative_and_their_role(api, person
     )
     own = make_portal_account(person)
     lines = [line["sentence"] for line in api.as_(own).get("/api/v1/portal/access-log/").json()["results"]]
-    assert "Marie Dupont (trusted person) recorded your consent." in lines
+    assert "Marie Dupont (trusted person) recorded your consent for Maraude Nord." in lines
     assert "Marie Dupont (trusted person) opened their space, to act for you." in lines
 
 

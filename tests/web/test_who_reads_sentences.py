@@ -103,9 +103,9 @@ def test_the_portal_says_what_an_emergency_access_opened_and_not_only_the_name(w
     page = plain(web.as_(make_portal_account(person, "jo")).get("/portal/"))
     assert "seulement votre nom" not in page
     assert "Sans votre accord, cette équipe voit votre nom, et ce qu'un accès d'urgence a ouvert." in page
-    sees = f"cette équipe le voit par un accès d'urgence, jusqu'au {local(opened.ends_at)}."
+    sees = f"cette équipe y a accès par un accès d'urgence, jusqu'au {local(opened.ends_at)}."
     assert f"Coordonnées : {sees}" in page and f"Logement et hébergement : {sees}" in page
-    assert "Projet d'accompagnement : cette équipe ne le voit pas." in page
+    assert "Projet d'accompagnement : cette équipe n'y a pas accès." in page
 
 
 def test_an_open_emergency_access_shows_to_the_whole_team_with_its_local_end_and_ends_early(
