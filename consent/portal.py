@@ -192,6 +192,8 @@ def team_reads_now(*, user: User, team_id: int) -> dict[str, Reading]:
     a withdrawal (R11). Nothing of the person is disclosed: it is their own space."""
     person = policy.access_own_person(user, action=Action.PORTAL_CONSENTS, need=policy.Need.CONSENTS)
     return policy.readership_of(person.pk).of_team(team_id)
+
+
 def consent_to_stop(*, user: User, consent_id: int) -> Consent:
     """The consent "stop sharing everything" would withdraw, reached as the withdrawal reaches it
     (its refusals recorded, another person's a 404): asked before the confirmation is read, so that

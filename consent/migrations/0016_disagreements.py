@@ -9,7 +9,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('consent', '0013_record_guards'),
+        ('consent', '0015_glass_ended_early'),
         ('records', '0008_notices'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
