@@ -1,7 +1,12 @@
 """R2: a team reads category C of person P only if it follows P, P consented C for it, and its mission needs C."""
 
+from django.utils import timezone
+
 from consent.models import Consent
-from tests.factories import give_consent, make_member, make_note, make_person
+from records import services as record_services
+from teams import services as team_services
+from teams.models import Membership
+from tests.factories import UserFactory, give_consent, make_member, make_note, make_person
 
 
 def notes(api, user, person):
@@ -50,6 +55,24 @@ def test_closed_follow_up_cuts_access(api, person, team, other_team, worker):
     make_note(person, worker, team, "contact")
     assert api.as_(worker).post(f"/api/v1/follow-ups/{follow_up['id']}/close/").status_code == 200
     assert api.as_(nurse).get(f"/api/v1/persons/{person.pk}/notes/").status_code == 404
+
+
+def test_a_consent_counts_only_while_its_team_follows_the_person(api, person, team, other_team, worker):
+    """A member of two teams still reaches the person through the one that follows them; the other
+    team, which holds the consent, closed its follow-up: its consent opens nothing any more, not even
+    to a member who reaches the person another way."""
+    both = make_member(team)
+    team_services.add_member(by=UserFactory(is_manager=True), team=other_team, user=both)
+    Membership.objects.filter(user=both).update(commitment_accepted_at=timezone.now())
+    follow_up = record_services.open_follow_up(user=worker, person_id=person.pk, team_id=other_team.pk)
+    note = make_note(person, worker, team, "contact")
+    give_consent(person, other_team, ["contact"], by=worker)  # the member's first team has no consent
+    assert notes(api, both, person) == (200, [note.pk])
+    record_services.close_follow_up(user=worker, follow_up_id=follow_up.pk)
+    assert notes(api, both, person) == (200, [])
+    assert api.as_(both).get(f"/api/v1/notes/{note.pk}/").status_code == 404
+    body = api.as_(both).get(f"/api/v1/persons/{person.pk}/").json()
+    assert body["visible_categories"] == [] and "phone" not in body
 
 
 def test_contact_fields_need_the_contact_category(api, team, worker, colleague):
