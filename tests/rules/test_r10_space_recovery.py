@@ -281,6 +281,11 @@ def test_the_restricted_space_cannot_widen_what_the_makers_team_reads(api, world
     assert response.status_code == 403
     refused = AccessEvent.objects.filter(action="consent.record", outcome="denied").get()
     assert (refused.reason, refused.data["code_made_by"]) == ("RestrictedAfterReset", worker.pk)
+    assert (refused.actor_id, refused.object_type, refused.person_id) == (
+        person.account_id,
+        "person",
+        person.pk,
+    )
     assert not person.consents.filter(categories__code="support_plan").exists()
 
 

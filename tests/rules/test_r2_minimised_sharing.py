@@ -1,7 +1,9 @@
 """R2: a team reads category C of person P only if it follows P, P consented C for it, and its mission needs C."""
 
+import pytest
 from django.utils import timezone
 
+from audit.models import AccessEvent
 from consent.models import Consent
 from records import services as record_services
 from teams import services as team_services
@@ -84,6 +86,28 @@ def test_contact_fields_need_the_contact_category(api, team, worker, colleague):
     assert body["phone"] == "06 00 00 00 01"
 
 
+@pytest.mark.parametrize("categories", [[], ["housing"]], ids=["no consent", "consent without contact"])
+def test_who_may_not_read_contact_details_may_not_overwrite_them(api, team, worker, colleague, categories):
+    """R1 for writes: the contact details stay as they are, and the refusal is on the record, naming
+    the person, so that their journal shows the attempt (R5)."""
+    person = make_person(team, phone="06 00 00 00 01")
+    if categories:
+        give_consent(person, team, categories, by=worker)
+    response = api.as_(colleague).post(f"/api/v1/persons/{person.pk}/contact/", {"phone": "06 99 99 99 99"})
+    assert response.status_code == 403
+    person.refresh_from_db()
+    assert person.phone == "06 00 00 00 01"
+    event = AccessEvent.objects.filter(outcome="denied").get()
+    assert (event.action, event.actor_id, event.person_id, event.object_type, event.object_ids) == (
+        "person.update",
+        colleague.pk,
+        person.pk,
+        "person",
+        [person.pk],
+    )
+    assert event.reason == "ContactNotShared"
+
+
 def test_identity_is_visible_to_every_following_team(api, person, colleague):
     body = api.as_(colleague).get(f"/api/v1/persons/{person.pk}/").json()
     assert body["display_name"] == "Jo"
@@ -156,3 +180,18 @@ def test_an_emergency_access_opens_categories_never_the_identity_and_search_agre
     assert [
         p["id"] for p in api.as_(colleague).get("/api/v1/persons/", {"search": "Marchand"}).json()["results"]
     ] == [person.pk]
+
+
+def test_a_consent_to_another_team_shows_the_identity_to_that_team_only(
+    api, team, other_team, worker, colleague
+):
+    person = make_person(team, other_team, display_name="Jo", first_name="Joëlle", last_name="Marchand")
+    person.created_by = None
+    person.save(update_fields=["created_by"])
+    nurse = make_member(other_team)
+    give_consent(person, other_team, ["contact"], by=worker)
+    shown = api.as_(colleague).get(f"/api/v1/persons/{person.pk}/").json()
+    assert shown["display_name"] == "Jo" and "Marchand" not in str(shown)
+    assert api.as_(colleague).get("/api/v1/persons/", {"search": "Marchand"}).json()["results"] == []
+    found = api.as_(nurse).get("/api/v1/persons/", {"search": "Marchand"}).json()["results"]
+    assert [p["id"] for p in found] == [person.pk]
