@@ -184,6 +184,9 @@ def test_the_restriction_lifts_when_the_person_confirms_with_the_previous_passwo
     assert export.status_code == 200 and SECRET in export.content.decode()
     confirmed = AccessEvent.objects.filter(action="space_reset.confirm", outcome="allowed").get()
     assert confirmed.data["code_made_by"] == worker.pk
+    # While the reset is still watched, the confirmed space reads every team's acts again.
+    notices = api.as_(jo).get("/api/v1/portal/notices/").json()["results"]
+    assert any(world["nurse"].display_name in n["text"] for n in notices)
 
 
 def test_the_confirmation_through_the_api_needs_the_previous_password(api, world, worker, person):

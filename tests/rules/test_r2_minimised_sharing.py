@@ -108,6 +108,13 @@ def test_who_may_not_read_contact_details_may_not_overwrite_them(api, team, work
     assert event.reason == "ContactNotShared"
 
 
+def test_the_contact_page_shows_the_details_the_consent_shares(web, team, worker, colleague):
+    person = make_person(team, phone="06 00 00 00 01")
+    give_consent(person, team, ["contact"], by=worker)
+    page = web.as_(colleague).get(f"/persons/{person.pk}/contact/")
+    assert page.status_code == 200 and "06 00 00 00 01" in page.content.decode()
+
+
 def test_identity_is_visible_to_every_following_team(api, person, colleague):
     body = api.as_(colleague).get(f"/api/v1/persons/{person.pk}/").json()
     assert body["display_name"] == "Jo"
