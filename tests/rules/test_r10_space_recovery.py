@@ -318,3 +318,12 @@ def test_the_worker_page_says_an_open_space_reopens_restricted_with_a_handed_ove
     assert client.post(f"/persons/{person.pk}/portal-code/").status_code == 302
     page = client.get(f"/persons/{person.pk}/portal-code/").content.decode().replace("&#x27;", "'")
     assert "il rouvre restreint pendant quelques jours" in page and "Le journal vous nomme" in page
+
+
+def test_the_restriction_ends_at_the_very_end_of_the_watch(api, world, worker, person):
+    from consent import policy
+
+    _camille_takes_over(api, worker, person)
+    reset = SpaceReset.objects.get()
+    assert policy.is_restricted(reset, at=reset.watched_until - timedelta(microseconds=1))
+    assert not policy.is_restricted(reset, at=reset.watched_until)
