@@ -74,6 +74,16 @@ def test_what_the_person_refused_is_their_own_word_to_that_team(
     assert refused.status_code == 400 and "reason" in refused.json() and not GlassBreak.objects.exists()
 
 
+def test_what_an_expired_consent_shared_was_not_refused(api, person, team, worker, colleague):
+    """Run out is not refused: what the person's last consent shared opens without a danger to life."""
+    from consent.models import Consent
+
+    consent = give_consent(person, team, ["housing"], by=worker)
+    Consent.objects.filter(pk=consent.pk).update(valid_until=timezone.now() - timedelta(seconds=1))
+    opened = api.as_(colleague).post(OPEN.format(person.pk), body(team, ["housing"]), format="json")
+    assert opened.status_code == 201, opened.content
+
+
 def test_it_never_opens_a_team_that_does_not_follow_the_person(api, person, team, other_team, worker):
     nurse = make_member(other_team)
     assert (
