@@ -33,7 +33,9 @@ def test_other_team_reads_the_categories_consented_to_it(api, person, team, othe
     assert notes(api, nurse, person) == (200, [note.pk])
 
 
-def test_category_outside_the_team_mission_stays_hidden(api, person, team, worker, colleague):
+def test_category_outside_the_team_mission_stays_hidden(api, person, team, other_team, worker, colleague):
+    """The consent's own team's mission decides, whatever another team's mission needs (the CSAPA
+    needs health)."""
     make_note(person, worker, team, "health")  # Maraude Nord does not need health
     # A consent naming it cannot even be recorded...
     response = api.as_(worker).post(
