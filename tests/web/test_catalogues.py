@@ -55,7 +55,7 @@ def test_the_catalogue_holds_every_string_of_the_code(tmp_path):
     """Extract the strings again from a copy of the code: none may be missing from the catalogue."""
     copy = tmp_path / "src"
     ignore = shutil.ignore_patterns(
-        ".venv", "var", ".git", "tests", "bench", "staticfiles", "*.pyc", "screenshots"
+        ".venv", "var", ".git", "tests", "bench", "staticfiles", "*.pyc", "screenshots", "mutants"
     )
     shutil.copytree(ROOT, copy, ignore=ignore)
     subprocess.run(
