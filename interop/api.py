@@ -1,0 +1,111 @@
+"""HTTP for FHIR: a consent as a Consent, the access log as AuditEvents, the person's data as a
+Bundle. Each answers ``application/fhir+json`` (or ``application/json`` when asked), and its
+errors in the API's JSON, like every other endpoint."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from drf_spectacular.utils import extend_schema, inline_serializer
+from rest_framework import generics, serializers
+from rest_framework.renderers import JSONRenderer
+from rest_framework.request import Request
+from rest_framework.response import Response
+
+from audit.filters import EventFilter
+from audit.models import AccessEvent
+from interop import audit_event, selectors
+from interop.model import validated
+from teams.requests import signed_in
+
+
+class FHIRRenderer(JSONRenderer):
+    """FHIR's own media type for JSON."""
+
+    media_type = "application/fhir+json"
+    format = "fhir"
+
+
+def resource_schema(name: str, resource_type: str) -> Any:
+    """A FHIR resource in the schema: its type named; the model of its release says the rest."""
+    return inline_serializer(
+        name=name,
+        fields={
+            "resourceType": serializers.ChoiceField(choices=[resource_type]),
+            "id": serializers.CharField(required=False),
+        },
+    )
+
+
+class FHIRView(generics.GenericAPIView):
+    renderer_classes = [FHIRRenderer, JSONRenderer]
+
+    def handle_exception(self, exc: Exception) -> Response:
+        # An error is told in the API's JSON (a FHIR client reads its status), as everywhere else.
+        self.request.accepted_renderer = JSONRenderer()
+        self.request.accepted_media_type = JSONRenderer.media_type
+        return super().handle_exception(exc)
+
+    def fhir_base(self) -> str:
+        """Where the resources would be found on this service: each Bundle entry's full URL."""
+        return self.request.build_absolute_uri("/api/v1/fhir")
+
+
+@extend_schema(tags=["fhir"], responses=resource_schema("FhirConsent", "Consent"))
+class ConsentResource(FHIRView):
+    """The consent as a FHIR R5 Consent, for whoever may see its receipt. `sourceAttachment` holds
+    the signed receipts: check the resource against them with the key of /api/v1/receipt-key/."""
+
+    def get(self, request: Request, pk: int) -> Response:
+        return Response(selectors.consent_as_fhir(user=signed_in(request), consent_id=pk))
+
+
+@extend_schema(tags=["fhir"], responses=resource_schema("FhirBundle", "Bundle"))
+class AuditEventSearch(FHIRView, generics.ListAPIView[AccessEvent]):
+    """Auditors: the access log as FHIR R5 AuditEvents (IHE BALP codes), newest first, in a
+    `searchset` Bundle, with the log's filters; each carries its event's chain, position and hash."""
+
+    filterset_class = EventFilter
+    queryset = AccessEvent.objects.none()  # for the schema: rows come from the selector
+
+    def get_queryset(self) -> Any:
+        return selectors.events_for_auditor(user=self.request.user)
+
+    def list(self, request: Request, *args: Any, **kwargs: Any) -> Response:
+        selected = self.filter_queryset(self.get_queryset())
+        params = request.query_params
+        filters = {k: params[k] for k in params if k in EventFilter.Meta.fields}
+        selection = selectors.audit_events(user=request.user, selected=selected, filters=filters)
+        page = self.paginate_queryset(selection.rows)
+        shown = selection.disclose(page if page is not None else list(selection.rows))
+        paginator = self.paginator
+        links = [{"relation": "self", "url": request.build_absolute_uri()}]
+        if paginator is not None and (after := paginator.get_next_link()):  # type: ignore[attr-defined]
+            links.append({"relation": "next", "url": after})
+        if paginator is not None and (before := paginator.get_previous_link()):  # type: ignore[attr-defined]
+            links.append({"relation": "previous", "url": before})
+        total = paginator.page.paginator.count if page is not None else len(shown)  # type: ignore[attr-defined]
+        base = self.fhir_base()
+        entries = [audit_event.of(event) for event in shown]
+        bundle = {
+            "resourceType": "Bundle",
+            "type": "searchset",
+            "total": total,
+            "link": links,
+            "entry": [
+                {"fullUrl": f"{base}/AuditEvent/{e['id']}", "resource": e, "search": {"mode": "match"}}
+                for e in entries
+            ],
+        }
+        return Response(validated(bundle))
+
+
+@extend_schema(tags=["fhir", "portal"], responses=resource_schema("FhirPersonBundle", "Bundle"))
+class MyBundle(FHIRView):
+    """All your data as a FHIR R5 Bundle (GDPR art. 20): you (Patient), your consents (Consent), the
+    notes about you (DocumentReference) and your journal (AuditEvent)."""
+
+    def get(self, request: Request) -> Response:
+        response = Response(selectors.my_bundle(user=signed_in(request), base=self.fhir_base()))
+        response["Cache-Control"] = "no-store"
+        return response
