@@ -6,8 +6,8 @@ from __future__ import annotations
 
 from typing import Any
 
-from drf_spectacular.utils import extend_schema, inline_serializer
-from rest_framework import generics, serializers
+from drf_spectacular.utils import extend_schema
+from rest_framework import generics
 from rest_framework.renderers import JSONRenderer
 from rest_framework.request import Request
 from rest_framework.response import Response
@@ -16,6 +16,8 @@ from audit.filters import EventFilter
 from audit.models import AccessEvent
 from interop import audit_event, selectors
 from interop.model import validated
+from interop.serializers import FhirBundleSerializer, FhirConsentSerializer
+from relais.pagination import Pagination
 from teams.requests import signed_in
 
 
@@ -24,17 +26,6 @@ class FHIRRenderer(JSONRenderer):
 
     media_type = "application/fhir+json"
     format = "fhir"
-
-
-def resource_schema(name: str, resource_type: str) -> Any:
-    """A FHIR resource in the schema: its type named; the model of its release says the rest."""
-    return inline_serializer(
-        name=name,
-        fields={
-            "resourceType": serializers.ChoiceField(choices=[resource_type]),
-            "id": serializers.CharField(required=False),
-        },
-    )
 
 
 class FHIRView(generics.GenericAPIView):
@@ -51,7 +42,7 @@ class FHIRView(generics.GenericAPIView):
         return self.request.build_absolute_uri("/api/v1/fhir")
 
 
-@extend_schema(tags=["fhir"], responses=resource_schema("FhirConsent", "Consent"))
+@extend_schema(tags=["fhir"], responses=FhirConsentSerializer)
 class ConsentResource(FHIRView):
     """The consent as a FHIR R5 Consent, for whoever may see its receipt. `sourceAttachment` holds
     the signed receipts: check the resource against them with the key of /api/v1/receipt-key/."""
@@ -60,7 +51,7 @@ class ConsentResource(FHIRView):
         return Response(selectors.consent_as_fhir(user=signed_in(request), consent_id=pk))
 
 
-@extend_schema(tags=["fhir"], responses=resource_schema("FhirBundle", "Bundle"))
+@extend_schema(tags=["fhir"], responses=FhirBundleSerializer)
 class AuditEventSearch(FHIRView, generics.ListAPIView[AccessEvent]):
     """Auditors: the access log as FHIR R5 AuditEvents (IHE BALP codes), newest first, in a
     `searchset` Bundle, with the log's filters; each carries its event's chain, position and hash."""
@@ -76,15 +67,16 @@ class AuditEventSearch(FHIRView, generics.ListAPIView[AccessEvent]):
         params = request.query_params
         filters = {k: params[k] for k in params if k in EventFilter.Meta.fields}
         selection = selectors.audit_events(user=request.user, selected=selected, filters=filters)
-        page = self.paginate_queryset(selection.rows)
-        shown = selection.disclose(page if page is not None else list(selection.rows))
-        paginator = self.paginator
+        paginator = Pagination()  # a searchset names its pages in its links, not in a wrapper
+        shown = selection.disclose(paginator.paginate_queryset(selection.rows, request, view=self) or [])
         links = [{"relation": "self", "url": request.build_absolute_uri()}]
-        if paginator is not None and (after := paginator.get_next_link()):  # type: ignore[attr-defined]
-            links.append({"relation": "next", "url": after})
-        if paginator is not None and (before := paginator.get_previous_link()):  # type: ignore[attr-defined]
-            links.append({"relation": "previous", "url": before})
-        total = paginator.page.paginator.count if page is not None else len(shown)  # type: ignore[attr-defined]
+        for relation, url in (
+            ("next", paginator.get_next_link()),
+            ("previous", paginator.get_previous_link()),
+        ):
+            if url:
+                links.append({"relation": relation, "url": url})
+        total = paginator.page.paginator.count if paginator.page is not None else len(shown)
         base = self.fhir_base()
         entries = [audit_event.of(event) for event in shown]
         bundle = {
@@ -100,7 +92,7 @@ class AuditEventSearch(FHIRView, generics.ListAPIView[AccessEvent]):
         return Response(validated(bundle))
 
 
-@extend_schema(tags=["fhir", "portal"], responses=resource_schema("FhirPersonBundle", "Bundle"))
+@extend_schema(tags=["fhir", "portal"], responses=FhirBundleSerializer)
 class MyBundle(FHIRView):
     """All your data as a FHIR R5 Bundle (GDPR art. 20): you (Patient), your consents (Consent), the
     notes about you (DocumentReference) and your journal (AuditEvent)."""
