@@ -51,7 +51,7 @@ class ConsentResource(FHIRView):
         return Response(selectors.consent_as_fhir(user=signed_in(request), consent_id=pk))
 
 
-@extend_schema(tags=["fhir"], responses=FhirBundleSerializer)
+@extend_schema(tags=["fhir"], responses=FhirBundleSerializer, operation_id="v1_audit_fhir_AuditEvent_search")
 class AuditEventSearch(FHIRView, generics.ListAPIView[AccessEvent]):
     """Auditors: the access log as FHIR R5 AuditEvents (IHE BALP codes), newest first, in a
     `searchset` Bundle, with the log's filters; each carries its event's chain, position and hash."""
