@@ -20,7 +20,10 @@ from relais import signing
 
 
 def _moment(text: str | None) -> datetime | None:
-    return datetime.fromisoformat(text.replace("Z", "+00:00")) if text else None
+    """A moment to the second (FHIR's dateTime, and what the resource shows of the receipt's)."""
+    if not text:
+        return None
+    return datetime.fromisoformat(text.replace("Z", "+00:00")).replace(microsecond=0)
 
 
 def _identifier(reference: dict[str, Any]) -> str:
@@ -58,11 +61,8 @@ def problems(resource: dict[str, Any], public_key: bytes) -> list[str]:
         "grantee": (_identifier(resource.get("grantee", [{}])[0]), str(given["team"])),
         "categories": (labels, sorted(given["categories"])),
         "decision": (resource.get("decision"), "permit" if given["categories"] else "deny"),
-        "period.start": (_moment(period.get("start")), _moment(given["at"]).replace(microsecond=0)),
-        "period.end": (
-            _moment(period.get("end")),
-            expected_end.replace(microsecond=0) if expected_end else None,
-        ),
+        "period.start": (_moment(period.get("start")), _moment(given["at"])),
+        "period.end": (_moment(period.get("end")), expected_end),
     }
     found += [
         f"{name}: {shown!r} where the receipt says {signed!r}"

@@ -9,7 +9,7 @@ from pathlib import Path
 import grimp
 
 ROOT = Path(__file__).resolve().parents[2]
-PACKAGES = ("relais", "teams", "records", "consent", "audit")
+PACKAGES = ("relais", "teams", "records", "consent", "audit", "interop")
 LONG = 300
 
 
