@@ -4,11 +4,14 @@ errors in the API's JSON, like every other endpoint."""
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from typing import Any
 
-from drf_spectacular.utils import extend_schema
+from drf_spectacular.utils import OpenApiParameter, extend_schema
 from rest_framework import generics
-from rest_framework.renderers import JSONRenderer
+from rest_framework.exceptions import NotAcceptable
+from rest_framework.negotiation import DefaultContentNegotiation
+from rest_framework.renderers import BaseRenderer, JSONRenderer
 from rest_framework.request import Request
 from rest_framework.response import Response
 
@@ -28,8 +31,30 @@ class FHIRRenderer(JSONRenderer):
     format = "fhir"
 
 
+class FHIRNegotiation(DefaultContentNegotiation):
+    """FHIR's JSON, or plain JSON when that is what the client accepts; an unknown ``?format=`` or an
+    unusual ``Accept`` falls back to FHIR's JSON rather than a 404 or a 406."""
+
+    def filter_renderers(self, renderers: Iterable[BaseRenderer], format: str) -> list[BaseRenderer]:  # noqa: A002
+        return [r for r in renderers if r.format == format] or list(renderers)
+
+    def select_renderer(
+        self, request: Request, renderers: Iterable[BaseRenderer], format_suffix: str | None = None
+    ) -> tuple[BaseRenderer, str]:
+        offered = list(renderers)
+        try:
+            return super().select_renderer(request, offered, format_suffix)
+        except NotAcceptable:
+            return offered[0], str(offered[0].media_type)
+
+
+# The schema offers the two media types; a format parameter would only restate them.
+NO_FORMAT = OpenApiParameter("format", exclude=True)
+
+
 class FHIRView(generics.GenericAPIView):
     renderer_classes = [FHIRRenderer, JSONRenderer]
+    content_negotiation_class = FHIRNegotiation
 
     def handle_exception(self, exc: Exception) -> Response:
         # An error is told in the API's JSON (a FHIR client reads its status), as everywhere else.
@@ -42,7 +67,7 @@ class FHIRView(generics.GenericAPIView):
         return self.request.build_absolute_uri("/api/v1/fhir")
 
 
-@extend_schema(tags=["fhir"], responses=FhirConsentSerializer)
+@extend_schema(tags=["fhir"], responses=FhirConsentSerializer, parameters=[NO_FORMAT])
 class ConsentResource(FHIRView):
     """The consent as a FHIR R5 Consent, for whoever may see its receipt. `sourceAttachment` holds
     the signed receipts: check the resource against them with the key of /api/v1/receipt-key/."""
@@ -51,7 +76,12 @@ class ConsentResource(FHIRView):
         return Response(selectors.consent_as_fhir(user=signed_in(request), consent_id=pk))
 
 
-@extend_schema(tags=["fhir"], responses=FhirBundleSerializer, operation_id="v1_audit_fhir_AuditEvent_search")
+@extend_schema(
+    tags=["fhir"],
+    responses=FhirBundleSerializer,
+    operation_id="v1_audit_fhir_AuditEvent_search",
+    parameters=[NO_FORMAT],
+)
 class AuditEventSearch(FHIRView, generics.ListAPIView[AccessEvent]):
     """Auditors: the access log as FHIR R5 AuditEvents (IHE BALP codes), newest first, in a
     `searchset` Bundle, with the log's filters; each carries its event's chain, position and hash."""
@@ -92,7 +122,7 @@ class AuditEventSearch(FHIRView, generics.ListAPIView[AccessEvent]):
         return Response(validated(bundle))
 
 
-@extend_schema(tags=["fhir", "portal"], responses=FhirBundleSerializer)
+@extend_schema(tags=["fhir", "portal"], responses=FhirBundleSerializer, parameters=[NO_FORMAT])
 class MyBundle(FHIRView):
     """All your data as a FHIR R5 Bundle (GDPR art. 20): you (Patient), your consents (Consent), the
     notes about you (DocumentReference) and your journal (AuditEvent)."""

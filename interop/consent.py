@@ -185,7 +185,7 @@ def consent_resource(consent: Consent, receipts: Sequence[Receipt]) -> Resource:
         "provision": [provision],
     }
     if consent.purpose:
-        resource["text"] = {"status": "extensions", "div": _narrative(consent.purpose, category_codes)}
+        resource["text"] = {"status": "additional", "div": _narrative(consent.purpose, category_codes)}
     return validated(resource)
 
 
