@@ -178,3 +178,15 @@ def test_a_consent_tampered_with_after_export_is_caught_by_its_receipt(api, shar
     document = base64.b64decode(attachment["data"]).replace(b'"contact",', b'"contact","health",')
     attachment["data"] = base64.b64encode(document).decode()
     assert "its hash does not match" in receipt_check.problems(forged, key)[0]
+
+
+def test_plain_json_when_asked_and_fhir_json_for_any_other_format(api, shared, worker):
+    consent, _note = shared
+    client = api.as_(worker)
+    asked = client.get(f"/api/v1/consents/{consent.pk}/fhir/", HTTP_ACCEPT="application/json")
+    assert asked["Content-Type"].startswith("application/json")
+    for odd in ({"format": "-58800"}, {"format": "xml"}):
+        response = client.get(f"/api/v1/consents/{consent.pk}/fhir/", odd)
+        assert response.status_code == 200 and response["Content-Type"].startswith("application/fhir+json")
+    unusual = client.get(f"/api/v1/consents/{consent.pk}/fhir/", HTTP_ACCEPT="text/csv")
+    assert unusual.status_code == 200 and unusual.json()["resourceType"] == "Consent"
