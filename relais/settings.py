@@ -82,6 +82,8 @@ INSTALLED_APPS = [
     "teams",
     "records",
     "consent",
+    # Before audit: its export_audit adds --fhir to the log's own command.
+    "interop",
     "audit",
     "relais",
 ]

@@ -6,6 +6,7 @@ from django.urls import path
 from audit import views as audit_views
 from consent import disagreement_views, glass_views, portal_views, recovery_views, representative_views
 from consent import views as consent_views
+from interop import views as interop_views
 from records import views as record_views
 from records.audit_names import DIRECTORY
 from teams import mfa_views
@@ -72,6 +73,7 @@ urlpatterns = [
     path("portal/notices/email/", portal_views.notices_email, name="portal-notices-email"),
     path("portal/receipts/", portal_views.receipts, name="portal-receipt-list"),
     path("portal/my-data/", portal_views.download, name="portal-download"),
+    path("portal/my-data/fhir/", interop_views.bundle_download, name="portal-download-fhir"),
     path("portal/print/", portal_views.printable, name="portal-print"),
     path(
         "audit/",

@@ -75,6 +75,16 @@ def test_audit_events_query_count_is_pinned(api, auditor, rows, django_assert_nu
     assert len(response.json()["results"]) == min(rows + settings.RELAIS_AUDIT_CHAINS, 100)
 
 
+@pytest.mark.parametrize("rows", [10, 100])
+def test_fhir_audit_events_query_count_is_pinned(api, auditor, rows, django_assert_num_queries):
+    """The same queries as the log's own list: each AuditEvent is built from its stored body."""
+    write_events(rows)
+    client = api.as_(auditor)
+    with django_assert_num_queries(AUDIT_EVENTS_QUERIES):
+        response = client.get("/api/v1/audit/fhir/AuditEvent?page_size=100")
+    assert len(response.json()["entry"]) == min(rows + settings.RELAIS_AUDIT_CHAINS, 100)
+
+
 @pytest.fixture
 def jo(person):
     return make_portal_account(person, "jo")

@@ -1065,6 +1065,7 @@ PAGES = {
         **POST(refused=(None, same_for_all(405))),
     },
     "portal-download": {**GET(portal_only("portal.export")), **POST(refused=(None, same_for_all(405)))},
+    "portal-download-fhir": {**GET(portal_only("portal.export")), **POST(refused=(None, same_for_all(405)))},
     "portal-print": {
         **GET(portal_only("portal.export", "portal.access_log")),
         **POST(refused=(None, same_for_all(405))),
@@ -1202,6 +1203,7 @@ def urls(w) -> dict[str, str]:
         "portal-glass-acknowledge": f"/portal/emergencies/{w['emergency'].pk}/acknowledge/",
         "portal-receipt-list": "/portal/receipts/",
         "portal-download": "/portal/my-data/",
+        "portal-download-fhir": "/portal/my-data/fhir/",
         "portal-print": "/portal/print/",
         "person-representatives": f"/persons/{person}/representatives/",
         "representative-end": f"/representatives/{w['agent'].pk}/end/",

@@ -54,6 +54,7 @@ def test_consents_of_a_hidden_person_answer_404(api, shared, db):
     stranger = make_member(make_team("Autre équipe"))
     assert api.as_(stranger).get(f"/api/v1/persons/{consent.person_id}/consents/").status_code == 404
     assert api.as_(stranger).get(f"/api/v1/consents/{consent.pk}/receipt/").status_code == 404
+    assert api.as_(stranger).get(f"/api/v1/consents/{consent.pk}/fhir/").status_code == 404
     assert (
         api.as_(stranger).post(f"/api/v1/consents/{consent.pk}/withdraw/", {"method": "oral"}).status_code
         == 404

@@ -13,7 +13,7 @@ import pytest
 pytestmark = pytest.mark.any_database
 
 ROOT = Path(__file__).resolve().parents[2]
-PACKAGES = ("relais", "teams", "records", "consent", "audit")
+PACKAGES = ("relais", "teams", "records", "consent", "audit", "interop")
 LONG = 300
 
 
