@@ -132,7 +132,9 @@ def test_setup(checkout: Path, env: dict[str, str]) -> dict[str, float]:
 
 
 def show(label: str, times: dict[str, float]) -> None:
-    print(f"{label:<24}" + "  ".join(f"{step} {seconds:6.1f} s" for step, seconds in times.items()), flush=True)
+    print(
+        f"{label:<24}" + "  ".join(f"{step} {seconds:6.1f} s" for step, seconds in times.items()), flush=True
+    )
 
 
 def main() -> None:
