@@ -11,7 +11,7 @@ and the database lost (other than by a signed purge) is named, with the range it
 from __future__ import annotations
 
 import json
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -25,8 +25,26 @@ def line(event_id: int, chain: int, seq: int, digest: str, body: str) -> str:
     return json.dumps({"id": event_id, "chain": chain, "seq": seq, "hash": digest, "body": body}) + "\n"
 
 
-def positions_in(path: Path) -> dict[int, int]:
-    """The last seq of each chain in a stream file; a torn last line (a crash mid-write) is dropped."""
+@dataclass(frozen=True)
+class Format:
+    """A shape of streamed line: how an event is written, how a line says where it was, its name."""
+
+    render: Callable[[int, int, int, str, str], str]
+    position: Callable[[dict[str, Any]], tuple[int, int]]
+    name: str
+
+
+def position_of(record: dict[str, Any]) -> tuple[int, int]:
+    return record["chain"], record["seq"]
+
+
+def positions_in(
+    path: Path, position: Callable[[dict[str, Any]], tuple[int, int]] = position_of
+) -> dict[int, int]:
+    """The last seq of each chain in a stream file; a torn last line (a crash mid-write) is dropped.
+
+    ``position`` reads a line's chain and seq (another shape of line, such as a FHIR AuditEvent,
+    says them in its own words)."""
     positions: dict[int, int] = {}
     if not path.exists():
         return positions
@@ -39,7 +57,8 @@ def positions_in(path: Path) -> dict[int, int]:
                 record = json.loads(raw)
             except ValueError:
                 break
-            positions[record["chain"]] = max(positions.get(record["chain"], 0), record["seq"])
+            chain, seq = position(record)
+            positions[chain] = max(positions.get(chain, 0), seq)
             good += len(raw)
     if good != path.stat().st_size:
         with path.open("r+b") as stream:
@@ -56,11 +75,14 @@ def parse_positions(text: str) -> dict[int, int]:
     return positions
 
 
-def new_lines(positions: dict[int, int]) -> Iterator[tuple[int, int, str]]:
+def new_lines(
+    positions: dict[int, int], render: Callable[[int, int, int, str, str], str] = line
+) -> Iterator[tuple[int, int, str]]:
     """(chain, seq, line) of every committed event after the given positions, chain by chain.
 
     Updates ``positions`` as it goes. Chains not named start from their first event (or from their
-    purge anchor, whatever came before it being gone)."""
+    purge anchor, whatever came before it being gone). ``render`` makes a line of an event's id,
+    chain, seq, hash and body (JSON of them by default)."""
     chains = set(AccessEvent.objects.values_list("chain", flat=True).distinct()) | set(positions)
     for chain in sorted(chains):
         after = positions.get(chain, 0)
@@ -73,7 +95,7 @@ def new_lines(positions: dict[int, int]) -> Iterator[tuple[int, int, str]]:
             if not rows:
                 break
             for event_id, seq, digest, body in rows:
-                yield chain, seq, line(event_id, chain, seq, digest, body)
+                yield chain, seq, render(event_id, chain, seq, digest, body)
                 after = positions[chain] = seq
 
 

@@ -12,7 +12,7 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 
 from audit.disclosure import Selection
-from consent import glass, selectors, services
+from consent import glass, glass_end, selectors, services
 from consent.glass_serializers import GlassBreakInSerializer, GlassBreakSerializer, GlassReviewInSerializer
 from consent.models import Consent
 from consent.recovery_serializers import PortalInvitationSerializer
@@ -171,4 +171,16 @@ class AcknowledgeGlass(generics.GenericAPIView):
     def post(self, request: Request, pk: int) -> Response:
         return Response(
             GlassBreakSerializer(glass.acknowledge(user=signed_in(request), glass_break_id=pk)).data
+        )
+
+
+@extend_schema(tags=["emergency"], request=None, responses=GlassBreakSerializer)
+class EndGlass(generics.GenericAPIView):
+    """A member of its team ends an emergency access before its time (``glass_end.end_early``)."""
+
+    serializer_class = GlassBreakSerializer
+
+    def post(self, request: Request, pk: int) -> Response:
+        return Response(
+            GlassBreakSerializer(glass_end.end_early(user=signed_in(request), glass_break_id=pk)).data
         )

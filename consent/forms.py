@@ -193,3 +193,11 @@ class RepresentativeEndForm(forms.Form):
         widget=forms.Textarea(attrs={"rows": 2}),
         help_text=_("The judgement that lifts the measure, or the person's word (when, to whom)."),
     )
+
+
+class DisagreementAnswerForm(forms.Form):
+    answer = forms.CharField(
+        label=_("Your answer, which the person will read"),
+        max_length=2000,
+        widget=forms.Textarea(attrs={"rows": 3}),
+    )

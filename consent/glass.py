@@ -29,7 +29,8 @@ from audit.models import Action
 from audit.recorder import Event
 from consent import inbox, policy
 from consent.models import GlassBreak, Notice
-from records.models import FollowUp
+from consent.readership import Readership
+from records.models import FollowUp, Person
 from relais.domain_errors import Invalid, NotAnAuditor, NotIndependent
 from teams.models import Category, Membership, Team, User
 from teams.selectors import team_named_in_input
@@ -245,17 +246,30 @@ def acknowledge(*, user: User, glass_break_id: int) -> GlassBreak:
     return glass
 
 
+def openable(
+    reader: policy.Reader, person: Person, readership: Readership
+) -> list[tuple[Team, list[Category]]]:
+    """What a member could still open for a person in an emergency: for each of their teams that
+    follows the person and allows it, the mission's categories the team does not read already (by
+    consent or an open emergency access, from the policy's ``readership``). What is open already
+    is not offered again (issue "Every sentence true", §7)."""
+    teams: dict[int, Team] = {}
+    left: dict[int, list[Category]] = {}
+    for row in policy.missions_of_following_teams(reader.team_ids, person).order_by(
+        "team__name", "category_id"
+    ):
+        if row.category.code not in readership.of_team(row.team_id):
+            teams.setdefault(row.team_id, row.team)
+            left.setdefault(row.team_id, []).append(row.category)
+    return [(team, left[pk]) for pk, team in teams.items()]
+
+
 def glass_choices(*, user: User, person_id: int) -> tuple[list[Team], list[Category]]:
     """What a member may open for a person they reach: their teams that follow the person and allow
-    emergency access, and those teams' mission categories. Nothing is shown of the person."""
+    emergency access with something left to open, and what is left (``openable``). Nothing is shown
+    of the person."""
     access = policy.access_person(user, person_id, action=Action.GLASS_BREAK)
     assert access.reader is not None
-    teams = [
-        team
-        for team in Team.objects.filter(pk__in=access.reader.team_ids, glass_break_allowed=True).order_by(
-            "name"
-        )
-        if policy.team_follows(team, access.person)
-    ]
-    categories = Category.objects.filter(teams__in=teams).distinct().order_by("id")
-    return teams, list(categories)
+    left = openable(access.reader, access.person, policy.readership_of(access.person.pk))
+    categories = {category.pk: category for _team, found in left for category in found}
+    return [team for team, _found in left], [categories[pk] for pk in sorted(categories)]

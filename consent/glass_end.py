@@ -2,7 +2,8 @@
 
 An emergency access (``consent.glass``) is open for a few hours at most. It ends earlier when its
 team's managers turn emergency access off, when the team stops following the person, or when the
-team's mission stops needing one of the categories it opened. Each end is written on the access
+team's mission stops needing one of the categories it opened, or when a member of its team ends
+it early (``end_early``: what was needed is done). Each end is written on the access
 itself (``ended_at``, ``ended_by``, ``end_reason``), once, with an event, in the same action as its
 cause: turning the glass back on, reopening the follow-up or widening the mission again revives
 nothing. The end of its time is written by ``manage.py end_emergency_accesses`` (from cron), with
@@ -19,12 +20,17 @@ from collections.abc import Iterable
 
 from django.db.models import QuerySet
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from audit import recorder
 from audit.models import Action
 from audit.recorder import Actor, Event
+from consent import policy
 from consent.models import GlassBreak
+from relais.domain_errors import Invalid
+from relais.ids import is_storable_id
 from teams.changes import TeamChange
+from teams.models import User
 
 
 def _running(**where: object) -> QuerySet[GlassBreak]:
@@ -87,3 +93,32 @@ def end_passed(*, by: Actor | None = None) -> int:
     actor = by or recorder.system("end_emergency_accesses")
     passed = GlassBreak.objects.filter(ended_at__isnull=True, ends_at__lte=timezone.now()).order_by("pk")
     return _end(actor, list(passed), GlassBreak.EndReason.TIME_PASSED, at_planned_end=True)
+
+
+@recorder.action
+def end_early(*, user: User, glass_break_id: int) -> GlassBreak:
+    """A member of the access's team ends it before its time (issue "Every sentence true", §7): the
+    team reads what it opened no more, at once; the end names the member. Another team's access is
+    the recorded 404 of R9; an access that has ended already is a 400, and nothing is written."""
+    # A refusal names the access's person, so that their journal shows the attempt (R9 all the same).
+    person_id = (
+        GlassBreak.objects.filter(pk=glass_break_id).values_list("person_id", flat=True).first()
+        if is_storable_id(glass_break_id)
+        else None
+    )
+    reader = policy.access_reader(
+        user, action=Action.GLASS_BREAK_END, object_type="glass_break", person_id=person_id
+    )
+    glass: GlassBreak = policy.reached_by_id(
+        user,
+        Action.GLASS_BREAK_END,
+        GlassBreak.objects.all(),
+        glass_break_id,
+        object_type="glass_break",
+        belongs=lambda found: found.team_id in reader.team_ids,
+    )
+    running = list(_running(pk=glass.pk).select_for_update())
+    if not running or not _end(user, running, GlassBreak.EndReason.ENDED_EARLY):
+        raise Invalid("glass_break", _("This emergency access has ended already."))
+    glass.refresh_from_db()
+    return glass

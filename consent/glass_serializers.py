@@ -42,7 +42,7 @@ class GlassBreakSerializer(serializers.Serializer):
     )
     ended_by = serializers.IntegerField(source="ended_by_id", allow_null=True)
     end_reason = serializers.ChoiceField(
-        choices=["", "time_passed", "switched_off", "follow_up_closed", "mission_narrowed"],
+        choices=["", "time_passed", "switched_off", "follow_up_closed", "mission_narrowed", "ended_early"],
         help_text="Why it ended; empty while open.",
     )
 

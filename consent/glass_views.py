@@ -3,13 +3,14 @@
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import HttpResponse
-from django.shortcuts import redirect
+from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
-from consent import glass
+from consent import glass, glass_end
 from consent.forms import GlassBreakForm, GlassReviewForm
 from consent.models import GlassBreak
 from relais.domain_errors import Invalid
@@ -48,7 +49,7 @@ def break_glass(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
                 )
                 % {"end": date_format(timezone.localtime(opened.ends_at), "DATETIME_FORMAT")},
             )
-            return redirect("person", pk=pk)
+            return redirect(f"{reverse('person', args=[pk])}#emergency")
     context = {"form": form, "person_id": pk, "teams": teams, "nav": "persons"}
     return render_with_forms(request, "consent/glass_break.html", context, form)
 
@@ -92,3 +93,21 @@ def review(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
             messages.success(request, _("Reviewed. The verdict is in the log."))
             return redirect("glass-queue")
     return _queue(request, form, pk)
+
+
+@login_required
+@require_POST
+def end_early(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
+    """A member of its team ends an emergency access before its time: recorded, and at once."""
+    try:
+        ended = glass_end.end_early(user=request.user, glass_break_id=pk)
+    except Invalid as exc:
+        detail = exc.detail if isinstance(exc.detail, dict) else {"": [exc.detail]}
+        message = " ".join(str(m) for found in detail.values() for m in found)
+        return render(request, "400.html", {"message": message}, status=400)
+    messages.success(
+        request,
+        _("Emergency access no. %(number)s is ended: %(team)s no longer reads what it opened.")
+        % {"number": ended.pk, "team": ended.team.name},
+    )
+    return redirect(f"{reverse('person', args=[ended.person_id])}#emergency")

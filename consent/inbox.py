@@ -20,7 +20,7 @@ from datetime import datetime, timedelta
 from django.core.exceptions import ValidationError
 from django.core.validators import validate_email
 from django.db import transaction
-from django.db.models import Min, QuerySet
+from django.db.models import Exists, F, Min, OuterRef, Q, QuerySet, Subquery
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -29,7 +29,7 @@ from audit.disclosure import Selection
 from audit.models import AccessEvent, Action, Outcome
 from audit.recorder import Event
 from consent import notice_email, policy
-from consent.models import Consent, Notice
+from consent.models import Consent, Notice, Withdrawal
 from consent.notice_wording import Worded, worded
 from records.models import Person
 from relais.domain_errors import Invalid
@@ -78,13 +78,32 @@ def find_news(person: Person, *, now: datetime | None = None) -> list[Notice]:
     that ends within 30 days, and each first read by someone other than the person. Returns the
     notices written now (those already there are left as they are)."""
     now = now or timezone.now()
-    ending = Consent.objects.filter(
+    # The same end for the same team is told once: a change that keeps the end date (one kind of
+    # information more, or less) is not a new end. Nor is an end the person set themselves, already
+    # close, when they gave the consent: their own act is not news to them (issue 21, item 9).
+    told_this_end = Notice.objects.filter(
         person=person,
-        valid_until__gt=now,
-        valid_until__lte=now + ENDING_WITHIN,
-        superseded_by__isnull=True,
-        withdrawal__isnull=True,
-    ).exclude(pk__in=Notice.objects.filter(kind=Notice.Kind.CONSENT_ENDING).values("consent_id"))
+        kind=Notice.Kind.CONSENT_ENDING,
+        team_id=OuterRef("team_id"),
+        consent__valid_until=OuterRef("valid_until"),
+    )
+    ending = (
+        Consent.objects.filter(
+            person=person,
+            valid_until__gt=now,
+            valid_until__lte=now + ENDING_WITHIN,
+            superseded_by__isnull=True,
+            withdrawal__isnull=True,
+        )
+        .exclude(pk__in=Notice.objects.filter(kind=Notice.Kind.CONSENT_ENDING).values("consent_id"))
+        .exclude(Exists(told_this_end))
+    )
+    if person.account_id is not None:
+        ending = ending.exclude(
+            recorded_by_id=person.account_id,
+            representative__isnull=True,
+            valid_until__lte=F("recorded_at") + ENDING_WITHIN,
+        )
     found = [
         Notice(
             person=person,
@@ -127,8 +146,8 @@ def my_notices(*, user: User) -> Selection[Notice]:
     access = policy.access_own(user, action=Action.PORTAL_NOTICES)
     person = access.person
     find_news(person)
-    notices: QuerySet[Notice] = policy.own_notices(access).select_related(
-        "team", "actor", "consent__superseded_by", "consent__withdrawal", "representative"
+    notices: QuerySet[Notice] = holding(policy.own_notices(access)).select_related(
+        "team", "actor", "consent", "representative"
     )
     return Selection(rows=notices, record=lambda page: _record_reading(user, person, page))
 
@@ -146,11 +165,36 @@ def _record_reading(user: User, person: Person, notices: Sequence[Notice]) -> li
     return worded(notices)
 
 
+def holding(notices: QuerySet[Notice]) -> QuerySet[Notice]:
+    """The notices that still hold (issue 21, item 9). The end of a consent offers a renewal: it goes
+    once the team's consent is withdrawn (there is nothing left to renew), and of several ends told
+    for one team, only the latest stays, so that "renewed or changed since" is said once. Each end
+    carries the end date of the team's latest consent (``latest_until``), which its words compare."""
+    latest = Consent.objects.filter(person_id=OuterRef("person_id"), team_id=OuterRef("team_id")).order_by(
+        "-id"
+    )
+    later_end = Notice.objects.filter(
+        person_id=OuterRef("person_id"),
+        team_id=OuterRef("team_id"),
+        kind=Notice.Kind.CONSENT_ENDING,
+        id__gt=OuterRef("id"),
+    )
+    stale = Q(kind=Notice.Kind.CONSENT_ENDING) & (Q(Exists(later_end)) | Q(latest_withdrawn=True))
+    return (
+        notices.annotate(
+            latest_id=Subquery(latest.values("pk")[:1]),
+            latest_until=Subquery(latest.values("valid_until")[:1]),
+        )
+        .annotate(latest_withdrawn=Exists(Withdrawal.objects.filter(consent_id=OuterRef("latest_id"))))
+        .exclude(stale)
+    )
+
+
 def unread_count(person: Person) -> int:
     """How many notices the person has not read yet, what the record holds included: the number
-    their space's first page shows."""
+    their space's first page shows (the notices that still hold)."""
     find_news(person)
-    return Notice.objects.filter(person=person, read_at__isnull=True).count()
+    return holding(Notice.objects.filter(person=person, read_at__isnull=True)).count()
 
 
 @recorder.action
@@ -223,11 +267,15 @@ def send_pending(*, since: timedelta = timedelta(days=7)) -> tuple[int, int]:
     for person in Person.objects.filter(notify_by_email=True).only("pk", "account_id"):
         with transaction.atomic():
             found += len(find_news(person))
-        pending = Notice.objects.filter(
-            person=person,
-            emailed_at__isnull=True,
-            read_at__isnull=True,
-            created_at__gte=timezone.now() - since,
-        ).values_list("pk", flat=True)
+        pending = (
+            holding(Notice.objects.filter(person=person))
+            .filter(
+                person=person,
+                emailed_at__isnull=True,
+                read_at__isnull=True,
+                created_at__gte=timezone.now() - since,
+            )
+            .values_list("pk", flat=True)
+        )
         sent += sum(notice_email.send_by_email(pk) for pk in pending)
     return found, sent

@@ -25,10 +25,11 @@ from audit import recorder
 from audit.disclosure import Selection
 from audit.models import AccessEvent, Action, Outcome
 from audit.recorder import Event
-from consent import policy
+from consent import journal_groups, policy
 from consent.models import Consent, GlassBreak, Representative
 from records.models import Person
-from teams.models import Category, Membership, User
+from relais.text import with_role
+from teams.models import Category, Membership, Team, User
 from teams.presentation import presented_title
 
 
@@ -187,6 +188,24 @@ WORDING: dict[str, Wording] = {
         gettext_lazy("%(who)s tried to change how you are told by e-mail (refused)."),
         gettext_lazy("You changed how you are told by e-mail."),
     ),
+    Action.DISAGREEMENT_RECORD: Wording(
+        gettext_lazy("%(who)s said for you that you disagree, and why; the auditors read it."),
+        gettext_lazy("%(who)s tried to say that you disagree (refused)."),
+        gettext_lazy("You said you disagree, and why; the auditors read it."),
+    ),
+    Action.DISAGREEMENT_LIST: Wording(
+        gettext_lazy("%(who)s read your disagreement, to answer it."),
+        gettext_lazy("%(who)s tried to read your disagreements (refused)."),
+    ),
+    Action.DISAGREEMENT_ANSWER: Wording(
+        gettext_lazy("%(who)s answered your disagreement."),
+        gettext_lazy("%(who)s tried to answer your disagreement (refused)."),
+    ),
+    Action.PORTAL_DISAGREEMENTS: Wording(
+        gettext_lazy("%(who)s looked at your disagreements."),
+        gettext_lazy("%(who)s tried to look at your disagreements (refused)."),
+        gettext_lazy("You looked at your disagreements."),
+    ),
     Action.REPRESENTATIVE_RECORD: Wording(
         gettext_lazy("%(who)s recorded someone who acts for you."),
         gettext_lazy("%(who)s tried to record someone who acts for you (refused)."),
@@ -210,6 +229,25 @@ WORDING: dict[str, Wording] = {
         gettext_lazy("%(who)s tried to export the journal about you (refused)."),
     ),
 }
+# Acts on a consent, told with the team it is for (issue 21, item 10), when the event names it.
+WITH_TEAM: dict[str, Wording] = {
+    Action.CONSENT_RECORD: Wording(
+        gettext_lazy("%(who)s recorded your consent for %(team)s."),
+        gettext_lazy("%(who)s tried to record a consent for you for %(team)s (refused)."),
+        gettext_lazy("You gave your consent to %(team)s."),
+    ),
+    Action.CONSENT_WITHDRAW: Wording(
+        gettext_lazy("%(who)s recorded that you withdrew your consent for %(team)s."),
+        gettext_lazy("%(who)s tried to record the withdrawal of your consent for %(team)s (refused)."),
+        gettext_lazy("You withdrew your consent for %(team)s."),
+    ),
+}
+# A consent that shares nothing is a refusal (R7): told as one.
+REFUSAL = Wording(
+    gettext_lazy("%(who)s recorded that you share nothing with %(team)s."),
+    gettext_lazy("%(who)s tried to record a consent for you for %(team)s (refused)."),
+    gettext_lazy("You chose to share nothing with %(team)s."),
+)
 # The same acts, when they concern a representative's own space rather than the person's.
 FOR_A_REPRESENTATIVE: dict[str, Wording] = {
     Action.PORTAL_INVITE: Wording(
@@ -243,6 +281,7 @@ OWN_VIEWS = (
     Action.PORTAL_NOTICES,
     Action.NOTICE_READ,
     Action.REPRESENTATIVE_LIST,
+    Action.PORTAL_DISAGREEMENTS,
 )
 
 
@@ -261,6 +300,7 @@ class Line:
     refused: bool
     by_you: bool
     emergency: str = ""  # the reason of the emergency access that allowed it, in words
+    count: int = 1  # how many events the line tells (a team's lists of a day: ``journal_groups``)
 
     @property
     def when(self) -> str:
@@ -297,13 +337,28 @@ def journal(*, user: User, include_own: bool = False) -> Selection[AccessEvent]:
     events: QuerySet[AccessEvent] = policy.own_journal(user, access)
     if not include_own:
         events = events.exclude(actor_id=user.pk, action__in=OWN_VIEWS)
-    return Selection(rows=events, record=lambda page: tell(user=user, person=person, events=page))
+    lists = journal_groups.listed(events)
+    return Selection(
+        rows=journal_groups.one_line_per_team_and_day(events),
+        record=lambda page: tell(user=user, person=person, events=page, lists=lists),
+    )
 
 
-def tell(*, user: User, person: Person, events: Sequence[AccessEvent]) -> list[Line]:
-    """Tell a page of events in words, in a fixed number of queries; the reading is recorded."""
+def tell(
+    *,
+    user: User,
+    person: Person,
+    events: Sequence[AccessEvent],
+    lists: QuerySet[AccessEvent] | None = None,
+    record: bool = True,
+) -> list[Line]:
+    """Tell a page of events in words, in a fixed number of queries; the reading is recorded, every
+    event a grouped line stands for included (``lists``: the names seen in lists, ungrouped)."""
     data = [e.data for e in events]
-    actor_ids = {d["actor"] for d in data if d["actor"]}
+    groups = journal_groups.groups_of(lists, events) if lists is not None else {}
+    actor_ids = {d["actor"] for d in data if d["actor"]} | {
+        actor for members in groups.values() for _pk, actor in members if actor
+    }
     accounts = User.objects.filter(pk__in=actor_ids).values_list(
         "pk", "display_name", "is_auditor", "representation__kind", "representation__person_id"
     )
@@ -339,6 +394,10 @@ def tell(*, user: User, person: Person, events: Sequence[AccessEvent]) -> list[L
     }
     codes = {code for d in data for code in d["categories"]}
     labels = {c.code: c.label for c in Category.objects.filter(code__in=codes)}
+    consent_teams = {d["team"] for d in data if d["action"] in WITH_TEAM and d["team"]}
+    team_names = (
+        dict(Team.objects.filter(pk__in=consent_teams).values_list("pk", "name")) if consent_teams else {}
+    )
     lines = []
     for event, d in zip(events, data, strict=True):
         by_you = d["actor"] == user.pk
@@ -355,11 +414,18 @@ def tell(*, user: User, person: Person, events: Sequence[AccessEvent]) -> list[L
         wording = WORDING.get(d["action"], OTHER)
         if d.get("representative") and d["action"] in FOR_A_REPRESENTATIVE:
             wording = FOR_A_REPRESENTATIVE[d["action"]]
-        if by_you and wording.yours is not None and not refused:
-            sentence = str(wording.yours)
+        recipient = team_names.get(d["team"], "") if d["action"] in WITH_TEAM else ""
+        if recipient:
+            refusal = d["action"] == Action.CONSENT_RECORD and d.get("reason") == "refusal"
+            wording = REFUSAL if refusal else WITH_TEAM[d["action"]]
+        members = groups.get(event.pk, [])
+        if len(members) > 1:
+            sentence = _seen_in_lists(members, team, names, teams_of, d["team"])
+        elif by_you and wording.yours is not None and not refused:
+            sentence = str(wording.yours) % {"team": recipient}
         else:
-            label = f"{who} ({', '.join(x for x in (team, title) if x)})" if team or title else who
-            sentence = str(wording.tried if refused else wording.done) % {"who": label}
+            label = with_role(who, ", ".join(x for x in (team, title) if x))
+            sentence = str(wording.tried if refused else wording.done) % {"who": label, "team": recipient}
         lines.append(
             Line(
                 event_id=event.pk,
@@ -373,15 +439,40 @@ def tell(*, user: User, person: Person, events: Sequence[AccessEvent]) -> list[L
                 refused=refused,
                 by_you=by_you,
                 emergency=emergencies.get(d.get("glass_break") or 0, ""),
+                count=max(len(members), 1),
             )
         )
+    if not record:  # told inside a page that records its own reading (``consent.disagreements``)
+        return lines
+    told = [e.pk for e in events] + [pk for members in groups.values() for pk, _actor in members]
     recorder.record(
         user,
         Event(
             action=Action.PORTAL_ACCESS_LOG,
             person_id=person.pk,
             object_type="audit_event",
-            object_ids=[e.pk for e in events],
+            object_ids=sorted(set(told), reverse=True),
         ),
     )
     return lines
+
+
+def _seen_in_lists(
+    members: list[tuple[int, int]],
+    team: str,
+    names: dict[int, str],
+    teams_of: dict[int, list[tuple[int, str, str]]],
+    team_id: int,
+) -> str:
+    """One line for a team's lists of a day: how many times, and who, each named once."""
+    who: list[str] = []
+    for actor in dict.fromkeys(actor for _pk, actor in members):
+        title = next((t[2] for t in teams_of.get(actor, []) if t[0] == team_id), "")
+        label = with_role(names.get(actor) or str(_("Someone unknown")), title)
+        if label not in who:
+            who.append(label)
+    return _("Your name was seen in a list %(count)s times that day by %(team)s: %(names)s.") % {
+        "count": len(members),
+        "team": team or _("a team"),
+        "names": ", ".join(who),
+    }

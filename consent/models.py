@@ -115,6 +115,14 @@ class Receipt(models.Model):
         return f"receipt {self.event} #{self.consent_id}"
 
 
+# How a role the person ended themselves was stored before it was worded on display (both languages).
+ENDED_IN_THEIR_SPACE = (
+    "",
+    "Ended by the person in their space.",
+    "Fin décidée par la personne dans son espace.",
+)
+
+
 class Representative(models.Model):
     """Someone who acts in the portal with, or for, the person: a trusted person (personne de
     confiance) the person chose, or the holder of a legal mandate (tutelle, curatelle). FHIR R5 calls
@@ -159,6 +167,14 @@ class Representative(models.Model):
 
     def __str__(self) -> str:
         return f"representative #{self.pk}"
+
+    @property
+    def end_told(self) -> str:
+        """What ended the role, in the reader's language: the evidence a worker gave, or, when the
+        person ended it themselves (kept empty, or in the words older versions stored), said so."""
+        if self.end_evidence in ENDED_IN_THEIR_SPACE:
+            return str(_("Ended by the person in their space."))
+        return self.end_evidence
 
     @property
     def is_legal(self) -> bool:
@@ -281,6 +297,7 @@ class Notice(models.Model):
         REPRESENTATIVE_RECORDED = "representative", _("someone was recorded as acting for you")
         REPRESENTATIVE_ENDED = "representative_end", _("someone no longer acts for you")
         SPACE_RESET = "space_reset", _("your space was given a new password with a worker's code")
+        DISAGREEMENT_ANSWERED = "disagreement_answered", _("an auditor answered your disagreement")
 
     person = models.ForeignKey("records.Person", on_delete=models.CASCADE, related_name="notices")
     kind = models.CharField(max_length=24, choices=Kind.choices)
@@ -338,6 +355,7 @@ class GlassBreak(models.Model):
         SWITCHED_OFF = "switched_off", _("the team's managers turned emergency access off")
         FOLLOW_UP_CLOSED = "follow_up_closed", _("the team stopped following the person")
         MISSION_NARROWED = "mission_narrowed", _("the team's mission no longer needs what it opened")
+        ENDED_EARLY = "ended_early", _("a member of the team ended it before its time")
 
     person = models.ForeignKey("records.Person", on_delete=models.CASCADE, related_name="glass_breaks")
     team = models.ForeignKey("teams.Team", on_delete=models.PROTECT, related_name="glass_breaks")
@@ -385,3 +403,46 @@ class GlassBreak(models.Model):
 
     def __str__(self) -> str:
         return f"glass break #{self.pk}"
+
+
+class Disagreement(models.Model):
+    """ "I do not agree" (issue 21, item 11): the person, or a representative for them within the
+    journal's scope, says why they disagree with an emergency access to their information or with a
+    line of their journal; it reaches the auditors, whose answer the person reads in their space.
+    The line is named by its event's id, a plain integer like every reference to the log."""
+
+    person = models.ForeignKey("records.Person", on_delete=models.CASCADE, related_name="disagreements")
+    glass_break = models.ForeignKey(
+        GlassBreak, null=True, blank=True, on_delete=models.PROTECT, related_name="disagreements"
+    )
+    event_id = models.BigIntegerField(null=True, blank=True)
+    statement = EncryptedTextField(_("why, in their words"))
+    written_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    representative = models.ForeignKey(
+        Representative, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    written_at = models.DateTimeField(auto_now_add=True)
+    answered_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    answered_at = models.DateTimeField(null=True, blank=True)
+    answer = EncryptedTextField(_("answer"), blank=True, default="")
+
+    class Meta:
+        ordering = ["-written_at", "-id"]
+        indexes = [models.Index(fields=["answered_at", "written_at"], name="disagreement_waiting")]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(glass_break__isnull=False, event_id__isnull=True)
+                | Q(glass_break__isnull=True, event_id__isnull=False),
+                name="disagreement_about_one_thing",
+            ),
+            models.CheckConstraint(
+                condition=Q(answered_at__isnull=True, answered_by__isnull=True)
+                | Q(answered_at__isnull=False, answered_by__isnull=False),
+                name="disagreement_answer_has_its_author",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"disagreement #{self.pk}"

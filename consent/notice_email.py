@@ -84,6 +84,7 @@ def email_text(kind: str, *, by_representative: bool = False) -> str:
         Notice.Kind.GLASS_BROKEN: _("A team opened an emergency access to your information."),
         Notice.Kind.REPRESENTATIVE_RECORDED: _("Someone was recorded as acting for you in your space."),
         Notice.Kind.REPRESENTATIVE_ENDED: _("Someone no longer acts for you in your space."),
+        Notice.Kind.DISAGREEMENT_ANSWERED: _("An answer to something you said you disagree with is there."),
         Notice.Kind.SPACE_RESET: _(
             "Your space was given a new password with a code from a worker. If it was not you, say so "
             "to your team."

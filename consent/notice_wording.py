@@ -12,7 +12,8 @@ from django.utils import timezone
 from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 
-from consent.models import Notice, Status
+from consent.models import Notice
+from relais.text import with_role
 from teams.presentation import names_in_teams
 
 
@@ -53,7 +54,7 @@ def _worded(notice: Notice, who: str) -> Worded:
         return Worded(notice, text % {"team": team}, reverse("portal-home"), _("Choose what it sees"))
     agent = notice.representative
     if agent is not None:
-        who = f"{agent.name} ({agent.get_kind_display()})"
+        who = with_role(agent.name, str(agent.get_kind_display()))
         if kind == Notice.Kind.REPRESENTATIVE_RECORDED:
             text = _("%(who)s can now act for you in your space: %(scope)s.")
             return Worded(
@@ -82,13 +83,21 @@ def _worded(notice: Notice, who: str) -> Worded:
         ) % {"who": who, "team": team}
         return Worded(notice, text, receipt + "?event=withdrawn" if receipt else "", _("See the receipt"))
     if kind == Notice.Kind.CONSENT_ENDING:
+        # Compared with the team's latest consent (``inbox.holding``): the same end still ahead is
+        # still an offer to renew; another end means it was renewed or changed since.
         consent = notice.consent
         ends = consent.valid_until if consent else None
         day = date_format(timezone.localtime(ends), "DATE_FORMAT") if ends else ""
-        if consent is not None and consent.status == Status.SUPERSEDED:
+        latest_until = getattr(notice, "latest_until", ends)
+        if ends is None or latest_until != ends:
             text = _(
                 "Your consent for %(team)s, which was to end on %(day)s, has been renewed or changed since."
             )
+            return Worded(
+                notice, text % {"team": team, "day": day}, reverse("portal-home"), _("See who sees what")
+            )
+        if ends <= timezone.now():
+            text = _("Your consent for %(team)s ended on %(day)s.")
             return Worded(
                 notice, text % {"team": team, "day": day}, reverse("portal-home"), _("See who sees what")
             )
@@ -106,5 +115,8 @@ def _worded(notice: Notice, who: str) -> Worded:
             "It is recorded and an auditor reviews it."
         ) % {"who": who, "team": team}
         return Worded(notice, text, reverse("portal-home"), _("See what was opened"))
+    if kind == Notice.Kind.DISAGREEMENT_ANSWERED:
+        text = _("An auditor answered what you said you disagree with.")
+        return Worded(notice, text, reverse("portal-disagreements"), _("Read the answer"))
     text = _("%(who)s read your information for the first time.") % {"who": who}
     return Worded(notice, text, reverse("portal-journal"), _("See who looked"))

@@ -30,7 +30,9 @@ from django.utils.translation import gettext_lazy as _
 
 from audit import recorder
 from audit.models import AccessEvent
+from consent import readership, readership_wording
 from consent.models import Consent, GlassBreak, Notice, Representative, SpaceReset
+from consent.readership import Readership
 from records.models import CONTACT, FOLLOW_PERMISSION, FollowUp, Note, Person, PersonGroupObjectPermission
 from relais.domain_errors import (
     CommitmentRequired,
@@ -45,7 +47,7 @@ from relais.domain_errors import (
     Unavailable,
 )
 from relais.ids import is_storable_id
-from teams.models import Membership, Team, User
+from teams.models import Category, Membership, Team, User
 
 ConsentCategory = Consent.categories.through
 TeamCategory = Team.continuity_categories.through
@@ -428,11 +430,13 @@ def _share_current_consents(
         return {row[0] for row in cursor.fetchall()}
 
 
-DecisionRow = tuple[int, str, int | None, int, int | None]  # person, category, consent, team, glass
+# person, category, consent, team, glass break; and, if named, the team's name and the end
+DecisionRow = tuple[Any, ...]
 
 
-def open_glass_categories(team_ids: Iterable[int], *, at: datetime | None = None) -> QuerySet[Any]:
-    """(glass break, category) rows of emergency accesses open now for the given teams: not ended
+def open_glass_categories(team_ids: Iterable[int] | None, *, at: datetime | None = None) -> QuerySet[Any]:
+    """(glass break, category) rows of emergency accesses open now for the given teams (every team if
+    ``None``): not ended
     on the record, before their end time, in teams that still allow them, that follow the person and
     whose mission still needs the category (R2 holds for an emergency access too), and, unless life
     is in danger, for a category the person has not refused or withdrawn since. What a broken glass
@@ -453,7 +457,7 @@ def open_glass_categories(team_ids: Iterable[int], *, at: datetime | None = None
         consent_id=OuterRef("pk"), category_id=OuterRef(OuterRef("category_id"))
     )
     refused_since = decided_since.filter(Q(withdrawal__isnull=False) | ~Exists(shares))
-    return GlassBreak.categories.through.objects.filter(
+    rows = GlassBreak.categories.through.objects.filter(
         Q(glassbreak__reason=GlassBreak.Reason.DANGER_TO_LIFE) | ~Exists(refused_since),
         Exists(_follows(OuterRef("glassbreak__person_id"), OuterRef("glassbreak__team_id"))),
         Exists(
@@ -461,46 +465,60 @@ def open_glass_categories(team_ids: Iterable[int], *, at: datetime | None = None
                 team_id=OuterRef("glassbreak__team_id"), category_id=OuterRef("category_id")
             )
         ),
-        glassbreak__team_id__in=list(team_ids),
         glassbreak__ended_at__isnull=True,
         glassbreak__ends_at__gt=at,
         glassbreak__team__glass_break_allowed=True,
     )
+    return rows if team_ids is None else rows.filter(glassbreak__team_id__in=list(team_ids))
+
+
+def _rows(
+    team_ids: Iterable[int] | None, persons: list[int] | QuerySet[Any], *, named: bool = False
+) -> list[DecisionRow]:
+    """(person, category, consent, team, glass break) rows of the effective consents and open
+    emergency accesses of these teams (every team if ``None``) to these persons, in one statement:
+    consents first (by id), then emergency accesses, so that a consent's grant is named before a
+    glass's. ``named`` rows also carry the team's name and the end (the consent's end date, or the
+    emergency access's), for the sentences of ``readership``."""
+    nothing = Value(None, output_field=IntegerField())
+    consent_columns = ["consent__person_id", "category__code", "consent_id", "consent__team_id", "glass"]
+    glass_columns = [
+        "glassbreak__person_id",
+        "category__code",
+        "no_consent",
+        "glassbreak__team_id",
+        "glassbreak_id",
+    ]
+    if named:
+        consent_columns += ["consent__team__name", "consent__valid_until"]
+        glass_columns += ["glassbreak__team__name", "glassbreak__ends_at"]
+    consents = (
+        effective_consent_categories(team_ids)
+        .filter(consent__person_id__in=persons)
+        .annotate(glass=nothing)
+        .order_by()
+        .values_list(*consent_columns)
+    )
+    glass = (
+        open_glass_categories(team_ids)
+        .filter(glassbreak__person_id__in=persons)
+        .annotate(no_consent=nothing)
+        .order_by()
+        .values_list(*glass_columns)
+    )
+    return sorted(consents.union(glass, all=True), key=lambda r: (r[4] is not None, r[2] or 0, r[4] or 0))
 
 
 def _decision_rows(
     reader: Reader, persons: list[int] | QuerySet[Any], *, every_team: bool = False
 ) -> list[DecisionRow]:
-    """(person, category, consent, team, glass break) rows of the reader's teams' effective consents
-    (of every team's if ``every_team``), then of the reader's teams' open emergency accesses, in one
-    statement. The reader's consents are locked first (shared), then the decision is made on a fresh
-    view of them; a consent made meanwhile, which the lock did not see, is locked in its turn and the
+    """``_rows`` of the reader's teams (of every team if ``every_team``, named for ``readership``).
+    The reader's consents are locked first (shared), then the decision is made on a fresh view of
+    them; a consent made meanwhile, which the lock did not see, is locked in its turn and the
     decision made again."""
-    nothing = Value(None, output_field=IntegerField())
     for _attempt in range(DECISION_ATTEMPTS):
         locked = _share_current_consents(reader.team_ids, persons)
-        consents = (
-            effective_consent_categories(None if every_team else reader.team_ids)
-            .filter(consent__person_id__in=persons)
-            .annotate(glass=nothing)
-            .order_by()
-            .values_list("consent__person_id", "category__code", "consent_id", "consent__team_id", "glass")
-        )
-        glass = (
-            open_glass_categories(reader.team_ids)
-            .filter(glassbreak__person_id__in=persons)
-            .annotate(no_consent=nothing)
-            .order_by()
-            .values_list(
-                "glassbreak__person_id",
-                "category__code",
-                "no_consent",
-                "glassbreak__team_id",
-                "glassbreak_id",
-            )
-        )
-        # Consents first (by id), then emergency accesses: a consent's grant is named before a glass's.
-        rows = sorted(consents.union(glass, all=True), key=lambda r: (r[4] is not None, r[2] or 0, r[4] or 0))
+        rows = _rows(None if every_team else reader.team_ids, persons, named=every_team)
         relied_on = {r[2] for r in rows if r[2] is not None and r[3] in reader.team_ids}
         if locked is None or relied_on <= locked:
             return rows
@@ -509,7 +527,7 @@ def _decision_rows(
 
 def _grants_of(reader: Reader, rows: Iterable[DecisionRow]) -> dict[int, Grants]:
     grants: dict[int, Grants] = defaultdict(dict)
-    for person_id, code, consent_id, team_id, glass_id in rows:
+    for person_id, code, consent_id, team_id, glass_id, *_named in rows:
         if team_id in reader.team_ids:
             grants[person_id].setdefault(code, Grant(consent_id, team_id, glass_id))
     return grants
@@ -523,22 +541,19 @@ def grants_for(reader: Reader, person_ids: Iterable[int] | QuerySet[Any]) -> dic
     return _grants_of(reader, _decision_rows(reader, persons))
 
 
-def grants_and_shares(reader: Reader, person_id: int) -> tuple[Grants, dict[int, set[str]]]:
-    """The reader's grants for one person, and what every following team reads of them now (as
-    ``shared_with_teams``): both from one decision, for the person page, which shows both."""
+def grants_and_readership(reader: Reader, person_id: int) -> tuple[Grants, Readership]:
+    """The reader's grants for one person, and who reads each category of them now (every following
+    team, by consent or emergency access): both from one decision, for the person page, which shows
+    both (R11: what the page says about who reads is what decided the reader's own access)."""
     rows = _decision_rows(reader, [person_id], every_team=True)
-    shared: dict[int, set[str]] = defaultdict(set)
-    for _person, code, consent_id, team_id, _glass in rows:
-        if consent_id is not None:  # what consents share; an emergency access is told apart
-            shared[team_id].add(code)
-    return _grants_of(reader, rows).get(person_id, {}), shared
+    return _grants_of(reader, rows).get(person_id, {}), readership.of_rows(rows)
 
 
-def team_grants(reader: Reader, team: Team, person_id: int) -> Grants:
-    """What one of the reader's teams reads of the person now (by consent or emergency access),
-    whatever the reader reads through their other teams: what "already readable by the team" means."""
-    alone = Reader(user=reader.user, team_ids=frozenset({team.pk}), group_ids=frozenset({team.group_id}))
-    return grants_for(alone, [person_id]).get(person_id, {})
+def readership_of(person_id: int) -> Readership:
+    """Who reads each category of the person now, and on what basis: the rows of every team's
+    effective consents and open emergency accesses, the same rows that decide each read (R11). For
+    the pages that speak of readers without being one: the portal, the message after a note."""
+    return readership.of_rows(_rows(None, [person_id], named=True))
 
 
 # Emergency access ---------------------------------------------------------------------------------
@@ -591,10 +606,11 @@ def glass_refusal(
             "codes": ", ".join(beyond),
         }
         return GlassRefusal("beyond_the_mission", "categories", message)
-    readable = team_grants(reader, team, person.pk)
-    already = [code for code in codes if code in readable]
+    readable = readership_of(person.pk).of_team(team.pk)
+    already = {code: readable[code] for code in codes if code in readable}
     if already:
-        message = _("Already readable by the team: %(codes)s.") % {"codes": ", ".join(already)}
+        labels = {c.code: c.label for c in Category.objects.filter(code__in=already)}
+        message = readership_wording.already_readable(team.name, already, labels)
         return GlassRefusal("already_readable", "categories", message)
     refused = _refused_or_withdrawn(person.pk, team.pk, codes)
     if refused and not danger_to_life:
@@ -864,12 +880,11 @@ def team_follows(team: Team, person: Person) -> bool:
     return _follows(person.pk, [team.group_id]).exists()
 
 
-def shared_with_teams(team_ids: Iterable[int], person_id: int) -> dict[int, set[str]]:
-    """For each team, the categories of the person it reads now (consent ∩ mission ∩ follow-up).
-
-    What a note's author needs before saving: a note outside these stays theirs alone (R1)."""
-    shared: dict[int, set[str]] = defaultdict(set)
-    rows = effective_consent_categories(list(team_ids)).filter(consent__person_id=person_id)
-    for team_id, code in rows.values_list("consent__team_id", "category__code"):
-        shared[team_id].add(code)
-    return shared
+def missions_of_following_teams(team_ids: Iterable[int], person: Person) -> QuerySet[Any]:
+    """(team, category) rows of the missions of these teams that follow the person and allow
+    emergency access, with their teams and categories: what an emergency access could open."""
+    return TeamCategory.objects.filter(
+        Exists(_follows(person.pk, OuterRef("team_id"))),
+        team_id__in=list(team_ids),
+        team__glass_break_allowed=True,
+    ).select_related("team", "category")

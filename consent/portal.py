@@ -18,8 +18,9 @@ from audit import recorder
 from audit.disclosure import Selection
 from audit.models import Action
 from audit.recorder import Event
-from consent import glass, inbox, policy, selectors, services
+from consent import glass, inbox, policy, readership_wording, selectors, services
 from consent.models import Consent, GlassBreak, Method, Receipt, SpaceReset, Status
+from consent.readership import Reading
 from records.models import FollowUp, Person
 from relais.domain_errors import Invalid
 from teams.models import Category, Team, User
@@ -30,15 +31,44 @@ def my_consents(*, user: User) -> Selection[Consent]:
     return selectors.history_of(user, person, action=Action.PORTAL_CONSENTS)
 
 
+@dataclass(frozen=True)
+class Line:
+    """One kind of information a team's mission may need: whether the team sees it now, and why
+    (``reading``, from the policy's readership: R11), and whether the person shares it (``shared``,
+    their consent, which the buttons change)."""
+
+    category: Category
+    shared: bool
+    reading: Reading | None
+
+    @property
+    def seen(self) -> str:
+        """What the page says of it: the team sees it (by consent, or through an emergency access
+        until its end), or does not."""
+        if self.reading is None:
+            return _("this team does not see it.")
+        if self.reading.glass_break_id is not None:
+            return _("this team sees it through an emergency access, until %(end)s.") % {
+                "end": readership_wording.when(self.reading.ends_at)  # type: ignore[arg-type]
+            }
+        return _("this team sees it.")
+
+
 @dataclass
 class TeamOffer:
-    """A team that follows the person: what its mission may need, and what the person agreed to."""
+    """A team that follows the person: what its mission may need, what the person agreed to, and
+    what the team sees now (``reads``, from the policy's readership: R11)."""
 
     team: Team
     needs: list[Category]
     current: Consent | None = None
     shared: list[str] = field(default_factory=list)
     ends_soon: bool = False  # the current consent ends within 30 days: the page offers to renew it
+    reads: dict[str, Reading] = field(default_factory=dict)
+
+    @property
+    def lines(self) -> list[Line]:
+        return [Line(c, c.code in self.shared, self.reads.get(c.code)) for c in self.needs]
 
 
 def _offers(person: Person) -> list[TeamOffer]:
@@ -56,6 +86,9 @@ def _offers(person: Person) -> list[TeamOffer]:
         .order_by("id")
     )
     soon = timezone.now() + inbox.ENDING_WITHIN
+    readership = policy.readership_of(person.pk)
+    for offer in offers.values():
+        offer.reads = readership.of_team(offer.team.pk)
     for consent in current:
         if consent.status == Status.CURRENT:
             offers[consent.team_id].current = consent
@@ -151,6 +184,21 @@ def change_sharing(*, user: User, team_id: int, category: str, share: bool) -> T
             valid_until=offer.current.valid_until if offer.current else None,
         )
     return offer
+
+
+def team_reads_now(*, user: User, team_id: int) -> dict[str, Reading]:
+    """What a team reads of the person now, by category (the policy's readership): what the message
+    after a change of the person's says, since an emergency access for a danger to life reads past
+    a withdrawal (R11). Nothing of the person is disclosed: it is their own space."""
+    person = policy.access_own_person(user, action=Action.PORTAL_CONSENTS, need=policy.Need.CONSENTS)
+    return policy.readership_of(person.pk).of_team(team_id)
+
+
+def consent_to_stop(*, user: User, consent_id: int) -> Consent:
+    """The consent "stop sharing everything" would withdraw, reached as the withdrawal reaches it
+    (its refusals recorded, another person's a 404): asked before the confirmation is read, so that
+    an id that is not the caller's answers the same whatever the body says (R9)."""
+    return policy.access_consent(user, consent_id, action=Action.CONSENT_WITHDRAW)
 
 
 def _record_receipts(user: User, person: Person, receipts: Sequence[Receipt]) -> Sequence[Receipt]:

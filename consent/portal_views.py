@@ -10,12 +10,13 @@ from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
-from consent import activation, export, glass, inbox, journal, portal, services
+from consent import activation, export, glass, inbox, journal, portal, readership_wording, services
 from consent.models import Method
 from consent.portal_forms import ActivateForm, NoticeEmailForm, NoticeReadForm, ShareForm
+from consent.readership import Reading
 from consent.serializers import ExportSerializer
 from relais.domain_errors import Conflict, Invalid
-from relais.pages import disclosed_page, form_errors, render_with_forms, submitted
+from relais.pages import confirmed, disclosed_page, form_errors, render_with_forms, submitted, unconfirmed
 from teams.requests import AuthenticatedHttpRequest
 
 JOURNAL_PAGE = 30
@@ -85,21 +86,49 @@ def share(request: AuthenticatedHttpRequest) -> HttpResponse:
         form_errors(form, exc)
         context = {"offers": portal.my_teams(user=request.user), "share_form": form, "nav": "portal-home"}
         return render_with_forms(request, "portal/home.html", {**context, "body_class": "portal"}, form)
-    messages.success(
-        request,
-        _("Done. %(team)s now sees this information.") % {"team": offer.team.name}
-        if data["share"]
-        else _("Done. %(team)s no longer sees this information.") % {"team": offer.team.name},
-    )
+    still = portal.team_reads_now(user=request.user, team_id=offer.team.pk).get(data["category"])
+    messages.success(request, _sharing_message(offer.team.name, data["share"], still))
     return redirect("portal-home")
+
+
+def _sharing_message(team: str, share: bool, still: Reading | None) -> str:
+    """What the person is told after a change: whether the team sees it now, from the policy (R11)."""
+    if share:
+        return _("Done. %(team)s now sees this information.") % {"team": team}
+    if still is not None and still.glass_break_id is not None:
+        return _(
+            "Done. You no longer share it with %(team)s; it still sees it through the emergency access, "
+            "until %(end)s."
+        ) % {"team": team, "end": readership_wording.when(still.ends_at)}  # type: ignore[arg-type]
+    return _("Done. %(team)s no longer sees this information.") % {"team": team}
 
 
 @login_required
 @require_POST
 def stop_all(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
-    """Withdraw the whole consent given to one team."""
-    services.withdraw_consent(user=request.user, consent_id=pk, method=Method.PORTAL)
-    messages.success(request, _("Done. This team no longer sees anything about you."))
+    """Withdraw the whole consent given to one team: irreversible, so only the confirming button
+    (inside the question the first tap opens) acts; anything else changes nothing."""
+    portal.consent_to_stop(user=request.user, consent_id=pk)  # another's is a 404 before anything
+    if not confirmed(request):
+        return unconfirmed(request)
+    withdrawn = services.withdraw_consent(user=request.user, consent_id=pk, method=Method.PORTAL)
+    emergencies = {
+        reading.glass_break_id: reading
+        for reading in portal.team_reads_now(user=request.user, team_id=withdrawn.team_id).values()
+        if reading.glass_break_id is not None
+    }
+    if emergencies:
+        end = max(reading.ends_at for reading in emergencies.values() if reading.ends_at)
+        messages.success(
+            request,
+            _(
+                "Done. This team no longer sees what you shared; it still sees what the emergency access "
+                "opened, until %(end)s."
+            )
+            % {"end": readership_wording.when(end)},
+        )
+    else:
+        messages.success(request, _("Done. This team no longer sees anything about you."))
     return redirect("portal-home")
 
 

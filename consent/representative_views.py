@@ -12,7 +12,7 @@ from consent import representatives
 from consent.forms import RepresentativeEndForm, RepresentativeForm
 from consent.models import Representative
 from relais.domain_errors import Invalid
-from relais.pages import form_errors, render_with_forms, submitted
+from relais.pages import confirmed, form_errors, render_with_forms, submitted, unconfirmed
 from teams.requests import AuthenticatedHttpRequest
 
 SHOWN_CODE = "representative_code"  # the code just made, shown to the worker who made it
@@ -126,7 +126,11 @@ def portal_page(request: AuthenticatedHttpRequest) -> HttpResponse:
 @login_required
 @require_POST
 def portal_end(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
-    """The person ends their trusted person's role themselves."""
+    """The person ends their trusted person's role themselves: irreversible for them (only a worker
+    gives it back), so only the confirming button acts."""
+    representatives.person_of(user=request.user, representative_id=pk)  # another's: a 404 first
+    if not confirmed(request):
+        return unconfirmed(request)
     agent = representatives.end_representative(user=request.user, representative_id=pk)
     messages.success(request, _("Done. %(name)s no longer acts for you.") % {"name": agent.name})
     return redirect("portal-representatives")

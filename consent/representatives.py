@@ -130,9 +130,8 @@ def end_representative(*, user: User, representative_id: int, evidence: str = ""
                 "representative",
                 _("A legal mandate (tutelle, curatelle) is ended by your worker, with the court's decision."),
             )
-        end_evidence = (evidence or "").strip()[:EVIDENCE_MAX_CHARS] or str(
-            _("Ended by the person in their space.")
-        )
+        # Left empty unless the person says more: the pages word it in each reader's language.
+        end_evidence = (evidence or "").strip()[:EVIDENCE_MAX_CHARS]
     else:
         end_evidence = _text(
             "evidence",

@@ -14,7 +14,7 @@ from rest_framework import serializers
 
 from consent.models import Consent, Method, Receipt, Status
 from consent.presence import Presence
-from relais.api import InputSerializer, id_field
+from relais.api import InputSerializer, OptionalEmailField, id_field
 
 
 class WithdrawalSerializer(serializers.Serializer):
@@ -195,7 +195,7 @@ class PortalConsentInSerializer(InputSerializer):
         allow_empty=True,
         help_text="What you agree to share. An empty list means you share nothing with this team.",
     )
-    purpose = serializers.CharField(max_length=300, required=False, default="")
+    purpose = serializers.CharField(max_length=300, required=False, allow_blank=True, default="")
     valid_until = serializers.DateTimeField(required=False, allow_null=True, default=None)
 
     def validate_purpose(self, value: str) -> str:
@@ -215,6 +215,9 @@ class AccessEntrySerializer(serializers.Serializer):
     purpose = serializers.CharField()
     refused = serializers.BooleanField()
     by_you = serializers.BooleanField()
+    count = serializers.IntegerField(
+        help_text="How many events the line tells: one team's lists showing the name in a day are one line."
+    )
     summary = serializers.CharField(help_text="The whole line: when, who, what, which information, why.")
 
 
@@ -309,7 +312,7 @@ class NoticeReadInSerializer(InputSerializer):
 
 
 class NoticeEmailInSerializer(InputSerializer):
-    email = serializers.EmailField(max_length=254, required=False, allow_blank=True, default="")
+    email = OptionalEmailField(max_length=254, required=False, allow_blank=True, default="")
     enabled = serializers.BooleanField(
         help_text="Send a short e-mail (never its content) when something new happens."
     )

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from consent import api, portal_api, recovery_api, representative_api
+from consent import api, disagreement_api, portal_api, recovery_api, representative_api
 
 urlpatterns = [
     path("persons/<int:pk>/consents/", api.PersonConsentList.as_view(), name="person-consents"),
@@ -11,6 +11,7 @@ urlpatterns = [
         "persons/<int:pk>/portal-invitation/", api.PortalInvitationCreate.as_view(), name="portal-invitation"
     ),
     path("persons/<int:pk>/emergency-access/", api.BreakGlass.as_view(), name="glass-break-api"),
+    path("emergency-accesses/<int:pk>/end/", api.EndGlass.as_view(), name="glass-end-api"),
     path("audit/emergency-accesses/", api.GlassQueue.as_view(), name="glass-queue-api"),
     path("audit/emergency-accesses/<int:pk>/review/", api.ReviewGlass.as_view(), name="glass-review-api"),
     path(
@@ -51,4 +52,13 @@ urlpatterns = [
     path("portal/notices/", portal_api.MyNotices.as_view(), name="portal-notice-list"),
     path("portal/notices/read/", portal_api.ReadNotices.as_view(), name="portal-notices-read-api"),
     path("portal/notices/email/", portal_api.NoticeEmail.as_view(), name="portal-notices-email-api"),
+    path(
+        "portal/disagreements/", disagreement_api.MyDisagreements.as_view(), name="portal-disagreements-api"
+    ),
+    path("audit/disagreements/", disagreement_api.DisagreementQueue.as_view(), name="disagreement-queue-api"),
+    path(
+        "audit/disagreements/<int:pk>/answer/",
+        disagreement_api.AnswerDisagreement.as_view(),
+        name="disagreement-answer-api",
+    ),
 ]

@@ -15,27 +15,31 @@ from django.utils.html import format_html
 from django.utils.safestring import SafeString
 from django.utils.translation import gettext as _
 
+from consent import readership_wording as wording
 from consent.models import Consent
 from consent.policy import Grants
+from consent.readership import Readership
 from records.authorship import author_presented
-from teams.models import Team, User
+from teams.models import User
 
 
 def note_items(
     notes: Sequence[Mapping[str, Any]],
     grants: Grants,
     consents: Mapping[int, Consent],
-    readers: Mapping[str, list[Team]],
+    readership: Readership,
     me: int,
     categories: Mapping[str, str],
 ) -> list[dict[str, Any]]:
-    """The notes (rows of ``selectors.NOTE_ROW``) as the page shows them. "Why can I see this?" is
-    the same for every note of one category under one consent: it is written once per pair, not once
-    per note (a page of 50 notes has a handful), and so is each link."""
-    explained: dict[tuple[int, str] | None, str] = {None: _own_note_explanation()}
+    """The notes (rows of ``selectors.NOTE_ROW``) as the page shows them. Who reads a note, and so
+    its badge and its "why can I see this?", comes from the policy's ``readership`` (R11). The
+    explanation is the same for every note of one category under one basis: it is written once per
+    pair, not once per note (a page of 50 notes has a handful), and so is each link."""
+    explained: dict[tuple[str, int, str], str] = {}
     labels = {
         "why": _("Why can I see this?"),
         "alone": _("You alone"),
+        "emergency": _("Emergency access"),
         "corrected": _("Corrected"),
         "correct": _("Correct this note"),
         "corrected_note": _(
@@ -46,22 +50,34 @@ def note_items(
     items = []
     for note in notes:
         code = note["category__code"]
+        readers = readership.of_note(note["author_id"], code)
         grant = grants.get(code)
-        consent = consents.get(grant.consent_id) if grant and grant.consent_id else None
-        key: tuple[int, str] | None = (consent.pk, code) if consent else None
-        if grant is not None and grant.glass_break_id is not None:
-            key = (-grant.glass_break_id, code)
+        key: tuple[str, int, str]
+        if note["author_id"] == me:
+            key = ("own", 0, code)
             if key not in explained:
-                explained[key] = _glass_explanation(grant.glass_break_id)
-        elif key not in explained and consent is not None:
-            explained[key] = _consent_explanation(consent, categories[code])
-        only_me = not readers.get(code)
+                explained[key] = format_html("<p>{}</p>", wording.own_note_why(readers))
+        elif grant is not None and grant.glass_break_id is not None:
+            key = ("glass", grant.glass_break_id, code)
+            if key not in explained:
+                reading = next(r for r in readers.teams if r.glass_break_id == grant.glass_break_id)
+                explained[key] = format_html("<p>{}</p>", wording.emergency_why(reading))
+        else:
+            assert grant is not None and grant.consent_id is not None  # a note read is a note granted
+            key = ("consent", grant.consent_id, code)
+            if key not in explained:
+                explained[key] = _consent_explanation(consents[grant.consent_id], categories[code])
+        badge = ""
+        if note["author_id"] == me and readers.author_alone:
+            badge = "alone"
+        elif note["author_id"] != me and grant is not None and grant.glass_break_id is not None:
+            badge = "emergency"
         correct_url = reverse("note-correct", args=[note["id"]]) if note["author_id"] == me else ""
         items.append(
             {
                 "note": note,
                 "html": note_article(
-                    note, categories[code], explained[key], only_me, correct_url, labels, when
+                    note, categories[code], explained[key], badge, correct_url, labels, when
                 ),
             }
         )
@@ -72,7 +88,7 @@ def note_article(
     note: Mapping[str, Any],
     category: str,
     why: str,
-    only_me: bool,
+    badge: str,
     correct_url: str,
     labels: Mapping[str, str],
     when: Callable[[datetime], str],
@@ -80,7 +96,7 @@ def note_article(
     """One note as the page shows it, built in Python: the template engine, once per note and per
     value, cost more than the rest of the page (issue "Faster", the person page)."""
     corrected = note["corrects_id"] is not None
-    badges = format_html('<span class="badge">{}</span>', labels["alone"]) if only_me else SafeString()
+    badges = format_html('<span class="badge">{}</span>', labels[badge]) if badge else SafeString()
     if corrected:
         badges += format_html('<span class="badge">{}</span>', labels["corrected"])
     after = format_html('<p class="muted">{}</p>', labels["corrected_note"]) if corrected else SafeString()
@@ -90,7 +106,7 @@ def note_article(
         '<article class="note{}" aria-labelledby="note-{}"><header><strong id="note-{}">{}</strong>{}'
         "<span>{}</span><span>{} · {}</span></header>"
         '<div class="body">{}</div>{}<details><summary>{}</summary>{}</details></article>',
-        " only-me" if only_me else "",
+        " only-me" if badge == "alone" else "",
         note["id"],
         note["id"],
         category,
@@ -137,22 +153,4 @@ def _consent_explanation(consent: Consent, category: str) -> str:
     link = _("Consent no. %(number)s") % {"number": consent.pk}
     return format_html(
         '<p>{} <a href="{}">{}</a></p>', text, reverse("consent-receipt-page", args=[consent.pk]), link
-    )
-
-
-def _glass_explanation(number: int) -> str:
-    text = _(
-        "Readable now through an emergency access (no. %(number)s), for a few hours: each read is "
-        "recorded, the person is told, and an auditor reviews it."
-    ) % {"number": number}
-    return format_html("<p>{}</p>", text)
-
-
-def _own_note_explanation() -> str:
-    return format_html(
-        "<p>{}</p>",
-        _(
-            "You wrote this note. Nobody else reads it until the person agrees to share this kind of "
-            "information with the team."
-        ),
     )

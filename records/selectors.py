@@ -20,6 +20,7 @@ from audit.models import Action
 from audit.recorder import Event
 from consent import policy
 from consent.policy import Grant, Grants, Reader
+from consent.readership import Readership
 from records import filters as note_filters
 from records.models import CONTACT, FollowUp, Note, Person
 from relais.domain_errors import Invalid
@@ -46,19 +47,19 @@ class Reach:
     reader: Reader
     person: Person
     grants: Grants
-    shared: Mapping[int, set[str]] = field(default_factory=dict)  # asked with ``shares=True``
+    readership: Readership = field(default_factory=Readership)  # asked with ``readers=True``
 
 
 def reach(
-    user: User, person_id: int, *, action: str, object_type: str = "person", shares: bool = False
+    user: User, person_id: int, *, action: str, object_type: str = "person", readers: bool = False
 ) -> Reach:
-    """The person and the reader's grants; with ``shares``, also what every following team reads of
-    them now (``policy.shared_with_teams``), decided in the same statement."""
+    """The person and the reader's grants; with ``readers``, also who reads each category of them
+    now and why (``policy.grants_and_readership``), decided in the same statement."""
     access = policy.access_person(user, person_id, action=action, object_type=object_type)
     assert access.reader is not None  # members only: self_allowed is not asked
-    if shares:
-        grants, shared = policy.grants_and_shares(access.reader, access.person.pk)
-        return Reach(reader=access.reader, person=access.person, grants=grants, shared=shared)
+    if readers:
+        grants, readership = policy.grants_and_readership(access.reader, access.person.pk)
+        return Reach(reader=access.reader, person=access.person, grants=grants, readership=readership)
     grants = policy.grants_for(access.reader, [access.person.pk]).get(access.person.pk, {})
     return Reach(reader=access.reader, person=access.person, grants=grants)
 
@@ -330,21 +331,10 @@ def writer_teams(*, user: User, person_id: int) -> list[Team]:
     return teams_writing_for(access.reader, access.person)
 
 
-def note_readers(person_id: int) -> dict[str, list[Team]]:
-    """For each category, the teams whose members read a note of it about the person now, whoever
-    wrote it (R2: consent, mission and follow-up): what an author is told before saving."""
-    following = FollowUp.objects.filter(person_id=person_id, closed_at__isnull=True).select_related("team")
-    teams = {f.team_id: f.team for f in following}
-    return readers_by_category(policy.shared_with_teams(teams, person_id), teams)
-
-
-def readers_by_category(shared: Mapping[int, set[str]], teams: Mapping[int, Team]) -> dict[str, list[Team]]:
-    """``note_readers`` from what the person page has already read (the teams, what each reads)."""
-    readers: dict[str, list[Team]] = defaultdict(list)
-    for team_id, codes in shared.items():
-        for code in codes:
-            readers[code].append(teams[team_id])
-    return {code: sorted(found, key=lambda t: t.name) for code, found in readers.items()}
+def readership(person_id: int) -> Readership:
+    """Who reads each category of the person now, and why (``policy.readership_of``): what an author
+    is told before and after saving a note (R11)."""
+    return policy.readership_of(person_id)
 
 
 def teams_writing_for(member: Reader, person: Person) -> list[Team]:

@@ -1,9 +1,6 @@
 from typing import Any
 
 from django.conf import settings
-from django.core.exceptions import ValidationError as DjangoValidationError
-from django.core.validators import validate_email
-from django.utils.translation import gettext_lazy as _
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
@@ -11,7 +8,7 @@ from consent.presence import Presence
 from records.authorship import author_presented, note_author_presented
 from records.models import ADDRESS_MAX_CHARS, PHONE_PATTERN, FollowUp, Note
 from records.validators import validate_birth_date
-from relais.api import InputSerializer, id_field
+from relais.api import InputSerializer, OptionalEmailField, id_field
 from teams.models import Category, User
 
 
@@ -70,20 +67,6 @@ class PersonOutSerializer(serializers.Serializer):
         if instance.follow_ups:
             data["follow_ups"] = FollowUpSerializer(instance.follow_ups, many=True).data
         return data
-
-
-@extend_schema_field({"type": "string", "anyOf": [{"format": "email"}, {"maxLength": 0}]})
-class OptionalEmailField(serializers.CharField):
-    """An e-mail address, or nothing (the schema says both; as an EmailField it would say "email" only)."""
-
-    def to_internal_value(self, data):
-        value = super().to_internal_value(data)
-        if value:
-            try:
-                validate_email(value)
-            except DjangoValidationError:
-                raise serializers.ValidationError(_("Enter a valid email address.")) from None
-        return value
 
 
 class PersonInSerializer(InputSerializer):

@@ -15,10 +15,11 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
 from audit.models import Action
-from consent import policy
+from consent import glass, policy
+from consent import readership_wording as wording
 from consent import selectors as consent_selectors
 from consent.models import Status
-from records import handover, note_display, renewals, selectors, services
+from records import handover, note_display, person_status, renewals, selectors, services
 from records.forms import ContactForm, FollowUpForm, NoteCorrectionForm, NoteForm, PersonForm
 from relais.domain_errors import Conflict, Invalid
 from relais.pages import disclosed, disclosed_page, form_errors, render_with_forms, submitted
@@ -27,6 +28,7 @@ from teams.requests import AuthenticatedHttpRequest
 from teams.selectors import category_labels
 
 PAGE_SIZE = 25
+
 NOTE_FILTERS = ("category", "author", "team", "since", "until")
 NOTES_PAGE_SIZE = 50
 
@@ -91,7 +93,7 @@ def _person_page(
 ) -> HttpResponse:
     """The person page: the API's three reads (person, notes, consents), reached once and recorded
     as the API records them; a form shown again with its error makes the answer a 4xx."""
-    reached = selectors.reach(request.user, pk, action=Action.PERSON_VIEW, shares=True)
+    reached = selectors.reach(request.user, pk, action=Action.PERSON_VIEW, readers=True)
     view = selectors.person_view(reached)
     note_filters = {k: request.GET[k] for k in NOTE_FILTERS if request.GET.get(k)}
     authors = selectors.note_authors(reached)
@@ -104,33 +106,39 @@ def _person_page(
     history = disclosed(consent_selectors.history_of(request.user, reached.person, details=False))
     following = {f.team_id: f.team for f in view.follow_ups}
     mine = sorted((t for tid, t in following.items() if tid in reached.reader.team_ids), key=lambda t: t.name)
-    shared = {team_id: codes for team_id, codes in reached.shared.items() if team_id in following}
-    readers = selectors.readers_by_category(shared, following)
+    readership = reached.readership
     by_pk = {c.pk: c for c in history}
     current = {c.team_id: c for c in history if c.status == Status.CURRENT}
     labels = category_labels()
+    panel = [
+        {
+            "follow_up": follow_up,
+            "consent": current.get(follow_up.team_id),
+            "recorded_by": consent_selectors.recorded_by_label(current[follow_up.team_id])
+            if follow_up.team_id in current
+            else "",
+            **person_status.team_reads(readership, follow_up.team_id, labels),
+            "mine": follow_up.team_id in reached.reader.team_ids,
+        }
+        for follow_up in view.follow_ups
+    ]
     context = {
         "person": reached.person,
         "contact": view.contact,
         "identity": view.identity,
-        "notes": note_display.note_items(notes, reached.grants, by_pk, readers, request.user.pk, labels),
+        "notes": note_display.note_items(notes, reached.grants, by_pk, readership, request.user.pk, labels),
         "notes_page": notes_page,
         "note_filters": note_filters,
         "notes_query": f"{urlencode(note_filters)}&" if note_filters else "",
         "note_authors": authors.choices,
         "categories": sorted(labels.items(), key=lambda item: item[1]),
-        "panel": [
-            {
-                "follow_up": follow_up,
-                "consent": current.get(follow_up.team_id),
-                "recorded_by": consent_selectors.recorded_by_label(current[follow_up.team_id])
-                if follow_up.team_id in current
-                else "",
-                "shared": [labels[code] for code in sorted(shared.get(follow_up.team_id, set()))],
-                "mine": follow_up.team_id in reached.reader.team_ids,
-            }
-            for follow_up in view.follow_ups
+        "panel": panel,
+        "status": [item for item in panel if item["mine"]],
+        "emergencies": [
+            {"glass": emergency, "opened": [labels[code] for code in emergency.categories]}
+            for emergency in readership.emergencies(reached.reader.team_ids)
         ],
+        "openable": glass.openable(reached.reader, reached.person, readership),
         "history": history,
         "me": request.user.pk,
         "note_form": note_form or NoteForm(teams=mine, categories=list(labels.items())),
@@ -138,7 +146,7 @@ def _person_page(
         "follow_up_form": follow_up_form
         or FollowUpForm(teams=Team.objects.exclude(pk__in=following).order_by("name")),
         "readers": [
-            (label, [team.name for team in readers.get(code, [])])
+            (label, wording.form_line(readership.of_note(request.user.pk, code)))
             for code, label in sorted(labels.items(), key=lambda item: item[1])
         ],
         "nav": "persons",
@@ -167,12 +175,12 @@ def note_new(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     warn = False
     if form.is_valid():
         data = form.cleaned_data
-        readers = selectors.note_readers(pk).get(data["category"], [])
-        if not readers and not data["confirm_unshared"]:
+        readers = selectors.readership(pk).of_note(request.user.pk, data["category"])
+        if readers.author_alone and not data["confirm_unshared"]:
             warn = True
         else:
             try:
-                services.write_note(
+                note = services.write_note(
                     user=request.user,
                     person_id=pk,
                     team_id=data["team"],
@@ -182,13 +190,9 @@ def note_new(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
             except (Invalid, Conflict) as exc:
                 form_errors(form, exc)
             else:
-                messages.success(
-                    request,
-                    _("The note is saved. Read by: %(teams)s.")
-                    % {"teams": ", ".join(t.name for t in readers)}
-                    if readers
-                    else _("The note is saved. You alone read it for now."),
-                )
+                # Who reads it now that it is saved, its author first (R11).
+                saved = selectors.readership(pk).of_note(request.user.pk, note.category.code)
+                messages.success(request, wording.saved_message(saved))
                 return redirect("person", pk=pk)
     return _person_page(request, pk, note_form=form, warn_unshared=warn)
 
@@ -209,14 +213,8 @@ def follow_up_open(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
         except (Invalid, Conflict) as exc:
             form_errors(form, exc)
         else:
-            messages.success(
-                request,
-                _(
-                    "%(team)s now follows this person. Until the person agrees, it sees only the name "
-                    "the person goes by."
-                )
-                % {"team": follow_up.team.name},
-            )
+            reads = selectors.readership(pk).of_team(follow_up.team_id)  # a consent of before revives
+            messages.success(request, person_status.followed_message(follow_up.team.name, reads))
             return redirect("person", pk=pk)
     return _person_page(request, pk, follow_up_form=form)
 

@@ -14,6 +14,7 @@ from django import forms
 from django.core.paginator import Page, Paginator
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
+from django.utils.translation import gettext as _
 
 from audit.disclosure import Selection
 from relais.domain_errors import Conflict, DomainError
@@ -80,3 +81,15 @@ def disclosed_page(
 def disclosed(selection: Selection):
     """All of ``selection``, recorded as shown (for short lists a page shows whole, like a history)."""
     return selection.disclose(list(selection.rows))
+
+
+def confirmed(request: HttpRequest) -> bool:
+    """Whether an irreversible act was confirmed: sent by the button inside the question its first
+    tap opened (``<details class="confirm">``, no script needed), never by a single tap."""
+    return request.POST.get("confirmed") == "yes"
+
+
+def unconfirmed(request: HttpRequest) -> HttpResponse:
+    """An irreversible act sent without its confirmation: nothing is done, nothing is read (400)."""
+    message = _("Nothing was changed: this cannot be undone, so confirm it with the button that says so.")
+    return render(request, "400.html", {"message": message}, status=400)

@@ -82,6 +82,8 @@ INSTALLED_APPS = [
     "teams",
     "records",
     "consent",
+    # Before audit: its export_audit adds --fhir to the log's own command.
+    "interop",
     "audit",
     "relais",
 ]
@@ -183,6 +185,7 @@ TIME_ZONE = "Europe/Paris"
 USE_I18N = True
 USE_TZ = True
 LOCALE_PATHS = [BASE_DIR / "locale"]
+FORMAT_MODULE_PATH = ["relais.formats"]  # English times on a 24-hour clock (relais/formats/en)
 LOGIN_URL = "login"
 LOGIN_REDIRECT_URL = "home"
 LOGOUT_REDIRECT_URL = "login"

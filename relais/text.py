@@ -15,3 +15,13 @@ def hides_characters(text: str) -> bool:
     spaces and joiners). A name or a title that persons read in their journal and receipts must say
     exactly what it shows."""
     return any(unicodedata.category(char) in ("Cc", "Cf") for char in text)
+
+
+def with_role(name: str, role: str) -> str:
+    """A name followed by its role in parentheses, once: "Lucie Marchand (sa sœur)" with "personne de
+    confiance" reads "Lucie Marchand (sa sœur, personne de confiance)", never two parentheses in a row."""
+    if not role:
+        return name
+    if name.endswith(")") and "(" in name:
+        return f"{name[:-1]}, {role})"
+    return f"{name} ({role})"

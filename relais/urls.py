@@ -12,6 +12,7 @@ urlpatterns = [
     path("api/v1/", include("records.urls")),
     path("api/v1/", include("consent.urls")),
     path("api/v1/", include("audit.urls")),
+    path("api/v1/", include("interop.urls")),
 ]
 
 handler400 = "relais.error_responses.bad_request"

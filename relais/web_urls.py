@@ -4,8 +4,9 @@ from django.contrib.auth import views as auth_views
 from django.urls import path
 
 from audit import views as audit_views
-from consent import glass_views, portal_views, recovery_views, representative_views
+from consent import disagreement_views, glass_views, portal_views, recovery_views, representative_views
 from consent import views as consent_views
+from interop import views as interop_views
 from records import views as record_views
 from records.audit_names import DIRECTORY
 from teams import mfa_views
@@ -65,9 +66,14 @@ urlpatterns = [
         "portal/emergencies/<int:pk>/acknowledge/", portal_views.acknowledge, name="portal-glass-acknowledge"
     ),
     path("portal/notices/read/", portal_views.notices_read, name="portal-notices-read"),
+    path("portal/disagreements/", disagreement_views.mine, name="portal-disagreements"),
+    path("portal/disagreements/new/", disagreement_views.disagree, name="portal-disagree"),
+    path("audit/disagreements/", disagreement_views.queue, name="disagreement-queue"),
+    path("audit/disagreements/<int:pk>/answer/", disagreement_views.answer, name="disagreement-answer"),
     path("portal/notices/email/", portal_views.notices_email, name="portal-notices-email"),
     path("portal/receipts/", portal_views.receipts, name="portal-receipt-list"),
     path("portal/my-data/", portal_views.download, name="portal-download"),
+    path("portal/my-data/fhir/", interop_views.bundle_download, name="portal-download-fhir"),
     path("portal/print/", portal_views.printable, name="portal-print"),
     path(
         "audit/",
@@ -81,6 +87,7 @@ urlpatterns = [
     path("audit/resets/", recovery_views.review_queue, name="reset-queue"),
     path("audit/resets/<int:pk>/review/", recovery_views.review, name="reset-review"),
     path("persons/<int:pk>/emergency/", glass_views.break_glass, name="glass-break"),
+    path("emergency-accesses/<int:pk>/end/", glass_views.end_early, name="glass-end"),
     path(
         "persons/<int:pk>/representatives/",
         representative_views.person_representatives,

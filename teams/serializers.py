@@ -2,7 +2,7 @@ from typing import Any
 
 from rest_framework import serializers
 
-from relais.api import InputSerializer, StrictInput
+from relais.api import InputSerializer, OptionalEmailField, StrictInput
 from relais.domain_errors import SecretNotYours
 from teams.models import Category, Membership, Team, User
 from teams.presentation import presented
@@ -19,7 +19,8 @@ class UserInSerializer(InputSerializer):
 
     username = serializers.RegexField(r"^[\w.@+-]+\Z", max_length=150)
     display_name = serializers.CharField(max_length=150, required=False, allow_blank=True, default="")
-    email = serializers.EmailField(
+    email = OptionalEmailField(
+        max_length=254,
         required=False,
         allow_blank=True,
         default="",

@@ -1,19 +1,114 @@
+import copy
+
 import pytest
 from rest_framework.test import APIClient
 
 from tests.factories import give_consent, make_member, make_note, make_person, make_team
 
+# Tests create many accounts; the production hasher is slow on purpose.
+FAST_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+# A memory cache of the test's own (see ``fresh_cache``).
+MEMORY_CACHE = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
+
+
+# Which tests run on one database only --------------------------------------------------------------
+#
+# A test whose result cannot depend on the database (a browser's journey, accessibility, the
+# catalogues, a unit test, a page that only renders what the services answer) is marked
+# ``any_database``, most often for its whole module (``pytestmark``). CI runs it on one database and
+# leaves it out on the other (``--skip-any-database``, see .ci/run and the README). Every other test
+# runs on both. Whatever a module says, a test stays database-sensitive, and runs on both, if it:
+# - pins a number of queries (``django_assert_num_queries``, ``django_assert_max_num_queries``): the
+#   databases differ there (the consent's lock, the log's merged append);
+# - commits for real outside a browser's live server (``transaction=True``, ``transactional_db``):
+#   several connections, locks and triggers are the databases' own;
+# - is marked ``every_database`` (a search, a collation, anything the two databases may answer apart).
+SENSITIVE_FIXTURES = {"django_assert_num_queries", "django_assert_max_num_queries"}
+
+
+def pytest_addoption(parser):
+    parser.addoption(
+        "--skip-any-database",
+        action="store_true",
+        help="leave out the tests marked any_database: another run covers them on another database",
+    )
+
+
+def database_agnostic(item) -> bool:
+    """True if ``item`` runs on one database only (the rule above)."""
+    if item.get_closest_marker("any_database") is None or item.get_closest_marker("every_database"):
+        return False
+    fixtures = set(getattr(item, "fixturenames", ()))
+    if fixtures & SENSITIVE_FIXTURES:
+        return False
+    marker = item.get_closest_marker("django_db")
+    commits = "transactional_db" in fixtures or bool(marker and marker.kwargs.get("transaction"))
+    return not (commits and "live_server" not in fixtures)
+
+
+def pytest_collection_modifyitems(config, items):
+    if not config.getoption("--skip-any-database"):
+        return
+    left_out = [item for item in items if database_agnostic(item)]
+    if left_out:
+        config.hook.pytest_deselected(items=left_out)
+        items[:] = [item for item in items if not database_agnostic(item)]
+
 
 @pytest.fixture(autouse=True)
 def fast_password_hashing(settings):
     """Tests create many accounts; the production hasher is slow on purpose."""
-    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+    settings.PASSWORD_HASHERS = FAST_HASHERS
 
 
 @pytest.fixture(autouse=True)
 def second_factor_optional(settings):
     """Tests sign in with passwords; those of the second factor require it themselves."""
     settings.RELAIS_MFA_REQUIRED = False
+
+
+@pytest.fixture(scope="module")
+def world_written_once(request, django_db_setup, django_db_blocker, tmp_path_factory):
+    """The world that the test module's ``world()`` returns, written once for all its tests.
+
+    It is written inside a transaction that stays open while the module's tests run and is rolled
+    back after the last one; each test runs, as always, inside a savepoint of its own (the ``db``
+    fixture, which pytest-django lets a higher-scoped transaction wrap), so whatever a test writes is
+    undone before the next one starts from the same rows. The settings of the autouse fixtures below
+    (fast hashing, no second factor required, a memory cache, checkpoints in a temporary folder)
+    hold while it is written. Only for modules without transactional tests: pytest-django runs those
+    after every other, and a flush inside the open transaction would undo it."""
+    from django.db import transaction
+    from django.test import override_settings
+
+    written_as_in_a_test = override_settings(
+        PASSWORD_HASHERS=FAST_HASHERS,
+        RELAIS_MFA_REQUIRED=False,
+        CACHES=MEMORY_CACHE,
+        RELAIS_AUDIT_CHECKPOINT_DIR=tmp_path_factory.mktemp("world") / "checkpoints",
+    )
+    with django_db_blocker.unblock():
+        outer = transaction.atomic()
+        outer.__enter__()
+        try:
+            with written_as_in_a_test:
+                world = request.module.world()
+        except BaseException:
+            transaction.set_rollback(True)
+            outer.__exit__(None, None, None)
+            raise
+    yield world
+    with django_db_blocker.unblock():
+        transaction.set_rollback(True)
+        outer.__exit__(None, None, None)
+
+
+@pytest.fixture
+def world_of_the_module(db, world_written_once):
+    """A deep copy of the module's world for one test, as Django's ``TestCase.setUpTestData`` gives:
+    the rows are the same for every test (each one's writes are rolled back), and an object changed in
+    memory by one test does not leak into the next either."""
+    return copy.deepcopy(world_written_once)
 
 
 @pytest.fixture
@@ -132,7 +227,7 @@ def fresh_cache(settings):
     out another, and nothing is written to var/."""
     from django.core.cache import cache
 
-    settings.CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
+    settings.CACHES = MEMORY_CACHE
     cache.clear()
     yield
     cache.clear()

@@ -56,6 +56,7 @@ RECORD: dict[str, tuple[str, ...]] = {
     "consent_glassbreak_categories": (),
     "consent_representative": ("account_id", "ended_at", "ended_by_id", "end_evidence"),
     "consent_notice": ("read_at", "emailed_at"),
+    "consent_disagreement": ("answered_by_id", "answered_at", "answer"),  # an auditor's answer, once
     "consent_portalinvitation": ("used_at", "expires_at"),
     # a reset of a person's space: the person's confirmation, then an auditor's verdict
     "consent_spacereset": (

@@ -76,7 +76,11 @@ def body_for(url: str, team) -> dict:
     if url.endswith("/representatives/"):
         return {"name": "Marie", "kind": "trusted_person", "scope": "both", "evidence": "Désignation écrite"}
     if url.endswith("/end/"):
-        return {"evidence": "Mainlevée"}
+        return {"evidence": "Mainlevée", "confirmed": "yes"}  # a worker's evidence, the person's confirmation
+    if url.endswith("/stop/"):
+        return {"confirmed": "yes"}  # an irreversible act of the person's, confirmed (issue 21, item 8)
+    if url.endswith("/answer/"):
+        return {"answer": "Vu."}
     if url.endswith("/contact/"):
         return {"phone": "06 11 22 33 44", "email": "", "address": ""}
     return {}

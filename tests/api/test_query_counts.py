@@ -26,7 +26,7 @@ AUDIT_EVENTS_QUERIES = 7 - MERGED_APPEND
 # A portal path also looks for a recent reset of the space with a worker's code (R10): one query.
 PORTAL_CONSENTS_QUERIES = 10 - MERGED_APPEND
 PORTAL_RECEIPTS_QUERIES = 9 - MERGED_APPEND
-PORTAL_ACCESS_LOG_QUERIES = 13 - MERGED_APPEND
+PORTAL_ACCESS_LOG_QUERIES = 15 - MERGED_APPEND  # with a consent's team and a day's lists (issue 21)
 REPRESENTATIVES_QUERIES = 8 - MERGED_APPEND
 PORTAL_REPRESENTATIVES_QUERIES = 9 - MERGED_APPEND
 
@@ -75,6 +75,16 @@ def test_audit_events_query_count_is_pinned(api, auditor, rows, django_assert_nu
     assert len(response.json()["results"]) == min(rows + settings.RELAIS_AUDIT_CHAINS, 100)
 
 
+@pytest.mark.parametrize("rows", [10, 100])
+def test_fhir_audit_events_query_count_is_pinned(api, auditor, rows, django_assert_num_queries):
+    """The same queries as the log's own list: each AuditEvent is built from its stored body."""
+    write_events(rows)
+    client = api.as_(auditor)
+    with django_assert_num_queries(AUDIT_EVENTS_QUERIES):
+        response = client.get("/api/v1/audit/fhir/AuditEvent?page_size=100")
+    assert len(response.json()["entry"]) == min(rows + settings.RELAIS_AUDIT_CHAINS, 100)
+
+
 @pytest.fixture
 def jo(person):
     return make_portal_account(person, "jo")
@@ -103,6 +113,8 @@ def test_portal_access_log_query_count_is_pinned(
 
     consent = give_consent(person, team, ["housing"], by=worker)
     readers = [make_member(team) for _ in range(5)]
+    # A name seen in a list: its line tells how many times that day (one query, whatever the rows).
+    recorder.record(readers[0], Event(action="person.list", person_id=person.pk, team_id=team.pk))
     mark = AccessEvent.objects.filter(person_id=person.pk).count()
     for i in range(rows - mark):
         recorder.record(
@@ -148,3 +160,68 @@ def test_portal_representatives_query_count_is_pinned(api, person, worker, rows,
     with django_assert_num_queries(PORTAL_REPRESENTATIVES_QUERIES):
         response = client.get("/api/v1/portal/representatives/")
     assert len(response.json()) == rows
+
+
+def disagreements(person, author, rows, *, glass_every=3):
+    """``rows`` disagreements of the person, with journal lines and emergency accesses mixed."""
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    from consent.models import Disagreement, GlassBreak
+    from teams.models import Team
+
+    team = Team.objects.get(follow_ups__person=person)
+    glass = GlassBreak.objects.create(
+        person=person,
+        team=team,
+        opened_by=team.memberships.first().user,
+        reason="cannot_be_asked",
+        statement="Injoignable.",
+        ends_at=timezone.now() + timedelta(hours=4),
+    )
+    lines = list(AccessEvent.objects.filter(person_id=person.pk).values_list("id", flat=True))
+    Disagreement.objects.bulk_create(
+        Disagreement(
+            person=person,
+            glass_break=glass if i % glass_every == 0 else None,
+            event_id=None if i % glass_every == 0 else lines[i % len(lines)],
+            statement=f"Non {i}.",
+            written_by=author,
+        )
+        for i in range(rows)
+    )
+
+
+# The portal path and the page, then the journal lines they name (their words in a fixed number), the events.
+PORTAL_DISAGREEMENTS_QUERIES = 15 - MERGED_APPEND
+DISAGREEMENT_QUEUE_QUERIES = 7 - MERGED_APPEND
+
+
+@pytest.mark.parametrize("rows", [10, 100])
+def test_portal_disagreements_query_count_is_pinned(
+    api, jo, person, team, worker, rows, django_assert_num_queries
+):
+    give_consent(person, team, ["housing"], by=worker)
+    disagreements(person, jo, rows)
+    client = api.as_(jo)
+    with django_assert_num_queries(PORTAL_DISAGREEMENTS_QUERIES):
+        response = client.get("/api/v1/portal/disagreements/?page_size=100")
+    assert len(response.json()["results"]) == rows
+
+
+@pytest.mark.parametrize("rows", [10, 100])
+def test_disagreement_queue_query_count_is_pinned(
+    api, jo, person, team, worker, rows, django_assert_num_queries
+):
+    from tests.factories import UserFactory
+
+    give_consent(person, team, ["housing"], by=worker)
+    disagreements(person, jo, rows // 2)
+    other = make_person(team, display_name="Sam")
+    give_consent(other, team, ["housing"], by=worker)
+    disagreements(other, make_portal_account(other, "sam"), rows - rows // 2)
+    client = api.as_(UserFactory(is_auditor=True))
+    with django_assert_num_queries(DISAGREEMENT_QUEUE_QUERIES):
+        response = client.get("/api/v1/audit/disagreements/?page_size=100")
+    assert len(response.json()["results"]) == rows

@@ -29,6 +29,7 @@ def test_every_operation_declares_its_responses_and_bodies():
                     "/renewal/",
                     "/acknowledge/",
                     "/code/",
+                    "/emergency-accesses/{id}/end/",
                 )
             ):
                 assert "requestBody" in operation, (method, path)

@@ -14,7 +14,8 @@ from tests.browser.conftest import go, shoot, sign_in
 from tests.browser.test_accessibility import WCAG, serious
 from tests.factories import PASSWORD, UserFactory, give_consent, make_member, make_person, make_team
 
-pytestmark = pytest.mark.django_db(transaction=True)
+# A browser's journey through pages that only render the services' answers: one database is enough.
+pytestmark = [pytest.mark.django_db(transaction=True), pytest.mark.any_database]
 
 
 @pytest.fixture
@@ -158,11 +159,14 @@ def test_a_trusted_person_acts_for_jo_who_sees_it_and_ends_it(site, open_page, w
     jo = open_page(width=360, height=780)
     sign_in(jo, site, "jo", PASSWORD)
     jo.goto(f"{site}/portal/journal/")
-    assert "Lucie Marchand (personne de confiance) a enregistré votre accord." in text_of(jo)
+    assert "Lucie Marchand (personne de confiance) a enregistré votre accord pour Maraude Nord." in text_of(
+        jo
+    )
     go(jo, jo.get_by_role("link", name="Qui agit pour moi"))
     assert serious(axe.run(jo, options=WCAG)) == []
     shoot(jo, "38-who-acts-for-me-360")
-    go(jo, jo.get_by_role("button", name="Lucie Marchand n’agit plus pour moi"))
+    jo.locator("summary", has_text="Lucie Marchand n’agit plus pour moi").click()  # asks first
+    go(jo, jo.get_by_role("button", name="Oui, mettre fin au rôle de Lucie Marchand"))
     assert "C’est fait. Lucie Marchand n’agit plus pour vous." in text_of(jo)
     lucie.goto(f"{site}/portal/")
     assert "/login/" in lucie.url  # her space closed with the role

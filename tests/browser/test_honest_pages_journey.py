@@ -14,7 +14,8 @@ from records.models import Note
 from tests.browser.conftest import go, shoot, sign_in
 from tests.factories import PASSWORD, UserFactory, make_member, make_note, make_person, make_team
 
-pytestmark = pytest.mark.django_db(transaction=True)
+# A browser's journey through pages that only render the services' answers: one database is enough.
+pytestmark = [pytest.mark.django_db(transaction=True), pytest.mark.any_database]
 
 
 @pytest.fixture
@@ -45,7 +46,7 @@ def test_a_shift_with_honest_pages(site, open_page, world, settings):
 
     # The handover points out a person followed without consent.
     go(camille, camille.get_by_role("link", name="Quoi de neuf"))
-    assert "Suivie par Maraude Nord sans aucun consentement" in text_of(camille)
+    assert "Maraude Nord suit cette personne sans aucun consentement" in text_of(camille)
     shoot(camille, "20-handover")
 
     # A consent is recorded; a colleague's note then shows as news, never its text.

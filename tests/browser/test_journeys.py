@@ -12,7 +12,8 @@ from records.models import Person
 from tests.browser.conftest import go, shoot, sign_in
 from tests.factories import PASSWORD, UserFactory, make_member, make_team
 
-pytestmark = pytest.mark.django_db(transaction=True)
+# A browser's journey through pages that only render the services' answers: one database is enough.
+pytestmark = [pytest.mark.django_db(transaction=True), pytest.mark.any_database]
 
 NOTE = "Dossier SIAO déposé ce matin, en attente de réponse."
 

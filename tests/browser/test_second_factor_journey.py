@@ -5,6 +5,7 @@ made by Chromium's virtual authenticator (the DevTools WebAuthn domain) and sign
 import base64
 import time
 
+import pytest
 from axe_playwright_python.sync_playwright import Axe
 from django_otp.oath import TOTP
 
@@ -13,6 +14,9 @@ from teams.models import Passkey
 from tests.browser.conftest import go, shoot, sign_in
 from tests.browser.test_accessibility import WCAG, serious
 from tests.factories import PASSWORD
+
+# A browser's journey through pages that only render the services' answers: one database is enough.
+pytestmark = pytest.mark.any_database
 
 
 def code_for(secret: str, *, steps_ahead: int = 0) -> str:

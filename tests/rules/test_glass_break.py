@@ -9,7 +9,7 @@ from django.utils import timezone
 from audit.models import AccessEvent
 from consent import services as consent_services
 from consent.models import GlassBreak, Notice
-from tests.factories import give_consent, make_member, make_note, make_portal_account
+from tests.factories import follow, give_consent, make_member, make_note, make_person, make_portal_account
 
 OPEN = "/api/v1/persons/{}/emergency-access/"
 
@@ -60,6 +60,28 @@ def test_what_the_person_refused_or_withdrew_opens_only_for_a_danger_to_life(
         OPEN.format(person.pk), body(team, ["contact"], reason="danger_to_life"), format="json"
     )
     assert allowed.status_code == 201
+
+
+def test_what_the_person_refused_is_their_own_word_to_that_team(
+    api, person, team, other_team, worker, colleague
+):
+    """Their latest consent to this team decides: not another person's, nor their word to another team."""
+    give_consent(person, team, ["housing"], by=worker)  # contact is not shared with the team
+    follow(person, other_team)
+    give_consent(person, other_team, ["contact"], by=worker)
+    give_consent(make_person(team), team, ["contact"], by=worker)
+    refused = api.as_(colleague).post(OPEN.format(person.pk), body(team, ["contact"]), format="json")
+    assert refused.status_code == 400 and "reason" in refused.json() and not GlassBreak.objects.exists()
+
+
+def test_what_an_expired_consent_shared_was_not_refused(api, person, team, worker, colleague):
+    """Run out is not refused: what the person's last consent shared opens without a danger to life."""
+    from consent.models import Consent
+
+    consent = give_consent(person, team, ["housing"], by=worker)
+    Consent.objects.filter(pk=consent.pk).update(valid_until=timezone.now() - timedelta(seconds=1))
+    opened = api.as_(colleague).post(OPEN.format(person.pk), body(team, ["housing"]), format="json")
+    assert opened.status_code == 201, opened.content
 
 
 def test_it_never_opens_a_team_that_does_not_follow_the_person(api, person, team, other_team, worker):

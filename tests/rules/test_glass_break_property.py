@@ -305,7 +305,7 @@ def check(world, model, opened, reader, step) -> None:
     person = world["person"]
     for name, team in world["teams"].items():
         team = Team.objects.get(pk=team.pk)
-        read = set(policy.team_grants(reader, team, person.pk))
+        read = set(policy.readership_of(person.pk).of_team(team.pk))
         assert read == set(model.reads(name)), (step, name)
     everything = set(policy.grants_for(reader, [person.pk]).get(person.pk, {}))
     assert everything == set(model.reads("A") | model.reads("B")), step

@@ -184,6 +184,9 @@ def test_the_restriction_lifts_when_the_person_confirms_with_the_previous_passwo
     assert export.status_code == 200 and SECRET in export.content.decode()
     confirmed = AccessEvent.objects.filter(action="space_reset.confirm", outcome="allowed").get()
     assert confirmed.data["code_made_by"] == worker.pk
+    # While the reset is still watched, the confirmed space reads every team's acts again.
+    notices = api.as_(jo).get("/api/v1/portal/notices/").json()["results"]
+    assert any(world["nurse"].display_name in n["text"] for n in notices)
 
 
 def test_the_confirmation_through_the_api_needs_the_previous_password(api, world, worker, person):
@@ -281,6 +284,11 @@ def test_the_restricted_space_cannot_widen_what_the_makers_team_reads(api, world
     assert response.status_code == 403
     refused = AccessEvent.objects.filter(action="consent.record", outcome="denied").get()
     assert (refused.reason, refused.data["code_made_by"]) == ("RestrictedAfterReset", worker.pk)
+    assert (refused.actor_id, refused.object_type, refused.person_id) == (
+        person.account_id,
+        "person",
+        person.pk,
+    )
     assert not person.consents.filter(categories__code="support_plan").exists()
 
 
@@ -310,3 +318,12 @@ def test_the_worker_page_says_an_open_space_reopens_restricted_with_a_handed_ove
     assert client.post(f"/persons/{person.pk}/portal-code/").status_code == 302
     page = client.get(f"/persons/{person.pk}/portal-code/").content.decode().replace("&#x27;", "'")
     assert "il rouvre restreint pendant quelques jours" in page and "Le journal vous nomme" in page
+
+
+def test_the_restriction_ends_at_the_very_end_of_the_watch(api, world, worker, person):
+    from consent import policy
+
+    _camille_takes_over(api, worker, person)
+    reset = SpaceReset.objects.get()
+    assert policy.is_restricted(reset, at=reset.watched_until - timedelta(microseconds=1))
+    assert not policy.is_restricted(reset, at=reset.watched_until)

@@ -1,6 +1,6 @@
 """R1: a note is readable by its author alone until the person consents to share its category."""
 
-from tests.factories import give_consent, make_note
+from tests.factories import give_consent, make_note, make_person
 
 
 def note_ids(api, user, person):
@@ -50,3 +50,39 @@ def test_refusal_keeps_notes_private(api, person, team, worker, colleague):
     make_note(person, worker, team, "housing")
     give_consent(person, team, [], by=worker)
     assert note_ids(api, colleague, person) == []
+
+
+def test_the_rule_for_many_persons_is_the_rule_for_one(person, team, other_team, worker, colleague):
+    """``readable_notes_of_persons`` (the handover counts new notes with it) is ``readable_notes`` for
+    several persons at once: the reader's own notes, and each person's granted categories, and nothing
+    of a person it was not asked about."""
+    from consent import policy
+
+    other, third = make_person(team), make_person(team)
+    elsewhere = make_person(other_team)
+    give_consent(person, team, ["housing"], by=worker)
+    give_consent(other, team, ["contact"], by=worker)
+    written = [
+        make_note(someone, author, team, code)
+        for someone in (person, other, third, elsewhere)
+        for author in (worker, colleague)
+        for code in ("housing", "contact")
+    ]
+    reader = policy.reader_for(colleague)
+    asked = [person, other, third]
+    found = policy.grants_for(reader, [p.pk for p in asked])
+    grants = {p.pk: found.get(p.pk, {}) for p in asked}
+    many = set(policy.readable_notes_of_persons(reader, grants).values_list("pk", flat=True))
+    one_by_one = set()
+    for someone in asked:
+        one_by_one |= set(
+            policy.readable_notes(reader, someone, grants[someone.pk]).values_list("pk", flat=True)
+        )
+    shared = {(person.pk, "housing"), (other.pk, "contact")}
+    expected = {
+        n.pk
+        for n in written
+        if n.person_id != elsewhere.pk and (n.author == colleague or (n.person_id, n.category.code) in shared)
+    }
+    assert many == one_by_one == expected
+    assert not policy.readable_notes_of_persons(reader, {}).exists()

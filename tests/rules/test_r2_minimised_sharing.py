@@ -1,7 +1,14 @@
 """R2: a team reads category C of person P only if it follows P, P consented C for it, and its mission needs C."""
 
+import pytest
+from django.utils import timezone
+
+from audit.models import AccessEvent
 from consent.models import Consent
-from tests.factories import give_consent, make_member, make_note, make_person
+from records import services as record_services
+from teams import services as team_services
+from teams.models import Membership
+from tests.factories import UserFactory, give_consent, make_member, make_note, make_person
 
 
 def notes(api, user, person):
@@ -32,7 +39,9 @@ def test_other_team_reads_the_categories_consented_to_it(api, person, team, othe
     assert notes(api, nurse, person) == (200, [note.pk])
 
 
-def test_category_outside_the_team_mission_stays_hidden(api, person, team, worker, colleague):
+def test_category_outside_the_team_mission_stays_hidden(api, person, team, other_team, worker, colleague):
+    """The consent's own team's mission decides, whatever another team's mission needs (the CSAPA
+    needs health)."""
     make_note(person, worker, team, "health")  # Maraude Nord does not need health
     # A consent naming it cannot even be recorded...
     response = api.as_(worker).post(
@@ -63,6 +72,24 @@ def test_closed_follow_up_cuts_access(api, person, team, other_team, worker):
     assert api.as_(nurse).get(f"/api/v1/persons/{person.pk}/notes/").status_code == 404
 
 
+def test_a_consent_counts_only_while_its_team_follows_the_person(api, person, team, other_team, worker):
+    """A member of two teams still reaches the person through the one that follows them; the other
+    team, which holds the consent, closed its follow-up: its consent opens nothing any more, not even
+    to a member who reaches the person another way."""
+    both = make_member(team)
+    team_services.add_member(by=UserFactory(is_manager=True), team=other_team, user=both)
+    Membership.objects.filter(user=both).update(commitment_accepted_at=timezone.now())
+    follow_up = record_services.open_follow_up(user=worker, person_id=person.pk, team_id=other_team.pk)
+    note = make_note(person, worker, team, "contact")
+    give_consent(person, other_team, ["contact"], by=worker)  # the member's first team has no consent
+    assert notes(api, both, person) == (200, [note.pk])
+    record_services.close_follow_up(user=worker, follow_up_id=follow_up.pk)
+    assert notes(api, both, person) == (200, [])
+    assert api.as_(both).get(f"/api/v1/notes/{note.pk}/").status_code == 404
+    body = api.as_(both).get(f"/api/v1/persons/{person.pk}/").json()
+    assert body["visible_categories"] == [] and "phone" not in body
+
+
 def test_contact_fields_need_the_contact_category(api, team, worker, colleague):
     person = make_person(team, phone="06 00 00 00 01")
     body = api.as_(colleague).get(f"/api/v1/persons/{person.pk}/").json()
@@ -70,6 +97,35 @@ def test_contact_fields_need_the_contact_category(api, team, worker, colleague):
     give_consent(person, team, ["contact"], by=worker)
     body = api.as_(colleague).get(f"/api/v1/persons/{person.pk}/").json()
     assert body["phone"] == "06 00 00 00 01"
+
+
+@pytest.mark.parametrize("categories", [[], ["housing"]], ids=["no consent", "consent without contact"])
+def test_who_may_not_read_contact_details_may_not_overwrite_them(api, team, worker, colleague, categories):
+    """R1 for writes: the contact details stay as they are, and the refusal is on the record, naming
+    the person, so that their journal shows the attempt (R5)."""
+    person = make_person(team, phone="06 00 00 00 01")
+    if categories:
+        give_consent(person, team, categories, by=worker)
+    response = api.as_(colleague).post(f"/api/v1/persons/{person.pk}/contact/", {"phone": "06 99 99 99 99"})
+    assert response.status_code == 403
+    person.refresh_from_db()
+    assert person.phone == "06 00 00 00 01"
+    event = AccessEvent.objects.filter(outcome="denied").get()
+    assert (event.action, event.actor_id, event.person_id, event.object_type, event.object_ids) == (
+        "person.update",
+        colleague.pk,
+        person.pk,
+        "person",
+        [person.pk],
+    )
+    assert event.reason == "ContactNotShared"
+
+
+def test_the_contact_page_shows_the_details_the_consent_shares(web, team, worker, colleague):
+    person = make_person(team, phone="06 00 00 00 01")
+    give_consent(person, team, ["contact"], by=worker)
+    page = web.as_(colleague).get(f"/persons/{person.pk}/contact/")
+    assert page.status_code == 200 and "06 00 00 00 01" in page.content.decode()
 
 
 def test_identity_is_visible_to_every_following_team(api, person, colleague):
@@ -88,8 +144,8 @@ def test_expired_consent_opens_nothing(api, person, team, worker, colleague):
 
 
 def test_the_person_pages_one_decision_agrees_with_the_two_it_replaces(person, team, other_team, worker):
-    """The person page decides the reader's grants and what every following team reads in one
-    statement: it must give exactly what ``grants_for`` and ``shared_with_teams`` give."""
+    """The person page decides the reader's grants and who reads each category in one statement: it
+    must give exactly what ``grants_for`` and ``readership_of`` (the portal's, the note form's) give."""
     from datetime import timedelta
 
     from django.utils import timezone
@@ -109,13 +165,14 @@ def test_the_person_pages_one_decision_agrees_with_the_two_it_replaces(person, t
     services.withdraw_consent(user=worker, consent_id=withdrawn.pk, method="oral")
     reader = policy.reader_for(worker)
 
-    grants, shared = policy.grants_and_shares(reader, person.pk)
+    grants, readership = policy.grants_and_readership(reader, person.pk)
 
     assert grants == policy.grants_for(reader, [person.pk])[person.pk]
-    assert dict(shared) == dict(policy.shared_with_teams([team.pk, other_team.pk, third.pk], person.pk))
-    assert dict(shared) == {team.pk: {"contact", "housing"}, other_team.pk: {"contact", "health"}}
+    assert readership == policy.readership_of(person.pk)
+    shared = {t.pk: set(readership.of_team(t.pk)) for t in (team, other_team, third)}
+    assert shared == {team.pk: {"contact", "housing"}, other_team.pk: {"contact", "health"}, third.pk: set()}
     expired = Consent.objects.filter(team=team).update(valid_until=timezone.now() - timedelta(seconds=1))
-    assert expired == 1 and policy.grants_and_shares(reader, person.pk)[0] == {}
+    assert expired == 1 and policy.grants_and_readership(reader, person.pk)[0] == {}
 
 
 def test_an_emergency_access_opens_categories_never_the_identity_and_search_agrees(
@@ -144,3 +201,18 @@ def test_an_emergency_access_opens_categories_never_the_identity_and_search_agre
     assert [
         p["id"] for p in api.as_(colleague).get("/api/v1/persons/", {"search": "Marchand"}).json()["results"]
     ] == [person.pk]
+
+
+def test_a_consent_to_another_team_shows_the_identity_to_that_team_only(
+    api, team, other_team, worker, colleague
+):
+    person = make_person(team, other_team, display_name="Jo", first_name="Joëlle", last_name="Marchand")
+    person.created_by = None
+    person.save(update_fields=["created_by"])
+    nurse = make_member(other_team)
+    give_consent(person, other_team, ["contact"], by=worker)
+    shown = api.as_(colleague).get(f"/api/v1/persons/{person.pk}/").json()
+    assert shown["display_name"] == "Jo" and "Marchand" not in str(shown)
+    assert api.as_(colleague).get("/api/v1/persons/", {"search": "Marchand"}).json()["results"] == []
+    found = api.as_(nurse).get("/api/v1/persons/", {"search": "Marchand"}).json()["results"]
+    assert [p["id"] for p in found] == [person.pk]

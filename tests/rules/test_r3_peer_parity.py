@@ -155,7 +155,8 @@ def call(api, user, method, url, body):
             raise Rollback()
     except Rollback:
         pass
-    content = response.json() if response.get("Content-Type", "").startswith("application/json") else None
+    json_types = ("application/json", "application/fhir+json")
+    content = response.json() if response.get("Content-Type", "").startswith(json_types) else None
     return response.status_code, normalise(content)
 
 

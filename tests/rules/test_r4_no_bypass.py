@@ -48,3 +48,24 @@ def test_manager_who_is_also_a_member_sees_only_what_the_membership_gives(api, s
     consent, note = shared
     body = api.as_(manager).get(f"/api/v1/persons/{person.pk}/notes/").json()
     assert [n["id"] for n in body["results"]] == [note.pk]
+
+
+def test_superuser_who_is_also_a_member_reaches_no_person_their_teams_do_not_follow(api, team, other_team):
+    """R4 beyond the persons the team already follows: the role adds no one to what the teams reach."""
+    from tests.factories import give_consent, make_member, make_note, make_person
+
+    superuser = make_member(team, is_superuser=True, is_staff=True)
+    nurse = make_member(other_team)
+    elsewhere = make_person(other_team, display_name="Ailleurs")
+    consent = give_consent(elsewhere, other_team, ["contact"], by=nurse)
+    note = make_note(elsewhere, nurse, other_team, "contact")
+    client = api.as_(superuser)
+    assert client.get("/api/v1/persons/").json()["count"] == 0
+    for url in (
+        f"/api/v1/persons/{elsewhere.pk}/",
+        f"/api/v1/persons/{elsewhere.pk}/notes/",
+        f"/api/v1/notes/{note.pk}/",
+        f"/api/v1/persons/{elsewhere.pk}/consents/",
+        f"/api/v1/consents/{consent.pk}/receipt/",
+    ):
+        assert client.get(url).status_code == 404, url

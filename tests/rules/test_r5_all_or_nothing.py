@@ -66,6 +66,7 @@ SERVICE_MODULES = [
     "consent.glass_end",
     "consent.representatives",
     "consent.recovery",
+    "consent.disagreements",
 ]
 # Public functions of those modules that are not actions themselves, and why.
 NOT_ACTIONS = {
@@ -92,6 +93,7 @@ NOT_ACTIONS = {
     "consent.portal.my_teams": "a read, recorded",
     "consent.portal.my_receipts": "a read (recorded as it is shown)",
     "consent.portal.my_space": "a read, recorded",
+    "consent.portal.team_reads_now": "a read of one's own space for the message after a change",
     "consent.inbox.tell": "a step of the actions whose act it tells of (a follow-up, a consent)",
     "consent.inbox.find_news": "a step of the inbox's reads, idempotent (the table's constraints)",
     "consent.inbox.my_notices": "a read (recorded as it is shown)",
@@ -100,6 +102,7 @@ NOT_ACTIONS = {
     "consent.glass.waiting_too_long": "a read of what deserves a look",
     "consent.glass.unacknowledged": "a step of the portal's first page, a read",
     "consent.glass.glass_choices": "the form's choices: nothing of the person is shown",
+    "consent.glass.openable": "a step of the person page and of glass_choices: nothing is written",
     "consent.services.mission_categories": "a check, a step of record_consent",
     "consent.glass.may_review": "a check, a step of review and of the review queue's page",
     "consent.glass_end.end_with_team_change": "a step of teams.services.update_team (teams.changes)",
@@ -110,6 +113,12 @@ NOT_ACTIONS = {
     "consent.representatives.my_representatives": "a read, recorded",
     "consent.representatives.person_of": "a step of a refused page: the policy's access, its refusals recorded",
     "consent.representatives.open_code": "a read of the code the worker just made, in their session",
+    "consent.portal.consent_to_stop": "a step of the page that asks to confirm a withdrawal: refusals only",
+    "consent.inbox.holding": "a filter of the inbox's notices (issue 21, item 9), a step of its reads",
+    "consent.disagreements.about": "a read of what the person disagrees with, recorded",
+    "consent.disagreements.mine": "a read (recorded as it is shown)",
+    "consent.disagreements.queue": "a read for auditors (recorded as it is shown)",
+    "consent.disagreements.to_answer": "a step of answer (and of its page): its refusals only are recorded",
 }
 
 
@@ -124,11 +133,16 @@ def discovered() -> dict[str, object]:
     return found
 
 
-@pytest.fixture
-def w(team, other_team, person, worker, colleague):
-    """A small world: two teams, a person followed by one, a consent, a note, a portal code."""
+def world() -> dict:
+    """A small world: two teams, a person followed by one, a consent, a note, a portal code. Written
+    once for the module (``world_written_once`` in tests/conftest.py), each test rolled back after it."""
     from consent import services as consent_services
 
+    team = make_team("Maraude Nord", ("contact", "housing", "support_plan", "administrative"))
+    other_team = make_team("CSAPA Est", ("contact", "health", "addiction"))
+    person = make_person(team, display_name="Jo")
+    worker = make_member(team, username="camille")
+    colleague = make_member(team, username="lea")
     consent = give_consent(person, team, ["housing", "contact"], by=worker)
     code, _invitation = consent_services.invite_to_portal(user=worker, person_id=person.pk)
     other_person = make_person(team, display_name="Sam")
@@ -148,6 +162,11 @@ def w(team, other_team, person, worker, colleague):
         "elsewhere": make_person(make_team("Ailleurs"), display_name="Ailleurs"),
         "jo": make_portal_account(other_person, "sam"),
     }
+
+
+@pytest.fixture
+def w(world_of_the_module):
+    return world_of_the_module
 
 
 def follow_up(w):
@@ -174,6 +193,26 @@ def open_glass(w, person=None):
         reason="cannot_be_asked",
         statement="Injoignable.",
         ends_at=timezone.now() + timedelta(hours=4),
+    )
+
+
+def line_of(w, person):
+    """A line of the person's journal: a worker opened their record."""
+    recorder.record(w["worker"], recorder.Event(action="person.view", person_id=person.pk))
+    return AccessEvent.objects.filter(person_id=person.pk).latest("id").pk
+
+
+def disagreement_of_sam(w, *, answered=False):
+    from consent.models import Disagreement
+
+    return Disagreement.objects.create(
+        person=w["other_person"],
+        event_id=line_of(w, w["other_person"]),
+        statement="Non.",
+        written_by=w["jo"],
+        answered_by=w["auditor"] if answered else None,
+        answered_at=timezone.now() if answered else None,
+        answer="Vu." if answered else "",
     )
 
 
@@ -205,6 +244,22 @@ def passed_glass(w):
     glass.ends_at = timezone.now() - timedelta(minutes=1)
     glass.save(update_fields=["ends_at"])
     return glass
+
+
+def other_teams_glass(w):
+    """An emergency access of a team the worker is not a member of (the CSAPA's, on Jo)."""
+    from consent.models import GlassBreak
+    from tests.factories import follow
+
+    follow(w["person"], w["other_team"])
+    return GlassBreak.objects.create(
+        person=w["person"],
+        team=w["other_team"],
+        opened_by=make_member(w["other_team"]),
+        reason="cannot_be_asked",
+        statement="Injoignable.",
+        ends_at=timezone.now() + timedelta(hours=4),
+    )
 
 
 def auditor_in_team(w):
@@ -486,9 +541,40 @@ FAILURES = {
         ),
     ],
     "consent.glass_end.end_passed": [],  # a command's: nothing to refuse
+    "consent.glass_end.end_early": [
+        (lambda w: dict(user=w["outsider"], glass_break_id=open_glass(w).pk), NotAMember),
+        (lambda w: dict(user=w["worker"], glass_break_id=2**40), Hidden),
+        (lambda w: dict(user=w["worker"], glass_break_id=passed_glass(w).pk), Invalid),  # ended already
+        (lambda w: dict(user=w["worker"], glass_break_id=other_teams_glass(w).pk), Hidden),
+    ],
     "consent.glass.acknowledge": [
         (lambda w: dict(user=w["worker"], glass_break_id=open_glass(w).pk), NotAPortalAccount),
         (lambda w: dict(user=w["jo"], glass_break_id=open_glass(w).pk), Hidden),  # about another person
+    ],
+    "consent.disagreements.disagree": [
+        (
+            lambda w: dict(user=w["worker"], event_id=line_of(w, w["person"]), statement="Non."),
+            NotAPortalAccount,
+        ),
+        (lambda w: dict(user=w["jo"], event_id=line_of(w, w["person"]), statement="Non."), Hidden),  # Jo's
+        (lambda w: dict(user=w["jo"], event_id=2**40, statement="Non."), Hidden),
+        (lambda w: dict(user=w["jo"], glass_break_id=open_glass(w).pk, statement="Non."), Hidden),
+        (lambda w: dict(user=w["jo"], event_id=line_of(w, w["other_person"]), statement=" "), Invalid),
+        (lambda w: dict(user=w["jo"], statement="Non."), Invalid),  # about nothing
+    ],
+    "consent.disagreements.answer": [
+        (
+            lambda w: dict(user=w["worker"], disagreement_id=disagreement_of_sam(w).pk, text="Vu."),
+            NotAnAuditor,
+        ),
+        (lambda w: dict(user=w["auditor"], disagreement_id=2**40, text="Vu."), Hidden),
+        (lambda w: dict(user=w["auditor"], disagreement_id=disagreement_of_sam(w).pk, text=" "), Invalid),
+        (
+            lambda w: dict(
+                user=w["auditor"], disagreement_id=disagreement_of_sam(w, answered=True).pk, text="Encore."
+            ),
+            Invalid,
+        ),
     ],
     "consent.inbox.mark_read": [
         (lambda w: dict(user=w["worker"]), NotAPortalAccount),
@@ -796,7 +882,14 @@ SUCCEEDS = {
         user=w["jo"], glass_break_id=open_glass(w, w["other_person"]).pk
     ),
     "consent.glass_end.end_passed": lambda w: dict(by=passed_glass(w) and None),
+    "consent.glass_end.end_early": lambda w: dict(user=w["colleague"], glass_break_id=open_glass(w).pk),
     "consent.inbox.mark_read": lambda w: dict(user=w["jo"], notice_ids=[unread_notice(w).pk]),
+    "consent.disagreements.disagree": lambda w: dict(
+        user=w["jo"], event_id=line_of(w, w["other_person"]), statement="Je n’étais pas là."
+    ),
+    "consent.disagreements.answer": lambda w: dict(
+        user=w["auditor"], disagreement_id=disagreement_of_sam(w).pk, text="Vu."
+    ),
     "consent.inbox.choose_email": lambda w: dict(user=w["jo"], email="sam@example.org", enabled=True),
     "consent.portal.renew_consent": lambda w: dict(user=w["jo"], consent_id=own_consent(w, ends=True).pk),
     "teams.services.present_myself": lambda w: dict(

@@ -26,6 +26,7 @@ from tests.factories import (
     make_note,
     make_person,
     make_portal_account,
+    make_team,
 )
 from tests.factories import (
     representative_of as agent_of,
@@ -59,8 +60,14 @@ def denied(action, person=None):
     return (action, "denied", person, ())
 
 
-@pytest.fixture
-def w(team, other_team, person, worker, colleague):
+def world() -> dict:
+    """Jo, followed by Maraude Nord with a consent, Sam, and every kind of user: written once for the
+    module (``world_written_once`` in tests/conftest.py), each call rolled back after it."""
+    team = make_team("Maraude Nord", ("contact", "housing", "support_plan", "administrative"))
+    other_team = make_team("CSAPA Est", ("contact", "health", "addiction"))
+    person = make_person(team, display_name="Jo")
+    worker = make_member(team, username="camille")
+    colleague = make_member(team, username="lea")
     consent = give_consent(person, team, ["housing", "contact"], by=worker)
     sam = make_person(team, display_name="Sam")
     leaver = make_member(team)
@@ -89,6 +96,11 @@ def w(team, other_team, person, worker, colleague):
         },
         "agent": agent,
     }
+
+
+@pytest.fixture
+def w(world_of_the_module):
+    return world_of_the_module
 
 
 def person_data(action, *, who=("member",), person="P", categories=(), denied_person="P"):
@@ -286,6 +298,21 @@ def my_representatives(kind, w):
     return [denied("representative.list")]
 
 
+def disagree(kind, w):
+    """Jo disagrees with a line of her journal; Sam's space does not reach it (R9: a recorded 404)."""
+    if kind == "anonymous":
+        return None
+    if kind in ("person", "representative"):  # the representative's scope includes the journal
+        return [allowed("disagreement.record", w["P"])]
+    return [denied("disagreement.record")]
+
+
+def disagreement_answer(kind, w):
+    if kind == "anonymous":
+        return None
+    return [allowed("disagreement.answer", w["P"])] if kind == "auditor" else [denied("disagreement.answer")]
+
+
 def auditors_only(action):
     def expect(kind, w):
         if kind == "anonymous":
@@ -360,6 +387,7 @@ EXPECTED = {
     ("post", "/api/v1/audit/space-resets/{id}/review/"): reset_review,
     ("post", "/api/v1/portal/reset/confirm/"): reset_confirm,
     ("post", "/api/v1/portal/emergency-accesses/{id}/acknowledge/"): glass_acknowledge,
+    ("post", "/api/v1/emergency-accesses/{id}/end/"): person_data("glass_break.end"),
     ("post", "/api/v1/portal/consents/{id}/renewal/"): renewal,
     ("get", "/api/v1/portal/notices/"): portal("portal.notices"),
     ("post", "/api/v1/portal/notices/read/"): portal("notice.read"),
@@ -380,8 +408,19 @@ EXPECTED = {
         person=lambda w: [denied("portal.invite", w["P"])],  # codes are made by a worker
     ),
     ("get", "/api/v1/portal/representatives/"): my_representatives,
+    ("get", "/api/v1/portal/disagreements/"): portal("portal.disagreements", scoped=True),
+    ("post", "/api/v1/portal/disagreements/"): disagree,
+    ("get", "/api/v1/audit/disagreements/"): auditors_only("disagreement.list"),  # none waits: no person
+    ("post", "/api/v1/audit/disagreements/{id}/answer/"): disagreement_answer,
     ("get", "/api/v1/audit/events/"): auditors_only("audit.view"),
     ("get", "/api/v1/audit/verify/"): auditors_only("audit.verify"),
+    # FHIR (issue 25): each as its JSON twin.
+    ("get", "/api/v1/consents/{id}/fhir/"): consent_by_id("consent.view"),
+    ("get", "/api/v1/audit/fhir/AuditEvent"): auditors_only("audit.view"),
+    ("get", "/api/v1/portal/export/fhir/"): portal(
+        "portal.export",
+        categories_of=lambda kind: ["contact", "housing"] if kind == "person" else ["contact"],
+    ),
 }
 
 
@@ -404,6 +443,7 @@ def request_for(method: str, path: str, kind: str, w: dict) -> tuple[str, dict |
     if path in (
         "/api/v1/audit/emergency-accesses/{id}/review/",
         "/api/v1/portal/emergency-accesses/{id}/acknowledge/",
+        "/api/v1/emergency-accesses/{id}/end/",
     ):
         opened = GlassBreak.objects.create(
             person=w["person"],
@@ -437,6 +477,19 @@ def request_for(method: str, path: str, kind: str, w: dict) -> tuple[str, dict |
         if "review" in path:
             return path.replace("{id}", str(reset.pk)), {"verdict": "justified", "comment": "Confirmé."}
         return path, {"previous_password": PASSWORD}
+    if path == "/api/v1/portal/disagreements/" and method == "post":  # a line of Jo's journal
+        line = AccessEvent.objects.filter(person_id=w["P"], action="consent.record").latest("id")
+        return path, {"event": line.pk, "statement": "Je n’ai rien signé."}
+    if path == "/api/v1/audit/disagreements/{id}/answer/":
+        from consent.models import Disagreement
+
+        written = Disagreement.objects.create(
+            person=w["person"],
+            event_id=AccessEvent.objects.filter(person_id=w["P"]).latest("id").pk,
+            statement="Non.",
+            written_by=w["users"]["person"],
+        )
+        return path.replace("{id}", str(written.pk)), {"answer": "Vu."}
     if path == "/api/v1/notes/{id}/correction/":  # a note of the member's own, which only they correct
         own = make_note(w["person"], w["users"]["member"], w["team"], "housing")
         return f"/api/v1/notes/{own.pk}/correction/", {"body": "Corrigé"}

@@ -24,7 +24,7 @@ from django.utils import timezone
 from audit.models import AccessEvent
 from consent import services as consent_services
 from consent.evidence import EvidenceFile
-from consent.models import GlassBreak, PortalInvitation, Representative, SpaceReset
+from consent.models import Disagreement, GlassBreak, PortalInvitation, Representative, SpaceReset
 from teams.models import Category
 from tests.factories import (
     PASSWORD,
@@ -97,10 +97,15 @@ def single_sign_on(settings):
     oidc._discovered.pop(ISSUER, None)
 
 
-@pytest.fixture
-def w(team, other_team, person, worker, peer, single_sign_on):
+def world() -> dict:
     """The person Jo, followed by Maraude Nord, who shares housing and contact with it until ten days
-    from now (to be renewed); every kind of user. Staff may also sign in through their organisation."""
+    from now (to be renewed); every kind of user. Written once for the module (``world_written_once``
+    in tests/conftest.py), each call rolled back after it."""
+    team = make_team("Maraude Nord", ("contact", "housing", "support_plan", "administrative"))
+    other_team = make_team("CSAPA Est", ("contact", "health", "addiction"))
+    person = make_person(team, display_name="Jo")
+    worker = make_member(team, username="camille")
+    peer = make_member(team, peer=True, username="sami")
     consent = give_consent(
         person, team, ["housing", "contact"], by=worker, valid_until=timezone.now() + timedelta(days=10)
     )
@@ -158,7 +163,13 @@ def w(team, other_team, person, worker, peer, single_sign_on):
         by_email=True,
         previous_password=make_password(PASSWORD),
     )
+    line = AccessEvent.objects.filter(person_id=person.pk, action="consent.record").latest("id")
+    disagreement = Disagreement.objects.create(  # Jo disagrees with a line of her journal: it waits
+        person=person, event_id=line.pk, statement="Je n’ai rien signé.", written_by=users["person"]
+    )
     return {
+        "line": line.pk,
+        "disagreement": disagreement,
         "agent": agent,
         "reset": reset,
         "P": person.pk,
@@ -177,6 +188,12 @@ def w(team, other_team, person, worker, peer, single_sign_on):
         "invitation": person.portal_invitations.get(representative=None),
         "emergency": emergency,
     }
+
+
+@pytest.fixture
+def w(world_of_the_module, single_sign_on):
+    """The module's world; staff may also sign in through their organisation."""
+    return world_of_the_module
 
 
 @dataclass(frozen=True)
@@ -500,6 +517,57 @@ def stop_all(kind, w):
     return (302, refused) if kind == "newcomer" else (404, refused)
 
 
+def unconfirmed_stop(kind, w):
+    """Stopping everything sent by a single tap, without its confirmation: nothing done (400) for
+    whoever reaches the consent; anyone else is refused as before (R9)."""
+    if kind in PORTAL:
+        return 400, []
+    return stop_all(kind, w)
+
+
+def unconfirmed_end(kind, w):
+    """Ending a role sent without its confirmation: nothing done for whoever reaches the role."""
+    return by_representation("representative.end", kind, w, members=(400, []), person=(400, []))
+
+
+def disagree_post(kind, w):
+    """Jo, or her representative for her, disagrees with a line of her journal; anyone else is
+    refused before anything is read."""
+    if kind == "anonymous":
+        return 302, []
+    if kind in PORTAL:
+        return 302, [ev("disagreement.record", person=w["P"])]
+    return 403, [ev("disagreement.record", "denied")]
+
+
+def disagree_refused(kind, w):
+    """No words: the form is shown again with what it is about (a recorded reading)."""
+    if kind == "anonymous":
+        return 302, []
+    if kind in PORTAL:
+        return 400, [ev("portal.disagreements", person=w["P"])]
+    return 403, [ev("portal.disagreements", "denied")]
+
+
+def disagreement_queue(kind, w):
+    if kind == "anonymous":
+        return 302, []
+    if kind == "auditor":
+        return 200, [ev("disagreement.list", person=w["P"])]
+    return 403, [ev("disagreement.list", "denied")]
+
+
+def disagreement_answer(status, events):
+    def expect(kind, w):
+        if kind == "anonymous":
+            return 302, []
+        if kind == "auditor":
+            return status, [ev(action, person=w["P"]) for action in events]
+        return 403, [ev("disagreement.answer", "denied")]  # refused before the form is read
+
+    return expect
+
+
 def share(status_for_person, events_for_person):
     def expect(kind, w):
         if kind == "anonymous":
@@ -639,6 +707,11 @@ def data(w, name):
             "evidence": "Jugement du tribunal judiciaire du 2 mars",
         },
         "end": {"evidence": "Jugement de mainlevée"},
+        "confirmed": {"confirmed": "yes"},
+        "disagree": {"event": w["line"], "statement": "Je n’ai rien signé."},
+        "disagree-empty": {"event": w["line"], "statement": ""},
+        "answer": {"answer": "Le reçu porte votre accord oral."},
+        "answer-empty": {"answer": ""},
         "previous-password": {"previous_password": PASSWORD},
         "previous-password-wrong": {"previous_password": PASSWORD + " faux"},
     }
@@ -899,7 +972,10 @@ PAGES = {
             beyond=("share-beyond", share(400, lambda w: [ev("portal.consents", person=w["P"])])),
         ),
     },
-    "portal-stop-all": {**GET(same_for_all(405)), **POST(valid=(None, stop_all))},
+    "portal-stop-all": {
+        **GET(same_for_all(405)),
+        **POST(valid=("confirmed", stop_all), unconfirmed=(None, unconfirmed_stop)),
+    },
     "glass-break": {
         **GET(members_only("glass_break.open", lambda w: [])),
         **POST(
@@ -915,6 +991,15 @@ PAGES = {
                 refusal: (f"glass-{refusal}", members_only("glass_break.open", attempt, status=400))
                 for refusal in ("refused", "already", "beyond", "other-team")
             },
+        ),
+    },
+    "glass-end": {  # a member of its team ends an emergency access early (issue "Every sentence true")
+        **GET(same_for_all(405)),
+        **POST(
+            valid=(
+                None,
+                members_only("glass_break.end", lambda w: [ev("glass_break.end", person=w["P"])], status=302),
+            ),
         ),
     },
     "glass-queue": {
@@ -980,6 +1065,7 @@ PAGES = {
         **POST(refused=(None, same_for_all(405))),
     },
     "portal-download": {**GET(portal_only("portal.export")), **POST(refused=(None, same_for_all(405)))},
+    "portal-download-fhir": {**GET(portal_only("portal.export")), **POST(refused=(None, same_for_all(405)))},
     "portal-print": {
         **GET(portal_only("portal.export", "portal.access_log")),
         **POST(refused=(None, same_for_all(405))),
@@ -1016,7 +1102,26 @@ PAGES = {
         **GET(portal_only("representative.list", scoped=True)),
         **POST(refused=(None, same_for_all(405))),
     },
-    "portal-representative-end": {**GET(same_for_all(405)), **POST(valid=(None, portal_representative_end))},
+    "portal-representative-end": {
+        **GET(same_for_all(405)),
+        **POST(valid=("confirmed", portal_representative_end), unconfirmed=(None, unconfirmed_end)),
+    },
+    "portal-disagreements": {
+        **GET(portal_only("portal.disagreements", scoped=True)),
+        **POST(refused=(None, same_for_all(405))),
+    },
+    "portal-disagree": {
+        **GET(portal_only("portal.disagreements", scoped=True)),
+        **POST(valid=("disagree", disagree_post), invalid=("disagree-empty", disagree_refused)),
+    },
+    "disagreement-queue": {**GET(disagreement_queue), **POST(refused=(None, same_for_all(405)))},
+    "disagreement-answer": {
+        **GET(same_for_all(405)),
+        **POST(
+            valid=("answer", disagreement_answer(302, ["disagreement.answer"])),
+            invalid=("answer-empty", disagreement_answer(400, ["disagreement.list"])),
+        ),
+    },
     "audit-log": {
         **GET(auditors_only("audit.view", [ev("audit.view")])),
         **POST(refused=(None, same_for_all(405))),
@@ -1089,6 +1194,7 @@ def urls(w) -> dict[str, str]:
         "portal-notices-email": "/portal/notices/email/",
         "renewals": "/renewals/",
         "glass-break": f"/persons/{person}/emergency/",
+        "glass-end": f"/emergency-accesses/{w['emergency'].pk}/end/",
         "glass-queue": "/audit/emergencies/",
         "reset-queue": "/audit/resets/",
         "reset-review": f"/audit/resets/{w['reset'].pk}/review/",
@@ -1097,12 +1203,17 @@ def urls(w) -> dict[str, str]:
         "portal-glass-acknowledge": f"/portal/emergencies/{w['emergency'].pk}/acknowledge/",
         "portal-receipt-list": "/portal/receipts/",
         "portal-download": "/portal/my-data/",
+        "portal-download-fhir": "/portal/my-data/fhir/",
         "portal-print": "/portal/print/",
         "person-representatives": f"/persons/{person}/representatives/",
         "representative-end": f"/representatives/{w['agent'].pk}/end/",
         "representative-code": f"/representatives/{w['agent'].pk}/code/",
         "portal-representatives": "/portal/representatives/",
         "portal-representative-end": f"/portal/representatives/{w['agent'].pk}/end/",
+        "portal-disagreements": "/portal/disagreements/",
+        "portal-disagree": f"/portal/disagreements/new/?event={w['line']}",
+        "disagreement-queue": "/audit/disagreements/",
+        "disagreement-answer": f"/audit/disagreements/{w['disagreement'].pk}/answer/",
         "audit-log": "/audit/",
         "audit-integrity": "/audit/integrity/",
         "set_language": "/i18n/setlang/",

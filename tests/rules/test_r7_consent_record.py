@@ -40,6 +40,19 @@ def test_a_change_supersedes_without_editing(api, person, team, worker, colleagu
     assert [(c["id"], c["status"]) for c in history] == [(second.pk, "current"), (first.pk, "superseded")]
 
 
+def test_a_narrower_new_consent_closes_what_the_old_one_opened(api, person, team, worker, colleague):
+    """Only the running version counts: the one it supersedes opens nothing any more."""
+    give_consent(person, team, ["housing", "contact"], by=worker)
+    housing = make_note(person, worker, team, "housing")
+    contact = make_note(person, worker, team, "contact")
+    assert sorted(readable(api, colleague, person)) == sorted([housing.pk, contact.pk])
+    give_consent(person, team, ["housing"], by=worker)
+    assert readable(api, colleague, person) == [housing.pk]
+    assert api.as_(colleague).get(f"/api/v1/notes/{contact.pk}/").status_code == 404
+    body = api.as_(colleague).get(f"/api/v1/persons/{person.pk}/").json()
+    assert body["visible_categories"] == ["housing"] and "phone" not in body
+
+
 def test_withdrawn_consent_hides_notes_at_once(api, shared, person, worker, colleague):
     consent, note = shared
     assert readable(api, colleague, person) == [note.pk]

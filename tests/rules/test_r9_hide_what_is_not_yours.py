@@ -1,6 +1,13 @@
 """R9: what the reader may not see answers 404, exactly as if it did not exist, and lists do not count it."""
 
-from tests.factories import make_member, make_note, make_person, make_team
+from audit.models import AccessEvent
+from tests.factories import make_member, make_note, make_person, make_portal_account, make_team
+
+
+def refusal():
+    """The one refusal on the record: who was refused what, about whom."""
+    event = AccessEvent.objects.get(outcome="denied")
+    return (event.action, event.actor_id, event.object_type, event.object_ids, event.person_id)
 
 
 def test_unfollowed_person_answers_like_a_missing_one(api, worker, db):
@@ -47,7 +54,32 @@ def test_consents_of_a_hidden_person_answer_404(api, shared, db):
     stranger = make_member(make_team("Autre équipe"))
     assert api.as_(stranger).get(f"/api/v1/persons/{consent.person_id}/consents/").status_code == 404
     assert api.as_(stranger).get(f"/api/v1/consents/{consent.pk}/receipt/").status_code == 404
+    assert api.as_(stranger).get(f"/api/v1/consents/{consent.pk}/fhir/").status_code == 404
     assert (
         api.as_(stranger).post(f"/api/v1/consents/{consent.pk}/withdraw/", {"method": "oral"}).status_code
         == 404
     )
+
+
+def test_a_hidden_receipt_answers_404_and_the_attempt_names_the_person(api, shared, db):
+    consent, _ = shared
+    stranger = make_member(make_team("Autre équipe"))
+    assert api.as_(stranger).get(f"/api/v1/consents/{consent.pk}/receipt/").status_code == 404
+    assert refusal() == ("receipt.view", stranger.pk, "consent", [consent.pk], consent.person_id)
+
+
+def test_another_persons_consent_answers_like_a_missing_one_in_the_portal_too(api, shared, team):
+    consent, _ = shared
+    own = make_portal_account(make_person(team))
+    hidden = api.as_(own).post(f"/api/v1/portal/consents/{consent.pk}/renewal/")
+    assert hidden.status_code == 404
+    assert refusal() == ("consent.record", own.pk, "consent", [consent.pk], consent.person_id)
+    missing = api.as_(own).post("/api/v1/portal/consents/999999/renewal/")
+    assert hidden.json() == missing.json()
+
+
+def test_contact_details_of_a_hidden_person_answer_404_and_the_attempt_names_them(api, person, db):
+    stranger = make_member(make_team("Autre équipe"))
+    response = api.as_(stranger).post(f"/api/v1/persons/{person.pk}/contact/", {"phone": "06 99 99 99 99"})
+    assert response.status_code == 404
+    assert refusal() == ("person.update", stranger.pk, "person", [person.pk], person.pk)

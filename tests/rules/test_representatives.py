@@ -241,7 +241,7 @@ def test_the_persons_journal_names_the_representative_and_their_role(api, person
     )
     own = make_portal_account(person)
     lines = [line["sentence"] for line in api.as_(own).get("/api/v1/portal/access-log/").json()["results"]]
-    assert "Marie Dupont (trusted person) recorded your consent." in lines
+    assert "Marie Dupont (trusted person) recorded your consent for Maraude Nord." in lines
     assert "Marie Dupont (trusted person) opened their space, to act for you." in lines
 
 
@@ -326,3 +326,22 @@ def test_a_person_has_one_trusted_person_at_a_time(api, person, worker):
     )
     representatives.end_representative(user=worker, representative_id=first.pk, evidence="Révoquée par écrit")
     assert api.as_(worker).post(RECORD.format(person.pk), body(name="Paul"), format="json").status_code == 201
+
+
+def test_another_persons_representative_answers_like_a_missing_one_and_the_attempt_names_them(
+    api, person, worker, other_team
+):
+    agent, _account = make_representative(person, by=worker)
+    stranger = make_member(other_team)
+    for asked in (agent.pk, 2**64):  # another person's, and an id no table holds
+        response = api.as_(stranger).post(END.format(asked), {}, format="json")
+        assert response.status_code == 404
+    named, impossible = AccessEvent.objects.filter(outcome="denied").order_by("id")
+    assert (named.action, named.actor_id, named.object_type, named.object_ids, named.person_id) == (
+        "representative.end",
+        stranger.pk,
+        "representative",
+        [agent.pk],
+        person.pk,
+    )
+    assert (impossible.object_ids, impossible.person_id) == ([str(2**64)], None)

@@ -8,6 +8,9 @@ from django.utils import dateformat, translation
 
 from records.note_display import _date_formatter
 
+# Dates written in Python and by the template engine: no database at all.
+pytestmark = pytest.mark.any_database
+
 MOMENTS = [
     datetime(2026, 1, 1, 0, 5, tzinfo=ZoneInfo("Europe/Paris")),
     datetime(2026, 7, 14, 23, 59, 58, tzinfo=ZoneInfo("Europe/Paris")),

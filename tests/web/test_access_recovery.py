@@ -1,11 +1,17 @@
 """Getting back in: a new code resets a person's space, on the record, and the pages say to each kind
 of user what to do."""
 
+import pytest
+
 from audit.models import AccessEvent
 from consent import activation
 from consent import services as consent_services
 from teams import sign_in_limits, tokens
 from tests.factories import PASSWORD, UserFactory, make_portal_account
+
+# Pages that render what the services answer (the rules and the API's tests run on both databases):
+# one database is enough; a test below that may differ between the two is marked every_database.
+pytestmark = pytest.mark.any_database
 
 NEW_PASSWORD = "un tout nouveau mot de passe"
 

@@ -9,6 +9,10 @@ from consent.models import PortalInvitation
 from teams.models import Team
 from tests.factories import UserFactory, make_member
 
+# Pages that render what the services answer (the rules and the API's tests run on both databases):
+# one database is enough; a test below that may differ between the two is marked every_database.
+pytestmark = pytest.mark.any_database
+
 
 @pytest.fixture
 def manager(db):

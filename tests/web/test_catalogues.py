@@ -11,6 +11,9 @@ from pathlib import Path
 import polib
 import pytest
 
+# The catalogue's files and gettext: no database at all.
+pytestmark = pytest.mark.any_database
+
 ROOT = Path(__file__).resolve().parents[2]
 PO = ROOT / "locale" / "fr" / "LC_MESSAGES" / "django.po"
 MO = PO.with_suffix(".mo")
@@ -52,7 +55,7 @@ def test_the_catalogue_holds_every_string_of_the_code(tmp_path):
     """Extract the strings again from a copy of the code: none may be missing from the catalogue."""
     copy = tmp_path / "src"
     ignore = shutil.ignore_patterns(
-        ".venv", "var", ".git", "tests", "bench", "staticfiles", "*.pyc", "screenshots"
+        ".venv", "var", ".git", "tests", "bench", "staticfiles", "*.pyc", "screenshots", "mutants"
     )
     shutil.copytree(ROOT, copy, ignore=ignore)
     subprocess.run(

@@ -50,7 +50,7 @@ def test_persons_followed_without_consent_are_pointed_out(web, worker, team):
     alix = make_person(team, display_name="Alix")
     Note.objects.all().delete()
     page = _page(web, worker)
-    assert "Alix" in page and "Suivie par Maraude Nord sans aucun consentement" in page
+    assert "Alix" in page and "Maraude Nord suit cette personne sans aucun consentement" in page
     give_consent(alix, team, ["housing"], by=worker)
     assert "sans aucun consentement" not in _page(web, worker)
 

@@ -1,8 +1,14 @@
 """Pages never say something untrue: who reads a note, what a new team sees, what a search finds."""
 
+import pytest
+
 from audit.models import AccessEvent
 from records.models import Note, Person
 from tests.factories import give_consent, make_member, make_person, make_team
+
+# Pages that render what the services answer (the rules and the API's tests run on both databases):
+# one database is enough; a test below that may differ between the two is marked every_database.
+pytestmark = pytest.mark.any_database
 
 
 def test_the_note_form_names_the_teams_that_will_read_each_kind_of_note(web, worker, team):
@@ -12,7 +18,7 @@ def test_the_note_form_names_the_teams_that_will_read_each_kind_of_note(web, wor
     give_consent(jo, csapa, ["health"], by=nadia)
     page = web.as_(worker).get(f"/persons/{jo.pk}/").content.decode()
     readers = page.split('class="readers"')[1].split("</ul>")[0]
-    assert "Santé</strong> — CSAPA Horizon" in readers
+    assert "Santé</strong> — vous, et les membres de CSAPA Horizon (son consentement)" in readers
     assert "Logement et hébergement</strong> — vous seul" in readers
 
 
@@ -28,7 +34,7 @@ def test_a_note_that_another_team_reads_is_saved_without_the_false_alone_warning
     )
     page = response.content.decode()
     assert "vous seul" not in page.split('class="readers"')[0]
-    assert "Lue par : CSAPA Horizon" in page
+    assert "Lue par : vous, et les membres de CSAPA Horizon (son consentement)." in page
     note = Note.objects.get(person=jo)
     assert web.as_(nadia).get(f"/persons/{jo.pk}/").content.decode().count(note.body) == 1
 
@@ -79,6 +85,7 @@ def test_the_creator_keeps_the_identity_they_typed(api, worker, team):
     assert "last_name" not in api.as_(colleague).get(f"/api/v1/persons/{created.json()['id']}/").json()
 
 
+@pytest.mark.every_database  # a search: the databases compare text each their own way
 def test_search_ignores_case_and_accents(api, worker, team):
     make_person(team, display_name="Joëlle")
     make_person(team, display_name="Marc")
@@ -87,6 +94,7 @@ def test_search_ignores_case_and_accents(api, worker, team):
     assert api.get("/api/v1/persons/", {"search": "joël"}).json()["count"] == 1
 
 
+@pytest.mark.every_database  # a search: the databases compare text each their own way
 def test_a_search_by_a_hidden_name_finds_nothing(api, worker, team):
     jo = make_person(team, display_name="Jo", first_name="Joëlle", last_name="Marchand")
     assert api.as_(worker).get("/api/v1/persons/", {"search": "marchand"}).json()["count"] == 0
@@ -250,6 +258,7 @@ def test_a_birth_date_in_the_future_and_a_phone_without_digits_are_refused_every
     assert Person.objects.count() == 0
 
 
+@pytest.mark.every_database  # filters by period: dates compared by the database
 def test_the_person_page_pages_through_all_notes_and_filters_them(web, worker, colleague, team, person):
     give_consent(person, team, ["housing", "support_plan"], by=worker)
     for i in range(57):
@@ -285,6 +294,7 @@ def make_note_by(person, author, team, category, i):
     return make_note(person, author, team, category, f"Note {i}")
 
 
+@pytest.mark.every_database  # filters by period: dates compared by the database
 def test_the_api_filters_notes_by_category_author_team_and_period(api, worker, colleague, team, person):
     give_consent(person, team, ["housing", "support_plan"], by=worker)
     make_note_by(person, worker, team, "housing", 1)

@@ -26,10 +26,14 @@ from tests.factories import make_member, make_person, make_portal_account, make_
 PROVIDER_DIR = Path(__file__).resolve().parents[1] / "oidc"
 NODE = shutil.which("node")
 READY = NODE is not None and (PROVIDER_DIR / "node_modules" / "oidc-provider").is_dir()
-pytestmark = pytest.mark.skipif(
-    not READY and not os.environ.get("RELAIS_REQUIRE_TOOLS"),
-    reason="node or tests/oidc/node_modules is missing (bin/setup --test-tools installs them)",
-)
+# Single sign-on against a real provider, through the pages: one database is enough.
+pytestmark = [
+    pytest.mark.skipif(
+        not READY and not os.environ.get("RELAIS_REQUIRE_TOOLS"),
+        reason="node or tests/oidc/node_modules is missing (bin/setup --test-tools installs them)",
+    ),
+    pytest.mark.any_database,
+]
 
 CLIENT = {"client_id": "relais", "client_secret": "a secret for the tests only"}
 # The identities the provider knows, by subject: what it says of each.

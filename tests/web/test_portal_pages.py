@@ -16,6 +16,10 @@ from tests.factories import (
     make_team,
 )
 
+# Pages that render what the services answer (the rules and the API's tests run on both databases):
+# one database is enough; a test below that may differ between the two is marked every_database.
+pytestmark = pytest.mark.any_database
+
 
 @pytest.fixture
 def jo(person):
@@ -56,7 +60,7 @@ def test_a_used_code_is_refused_in_plain_words(web, person, worker):
 def test_who_sees_what_lists_each_category_of_each_team(web, jo, shared, team):
     page = web.as_(jo).get("/portal/").content.decode()
     assert team.name in page
-    assert "Logement et hébergement</strong>: cette équipe le voit" in page.replace(" :", ":")
+    assert "Logement et hébergement</strong>\u00a0: cette équipe y a accès" in page
     assert "Ne plus partager : Logement et hébergement" in page
     assert "Partager : Projet d&#x27;accompagnement" in page
 
@@ -90,10 +94,22 @@ def test_stopping_one_category_cuts_only_that_one(web, api, jo, shared, person, 
 
 def test_stopping_everything_withdraws_the_consent(web, api, jo, shared, person, colleague):
     consent, _ = shared
-    assert web.as_(jo).post(f"/portal/consents/{consent.pk}/stop/").status_code == 302
+    assert web.as_(jo).post(f"/portal/consents/{consent.pk}/stop/", {"confirmed": "yes"}).status_code == 302
     consent.refresh_from_db()
     assert consent.status == "withdrawn"
     assert "phone" not in api.as_(colleague).get(f"/api/v1/persons/{person.pk}/").json()
+
+
+def test_stopping_everything_asks_first_and_the_first_tap_changes_nothing(web, jo, shared, team):
+    consent, _ = shared
+    page = web.as_(jo).get("/portal/").content.decode()
+    # The button on the page only opens the question; the act is the button inside it.
+    assert '<details class="confirm">' in page and 'name="confirmed" value="yes"' in page
+    assert f"Oui, ne plus rien partager avec {team.name}" in page
+    refused = web.as_(jo).post(f"/portal/consents/{consent.pk}/stop/")
+    assert refused.status_code == 400 and "Rien n’a été changé" in refused.content.decode()
+    consent.refresh_from_db()
+    assert consent.status == "current"
 
 
 def test_the_journal_says_who_looked_in_plain_french(web, api, jo, shared, person, colleague):

@@ -8,6 +8,10 @@ from audit.models import AccessEvent
 from teams.models import Membership
 from tests.factories import make_member, make_note, make_portal_account
 
+# Pages that render what the services answer (the rules and the API's tests run on both databases):
+# one database is enough; a test below that may differ between the two is marked every_database.
+pytestmark = pytest.mark.any_database
+
 
 @pytest.fixture
 def sami(team):

@@ -1,9 +1,15 @@
 """Keeping a record right: a note corrected as a new version, contact details changed on the record,
 a follow-up ended from the person's page."""
 
+import pytest
+
 from audit.models import AccessEvent
 from records.models import Note
 from tests.factories import give_consent, make_member
+
+# Pages that render what the services answer (the rules and the API's tests run on both databases):
+# one database is enough; a test below that may differ between the two is marked every_database.
+pytestmark = pytest.mark.any_database
 
 
 def test_a_correction_is_a_new_version_that_readers_see_as_corrected(web, worker, colleague, shared, person):

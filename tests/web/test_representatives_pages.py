@@ -1,9 +1,15 @@
 """Issue "Beyond the best", §2, through the pages: a worker records and ends a representative with its
 evidence; the person and the representative see it in the portal; a refused form keeps nothing."""
 
+import pytest
+
 from audit.models import AccessEvent
 from consent.models import Notice, PortalInvitation, Representative
 from tests.factories import PASSWORD, make_portal_account, make_representative
+
+# Pages that render what the services answer (the rules and the API's tests run on both databases):
+# one database is enough; a test below that may differ between the two is marked every_database.
+pytestmark = pytest.mark.any_database
 
 FORM = {
     "name": "Marie Dupont",
@@ -62,7 +68,11 @@ def test_the_person_sees_who_acts_for_them_and_ends_a_trusted_persons_role(web, 
     assert "Marie" in page and "Paul" in page
     assert f"/portal/representatives/{trusted.pk}/end/" in page
     assert f"/portal/representatives/{guardian.pk}/end/" not in page  # a legal mandate: a worker ends it
-    assert web.post(f"/portal/representatives/{trusted.pk}/end/").status_code == 302
+    assert web.post(f"/portal/representatives/{trusted.pk}/end/").status_code == 400  # one tap: nothing
+    trusted.refresh_from_db()
+    assert trusted.ended_at is None
+    assert "Oui, mettre fin au rôle de Marie" in page
+    assert web.post(f"/portal/representatives/{trusted.pk}/end/", {"confirmed": "yes"}).status_code == 302
     trusted.refresh_from_db()
     assert trusted.ended_at and trusted.ended_by == own
 

@@ -14,6 +14,9 @@ from teams import recovery
 from teams.models import AccountCode, User
 from tests.factories import PASSWORD, UserFactory, make_portal_account
 
+# Second-factor pages and their sign-in steps, over the services: one database is enough.
+pytestmark = pytest.mark.any_database
+
 NEW_PASSWORD = "un tout nouveau mot de passe"
 
 

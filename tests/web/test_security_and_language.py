@@ -14,6 +14,9 @@ import pytest
 
 from tests.factories import give_consent, make_portal_account
 
+# Headers, settings and the pages' language: one database is enough.
+pytestmark = pytest.mark.any_database
+
 ROOT = Path(__file__).resolve().parents[2]
 
 

@@ -47,20 +47,30 @@ class Command(BaseCommand):
             return self._stream(options)
         return self._csv(options)
 
+    def stream_format(self, options: dict[str, Any]) -> stream.Format:
+        """How a streamed line is written and read back: JSON lines of the stored events by default
+        (another app's command may add its own, e.g. FHIR AuditEvents)."""
+        return stream.Format(render=stream.line, position=stream.position_of, name="JSON lines")
+
     def _stream(self, options: dict[str, Any]) -> None:
         path = Path(options["output"]) if options["output"] else None
-        positions = stream.positions_in(path) if path else stream.parse_positions(options["after"])
+        shape = self.stream_format(options)
+        positions = (
+            stream.positions_in(path, shape.position) if path else stream.parse_positions(options["after"])
+        )
         recorder.record(
             recorder.system("export_audit"),
             Event(
-                action=Action.AUDIT_EXPORT, object_type="audit_event", reason="stream of JSON lines started"
+                action=Action.AUDIT_EXPORT,
+                object_type="audit_event",
+                reason=f"stream of {shape.name} started",
             ),
         )
         target = path.open("a", encoding="ascii") if path else nullcontext(sys.stdout)
         with target as out:
             while True:
                 written = 0
-                for _chain, _seq, text in stream.new_lines(positions):
+                for _chain, _seq, text in stream.new_lines(positions, shape.render):
                     out.write(text)
                     written += 1
                 out.flush()

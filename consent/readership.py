@@ -1,0 +1,124 @@
+"""Who reads a person's information now, and on what basis (R11): the policy's one answer.
+
+The policy decides each read from rows of effective consents and open emergency accesses
+(``policy._rows``: consent ∩ mission ∩ follow-up, or a broken glass until its end). The same rows,
+for every team that follows the person, say who reads each category; a note is read by its author
+and by the teams that read its category. Every sentence a page shows about who reads (badges, the
+note form, the message after saving, "why can I see this?", the portal's "this team sees it",
+the person page's status) is written from a ``Readership``, never from a query of its own.
+
+``policy.grants_and_readership`` and ``policy.readership_of`` build it from the policy's rows, named
+with the team names and end times the sentences need; this module only names what the rows say.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass, field
+from datetime import datetime
+
+CONSENT = "consent"  # the person's consent to the team, within the team's mission
+EMERGENCY = "emergency"  # an emergency access of the team, until its end
+AUTHORSHIP = "authorship"  # the author of a note reads it, whatever the consents say (R1)
+
+
+@dataclass(frozen=True)
+class Reading:
+    """A team that reads a category of the person now, and the consent or emergency access that
+    lets it; ``ends_at`` is the consent's end date (``None``: none), or the emergency access's end."""
+
+    team_id: int
+    team: str
+    consent_id: int | None
+    glass_break_id: int | None
+    ends_at: datetime | None
+
+    @property
+    def basis(self) -> str:
+        return EMERGENCY if self.glass_break_id is not None else CONSENT
+
+
+@dataclass(frozen=True)
+class Emergency:
+    """An emergency access open now, with the categories it opens now (those the rules still let it
+    open: ``policy.open_glass_categories``)."""
+
+    glass_break_id: int
+    team_id: int
+    team: str
+    ends_at: datetime
+    categories: tuple[str, ...]
+
+
+@dataclass(frozen=True)
+class NoteReaders:
+    """Who reads one note now: its author (authorship), and the teams that read its category."""
+
+    author_id: int
+    teams: tuple[Reading, ...]
+
+    @property
+    def author_alone(self) -> bool:
+        return not self.teams
+
+
+@dataclass(frozen=True)
+class Readership:
+    """For each category of one person, the teams that read it now (one reading per team: its
+    consent when it has one, as the policy names a consent's grant before a glass's)."""
+
+    by_category: Mapping[str, tuple[Reading, ...]] = field(default_factory=dict)
+
+    def of(self, code: str) -> tuple[Reading, ...]:
+        return self.by_category.get(code, ())
+
+    def of_note(self, author_id: int, code: str) -> NoteReaders:
+        return NoteReaders(author_id=author_id, teams=self.of(code))
+
+    def of_team(self, team_id: int) -> dict[str, Reading]:
+        """What one team reads of the person now, by category."""
+        return {
+            code: reading
+            for code, readings in self.by_category.items()
+            for reading in readings
+            if reading.team_id == team_id
+        }
+
+    def emergencies(self, team_ids: Iterable[int] | None = None) -> list[Emergency]:
+        """The emergency accesses open now (of these teams, or of every team), oldest first."""
+        wanted = None if team_ids is None else set(team_ids)
+        found: dict[int, list[str]] = defaultdict(list)
+        first: dict[int, Reading] = {}
+        for code, readings in self.by_category.items():
+            for reading in readings:
+                if reading.glass_break_id is None or (wanted is not None and reading.team_id not in wanted):
+                    continue
+                found[reading.glass_break_id].append(code)
+                first.setdefault(reading.glass_break_id, reading)
+        return [
+            Emergency(
+                glass_break_id=pk,
+                team_id=first[pk].team_id,
+                team=first[pk].team,
+                ends_at=first[pk].ends_at,  # type: ignore[arg-type]  # an emergency access always ends
+                categories=tuple(sorted(found[pk])),
+            )
+            for pk in sorted(found)
+        ]
+
+
+# person, category, consent, team, glass break, the team's name, the end (``policy._rows``, named)
+Row = tuple[int, str, int | None, int, int | None, str, datetime | None]
+
+
+def of_rows(rows: Iterable[Row]) -> Readership:
+    """The readership the policy's named rows describe (rows of one person)."""
+    by_category: dict[str, list[Reading]] = defaultdict(list)
+    for _person, code, consent_id, team_id, glass_id, team, ends_at in rows:
+        if any(reading.team_id == team_id for reading in by_category[code]):
+            continue  # the first row of a team names its grant, as ``policy._grants_of`` does
+        by_category[code].append(Reading(team_id, team, consent_id, glass_id, ends_at))
+    return Readership(
+        {code: tuple(sorted(found, key=lambda r: (r.team, r.team_id))) for code, found in by_category.items()}
+    )
