@@ -80,10 +80,11 @@ def per_day(events: QuerySet[AccessEvent], *, since: datetime, until: datetime) 
     return days
 
 
-def signals(*, window_days: int = 30) -> list[Signal]:
+def signals(*, glass_review_after: timedelta, window_days: int = 30) -> list[Signal]:
     """Many refusals for one actor in a day; reads at night; many persons read by one actor in a day;
-    a manager who granted themselves access; an emergency access waiting for review; a space reset
-    with a worker's code, then exported or its journal read."""
+    a manager who granted themselves access; an emergency access waiting for review longer than
+    ``glass_review_after`` (the rule lives in ``consent.glass``, above the log, which hands it in); a
+    space reset with a worker's code, then exported or its journal read."""
     tz = timezone.get_current_timezone()
     since = timezone.now() - timedelta(days=window_days)
     recent = AccessEvent.objects.filter(occurred_at__gte=since, actor_id__isnull=False)
@@ -113,7 +114,7 @@ def signals(*, window_days: int = 30) -> list[Signal]:
     )
     found += [("many_persons", r["actor_id"], r["day"], r["n"]) for r in many]
     found += _self_grants(recent)
-    found += _glass_waiting()
+    found += _glass_waiting(glass_review_after)
     found += _reset_then_read(recent)
     found += _created_then_added(recent)
     labels = _labels({actor for _, actor, _, _ in found})
@@ -220,18 +221,14 @@ def _self_grants(recent: QuerySet[AccessEvent]) -> list[tuple[Any, ...]]:
     return [("self_grant", actor, day, n) for (actor, day), n in per_day.items()]
 
 
-GLASS_REVIEW_DAYS = 7
-
-
-def _glass_waiting(*, days: int | None = None) -> list[tuple[Any, ...]]:
-    """Emergency accesses opened more than ``days`` ago that no auditor has reviewed yet, whenever
-    they were opened: the log tells both acts (``glass_break.open``, ``glass_break.review``), and
-    they are few, so their bodies are read."""
-    days = GLASS_REVIEW_DAYS if days is None else days
+def _glass_waiting(review_after: timedelta) -> list[tuple[Any, ...]]:
+    """Emergency accesses opened longer than ``review_after`` ago that no auditor has reviewed yet,
+    whenever they were opened: the log tells both acts (``glass_break.open``, ``glass_break.review``),
+    and they are few, so their bodies are read."""
     opened = AccessEvent.objects.filter(
         action=Action.GLASS_BREAK,
         outcome=Outcome.ALLOWED,
-        occurred_at__lt=timezone.now() - timedelta(days=days),
+        occurred_at__lt=timezone.now() - review_after,
     ).only("id", "body", "occurred_at")
     reviewed = {
         e.data.get("glass_break")

@@ -68,6 +68,16 @@ def changed_fields(before: Mapping[str, Any], after: Mapping[str, Any]) -> dict[
     return {name: [before.get(name), value] for name, value in after.items() if before.get(name) != value}
 
 
+def assign(instance: object, values: Mapping[str, Any]) -> list[str]:
+    """Set on ``instance`` (a model not yet saved) each of ``values`` that differs, and name those
+    fields in the order given: the one field-by-field update of the services, whose
+    caller saves and records as its rule says (every field, or only the changed ones)."""
+    changed = [name for name, value in values.items() if getattr(instance, name) != value]
+    for name in changed:
+        setattr(instance, name, values[name])
+    return changed
+
+
 def _label(actor: Actor | None) -> str:
     return (getattr(actor, "label", "") or getattr(actor, "username", "") or "")[:150]
 

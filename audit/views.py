@@ -149,12 +149,15 @@ def _name_filters(request: HttpRequest) -> dict[str, str]:
 @require_safe
 def log(
     request: HttpRequest,
+    *,
+    glass_review_after: timedelta,
     category_labels: Callable[[], Mapping[str, str]] = no_labels,
     names: Names = NO_NAMES,
 ) -> HttpResponse:
     """The log, filtered; ``category_labels`` and ``names`` name categories, persons, actors and
-    teams (they live above the log, so the URL configuration passes them in). An invalid filter lists
-    nothing: its error is shown, never the whole log as if it matched."""
+    teams, ``glass_review_after`` is how long an emergency access may wait for its verdict (they live
+    above the log, so the URL configuration passes them in). An invalid filter lists nothing: its
+    error is shown, never the whole log as if it matched."""
     events = selectors.events(user=request.user)
     filterset = EventFilter(request.GET or None, queryset=events)
     valid = not filterset.is_bound or filterset.is_valid()
@@ -191,7 +194,8 @@ def log(
         if by_name
         else f"{reverse('audit-events')}?{urlencode({**filters, 'format': 'csv'})}",
         "chart": _chart(insights.per_day(chart_events, since=since, until=until)),
-        "signals": insights.signals(),
+        "signals": insights.signals(glass_review_after=glass_review_after),
+        "glass_review_days": glass_review_after.days,
         "checkpoint": checkpoints.latest(),
         "nav": "audit",
     }

@@ -4,9 +4,10 @@ They narrow what the policy already allows: a filter never widens a list."""
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping
 from typing import Any
 
+from django import forms
 from django.db.models import QuerySet
 from django.utils.translation import gettext_lazy as _
 from django_filters import rest_framework as filters
@@ -30,12 +31,64 @@ class NoteFilter(filters.FilterSet):
         fields = ["category", "author", "team", "since", "until"]
 
 
+def given(params: Mapping[str, Any]) -> dict[str, Any]:
+    """The filters a request gives, empty ones left out: what the page keeps in its links."""
+    return {k: params[k] for k in NoteFilter.Meta.fields if params.get(k) not in (None, "")}
+
+
+class DayInput(forms.DateInput):
+    """The browser's own day picker; the value stays as the request gave it (YYYY-MM-DD)."""
+
+    input_type = "date"
+
+    def __init__(self) -> None:
+        super().__init__(format="%Y-%m-%d")
+
+
+# The page's form: NoteFilter's own fields, each id a list of names the reader sees.
+PAGE_LABELS = {
+    "category": _("Filter by kind"),
+    "author": _("Written by"),
+    "team": _("For the team"),
+    "since": _("From"),
+    "until": _("To"),
+}
+
+
+def page_form(
+    params: Mapping[str, Any],
+    *,
+    categories: Iterable[tuple[str, str]],
+    authors: Iterable[tuple[int, str]],
+    teams: Iterable[tuple[int, str]],
+) -> forms.Form:
+    """``NoteFilter``'s form as the person page shows it: a list of categories, authors and teams by
+    name (the API takes their codes and ids), two days; filled with the filters given."""
+    form: forms.Form = NoteFilter(given(params) or None).form
+    form.auto_id = "n-%s"
+    form.label_suffix = ""
+    everything = [("", _("all"))]
+    lists: dict[str, Iterable[tuple[object, str]]] = {
+        "category": categories,
+        "author": authors,
+        "team": teams,
+    }
+    for name, field in form.fields.items():
+        field.label = PAGE_LABELS[name]
+        field.help_text = ""
+        if name in lists:
+            field.widget = forms.Select(choices=everything + [(str(v), label) for v, label in lists[name]])
+        else:
+            field.widget = DayInput()
+    return form
+
+
 def narrowed(notes: QuerySet[Note], params: Mapping[str, Any]) -> QuerySet[Note]:
     """The notes that match the filters given, or a 400 on the first field that cannot be read."""
-    given = {k: params[k] for k in NoteFilter.Meta.fields if params.get(k) not in (None, "")}
-    if not given:
+    filters = given(params)
+    if not filters:
         return notes
-    filterset = NoteFilter(given, queryset=notes)
+    filterset = NoteFilter(filters, queryset=notes)
     if not filterset.is_valid():
         field, messages = next(iter(filterset.errors.items()))
         raise Invalid(field, " ".join(str(m) for m in messages))

@@ -167,9 +167,7 @@ def update_contact(*, user: User, person_id: int, **values: str) -> Person:
         raise Invalid("phone", _("Nothing to change: send the phone, the e-mail or the address."))
     _checked_contact(values)
     person = access.person
-    changed = [name for name, value in values.items() if getattr(person, name) != value]
-    for name in changed:
-        setattr(person, name, values[name])
+    changed = recorder.assign(person, values)
     if changed:
         person.save(update_fields=changed)
     # The answer shows the contact details: a write that changes nothing is a read, and is recorded as

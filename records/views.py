@@ -19,7 +19,7 @@ from consent import glass, policy
 from consent import readership_wording as wording
 from consent import selectors as consent_selectors
 from consent.models import Status
-from records import handover, note_display, person_status, renewals, selectors, services
+from records import filters, handover, note_display, person_status, renewals, selectors, services
 from records.forms import ContactForm, FollowUpForm, NoteCorrectionForm, NoteForm, PersonForm
 from relais.domain_errors import Conflict, Invalid
 from relais.pages import disclosed, disclosed_page, form_errors, render_with_forms, submitted
@@ -29,7 +29,6 @@ from teams.selectors import category_labels
 
 PAGE_SIZE = 25
 
-NOTE_FILTERS = ("category", "author", "team", "since", "until")
 NOTES_PAGE_SIZE = 50
 
 
@@ -95,7 +94,7 @@ def _person_page(
     as the API records them; a form shown again with its error makes the answer a 4xx."""
     reached = selectors.reach(request.user, pk, action=Action.PERSON_VIEW, readers=True)
     view = selectors.person_view(reached)
-    note_filters = {k: request.GET[k] for k in NOTE_FILTERS if request.GET.get(k)}
+    note_filters = filters.given(request.GET)
     authors = selectors.note_authors(reached)
     notes_page, notes = disclosed_page(
         request,
@@ -130,8 +129,12 @@ def _person_page(
         "notes_page": notes_page,
         "note_filters": note_filters,
         "notes_query": f"{urlencode(note_filters)}&" if note_filters else "",
-        "note_authors": authors.choices,
-        "categories": sorted(labels.items(), key=lambda item: item[1]),
+        "note_filter_form": filters.page_form(
+            request.GET,
+            categories=sorted(labels.items(), key=lambda item: item[1]),
+            authors=authors.choices,
+            teams=[(f.team.pk, f.team.name) for f in view.follow_ups],
+        ),
         "panel": panel,
         "status": [item for item in panel if item["mine"]],
         "emergencies": [

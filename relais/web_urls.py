@@ -4,7 +4,7 @@ from django.contrib.auth import views as auth_views
 from django.urls import path
 
 from audit import views as audit_views
-from consent import disagreement_views, glass_views, portal_views, recovery_views, representative_views
+from consent import disagreement_views, glass, glass_views, portal_views, recovery_views, representative_views
 from consent import views as consent_views
 from interop import views as interop_views
 from records import views as record_views
@@ -78,7 +78,7 @@ urlpatterns = [
     path(
         "audit/",
         audit_views.log,
-        {"category_labels": category_labels, "names": DIRECTORY},
+        {"category_labels": category_labels, "names": DIRECTORY, "glass_review_after": glass.REVIEW_AFTER},
         name="audit-log",
     ),
     path("audit/integrity/", audit_views.integrity, name="audit-integrity"),

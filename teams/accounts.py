@@ -20,7 +20,7 @@ from django.utils.translation import gettext as _
 
 from audit import recorder
 from audit.models import Action, Outcome
-from audit.recorder import Event, changed_fields
+from audit.recorder import Event, assign, changed_fields
 from relais.domain_errors import Invalid, SecretNotYours, TooManyAttempts
 from relais.ids import is_storable_id
 from teams import factors, sign_in_limits, tokens
@@ -127,8 +127,7 @@ def update_account(*, by: Manager, user: User, **values: Any) -> User:
         and User.objects.filter(username__iexact=new_name).exclude(pk=user.pk).exists()
     ):
         raise Invalid("username", _("This username is taken; choose another one."))
-    for name, value in values.items():
-        setattr(user, name, value)
+    assign(user, values)
     user.save(update_fields=list(values) or None)
     changed = changed_fields(before, _state(user))
     if changed:

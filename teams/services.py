@@ -16,7 +16,7 @@ from django.utils.translation import gettext as _
 
 from audit import recorder
 from audit.models import Action
-from audit.recorder import Event, changed_fields
+from audit.recorder import Event, assign, changed_fields
 from relais.domain_errors import Conflict, Invalid, NotAMember
 from relais.text import hides_characters
 from teams import changes
@@ -232,8 +232,7 @@ def save_category(*, by: Manager, category: Category, **values: str) -> Category
         raise Invalid("code", _("A category's code never changes: consents and notes refer to it."))
     if creating and Category.objects.filter(code=values.get("code", category.code)).exists():
         raise Invalid("code", _("A category with this code exists already."))
-    for name, value in values.items():
-        setattr(category, name, value)
+    assign(category, values)
     category.save()
     changed = changed_fields(before, {name: getattr(category, name) for name in CATEGORY_FIELDS})
     if changed:

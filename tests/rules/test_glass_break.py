@@ -180,20 +180,22 @@ def test_one_left_unreviewed_for_seven_days_deserves_a_look(
     web, api, person, team, colleague, auditor, monkeypatch
 ):
     from audit import insights
+    from relais.web_urls import urlpatterns
 
     api.as_(colleague).post(OPEN.format(person.pk), body(team), format="json")
     glass_id = GlassBreak.objects.get().pk
-    assert "encore sans verdict après 7 jours" not in web.as_(auditor).get("/audit/").content.decode()
-    monkeypatch.setattr(
-        insights, "GLASS_REVIEW_DAYS", -1
-    )  # as if a week had passed: the log is never rewritten
+    page = web.as_(auditor).get("/audit/").content.decode()
+    assert "encore sans verdict après 7 jours" not in page
+    # As if a week had passed (the log is never rewritten): the page waits no time at all.
+    log_page = next(pattern for pattern in urlpatterns if pattern.name == "audit-log")
+    monkeypatch.setitem(log_page.default_args, "glass_review_after", timedelta(days=-1))
     assert f"a ouvert l’accès d’urgence n° {glass_id}" in web.get("/audit/").content.decode()
     api.as_(auditor).post(
         f"/api/v1/audit/emergency-accesses/{glass_id}/review/",
         {"verdict": "not_justified", "comment": "Non."},
         format="json",
     )
-    assert insights._glass_waiting() == []
+    assert insights._glass_waiting(timedelta(days=-1)) == []
 
 
 def test_the_sentence_is_encrypted_at_rest(api, person, team, colleague):

@@ -99,7 +99,6 @@ NOT_ACTIONS = {
     "consent.inbox.my_notices": "a read (recorded as it is shown)",
     "consent.inbox.unread_count": "a step of my_space, a read",
     "consent.glass.review_queue": "a read for auditors, recorded",
-    "consent.glass.waiting_too_long": "a read of what deserves a look",
     "consent.glass.unacknowledged": "a step of the portal's first page, a read",
     "consent.glass.glass_choices": "the form's choices: nothing of the person is shown",
     "consent.glass.openable": "a step of the person page and of glass_choices: nothing is written",
