@@ -288,6 +288,20 @@ def test_the_notes_filter_offers_every_author_by_name_once(web, worker, colleagu
     assert worker.label in choices and colleague.label in choices
 
 
+def test_the_notes_filter_form_is_notefilters_and_keeps_what_was_chosen(web, worker, colleague, team, person):
+    give_consent(person, team, ["housing"], by=worker)
+    make_note_by(person, colleague, team, "housing", 0)
+    chosen = {"category": "housing", "author": colleague.pk, "team": team.pk, "since": "2026-01-02"}
+    page = web.as_(worker).get(f"/persons/{person.pk}/", chosen).content.decode()
+    form = page.split('<form method="get" class="filters">')[1].split("</form>")[0]
+    assert '<label for="n-category">Filtrer par catégorie</label>' in form
+    for name in ("category", "author", "team"):
+        field = form.split(f'id="n-{name}"')[1].split("</select>")[0]
+        assert f'<option value="{chosen[name]}" selected>' in field, name
+    assert '<input type="date" name="since" value="2026-01-02" id="n-since">' in form
+    assert '<input type="date" name="until" id="n-until">' in form
+
+
 def make_note_by(person, author, team, category, i):
     from tests.factories import make_note
 
