@@ -271,8 +271,8 @@ def action(func: Callable[P, R]) -> Callable[P, R]:
             raise
         finally:
             ctx.actions -= 1
-        if ctx.actions == 0:
-            ctx.writes += 1
+        if ctx.actions == 0 and any(not p.denied for p in ctx.pending[mark:]):
+            ctx.writes += 1  # it did something (a failed attempt that only recorded its refusal did not)
         return result
 
     run.is_action = True  # type: ignore[attr-defined]
@@ -298,7 +298,8 @@ class Work:
 
     @property
     def wrote(self) -> bool:
-        """Whether an action finished in this unit of work: a rollback would undo a write."""
+        """Whether an action finished in this unit of work having done something (an allowed event of
+        its own): a rollback would undo a write."""
         return self.ctx.writes > 0
 
 
