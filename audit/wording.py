@@ -57,6 +57,7 @@ REASONS: Mapping[str, Promise] = {
     "time_passed": _("its time passed"),
     "follow_up_closed": _("the team stopped following the person"),
     "mission_narrowed": _("the team's mission no longer needs it"),
+    "ended_early": _("ended early by a member of the team"),
     "justified": _("justified"),
     "not_justified": _("not justified"),
     # portal codes and spaces

@@ -79,7 +79,9 @@ def test_a_consent_counts_only_while_its_team_follows_the_person(api, person, te
     both = make_member(team)
     team_services.add_member(by=UserFactory(is_manager=True), team=other_team, user=both)
     Membership.objects.filter(user=both).update(commitment_accepted_at=timezone.now())
-    follow_up = record_services.open_follow_up(user=worker, person_id=person.pk, team_id=other_team.pk)
+    follow_up = record_services.open_follow_up(
+        user=worker, person_id=person.pk, team_id=other_team.pk, presence="in_person", confirmed=True
+    )
     note = make_note(person, worker, team, "contact")
     give_consent(person, other_team, ["contact"], by=worker)  # the member's first team has no consent
     assert notes(api, both, person) == (200, [note.pk])

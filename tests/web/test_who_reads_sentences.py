@@ -207,7 +207,7 @@ def test_stopping_to_share_during_an_emergency_access_for_danger_to_life_says_it
     )
     assert f"il la voit encore par l'accès d'urgence, jusqu'au {local(opened.ends_at)}" in plain(stopped)
     current = person.consents.filter(superseded_by__isnull=True).latest("pk")
-    everything = jo.post(f"/portal/consents/{current.pk}/stop/", follow=True)
+    everything = jo.post(f"/portal/consents/{current.pk}/stop/", {"confirmed": "yes"}, follow=True)
     assert f"ce que l'accès d'urgence a ouvert, jusqu'au {local(opened.ends_at)}" in plain(everything)
     assert consent.pk
 
