@@ -32,6 +32,7 @@ class RequestContext:
     pending: list[Pending] = field(default_factory=list)
     actions: int = 0  # how many actions are running, nested
     failed: bool = False  # the unit of work is to be rolled back at its end
+    writes: int = 0  # actions finished with an allowed event: what a rollback would undo
     # Accounts whose space was reset with a worker's code lately: actor -> (reset, the code's maker).
     after_reset: dict[int, tuple[int, int]] = field(default_factory=dict)
 

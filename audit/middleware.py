@@ -7,6 +7,7 @@ import re
 import uuid
 from collections.abc import Callable
 
+from django.conf import settings
 from django.db import DatabaseError
 from django.http import HttpRequest, HttpResponse
 
@@ -30,8 +31,11 @@ class AuditedRequestMiddleware:
             with recorder.unit_of_work(request_id=request_id, ip=client_address(request)) as work:
                 response = self.get_response(request)
                 if response.status_code >= 400:
-                    # A refused or failed request leaves nothing behind but its refusals.
-                    work.fail()
+                    # A refused or failed request leaves nothing behind but its refusals; one that
+                    # wrote must have said it undoes its work (see recorder.error_answer).
+                    recorder.error_answer(
+                        work, response.status_code, request.path, strict=settings.RELAIS_STRICT_ROLLBACK
+                    )
         except AuditUnavailable as exc:
             log.error("audit events could not be written: %s", exc.__cause__)
             response = error_responses.unavailable(request, exc)

@@ -18,6 +18,7 @@ from __future__ import annotations
 
 import dataclasses
 import functools
+import logging
 import uuid
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from contextlib import contextmanager
@@ -29,6 +30,8 @@ from django.db import DatabaseError, transaction
 from audit import chain, context
 from audit.models import Outcome
 from relais.domain_errors import AuditUnavailable, DomainError, Refusal
+
+log = logging.getLogger(__name__)
 
 P = ParamSpec("P")
 R = TypeVar("R")
@@ -272,12 +275,15 @@ def action(func: Callable[P, R]) -> Callable[P, R]:
         ctx.actions += 1
         try:
             with transaction.atomic():
-                return func(*args, **kwargs)
+                result = func(*args, **kwargs)
         except BaseException:
             ctx.pending[mark:] = [p for p in ctx.pending[mark:] if p.denied]
             raise
         finally:
             ctx.actions -= 1
+        if ctx.actions == 0 and any(not p.denied for p in ctx.pending[mark:]):
+            ctx.writes += 1  # it did something (a failed attempt that only recorded its refusal did not)
+        return result
 
     run.is_action = True  # type: ignore[attr-defined]
     return run
@@ -299,6 +305,33 @@ class Work:
 
     def fail(self) -> None:
         self.ctx.failed = True
+
+    @property
+    def wrote(self) -> bool:
+        """Whether an action finished in this unit of work having done something (an allowed event of
+        its own): a rollback would undo a write."""
+        return self.ctx.writes > 0
+
+
+class UndeclaredRollback(RuntimeError):
+    """An error answer after a write that nobody undid (see ``error_answer``): a bug of the view."""
+
+
+def error_answer(work: Work, status: int, where: str, *, strict: bool) -> None:
+    """End a unit of work answered with an error ``status`` (4xx): it is always rolled back.
+
+    A view that wants its work undone says so: a domain error does (the error handlers call
+    ``fail``), and so does a refused form (``relais.pages.form_errors``) or an explicit ``fail()``.
+    An error answer after a finished action that nobody undid is a bug of the view: ``strict``
+    (tests, development) raises ``UndeclaredRollback``; otherwise it is logged as an error and the
+    write is still rolled back, never kept half done. An error answer that wrote nothing (a form
+    with mistakes, a refusal) has nothing to undo and says nothing."""
+    if not work.failed and work.wrote:
+        message = f"{where} answered {status} after a write it did not undo (call recorder.fail())"
+        if strict:
+            raise UndeclaredRollback(message)
+        log.error("%s; rolled back", message)
+    work.fail()
 
 
 def _kept_after_failure(ctx: context.RequestContext) -> list[dict[str, Any]]:

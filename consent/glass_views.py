@@ -10,6 +10,7 @@ from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
+from audit import recorder
 from consent import glass, glass_end
 from consent.forms import GlassBreakForm, GlassReviewForm
 from consent.models import GlassBreak
@@ -102,6 +103,7 @@ def end_early(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     try:
         ended = glass_end.end_early(user=request.user, glass_break_id=pk)
     except Invalid as exc:
+        recorder.fail()
         detail = exc.detail if isinstance(exc.detail, dict) else {"": [exc.detail]}
         message = " ".join(str(m) for found in detail.values() for m in found)
         return render(request, "400.html", {"message": message}, status=400)

@@ -1,7 +1,8 @@
 """What every page with a form shares: a refused action shown on its form, with an error status.
 
-A page that shows a form with errors answers 400 (409 for a conflict), so that its request is
-rolled back: nothing of the action is kept but its refusals (see ``audit.recorder``). Domain errors
+A page that shows a form with errors answers 400 (409 for a conflict). A service's refusal put on
+the form (``form_errors``) undoes the request: nothing of it is kept but its refusals and what the
+page shows (see ``audit.recorder.error_answer``). Domain errors
 that a page does not catch become error pages in ``relais.error_responses``.
 """
 
@@ -16,6 +17,7 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.utils.translation import gettext as _
 
+from audit import recorder
 from audit.disclosure import Selection
 from relais.domain_errors import Conflict, DomainError
 
@@ -30,7 +32,11 @@ def submitted_files(request: HttpRequest):
 
 
 def form_errors(form: forms.BaseForm, exc: DomainError) -> None:
-    """Put a service's refusal on the form: per field when it names one, on the form otherwise."""
+    """Put a service's refusal on the form: per field when it names one, on the form otherwise.
+
+    The request is then undone (``recorder.fail``): the page shown again with its error keeps
+    nothing of what the view did before, only its refusals and what the page shows."""
+    recorder.fail()
     if isinstance(exc, Conflict):
         form.conflict = True  # type: ignore[attr-defined]
     if isinstance(exc.detail, dict):

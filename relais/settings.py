@@ -55,6 +55,9 @@ if PRODUCTION and DEBUG:
 
     # Its error pages show what a request held: a note, an address.
     raise ImproperlyConfigured("DEBUG cannot be on in production (RELAIS_ENV=production).")
+# An error answer after a write the view did not undo raises (tests, development) rather than being
+# only logged and rolled back (production): see audit.recorder.error_answer.
+RELAIS_STRICT_ROLLBACK = envbool("RELAIS_STRICT_ROLLBACK", "False" if PRODUCTION else "True")
 # Behind this many reverse proxies, the client's address is read from X-Forwarded-For (see
 # relais.client_address); with none, that header is ignored.
 RELAIS_TRUSTED_PROXIES = envint("RELAIS_TRUSTED_PROXIES", "0")

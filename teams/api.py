@@ -18,6 +18,7 @@ from rest_framework.response import Response
 from rest_framework.throttling import AnonRateThrottle
 from rest_framework.views import APIView
 
+from audit import recorder
 from teams import accounts, recovery, selectors, services
 from teams.models import Membership, Team, User
 from teams.requests import signed_in
@@ -67,6 +68,7 @@ class ObtainToken(generics.GenericAPIView):
         # Django's own request: axes marks a lock-out on it for its middleware to answer 429.
         opened = accounts.open_session(request=request._request, **serializer.validated_data)
         if opened is None:
+            recorder.fail()  # the failed attempt is kept as a refusal; nothing else is
             return Response(
                 {"detail": _("Wrong username, password or second factor.")},
                 status=status.HTTP_400_BAD_REQUEST,
@@ -91,6 +93,7 @@ class OpenWithCode(generics.GenericAPIView):
         serializer.is_valid(raise_exception=True)
         opened = recovery.open_with_code(request=request._request, **serializer.validated_data)
         if opened is None:
+            recorder.fail()  # the failed attempt is kept as a refusal; nothing else is
             return Response(
                 {"detail": _("This code is wrong, used or ended, or the second factor is missing.")},
                 status=status.HTTP_400_BAD_REQUEST,

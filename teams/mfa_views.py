@@ -27,6 +27,7 @@ from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
+from audit import recorder
 from relais.domain_errors import Invalid
 from relais.pages import form_errors, render_with_forms, submitted
 from teams import accounts, factors, passkeys, recovery
@@ -251,6 +252,7 @@ def security_add(request: AuthenticatedHttpRequest) -> HttpResponse:
 
 def _refused_on_security_page(request: AuthenticatedHttpRequest, exc: Invalid) -> HttpResponse:
     """The security page again, with why the act was refused: a 400, so that nothing of it is kept."""
+    recorder.fail()
     detail = exc.detail if isinstance(exc.detail, dict) else {"": [exc.detail]}
     messages.error(request, " ".join(str(m) for found in detail.values() for m in found))
     return render(request, "teams/security.html", _security_context(request, request.user), status=400)

@@ -67,6 +67,12 @@ def second_factor_optional(settings):
     settings.RELAIS_MFA_REQUIRED = False
 
 
+@pytest.fixture(autouse=True)
+def strict_rollback(settings):
+    """An error answer after a write the view did not undo fails the test (audit.recorder.error_answer)."""
+    settings.RELAIS_STRICT_ROLLBACK = True
+
+
 @pytest.fixture(scope="module")
 def world_written_once(request, django_db_setup, django_db_blocker, tmp_path_factory):
     """The world that the test module's ``world()`` returns, written once for all its tests.
