@@ -6,7 +6,7 @@ from django.conf import settings
 from django.utils.translation import gettext_lazy as _
 
 from consent.models import Method
-from consent.presence import Presence
+from consent.presence import confirmed_form_field, presence_form_field
 
 
 class ConsentForm(forms.Form):
@@ -40,17 +40,8 @@ class ConsentForm(forms.Form):
         label=_("Yes: the person refuses to share anything with this team."),
         required=False,
     )
-    presence = forms.ChoiceField(
-        label=_("Who is present?"),
-        choices=Presence.choices,
-        required=False,
-        widget=forms.RadioSelect,
-        help_text=_("Asked for a team that is not yours: the person must be asked."),
-    )
-    confirmed = forms.BooleanField(
-        label=_("I confirm: the person (or their representative) asks for it, for this team."),
-        required=False,
-    )
+    presence = presence_form_field()
+    confirmed = confirmed_form_field()
     # The running consent this form was filled from: if it ends meanwhile, nothing is recorded.
     replaces = forms.IntegerField(required=False, min_value=1, widget=forms.HiddenInput)
     evidence = forms.FileField(

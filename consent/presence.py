@@ -8,9 +8,11 @@ the record (the receipt, the event). For one of the worker's own teams nothing m
 
 from __future__ import annotations
 
+from django import forms
 from django.db import models
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
+from rest_framework import serializers
 
 from relais.domain_errors import Invalid
 
@@ -39,3 +41,41 @@ def presence_for(*, own_team: bool, presence: str | None, confirmed: bool) -> st
         exc.detail = errors
         raise exc
     return str(presence)
+
+
+# The two questions, asked alike by the consent's and the follow-up's forms and API (one wording).
+
+
+def presence_form_field() -> forms.ChoiceField:
+    return forms.ChoiceField(
+        label=gettext_lazy("Who is present?"),
+        choices=Presence.choices,
+        required=False,
+        widget=forms.RadioSelect,
+        help_text=gettext_lazy("Asked for a team that is not yours: the person must be asked."),
+    )
+
+
+def confirmed_form_field() -> forms.BooleanField:
+    return forms.BooleanField(
+        label=gettext_lazy("I confirm: the person (or their representative) asks for it, for this team."),
+        required=False,
+    )
+
+
+def presence_input_field() -> serializers.ChoiceField:
+    return serializers.ChoiceField(
+        choices=Presence.choices,
+        required=False,
+        allow_null=True,
+        default=None,
+        help_text="Who is present. Required, with `confirmed`, for a team that is not one of yours.",
+    )
+
+
+def confirmed_input_field() -> serializers.BooleanField:
+    return serializers.BooleanField(
+        required=False,
+        default=False,
+        help_text="The person (or their representative) asks for it: required for a team not yours.",
+    )

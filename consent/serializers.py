@@ -13,7 +13,7 @@ from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
 from consent.models import Consent, Method, Receipt, Status
-from consent.presence import Presence
+from consent.presence import confirmed_input_field, presence_input_field
 from relais.api import InputSerializer, OptionalEmailField, id_field
 
 
@@ -102,18 +102,8 @@ class ConsentInSerializer(InputSerializer):
         help_text="The team's running consent this one changes, as last seen. If it was withdrawn, "
         "replaced or ended meanwhile, nothing is recorded (409): a withdrawal, once answered, holds.",
     )
-    presence = serializers.ChoiceField(
-        choices=Presence.choices,
-        required=False,
-        allow_null=True,
-        default=None,
-        help_text="Who is present. Required, with `confirmed`, for a team that is not one of yours.",
-    )
-    confirmed = serializers.BooleanField(
-        required=False,
-        default=False,
-        help_text="The person (or their representative) asks for it: required for a team not yours.",
-    )
+    presence = presence_input_field()
+    confirmed = confirmed_input_field()
 
 
 class WithdrawInSerializer(InputSerializer):

@@ -5,7 +5,7 @@ from django.conf import settings
 from django.utils.formats import number_format
 from django.utils.translation import gettext_lazy as _
 
-from consent.presence import Presence
+from consent.presence import confirmed_form_field, presence_form_field
 from records.models import ADDRESS_MAX_CHARS, PHONE_PATTERN
 from records.validators import validate_birth_date
 from teams.models import Category
@@ -84,17 +84,8 @@ class NoteForm(forms.Form):
 
 class FollowUpForm(forms.Form):
     team = forms.TypedChoiceField(label=_("Team that starts following"), coerce=int)
-    presence = forms.ChoiceField(
-        label=_("Who is present?"),
-        choices=Presence.choices,
-        required=False,
-        widget=forms.RadioSelect,
-        help_text=_("Asked for a team that is not yours: the person must be asked."),
-    )
-    confirmed = forms.BooleanField(
-        label=_("I confirm: the person (or their representative) asks for it, for this team."),
-        required=False,
-    )
+    presence = presence_form_field()
+    confirmed = confirmed_form_field()
 
     def __init__(self, *args, teams=(), **kwargs):
         super().__init__(*args, **kwargs)

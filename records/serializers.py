@@ -4,7 +4,7 @@ from django.conf import settings
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
-from consent.presence import Presence
+from consent.presence import confirmed_input_field, presence_input_field
 from records.authorship import author_presented, note_author_presented
 from records.models import ADDRESS_MAX_CHARS, PHONE_PATTERN, FollowUp, Note
 from records.validators import validate_birth_date
@@ -155,18 +155,8 @@ class ContactOutSerializer(serializers.Serializer):
 
 class FollowUpInSerializer(InputSerializer):
     team = id_field()
-    presence = serializers.ChoiceField(
-        choices=Presence.choices,
-        required=False,
-        allow_null=True,
-        default=None,
-        help_text="Who is present. Required, with `confirmed`, for a team that is not one of yours.",
-    )
-    confirmed = serializers.BooleanField(
-        required=False,
-        default=False,
-        help_text="The person (or their representative) asks for it: required for a team not yours.",
-    )
+    presence = presence_input_field()
+    confirmed = confirmed_input_field()
 
 
 class RenewalSerializer(serializers.Serializer):
