@@ -19,7 +19,7 @@ from django.db.models import Max
 from django.utils import timezone
 
 from audit.models import AccessEvent, Anchor
-from relais import signing
+from core import signing
 
 
 def _signing_key() -> bytes:

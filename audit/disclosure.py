@@ -2,7 +2,7 @@
 
 A list has three steps (select, paginate, record what is shown); a caller that forgot the last one
 would disclose without an event. A ``Selection`` keeps the rows and their recording together, and
-``relais.api.DisclosingList`` and ``relais.pages.disclosed_page`` are the only ways to show them.
+``web.api.DisclosingList`` and ``web.pages.disclosed_page`` are the only ways to show them.
 """
 
 from __future__ import annotations

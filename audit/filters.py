@@ -5,7 +5,7 @@ from django.utils.translation import gettext_lazy as _
 from django_filters import rest_framework as filters
 
 from audit.models import AccessEvent, Action, Outcome
-from relais.ids import LARGEST_ID
+from core.ids import LARGEST_ID
 
 
 class IdFilter(filters.NumberFilter):

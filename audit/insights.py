@@ -83,7 +83,7 @@ def per_day(events: QuerySet[AccessEvent], *, since: datetime, until: datetime) 
 def signals(*, glass_review_after: timedelta, window_days: int = 30) -> list[Signal]:
     """Many refusals for one actor in a day; reads at night; many persons read by one actor in a day;
     a manager who granted themselves access; an emergency access waiting for review longer than
-    ``glass_review_after`` (the rule lives in ``consent.glass``, above the log, which hands it in); a
+    ``glass_review_after`` (the rule lives in ``consent.emergency``, above the log, which hands it in); a
     space reset with a worker's code, then exported or its journal read."""
     tz = timezone.get_current_timezone()
     since = timezone.now() - timedelta(days=window_days)

@@ -41,7 +41,7 @@ class Action(models.TextChoices):
     CONSENT_VIEW = "consent.view", _("consents viewed")
     CONSENT_RECORD = "consent.record", _("consent recorded")
     CONSENT_WITHDRAW = "consent.withdraw", _("consent withdrawn")
-    CONSENT_EVIDENCE = "consent.evidence", _("consent form downloaded")
+    CONSENT_EVIDENCE = "consent.consents.evidence", _("consent form downloaded")
     RECEIPT_VIEW = "receipt.view", _("receipt viewed")
     PORTAL_INVITE = "portal.invite", _("portal code made")
     PORTAL_ACTIVATE = "portal.activate", _("personal space opened")

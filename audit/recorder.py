@@ -29,7 +29,7 @@ from django.db import DatabaseError, transaction
 
 from audit import chain, context
 from audit.models import Outcome
-from relais.domain_errors import AuditUnavailable, DomainError, Refusal
+from core.domain_errors import AuditUnavailable, DomainError, Refusal
 
 log = logging.getLogger(__name__)
 
@@ -321,7 +321,7 @@ def error_answer(work: Work, status: int, where: str, *, strict: bool) -> None:
     """End a unit of work answered with an error ``status`` (4xx): it is always rolled back.
 
     A view that wants its work undone says so: a domain error does (the error handlers call
-    ``fail``), and so does a refused form (``relais.pages.form_errors``) or an explicit ``fail()``.
+    ``fail``), and so does a refused form (``web.pages.form_errors``) or an explicit ``fail()``.
     An error answer after a finished action that nobody undid is a bug of the view: ``strict``
     (tests, development) raises ``UndeclaredRollback``; otherwise it is logged as an error and the
     write is still rolled back, never kept half done. An error answer that wrote nothing (a form

@@ -10,8 +10,8 @@ from audit import chain, csv_export, recorder
 from audit.disclosure import Selection
 from audit.models import AccessEvent, Action
 from audit.recorder import Actor, Event
-from relais.domain_errors import NotAnAuditor
-from relais.ids import is_storable_id
+from core.domain_errors import NotAnAuditor
+from core.ids import is_storable_id
 
 
 def access_log_reader(user: Actor, *, action: str) -> Actor:

@@ -16,7 +16,7 @@ from django.views.decorators.http import require_http_methods, require_safe
 from audit import checkpoints, insights, selectors, wording
 from audit.filters import EventFilter
 from audit.models import AccessEvent, Action
-from relais.pages import disclosed_page
+from web.pages import disclosed_page
 
 PAGE_SIZE = 50
 CHART_DAYS = 30

@@ -54,7 +54,7 @@ def peak_kib(mode: str, env: dict) -> int:
 
 def main() -> None:
     call_command("migrate", verbosity=0)
-    from consent.evidence import attach_evidence, EvidenceFile  # noqa: I001
+    from consent.consents.evidence import attach_evidence, EvidenceFile  # noqa: I001
     from tests.factories import give_consent, make_member, make_person, make_team
 
     team = make_team("Banc d'essai", ("housing",))

@@ -3,7 +3,7 @@ from django.http import HttpRequest
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
-from consent import services
+from consent.consents import services
 from consent.models import PortalInvitation
 from relais.admin import ManagerAdmin
 from teams.requests import signed_in

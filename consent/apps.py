@@ -8,9 +8,9 @@ class ConsentConfig(AppConfig):
     default_auto_field = "django.db.models.BigAutoField"
 
     def ready(self) -> None:
-        # A team's change ends the emergency accesses it ends (``consent.glass_end``): teams cannot
+        # A team's change ends the emergency accesses it ends (``consent.emergency.ending``): teams cannot
         # import consent, so consent listens (``teams.changes``).
-        from consent import glass_end
+        from consent.emergency import ending as glass_end
         from teams import changes
 
         changes.listen(glass_end.end_with_team_change)

@@ -3,7 +3,7 @@
 from django.http import HttpRequest
 from django.utils.functional import SimpleLazyObject
 
-from consent import policy
+from access import policy
 
 
 def acting_for(request: HttpRequest) -> dict:

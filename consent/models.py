@@ -13,7 +13,7 @@ from django.db.models import F, Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from records.fields import EncryptedTextField
+from core.fields import EncryptedTextField
 
 
 class Status(models.TextChoices):
@@ -128,7 +128,7 @@ class Representative(models.Model):
     confiance) the person chose, or the holder of a legal mandate (tutelle, curatelle). FHIR R5 calls
     them the consent's grantor and manager. A worker records it with its evidence; the account is a
     portal account of its own, opened by a one-time code, that serves this one person only, so that
-    no session ever mixes two persons. It never reads notes (``consent.policy``)."""
+    no session ever mixes two persons. It never reads notes (``access.policy``)."""
 
     class Kind(models.TextChoices):
         TRUSTED_PERSON = "trusted_person", _("trusted person")
@@ -209,7 +209,7 @@ class PortalInvitation(models.Model):
 
 
 class SpaceReset(models.Model):
-    """A space already open, given a new password with a worker's code (R10, ``consent.recovery``).
+    """A space already open, given a new password with a worker's code (R10, ``consent.recovery.services``).
 
     A code handed over by the worker (the person gave no address for notices) reopens the space
     *restricted*: no other team's notes, no copy of the data, no journal of other teams' reads, until
@@ -285,7 +285,7 @@ class WithdrawalEvidence(models.Model):
 
 class Notice(models.Model):
     """Something the person should know, in their inbox: read or not yet. The wording is the portal's
-    (``consent.inbox``), in the person's language; a notice holds references, never text."""
+    (``consent.notices.inbox``), in the person's language; a notice holds references, never text."""
 
     class Kind(models.TextChoices):
         FOLLOW_UP = "follow_up", _("a team started following you")
@@ -372,7 +372,7 @@ class GlassBreak(models.Model):
     reviewed_at = models.DateTimeField(null=True, blank=True)
     verdict = models.CharField(_("verdict"), max_length=16, choices=Verdict.choices, blank=True)
     review_comment = models.TextField(_("comment"), blank=True)
-    # Its end on the record, written once (``consent.glass``): the end time passing, the glass turned
+    # Its end on the record, written once (``consent.emergency``): the end time passing, the glass turned
     # off, the follow-up closed or the mission narrowed. Nothing revives an ended access.
     ended_at = models.DateTimeField(_("ended at"), null=True, blank=True)
     ended_by = models.ForeignKey(

@@ -1,6 +1,11 @@
 from django.urls import path
 
-from consent import api, disagreement_api, portal_api, recovery_api, representative_api
+from consent.consents import api
+from consent.disagreements import api as disagreement_api
+from consent.emergency import api as emergency_api
+from consent.recovery import api as recovery_api
+from consent.representation import api as representative_api
+from consent.space import api as portal_api
 
 urlpatterns = [
     path("persons/<int:pk>/consents/", api.PersonConsentList.as_view(), name="person-consents"),
@@ -10,13 +15,17 @@ urlpatterns = [
     path(
         "persons/<int:pk>/portal-invitation/", api.PortalInvitationCreate.as_view(), name="portal-invitation"
     ),
-    path("persons/<int:pk>/emergency-access/", api.BreakGlass.as_view(), name="glass-break-api"),
-    path("emergency-accesses/<int:pk>/end/", api.EndGlass.as_view(), name="glass-end-api"),
-    path("audit/emergency-accesses/", api.GlassQueue.as_view(), name="glass-queue-api"),
-    path("audit/emergency-accesses/<int:pk>/review/", api.ReviewGlass.as_view(), name="glass-review-api"),
+    path("persons/<int:pk>/emergency-access/", emergency_api.BreakGlass.as_view(), name="glass-break-api"),
+    path("emergency-accesses/<int:pk>/end/", emergency_api.EndGlass.as_view(), name="glass-end-api"),
+    path("audit/emergency-accesses/", emergency_api.GlassQueue.as_view(), name="glass-queue-api"),
+    path(
+        "audit/emergency-accesses/<int:pk>/review/",
+        emergency_api.ReviewGlass.as_view(),
+        name="glass-review-api",
+    ),
     path(
         "portal/emergency-accesses/<int:pk>/acknowledge/",
-        api.AcknowledgeGlass.as_view(),
+        emergency_api.AcknowledgeGlass.as_view(),
         name="glass-acknowledge-api",
     ),
     path(

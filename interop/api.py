@@ -20,8 +20,8 @@ from audit.models import AccessEvent
 from interop import audit_event, selectors
 from interop.model import validated
 from interop.serializers import FhirBundleSerializer, FhirConsentSerializer
-from relais.pagination import Pagination
 from teams.requests import signed_in
+from web.pagination import Pagination
 
 
 class FHIRRenderer(JSONRenderer):

@@ -23,7 +23,7 @@ from interop.model import Resource, validated
 READS = {
     "person.view",
     "note.view",
-    "consent.evidence",
+    "consent.consents.evidence",
     "receipt.view",
 }
 SEARCHES = {

@@ -2,7 +2,7 @@
 ``Patient``, their consents as ``Consent``, the notes about them as ``DocumentReference`` (with
 their category), and their journal as ``AuditEvent``.
 
-It is built from what ``consent.export.my_data`` gathered for the person through the policy, the
+It is built from what ``consent.space.export.my_data`` gathered for the person through the policy, the
 same data as the JSON copy: nothing is read here.
 """
 

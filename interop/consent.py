@@ -19,9 +19,9 @@ from typing import Any
 from django.utils import timezone
 
 from consent.models import Consent, Receipt, Status
+from core.signing import canonical_json
 from interop import codes
 from interop.model import Resource, validated
-from relais.signing import canonical_json
 
 STATUS = {
     Status.CURRENT: "active",

@@ -15,8 +15,8 @@ import json
 from datetime import datetime
 from typing import Any
 
+from core import signing
 from interop import codes
-from relais import signing
 
 
 def _moment(text: str | None) -> datetime | None:

@@ -7,14 +7,15 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import Any
 
+from access import policy
 from audit import recorder
 from audit import selectors as audit_selectors
 from audit.disclosure import Selection
 from audit.models import AccessEvent, Action
 from audit.recorder import Actor, Event
-from consent import export, policy
-from consent import selectors as consent_selectors
+from consent.consents import selectors as consent_selectors
 from consent.models import Receipt
+from consent.space import export
 from interop.bundle import person_bundle
 from interop.consent import consent_resource
 from interop.model import Resource

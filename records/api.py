@@ -25,9 +25,9 @@ from records.serializers import (
     PersonOutSerializer,
     RenewalSerializer,
 )
-from relais.api import DisclosingList
 from teams.models import Category
 from teams.requests import signed_in
+from web.api import DisclosingList
 
 
 def _valid(serializer_class: type[serializers.Serializer[Any]], request: Request) -> dict[str, Any]:

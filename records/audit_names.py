@@ -11,8 +11,8 @@ from collections.abc import Iterable, Mapping
 
 from django.db.models import Q
 
+from core.text import fold
 from records.models import Person
-from relais.text import fold
 from teams.models import Team, User
 
 MATCH_LIMIT = 500  # a name that matches more than this is too vague to filter by

@@ -13,8 +13,8 @@ from django.utils.translation import gettext_lazy as _
 from django_filters import rest_framework as filters
 
 from audit.filters import IdFilter
+from core.domain_errors import Invalid
 from records.models import Note
-from relais.domain_errors import Invalid
 
 
 class NoteFilter(filters.FilterSet):

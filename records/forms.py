@@ -5,10 +5,10 @@ from django.conf import settings
 from django.utils.formats import number_format
 from django.utils.translation import gettext_lazy as _
 
-from consent.presence import confirmed_form_field, presence_form_field
 from records.models import ADDRESS_MAX_CHARS, PHONE_PATTERN
 from records.validators import validate_birth_date
 from teams.models import Category
+from web.presence import confirmed_form_field, presence_form_field
 
 
 class PersonForm(forms.Form):

@@ -13,8 +13,8 @@ from datetime import datetime, timedelta
 from django.db.models import Count, Q
 from django.utils import timezone
 
+from access import policy
 from audit.models import Action
-from consent import policy
 from consent.models import Consent, Withdrawal
 from records.models import FollowUp, HandoverMark, Person
 from records.selectors import PersonView, views_for

@@ -3,7 +3,7 @@ from django.db import models
 from django.utils.translation import gettext_lazy as _
 from guardian.models import GroupObjectPermissionBase
 
-from records.fields import EncryptedTextField
+from core.fields import EncryptedTextField
 
 FOLLOW_PERMISSION = "follow_person"
 
@@ -22,7 +22,7 @@ class Person(models.Model):
     first_name = models.CharField(_("first name"), max_length=150, blank=True)
     last_name = models.CharField(_("last name"), max_length=150, blank=True)
     birth_date = models.DateField(_("birth date"), null=True, blank=True)
-    # The names folded (relais.text.fold) for a search that ignores case and accents; kept by the
+    # The names folded (core.text.fold) for a search that ignores case and accents; kept by the
     # services that write names.
     name_key = models.CharField(max_length=150, blank=True, default="", editable=False)
     identity_key = models.CharField(max_length=301, blank=True, default="", editable=False)
@@ -32,7 +32,7 @@ class Person(models.Model):
     account = models.OneToOneField(
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="person"
     )
-    # Where the person asked, in their space, to be told that something happened (``consent.inbox``):
+    # Where the person asked, in their space, to be told that something happened (``consent.notices.inbox``):
     # theirs alone, never shown to a team, and used only while ``notify_by_email`` holds.
     notice_email = EncryptedTextField(_("e-mail for notices"), blank=True, default="")
     notify_by_email = models.BooleanField(_("notices by e-mail"), default=False)

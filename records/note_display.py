@@ -15,10 +15,10 @@ from django.utils.html import format_html
 from django.utils.safestring import SafeString
 from django.utils.translation import gettext as _
 
-from consent import readership_wording as wording
+from access import wording
+from access.policy import Grants
+from access.readership import Readership
 from consent.models import Consent
-from consent.policy import Grants
-from consent.readership import Readership
 from records.authorship import author_presented
 from teams.models import User
 

@@ -9,7 +9,7 @@ from typing import Any
 
 from django.utils.translation import gettext as _
 
-from consent.readership import Readership, Reading
+from access.readership import Readership, Reading
 from teams.selectors import category_labels
 
 

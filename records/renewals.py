@@ -15,8 +15,8 @@ from datetime import datetime, timedelta
 from django.db.models import Exists, OuterRef, Q
 from django.utils import timezone
 
+from access import policy
 from audit.models import Action
-from consent import policy
 from consent.models import Consent
 from records.models import FollowUp, Person
 from records.selectors import PersonView, views_for

@@ -14,17 +14,17 @@ from typing import Any
 from django.db.models import Count, Q, QuerySet
 from django.utils.translation import gettext as _
 
+from access import policy
+from access.policy import Grant, Grants, Reader
+from access.readership import Readership
 from audit import recorder
 from audit.disclosure import Selection
 from audit.models import Action
 from audit.recorder import Event
-from consent import policy
-from consent.policy import Grant, Grants, Reader
-from consent.readership import Readership
+from core.domain_errors import Invalid
+from core.text import fold
 from records import filters as note_filters
 from records.models import CONTACT, FollowUp, Note, Person
-from relais.domain_errors import Invalid
-from relais.text import fold
 from teams.models import Team, User
 from teams.presentation import presentation_fields, with_presentation
 

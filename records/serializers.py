@@ -4,12 +4,12 @@ from django.conf import settings
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
-from consent.presence import confirmed_input_field, presence_input_field
 from records.authorship import author_presented, note_author_presented
 from records.models import ADDRESS_MAX_CHARS, PHONE_PATTERN, FollowUp, Note
 from records.validators import validate_birth_date
-from relais.api import InputSerializer, OptionalEmailField, id_field
 from teams.models import Category, User
+from web.api import InputSerializer, OptionalEmailField, id_field
+from web.presence import confirmed_input_field, presence_input_field
 
 
 class CategorySerializer(serializers.ModelSerializer):

@@ -13,13 +13,16 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from guardian.shortcuts import assign_perm, remove_perm
 
+from access import policy
+from access.policy import Reader
 from audit import recorder
 from audit.models import Action
 from audit.recorder import Event
-from consent import glass_end, inbox, policy
+from consent.emergency import ending as glass_end
 from consent.models import Notice
-from consent.policy import Reader
-from consent.presence import presence_for
+from consent.notices import inbox
+from core.domain_errors import Conflict, Invalid
+from core.text import fold
 from records.models import (
     ADDRESS_MAX_CHARS,
     CONTACT,
@@ -31,10 +34,9 @@ from records.models import (
 )
 from records.selectors import PersonView, created_person_view
 from records.validators import validate_birth_date
-from relais.domain_errors import Conflict, Invalid
-from relais.text import fold
 from teams.models import Category, Team, User
 from teams.selectors import team_named_in_input
+from web.presence import presence_for
 
 PERMISSION = f"records.{FOLLOW_PERMISSION}"
 

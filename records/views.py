@@ -14,18 +14,18 @@ from django.utils.http import urlencode
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
+from access import policy, wording
 from audit.models import Action
-from consent import glass, policy
-from consent import readership_wording as wording
-from consent import selectors as consent_selectors
+from consent.consents import selectors as consent_selectors
+from consent.emergency import services as glass
 from consent.models import Status
+from core.domain_errors import Conflict, Invalid
 from records import filters, handover, note_display, person_status, renewals, selectors, services
 from records.forms import ContactForm, FollowUpForm, NoteCorrectionForm, NoteForm, PersonForm
-from relais.domain_errors import Conflict, Invalid
-from relais.pages import disclosed, disclosed_page, form_errors, render_with_forms, submitted
 from teams.models import Team
 from teams.requests import AuthenticatedHttpRequest
 from teams.selectors import category_labels
+from web.pages import disclosed, disclosed_page, form_errors, render_with_forms, submitted
 
 PAGE_SIZE = 25
 

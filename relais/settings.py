@@ -11,7 +11,7 @@ from pathlib import Path
 import dj_database_url
 from django.utils.translation import gettext_lazy as _
 
-from relais import keys
+from core import keys
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 
@@ -59,7 +59,7 @@ if PRODUCTION and DEBUG:
 # only logged and rolled back (production): see audit.recorder.error_answer.
 RELAIS_STRICT_ROLLBACK = envbool("RELAIS_STRICT_ROLLBACK", "False" if PRODUCTION else "True")
 # Behind this many reverse proxies, the client's address is read from X-Forwarded-For (see
-# relais.client_address); with none, that header is ignored.
+# web.client_address); with none, that header is ignored.
 RELAIS_TRUSTED_PROXIES = envint("RELAIS_TRUSTED_PROXIES", "0")
 ALLOWED_HOSTS = [h for h in os.getenv("ALLOWED_HOSTS", "" if PRODUCTION else "*").split(",") if h]
 CSRF_TRUSTED_ORIGINS = [o for o in os.getenv("CSRF_TRUSTED_ORIGINS", "").split(",") if o]
@@ -93,22 +93,22 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     # First: every later layer sees the client's real address (from the trusted proxies only).
-    "relais.client_address.ClientAddressMiddleware",
+    "web.client_address.ClientAddressMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
-    "relais.request_guards.RefuseNulMiddleware",
+    "web.request_guards.RefuseNulMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
-    "relais.request_guards.NoStoreMiddleware",
+    "web.request_guards.NoStoreMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "csp.middleware.CSPMiddleware",
-    "audit.middleware.AuditedRequestMiddleware",
+    "web.middleware.AuditedRequestMiddleware",
     "axes.middleware.AxesMiddleware",
-    "relais.error_responses.PageErrorsMiddleware",
+    "web.error_responses.PageErrorsMiddleware",
 ]
 
 ROOT_URLCONF = "relais.urls"
@@ -214,21 +214,21 @@ REST_KNOX = {
     "AUTO_REFRESH": False,
 }
 REST_FRAMEWORK = {
-    # Throttles count by REMOTE_ADDR, which only the trusted proxies may set (relais.client_address).
+    # Throttles count by REMOTE_ADDR, which only the trusted proxies may set (web.client_address).
     "NUM_PROXIES": 0,
     "DEFAULT_AUTHENTICATION_CLASSES": [
         "teams.tokens.TokenAuthentication",
         "rest_framework.authentication.SessionAuthentication",
     ],
     "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticated"],
-    "DEFAULT_PAGINATION_CLASS": "relais.pagination.Pagination",
+    "DEFAULT_PAGINATION_CLASS": "web.pagination.Pagination",
     "PAGE_SIZE": 50,
     "DEFAULT_FILTER_BACKENDS": ["django_filters.rest_framework.DjangoFilterBackend"],
-    "DEFAULT_SCHEMA_CLASS": "relais.schema.RelaisAutoSchema",
-    "DEFAULT_METADATA_CLASS": "relais.metadata.Metadata",
-    "EXCEPTION_HANDLER": "relais.error_responses.handle_api_exception",
+    "DEFAULT_SCHEMA_CLASS": "web.schema.RelaisAutoSchema",
+    "DEFAULT_METADATA_CLASS": "web.metadata.Metadata",
+    "EXCEPTION_HANDLER": "web.error_responses.handle_api_exception",
     "DEFAULT_RENDERER_CLASSES": ["rest_framework.renderers.JSONRenderer"],
-    "DEFAULT_PARSER_CLASSES": ["relais.parsers.LimitedJSONParser"],
+    "DEFAULT_PARSER_CLASSES": ["web.parsers.LimitedJSONParser"],
     "TEST_REQUEST_DEFAULT_FORMAT": "json",
 }
 SPECTACULAR_SETTINGS = {
@@ -247,7 +247,7 @@ DATA_UPLOAD_MAX_MEMORY_SIZE = envint("RELAIS_MAX_REQUEST_BYTES", str(256 * 1024)
 RELAIS_NOTE_MAX_CHARS = envint("RELAIS_NOTE_MAX_CHARS", "20000")
 RELAIS_PORTAL_CODE_TTL_HOURS = envint("RELAIS_PORTAL_CODE_TTL_HOURS", "72")
 # A space reopened with a code its worker handed over stays restricted this long, unless the person
-# confirms sooner; its acts name the reset and the code's maker as long (R10, ``consent.recovery``).
+# confirms sooner; its acts name the reset and the code's maker as long (R10, ``consent.recovery.services``).
 RELAIS_RESET_COOLING_HOURS = envint("RELAIS_RESET_COOLING_HOURS", "72")
 # Signed checkpoints of the audit chain: keep this folder on other storage than the database.
 RELAIS_AUDIT_CHECKPOINT_DIR = Path(os.getenv("RELAIS_AUDIT_CHECKPOINT_DIR", VAR_DIR / "checkpoints"))
@@ -278,7 +278,7 @@ SESSION_EXPIRE_AT_BROWSER_CLOSE = True
 SESSION_COOKIE_HTTPONLY = True
 SESSION_COOKIE_SAMESITE = "Lax"
 CSRF_COOKIE_HTTPONLY = True
-CSRF_FAILURE_VIEW = "relais.error_responses.csrf_failure"  # a refusal on the record, like any other
+CSRF_FAILURE_VIEW = "web.error_responses.csrf_failure"  # a refusal on the record, like any other
 X_FRAME_OPTIONS = "DENY"
 # Consent evidence (a scan or photo of a signed form), stored encrypted in the database.
 RELAIS_EVIDENCE_MAX_BYTES = envint("RELAIS_EVIDENCE_MAX_BYTES", str(5 * 1024 * 1024))
@@ -302,7 +302,7 @@ CONTENT_SECURITY_POLICY = {
     },
 }
 
-# Where the service is reached: the link an e-mail to a person points to (``consent.inbox``).
+# Where the service is reached: the link an e-mail to a person points to (``consent.notices.inbox``).
 RELAIS_SITE_URL = os.getenv("RELAIS_SITE_URL", "http://127.0.0.1:8000")
 # E-mails to persons who asked for them (a notice, never its content). Development prints them.
 EMAIL_BACKEND = os.getenv(
@@ -364,7 +364,7 @@ AXES_IPWARE_META_PRECEDENCE_ORDER = ["REMOTE_ADDR"]
 # Beyond axes' count: failures of one account from any address, and from one address across accounts.
 RELAIS_LOGIN_ACCOUNT_LIMIT = envint("RELAIS_LOGIN_ACCOUNT_LIMIT", "20")
 RELAIS_LOGIN_ADDRESS_LIMIT = envint("RELAIS_LOGIN_ADDRESS_LIMIT", "50")
-AXES_LOCKOUT_CALLABLE = "relais.error_responses.locked_out"  # JSON under the API, the page elsewhere
+AXES_LOCKOUT_CALLABLE = "web.error_responses.locked_out"  # JSON under the API, the page elsewhere
 AXES_RESET_ON_SUCCESS = True
 AXES_VERBOSE = False
 # Sign-in attempts are in the access log; axes' own tables are not edited by hand.

@@ -15,7 +15,7 @@ urlpatterns = [
     path("api/v1/", include("interop.urls")),
 ]
 
-handler400 = "relais.error_responses.bad_request"
-handler403 = "relais.error_responses.permission_denied"
-handler404 = "relais.error_responses.not_found"
-handler500 = "relais.error_responses.server_error"
+handler400 = "web.error_responses.bad_request"
+handler403 = "web.error_responses.permission_denied"
+handler404 = "web.error_responses.not_found"
+handler500 = "web.error_responses.server_error"

@@ -4,8 +4,13 @@ from django.contrib.auth import views as auth_views
 from django.urls import path
 
 from audit import views as audit_views
-from consent import disagreement_views, glass, glass_views, portal_views, recovery_views, representative_views
-from consent import views as consent_views
+from consent.consents import views as consent_views
+from consent.disagreements import views as disagreement_views
+from consent.emergency import services as glass
+from consent.emergency import views as glass_views
+from consent.recovery import views as recovery_views
+from consent.representation import views as representative_views
+from consent.space import views as portal_views
 from interop import views as interop_views
 from records import views as record_views
 from records.audit_names import DIRECTORY

@@ -21,8 +21,8 @@ from django.utils.translation import gettext as _
 from audit import recorder
 from audit.models import Action, Outcome
 from audit.recorder import Event, assign, changed_fields
-from relais.domain_errors import Invalid, SecretNotYours, TooManyAttempts
-from relais.ids import is_storable_id
+from core.domain_errors import Invalid, SecretNotYours, TooManyAttempts
+from core.ids import is_storable_id
 from teams import factors, sign_in_limits, tokens
 from teams.models import User
 from teams.selectors import Manager, access_account, access_administration

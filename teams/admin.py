@@ -23,15 +23,15 @@ from django_otp.plugins.otp_static.models import StaticDevice
 from django_otp.plugins.otp_totp.models import TOTPDevice
 from knox.models import AuthToken
 
+from core.domain_errors import Invalid
 from relais.admin import ManagerAdmin, is_manager
-from relais.domain_errors import Invalid
-from relais.pages import form_errors
 from teams import accounts, factors, recovery, services
 from teams.accounts import ACCOUNT_FIELDS
 from teams.forms import RecoveryForm
 from teams.models import Category, Membership, Team, User
 from teams.requests import signed_in
 from teams.selectors import may_change_account
+from web.pages import form_errors
 
 # Groups belong to teams and follow memberships; tokens and second factors are secrets, their
 # holder's alone (``/me/security/``). None of them is edited by hand.

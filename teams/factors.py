@@ -28,8 +28,8 @@ from django_otp.util import random_hex
 from audit import recorder
 from audit.models import Action, Outcome
 from audit.recorder import Event
-from relais.domain_errors import Hidden, Invalid, TooManyAttempts
-from relais.ids import is_storable_id
+from core.domain_errors import Hidden, Invalid, TooManyAttempts
+from core.ids import is_storable_id
 from teams import passkeys, sign_in_limits, tokens
 from teams.models import Passkey, User
 from teams.selectors import roles_of

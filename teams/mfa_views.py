@@ -28,12 +28,12 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
 from audit import recorder
-from relais.domain_errors import Invalid
-from relais.pages import form_errors, render_with_forms, submitted
+from core.domain_errors import Invalid
 from teams import accounts, factors, passkeys, recovery
 from teams.forms import AccountCodeForm, EnrolForm, FactorForm
 from teams.models import Passkey, User
 from teams.requests import AuthenticatedHttpRequest
+from web.pages import form_errors, render_with_forms, submitted
 
 PENDING = "relais_sign_in"
 TOTP_KEY = "relais_totp_key"

@@ -79,7 +79,7 @@ class Team(models.Model):
     )
     # The team's own text, in the team's language, which its manager may rewrite: content, not interface.
     commitment_text = models.TextField(_("confidentiality commitment"), default=DEFAULT_COMMITMENT)
-    # Whether its members may break the glass (``consent.glass``): its managers may turn it off.
+    # Whether its members may break the glass (``consent.emergency.services``): its managers may turn it off.
     glass_break_allowed = models.BooleanField(_("emergency access allowed"), default=True)
     created_at = models.DateTimeField(_("created at"), auto_now_add=True)
 

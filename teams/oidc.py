@@ -46,7 +46,7 @@ from mozilla_django_oidc.utils import import_from_settings
 from audit import recorder
 from audit.models import Action
 from audit.recorder import Event
-from relais.domain_errors import SignInRefused, TooManyAttempts, Unavailable
+from core.domain_errors import SignInRefused, TooManyAttempts, Unavailable
 from teams import factors, sign_in_limits
 from teams.models import ProviderIdentity, User
 

@@ -31,7 +31,7 @@ from webauthn.helpers.structs import (
     UserVerificationRequirement,
 )
 
-from relais.domain_errors import Invalid
+from core.domain_errors import Invalid
 from teams.models import Passkey, User
 
 REGISTRATION = "relais_passkey_registration"

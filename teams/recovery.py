@@ -38,7 +38,7 @@ from django.utils.translation import gettext as _
 from audit import recorder
 from audit.models import Action, Outcome
 from audit.recorder import Event
-from relais.domain_errors import Invalid
+from core.domain_errors import Invalid
 from teams import accounts, factors, sign_in_limits, tokens
 from teams.models import AccountCode, User
 from teams.selectors import Manager, access_account

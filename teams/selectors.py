@@ -9,7 +9,7 @@ from django.utils.translation import gettext as _
 from audit import recorder
 from audit.models import Action
 from audit.recorder import SystemActor
-from relais.domain_errors import Invalid, NotAManager, NotAMember
+from core.domain_errors import Invalid, NotAManager, NotAMember
 from teams.models import Category, Membership, Team, User
 
 # Who may act on accounts, teams and categories: a manager (or superuser), or a command run on the server.

@@ -2,10 +2,10 @@ from typing import Any
 
 from rest_framework import serializers
 
-from relais.api import InputSerializer, OptionalEmailField, StrictInput
-from relais.domain_errors import SecretNotYours
+from core.domain_errors import SecretNotYours
 from teams.models import Category, Membership, Team, User
 from teams.presentation import presented
+from web.api import InputSerializer, OptionalEmailField, StrictInput
 
 
 class UserSerializer(serializers.ModelSerializer):

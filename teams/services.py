@@ -17,8 +17,8 @@ from django.utils.translation import gettext as _
 from audit import recorder
 from audit.models import Action
 from audit.recorder import Event, assign, changed_fields
-from relais.domain_errors import Conflict, Invalid, NotAMember
-from relais.text import hides_characters
+from core.domain_errors import Conflict, Invalid, NotAMember
+from core.text import hides_characters
 from teams import changes
 from teams.models import Category, Membership, Team, User
 from teams.selectors import Manager, access_administration

@@ -13,13 +13,13 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_safe
 from mozilla_django_oidc.views import OIDCAuthenticationRequestView
 
-from relais.domain_errors import Invalid, Refusal
-from relais.pages import form_errors, render_with_forms, submitted
+from core.domain_errors import Invalid, Refusal
 from teams import accounts, factors, mfa_views, oidc, selectors, services
 from teams.forms import CommitmentForm, PresentationForm, SignInForm
 from teams.models import Membership
 from teams.presentation import presented
 from teams.requests import AuthenticatedHttpRequest
+from web.pages import form_errors, render_with_forms, submitted
 
 
 class SignIn(auth_views.LoginView):

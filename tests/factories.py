@@ -8,10 +8,10 @@ from django.utils import timezone
 from guardian.shortcuts import assign_perm
 
 from audit import recorder
-from consent import services as consent_services
+from consent.consents import services as consent_services
 from consent.models import Consent
+from core.text import fold
 from records.models import FollowUp, Note, Person
-from relais.text import fold
 from teams import services as team_services
 from teams.models import Category, Membership, Team, User
 
@@ -148,7 +148,8 @@ def make_representative(
     username: str | None = None,
 ):
     """A representative recorded by a worker and whose space is open: (representation, account)."""
-    from consent import activation, representatives
+    from consent.representation import services as representatives
+    from consent.space import activation
 
     agent, code, _invitation = representatives.record_representative(
         user=by,

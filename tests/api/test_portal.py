@@ -6,7 +6,7 @@ import pytest
 from django.utils import timezone
 
 from audit.models import AccessEvent
-from consent import services as consent_services
+from consent.consents import services as consent_services
 from consent.models import PortalInvitation
 from tests.factories import give_consent, make_note, make_person, make_portal_account
 

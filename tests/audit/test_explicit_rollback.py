@@ -15,13 +15,13 @@ from django.http import HttpRequest, HttpResponse
 from django.test import RequestFactory
 
 from audit import recorder
-from audit.middleware import AuditedRequestMiddleware
 from audit.models import AccessEvent, Outcome
-from relais import error_responses
-from relais.domain_errors import Invalid
-from relais.pages import form_errors
+from core.domain_errors import Invalid
 from teams.models import Team
 from tests.factories import make_team
+from web import error_responses
+from web.middleware import AuditedRequestMiddleware
+from web.pages import form_errors
 
 pytestmark = pytest.mark.django_db
 

@@ -17,7 +17,7 @@ from django.core.management import CommandError, call_command
 
 from audit import chain, checkpoints
 from audit.models import AccessEvent, ChainHead
-from relais import keys
+from core import keys
 from tests.audit import tampering
 from tests.factories import write_events
 

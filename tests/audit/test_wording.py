@@ -10,10 +10,10 @@ from django.utils import translation
 from audit import recorder, wording
 from audit.recorder import Event
 from consent.models import GlassBreak, SpaceReset
-from consent.presence import Presence
-from relais import domain_errors
+from core import domain_errors
 from teams import oidc
 from teams.models import AccountCode
+from web.presence import Presence
 
 ROOT = Path(__file__).resolve().parents[2]
 APPS = ("audit", "consent", "records", "teams", "relais")

@@ -4,7 +4,7 @@ a skip link that keyboard users reach first, and fits a 360-px-wide phone withou
 import pytest
 from axe_playwright_python.sync_playwright import Axe
 
-from consent import services as consent_services
+from consent.consents import services as consent_services
 from tests.browser.conftest import shoot, sign_in
 from tests.factories import (
     PASSWORD,

@@ -9,7 +9,7 @@ from axe_playwright_python.sync_playwright import Axe
 from django.utils import timezone
 from django.utils.formats import date_format
 
-from consent import glass
+from consent.emergency import services as glass
 from consent.models import GlassBreak
 from tests.browser.conftest import go, shoot, sign_in
 from tests.browser.test_accessibility import WCAG, serious

@@ -12,7 +12,7 @@ from django.core.management import call_command
 from django.utils import timezone
 
 from audit.models import AccessEvent, Action
-from consent import glass
+from consent.emergency import services as glass
 from interop import audit_event, codes
 from interop.management.commands.export_audit import position
 from tests.factories import UserFactory, give_consent, make_member, make_note, make_person, write_events

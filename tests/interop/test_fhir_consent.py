@@ -11,9 +11,9 @@ from datetime import timedelta
 from django.utils import timezone
 
 from audit.models import AccessEvent
-from consent import services
+from consent.consents import services
+from core import signing
 from interop import codes, receipt_check
-from relais import signing
 from tests.factories import give_consent, make_member, make_portal_account, make_representative, make_team
 from tests.interop.value_sets import assert_consent_codes, parses
 

@@ -7,7 +7,7 @@ from django.db import connection
 from django.utils import timezone
 
 from audit.models import AccessEvent
-from consent import services as consent_services
+from consent.consents import services as consent_services
 from consent.models import GlassBreak, Notice
 from tests.factories import follow, give_consent, make_member, make_note, make_person, make_portal_account
 

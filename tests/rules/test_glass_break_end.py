@@ -8,8 +8,8 @@ from django.core.management import call_command
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 
+from access import policy
 from audit.models import AccessEvent
-from consent import policy
 from consent.models import GlassBreak
 from records import services as record_services
 from teams import services as team_services
@@ -260,7 +260,7 @@ def test_the_person_sees_in_their_space_that_it_ended_and_why(web, opened, perso
 def test_what_the_person_refuses_or_withdraws_after_it_opened_closes_to_it_unless_life_is_in_danger(
     api, person, team, worker, colleague
 ):
-    from consent import services as consent_services
+    from consent.consents import services as consent_services
 
     make_note(person, worker, team, "housing")
     make_note(person, worker, team, "support_plan")

@@ -3,7 +3,7 @@
 A member of two teams opens emergency accesses; managers switch the glass off and on and narrow and
 widen missions; follow-ups close and reopen; consents are given and withdrawn; the clock moves; the
 end of passed accesses is recorded (the cron command). After each step, what each team reads of the
-person (through the real policy, ``consent.policy``) is what a simple model says, and so is each
+person (through the real policy, ``access.policy``) is what a simple model says, and so is each
 access's end on the record. Whatever happens, an ended access never comes back.
 
 Derandomized and bounded, so that it runs in seconds, the same on SQLite and PostgreSQL.
@@ -22,12 +22,13 @@ from django.utils import timezone
 from hypothesis import HealthCheck, Phase, example, given, settings
 from hypothesis import strategies as st
 
+from access import policy
 from audit.models import AccessEvent
-from consent import glass, policy
-from consent import services as consent_services
+from consent.consents import services as consent_services
+from consent.emergency import services as glass
 from consent.models import Consent, GlassBreak
+from core.domain_errors import Hidden, Invalid
 from records import services as record_services
-from relais.domain_errors import Hidden, Invalid
 from teams import services as team_services
 from teams.models import Membership, Team
 from tests.factories import UserFactory, give_consent, make_member, make_person, make_team

@@ -15,10 +15,11 @@ import threading
 import pytest
 from django.db import connection, connections
 
-from consent import glass, policy
+from access import policy
+from consent.emergency import services as glass
 from consent.models import GlassBreak
+from core.domain_errors import DomainError
 from records import services as record_services
-from relais.domain_errors import DomainError
 from teams import services as team_services
 from teams.models import Team
 from tests.factories import UserFactory, make_member, make_person, make_team

@@ -15,9 +15,11 @@ from django.utils import timezone
 
 from audit import insights
 from audit.models import AccessEvent
-from consent import activation, recovery, services
-from consent.glass import REVIEW_AFTER
+from consent.consents import services
+from consent.emergency.services import REVIEW_AFTER
 from consent.models import Notice, SpaceReset
+from consent.recovery import services as recovery
+from consent.space import activation
 from records.models import Person
 from tests.factories import (
     PASSWORD,
@@ -322,7 +324,7 @@ def test_the_worker_page_says_an_open_space_reopens_restricted_with_a_handed_ove
 
 
 def test_the_restriction_ends_at_the_very_end_of_the_watch(api, world, worker, person):
-    from consent import policy
+    from access import policy
 
     _camille_takes_over(api, worker, person)
     reset = SpaceReset.objects.get()

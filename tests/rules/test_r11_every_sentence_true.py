@@ -20,8 +20,9 @@ from datetime import timedelta
 import pytest
 from django.utils import timezone
 
-from consent import glass, glass_end
-from consent import services as consent_services
+from consent.consents import services as consent_services
+from consent.emergency import ending as glass_end
+from consent.emergency import services as glass
 from consent.models import Consent, GlassBreak
 from records.models import Note
 from tests.factories import give_consent, make_member, make_note, make_person, make_portal_account, make_team

@@ -56,7 +56,7 @@ def test_the_rule_for_many_persons_is_the_rule_for_one(person, team, other_team,
     """``readable_notes_of_persons`` (the handover counts new notes with it) is ``readable_notes`` for
     several persons at once: the reader's own notes, and each person's granted categories, and nothing
     of a person it was not asked about."""
-    from consent import policy
+    from access import policy
 
     other, third = make_person(team), make_person(team)
     elsewhere = make_person(other_team)

@@ -152,7 +152,8 @@ def test_the_person_pages_one_decision_agrees_with_the_two_it_replaces(person, t
 
     from django.utils import timezone
 
-    from consent import policy, services
+    from access import policy
+    from consent.consents import services
     from teams.models import Category
     from tests.factories import follow, make_team
 

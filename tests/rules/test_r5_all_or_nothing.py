@@ -24,8 +24,8 @@ from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from audit import recorder
 from audit.models import AccessEvent, ChainHead
-from consent.evidence import EvidenceFile
-from relais.domain_errors import (
+from consent.consents.evidence import EvidenceFile
+from core.domain_errors import (
     CommitmentRequired,
     Conflict,
     ContactNotShared,
@@ -58,27 +58,27 @@ SERVICE_MODULES = [
     "teams.factors",
     "teams.recovery",
     "records.services",
-    "consent.services",
-    "consent.portal",
-    "consent.activation",
-    "consent.inbox",
-    "consent.glass",
-    "consent.glass_end",
-    "consent.representatives",
-    "consent.recovery",
-    "consent.disagreements",
+    "consent.consents.services",
+    "consent.space.portal",
+    "consent.space.activation",
+    "consent.notices.inbox",
+    "consent.emergency.services",
+    "consent.emergency.ending",
+    "consent.representation.services",
+    "consent.recovery.services",
+    "consent.disagreements.services",
 ]
 # Public functions of those modules that are not actions themselves, and why.
 NOT_ACTIONS = {
     "teams.accounts.create_account": "a step of create_user and of activate, which record it",
     "teams.accounts.reset_access": "a step of activate, which records it",
     "teams.accounts.refuse_setting_password": "a refusal only (R10), recorded: it changes nothing",
-    "consent.recovery.goes_by_email": "a check, a step of invite_to_portal",
-    "consent.recovery.send_code": "a step of invite_to_portal: the e-mail leaves after its commit",
-    "consent.recovery.record_reset": "a step of activate, which records it",
-    "consent.recovery.restriction": "a read of the account's own reset, nothing of the person",
-    "consent.recovery.review_queue": "a read for auditors, recorded",
-    "consent.recovery.to_review": "a step of review (and of its page): its refusals only are recorded",
+    "consent.recovery.services.goes_by_email": "a check, a step of invite_to_portal",
+    "consent.recovery.services.send_code": "a step of invite_to_portal: the e-mail leaves after its commit",
+    "consent.recovery.services.record_reset": "a step of activate, which records it",
+    "consent.recovery.services.restriction": "a read of the account's own reset, nothing of the person",
+    "consent.recovery.services.review_queue": "a read for auditors, recorded",
+    "consent.recovery.services.to_review": "a step of review (and of its page): its refusals only are recorded",
     "teams.factors.is_staff": "a check of roles",
     "teams.factors.has_factor": "a check",
     "teams.factors.kinds": "a check, for the pages",
@@ -89,35 +89,35 @@ NOT_ACTIONS = {
     "teams.factors.new_totp_key": "a secret for the session, before enrol",
     "teams.factors.totp_uri": "a step of the enrolment page, nothing written",
     "teams.factors.forget_devices": "a step of enrol (after a reset) and open_with_code, which record it",
-    "consent.portal.my_consents": "a read (recorded as it is shown)",
-    "consent.portal.my_teams": "a read, recorded",
-    "consent.portal.my_receipts": "a read (recorded as it is shown)",
-    "consent.portal.my_space": "a read, recorded",
-    "consent.portal.team_reads_now": "a read of one's own space for the message after a change",
-    "consent.inbox.tell": "a step of the actions whose act it tells of (a follow-up, a consent)",
-    "consent.inbox.find_news": "a step of the inbox's reads, idempotent (the table's constraints)",
-    "consent.inbox.my_notices": "a read (recorded as it is shown)",
-    "consent.inbox.unread_count": "a step of my_space, a read",
-    "consent.glass.review_queue": "a read for auditors, recorded",
-    "consent.glass.unacknowledged": "a step of the portal's first page, a read",
-    "consent.glass.glass_choices": "the form's choices: nothing of the person is shown",
-    "consent.glass.openable": "a step of the person page and of glass_choices: nothing is written",
-    "consent.services.mission_categories": "a check, a step of record_consent",
-    "consent.glass.may_review": "a check, a step of review and of the review queue's page",
-    "consent.glass_end.end_with_team_change": "a step of teams.services.update_team (teams.changes)",
-    "consent.glass_end.end_with_follow_up": "a step of records.services.close_follow_up",
-    "consent.glass.to_review": "a step of review (and of its page): its refusals only are recorded",
-    "consent.inbox.send_pending": "the send_notices command: each person's news in a transaction of its own",
-    "consent.representatives.representatives_of": "a read, recorded",
-    "consent.representatives.my_representatives": "a read, recorded",
-    "consent.representatives.person_of": "a step of a refused page: the policy's access, its refusals recorded",
-    "consent.representatives.open_code": "a read of the code the worker just made, in their session",
-    "consent.portal.consent_to_stop": "a step of the page that asks to confirm a withdrawal: refusals only",
-    "consent.inbox.holding": "a filter of the inbox's notices (issue 21, item 9), a step of its reads",
-    "consent.disagreements.about": "a read of what the person disagrees with, recorded",
-    "consent.disagreements.mine": "a read (recorded as it is shown)",
-    "consent.disagreements.queue": "a read for auditors (recorded as it is shown)",
-    "consent.disagreements.to_answer": "a step of answer (and of its page): its refusals only are recorded",
+    "consent.space.portal.my_consents": "a read (recorded as it is shown)",
+    "consent.space.portal.my_teams": "a read, recorded",
+    "consent.space.portal.my_receipts": "a read (recorded as it is shown)",
+    "consent.space.portal.my_space": "a read, recorded",
+    "consent.space.portal.team_reads_now": "a read of one's own space for the message after a change",
+    "consent.notices.inbox.tell": "a step of the actions whose act it tells of (a follow-up, a consent)",
+    "consent.notices.inbox.find_news": "a step of the inbox's reads, idempotent (the table's constraints)",
+    "consent.notices.inbox.my_notices": "a read (recorded as it is shown)",
+    "consent.notices.inbox.unread_count": "a step of my_space, a read",
+    "consent.emergency.services.review_queue": "a read for auditors, recorded",
+    "consent.emergency.services.unacknowledged": "a step of the portal's first page, a read",
+    "consent.emergency.services.glass_choices": "the form's choices: nothing of the person is shown",
+    "consent.emergency.services.openable": "a step of the person page and of glass_choices: nothing is written",
+    "consent.consents.services.mission_categories": "a check, a step of record_consent",
+    "consent.emergency.services.may_review": "a check, a step of review and of the review queue's page",
+    "consent.emergency.ending.end_with_team_change": "a step of teams.services.update_team (teams.changes)",
+    "consent.emergency.ending.end_with_follow_up": "a step of records.services.close_follow_up",
+    "consent.emergency.services.to_review": "a step of review (and of its page): its refusals only are recorded",
+    "consent.notices.inbox.send_pending": "the send_notices command: each person's news in a transaction of its own",
+    "consent.representation.services.representatives_of": "a read, recorded",
+    "consent.representation.services.my_representatives": "a read, recorded",
+    "consent.representation.services.person_of": "a step of a refused page: the policy's access, its refusals recorded",
+    "consent.representation.services.open_code": "a read of the code the worker just made, in their session",
+    "consent.space.portal.consent_to_stop": "a step of the page that asks to confirm a withdrawal: refusals only",
+    "consent.notices.inbox.holding": "a filter of the inbox's notices (issue 21, item 9), a step of its reads",
+    "consent.disagreements.services.about": "a read of what the person disagrees with, recorded",
+    "consent.disagreements.services.mine": "a read (recorded as it is shown)",
+    "consent.disagreements.services.queue": "a read for auditors (recorded as it is shown)",
+    "consent.disagreements.services.to_answer": "a step of answer (and of its page): its refusals only are recorded",
 }
 
 
@@ -135,7 +135,7 @@ def discovered() -> dict[str, object]:
 def world() -> dict:
     """A small world: two teams, a person followed by one, a consent, a note, a portal code. Written
     once for the module (``world_written_once`` in tests/conftest.py), each test rolled back after it."""
-    from consent import services as consent_services
+    from consent.consents import services as consent_services
 
     team = make_team("Maraude Nord", ("contact", "housing", "support_plan", "administrative"))
     other_team = make_team("CSAPA Est", ("contact", "health", "addiction"))
@@ -313,8 +313,8 @@ def own_consent(w, *, ends):
 
 
 def unread_notice(w):
-    from consent import inbox
     from consent.models import Notice
+    from consent.notices import inbox
 
     return inbox.tell(w["other_person"].pk, Notice.Kind.FOLLOW_UP, team_id=w["team"].pk)
 
@@ -348,7 +348,7 @@ def agent_body(w, **changes):
 
 # Each action: the calls that must fail, each with the domain error it raises.
 FAILURES = {
-    "consent.representatives.record_representative": [
+    "consent.representation.services.record_representative": [
         (lambda w: {**agent_body(w), "user": w["outsider"]}, NotAMember),
         (lambda w: {**agent_body(w), "person_id": w["elsewhere"].pk}, Hidden),
         (lambda w: {**agent_body(w), "evidence": " "}, Invalid),
@@ -356,7 +356,7 @@ FAILURES = {
         (lambda w: {**agent_body(w), "scope": "notes"}, Invalid),
         (lambda w: {**agent_body(w), "person_id": an_agent(w).person_id}, Invalid),  # a second trusted person
     ],
-    "consent.representatives.new_code_for": [
+    "consent.representation.services.new_code_for": [
         (lambda w: dict(user=w["worker"], representative_id=an_agent(w, ended=True).pk), Invalid),
         (lambda w: dict(user=w["jo"], representative_id=an_agent(w).pk), Hidden),  # Sam's account, Jo's agent
         (
@@ -365,7 +365,7 @@ FAILURES = {
         ),
         (lambda w: dict(user=w["worker"], representative_id=2**40), Hidden),
     ],
-    "consent.representatives.end_representative": [
+    "consent.representation.services.end_representative": [
         (lambda w: dict(user=w["worker"], representative_id=an_agent(w).pk, evidence=" "), Invalid),
         (
             lambda w: dict(user=w["worker"], representative_id=an_agent(w, ended=True).pk, evidence="e"),
@@ -394,11 +394,11 @@ FAILURES = {
         ),
         (lambda w: dict(by=w["manager"], user=UserFactory(is_superuser=True), is_active=False), NotAManager),
     ],
-    "consent.recovery.confirm": [
+    "consent.recovery.services.confirm": [
         (lambda w: dict(user=w["jo"], previous_password=PASSWORD), Invalid),  # nothing to confirm
         (lambda w: dict(user=reset_of_sam(w).account, previous_password="pas le bon"), Invalid),
     ],
-    "consent.recovery.review": [
+    "consent.recovery.services.review": [
         (
             lambda w: dict(user=w["worker"], reset_id=reset_of_sam(w).pk, verdict="justified", comment="c"),
             NotAnAuditor,
@@ -504,14 +504,14 @@ FAILURES = {
     "teams.services.accept_commitment": [
         (lambda w: dict(user=w["outsider"]), NotAMember),
     ],
-    "consent.glass.break_glass": [
+    "consent.emergency.services.break_glass": [
         (lambda w: dict(user=w["outsider"], **glass_body(w)), NotAMember),
         (lambda w: dict(user=w["worker"], **{**glass_body(w), "hours": 25}), Invalid),
         (lambda w: dict(user=w["worker"], **{**glass_body(w), "categories": ["nonexistent"]}), Invalid),
         (lambda w: dict(user=w["worker"], **{**glass_body(w), "statement": " "}), Invalid),
         *((lambda w, c=case: refused_glass(w, c)[0], Invalid) for case in REFUSED_GLASS),
     ],
-    "consent.glass.review": [
+    "consent.emergency.services.review": [
         (
             lambda w: dict(
                 user=w["worker"], glass_break_id=open_glass(w).pk, verdict="justified", comment="c"
@@ -539,18 +539,18 @@ FAILURES = {
             NotIndependent,
         ),
     ],
-    "consent.glass_end.end_passed": [],  # a command's: nothing to refuse
-    "consent.glass_end.end_early": [
+    "consent.emergency.ending.end_passed": [],  # a command's: nothing to refuse
+    "consent.emergency.ending.end_early": [
         (lambda w: dict(user=w["outsider"], glass_break_id=open_glass(w).pk), NotAMember),
         (lambda w: dict(user=w["worker"], glass_break_id=2**40), Hidden),
         (lambda w: dict(user=w["worker"], glass_break_id=passed_glass(w).pk), Invalid),  # ended already
         (lambda w: dict(user=w["worker"], glass_break_id=other_teams_glass(w).pk), Hidden),
     ],
-    "consent.glass.acknowledge": [
+    "consent.emergency.services.acknowledge": [
         (lambda w: dict(user=w["worker"], glass_break_id=open_glass(w).pk), NotAPortalAccount),
         (lambda w: dict(user=w["jo"], glass_break_id=open_glass(w).pk), Hidden),  # about another person
     ],
-    "consent.disagreements.disagree": [
+    "consent.disagreements.services.disagree": [
         (
             lambda w: dict(user=w["worker"], event_id=line_of(w, w["person"]), statement="Non."),
             NotAPortalAccount,
@@ -561,7 +561,7 @@ FAILURES = {
         (lambda w: dict(user=w["jo"], event_id=line_of(w, w["other_person"]), statement=" "), Invalid),
         (lambda w: dict(user=w["jo"], statement="Non."), Invalid),  # about nothing
     ],
-    "consent.disagreements.answer": [
+    "consent.disagreements.services.answer": [
         (
             lambda w: dict(user=w["worker"], disagreement_id=disagreement_of_sam(w).pk, text="Vu."),
             NotAnAuditor,
@@ -575,16 +575,16 @@ FAILURES = {
             Invalid,
         ),
     ],
-    "consent.inbox.mark_read": [
+    "consent.notices.inbox.mark_read": [
         (lambda w: dict(user=w["worker"]), NotAPortalAccount),
         (lambda w: dict(user=w["jo"], notice_ids=[2**40]), Invalid),
     ],
-    "consent.inbox.choose_email": [
+    "consent.notices.inbox.choose_email": [
         (lambda w: dict(user=w["worker"], email="a@example.org", enabled=True), NotAPortalAccount),
         (lambda w: dict(user=w["jo"], email="", enabled=True), Invalid),
         (lambda w: dict(user=w["jo"], email="pas une adresse", enabled=True), Invalid),
     ],
-    "consent.portal.renew_consent": [
+    "consent.space.portal.renew_consent": [
         (lambda w: dict(user=w["worker"], consent_id=w["consent"].pk), NotAPortalAccount),
         (lambda w: dict(user=w["jo"], consent_id=w["consent"].pk), Hidden),  # another person's
         (lambda w: dict(user=w["jo"], consent_id=own_consent(w, ends=False).pk), Invalid),  # no end date
@@ -693,7 +693,7 @@ FAILURES = {
         (lambda w: dict(user=w["worker"], follow_up_id=w["elsewhere"].follow_ups.get().pk), Hidden),
         (lambda w: dict(user=w["worker"], follow_up_id=2**64), Hidden),
     ],
-    "consent.services.record_consent": [
+    "consent.consents.services.record_consent": [
         # The consent and its categories are written, then the form is found to be no PDF: all goes.
         (
             lambda w: dict(
@@ -764,7 +764,7 @@ FAILURES = {
             Hidden,
         ),
     ],
-    "consent.services.withdraw_consent": [
+    "consent.consents.services.withdraw_consent": [
         (lambda w: dict(user=w["worker"], consent_id=w["consent"].pk, method="portal"), Invalid),
         (
             lambda w: dict(
@@ -785,28 +785,28 @@ FAILURES = {
             Conflict,
         ),
     ],
-    "consent.services.invite_to_portal": [
+    "consent.consents.services.invite_to_portal": [
         (lambda w: dict(user=w["worker"], person_id=w["elsewhere"].pk), Hidden),
         (lambda w: dict(user=w["outsider"], person_id=w["person"].pk), NotAMember),
     ],
-    "consent.services.cancel_portal_codes": [
+    "consent.consents.services.cancel_portal_codes": [
         (lambda w: dict(by=w["worker"], invitation_ids=[1]), NotAManager),
     ],
-    "consent.portal.give_consent": [
+    "consent.space.portal.give_consent": [
         (
             lambda w: dict(user=w["worker"], team_id=w["team"].pk, categories=[], purpose="p"),
             NotAPortalAccount,
         ),
         (lambda w: dict(user=w["jo"], team_id=w["team"].pk, categories=["health"], purpose="p"), Invalid),
     ],
-    "consent.portal.change_sharing": [
+    "consent.space.portal.change_sharing": [
         (lambda w: dict(user=w["jo"], team_id=w["other_team"].pk, category="health", share=True), Invalid),
         (lambda w: dict(user=w["jo"], team_id=w["team"].pk, category="health", share=True), Invalid),
     ],
-    "consent.activation.activate_with_token": [
+    "consent.space.activation.activate_with_token": [
         (lambda w: dict(code="AAAA-BBBB-CCCC", username="newjo", password=PASSWORD), Invalid),
     ],
-    "consent.activation.activate": [
+    "consent.space.activation.activate": [
         (lambda w: dict(code="AAAA-BBBB-CCCC", username="newjo", password=PASSWORD), Invalid),
         (lambda w: dict(code=w["code"], username=w["worker"].username, password=PASSWORD), Invalid),
         (lambda w: dict(code=w["code"], username="newjo", password="court"), Invalid),
@@ -815,17 +815,19 @@ FAILURES = {
 
 # Each action once more, with arguments that succeed, to make it fail at its last step.
 SUCCEEDS = {
-    "consent.representatives.record_representative": agent_body,
-    "consent.representatives.new_code_for": lambda w: dict(
+    "consent.representation.services.record_representative": agent_body,
+    "consent.representation.services.new_code_for": lambda w: dict(
         user=w["worker"], representative_id=an_agent(w).pk
     ),
-    "consent.representatives.end_representative": lambda w: dict(
+    "consent.representation.services.end_representative": lambda w: dict(
         user=w["worker"], representative_id=an_agent(w).pk, evidence="Jugement de mainlevée"
     ),
     "teams.accounts.create_user": lambda w: dict(by=w["manager"], username="nouveau"),
     "teams.accounts.update_account": lambda w: dict(by=w["manager"], user=w["colleague"], is_auditor=True),
-    "consent.recovery.confirm": lambda w: dict(user=reset_of_sam(w).account, previous_password=PASSWORD),
-    "consent.recovery.review": lambda w: dict(
+    "consent.recovery.services.confirm": lambda w: dict(
+        user=reset_of_sam(w).account, previous_password=PASSWORD
+    ),
+    "consent.recovery.services.review": lambda w: dict(
         user=w["auditor"],
         reset_id=reset_of_sam(w).pk,
         verdict="not_justified",
@@ -873,24 +875,28 @@ SUCCEEDS = {
         by=w["manager"], membership=w["colleague"].memberships.get()
     ),
     "teams.services.accept_commitment": lambda w: dict(user=make_member(w["team"], accepted=False)),
-    "consent.glass.break_glass": lambda w: dict(user=w["worker"], **glass_body(w)),
-    "consent.glass.review": lambda w: dict(
+    "consent.emergency.services.break_glass": lambda w: dict(user=w["worker"], **glass_body(w)),
+    "consent.emergency.services.review": lambda w: dict(
         user=w["auditor"], glass_break_id=open_glass(w).pk, verdict="not_justified", comment="Aucune urgence."
     ),
-    "consent.glass.acknowledge": lambda w: dict(
+    "consent.emergency.services.acknowledge": lambda w: dict(
         user=w["jo"], glass_break_id=open_glass(w, w["other_person"]).pk
     ),
-    "consent.glass_end.end_passed": lambda w: dict(by=passed_glass(w) and None),
-    "consent.glass_end.end_early": lambda w: dict(user=w["colleague"], glass_break_id=open_glass(w).pk),
-    "consent.inbox.mark_read": lambda w: dict(user=w["jo"], notice_ids=[unread_notice(w).pk]),
-    "consent.disagreements.disagree": lambda w: dict(
+    "consent.emergency.ending.end_passed": lambda w: dict(by=passed_glass(w) and None),
+    "consent.emergency.ending.end_early": lambda w: dict(
+        user=w["colleague"], glass_break_id=open_glass(w).pk
+    ),
+    "consent.notices.inbox.mark_read": lambda w: dict(user=w["jo"], notice_ids=[unread_notice(w).pk]),
+    "consent.disagreements.services.disagree": lambda w: dict(
         user=w["jo"], event_id=line_of(w, w["other_person"]), statement="Je n’étais pas là."
     ),
-    "consent.disagreements.answer": lambda w: dict(
+    "consent.disagreements.services.answer": lambda w: dict(
         user=w["auditor"], disagreement_id=disagreement_of_sam(w).pk, text="Vu."
     ),
-    "consent.inbox.choose_email": lambda w: dict(user=w["jo"], email="sam@example.org", enabled=True),
-    "consent.portal.renew_consent": lambda w: dict(user=w["jo"], consent_id=own_consent(w, ends=True).pk),
+    "consent.notices.inbox.choose_email": lambda w: dict(user=w["jo"], email="sam@example.org", enabled=True),
+    "consent.space.portal.renew_consent": lambda w: dict(
+        user=w["jo"], consent_id=own_consent(w, ends=True).pk
+    ),
     "teams.services.present_myself": lambda w: dict(
         user=make_member(w["team"], peer=True),
         team_id=w["team"].pk,
@@ -918,7 +924,7 @@ SUCCEEDS = {
     "records.services.update_contact": lambda w: dict(
         user=w["worker"], person_id=w["person"].pk, phone="06 11 22 33 44", email="jo@example.org"
     ),
-    "consent.services.record_consent": lambda w: dict(
+    "consent.consents.services.record_consent": lambda w: dict(
         user=w["worker"],
         person_id=w["person"].pk,
         team_id=w["team"].pk,
@@ -927,24 +933,24 @@ SUCCEEDS = {
         method="written",
         evidence=EvidenceFile("form.pdf", b"%PDF-1.4 signed"),
     ),
-    "consent.services.withdraw_consent": lambda w: dict(
+    "consent.consents.services.withdraw_consent": lambda w: dict(
         user=w["worker"],
         consent_id=w["consent"].pk,
         method="written",
         evidence=EvidenceFile("retrait.pdf", b"%PDF-1.4 signed"),
     ),
-    "consent.services.invite_to_portal": lambda w: dict(user=w["worker"], person_id=w["person"].pk),
-    "consent.services.cancel_portal_codes": lambda w: dict(
+    "consent.consents.services.invite_to_portal": lambda w: dict(user=w["worker"], person_id=w["person"].pk),
+    "consent.consents.services.cancel_portal_codes": lambda w: dict(
         by=w["manager"], invitation_ids=list(w["person"].portal_invitations.values_list("pk", flat=True))
     ),
-    "consent.portal.give_consent": lambda w: dict(
+    "consent.space.portal.give_consent": lambda w: dict(
         user=w["jo"], team_id=w["team"].pk, categories=["housing"], purpose="p"
     ),
-    "consent.portal.change_sharing": lambda w: dict(
+    "consent.space.portal.change_sharing": lambda w: dict(
         user=w["jo"], team_id=w["team"].pk, category="housing", share=True
     ),
-    "consent.activation.activate": lambda w: dict(code=w["code"], username="newjo", password=PASSWORD),
-    "consent.activation.activate_with_token": lambda w: dict(
+    "consent.space.activation.activate": lambda w: dict(code=w["code"], username="newjo", password=PASSWORD),
+    "consent.space.activation.activate_with_token": lambda w: dict(
         code=w["code"], username="newjo", password=PASSWORD
     ),
 }
@@ -1041,7 +1047,7 @@ def test_a_refused_emergency_access_keeps_nothing_but_its_denied_attempt(w, case
     kwargs, why = refused_glass(w, case)
     before, denied_before = snapshot(), AccessEvent.objects.filter(outcome="denied").count()
     with pytest.raises(Invalid):
-        discovered()["consent.glass.break_glass"](**kwargs)
+        discovered()["consent.emergency.services.break_glass"](**kwargs)
     assert snapshot() == before
     denied = AccessEvent.objects.filter(outcome="denied")
     assert denied.count() == denied_before + 1
@@ -1055,5 +1061,7 @@ def test_a_mistake_of_the_emergency_access_form_is_no_attempt(w, field):
     bad = {"hours": 25, "statement": " ", "reason": "curiosity", "categories": []}[field]
     before = AccessEvent.objects.count()
     with pytest.raises(Invalid):
-        discovered()["consent.glass.break_glass"](**{"user": w["worker"], **glass_body(w), field: bad})
+        discovered()["consent.emergency.services.break_glass"](
+            **{"user": w["worker"], **glass_body(w), field: bad}
+        )
     assert AccessEvent.objects.count() == before

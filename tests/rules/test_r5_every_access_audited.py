@@ -188,7 +188,7 @@ def test_the_auditors_api_fails_closed(api, world, monkeypatch, url):
 
 
 def test_portal_activation_fails_closed(api, world, colleague, monkeypatch):
-    from consent import services
+    from consent.consents import services
 
     code, _ = services.invite_to_portal(user=colleague, person_id=world["person"].pk)
     break_the_recorder(monkeypatch)

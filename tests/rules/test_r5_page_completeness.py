@@ -22,8 +22,8 @@ from django.urls import URLPattern, URLResolver, get_resolver
 from django.utils import timezone
 
 from audit.models import AccessEvent
-from consent import services as consent_services
-from consent.evidence import EvidenceFile
+from consent.consents import services as consent_services
+from consent.consents.evidence import EvidenceFile
 from consent.models import Disagreement, GlassBreak, PortalInvitation, Representative, SpaceReset
 from teams.models import Category
 from tests.factories import (
@@ -501,8 +501,8 @@ def evidence_page(kind, w):
     if kind == "anonymous":
         return 302, []
     if kind in MEMBERS:
-        return 200, [ev("consent.evidence", person=scan)]
-    refused = [ev("consent.evidence", "denied", scan)]
+        return 200, [ev("consent.consents.evidence", person=scan)]
+    refused = [ev("consent.consents.evidence", "denied", scan)]
     return (302, refused) if kind == "newcomer" else (404, refused)
 
 

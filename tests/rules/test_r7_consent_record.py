@@ -7,7 +7,7 @@ import pytest
 from django.db import connection, connections
 
 from consent.models import Consent
-from relais import signing
+from core import signing
 from tests.factories import give_consent, make_member, make_note
 
 

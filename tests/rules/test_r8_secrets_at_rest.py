@@ -8,8 +8,8 @@ from django.core.exceptions import ImproperlyConfigured
 from django.core.management import CommandError, call_command
 from django.db import connection
 
+from core import crypto, keys
 from records.models import Note, Person
-from relais import crypto, keys
 from tests.factories import make_note
 
 
@@ -85,9 +85,9 @@ def test_rotate_keys_leaves_everything_readable_with_the_newest_key_alone(settin
 
 
 def test_consent_evidence_is_encrypted_and_rotated_like_the_rest(settings, person, team, worker):
-    from consent import selectors as consent_selectors
-    from consent import services as consent_services
-    from consent.evidence import EvidenceFile
+    from consent.consents import selectors as consent_selectors
+    from consent.consents import services as consent_services
+    from consent.consents.evidence import EvidenceFile
     from consent.models import Evidence
 
     scan = b"%PDF-1.4 signed consent form"

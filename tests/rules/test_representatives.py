@@ -8,10 +8,11 @@ from django.db import connection
 from knox.models import AuthToken
 
 from audit.models import AccessEvent
-from consent import activation, representatives
 from consent.models import Consent, Notice, PortalInvitation, Receipt, Representative, Withdrawal
-from consent.notice_email import email_text
-from relais import signing
+from consent.notices.email import email_text
+from consent.representation import services as representatives
+from consent.space import activation
+from core import signing
 from teams.models import User
 from tests.factories import give_consent, make_member, make_note, make_portal_account, make_representative
 
@@ -284,7 +285,7 @@ def test_an_ended_roles_code_opens_nothing(api, person, worker):
         user=worker, person_id=person.pk, name="Marie", kind="curator", scope="both", evidence="Jugement"
     )
     representatives.end_representative(user=worker, representative_id=agent.pk, evidence="Mainlevée")
-    from relais.domain_errors import Invalid
+    from core.domain_errors import Invalid
 
     with pytest.raises(Invalid):
         activation.activate(code=code, username="marie", password="un mot de passe solide 42")

@@ -4,8 +4,8 @@ of user what to do."""
 import pytest
 
 from audit.models import AccessEvent
-from consent import activation
-from consent import services as consent_services
+from consent.consents import services as consent_services
+from consent.space import activation
 from teams import sign_in_limits, tokens
 from tests.factories import PASSWORD, UserFactory, make_portal_account
 

@@ -4,7 +4,7 @@ person data (R4)."""
 import pytest
 from django.contrib.auth.models import Group
 
-from consent import services as consent_services
+from consent.consents import services as consent_services
 from consent.models import PortalInvitation
 from teams.models import Team
 from tests.factories import UserFactory, make_member

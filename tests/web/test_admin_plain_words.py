@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 from django.contrib.staticfiles import finders
 
-from relais.domain_errors import Invalid
+from core.domain_errors import Invalid
 from teams import services as team_services
 from tests.factories import (
     SYSTEM,

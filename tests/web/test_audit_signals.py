@@ -2,7 +2,7 @@
 emergency accesses within an hour (by one member, or for one team), and a manager who created an
 account and put it in a team; the emergency queue names the person as the log does."""
 
-from consent import glass
+from consent.emergency import services as glass
 from tests.factories import UserFactory, make_person
 
 

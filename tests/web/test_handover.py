@@ -8,7 +8,7 @@ import pytest
 from django.utils import timezone
 
 from audit.models import AccessEvent
-from consent import services as consent_services
+from consent.consents import services as consent_services
 from records import services as record_services
 from records.models import HandoverMark, Note
 from tests.factories import (

@@ -194,7 +194,7 @@ def test_a_withdrawal_receipt_has_no_end_date_and_no_invitation_to_withdraw(web,
 
     from django.utils import timezone
 
-    from consent import services
+    from consent.consents import services
 
     consent = give_consent(
         person, team, ["housing"], by=worker, valid_until=timezone.now() + timedelta(days=90)

@@ -11,8 +11,8 @@ from django.core.management import call_command
 from django.utils import timezone
 
 from audit.models import AccessEvent
-from consent import inbox
 from consent.models import Notice
+from consent.notices import inbox
 from records.models import Person
 from tests.factories import (
     MERGED_APPEND,

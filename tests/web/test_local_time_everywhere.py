@@ -9,7 +9,7 @@ from django.core import mail
 from django.utils import timezone
 
 from audit import chain
-from consent import notice_email
+from consent.notices import email as notice_email
 from tests.factories import give_consent
 
 NOW = datetime(2026, 12, 6, 23, 30, tzinfo=UTC)  # 00:30 on 7 December in Paris

@@ -212,7 +212,7 @@ def test_the_services_superuser_never_signs_in_through_the_provider(sso):
 def test_a_sign_in_whose_record_fails_links_nothing_and_signs_nobody_in(sso, monkeypatch):
     """All or nothing (R5): the link and the session go with the event, or not at all."""
     from audit import recorder
-    from relais.domain_errors import Unavailable
+    from core.domain_errors import Unavailable
 
     worker = make_member(sso["team"], username="camille", email="camille@maraude.example")
     real_record = recorder.record

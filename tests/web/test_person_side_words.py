@@ -6,8 +6,8 @@ import re
 from django.utils import timezone
 
 from consent.models import Representative
+from core.text import with_role
 from records.models import Person
-from relais.text import with_role
 from tests.factories import give_consent, make_member, make_person, make_portal_account, make_representative
 
 NBSP = "\u00a0"

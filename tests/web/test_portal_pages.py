@@ -6,7 +6,7 @@ import json
 import pytest
 
 from audit.models import AccessEvent
-from consent import services as consent_services
+from consent.consents import services as consent_services
 from tests.factories import (
     MERGED_APPEND,
     give_consent,

@@ -59,7 +59,7 @@ def test_a_withdrawal_keeps_its_signed_paper_encrypted(web, worker, person, team
     assert "Télécharger le retrait signé" in receipt
     download = web.get(f"/consents/{consent.pk}/evidence/?event=withdrawn")
     assert download.content == PNG and download["Content-Type"] == "image/png"
-    assert AccessEvent.objects.filter(action="consent.evidence", outcome="allowed").exists()
+    assert AccessEvent.objects.filter(action="consent.consents.evidence", outcome="allowed").exists()
 
 
 def test_a_withdrawal_with_a_wrong_file_withdraws_nothing(web, worker, person, team):

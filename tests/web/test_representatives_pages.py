@@ -93,7 +93,7 @@ def test_the_representative_is_told_on_every_page_for_whom_and_as_what_they_act(
 
 
 def test_a_journal_only_representative_activates_and_lands_on_their_role(web, person, worker):
-    from consent import representatives
+    from consent.representation import services as representatives
 
     _agent, code, _invitation = representatives.record_representative(
         user=worker,

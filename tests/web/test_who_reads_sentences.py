@@ -13,7 +13,7 @@ from django.utils import timezone
 from django.utils.formats import date_format
 
 from audit.models import AccessEvent
-from consent import glass
+from consent.emergency import services as glass
 from consent.models import GlassBreak
 from tests.factories import give_consent, make_member, make_note, make_person, make_portal_account, make_team
 

@@ -168,7 +168,7 @@ def test_recording_a_consent_with_evidence_keeps_it_encrypted_and_shows_the_rece
     start = mark()
     download = web.get(f"/consents/{evidence.consent_id}/evidence/")
     assert download.content == PNG and download["Content-Type"] == "image/png"
-    assert new_events(start)[0][0] == "consent.evidence"
+    assert new_events(start)[0][0] == "consent.consents.evidence"
 
 
 def test_evidence_that_is_not_a_pdf_or_an_image_is_refused(web, person, team, worker):

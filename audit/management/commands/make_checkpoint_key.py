@@ -9,7 +9,7 @@ from typing import Any
 
 from django.core.management.base import BaseCommand
 
-from relais import keys
+from core import keys
 
 
 class Command(BaseCommand):

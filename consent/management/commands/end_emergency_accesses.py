@@ -1,4 +1,4 @@
-"""Write on the record the end of every emergency access whose time has passed (``consent.glass_end``).
+"""Write on the record the end of every emergency access whose time has passed (``consent.emergency.ending``).
 
 Reads stop at an access's end time anyway; this makes the end a fact of the record, with its event,
 as the other ends are. Run it from cron (hourly is fine): it is idempotent."""
@@ -7,7 +7,7 @@ from typing import Any
 
 from django.core.management.base import BaseCommand
 
-from consent import glass_end
+from consent.emergency import ending as glass_end
 
 
 class Command(BaseCommand):

@@ -6,7 +6,7 @@ from typing import Any
 
 from django.core.management.base import BaseCommand
 
-from consent import inbox
+from consent.notices import inbox
 
 
 class Command(BaseCommand):

@@ -22,8 +22,8 @@ from audit import recorder
 from audit.models import Action
 from audit.purge import owner_alias
 from audit.recorder import Event
-from records.fields import EncryptedTextField
-from relais import crypto
+from core import crypto
+from core.fields import EncryptedTextField
 
 BATCH_ROWS = 500
 BATCH_BYTES = 8 * 1024 * 1024

@@ -14,15 +14,17 @@ from django.core.management.base import BaseCommand, CommandError
 from django.utils import timezone
 
 from audit import recorder
-from consent import activation, glass, representatives
-from consent import services as consent_services
+from consent.consents import services as consent_services
+from consent.emergency import services as glass
 from consent.models import Consent, Method, Representative
-from consent.presence import Presence
+from consent.representation import services as representatives
+from consent.space import activation
 from records import services as record_services
 from records.models import Note, Person
 from teams import accounts
 from teams import services as team_services
 from teams.models import Category, Membership, Team, User
+from web.presence import Presence
 
 SYSTEM = recorder.system("seed_demo")
 

@@ -1,0 +1,70 @@
+"""The journal's "saw your name in a list", one line per team and day (issue 21, item 10).
+
+Every page of persons a member opens names each person on it once, so a person followed by a busy
+team reads dozens of such lines a day and misses the ones that matter. The journal keeps one line per
+team and (local) day, the latest, and tells how many times and by whom; every event the line stands
+for is still named in the record of the reading (``consent.space.journal.tell``).
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from collections.abc import Sequence
+from datetime import date, datetime, time, timedelta
+
+from django.db.models import Exists, OuterRef, Q, QuerySet
+from django.db.models.functions import TruncDate
+from django.utils import timezone
+
+from audit.models import AccessEvent, Action, Outcome
+
+LISTED = Q(action=Action.PERSON_LIST, outcome=Outcome.ALLOWED)
+
+
+def _day() -> TruncDate:
+    return TruncDate("occurred_at", tzinfo=timezone.get_current_timezone())
+
+
+def listed(events: QuerySet[AccessEvent]) -> QuerySet[AccessEvent]:
+    """The events of ``events`` that showed the person's name in a list."""
+    return events.filter(LISTED)
+
+
+def one_line_per_team_and_day(events: QuerySet[AccessEvent]) -> QuerySet[AccessEvent]:
+    """``events`` where, of the names seen in a list by one team on one day, only the latest stays."""
+    later_that_day = (
+        listed(events)
+        .annotate(day=_day())
+        .filter(team_id=OuterRef("team_id"), day=OuterRef("day"), id__gt=OuterRef("id"))
+    )
+    return events.annotate(day=_day()).exclude(LISTED & Q(Exists(later_that_day)))
+
+
+def _bounds(day: date) -> tuple[datetime, datetime]:
+    start = timezone.make_aware(datetime.combine(day, time.min))
+    return start, timezone.make_aware(datetime.combine(day + timedelta(days=1), time.min))
+
+
+def groups_of(lists: QuerySet[AccessEvent], shown: Sequence[AccessEvent]) -> dict[int, list[tuple[int, int]]]:
+    """For each line of ``shown`` that stands for a team's lists of a day: the (event id, actor id)
+    of every event it stands for, oldest first, in one query (``lists`` is ``listed`` of the
+    journal's events before they were grouped)."""
+    heads = {e.pk: (e.team_id, timezone.localdate(e.occurred_at)) for e in shown if _is_listed(e)}
+    if not heads:
+        return {}
+    days = {day for _team, day in heads.values()}
+    start, _ = _bounds(min(days))
+    _, end = _bounds(max(days))
+    by_key: dict[tuple[int, date], list[tuple[int, int]]] = defaultdict(list)
+    rows = lists.filter(
+        team_id__in={team for team, _day in heads.values()}, occurred_at__gte=start, occurred_at__lt=end
+    ).values_list("id", "team_id", "actor_id", "occurred_at")
+    for pk, team_id, actor_id, at in rows.order_by("id"):
+        by_key[(team_id, timezone.localdate(at))].append((pk, actor_id))
+    return {pk: [m for m in by_key[key] if m[0] <= pk] or [(pk, 0)] for pk, key in heads.items()}
+
+
+def _is_listed(event: AccessEvent) -> bool:
+    return (
+        event.action == Action.PERSON_LIST and event.outcome == Outcome.ALLOWED and event.team_id is not None
+    )
