@@ -14,7 +14,8 @@ from django.utils.http import urlencode
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
-from access import policy, wording
+from access import wording
+from access.who_is_asking import access_reader
 from audit.models import Action
 from consent.consents import selectors as consent_selectors
 from consent.emergency import services as glass
@@ -50,7 +51,7 @@ def persons(request: AuthenticatedHttpRequest) -> HttpResponse:
 @login_required
 @require_http_methods(["GET", "POST"])
 def person_new(request: AuthenticatedHttpRequest) -> HttpResponse:
-    member = policy.access_reader(request.user, action=Action.PERSON_CREATE, object_type="person")
+    member = access_reader(request.user, action=Action.PERSON_CREATE, object_type="person")
     teams = Team.objects.filter(pk__in=member.team_ids).order_by("name")
     form = PersonForm(submitted(request), teams=teams)
     duplicates: list[selectors.PersonView] = []

@@ -22,7 +22,8 @@ from django.db.models import QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from access import policy
+from access.reach import reached_by_id
+from access.who_is_asking import access_reader
 from audit import recorder
 from audit.models import Action
 from audit.recorder import Actor, Event
@@ -106,10 +107,10 @@ def end_early(*, user: User, glass_break_id: int) -> GlassBreak:
         if is_storable_id(glass_break_id)
         else None
     )
-    reader = policy.access_reader(
+    reader = access_reader(
         user, action=Action.GLASS_BREAK_END, object_type="glass_break", person_id=person_id
     )
-    glass: GlassBreak = policy.reached_by_id(
+    glass: GlassBreak = reached_by_id(
         user,
         Action.GLASS_BREAK_END,
         GlassBreak.objects.all(),
