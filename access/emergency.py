@@ -20,7 +20,7 @@ from django.utils.translation import gettext_lazy as _
 from access import wording
 from access.grants import readership_of
 from access.rules import TeamCategory, follows, team_follows
-from access.who_is_asking import Reader
+from access.who_is_asking import Member
 from audit import recorder
 from audit.models import Action
 from audit.recorder import Event
@@ -52,13 +52,13 @@ def _refused_or_withdrawn(person_id: int, team_id: int, codes: Iterable[str]) ->
 
 
 def glass_refusal(
-    reader: Reader, person: Person, team: Team, codes: Sequence[str], *, danger_to_life: bool
+    member: Member, person: Person, team: Team, codes: Sequence[str], *, danger_to_life: bool
 ) -> GlassRefusal | None:
     """Whether a member may open ``codes`` of the person for ``team`` in an emergency, or why not:
     only for one of their teams that follows the person and allows it, within its mission (R2), for
     what that team does not read already, and what the person refused or withdrew only when life is
     in danger. ``allow_glass_break`` puts each refusal on the record, as an attempt."""
-    if team.pk not in reader.team_ids:
+    if team.pk not in member.team_ids:
         return GlassRefusal(
             "not_a_team_of_the_member", "team", _("Choose one of your teams that follows this person.")
         )
@@ -93,15 +93,15 @@ def glass_refusal(
 
 
 def allow_glass_break(
-    reader: Reader, person: Person, team: Team, codes: Sequence[str], *, danger_to_life: bool
+    member: Member, person: Person, team: Team, codes: Sequence[str], *, danger_to_life: bool
 ) -> None:
     """Return if the rules open ``codes`` of the person for ``team`` (``glass_refusal``); otherwise
     record the refused attempt, with its reason, and raise the 400 that says why on the form's
     field (R5: each refusal of the rules is an attempt; the form's own mistakes are not)."""
-    refusal = glass_refusal(reader, person, team, codes, danger_to_life=danger_to_life)
+    refusal = glass_refusal(member, person, team, codes, danger_to_life=danger_to_life)
     if refusal is not None:
         recorder.refuse(
-            reader.user,
+            member.user,
             Event(
                 action=Action.GLASS_BREAK,
                 person_id=person.pk,

@@ -1,6 +1,6 @@
-"""Grants: what a reader may read of each person, and on what basis, decided from the rules' rows.
+"""Grants: what a member may read of each person, and on what basis, decided from the rules' rows.
 
-A grant is a category of a person that one of the reader's teams reads now, with the consent (or
+A grant is a category of a person that one of the member's teams reads now, with the consent (or
 the emergency access) behind it; it goes into the log with each read (R5). The decision is made in
 one statement for any number of persons, under the shared locks of ``access.locks``, from the rows
 of ``access.rules``; the same rows, for every following team, say who reads each category
@@ -20,14 +20,14 @@ from django.utils.translation import gettext_lazy as _
 from access import locks, readership
 from access.readership import Readership
 from access.rules import effective_consent_categories, open_glass_categories
-from access.who_is_asking import Reader
+from access.who_is_asking import Member
 from core.domain_errors import Unavailable
 from records.models import CONTACT, Person
 
 
 @dataclass(frozen=True)
 class Grant:
-    """A category a reader may see for a person, and the consent (and team) that allows it, or, in
+    """A category a member may see for a person, and the consent (and team) that allows it, or, in
     an emergency, the broken glass (``consent.emergency.services``) that opened it for a few hours."""
 
     consent_id: int | None
@@ -82,43 +82,43 @@ def _rows(
 
 
 def _decision_rows(
-    reader: Reader, persons: list[int] | QuerySet[Any], *, every_team: bool = False
+    member: Member, persons: list[int] | QuerySet[Any], *, every_team: bool = False
 ) -> list[DecisionRow]:
-    """``_rows`` of the reader's teams (of every team if ``every_team``, named for ``readership``).
-    The reader's consents are locked first (shared), then the decision is made on a fresh view of
+    """``_rows`` of the member's teams (of every team if ``every_team``, named for ``readership``).
+    The member's consents are locked first (shared), then the decision is made on a fresh view of
     them; a consent made meanwhile, which the lock did not see, is locked in its turn and the
     decision made again."""
     for _attempt in range(DECISION_ATTEMPTS):
-        locked = locks.share_current_consents(reader.team_ids, persons)
-        rows = _rows(None if every_team else reader.team_ids, persons, named=every_team)
-        relied_on = {r[2] for r in rows if r[2] is not None and r[3] in reader.team_ids}
+        locked = locks.share_current_consents(member.team_ids, persons)
+        rows = _rows(None if every_team else member.team_ids, persons, named=every_team)
+        relied_on = {r[2] for r in rows if r[2] is not None and r[3] in member.team_ids}
         if locked is None or relied_on <= locked:
             return rows
     raise Unavailable(_("The consents changed while this was read; try again."))
 
 
-def _grants_of(reader: Reader, rows: Iterable[DecisionRow]) -> dict[int, Grants]:
+def _grants_of(member: Member, rows: Iterable[DecisionRow]) -> dict[int, Grants]:
     grants: dict[int, Grants] = defaultdict(dict)
     for person_id, code, consent_id, team_id, glass_id, *_name_and_end in rows:
-        if team_id in reader.team_ids:
+        if team_id in member.team_ids:
             grants[person_id].setdefault(code, Grant(consent_id, team_id, glass_id))
     return grants
 
 
-def grants_for(reader: Reader, person_ids: Iterable[int] | QuerySet[Any]) -> dict[int, Grants]:
-    """For each person, the categories the reader may see and the consent behind each.
+def grants_for(member: Member, person_ids: Iterable[int] | QuerySet[Any]) -> dict[int, Grants]:
+    """For each person, the categories the member may see and the consent behind each.
 
     ``person_ids`` may be a query, so that the persons are found in the same statement."""
     persons = person_ids if isinstance(person_ids, QuerySet) else list(person_ids)
-    return _grants_of(reader, _decision_rows(reader, persons))
+    return _grants_of(member, _decision_rows(member, persons))
 
 
-def grants_and_readership(reader: Reader, person_id: int) -> tuple[Grants, Readership]:
-    """The reader's grants for one person, and who reads each category of them now (every following
+def grants_and_readership(member: Member, person_id: int) -> tuple[Grants, Readership]:
+    """The member's grants for one person, and who reads each category of them now (every following
     team, by consent or emergency access): both from one decision, for the person page, which shows
-    both (R11: what the page says about who reads is what decided the reader's own access)."""
-    rows = _decision_rows(reader, [person_id], every_team=True)
-    return _grants_of(reader, rows).get(person_id, {}), readership.of_rows(rows)
+    both (R11: what the page says about who reads is what decided the member's own access)."""
+    rows = _decision_rows(member, [person_id], every_team=True)
+    return _grants_of(member, rows).get(person_id, {}), readership.of_rows(rows)
 
 
 def readership_of(person_id: int) -> Readership:
@@ -133,11 +133,11 @@ def may_see_contact(grants: Grants) -> bool:
     return CONTACT in grants
 
 
-def may_see_identity(reader: Reader, person: Person, grants: Grants) -> bool:
+def may_see_identity(member: Member, person: Person, grants: Grants) -> bool:
     """R2: before its first consent a team sees the name the person goes by, and that it follows
     them; names and birth date come with a consent that shares something. An emergency access opens
     the categories it names, never the identity (as a search by name finds nothing through it).
     Whoever created the record keeps what they typed. ``rules.identity_shown`` is the same
     rule as a condition on persons."""
     by_consent = any(grant.consent_id is not None for grant in grants.values())
-    return by_consent or person.created_by_id == reader.user.pk
+    return by_consent or person.created_by_id == member.user.pk

@@ -25,7 +25,7 @@ from teams.models import Membership, User
 # Representatives ----------------------------------------------------------------------------------
 
 
-class Need:
+class ScopeNeeded:
     """What a portal path asks of a representative's scope; a path that asks none is the person's alone."""
 
     CONSENTS = "consents"
@@ -33,15 +33,15 @@ class Need:
 
 
 _SCOPES = {
-    Need.CONSENTS: {Representative.Scope.CONSENTS, Representative.Scope.BOTH},
-    Need.JOURNAL: {Representative.Scope.JOURNAL, Representative.Scope.BOTH},
+    ScopeNeeded.CONSENTS: {Representative.Scope.CONSENTS, Representative.Scope.BOTH},
+    ScopeNeeded.JOURNAL: {Representative.Scope.JOURNAL, Representative.Scope.BOTH},
 }
 
 
-def covers(agent: Representative, need: str | None) -> bool:
+def in_scope(agent: Representative, needed: str | None) -> bool:
     """Whether a representative's scope includes what a path needs. Nothing else is ever theirs:
     notes, the person's copy of their data, their inbox and their e-mail stay the person's."""
-    return need is not None and agent.scope in _SCOPES[need]
+    return needed is not None and agent.scope in _SCOPES[needed]
 
 
 def representation(user: User) -> Representative | None:
@@ -77,9 +77,10 @@ def is_restricted(reset: SpaceReset | None, *, at: datetime | None = None) -> bo
 
 
 @dataclass(frozen=True)
-class OwnAccess:
-    """The person reached in the portal: by their own account, or by their ``representative``;
-    ``reset`` is the space's reset with a worker's code while it is watched (``is_restricted``)."""
+class OwnSpace:
+    """The person's own space, reached by their own account, or by their ``representative`` (who
+    acts for them within its scope); ``reset`` is the space's reset with a worker's code while it
+    is watched (``is_restricted``)."""
 
     person: Person
     representative: Representative | None = None
@@ -91,27 +92,27 @@ class OwnAccess:
 
 
 def access_own(
-    user: User, *, action: str, need: str | None = None, closed_while_restricted: bool = False
-) -> OwnAccess:
+    user: User, *, action: str, scope_needed: str | None = None, closed_while_restricted: bool = False
+) -> OwnSpace:
     """The person the portal account serves, or a recorded 403. The person's own account reaches
-    everything of theirs; a representative's reaches what its scope ``need``s, and nothing else. A
-    path ``closed_while_restricted`` is refused while the space is restricted after a reset (R10):
-    the copy of one's data (every team's notes), and what would let the space reach more later (the
-    address codes are e-mailed to)."""
+    everything of theirs; a representative's, the ``scope_needed`` if its role includes it, and
+    nothing else. A path ``closed_while_restricted`` is refused while the space is restricted after
+    a reset (R10): the copy of one's data (every team's notes), and what would let the space reach
+    more later (the address codes are e-mailed to)."""
     person = Person.objects.filter(account=user).first() if user.is_authenticated else None
     reset = watched_reset(user) if user.is_authenticated else None
     if person is not None:
-        access = OwnAccess(person, reset=reset)
+        access = OwnSpace(person, reset=reset)
     else:
         agent = representation(user)
         if agent is None:
             with recorder.denials(user, action, object_type="person"):
                 raise NotAPortalAccount()
-        if not covers(agent, need):
+        if not in_scope(agent, scope_needed):
             # Named with the person, so that their journal shows the attempt.
             with recorder.denials(user, action, object_type="person", person_id=agent.person_id):
                 raise OutOfScope()
-        access = OwnAccess(agent.person, agent, reset)
+        access = OwnSpace(agent.person, agent, reset)
     if closed_while_restricted and access.restricted:
         with recorder.denials(user, action, object_type="person", person_id=access.person.pk):
             raise RestrictedAfterReset()
@@ -119,11 +120,13 @@ def access_own(
 
 
 def access_own_person(
-    user: User, *, action: str, need: str | None = None, closed_while_restricted: bool = False
+    user: User, *, action: str, scope_needed: str | None = None, closed_while_restricted: bool = False
 ) -> Person:
     """``access_own``'s person: the portal shows one's own record, or the record of the person one
     represents within one's scope."""
-    return access_own(user, action=action, need=need, closed_while_restricted=closed_while_restricted).person
+    return access_own(
+        user, action=action, scope_needed=scope_needed, closed_while_restricted=closed_while_restricted
+    ).person
 
 
 def refuse_while_restricted(user: User, *, action: str, person_id: int) -> None:
@@ -134,7 +137,7 @@ def refuse_while_restricted(user: User, *, action: str, person_id: int) -> None:
             raise RestrictedAfterReset()
 
 
-def own_journal(user: User, access: OwnAccess) -> QuerySet[AccessEvent]:
+def own_journal(user: User, access: OwnSpace) -> QuerySet[AccessEvent]:
     """The events about the person that their space may read, newest first: all of them; or, while
     the space is restricted after a reset, the acts of the members of the code's maker's teams and
     what the space did since the reset, never other teams' reads (R10)."""
@@ -147,7 +150,7 @@ def own_journal(user: User, access: OwnAccess) -> QuerySet[AccessEvent]:
     )
 
 
-def own_notices(access: OwnAccess) -> QuerySet[Notice]:
+def own_notices(access: OwnSpace) -> QuerySet[Notice]:
     """The person's notices their space may read: all of them; or, while it is restricted after a
     reset, only those of acts by the members of the code's maker's teams, or by no one (R10)."""
     notices = Notice.objects.filter(person=access.person)

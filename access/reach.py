@@ -16,9 +16,9 @@ from typing import Any, TypedDict
 from django.db.models import QuerySet
 
 from access.grants import Grant, Grants, grants_for
-from access.own_space import Need, covers, has_portal_space, representation, watched_reset
+from access.own_space import OwnSpace, ScopeNeeded, has_portal_space, in_scope, representation, watched_reset
 from access.rules import followed_persons, readable_notes
-from access.who_is_asking import Reader, access_reader, reader_for
+from access.who_is_asking import Member, access_member, member_for
 from audit import recorder
 from consent.models import Consent, Representative
 from core.domain_errors import ContactNotShared, Hidden, NotTheAuthor, OutOfScope, Refusal
@@ -37,27 +37,21 @@ def _as_object_ids(value: int) -> list[int | str]:
     return [value if is_storable_id(value) else str(value)]
 
 
-def _followed_person(reader: Reader, person_id: int) -> Person:
+def _followed_person(member: Member, person_id: int) -> Person:
     if not is_storable_id(person_id):
         raise Hidden()
-    person = followed_persons(reader).defer(*Person.DEFERRED).filter(pk=person_id).first()
+    person = followed_persons(member).defer(*Person.DEFERRED).filter(pk=person_id).first()
     if person is None:
         raise Hidden()
     return person
 
 
 @dataclass(frozen=True)
-class PersonAccess:
-    """A person reached by a member (``reader``), or in the portal (``reader`` is None): by the
-    person's own account, or by their ``representative`` acting for them within its scope."""
+class ReachedPerson:
+    """A person reached by a member through one of their teams (R9)."""
 
-    reader: Reader | None
+    member: Member
     person: Person
-    representative: Representative | None = None
-
-    @property
-    def by_self(self) -> bool:
-        return self.reader is None
 
 
 class _Denial(TypedDict):
@@ -66,47 +60,50 @@ class _Denial(TypedDict):
     person_id: int | None
 
 
-def access_person(
-    user: User, person_id: int, *, action: str, object_type: str = "person", self_allowed: bool = False
-) -> PersonAccess:
-    """The person, reached through one of the user's teams (or, if ``self_allowed``, as their own
-    account), or the recorded refusal: a 403 for a non-member, the 404 of R9 for everyone else."""
+def _denial(person_id: int, object_type: str) -> _Denial:
     # An id the log's columns cannot hold is kept in ``object_ids``, as text, whatever the object.
     object_ids = _as_object_ids(person_id) if object_type == "person" or not is_storable_id(person_id) else []
-    denial: _Denial = {
-        "object_type": object_type,
-        "object_ids": object_ids,
-        "person_id": _id_in_column(person_id),
-    }
-    if self_allowed:
-        own = (
-            Person.objects.filter(pk=person_id, account=user).defer(*Person.DEFERRED).first()
-            if is_storable_id(person_id)
-            else None
-        )
-        if own is not None:
-            watched_reset(user)
-            return PersonAccess(reader=None, person=own)
-        if has_portal_space(user):
-            # A portal account reaches its own person only (a representative, within its scope, the
-            # person it serves); any other is as if it did not exist.
-            with recorder.denials(user, action, **denial):
-                agent = representation(user)
-                if agent is None or agent.person_id != person_id:
-                    raise Hidden()
-                if not covers(agent, Need.CONSENTS):
-                    raise OutOfScope()
-                return PersonAccess(reader=None, person=agent.person, representative=agent)
-    reader = access_reader(user, action=action, **denial)
+    return {"object_type": object_type, "object_ids": object_ids, "person_id": _id_in_column(person_id)}
+
+
+def access_person(user: User, person_id: int, *, action: str, object_type: str = "person") -> ReachedPerson:
+    """The person, reached through one of the user's teams, or the recorded refusal: a 403 for a
+    non-member, the 404 of R9 for everyone else."""
+    denial = _denial(person_id, object_type)
+    member = access_member(user, action=action, **denial)
     with recorder.denials(user, action, **denial):
-        return PersonAccess(reader=reader, person=_followed_person(reader, person_id))
+        return ReachedPerson(member=member, person=_followed_person(member, person_id))
+
+
+def access_person_or_own(
+    user: User, person_id: int, *, action: str, object_type: str = "person"
+) -> ReachedPerson | OwnSpace:
+    """``access_person``, or the person's own space: their own account, or their representative
+    with the consents in its scope. A portal account reaches its own person only; any other is as
+    if it did not exist (the recorded 404 of R9; a representative beyond its scope, a 403)."""
+    own = (
+        Person.objects.filter(pk=person_id, account=user).defer(*Person.DEFERRED).first()
+        if is_storable_id(person_id)
+        else None
+    )
+    if own is not None:
+        return OwnSpace(own, reset=watched_reset(user))
+    if not has_portal_space(user):
+        return access_person(user, person_id, action=action, object_type=object_type)
+    with recorder.denials(user, action, **_denial(person_id, object_type)):
+        agent = representation(user)
+        if agent is None or agent.person_id != person_id:
+            raise Hidden()
+        if not in_scope(agent, ScopeNeeded.CONSENTS):
+            raise OutOfScope()
+        return OwnSpace(agent.person, agent)
 
 
 @dataclass(frozen=True)
 class ContactAccess:
-    """A person whose contact details the reader may see, and so change, with the grant that allows it."""
+    """A person whose contact details the member may see, and so change, with the grant that allows it."""
 
-    reader: Reader
+    member: Member
     person: Person
     grant: Grant
 
@@ -115,21 +112,20 @@ def access_contact(user: User, person_id: int, *, action: str) -> ContactAccess:
     """The person, if the person's consent shares their contact details with one of the user's teams
     (R1): who may not read them may not overwrite them either. Otherwise a recorded 403, or R9's 404."""
     access = access_person(user, person_id, action=action)
-    assert access.reader is not None
-    grant = grants_for(access.reader, [access.person.pk]).get(access.person.pk, {}).get(CONTACT)
+    grant = grants_for(access.member, [access.person.pk]).get(access.person.pk, {}).get(CONTACT)
     if grant is None:
         with recorder.denials(
             user, action, object_type="person", object_ids=[person_id], person_id=person_id
         ):
             raise ContactNotShared()
-    return ContactAccess(reader=access.reader, person=access.person, grant=grant)
+    return ContactAccess(member=access.member, person=access.person, grant=grant)
 
 
 @dataclass(frozen=True)
 class NoteAccess:
-    """A note the reader may read, with the reader's grants for its person (for the log's event)."""
+    """A note the member may read, with the member's grants for its person (for the log's event)."""
 
-    reader: Reader
+    member: Member
     note: Note
     grants: Grants
 
@@ -166,16 +162,16 @@ def refusals_naming_the_person(
 
 def access_note(user: User, note_id: int, *, action: str, own: bool = False) -> NoteAccess:
     """The note, if the user may read it, or the recorded 404 of R9 (the same for hidden and missing).
-    With ``own``, only its author passes (a correction); another reader gets a recorded 403."""
+    With ``own``, only its author passes (a correction); another member gets a recorded 403."""
     with refusals_naming_the_person(user, action, object_type="note", object_id=note_id, model=Note):
-        reader = reader_for(user)
+        member = member_for(user)
         if not is_storable_id(note_id):
             raise Hidden()
-        person = followed_persons(reader).filter(notes=note_id).values("pk")
-        grants = grants_for(reader, person)
+        person = followed_persons(member).filter(notes=note_id).values("pk")
+        grants = grants_for(member, person)
         person_grants = next(iter(grants.values()), {})
         note = (
-            readable_notes(reader, person, grants)
+            readable_notes(member, person, grants)
             .filter(pk=note_id)
             .select_related("category", "author", "team")
             .first()
@@ -184,7 +180,7 @@ def access_note(user: User, note_id: int, *, action: str, own: bool = False) -> 
             raise Hidden()
         if own and note.author_id != user.pk:
             raise NotTheAuthor()
-    return NoteAccess(reader=reader, note=note, grants=person_grants)
+    return NoteAccess(member=member, note=note, grants=person_grants)
 
 
 def reached_by_id(
@@ -218,9 +214,9 @@ def access_follow_up(user: User, follow_up_id: int, *, action: str) -> FollowUp:
     with refusals_naming_the_person(
         user, action, object_type="follow_up", object_id=follow_up_id, model=FollowUp
     ):
-        reader = reader_for(user)
+        member = member_for(user)
         follow_up = (
-            FollowUp.objects.filter(pk=follow_up_id, person__in=followed_persons(reader))
+            FollowUp.objects.filter(pk=follow_up_id, person__in=followed_persons(member))
             .select_related("team__group", "person")
             .first()
             if is_storable_id(follow_up_id)

@@ -7,10 +7,10 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from access.own_space import Need, covers, representation, watched_reset
+from access.own_space import ScopeNeeded, in_scope, representation, watched_reset
 from access.reach import refusals_naming_the_person
 from access.rules import followed_persons
-from access.who_is_asking import Reader, reader_for
+from access.who_is_asking import Member, member_for
 from audit import recorder
 from consent.models import Consent, Evidence, Representative, WithdrawalEvidence
 from core.domain_errors import Hidden, NotAMember, OutOfScope
@@ -20,11 +20,11 @@ from teams.models import User
 
 @dataclass(frozen=True)
 class ConsentAccess:
-    """A consent reached by a member, or in the portal (``by_self``): by the person's own account or
-    by their ``representative``."""
+    """A consent reached by a member, or from the person's own space (``from_own_space``): by their
+    own account or by their ``representative``."""
 
     consent: Consent
-    by_self: bool
+    from_own_space: bool
     representative: Representative | None = None
 
 
@@ -42,19 +42,19 @@ def access_consent_as(user: User, consent_id: int, *, action: str) -> ConsentAcc
             raise Hidden()
         if consent.person.account_id is not None and consent.person.account_id == user.pk:
             watched_reset(user)
-            return ConsentAccess(consent, by_self=True)
+            return ConsentAccess(consent, from_own_space=True)
         try:
-            reader = reader_for(user)
+            member = member_for(user)
         except NotAMember:
             agent = representation(user)
             if agent is None or agent.person_id != consent.person_id:
                 raise Hidden() from None
-            if not covers(agent, Need.CONSENTS):
+            if not in_scope(agent, ScopeNeeded.CONSENTS):
                 raise OutOfScope() from None
-            return ConsentAccess(consent, by_self=True, representative=agent)
-        if not followed_persons(reader).filter(pk=consent.person_id).exists():
+            return ConsentAccess(consent, from_own_space=True, representative=agent)
+        if not followed_persons(member).filter(pk=consent.person_id).exists():
             raise Hidden()
-        return ConsentAccess(consent, by_self=False)
+        return ConsentAccess(consent, from_own_space=False)
 
 
 def access_consent(user: User, consent_id: int, *, action: str) -> Consent:
@@ -84,10 +84,10 @@ def access_consent_evidence(
 
 @dataclass(frozen=True)
 class RepresentativeAccess:
-    """A representation reached by a member of a team that follows the person (``reader``), or by
-    the person's own account (``reader`` is None)."""
+    """A representation reached by a member of a team that follows the person (``member``), or by
+    the person's own account (``member`` is None)."""
 
-    reader: Reader | None
+    member: Member | None
     representative: Representative
 
 
@@ -112,11 +112,11 @@ def access_representative(
             watched_reset(user)
             if by_a_worker:
                 raise NotAMember()
-            return RepresentativeAccess(reader=None, representative=found)
+            return RepresentativeAccess(member=None, representative=found)
         try:
-            reader = reader_for(user)
+            member = member_for(user)
         except NotAMember:
             raise Hidden() from None
-        if not followed_persons(reader).filter(pk=found.person_id).exists():
+        if not followed_persons(member).filter(pk=found.person_id).exists():
             raise Hidden()
-        return RepresentativeAccess(reader=reader, representative=found)
+        return RepresentativeAccess(member=member, representative=found)

@@ -3,7 +3,7 @@
 A team reaches a person through the guardian grant on the team's group (an open follow-up, R9); it
 reads a category of that person when the person's current consent for the team names it and the
 team's mission needs it (R1, R2, R7), or, for a few hours, when an emergency access of the team opens
-it. A reader reads their own notes, and the categories granted (``access.grants`` decides them, per
+it. A member reads their own notes, and the categories granted (``access.grants`` decides them, per
 person and team, never per note, in a fixed number of queries, from these rows).
 
 Everything else in ``access`` derives from these querysets: the grants, what the pages say about who
@@ -19,7 +19,7 @@ from typing import Any
 from django.db.models import Exists, OuterRef, Q, QuerySet
 from django.utils import timezone
 
-from access.who_is_asking import Reader
+from access.who_is_asking import Member
 from consent.models import Consent, GlassBreak
 from records.models import FOLLOW_PERMISSION, Note, Person, PersonGroupObjectPermission
 from teams.models import Team
@@ -45,9 +45,9 @@ def follows(
     return grants.filter(group_id__in=group_ids_or_ref)
 
 
-def followed_persons(reader: Reader) -> QuerySet[Person]:
-    """Persons followed by at least one of the reader's teams; everyone else does not exist (R9)."""
-    return Person.objects.filter(Exists(follows(OuterRef("pk"), reader.group_ids)))
+def followed_persons(member: Member) -> QuerySet[Person]:
+    """Persons followed by at least one of the member's teams; everyone else does not exist (R9)."""
+    return Person.objects.filter(Exists(follows(OuterRef("pk"), member.group_ids)))
 
 
 def team_follows(team: Team, person: Person) -> bool:
@@ -119,12 +119,12 @@ def open_glass_categories(team_ids: Iterable[int] | None, *, at: datetime | None
 
 
 def readable_notes(
-    reader: Reader, persons: Iterable[int] | QuerySet[Any], grants: Mapping[int, Collection[str]]
+    member: Member, persons: Iterable[int] | QuerySet[Any], grants: Mapping[int, Collection[str]]
 ) -> QuerySet[Note]:
-    """The notes of reached ``persons`` (ids, or a query of them) the reader may read: their own (R1),
-    and each person's categories the reader is granted (R2; ``grants``, by person, as
+    """The notes of reached ``persons`` (ids, or a query of them) the member may read: their own (R1),
+    and each person's categories the member is granted (R2; ``grants``, by person, as
     ``access.grants.grants_for`` gives them). One rule for one person's page and for a summary of many."""
-    allowed = Q(author=reader.user, person__in=persons if isinstance(persons, QuerySet) else list(persons))
+    allowed = Q(author=member.user, person__in=persons if isinstance(persons, QuerySet) else list(persons))
     for person_id, codes in grants.items():
         if codes:
             allowed |= Q(person_id=person_id, category__code__in=list(codes))
@@ -137,8 +137,8 @@ def notes_about_oneself(person: Person) -> QuerySet[Note]:
     return Note.objects.filter(person=person)
 
 
-def identity_shown(reader: Reader) -> Q:
+def identity_shown(member: Member) -> Q:
     """``access.grants.may_see_identity`` as a condition on persons, for a search by name: the
-    reader created the record, or a consent to one of their teams shares something."""
-    shared = effective_consent_categories(reader.team_ids).filter(consent__person_id=OuterRef("pk"))
-    return Q(created_by=reader.user) | Q(Exists(shared))
+    member created the record, or a consent to one of their teams shares something."""
+    shared = effective_consent_categories(member.team_ids).filter(consent__person_id=OuterRef("pk"))
+    return Q(created_by=member.user) | Q(Exists(shared))

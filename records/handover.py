@@ -15,7 +15,7 @@ from django.utils import timezone
 
 from access.grants import grants_for
 from access.rules import followed_persons, readable_notes
-from access.who_is_asking import access_reader
+from access.who_is_asking import access_member
 from audit.models import Action
 from consent.models import Consent, Withdrawal
 from records.models import FollowUp, HandoverMark, Person
@@ -69,7 +69,7 @@ def last_seen(user: User) -> tuple[datetime, bool]:
 
 def mark_seen(*, user: User) -> None:
     """The member has seen everything up to now (nothing of a person is read or changed)."""
-    access_reader(user, action=Action.PERSON_LIST, object_type="person")
+    access_member(user, action=Action.PERSON_LIST, object_type="person")
     HandoverMark.objects.update_or_create(user=user, defaults={"seen_at": timezone.now()})
 
 
@@ -92,7 +92,7 @@ def _told(news: list[ConsentNews], team: Team, at: datetime, by: str) -> None:
 def handover(*, user: User) -> Handover:
     """What is new for the member's teams since their last "seen", per person, in a fixed number of
     queries whatever the caseload; a person shows when something happened or no consent is held."""
-    member = access_reader(user, action=Action.PERSON_LIST, object_type="person")
+    member = access_member(user, action=Action.PERSON_LIST, object_type="person")
     since, first = last_seen(user)
     now = timezone.now()
     followed = list(followed_persons(member).values_list("pk", flat=True))

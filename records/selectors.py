@@ -26,7 +26,7 @@ from access.grants import (
 from access.reach import access_contact, access_note, access_person
 from access.readership import Readership
 from access.rules import followed_persons, identity_shown, readable_notes
-from access.who_is_asking import Reader, access_reader, reader_for
+from access.who_is_asking import Member, access_member, member_for
 from audit import recorder
 from audit.disclosure import Selection
 from audit.models import Action
@@ -41,7 +41,7 @@ from teams.presentation import presentation_fields, with_presentation
 
 @dataclass
 class PersonView:
-    """A person as one reader may see them: contact is ``None`` when not theirs to see."""
+    """A person as one member may see them: contact is ``None`` when not theirs to see."""
 
     person: Person
     categories: list[str]
@@ -51,27 +51,28 @@ class PersonView:
 
 
 @dataclass(frozen=True)
-class Reach:
+class ReadablePerson:
     """A person reached by a member, with the categories granted: decided once per request."""
 
-    reader: Reader
+    member: Member
     person: Person
     grants: Grants
     readership: Readership = field(default_factory=Readership)  # asked with ``readers=True``
 
 
-def reach(
+def readable_person(
     user: User, person_id: int, *, action: str, object_type: str = "person", readers: bool = False
-) -> Reach:
-    """The person and the reader's grants; with ``readers``, also who reads each category of them
+) -> ReadablePerson:
+    """The person and the member's grants; with ``readers``, also who reads each category of them
     now and why (``grants_and_readership``), decided in the same statement."""
     access = access_person(user, person_id, action=action, object_type=object_type)
-    assert access.reader is not None  # members only: self_allowed is not asked
     if readers:
-        grants, readership = grants_and_readership(access.reader, access.person.pk)
-        return Reach(reader=access.reader, person=access.person, grants=grants, readership=readership)
-    grants = grants_for(access.reader, [access.person.pk]).get(access.person.pk, {})
-    return Reach(reader=access.reader, person=access.person, grants=grants)
+        grants, readership = grants_and_readership(access.member, access.person.pk)
+        return ReadablePerson(
+            member=access.member, person=access.person, grants=grants, readership=readership
+        )
+    grants = grants_for(access.member, [access.person.pk]).get(access.person.pk, {})
+    return ReadablePerson(member=access.member, person=access.person, grants=grants)
 
 
 # Persons ------------------------------------------------------------------------------------------
@@ -99,7 +100,7 @@ def _person_event(action: str, person: Person, grants: Grants) -> Event:
 
 
 def views_for(
-    member: Reader, persons: Sequence[Person], action: str, grants: Mapping[int, Grants] | None = None
+    member: Member, persons: Sequence[Person], action: str, grants: Mapping[int, Grants] | None = None
 ) -> list[PersonView]:
     """Decide the visible fields of a page of persons and record one event per person (R5); every
     list of persons (the search, the handover) shows them through this."""
@@ -135,10 +136,10 @@ def _checked_search(search: str) -> str:
 def find_persons(*, user: User, search: str = "") -> Selection[Person]:
     """Persons the user's teams follow, found by part of a name; a shown page is recorded."""
     search = _checked_search(search)
-    member = access_reader(user, action=Action.PERSON_LIST, object_type="person")
+    member = access_member(user, action=Action.PERSON_LIST, object_type="person")
     persons = followed_persons(member).defer(*Person.DEFERRED)
     if search:
-        # A name the reader may not see yet (R2) finds nothing: a search must not reveal it.
+        # A name the member may not see yet (R2) finds nothing: a search must not reveal it.
         folded = fold(search)
         persons = persons.filter(
             Q(name_key__contains=folded) | (Q(identity_key__contains=folded) & identity_shown(member))
@@ -153,7 +154,7 @@ DUPLICATES_SHOWN = 5
 
 
 def likely_duplicates(
-    member: Reader,
+    member: Member,
     *,
     display_name: str,
     first_name: str = "",
@@ -175,28 +176,28 @@ def likely_duplicates(
     return views_for(member, found, Action.PERSON_LIST) if found else []
 
 
-def person_view(reached: Reach, *, action: str = Action.PERSON_VIEW) -> PersonView:
-    """The person as the reader may see them, with the teams that follow them; recorded."""
+def person_view(reached: ReadablePerson, *, action: str = Action.PERSON_VIEW) -> PersonView:
+    """The person as the member may see them, with the teams that follow them; recorded."""
     contact = _contact_of([reached.person.pk]) if may_see_contact(reached.grants) else {}
-    recorder.record(reached.reader.user, _person_event(action, reached.person, reached.grants))
+    recorder.record(reached.member.user, _person_event(action, reached.person, reached.grants))
     return PersonView(
         person=reached.person,
         categories=sorted(reached.grants),
         contact=contact.get(reached.person.pk),
-        identity=may_see_identity(reached.reader, reached.person, reached.grants),
+        identity=may_see_identity(reached.member, reached.person, reached.grants),
         follow_ups=list(
             FollowUp.objects.filter(person=reached.person, closed_at__isnull=True).select_related("team")
         ),
     )
 
 
-def created_person_view(member: Reader, person: Person) -> PersonView:
+def created_person_view(member: Member, person: Person) -> PersonView:
     """What its creator sees of a person just created (contact stays hidden until consent)."""
     return views_for(member, [person], Action.PERSON_VIEW)[0]
 
 
 def person_detail(*, user: User, person_id: int) -> PersonView:
-    return person_view(reach(user, person_id, action=Action.PERSON_VIEW))
+    return person_view(readable_person(user, person_id, action=Action.PERSON_VIEW))
 
 
 # Notes --------------------------------------------------------------------------------------------
@@ -229,15 +230,15 @@ def _events_of(action: str, person_id: int, notes: Sequence[tuple[int, str]], gr
     ]
 
 
-def _listed_notes(reached: Reach, filters: Mapping[str, Any] | None) -> QuerySet[Note]:
-    notes = readable_notes(reached.reader, [reached.person.pk], {reached.person.pk: reached.grants}).filter(
+def _listed_notes(reached: ReadablePerson, filters: Mapping[str, Any] | None) -> QuerySet[Note]:
+    notes = readable_notes(reached.member, [reached.person.pk], {reached.person.pk: reached.grants}).filter(
         correction__isnull=True  # a corrected note shows as its latest version
     )
     return note_filters.narrowed(notes, filters or {})
 
 
-def notes_of(reached: Reach, filters: Mapping[str, Any] | None = None) -> Selection[dict[str, Any]]:
-    """The notes of a reached person that the reader may read, newest first (R1, R2), narrowed by
+def notes_of(reached: ReadablePerson, filters: Mapping[str, Any] | None = None) -> Selection[dict[str, Any]]:
+    """The notes of a reached person that the member may read, newest first (R1, R2), narrowed by
     ``filters`` (category, author, team, period) if given, as rows of ``NOTE_ROW``."""
     rows = with_presentation(_listed_notes(reached, filters), member="author", prefix="author").values(
         *NOTE_ROW
@@ -270,14 +271,14 @@ def person_note_rows(
 ) -> Selection[dict[str, Any]]:
     """The notes of a person that the user may read, newest first (R1, R2, R9), as plain rows (one
     dict per note) for the API's list; the page reads them through ``notes_of`` too."""
-    return notes_of(reach(user, person_id, action=Action.NOTE_LIST, object_type="note"), filters)
+    return notes_of(readable_person(user, person_id, action=Action.NOTE_LIST, object_type="note"), filters)
 
 
-def _record_note_rows(reached: Reach, rows: Sequence[dict[str, Any]]) -> Sequence[dict[str, Any]]:
+def _record_note_rows(reached: ReadablePerson, rows: Sequence[dict[str, Any]]) -> Sequence[dict[str, Any]]:
     events = _events_of(
         Action.NOTE_LIST, reached.person.pk, [(r["id"], r["category__code"]) for r in rows], reached.grants
     )
-    recorder.record(reached.reader.user, *events)
+    recorder.record(reached.member.user, *events)
     return rows
 
 
@@ -292,13 +293,13 @@ AUTHOR_ROW = (
 
 @dataclass(frozen=True)
 class NoteAuthors:
-    """Who wrote the notes the reader may read about a person, and how many notes that makes."""
+    """Who wrote the notes the member may read about a person, and how many notes that makes."""
 
     choices: list[tuple[int, str]]  # (id, label), by label: the choices of the author filter
     notes: int  # every note listed, unfiltered: the count the unfiltered list's pages need
 
 
-def note_authors(reached: Reach) -> NoteAuthors:
+def note_authors(reached: ReadablePerson) -> NoteAuthors:
     """The authors of the notes ``notes_of`` lists, counted in the same statement (the person page
     needs both: the author filter, and the count that pages the list)."""
     rows = list(_listed_notes(reached, None).order_by().values(*AUTHOR_ROW).annotate(notes=Count("id")))
@@ -326,19 +327,18 @@ def contact_to_edit(*, user: User, person_id: int) -> PersonView:
     """The person's contact details, for a member about to change them; read and recorded as the
     person page reads them."""
     access = access_contact(user, person_id, action=Action.PERSON_VIEW)
-    return views_for(access.reader, [access.person], Action.PERSON_VIEW)[0]
+    return views_for(access.member, [access.person], Action.PERSON_VIEW)[0]
 
 
 def still_followed(*, user: User, person_id: int) -> bool:
     """Whether another of the user's teams still follows the person (after one stopped); no data."""
-    return followed_persons(reader_for(user)).filter(pk=person_id).exists()
+    return followed_persons(member_for(user)).filter(pk=person_id).exists()
 
 
 def writer_teams(*, user: User, person_id: int) -> list[Team]:
     """The user's teams that follow the person: those a note about them may be written for."""
     access = access_person(user, person_id, action=Action.NOTE_CREATE, object_type="note")
-    assert access.reader is not None
-    return teams_writing_for(access.reader, access.person)
+    return teams_writing_for(access.member, access.person)
 
 
 def readership(person_id: int) -> Readership:
@@ -347,6 +347,6 @@ def readership(person_id: int) -> Readership:
     return readership_of(person_id)
 
 
-def teams_writing_for(member: Reader, person: Person) -> list[Team]:
+def teams_writing_for(member: Member, person: Person) -> list[Team]:
     following = FollowUp.objects.filter(person=person, closed_at__isnull=True, team_id__in=member.team_ids)
     return list(Team.objects.filter(pk__in=following.values("team_id")).order_by("name"))

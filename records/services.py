@@ -15,7 +15,7 @@ from guardian.shortcuts import assign_perm, remove_perm
 
 from access.reach import access_contact, access_follow_up, access_note, access_person
 from access.rules import team_follows
-from access.who_is_asking import Reader, access_reader
+from access.who_is_asking import Member, access_member
 from audit import recorder
 from audit.models import Action
 from audit.recorder import Event
@@ -42,7 +42,7 @@ from web.presence import presence_for
 PERMISSION = f"records.{FOLLOW_PERMISSION}"
 
 
-def _writer_team(member: Reader, team_id: int, field: str = "team") -> Team:
+def _writer_team(member: Member, team_id: int, field: str = "team") -> Team:
     team = team_named_in_input(team_id, field)
     if team.pk not in member.team_ids:
         raise Invalid(field, _("You are not a member of this team."))
@@ -92,7 +92,7 @@ def create_person(
     address: str = "",
 ) -> PersonView:
     """Create a person followed by one of the writer's teams; contact stays hidden until consent."""
-    member = access_reader(user, action=Action.PERSON_CREATE, object_type="person")
+    member = access_member(user, action=Action.PERSON_CREATE, object_type="person")
     team = _writer_team(member, team_id)
     _checked_birth_date(birth_date)
     person = Person.objects.create(
@@ -124,8 +124,7 @@ def create_person(
 def write_note(*, user: User, person_id: int, team_id: int, category: str, body: str) -> Note:
     """Write a note. Whatever its category, it is readable by its author alone until consent (R1)."""
     access = access_person(user, person_id, action=Action.NOTE_CREATE, object_type="note")
-    assert access.reader is not None
-    team = _writer_team(access.reader, team_id)
+    team = _writer_team(access.member, team_id)
     if not team_follows(team, access.person):
         raise Invalid("team", _("This team does not follow this person."))
     note = Note.objects.create(
@@ -200,9 +199,8 @@ def correct_note(*, user: User, note_id: int, body: str) -> Note:
     corrected. The correction keeps the note's person, team and category: a note in the wrong
     category is another note, since who may read it would change."""
     access = access_note(user, note_id, action=Action.NOTE_CORRECT, own=True)
-    assert access.reader is not None
     old = access.note
-    team = _writer_team(access.reader, old.team_id, field="note")
+    team = _writer_team(access.member, old.team_id, field="note")
     if not body.strip():
         raise Invalid("body", _("Write the corrected note."))
     if Note.objects.filter(corrects=old).exists():
@@ -235,8 +233,7 @@ def open_follow_up(
     access = access_person(user, person_id, action=Action.FOLLOW_UP_OPEN)
     person = access.person
     team = team_named_in_input(team_id)
-    assert access.reader is not None
-    present = presence_for(own_team=team.pk in access.reader.team_ids, presence=presence, confirmed=confirmed)
+    present = presence_for(own_team=team.pk in access.member.team_ids, presence=presence, confirmed=confirmed)
     follow_up = _grant_follow(person, team, user)
     recorder.record(
         user,

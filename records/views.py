@@ -15,7 +15,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
 from access import wording
-from access.who_is_asking import access_reader
+from access.who_is_asking import access_member
 from audit.models import Action
 from consent.consents import selectors as consent_selectors
 from consent.emergency import services as glass
@@ -51,7 +51,7 @@ def persons(request: AuthenticatedHttpRequest) -> HttpResponse:
 @login_required
 @require_http_methods(["GET", "POST"])
 def person_new(request: AuthenticatedHttpRequest) -> HttpResponse:
-    member = access_reader(request.user, action=Action.PERSON_CREATE, object_type="person")
+    member = access_member(request.user, action=Action.PERSON_CREATE, object_type="person")
     teams = Team.objects.filter(pk__in=member.team_ids).order_by("name")
     form = PersonForm(submitted(request), teams=teams)
     duplicates: list[selectors.PersonView] = []
@@ -93,7 +93,7 @@ def _person_page(
 ) -> HttpResponse:
     """The person page: the API's three reads (person, notes, consents), reached once and recorded
     as the API records them; a form shown again with its error makes the answer a 4xx."""
-    reached = selectors.reach(request.user, pk, action=Action.PERSON_VIEW, readers=True)
+    reached = selectors.readable_person(request.user, pk, action=Action.PERSON_VIEW, readers=True)
     view = selectors.person_view(reached)
     note_filters = filters.given(request.GET)
     authors = selectors.note_authors(reached)
@@ -105,7 +105,7 @@ def _person_page(
     )
     history = disclosed(consent_selectors.history_of(request.user, reached.person, details=False))
     following = {f.team_id: f.team for f in view.follow_ups}
-    mine = sorted((t for tid, t in following.items() if tid in reached.reader.team_ids), key=lambda t: t.name)
+    mine = sorted((t for tid, t in following.items() if tid in reached.member.team_ids), key=lambda t: t.name)
     readership = reached.readership
     by_pk = {c.pk: c for c in history}
     current = {c.team_id: c for c in history if c.status == Status.CURRENT}
@@ -118,7 +118,7 @@ def _person_page(
             if follow_up.team_id in current
             else "",
             **person_status.team_reads(readership, follow_up.team_id, labels),
-            "mine": follow_up.team_id in reached.reader.team_ids,
+            "mine": follow_up.team_id in reached.member.team_ids,
         }
         for follow_up in view.follow_ups
     ]
@@ -140,9 +140,9 @@ def _person_page(
         "status": [item for item in panel if item["mine"]],
         "emergencies": [
             {"glass": emergency, "opened": [labels[code] for code in emergency.categories]}
-            for emergency in readership.emergencies(reached.reader.team_ids)
+            for emergency in readership.emergencies(reached.member.team_ids)
         ],
-        "openable": glass.openable(reached.reader, reached.person, readership),
+        "openable": glass.openable(reached.member, reached.person, readership),
         "history": history,
         "me": request.user.pk,
         "note_form": note_form or NoteForm(teams=mine, categories=list(labels.items())),

@@ -10,7 +10,7 @@ from django.db.models import QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from access.reach import access_person
+from access.reach import access_person_or_own
 from access.reach_consents import access_consent, access_consent_evidence
 from audit import recorder
 from audit.disclosure import Selection
@@ -95,9 +95,7 @@ def history_of(
 
 def consent_history(*, user: User, person_id: int) -> Selection[Consent]:
     """The consent history, for a member of a following team or for the person themselves."""
-    access = access_person(
-        user, person_id, action=Action.CONSENT_VIEW, object_type="consent", self_allowed=True
-    )
+    access = access_person_or_own(user, person_id, action=Action.CONSENT_VIEW, object_type="consent")
     return history_of(user, access.person)
 
 

@@ -16,8 +16,8 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from access.locks import lock_to_end
-from access.own_space import refuse_while_restricted
-from access.reach import access_person
+from access.own_space import OwnSpace, refuse_while_restricted
+from access.reach import access_person, access_person_or_own
 from access.reach_consents import access_consent_as
 from access.rules import team_follows
 from audit import recorder
@@ -74,9 +74,11 @@ def _receipt(
     return Receipt.objects.create(consent=consent, event=event, payload=text, signature=signature)
 
 
-def _check_method(by_self: bool, method: str, message_for_member: str, message_for_person: str) -> None:
-    if by_self != (method == Method.PORTAL):
-        raise Invalid("method", message_for_person if by_self else message_for_member)
+def _check_method(
+    from_own_space: bool, method: str, message_for_member: str, message_for_person: str
+) -> None:
+    if from_own_space != (method == Method.PORTAL):
+        raise Invalid("method", message_for_person if from_own_space else message_for_member)
 
 
 def mission_categories(team: Team, codes: list[str]) -> dict[str, int]:
@@ -121,14 +123,14 @@ def record_consent(
     locked, or nothing is recorded. For a team that is not one of the worker's own, ``presence``
     (who is there: ``web.presence.Presence``) and ``confirmed`` are required, and recorded.
     """
-    access = access_person(
-        user, person_id, action=Action.CONSENT_RECORD, object_type="consent", self_allowed=True
-    )
+    access = access_person_or_own(user, person_id, action=Action.CONSENT_RECORD, object_type="consent")
     person = access.person
-    if access.by_self:
+    from_own_space = isinstance(access, OwnSpace)
+    agent = access.representative if isinstance(access, OwnSpace) else None
+    if from_own_space:
         refuse_while_restricted(user, action=Action.CONSENT_RECORD, person_id=person.pk)
     _check_method(
-        access.by_self,
+        from_own_space,
         method,
         _("“portal” is for consents the person gives themselves."),
         _("A consent given through the portal has the method “portal”."),
@@ -137,7 +139,7 @@ def record_consent(
     if not team_follows(team, person):
         raise Invalid("team", _("This team does not follow this person."))
     present = presence_for(
-        own_team=access.reader is None or team.pk in access.reader.team_ids,
+        own_team=isinstance(access, OwnSpace) or team.pk in access.member.team_ids,
         presence=presence,
         confirmed=confirmed,
     )
@@ -166,14 +168,13 @@ def record_consent(
                 recorded_by=user,
                 valid_until=valid_until,
                 supersedes=previous,
-                representative=access.representative,
+                representative=agent,
             )
     except IntegrityError:
         raise Conflict(_("This consent was changed meanwhile; reload and try again.")) from None
     consent.categories.set(found[c] for c in codes)
     if evidence is not None:
         attach_evidence(user=user, consent=consent, evidence=evidence)
-    agent = access.representative
     _receipt(consent, Receipt.Event.GIVEN, consent.recorded_at, method, codes, agent, present)
     recorder.record(
         user,
@@ -189,7 +190,7 @@ def record_consent(
             representative_id=agent.pk if agent else None,
         ),
     )
-    if not access.by_self or agent is not None:  # the person is told of what others did for them
+    if not from_own_space or agent is not None:  # the person is told of what others did for them
         inbox.tell(
             person.pk,
             Notice.Kind.CONSENT_RECORDED,
@@ -233,7 +234,7 @@ def withdraw_consent(
     access = access_consent_as(user, consent_id, action=Action.CONSENT_WITHDRAW)
     consent, agent = access.consent, access.representative
     _check_method(
-        access.by_self,
+        access.from_own_space,
         method,
         _("“portal” is for withdrawals the person makes themselves."),
         _("“portal” is for withdrawals the person makes themselves."),
@@ -267,7 +268,7 @@ def withdraw_consent(
             representative_id=agent.pk if agent else None,
         ),
     )
-    if not access.by_self or agent is not None:
+    if not access.from_own_space or agent is not None:
         inbox.tell(
             consent.person_id,
             Notice.Kind.CONSENT_WITHDRAWN,

@@ -18,7 +18,7 @@ from django.utils import formats, timezone
 from django.utils.translation import gettext as _
 
 from access.auditors import access_auditor, reached_by_auditor
-from access.own_space import Need, OwnAccess, access_own, own_journal
+from access.own_space import OwnSpace, ScopeNeeded, access_own, own_journal
 from access.reach import reached_by_id
 from audit import recorder
 from audit.disclosure import Selection
@@ -61,7 +61,7 @@ class Told:
 
 
 def _reached(
-    user: User, access: OwnAccess, *, action: str, event_id: int | None, glass_break_id: int | None
+    user: User, access: OwnSpace, *, action: str, event_id: int | None, glass_break_id: int | None
 ) -> tuple[AccessEvent | None, GlassBreak | None]:
     """The journal line or the emergency access of the person's own, or the recorded 404 of R9."""
     if (event_id is None) == (glass_break_id is None):
@@ -91,7 +91,7 @@ def _about(user: User, person: Person, event: AccessEvent | None, glass: GlassBr
 
 def about(*, user: User, event_id: int | None = None, glass_break_id: int | None = None) -> About:
     """What the person is about to disagree with, shown above the form; the reading is recorded."""
-    access = access_own(user, action=Action.PORTAL_DISAGREEMENTS, need=Need.JOURNAL)
+    access = access_own(user, action=Action.PORTAL_DISAGREEMENTS, scope_needed=ScopeNeeded.JOURNAL)
     event, glass = _reached(
         user, access, action=Action.PORTAL_DISAGREEMENTS, event_id=event_id, glass_break_id=glass_break_id
     )
@@ -113,7 +113,7 @@ def disagree(
 ) -> Disagreement:
     """The person (or their representative, for them) says why they disagree; the auditors' queue
     gets it, and the log holds it as an event of its own."""
-    access = access_own(user, action=Action.DISAGREEMENT_RECORD, need=Need.JOURNAL)
+    access = access_own(user, action=Action.DISAGREEMENT_RECORD, scope_needed=ScopeNeeded.JOURNAL)
     event, glass = _reached(
         user, access, action=Action.DISAGREEMENT_RECORD, event_id=event_id, glass_break_id=glass_break_id
     )
@@ -149,12 +149,12 @@ def disagree(
 def mine(*, user: User) -> Selection[Disagreement]:
     """The person's disagreements, newest first, each with what it was about and its answer; a shown
     page is recorded as their own reading."""
-    access = access_own(user, action=Action.PORTAL_DISAGREEMENTS, need=Need.JOURNAL)
+    access = access_own(user, action=Action.PORTAL_DISAGREEMENTS, scope_needed=ScopeNeeded.JOURNAL)
     rows = Disagreement.objects.filter(person=access.person).select_related("glass_break__team")
     return Selection(rows=rows, record=lambda page: _told(user, access, page))
 
 
-def _told(user: User, access: OwnAccess, page: Sequence[Disagreement]) -> list[Told]:
+def _told(user: User, access: OwnSpace, page: Sequence[Disagreement]) -> list[Told]:
     recorder.record(
         user,
         Event(

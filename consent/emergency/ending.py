@@ -23,7 +23,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from access.reach import reached_by_id
-from access.who_is_asking import access_reader
+from access.who_is_asking import access_member
 from audit import recorder
 from audit.models import Action
 from audit.recorder import Actor, Event
@@ -107,7 +107,7 @@ def end_early(*, user: User, glass_break_id: int) -> GlassBreak:
         if is_storable_id(glass_break_id)
         else None
     )
-    reader = access_reader(
+    member = access_member(
         user, action=Action.GLASS_BREAK_END, object_type="glass_break", person_id=person_id
     )
     glass: GlassBreak = reached_by_id(
@@ -116,7 +116,7 @@ def end_early(*, user: User, glass_break_id: int) -> GlassBreak:
         GlassBreak.objects.all(),
         glass_break_id,
         object_type="glass_break",
-        belongs=lambda found: found.team_id in reader.team_ids,
+        belongs=lambda found: found.team_id in member.team_ids,
     )
     running = list(_running(pk=glass.pk).select_for_update())
     if not running or not _end(user, running, GlassBreak.EndReason.ENDED_EARLY):

@@ -30,7 +30,7 @@ from access.grants import readership_of
 from access.own_space import access_own_person
 from access.reach import access_person, reached_by_id
 from access.readership import Readership
-from access.who_is_asking import Reader
+from access.who_is_asking import Member
 from audit import recorder
 from audit.models import Action
 from audit.recorder import Event
@@ -63,7 +63,6 @@ def break_glass(
     """Open ``categories`` of the person for ``team_id`` (one of the user's teams, following the
     person) for ``hours``; recorded, told to the person, queued for review."""
     access = access_person(user, person_id, action=Action.GLASS_BREAK)
-    assert access.reader is not None
     person = access.person
     team = team_named_in_input(team_id)
     # The form's own mistakes first: they are no attempt, and answer a plain 400.
@@ -89,7 +88,7 @@ def break_glass(
     team = Team.objects.select_for_update(of=("self",)).select_related("group").get(pk=team.pk)
     list(FollowUp.objects.select_for_update().filter(person=person, team=team, closed_at__isnull=True))
     allow_glass_break(
-        access.reader, person, team, codes, danger_to_life=reason == GlassBreak.Reason.DANGER_TO_LIFE
+        access.member, person, team, codes, danger_to_life=reason == GlassBreak.Reason.DANGER_TO_LIFE
     )
     glass = GlassBreak.objects.create(
         person=person,
@@ -224,14 +223,14 @@ def acknowledge(*, user: User, glass_break_id: int) -> GlassBreak:
     return glass
 
 
-def openable(reader: Reader, person: Person, readership: Readership) -> list[tuple[Team, list[Category]]]:
+def openable(member: Member, person: Person, readership: Readership) -> list[tuple[Team, list[Category]]]:
     """What a member could still open for a person in an emergency: for each of their teams that
     follows the person and allows it, the mission's categories the team does not read already (by
     consent or an open emergency access, from the policy's ``readership``). What is open already
     is not offered again (issue "Every sentence true", §7)."""
     teams: dict[int, Team] = {}
     left: dict[int, list[Category]] = {}
-    for row in missions_of_following_teams(reader.team_ids, person).order_by("team__name", "category_id"):
+    for row in missions_of_following_teams(member.team_ids, person).order_by("team__name", "category_id"):
         if row.category.code not in readership.of_team(row.team_id):
             teams.setdefault(row.team_id, row.team)
             left.setdefault(row.team_id, []).append(row.category)
@@ -243,7 +242,6 @@ def glass_choices(*, user: User, person_id: int) -> tuple[list[Team], list[Categ
     emergency access with something left to open, and what is left (``openable``). Nothing is shown
     of the person."""
     access = access_person(user, person_id, action=Action.GLASS_BREAK)
-    assert access.reader is not None
-    left = openable(access.reader, access.person, readership_of(access.person.pk))
+    left = openable(access.member, access.person, readership_of(access.person.pk))
     categories = {category.pk: category for _team, found in left for category in found}
     return [team for team, _found in left], [categories[pk] for pk in sorted(categories)]

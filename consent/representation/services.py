@@ -119,13 +119,13 @@ def end_representative(*, user: User, representative_id: int, evidence: str = ""
     agent = access.representative
     if agent.ended_at is not None:
         raise Invalid("representative", _("This role has already ended."))
-    if access.reader is None:
+    if access.member is None:
         if agent.is_legal:
             raise Invalid(
                 "representative",
                 _("A legal mandate (tutelle, curatelle) is ended by your worker, with the court's decision."),
             )
-        # Left empty unless the person says more: the pages word it in each reader's language.
+        # Left empty unless the person says more: the pages word it in each member's language.
         end_evidence = (evidence or "").strip()[:EVIDENCE_MAX_CHARS]
     else:
         end_evidence = _text(
@@ -150,10 +150,10 @@ def end_representative(*, user: User, representative_id: int, evidence: str = ""
             object_type="representative",
             object_ids=[agent.pk],
             representative_id=agent.pk,
-            reason="by the person" if access.reader is None else "",
+            reason="by the person" if access.member is None else "",
         ),
     )
-    if access.reader is not None:
+    if access.member is not None:
         inbox.tell(
             agent.person_id, Notice.Kind.REPRESENTATIVE_ENDED, actor_id=user.pk, representative_id=agent.pk
         )

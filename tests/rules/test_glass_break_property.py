@@ -23,7 +23,7 @@ from hypothesis import HealthCheck, Phase, example, given, settings
 from hypothesis import strategies as st
 
 from access.grants import grants_for, readership_of
-from access.who_is_asking import reader_for
+from access.who_is_asking import member_for
 from audit.models import AccessEvent
 from consent.consents import services as consent_services
 from consent.emergency import services as glass
@@ -214,7 +214,7 @@ def play(world, story, clock) -> None:
     model = Model(now=clock[0])
     opened: list[tuple[Access, int]] = []
     member, manager, person = world["member"], world["manager"], world["person"]
-    reader = reader_for(member)
+    established = member_for(member)
     for step in story:
         kind, *args = step
         team_id = world["teams"][args[0]].pk if kind not in ("tick", "cron") else None
@@ -300,16 +300,16 @@ def play(world, story, clock) -> None:
         elif kind == "cron":
             call_command("end_emergency_accesses", stdout=io.StringIO())
             model.end([a for a in model.accesses if not a.ended and a.ends_at <= model.now], "time_passed")
-        check(world, model, opened, reader, step)
+        check(world, model, opened, established, step)
 
 
-def check(world, model, opened, reader, step) -> None:
+def check(world, model, opened, member, step) -> None:
     person = world["person"]
     for name, team in world["teams"].items():
         team = Team.objects.get(pk=team.pk)
         read = set(readership_of(person.pk).of_team(team.pk))
         assert read == set(model.reads(name)), (step, name)
-    everything = set(grants_for(reader, [person.pk]).get(person.pk, {}))
+    everything = set(grants_for(member, [person.pk]).get(person.pk, {}))
     assert everything == set(model.reads("A") | model.reads("B")), step
     ends = dict(GlassBreak.objects.values_list("pk", "end_reason"))
     assert [ends[pk] for _, pk in opened] == [a.ended for a, _ in opened], step

@@ -16,7 +16,7 @@ import pytest
 from django.db import connection, connections
 
 from access.grants import readership_of
-from access.who_is_asking import reader_for
+from access.who_is_asking import member_for
 from consent.emergency import services as glass
 from consent.models import GlassBreak
 from core.domain_errors import DomainError
@@ -70,7 +70,7 @@ def switch_off(manager, team):
 
 
 def read_by_glass(member, person, team) -> set[str]:
-    reader_for(member)  # still a member who may read
+    member_for(member)  # still a member who may read
     team = Team.objects.get(pk=team.pk)
     return {c for c, g in readership_of(person.pk).of_team(team.pk).items() if g.glass_break_id}
 

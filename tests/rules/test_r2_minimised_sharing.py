@@ -146,14 +146,14 @@ def test_expired_consent_opens_nothing(api, person, team, worker, colleague):
 
 
 def test_the_person_pages_one_decision_agrees_with_the_two_it_replaces(person, team, other_team, worker):
-    """The person page decides the reader's grants and who reads each category in one statement: it
+    """The person page decides the member's grants and who reads each category in one statement: it
     must give exactly what ``grants_for`` and ``readership_of`` (the portal's, the note form's) give."""
     from datetime import timedelta
 
     from django.utils import timezone
 
     from access.grants import grants_and_readership, grants_for, readership_of
-    from access.who_is_asking import reader_for
+    from access.who_is_asking import member_for
     from consent.consents import services
     from teams.models import Category
     from tests.factories import follow, make_team
@@ -167,16 +167,16 @@ def test_the_person_pages_one_decision_agrees_with_the_two_it_replaces(person, t
     other_team.continuity_categories.remove(Category.objects.get(code="addiction"))  # no longer its mission
     withdrawn = give_consent(person, third, ["contact"], by=worker)
     services.withdraw_consent(user=worker, consent_id=withdrawn.pk, method="oral")
-    reader = reader_for(worker)
+    member = member_for(worker)
 
-    grants, readership = grants_and_readership(reader, person.pk)
+    grants, readership = grants_and_readership(member, person.pk)
 
-    assert grants == grants_for(reader, [person.pk])[person.pk]
+    assert grants == grants_for(member, [person.pk])[person.pk]
     assert readership == readership_of(person.pk)
     shared = {t.pk: set(readership.of_team(t.pk)) for t in (team, other_team, third)}
     assert shared == {team.pk: {"contact", "housing"}, other_team.pk: {"contact", "health"}, third.pk: set()}
     expired = Consent.objects.filter(team=team).update(valid_until=timezone.now() - timedelta(seconds=1))
-    assert expired == 1 and grants_and_readership(reader, person.pk)[0] == {}
+    assert expired == 1 and grants_and_readership(member, person.pk)[0] == {}
 
 
 def test_an_emergency_access_opens_categories_never_the_identity_and_search_agrees(
