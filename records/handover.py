@@ -14,10 +14,10 @@ from django.db.models import Count, Q
 from django.utils import timezone
 
 from access import policy
+from access.persons import PersonView, views_for
 from audit.models import Action
 from consent.models import Consent, Withdrawal
 from records.models import FollowUp, HandoverMark, Person
-from records.selectors import PersonView, views_for
 from teams.models import Team, User
 
 FIRST_WINDOW = timedelta(hours=24)  # before a member's first "seen", the last day is new

@@ -16,10 +16,10 @@ from django.db.models import Exists, OuterRef, Q
 from django.utils import timezone
 
 from access import policy
+from access.persons import PersonView, views_for
 from audit.models import Action
 from consent.models import Consent
 from records.models import FollowUp, Person
-from records.selectors import PersonView, views_for
 from teams.models import Team, User
 
 ENDING_WITHIN = timedelta(days=30)

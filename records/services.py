@@ -14,6 +14,7 @@ from django.utils.translation import gettext as _
 from guardian.shortcuts import assign_perm, remove_perm
 
 from access import policy
+from access.persons import PersonView, created_person_view
 from access.policy import Reader
 from audit import recorder
 from audit.models import Action
@@ -31,7 +32,6 @@ from records.models import (
     Note,
     Person,
 )
-from records.selectors import PersonView, created_person_view
 from records.validators import validate_birth_date
 from teams.models import Category, Team, User
 from teams.selectors import team_named_in_input

@@ -14,6 +14,7 @@ from consent.space import views as portal_views
 from interop import views as interop_views
 from records import views as record_views
 from records.audit_names import DIRECTORY
+from relais import person_page
 from teams import mfa_views
 from teams import views as team_views
 from teams.selectors import category_labels
@@ -48,9 +49,9 @@ urlpatterns = [
     path("handover/", record_views.handover_page, name="handover"),
     path("renewals/", record_views.renewals_page, name="renewals"),
     path("persons/new/", record_views.person_new, name="person-new"),
-    path("persons/<int:pk>/", record_views.person, name="person"),
-    path("persons/<int:pk>/notes/new/", record_views.note_new, name="note-new"),
-    path("persons/<int:pk>/follow-ups/new/", record_views.follow_up_open, name="follow-up-new"),
+    path("persons/<int:pk>/", person_page.person, name="person"),
+    path("persons/<int:pk>/notes/new/", person_page.note_new, name="note-new"),
+    path("persons/<int:pk>/follow-ups/new/", person_page.follow_up_open, name="follow-up-new"),
     path("persons/<int:pk>/contact/", record_views.contact_edit, name="contact-edit"),
     path("notes/<int:pk>/correct/", record_views.note_correct, name="note-correct"),
     path("follow-ups/<int:pk>/close/", record_views.follow_up_close, name="follow-up-close-page"),
