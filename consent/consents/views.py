@@ -84,7 +84,7 @@ def consent_new(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
             return redirect("consent-receipt-page", pk=consent.pk)
     return render_with_forms(
         request,
-        "consent/consent_new.html",
+        "consent/consents/consent_new.html",
         {
             "person": view.person,
             "team": team,
@@ -123,7 +123,7 @@ def consent_withdraw(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse
     codes = json.loads(receipt.payload).get("categories", [])
     labels = category_labels()
     context = {"consent": consent, "shared": [labels.get(code, code) for code in codes], "form": form}
-    return render_with_forms(request, "consent/withdraw.html", context, form)
+    return render_with_forms(request, "consent/consents/withdraw.html", context, form)
 
 
 @login_required
@@ -138,7 +138,7 @@ def consent_receipt(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     withdrawn = payload["event"] == "withdrawn"
     return render(
         request,
-        "consent/receipt.html",
+        "consent/consents/receipt.html",
         {
             "receipt": receipt,
             "payload": payload,
@@ -196,7 +196,7 @@ def portal_invite(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
         request.session.pop(SHOWN_CODE, None)
     response = render(
         request,
-        "consent/invitation.html",
+        "consent/consents/invitation.html",
         {
             "person": view.person,
             "code": shown.get("code") if still_open else None,
