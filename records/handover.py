@@ -14,12 +14,12 @@ from django.db.models import Count, Q
 from django.utils import timezone
 
 from access.grants import grants_for
+from access.persons import PersonView, views_for
 from access.rules import followed_persons, readable_notes
 from access.who_is_asking import access_member
 from audit.models import Action
 from consent.models import Consent, Withdrawal
 from records.models import FollowUp, HandoverMark, Person
-from records.selectors import PersonView, views_for
 from teams.models import Team, User
 
 FIRST_WINDOW = timedelta(hours=24)  # before a member's first "seen", the last day is new

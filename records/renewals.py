@@ -15,11 +15,11 @@ from datetime import datetime, timedelta
 from django.db.models import Exists, OuterRef, Q
 from django.utils import timezone
 
+from access.persons import PersonView, views_for
 from access.who_is_asking import access_member
 from audit.models import Action
 from consent.models import Consent
 from records.models import FollowUp, Person
-from records.selectors import PersonView, views_for
 from teams.models import Team, User
 
 ENDING_WITHIN = timedelta(days=30)

@@ -1,28 +1,20 @@
-"""Reads of person data. Each one goes through the policy and records what it disclosed (R5).
-
-Long on purpose: every read of a person, a note or a list of them is here, so that what each one
-discloses and records is reviewed in one place; split, a read would be easier to add unrecorded."""
+"""Reads of person data: searches, lists of persons, notes. Each one goes through the policy and
+records what it disclosed (R5); a person as a member sees them, and how a member reaches one, are
+``access.persons`` (consent's pages start from them too)."""
 
 from __future__ import annotations
 
 from collections import defaultdict
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from datetime import date
 from typing import Any
 
 from django.db.models import Count, Q, QuerySet
 from django.utils.translation import gettext as _
 
-from access.grants import (
-    Grant,
-    Grants,
-    grants_and_readership,
-    grants_for,
-    may_see_contact,
-    may_see_identity,
-    readership_of,
-)
+from access.grants import Grant, Grants, readership_of
+from access.persons import PersonView, ReadablePerson, readable_person, views_for
 from access.reach import access_contact, access_note, access_person
 from access.readership import Readership
 from access.rules import followed_persons, identity_shown, readable_notes
@@ -34,91 +26,11 @@ from audit.recorder import Event
 from core.domain_errors import Invalid
 from core.text import fold
 from records import filters as note_filters
-from records.models import CONTACT, FollowUp, Note, Person
+from records.models import FollowUp, Note, Person
 from teams.models import Team, User
 from teams.presentation import presentation_fields, with_presentation
 
-
-@dataclass
-class PersonView:
-    """A person as one member may see them: contact is ``None`` when not theirs to see."""
-
-    person: Person
-    categories: list[str]
-    contact: dict[str, str] | None
-    follow_ups: list[FollowUp] = field(default_factory=list)
-    identity: bool = True  # names and birth date: with the first consent that shares something
-
-
-@dataclass(frozen=True)
-class ReadablePerson:
-    """A person reached by a member, with the categories granted: decided once per request."""
-
-    member: Member
-    person: Person
-    grants: Grants
-    readership: Readership = field(default_factory=Readership)  # asked with ``readers=True``
-
-
-def readable_person(
-    user: User, person_id: int, *, action: str, object_type: str = "person", readers: bool = False
-) -> ReadablePerson:
-    """The person and the member's grants; with ``readers``, also who reads each category of them
-    now and why (``grants_and_readership``), decided in the same statement."""
-    access = access_person(user, person_id, action=action, object_type=object_type)
-    if readers:
-        grants, readership = grants_and_readership(access.member, access.person.pk)
-        return ReadablePerson(
-            member=access.member, person=access.person, grants=grants, readership=readership
-        )
-    grants = grants_for(access.member, [access.person.pk]).get(access.person.pk, {})
-    return ReadablePerson(member=access.member, person=access.person, grants=grants)
-
-
 # Persons ------------------------------------------------------------------------------------------
-
-
-def _contact_of(person_ids: list[int]) -> dict[int, dict[str, str]]:
-    if not person_ids:
-        return {}
-    rows = Person.objects.filter(pk__in=person_ids).values("pk", *Person.CONTACT_FIELDS)
-    return {row.pop("pk"): row for row in rows}
-
-
-def _person_event(action: str, person: Person, grants: Grants) -> Event:
-    contact = grants.get(CONTACT)
-    return Event(
-        action=action,
-        person_id=person.pk,
-        object_type="person",
-        object_ids=[person.pk],
-        categories=[CONTACT] if contact else [],
-        consent_id=contact.consent_id if contact else None,
-        team_id=contact.team_id if contact else None,
-        glass_break_id=contact.glass_break_id if contact else None,
-    )
-
-
-def views_for(
-    member: Member, persons: Sequence[Person], action: str, grants: Mapping[int, Grants] | None = None
-) -> list[PersonView]:
-    """Decide the visible fields of a page of persons and record one event per person (R5); every
-    list of persons (the search, the handover) shows them through this."""
-    if grants is None:  # a caller that decided them in this request already passes them
-        grants = grants_for(member, [p.pk for p in persons])
-    contacts = _contact_of([p.pk for p in persons if may_see_contact(grants.get(p.pk, {}))])
-    views = [
-        PersonView(
-            person=p,
-            categories=sorted(grants.get(p.pk, {})),
-            contact=contacts.get(p.pk),
-            identity=may_see_identity(member, p, grants.get(p.pk, {})),
-        )
-        for p in persons
-    ]
-    recorder.record(member.user, *(_person_event(action, p, grants.get(p.pk, {})) for p in persons))
-    return views
-
 
 SEARCH_MAX_CHARS = 100
 
@@ -174,30 +86,6 @@ def likely_duplicates(
     persons = followed_persons(member).defer(*Person.DEFERRED).filter(same)
     found = list(persons.order_by("display_name", "pk")[:DUPLICATES_SHOWN])
     return views_for(member, found, Action.PERSON_LIST) if found else []
-
-
-def person_view(reached: ReadablePerson, *, action: str = Action.PERSON_VIEW) -> PersonView:
-    """The person as the member may see them, with the teams that follow them; recorded."""
-    contact = _contact_of([reached.person.pk]) if may_see_contact(reached.grants) else {}
-    recorder.record(reached.member.user, _person_event(action, reached.person, reached.grants))
-    return PersonView(
-        person=reached.person,
-        categories=sorted(reached.grants),
-        contact=contact.get(reached.person.pk),
-        identity=may_see_identity(reached.member, reached.person, reached.grants),
-        follow_ups=list(
-            FollowUp.objects.filter(person=reached.person, closed_at__isnull=True).select_related("team")
-        ),
-    )
-
-
-def created_person_view(member: Member, person: Person) -> PersonView:
-    """What its creator sees of a person just created (contact stays hidden until consent)."""
-    return views_for(member, [person], Action.PERSON_VIEW)[0]
-
-
-def person_detail(*, user: User, person_id: int) -> PersonView:
-    return person_view(readable_person(user, person_id, action=Action.PERSON_VIEW))
 
 
 # Notes --------------------------------------------------------------------------------------------

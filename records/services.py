@@ -13,17 +13,17 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from guardian.shortcuts import assign_perm, remove_perm
 
+from access.persons import PersonView, created_person_view
 from access.reach import access_contact, access_follow_up, access_note, access_person
 from access.rules import team_follows
 from access.who_is_asking import Member, access_member
 from audit import recorder
 from audit.models import Action
 from audit.recorder import Event
-from consent.emergency import ending as glass_end
-from consent.models import Notice
-from consent.notices import inbox
 from core.domain_errors import Conflict, Invalid
 from core.text import fold
+from records import changes
+from records.changes import FollowUpChange
 from records.models import (
     ADDRESS_MAX_CHARS,
     CONTACT,
@@ -33,7 +33,6 @@ from records.models import (
     Note,
     Person,
 )
-from records.selectors import PersonView, created_person_view
 from records.validators import validate_birth_date
 from teams.models import Category, Team, User
 from teams.selectors import team_named_in_input
@@ -246,7 +245,8 @@ def open_follow_up(
             reason=present,
         ),
     )
-    inbox.tell(person.pk, Notice.Kind.FOLLOW_UP, team_id=team.pk, actor_id=user.pk)
+    # The person's inbox tells them (consent's, wired by the composition root: ``records.changes``).
+    changes.follow_up_changed(FollowUpChange(by=user, person_id=person.pk, team_id=team.pk, opened=True))
     return follow_up
 
 
@@ -271,6 +271,9 @@ def close_follow_up(*, user: User, follow_up_id: int) -> FollowUp:
             object_ids=[follow_up.pk],
         ),
     )
-    # The team's emergency accesses to the person end with it, for good: reopening revives none.
-    glass_end.end_with_follow_up(by=user, person_id=follow_up.person_id, team_id=follow_up.team_id)
+    # The team's emergency accesses to the person end with it, for good: reopening revives none
+    # (consent's, wired by the composition root: ``records.changes``).
+    changes.follow_up_changed(
+        FollowUpChange(by=user, person_id=follow_up.person_id, team_id=follow_up.team_id, opened=False)
+    )
     return follow_up

@@ -10,8 +10,9 @@ nothing. The end of its time is written by ``manage.py end_emergency_accesses`` 
 ``ended_at`` its planned end; until then reads already stop at ``ends_at``.
 
 Teams sit below consent in the layers and cannot call it: consent listens to their changes through
-``teams.changes``, registered in ``ConsentConfig.ready``. Records may call consent: closing a
-follow-up calls ``end_with_follow_up``.
+``teams.changes``, registered in ``ConsentConfig.ready``. Records and consent are independent:
+closing a follow-up calls ``end_with_follow_up`` through ``records.changes``, wired by the
+composition root (``relais/listeners.py``).
 """
 
 from __future__ import annotations
@@ -82,7 +83,7 @@ def end_with_team_change(change: TeamChange) -> None:
 
 def end_with_follow_up(*, by: Actor, person_id: int, team_id: int) -> int:
     """The team stopped following the person (``records.services.close_follow_up``, inside its
-    action): its running accesses to that person end."""
+    action, through ``records.changes``): its running accesses to that person end."""
     accesses = list(_running(person_id=person_id, team_id=team_id))
     return _end(by, accesses, GlassBreak.EndReason.FOLLOW_UP_CLOSED)
 
