@@ -1,6 +1,10 @@
 """The OpenAPI schema describes every endpoint with its bodies; the docs page is served offline."""
 
+import pytest
 from drf_spectacular.generators import SchemaGenerator
+
+# The schema is generated from the code, the docs page is static: one database is enough.
+pytestmark = pytest.mark.any_database
 
 
 def test_schema_is_served(api, db):
