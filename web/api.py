@@ -90,8 +90,16 @@ def _items_of(field: serializers.Field) -> serializers.Field | None:
     return None
 
 
+def _longer_than_its_schema(field: serializers.Field, value: object) -> bool:
+    """A text longer than the schema's ``maxLength``: DRF would trim its spaces before counting, and
+    accept what the schema refuses."""
+    limit = getattr(field, "max_length", None)
+    return isinstance(field, serializers.CharField) and limit is not None and len(str(value)) > limit
+
+
 class StrictInput:
-    """Refuses a value of the wrong JSON type (per field, 400) before DRF would coerce it."""
+    """Refuses a value of the wrong JSON type, or a text longer than the schema says, per field (400),
+    before DRF would coerce or trim it."""
 
     def to_internal_value(self, data: Any) -> Any:
         if isinstance(data, dict):
@@ -102,6 +110,10 @@ class StrictInput:
                 expected = _json_type(field)
                 if expected is not None and not _has_type(data[name], expected):
                     errors[name] = [str(_TYPE_MESSAGES[expected])]
+                    continue
+                if _longer_than_its_schema(field, data[name]):
+                    too_long = str(field.error_messages["max_length"])
+                    errors[name] = [too_long.format(max_length=field.max_length)]
                     continue
                 child = _items_of(field)
                 child_type = _json_type(child) if child is not None else None

@@ -1,7 +1,8 @@
 """The OpenAPI schema says every status an operation can answer, not only its success.
 
 Each operation gets the error answers its shape allows: 400 when it reads a body or query
-parameters, 401 and 403 unless it is open to anyone, 404 when it names an object or pages a list,
+parameters, 401 and 403 unless it is open to anyone, 404 when it names an object (in its path, or
+in its body for a view that says so: ``names_objects_in_body``) or pages a list,
 409 and 415 when it changes something, 429 when it is throttled, and 503 always (the access log or
 the database cannot be written: nothing is shown or saved). A fuzzer holds the schema to it.
 """
@@ -46,7 +47,7 @@ class RelaisAutoSchema(AutoSchema):
         view = self.view
         open_to_anyone = any(isinstance(p, AllowAny) for p in view.get_permissions())
         reads_input = self.method in ("POST", "PUT", "PATCH") or bool(self._get_query_parameters())
-        names_an_object = "{" in self.path
+        names_an_object = "{" in self.path or getattr(view, "names_objects_in_body", False)
         pages_a_list = (
             self._is_list_view()
             and self.method == "GET"

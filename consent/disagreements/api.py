@@ -30,6 +30,8 @@ class MyDisagreements(DisclosingList, generics.CreateAPIView):
     (`event`) or an emergency access (`emergency`)."""
 
     serializer_class = DisagreementSerializer
+    # The journal line or emergency access named in the body: another's is the same 404 as a missing one.
+    names_objects_in_body = True
 
     def select(self) -> Selection:
         return disagreements.mine(user=signed_in(self.request))

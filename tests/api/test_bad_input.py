@@ -71,6 +71,12 @@ def test_oversized_note_body_is_a_400(api, settings, person, team, worker, befor
     assert_nothing_written(before)
 
 
+def test_a_text_longer_than_the_schema_says_is_a_400_though_its_tail_is_spaces(api, team, worker, before):
+    response = api.as_(worker).post("/api/v1/persons/", {"team": team.pk, "display_name": "Jo" + " " * 149})
+    assert response.status_code == 400 and "150" in response.json()["display_name"][0]
+    assert_nothing_written(before)
+
+
 def test_oversized_request_is_a_400_in_json(api, settings, person, team, worker, before):
     filler = "x" * settings.DATA_UPLOAD_MAX_MEMORY_SIZE
     body = f'{{"team": {team.pk}, "category": "housing", "body": "{filler}"}}'

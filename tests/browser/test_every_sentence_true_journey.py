@@ -15,7 +15,8 @@ from tests.browser.conftest import go, shoot, sign_in
 from tests.browser.test_accessibility import WCAG, serious
 from tests.factories import PASSWORD, give_consent, make_member, make_note, make_person, make_team
 
-pytestmark = pytest.mark.django_db(transaction=True)
+# A browser's journey through pages that only render the services' answers: one database is enough.
+pytestmark = [pytest.mark.django_db(transaction=True), pytest.mark.any_database]
 
 
 def text_of(page) -> str:

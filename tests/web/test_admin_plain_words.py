@@ -17,6 +17,10 @@ from tests.factories import (
     make_representative,
 )
 
+# Pages of the administration that render what the services answer (the rules and the API's tests run
+# on both databases): one database is enough.
+pytestmark = pytest.mark.any_database
+
 
 @pytest.fixture
 def manager(db):

@@ -3,12 +3,17 @@
 
 import re
 
+import pytest
 from django.utils import timezone
 
 from consent.models import Representative
 from core.text import with_role
 from records.models import Person
 from tests.factories import give_consent, make_member, make_person, make_portal_account, make_representative
+
+# The words of pages that only render what the services answer (the rules and the API's tests run on
+# both databases): one database is enough.
+pytestmark = pytest.mark.any_database
 
 NBSP = "\u00a0"
 
