@@ -194,7 +194,9 @@ def log(
         if by_name
         else f"{reverse('audit-events')}?{urlencode({**filters, 'format': 'csv'})}",
         "chart": _chart(insights.per_day(chart_events, since=since, until=until)),
-        "signals": insights.signals(glass_review_after=glass_review_after),
+        "signals": insights.signals(
+            glass_review_after=glass_review_after, scope=selectors.auditable(request.user)
+        ),
         "glass_review_days": glass_review_after.days,
         "checkpoint": checkpoints.latest(),
         "nav": "audit",

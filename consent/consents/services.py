@@ -11,7 +11,7 @@ from __future__ import annotations
 from datetime import datetime
 
 from django.db import IntegrityError, transaction
-from django.db.models import Exists, OuterRef
+from django.db.models import Exists, OuterRef, QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -31,6 +31,7 @@ from consent.notices import inbox
 from consent.recovery import services as recovery
 from core import signing
 from core.domain_errors import Conflict, Invalid
+from teams import organisations
 from teams.models import Category, Team, User
 from teams.selectors import Manager, access_administration, team_named_in_input
 from web.presence import presence_for
@@ -289,13 +290,22 @@ def invite_to_portal(*, user: User, person_id: int) -> tuple[str | None, PortalI
     return code, invitation
 
 
+def administered_invitations(by: Manager) -> QuerySet[PortalInvitation]:
+    """The portal codes a manager sees: made by an account of their organisation."""
+    return PortalInvitation.objects.filter(
+        created_by__in=organisations.administered_accounts(by).values("pk")
+    )
+
+
 @recorder.action
 def cancel_portal_codes(*, by: Manager, invitation_ids: list[int]) -> int:
-    """A manager cancels codes not yet used (a code given to the wrong person, say); each is recorded."""
+    """A manager cancels codes not yet used (a code given to the wrong person, say); each is recorded.
+    A manager reaches the codes made by their organisation's workers only: another's are as if they
+    did not exist."""
     access_administration(by, action=Action.PORTAL_CODE_CANCEL, object_type="portal_invitation")
     now = timezone.now()
     open_codes = list(
-        PortalInvitation.objects.filter(pk__in=invitation_ids, used_at__isnull=True, expires_at__gt=now)
+        administered_invitations(by).filter(pk__in=invitation_ids, used_at__isnull=True, expires_at__gt=now)
     )
     PortalInvitation.objects.filter(pk__in=[i.pk for i in open_codes]).update(expires_at=now)
     recorder.record(

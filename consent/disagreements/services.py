@@ -17,7 +17,7 @@ from dataclasses import dataclass
 from django.utils import formats, timezone
 from django.utils.translation import gettext as _
 
-from access import policy
+from access import organisations, policy
 from audit import recorder
 from audit.disclosure import Selection
 from audit.models import AccessEvent, Action
@@ -185,6 +185,7 @@ def queue(*, user: User, waiting_only: bool = True) -> Selection[Disagreement]:
     first). A shown page is recorded once per person it names (R5)."""
     _auditor(user, Action.DISAGREEMENT_LIST)
     rows = Disagreement.objects.select_related("glass_break__team", "written_by", "answered_by")
+    rows = organisations.audited_disagreements(user, rows)
     if waiting_only:
         rows = rows.filter(answered_at__isnull=True).order_by("written_at", "pk")
     return Selection(rows=rows, record=lambda page: _listed(user, page))
@@ -211,7 +212,7 @@ def to_answer(*, user: User, disagreement_id: int) -> Disagreement:
     found: Disagreement = policy.reached_by_id(
         user,
         Action.DISAGREEMENT_ANSWER,
-        Disagreement.objects.all(),
+        organisations.audited_disagreements(user, Disagreement.objects.all()),
         disagreement_id,
         object_type="disagreement",
     )

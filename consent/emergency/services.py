@@ -24,7 +24,7 @@ from django.db.models import QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from access import policy
+from access import organisations, policy
 from access.readership import Readership
 from audit import recorder
 from audit.models import Action
@@ -138,6 +138,7 @@ def review_queue(*, user: User, waiting_only: bool = True) -> QuerySet[GlassBrea
     rows = GlassBreak.objects.select_related("person", "team", "opened_by", "reviewed_by").prefetch_related(
         "categories"
     )
+    rows = organisations.audited(user, rows, "team__")
     rows = rows.filter(reviewed_at__isnull=True).order_by("opened_at", "pk") if waiting_only else rows
     recorder.record(user, Event(action=Action.GLASS_BREAK_LIST, object_type="glass_break"))
     return rows
@@ -157,7 +158,11 @@ def to_review(*, user: User, glass_break_id: int) -> GlassBreak:
     but an auditor and for the auditor it concerns, a 404 for one that does not exist)."""
     _auditor(user, Action.GLASS_BREAK_REVIEW)
     glass: GlassBreak = policy.reached_by_id(
-        user, Action.GLASS_BREAK_REVIEW, GlassBreak.objects.all(), glass_break_id, object_type="glass_break"
+        user,
+        Action.GLASS_BREAK_REVIEW,
+        organisations.audited(user, GlassBreak.objects.all(), "team__"),
+        glass_break_id,
+        object_type="glass_break",
     )
     if not may_review(user, glass):
         with recorder.denials(
