@@ -230,6 +230,7 @@ class UserList(generics.ListCreateAPIView):
         user = accounts.create_user(by=signed_in(request), organisation_id=data.pop("organisation"), **data)
         issued = recovery.issue_setup_code(by=signed_in(request), user=user)
         data = UserSerializer(user).data | {
+            "organisation_id": user.organisation_id,
             "setup_code": issued.code,
             "setup_code_emailed": issued.emailed,
             "setup_code_expires_at": issued.expires_at,
