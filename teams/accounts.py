@@ -163,10 +163,8 @@ def update_account(*, by: Manager, user: User, **values: Any) -> User:
         raise Invalid(sorted(unknown)[0], _("This cannot be changed here."))
     _refuse_deployment_reach(by, values, user)
     moved_to = values.get("organisation_id", user.organisation_id)
-    if (
-        moved_to != user.organisation_id
-        and Membership.objects.filter(user=user).exclude(team__organisation_id=moved_to).exists()
-    ):
+    teams_of = set(Membership.objects.filter(user=user).values_list("team__organisation_id", flat=True))
+    if moved_to != user.organisation_id and teams_of - {moved_to}:
         raise Invalid(
             "organisation", _("This account is a member of teams of its organisation: remove it first.")
         )

@@ -126,8 +126,8 @@ class TeamAdmin(ManagerAdmin):
     def get_queryset(self, request: HttpRequest) -> models.QuerySet[Team]:
         return organisations.administered_teams(signed_in(request)).select_related("organisation")
 
-    def get_fields(self, request: HttpRequest, obj=None) -> list[str]:
-        fields = ["name", "continuity_categories", "commitment_text", "glass_break_allowed"]
+    def get_fields(self, request: HttpRequest, obj=None) -> list[Any]:
+        fields: list[Any] = ["name", "continuity_categories", "commitment_text", "glass_break_allowed"]
         # The deployment's administrators choose a new team's organisation; it never changes after.
         if obj is not None or organisations.reaches_every_organisation(signed_in(request)):
             fields.insert(1, "organisation")

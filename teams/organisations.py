@@ -31,8 +31,9 @@ def administered_organisations(by: Administrator) -> QuerySet[Organisation]:
     administrators, their own for a manager, none for anyone else."""
     if reaches_every_organisation(by):
         return Organisation.objects.all()
-    if getattr(by, "is_manager", False) and getattr(by, "organisation_id", None) is not None:
-        return Organisation.objects.filter(pk=by.organisation_id)  # type: ignore[union-attr]
+    own: int | None = getattr(by, "organisation_id", None)
+    if getattr(by, "is_manager", False) and own is not None:
+        return Organisation.objects.filter(pk=own)
     return Organisation.objects.none()
 
 
