@@ -51,6 +51,8 @@ def _receipt(
         "person": consent.person_id,
         "team": consent.team_id,
         "team_name": consent.team.name,
+        # Who holds the data, and where the person writes for their rights: signed with the rest.
+        "organisation": organisation_of(consent.team),
         "categories": codes,
         "purpose": consent.purpose,
         "method": method,
@@ -69,6 +71,18 @@ def _receipt(
         payload["presence"] = presence
     text, signature = signing.sign(payload)
     return Receipt.objects.create(consent=consent, event=event, payload=text, signature=signature)
+
+
+def organisation_of(team: Team) -> dict[str, object]:
+    """The organisation behind a team, as a receipt names it: the data controller and its contacts."""
+    organisation = team.organisation
+    return {
+        "id": organisation.pk,
+        "name": organisation.name,
+        "legal_name": organisation.legal_name,
+        "data_protection_contact": organisation.data_protection_contact,
+        "postal_address": organisation.postal_address,
+    }
 
 
 def _check_method(by_self: bool, method: str, message_for_member: str, message_for_person: str) -> None:
