@@ -92,6 +92,8 @@ def consent_new(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
             "current": current,
             # Another team's consent asks who is present (issue 21); the service decides, this shows.
             "own_team": team is None or request.user.memberships.filter(team=team).exists(),
+            # A team of another structure than the worker's: the form says so to the person, plainly.
+            "another_organisation": team is not None and team.organisation_id != request.user.organisation_id,
             "nav": "persons",
         },
         form,

@@ -60,7 +60,9 @@ def my_data(*, user: User) -> dict:
     notes = list(
         policy.notes_about_oneself(person).select_related("author", "team", "category").order_by("id")
     )
-    follow_ups = list(FollowUp.objects.filter(person=person).select_related("team__organisation").order_by("id"))
+    follow_ups = list(
+        FollowUp.objects.filter(person=person).select_related("team__organisation").order_by("id")
+    )
     receipts = list(Receipt.objects.filter(consent__person=person).order_by("id"))
     agents = list(Representative.objects.filter(person=person).order_by("id"))
     events = list(AccessEvent.objects.filter(person_id=person.pk).order_by("id"))

@@ -33,3 +33,17 @@ def test_the_printable_copy_names_each_teams_organisation(web, person, team, hor
     page = web.as_(make_portal_account(person, "jo")).get("/portal/print/").content.decode()
     assert "Association Horizon Addictions" in page and "dpo@horizon.example" in page
     assert team.organisation.legal_name in page
+
+
+def test_the_consent_form_names_the_organisation_and_says_plainly_when_it_is_another(
+    web, person, team, worker, horizon_team
+):
+    start_following(person, horizon_team)
+    ours = web.as_(worker).get(f"/persons/{person.pk}/consents/new/?team={team.pk}").content.decode()
+    assert team.organisation.data_protection_contact in ours and "une autre organisation" not in ours
+    theirs = web.get(f"/persons/{person.pk}/consents/new/?team={horizon_team.pk}").content.decode()
+    assert (
+        "Ce que la personne accepte que CSAPA Horizon, de Horizon Addictions, une autre organisation que "
+        "la vôtre, voie" in theirs
+    )
+    assert "dpo@horizon.example" in theirs
