@@ -47,3 +47,9 @@ def test_the_consent_form_names_the_organisation_and_says_plainly_when_it_is_ano
         "la vôtre, voie" in theirs
     )
     assert "dpo@horizon.example" in theirs
+
+
+def test_the_journal_names_the_organisation_behind_whoever_looked(web, person, team, worker):
+    web.as_(worker).get(f"/persons/{person.pk}/")
+    page = web.as_(make_portal_account(person, "jo")).get("/portal/journal/").content.decode()
+    assert f"Organisation responsable : {team.organisation.name}" in page
