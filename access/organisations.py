@@ -14,9 +14,11 @@ from __future__ import annotations
 from typing import Any, TypeVar
 
 from django.db.models import Model, Q, QuerySet
+from django.utils.translation import gettext as _
 
 from audit.selectors import auditable
 from consent.models import Disagreement
+from core.domain_errors import Invalid
 from teams.models import Team, User
 
 M = TypeVar("M", bound=Model)
@@ -53,6 +55,26 @@ def audited_disagreements(user: Any, rows: QuerySet[Disagreement]) -> QuerySet[D
 
 
 def of_another_organisation(user: User, team: Team) -> bool:
-    """Whether ``team`` belongs to another organisation than the worker's: they then act for it only
-    as one of its members (never the case, since members are of the team's organisation)."""
+    """Whether ``team`` belongs to another organisation than the worker's. Members are accounts of
+    their team's organisation (``teams.organisations.may_join``), so such a worker is none of its
+    members."""
     return user.organisation_id != team.organisation_id
+
+
+def refuse_consent_for_another_organisation(user: User, team: Team) -> None:
+    """A worker records a consent for a team of their own organisation only: for another's, one of
+    its members does, or the person in their space. A 400 on the team, as a mistake of the form."""
+    if of_another_organisation(user, team):
+        raise Invalid(
+            "team",
+            _(
+                "%(team)s belongs to another organisation: one of its members records its consent with "
+                "the person, or the person does in their space."
+            )
+            % {"team": team.name},
+        )
+
+
+def teams_for_consent(user: User, teams: list[Team]) -> list[Team]:
+    """The following teams a worker may record a consent for (the consent form's choices)."""
+    return [team for team in teams if not of_another_organisation(user, team)]

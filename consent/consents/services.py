@@ -15,6 +15,7 @@ from django.db.models import Exists, OuterRef, QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from access import organisations as organisation_rules
 from access import policy
 from audit import recorder
 from audit.models import Action
@@ -147,6 +148,8 @@ def record_consent(
     team = team_named_in_input(team_id)
     if not policy.team_follows(team, person):
         raise Invalid("team", _("This team does not follow this person."))
+    if not access.by_self:
+        organisation_rules.refuse_consent_for_another_organisation(user, team)
     present = presence_for(
         own_team=access.reader is None or team.pk in access.reader.team_ids,
         presence=presence,

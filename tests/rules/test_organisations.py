@@ -199,3 +199,26 @@ def test_the_emergency_queue_of_an_auditor_holds_their_organisations_only(api, t
     nord = api.as_(two["nord_auditor"]).get("/api/v1/audit/emergency-accesses/").json()
     horizon = api.as_(two["horizon_auditor"]).get("/api/v1/audit/emergency-accesses/").json()
     assert len(nord) == 1 and horizon == []
+
+
+def test_a_worker_records_no_consent_for_another_organisations_team(api, two):
+    """Across organisations, nothing by default: Nadia's team follows Jo now, but Camille, of another
+    organisation, cannot record Jo's consent for it; Nadia can, or Jo in her space."""
+    from tests.factories import follow
+
+    follow(two["jo"], two["csapa"])
+    body = {
+        "team": two["csapa"].pk,
+        "categories": ["health"],
+        "purpose": "soins",
+        "method": "oral",
+        "presence": "in_person",
+        "confirmed": True,
+    }
+    refused = api.as_(two["camille"]).post(f"/api/v1/persons/{two['jo'].pk}/consents/", body, format="json")
+    assert refused.status_code == 400 and "team" in refused.json()
+    assert not two["jo"].consents.filter(team=two["csapa"]).exists()
+    given = api.as_(two["nadia"]).post(
+        f"/api/v1/persons/{two['jo'].pk}/consents/", {**body, "presence": None}, format="json"
+    )
+    assert given.status_code == 201, given.json()

@@ -35,18 +35,17 @@ def test_the_printable_copy_names_each_teams_organisation(web, person, team, hor
     assert team.organisation.legal_name in page
 
 
-def test_the_consent_form_names_the_organisation_and_says_plainly_when_it_is_another(
+def test_the_consent_form_names_the_organisation_and_leaves_another_organisations_team_to_it(
     web, person, team, worker, horizon_team
 ):
     start_following(person, horizon_team)
-    ours = web.as_(worker).get(f"/persons/{person.pk}/consents/new/?team={team.pk}").content.decode()
-    assert team.organisation.data_protection_contact in ours and "une autre organisation" not in ours
-    theirs = web.get(f"/persons/{person.pk}/consents/new/?team={horizon_team.pk}").content.decode()
+    page = web.as_(worker).get(f"/persons/{person.pk}/consents/new/").content.decode()
+    assert team.organisation.data_protection_contact in page
     assert (
-        "Ce que la personne accepte que CSAPA Horizon, de Horizon Addictions, une autre organisation que "
-        "la vôtre, voie" in theirs
-    )
-    assert "dpo@horizon.example" in theirs
+        "CSAPA Horizon appartient à une autre organisation (Horizon Addictions) : c'est l'un de ses "
+        "membres qui recueille le consentement avec la personne, ou la personne elle-même dans son espace."
+    ) in page.replace("&#x27;", "'")
+    assert f'<option value="{horizon_team.pk}"' not in page
 
 
 def test_the_journal_names_the_organisation_behind_whoever_looked(web, person, team, worker):
