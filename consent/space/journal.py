@@ -414,7 +414,7 @@ def tell(
         by_you = d["actor"] == user.pk
         refused = d["outcome"] == Outcome.DENIED
         own_teams = teams_of.get(d["actor"], [])
-        team_id, team, title = next(
+        actor_team_id, team, title = next(
             (t for t in own_teams if t[0] == d["team"]), own_teams[0] if own_teams else (None, "", "")
         )
         if not team and not title and d["actor"] in auditors:
@@ -450,7 +450,7 @@ def tell(
                 refused=refused,
                 by_you=by_you,
                 emergency=emergencies.get(d.get("glass_break") or 0, ""),
-                organisation=organisations.get(team_id or 0, ""),
+                organisation=organisations.get(actor_team_id or 0, ""),
                 count=max(len(members), 1),
             )
         )
