@@ -4,11 +4,9 @@ from __future__ import annotations
 
 from collections.abc import Iterator, Mapping, Sequence
 
-from django.apps import apps
-from django.contrib.auth import get_user_model
-from django.db.models import Q, QuerySet
+from django.db.models import QuerySet
 
-from audit import chain, csv_export, recorder
+from audit import chain, csv_export, recorder, scope
 from audit.disclosure import Selection
 from audit.models import AccessEvent, Action
 from audit.recorder import Actor, Event
@@ -34,34 +32,18 @@ def _person_filter(filters: Mapping[str, str]) -> int | None:
     return int(value) if value.isdigit() and is_storable_id(int(value)) else None
 
 
-# The administration of an organisation's teams: what its auditor reads whoever did it (the
-# deployment's administrators included).
-TEAM_ADMINISTRATION = (
-    Action.TEAM_CREATE,
-    Action.TEAM_UPDATE,
-    Action.MEMBERSHIP_ADD,
-    Action.MEMBERSHIP_UPDATE,
-    Action.MEMBERSHIP_REMOVE,
-)
-
-
 def auditable(user: Actor) -> QuerySet[AccessEvent]:
     """The log's scope for an auditor. The deployment's auditor (``audits_deployment``, explicit)
     reads every event. An organisation's auditor reads the events whose actor is one of their
     organisation's accounts, and the administration of their organisation's teams: nothing of
     another organisation's workers, nor of persons' own acts in their space, nor of sign-ins that
-    named no account (those are the deployment's). The accounts and teams are read through the
-    models above the log by name (``teams``), so that the log imports no app."""
+    named no account (those are the deployment's): ``audit.scope``."""
     if getattr(user, "audits_deployment", False):
         return AccessEvent.objects.all()
     organisation_id = getattr(user, "organisation_id", None)
     if organisation_id is None:
         return AccessEvent.objects.none()
-    accounts = get_user_model().objects.filter(organisation_id=organisation_id).values("pk")
-    teams = apps.get_model("teams", "Team").objects.filter(organisation_id=organisation_id).values("pk")
-    return AccessEvent.objects.filter(
-        Q(actor_id__in=accounts) | Q(team_id__in=teams, action__in=TEAM_ADMINISTRATION)
-    )
+    return AccessEvent.objects.filter(scope.of_organisation(organisation_id))
 
 
 def events(*, user: Actor, action: str = Action.AUDIT_VIEW) -> QuerySet[AccessEvent]:

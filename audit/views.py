@@ -92,6 +92,7 @@ FILTER_LABELS = {
     "person": _("Person (id)"),
     "actor": _("Actor (id)"),
     "team": _("Team (id)"),
+    "organisation": _("Organisation (id)"),
     "action": _("Action"),
     "outcome": _("Outcome"),
     "since": _("Since"),

@@ -222,3 +222,14 @@ def test_a_worker_records_no_consent_for_another_organisations_team(api, two):
         f"/api/v1/persons/{two['jo'].pk}/consents/", {**body, "presence": None}, format="json"
     )
     assert given.status_code == 201, given.json()
+
+
+def test_the_territorys_auditor_filters_the_log_by_organisation(api, two):
+    api.as_(two["camille"]).get(f"/api/v1/persons/{two['jo'].pk}/")
+    api.as_(two["nadia"]).get(f"/api/v1/persons/{two['jo'].pk}/")
+    nord = {e["actor"] for e in log_of(api, two["territory"], organisation=two["nord"].pk)}
+    assert two["camille"].pk in nord and two["nadia"].pk not in nord
+    # An organisation's auditor filtering by another organisation finds nothing of it.
+    assert log_of(api, two["horizon_auditor"], organisation=two["nord"].pk) == []
+    bad = api.as_(two["territory"]).get("/api/v1/audit/events/", {"organisation": "x"})
+    assert bad.status_code == 400 and "organisation" in bad.json()
