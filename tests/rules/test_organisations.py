@@ -233,3 +233,8 @@ def test_the_territorys_auditor_filters_the_log_by_organisation(api, two):
     assert log_of(api, two["horizon_auditor"], organisation=two["nord"].pk) == []
     bad = api.as_(two["territory"]).get("/api/v1/audit/events/", {"organisation": "x"})
     assert bad.status_code == 400 and "organisation" in bad.json()
+
+
+def test_a_consent_names_its_teams_organisation(api, two):
+    history = api.as_(two["camille"]).get(f"/api/v1/persons/{two['jo'].pk}/consents/").json()["results"]
+    assert {c["organisation"] for c in history} == {two["nord"].pk}
