@@ -49,7 +49,7 @@ def auditable(user: Actor) -> QuerySet[AccessEvent]:
 def events(*, user: Actor, action: str = Action.AUDIT_VIEW) -> QuerySet[AccessEvent]:
     """The events the auditor may read (``auditable``), newest first; a 403 (recorded) for anyone else."""
     access_log_reader(user, action=action)
-    return auditable(user).order_by("-id")
+    return scope.with_organisation(auditable(user)).order_by("-id")
 
 
 def narrowed(selected: QuerySet[AccessEvent], column: str, ids: Sequence[int]) -> QuerySet[AccessEvent]:

@@ -238,3 +238,11 @@ def test_the_territorys_auditor_filters_the_log_by_organisation(api, two):
 def test_a_consent_names_its_teams_organisation(api, two):
     history = api.as_(two["camille"]).get(f"/api/v1/persons/{two['jo'].pk}/consents/").json()["results"]
     assert {c["organisation"] for c in history} == {two["nord"].pk}
+
+
+def test_each_event_names_its_organisation(api, two):
+    api.as_(two["nadia"]).get(f"/api/v1/persons/{two['jo'].pk}/")
+    events = log_of(api, two["territory"], actor=two["nadia"].pk)
+    assert events and {e["organisation"] for e in events} == {two["horizon"].pk}
+    created = log_of(api, two["territory"], action="team.create", team=two["maraude"].pk)
+    assert [e["organisation"] for e in created] == [two["nord"].pk]  # the set-up's, as a command's
