@@ -28,7 +28,7 @@ from django.db.models import Exists, IntegerField, OuterRef, Q, QuerySet, Value
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from access import readership
+from access import exclusions, readership
 from access import wording as readership_wording
 from access.readership import Readership
 from audit import recorder
@@ -135,8 +135,11 @@ def _follows(
 
 
 def followed_persons(reader: Reader) -> QuerySet[Person]:
-    """Persons followed by at least one of the reader's teams; everyone else does not exist (R9)."""
-    return Person.objects.filter(Exists(_follows(OuterRef("pk"), reader.group_ids)))
+    """Persons followed by at least one of the reader's teams, who have not kept the reader out of
+    their record (``exclusions``); everyone else does not exist (R9)."""
+    return Person.objects.filter(
+        Exists(_follows(OuterRef("pk"), reader.group_ids)), exclusions.not_excluded(reader.user)
+    )
 
 
 def _followed_person(reader: Reader, person_id: int) -> Person:
@@ -547,14 +550,20 @@ def grants_and_readership(reader: Reader, person_id: int) -> tuple[Grants, Reade
     team, by consent or emergency access): both from one decision, for the person page, which shows
     both (R11: what the page says about who reads is what decided the reader's own access)."""
     rows = _decision_rows(reader, [person_id], every_team=True)
-    return _grants_of(reader, rows).get(person_id, {}), readership.of_rows(rows)
+    return _grants_of(reader, rows).get(person_id, {}), _readership(person_id, rows)
+
+
+def _readership(person_id: int, rows: list[DecisionRow]) -> Readership:
+    return readership.of_rows(
+        rows, kept_out=exclusions.kept_out_by_team(person_id), hidden=exclusions.hidden_notes(person_id)
+    )
 
 
 def readership_of(person_id: int) -> Readership:
     """Who reads each category of the person now, and on what basis: the rows of every team's
     effective consents and open emergency accesses, the same rows that decide each read (R11). For
     the pages that speak of readers without being one: the portal, the message after a note."""
-    return readership.of_rows(_rows(None, [person_id], named=True))
+    return _readership(person_id, _rows(None, [person_id], named=True))
 
 
 # Emergency access ---------------------------------------------------------------------------------
@@ -661,8 +670,20 @@ def readable_notes_of_persons(reader: Reader, grants: Mapping[int, Grants]) -> Q
     allowed = Q(author=reader.user, person_id__in=list(grants))
     for person_id, person_grants in grants.items():
         if person_grants:
-            allowed |= Q(person_id=person_id, category__code__in=list(person_grants))
+            allowed |= Q(person_id=person_id) & _granted(person_grants)
     return Note.objects.filter(allowed)
+
+
+def _granted(grants: Grants) -> Q:
+    """Notes of the granted categories, each read through its grant's team unless the person hid it
+    from that team (``exclusions.hidden_from``)."""
+    by_team: dict[int, list[str]] = defaultdict(list)
+    for code, grant in grants.items():
+        by_team[grant.team_id].append(code)
+    allowed = Q(pk__in=[])
+    for team_id, codes in by_team.items():
+        allowed |= Q(category__code__in=codes) & ~exclusions.hidden_from(team_id)
+    return allowed
 
 
 def readable_notes(reader: Reader, person: Person | QuerySet[Person, Any], grants: Grants) -> QuerySet[Note]:
@@ -671,7 +692,7 @@ def readable_notes(reader: Reader, person: Person | QuerySet[Person, Any], grant
     ``person`` is one the reader already reached (or a query for one): the rule is written here only.
     """
     return Note.objects.filter(person__in=[person] if isinstance(person, Person) else person).filter(
-        Q(author=reader.user) | Q(category__code__in=list(grants))
+        Q(author=reader.user) | _granted(grants)
     )
 
 

@@ -5,6 +5,7 @@ from consent.disagreements import api as disagreement_api
 from consent.emergency import api as emergency_api
 from consent.recovery import api as recovery_api
 from consent.representation import api as representative_api
+from consent.say import api as say_api
 from consent.space import api as portal_api
 
 urlpatterns = [
@@ -70,4 +71,10 @@ urlpatterns = [
         disagreement_api.AnswerDisagreement.as_view(),
         name="disagreement-answer-api",
     ),
+    path("persons/<int:pk>/exclusions/", say_api.PersonExclusions.as_view(), name="person-exclusions-api"),
+    path("exclusions/<int:pk>/lift/", say_api.LetBack.as_view(), name="exclusion-lift-api"),
+    path("portal/exclusions/", say_api.MyExclusions.as_view(), name="portal-exclusions-api"),
+    path("portal/notes/", say_api.MyNotes.as_view(), name="portal-notes-api"),
+    path("portal/notes/<int:pk>/hide/", say_api.HideNote.as_view(), name="portal-note-hide-api"),
+    path("portal/note-hidings/<int:pk>/lift/", say_api.ShowNote.as_view(), name="portal-note-show-api"),
 ]

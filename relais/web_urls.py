@@ -10,6 +10,7 @@ from consent.emergency import services as glass
 from consent.emergency import views as glass_views
 from consent.recovery import views as recovery_views
 from consent.representation import views as representative_views
+from consent.say import views as say_views
 from consent.space import views as portal_views
 from interop import views as interop_views
 from records import views as record_views
@@ -106,4 +107,10 @@ urlpatterns = [
         representative_views.portal_end,
         name="portal-representative-end",
     ),
+    path("persons/<int:pk>/exclusions/", say_views.person_exclusions, name="person-exclusions"),
+    path("exclusions/<int:pk>/lift/", say_views.lift, name="exclusion-lift"),
+    path("portal/exclusions/", say_views.portal_exclusions, name="portal-exclusions"),
+    path("portal/notes/", say_views.portal_notes, name="portal-notes"),
+    path("portal/notes/<int:pk>/hide/", say_views.portal_note_hide, name="portal-note-hide"),
+    path("portal/note-hidings/<int:pk>/show/", say_views.portal_note_show, name="portal-note-show"),
 ]
