@@ -127,14 +127,15 @@ def reach_exclusion(*, user: User, exclusion_id: int, action: str = Action.EXCLU
             belongs=lambda e: e.person_id == own,
         )
         return found
-    reader = policy.access_reader(user, action=action, object_type="exclusion", object_ids=[exclusion_id])
-    followed = policy.followed_persons(reader).values("pk")
+    asked = [exclusion_id if is_storable_id(exclusion_id) else str(exclusion_id)]
+    reader = policy.access_reader(user, action=action, object_type="exclusion", object_ids=asked)
     found = policy.reached_by_id(
         user,
         action,
-        Exclusion.objects.filter(person_id__in=followed).select_related("member", "person"),
+        Exclusion.objects.select_related("member", "person"),
         exclusion_id,
         object_type="exclusion",
+        belongs=lambda e: policy.followed_persons(reader).filter(pk=e.person_id).exists(),
     )
     return found
 

@@ -12,13 +12,20 @@ EVERY_OTHER_TEAM = ""  # the hiding's choice that names no team: every team but 
 
 
 class KeepOutForm(forms.Form):
-    member = forms.TypedChoiceField(
-        label=_("Who must not read the record"), coerce=int, widget=forms.RadioSelect
+    """Whom to keep out: one member of a following team. The service checks the member: the choices
+    only show whom the person may name."""
+
+    member = forms.IntegerField(
+        label=_("Who must not read the record"), min_value=1, max_value=2**63 - 1, widget=forms.RadioSelect
     )
 
-    def __init__(self, *args: Any, members: Sequence[tuple[int, str]], **kwargs: Any):
+    def __init__(self, *args: Any, members: Sequence[tuple[int, str]] = (), **kwargs: Any):
         super().__init__(*args, **kwargs)
-        cast(forms.TypedChoiceField, self.fields["member"]).choices = members
+        self.offer(members)
+
+    def offer(self, members: Sequence[tuple[int, str]]) -> KeepOutForm:
+        cast(forms.RadioSelect, self.fields["member"].widget).choices = members
+        return self
 
 
 class HideForm(forms.Form):

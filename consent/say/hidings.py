@@ -87,8 +87,14 @@ def hide_note(*, user: User, note_id: int, team_id: int | None = None) -> NoteHi
     """Hide a note about the person from every team but its author's (``team_id`` None), or from one
     team that follows them."""
     person = policy.access_own_person(user, action=Action.NOTE_HIDE, closed_while_restricted=True)
+    # Another's note is the 404 of a missing one, named with its person, whose journal shows it.
     note: Note = policy.reached_by_id(
-        user, Action.NOTE_HIDE, policy.notes_about_oneself(person), note_id, object_type="note"
+        user,
+        Action.NOTE_HIDE,
+        Note.objects.all(),
+        note_id,
+        object_type="note",
+        belongs=lambda found: found.person_id == person.pk,
     )
     if team_id is not None and (
         not is_storable_id(team_id) or team_id not in {t.pk for t in following_teams(person)}

@@ -27,8 +27,7 @@ def _choices(found: exclusions.KeptOut) -> list[tuple[int, str]]:
 def _keep_out_page(
     request: AuthenticatedHttpRequest, person_id: int | None, template: str, context: dict
 ) -> HttpResponse:
-    found = exclusions.kept_out(user=request.user, person_id=person_id)
-    form = KeepOutForm(submitted(request), members=_choices(found), auto_id="k-%s")
+    form = KeepOutForm(submitted(request), auto_id="k-%s")
     if request.method == "POST" and form.is_valid():
         try:
             exclusions.keep_out(user=request.user, person_id=person_id, member_id=form.cleaned_data["member"])
@@ -39,6 +38,8 @@ def _keep_out_page(
             if person_id is None:
                 return redirect("portal-exclusions")
             return redirect("person-exclusions", pk=person_id)
+    found = exclusions.kept_out(user=request.user, person_id=person_id)
+    form.offer(_choices(found))
     return render_with_forms(request, template, {**context, "found": found, "form": form}, form)
 
 
