@@ -222,17 +222,12 @@ def test_the_person_page_names_whom_the_team_reads_without(web, person, team, wo
     assert f"Maraude Nord sauf {kept['exclusion'].member.label}" in page
 
 
-def test_the_exclusions_list_reads_in_a_fixed_number_of_queries(
-    api, person, team, worker, django_assert_max_num_queries, shared
-):
-    for _ in range(5):
-        member = make_member(team)
-        exclusions.keep_out(user=worker, person_id=person.pk, member_id=member.pk)
-    give_consent(person, team, ["housing"], by=worker)
-    with django_assert_max_num_queries(40) as few:
-        api.as_(worker).get(KEEP_OUT.format(person.pk))
-    for _ in range(20):
-        member = make_member(team)
-        exclusions.keep_out(user=worker, person_id=person.pk, member_id=member.pk)
-    with django_assert_max_num_queries(len(few.captured_queries)):
-        api.as_(worker).get(KEEP_OUT.format(person.pk))
+def test_a_worker_keeps_a_member_out_with_the_person_on_the_page(web, api, person, worker, colleague, shared):
+    page = web.as_(worker).get(f"/persons/{person.pk}/exclusions/").content.decode()
+    assert colleague.label in page
+    response = web.as_(worker).post(f"/persons/{person.pk}/exclusions/", {"member": colleague.pk})
+    assert response.status_code == 302
+    assert api.as_(colleague).get(f"/api/v1/persons/{person.pk}/").status_code == 404
+    refused = web.as_(worker).post(f"/persons/{person.pk}/exclusions/", {"member": colleague.pk})
+    assert refused.status_code == 400  # kept out already: said on the form, nothing more recorded
+    assert Exclusion.objects.filter(person=person).count() == 1

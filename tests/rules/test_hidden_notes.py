@@ -162,23 +162,6 @@ def test_the_handover_does_not_count_a_hidden_note(web, world):
     assert [line.new_notes for line in ali_lines] == [1]
 
 
-def test_the_persons_notes_read_in_a_fixed_number_of_queries(api, world, django_assert_max_num_queries):
-    jo, maraude, camille = world["jo"], world["teams"]["maraude"], world["readers"]["camille"]
-    account = world["account"]
-
-    def write(count):
-        for i in range(count):
-            note = make_note(jo, camille, maraude, "housing", f"Note {i}")
-            NoteHiding.objects.create(person=jo, note=note, recorded_by=account)
-
-    write(9)
-    with django_assert_max_num_queries(50) as ten:
-        assert len(api.as_(account).get("/api/v1/portal/notes/?page_size=100").json()["results"]) == 10
-    write(90)
-    with django_assert_max_num_queries(len(ten.captured_queries)):
-        assert len(api.as_(account).get("/api/v1/portal/notes/?page_size=100").json()["results"]) == 100
-
-
 def test_a_space_restricted_after_a_reset_does_not_show_a_note_again(api, world):
     from consent.models import PortalInvitation, SpaceReset
 
