@@ -14,7 +14,7 @@ from collections import defaultdict
 from collections.abc import Sequence
 from dataclasses import dataclass
 
-from django.db.models import QuerySet
+from django.db.models import Q, QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -100,7 +100,8 @@ def hide_note(*, user: User, note_id: int, team_id: int | None = None) -> NoteHi
         not is_storable_id(team_id) or team_id not in {t.pk for t in following_teams(person)}
     ):
         raise Invalid("team", _("Choose a team that follows you."))
-    if NoteHiding.objects.filter(note=note, team_id=team_id, lifted_at__isnull=True).exists():
+    same = Q(team_id=team_id) if team_id is not None else Q(team__isnull=True)
+    if NoteHiding.objects.filter(same, note=note, lifted_at__isnull=True).exists():
         raise Invalid("team", _("This note is already hidden like this."))
     hiding = NoteHiding.objects.create(person=person, note=note, team_id=team_id, recorded_by=user)
     recorder.record(
