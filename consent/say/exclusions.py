@@ -13,6 +13,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -93,9 +94,11 @@ def keep_out(*, user: User, member_id: int, person_id: int | None = None) -> Exc
     named = {c.user_id for c in _following_members(person)}
     if not is_storable_id(member_id) or member_id not in named:
         raise Invalid("member", _("Choose someone from a team that follows the person."))
-    if Exclusion.objects.filter(person=person, member_id=member_id, lifted_at__isnull=True).exists():
-        raise Invalid("member", _("This person is already kept out."))
-    exclusion = Exclusion.objects.create(person=person, member_id=member_id, recorded_by=user)
+    try:
+        with transaction.atomic():  # one current exclusion per member: a second at the same moment fails
+            exclusion = Exclusion.objects.create(person=person, member_id=member_id, recorded_by=user)
+    except IntegrityError:
+        raise Invalid("member", _("This person is already kept out.")) from None
     recorder.record(
         user,
         Event(
@@ -145,9 +148,11 @@ def let_back(*, user: User, exclusion_id: int) -> Exclusion:
     """The person lets a member they kept out read their record again (with their team)."""
     exclusion = reach_exclusion(user=user, exclusion_id=exclusion_id)
     policy.refuse_while_restricted(user, action=Action.EXCLUSION_LIFT, person_id=exclusion.person_id)
-    if exclusion.lifted_at is not None:
+    # Lifted once: of two lifts at the same moment, the second is told it is done.
+    if not Exclusion.objects.filter(pk=exclusion.pk, lifted_at__isnull=True).update(
+        lifted_at=timezone.now(), lifted_by=user
+    ):
         raise Invalid("exclusion", _("This person may already read your record again."))
-    Exclusion.objects.filter(pk=exclusion.pk).update(lifted_at=timezone.now(), lifted_by=user)
     recorder.record(
         user,
         Event(

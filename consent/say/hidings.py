@@ -130,9 +130,11 @@ def show_note(*, user: User, hiding_id: int) -> NoteHiding:
         object_type="note_hiding",
         belongs=lambda found: found.person_id == person.pk,
     )
-    if hiding.lifted_at is not None:
+    # Shown once: of two at the same moment, the second is told it is done.
+    if not NoteHiding.objects.filter(pk=hiding.pk, lifted_at__isnull=True).update(
+        lifted_at=timezone.now(), lifted_by=user
+    ):
         raise Invalid("hiding", _("This note is already shown again."))
-    NoteHiding.objects.filter(pk=hiding.pk).update(lifted_at=timezone.now(), lifted_by=user)
     recorder.record(
         user,
         Event(

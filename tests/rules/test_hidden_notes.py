@@ -180,3 +180,14 @@ def test_a_space_restricted_after_a_reset_does_not_show_a_note_again(api, world)
         previous_password="x",
     )
     assert api.as_(world["account"]).post(SHOW.format(hidden["id"]), format="json").status_code == 403
+
+
+def test_a_note_is_hidden_once_the_same_way_and_shown_again_once(api, world):
+    hidden = hide(api, world, "csapa")
+    again = api.as_(world["account"]).post(
+        HIDE.format(world["note"].pk), {"team": world["teams"]["csapa"].pk}, format="json"
+    )
+    assert again.status_code == 400 and "team" in again.json()
+    assert api.as_(world["account"]).post(SHOW.format(hidden["id"]), format="json").status_code == 200
+    assert api.as_(world["account"]).post(SHOW.format(hidden["id"]), format="json").status_code == 400
+    assert AccessEvent.objects.filter(action="note.show").count() == 1
