@@ -231,3 +231,9 @@ def test_a_worker_keeps_a_member_out_with_the_person_on_the_page(web, api, perso
     refused = web.as_(worker).post(f"/persons/{person.pk}/exclusions/", {"member": colleague.pk})
     assert refused.status_code == 400  # kept out already: said on the form, nothing more recorded
     assert Exclusion.objects.filter(person=person).count() == 1
+
+
+def test_the_persons_space_says_whom_each_team_reads_without(web, person, colleague, kept):
+    """R11 in the portal: "this team sees it", except the member the person keeps out."""
+    page = web.as_(make_portal_account(person, "jo")).get("/portal/").content.decode()
+    assert f"Sauf {colleague.label}, comme vous l’avez choisi." in page
