@@ -13,8 +13,9 @@ no page says a member or a team reads what it does not (R11).
 from __future__ import annotations
 
 from collections import defaultdict
+from dataclasses import dataclass
 
-from django.db.models import Exists, OuterRef, Q
+from django.db.models import CharField, Exists, IntegerField, OuterRef, Q, Value
 
 from consent.models import Exclusion, NoteHiding
 from teams.models import Membership, User
@@ -38,30 +39,46 @@ def hidden_from(team_id: int) -> Q:
     return Q(Exists(hidings.filter(team_id=team_id))) | from_every_other
 
 
-def kept_out_by_team(person_id: int) -> dict[int, tuple[str, ...]]:
-    """For each team, the names of its members the person keeps out now (for ``readership``)."""
+@dataclass(frozen=True)
+class Say:
+    """What the person decided about their record now, for ``readership``: the names of the members
+    each team reads without, and the teams each hidden note is hidden from (``None``: every team but
+    its author's)."""
+
+    kept_out: dict[int, tuple[str, ...]]
+    hidden: dict[int, tuple[int | None, ...]]
+
+
+_USER = ("user__display_name", "user__first_name", "user__last_name", "user__username")
+
+
+def say_of(person_id: int) -> Say:
+    """``Say`` in one statement (the person page is the hot path): the memberships of the members
+    kept out, and the current hidings, as rows of one shape."""
+    nothing = Value(None, output_field=CharField())
     excluded = Exclusion.objects.filter(current_exclusions(), person_id=person_id).values("member_id")
-    found: dict[int, list[str]] = defaultdict(list)
-    rows = (
-        Membership.objects.filter(user_id__in=excluded).select_related("user").order_by("team_id", "user_id")
+    members = (
+        Membership.objects.filter(user_id__in=excluded)
+        .annotate(note=Value(None, output_field=IntegerField()))
+        .order_by()
+        .values_list("note", "team_id", "user_id", *_USER)
     )
-    for membership in rows:
-        found[membership.team_id].append(membership.user.label)
-    return {team_id: tuple(names) for team_id, names in found.items()}
-
-
-def hidden_notes(person_id: int) -> dict[int, tuple[int | None, ...]]:
-    """For each hidden note of the person, the teams it is hidden from (``None``: every team but its
-    author's), for ``readership``."""
-    found: dict[int, list[int | None]] = defaultdict(list)
-    rows = NoteHiding.objects.filter(person_id=person_id, lifted_at__isnull=True).values_list(
-        "note_id", "team_id"
+    hidings = (
+        NoteHiding.objects.filter(person_id=person_id, lifted_at__isnull=True)
+        .annotate(user=Value(None, output_field=IntegerField()), a=nothing, b=nothing, c=nothing, d=nothing)
+        .order_by()
+        .values_list("note_id", "team_id", "user", "a", "b", "c", "d")
     )
-    for note_id, team_id in rows:
-        found[note_id].append(team_id)
-    return {note_id: tuple(teams) for note_id, teams in found.items()}
-
-
-def is_hidden_from(hidings: tuple[int | None, ...], *, team_id: int, note_team_id: int) -> bool:
-    """``hidden_from`` for one note whose hidings are known (``hidden_notes``)."""
-    return team_id in hidings or (None in hidings and team_id != note_team_id)
+    kept_out: dict[int, list[str]] = defaultdict(list)
+    hidden: dict[int, list[int | None]] = defaultdict(list)
+    for note_id, team_id, _user_id, *names in sorted(
+        members.union(hidings, all=True), key=lambda row: (row[0] or 0, row[1] or 0, row[2] or 0)
+    ):
+        if note_id is None:
+            kept_out[team_id].append(User.label_of(dict(zip(_USER, names, strict=True)), prefix="user__"))
+        else:
+            hidden[note_id].append(team_id)
+    return Say(
+        kept_out={team_id: tuple(names) for team_id, names in kept_out.items()},
+        hidden={note_id: tuple(teams) for note_id, teams in hidden.items()},
+    )

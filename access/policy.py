@@ -554,9 +554,9 @@ def grants_and_readership(reader: Reader, person_id: int) -> tuple[Grants, Reade
 
 
 def _readership(person_id: int, rows: list[DecisionRow]) -> Readership:
-    return readership.of_rows(
-        rows, kept_out=exclusions.kept_out_by_team(person_id), hidden=exclusions.hidden_notes(person_id)
-    )
+    """The readership of the rows, with what the person decided about their record (``exclusions``)."""
+    say = exclusions.say_of(person_id)
+    return readership.of_rows(rows, kept_out=say.kept_out, hidden=say.hidden)
 
 
 def readership_of(person_id: int) -> Readership:

@@ -18,8 +18,6 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from datetime import datetime
 
-from access.exclusions import is_hidden_from
-
 CONSENT = "consent"  # the person's consent to the team, within the team's mission
 EMERGENCY = "emergency"  # an emergency access of the team, until its end
 AUTHORSHIP = "authorship"  # the author of a note reads it, whatever the consents say (R1)
@@ -150,3 +148,9 @@ def of_rows(
         },
         hidden=hidden or {},
     )
+
+
+def is_hidden_from(hidings: tuple[int | None, ...], *, team_id: int, note_team_id: int) -> bool:
+    """``exclusions.hidden_from`` for one note whose hidings are known (``exclusions.hidden_notes``):
+    hidden from this team by name, or from every team but the note's own."""
+    return team_id in hidings or (None in hidings and team_id != note_team_id)
