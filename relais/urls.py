@@ -2,6 +2,15 @@ from django.contrib import admin
 from django.urls import include, path
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
 
+from consent.consents import urls as consents_urls
+from consent.disagreements import urls as disagreements_urls
+from consent.emergency import urls as emergency_urls
+from consent.notices import urls as notices_urls
+from consent.recovery import urls as recovery_urls
+from consent.representation import urls as representation_urls
+from consent.say import urls as say_urls
+from consent.space import urls as space_urls
+
 urlpatterns = [
     path("", include("relais.web_urls")),
     path("i18n/", include("django.conf.urls.i18n")),
@@ -10,7 +19,14 @@ urlpatterns = [
     path("api/docs/", SpectacularSwaggerView.as_view(url_name="schema"), name="docs"),
     path("api/v1/", include("teams.urls")),
     path("api/v1/", include("records.urls")),
-    path("api/v1/", include("consent.urls")),
+    path("api/v1/", include(consents_urls.api_patterns)),
+    path("api/v1/", include(space_urls.api_patterns)),
+    path("api/v1/", include(notices_urls.api_patterns)),
+    path("api/v1/", include(recovery_urls.api_patterns)),
+    path("api/v1/", include(disagreements_urls.api_patterns)),
+    path("api/v1/", include(representation_urls.api_patterns)),
+    path("api/v1/", include(emergency_urls.api_patterns)),
+    path("api/v1/", include(say_urls.api_patterns)),
     path("api/v1/", include("audit.urls")),
     path("api/v1/", include("interop.urls")),
 ]

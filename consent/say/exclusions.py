@@ -17,7 +17,10 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from access import policy
+from access.own_space import access_own_person, refuse_while_restricted
+from access.reach import PersonAccess, access_person, reached_by_id
+from access.rules import followed_persons
+from access.who_is_asking import access_reader
 from audit import recorder
 from audit.models import Action
 from audit.recorder import Event
@@ -59,12 +62,12 @@ def _following_members(person: Person) -> list[Candidate]:
     )
 
 
-def _person(user: User, person_id: int | None, action: str) -> policy.PersonAccess:
+def _person(user: User, person_id: int | None, action: str) -> PersonAccess:
     """The person, reached by a worker of a following team (``person_id``) or in their own space
     (the person's account only: what a representative may do does not include this)."""
     if person_id is not None:
-        return policy.access_person(user, person_id, action=action, object_type="exclusion")
-    return policy.PersonAccess(reader=None, person=policy.access_own_person(user, action=action))
+        return access_person(user, person_id, action=action, object_type="exclusion")
+    return PersonAccess(reader=None, person=access_own_person(user, action=action))
 
 
 def _listed(user: User, person: Person) -> KeptOut:
@@ -121,7 +124,7 @@ def reach_exclusion(*, user: User, exclusion_id: int, action: str = Action.EXCLU
         else None
     )
     if own is not None:
-        found: Exclusion = policy.reached_by_id(
+        found: Exclusion = reached_by_id(
             user,
             action,
             Exclusion.objects.select_related("member", "person"),
@@ -131,14 +134,14 @@ def reach_exclusion(*, user: User, exclusion_id: int, action: str = Action.EXCLU
         )
         return found
     asked = [exclusion_id if is_storable_id(exclusion_id) else str(exclusion_id)]
-    reader = policy.access_reader(user, action=action, object_type="exclusion", object_ids=asked)
-    found = policy.reached_by_id(
+    reader = access_reader(user, action=action, object_type="exclusion", object_ids=asked)
+    found = reached_by_id(
         user,
         action,
         Exclusion.objects.select_related("member", "person"),
         exclusion_id,
         object_type="exclusion",
-        belongs=lambda e: policy.followed_persons(reader).filter(pk=e.person_id).exists(),
+        belongs=lambda e: followed_persons(reader).filter(pk=e.person_id).exists(),
     )
     return found
 
@@ -147,7 +150,7 @@ def reach_exclusion(*, user: User, exclusion_id: int, action: str = Action.EXCLU
 def let_back(*, user: User, exclusion_id: int) -> Exclusion:
     """The person lets a member they kept out read their record again (with their team)."""
     exclusion = reach_exclusion(user=user, exclusion_id=exclusion_id)
-    policy.refuse_while_restricted(user, action=Action.EXCLUSION_LIFT, person_id=exclusion.person_id)
+    refuse_while_restricted(user, action=Action.EXCLUSION_LIFT, person_id=exclusion.person_id)
     # Lifted once: of two lifts at the same moment, the second is told it is done.
     if not Exclusion.objects.filter(pk=exclusion.pk, lifted_at__isnull=True).update(
         lifted_at=timezone.now(), lifted_by=user

@@ -18,7 +18,9 @@ from django.db.models import Q, QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from access import policy
+from access.own_space import access_own_person
+from access.reach import reached_by_id
+from access.rules import notes_about_oneself
 from audit import recorder
 from audit.disclosure import Selection
 from audit.models import Action
@@ -45,7 +47,7 @@ class OwnNote:
 
 def _own_notes(person: Person) -> QuerySet[Note]:
     return (
-        policy.notes_about_oneself(person)
+        notes_about_oneself(person)
         .select_related("author", "team", "category")
         .order_by("-created_at", "-id")
     )
@@ -59,7 +61,7 @@ def following_teams(person: Person) -> list[Team]:
 
 def my_notes(*, user: User) -> Selection[Note]:
     """The notes about the person, newest first, each with its hidings; a shown page is recorded."""
-    person = policy.access_own_person(user, action=Action.PORTAL_NOTES, closed_while_restricted=True)
+    person = access_own_person(user, action=Action.PORTAL_NOTES, closed_while_restricted=True)
     return Selection(rows=_own_notes(person), record=lambda page: _shown(user, person, page))
 
 
@@ -86,9 +88,9 @@ def _shown(user: User, person: Person, page: Sequence[Note]) -> list[OwnNote]:
 def hide_note(*, user: User, note_id: int, team_id: int | None = None) -> NoteHiding:
     """Hide a note about the person from every team but its author's (``team_id`` None), or from one
     team that follows them."""
-    person = policy.access_own_person(user, action=Action.NOTE_HIDE, closed_while_restricted=True)
+    person = access_own_person(user, action=Action.NOTE_HIDE, closed_while_restricted=True)
     # Another's note is the 404 of a missing one, named with its person, whose journal shows it.
-    note: Note = policy.reached_by_id(
+    note: Note = reached_by_id(
         user,
         Action.NOTE_HIDE,
         Note.objects.all(),
@@ -121,8 +123,8 @@ def hide_note(*, user: User, note_id: int, team_id: int | None = None) -> NoteHi
 @recorder.action
 def show_note(*, user: User, hiding_id: int) -> NoteHiding:
     """The person shows a hidden note again to the teams it was hidden from."""
-    person = policy.access_own_person(user, action=Action.NOTE_SHOW, closed_while_restricted=True)
-    hiding: NoteHiding = policy.reached_by_id(
+    person = access_own_person(user, action=Action.NOTE_SHOW, closed_while_restricted=True)
+    hiding: NoteHiding = reached_by_id(
         user,
         Action.NOTE_SHOW,
         NoteHiding.objects.all(),

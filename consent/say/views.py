@@ -47,7 +47,7 @@ def _keep_out_page(
 @require_http_methods(["GET", "POST"])
 def person_exclusions(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     """With the person: who of the following teams must not read their record, and a form to name one."""
-    return _keep_out_page(request, pk, "consent/exclusions.html", {"nav": "persons"})
+    return _keep_out_page(request, pk, "consent/say/person.html", {"nav": "persons"})
 
 
 @login_required
@@ -55,7 +55,7 @@ def person_exclusions(request: AuthenticatedHttpRequest, pk: int) -> HttpRespons
 def portal_exclusions(request: AuthenticatedHttpRequest) -> HttpResponse:
     """In the person's space: who must not read their record, and a form to name one."""
     return _keep_out_page(
-        request, None, "portal/exclusions.html", {"nav": "portal-exclusions", "body_class": "portal"}
+        request, None, "consent/say/portal.html", {"nav": "portal-exclusions", "body_class": "portal"}
     )
 
 
@@ -99,7 +99,7 @@ def _notes_page(
         for own in shown
     ]
     context = {"items": items, "page": page, "nav": "portal-notes", "body_class": "portal"}
-    return render_with_forms(request, "portal/notes.html", context, refused)
+    return render_with_forms(request, "consent/say/notes.html", context, refused)
 
 
 @login_required
