@@ -86,6 +86,7 @@ class Action(models.TextChoices):
     CATEGORY_UPDATE = "category.update", _("category changed")
     PORTAL_CODE_CANCEL = "portal.code_cancel", _("portal code cancelled")
     KEYS_ROTATE = "keys.rotate", _("field keys rotated")
+    INFORMATION_PUBLISH = "information.publish", _("information text published")
 
 
 class AccessEvent(models.Model):

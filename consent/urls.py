@@ -3,6 +3,7 @@ from django.urls import path
 from consent.consents import api
 from consent.disagreements import api as disagreement_api
 from consent.emergency import api as emergency_api
+from consent.information import api as information_api
 from consent.recovery import api as recovery_api
 from consent.representation import api as representative_api
 from consent.space import api as portal_api
@@ -12,6 +13,8 @@ urlpatterns = [
     path("consents/<int:pk>/withdraw/", api.ConsentWithdraw.as_view(), name="consent-withdraw"),
     path("consents/<int:pk>/receipt/", api.ConsentReceipt.as_view(), name="consent-receipt"),
     path("receipt-key/", api.ReceiptKey.as_view(), name="receipt-key"),
+    path("information/", information_api.CurrentInformation.as_view(), name="information-api"),
+    path("information/<int:pk>/", information_api.InformationDetail.as_view(), name="information-text-api"),
     path(
         "persons/<int:pk>/portal-invitation/", api.PortalInvitationCreate.as_view(), name="portal-invitation"
     ),

@@ -51,6 +51,7 @@ CREATES = {
     "membership.add",
     "category.create",
     "account.code",
+    "information.publish",
 }
 UPDATES = {
     "person.update",

@@ -280,6 +280,11 @@ SESSION_COOKIE_SAMESITE = "Lax"
 CSRF_COOKIE_HTTPONLY = True
 CSRF_FAILURE_VIEW = "web.error_responses.csrf_failure"  # a refusal on the record, like any other
 X_FRAME_OPTIONS = "DENY"
+# The legal basis recorded on a consent a person gives in their space, when no earlier consent to the
+# team names one (``consent.models.LegalBasis``): "csp_l1110_4" (GDPR art. 9(2)(h) with the Public
+# Health Code's L.1110-4: care and medico-social teams) or "casf_l121_6_2" (with the Social Action and
+# Families Code's L.121-6-2: social action). Workers choose it on each consent they record.
+RELAIS_LEGAL_BASIS = os.getenv("RELAIS_LEGAL_BASIS", "csp_l1110_4")
 # Consent evidence (a scan or photo of a signed form), stored encrypted in the database.
 RELAIS_EVIDENCE_MAX_BYTES = envint("RELAIS_EVIDENCE_MAX_BYTES", str(5 * 1024 * 1024))
 FILE_UPLOAD_MAX_MEMORY_SIZE = RELAIS_EVIDENCE_MAX_BYTES + 1024 * 1024

@@ -8,6 +8,7 @@ from consent.consents import views as consent_views
 from consent.disagreements import views as disagreement_views
 from consent.emergency import services as glass
 from consent.emergency import views as glass_views
+from consent.information import views as information_views
 from consent.recovery import views as recovery_views
 from consent.representation import views as representative_views
 from consent.space import views as portal_views
@@ -58,6 +59,8 @@ urlpatterns = [
     path("persons/<int:pk>/portal-code/", consent_views.portal_invite, name="portal-invite"),
     path("consents/<int:pk>/withdraw/", consent_views.consent_withdraw, name="consent-withdrawal"),
     path("consents/<int:pk>/receipt/", consent_views.consent_receipt, name="consent-receipt-page"),
+    path("information/", information_views.current, name="information"),
+    path("information/<int:pk>/", information_views.text, name="information-text"),
     path("consents/<int:pk>/evidence/", consent_views.consent_evidence, name="consent-evidence"),
     path("portal/activate/", portal_views.activate, name="portal-activation"),
     path("portal/", portal_views.home, name="portal-home"),

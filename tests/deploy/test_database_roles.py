@@ -268,12 +268,14 @@ def test_the_service_serves_as_its_own_role(deployment):
             {"team": team, "category": "housing", "body": "Vu ce matin, tout va bien."},
         )
         assert status == 201, note
+        told = call(base, "GET", "/api/v1/information/", token)[1][0]["id"]
         status, consent = call(
             base,
             "POST",
             f"/api/v1/persons/{jo['id']}/consents/",
             token,
-            {"team": team, "categories": ["housing", "contact"], "purpose": "Continuité", "method": "oral"},
+            {"team": team, "categories": ["housing", "contact"], "purpose": "Continuité", "method": "oral"}
+            | {"information": told, "legal_basis": "casf_l121_6_2"},
         )
         assert status == 201, consent
         auditor = call(base, "POST", "/api/v1/auth/token/", body={"username": "audit", "password": PASSWORD})[

@@ -22,6 +22,8 @@ from tests.factories import (
     PASSWORD,
     UserFactory,
     give_consent,
+    information_text,
+    informed,
     make_member,
     make_note,
     make_person,
@@ -330,6 +332,9 @@ EXPECTED = {
     ("post", "/api/v1/users/{id}/recovery/"): managers_act("account.code"),
     ("post", "/api/v1/auth/account-code/"): lambda kind, w: [denied("auth.login_failed")],
     ("get", "/api/v1/receipt-key/"): lambda kind, w: [],
+    # The information texts given before a consent: public words, nobody's data, nothing to record.
+    ("get", "/api/v1/information/"): lambda kind, w: [],
+    ("get", "/api/v1/information/{id}/"): lambda kind, w: [],
     ("post", "/api/v1/portal/activate/"): lambda kind, w: [denied("portal.activate")],
     ("get", "/api/v1/categories/"): anyone_signed_in,
     ("get", "/api/v1/me/"): anyone_signed_in,
@@ -431,6 +436,8 @@ def operations() -> list[tuple[str, str]]:
 
 def request_for(method: str, path: str, kind: str, w: dict) -> tuple[str, dict | None]:
     user = w["users"][kind]
+    if path == "/api/v1/information/{id}/":
+        return path.replace("{id}", str(information_text().pk)), None
     if path == "/api/v1/portal/consents/{id}/renewal/":  # the person's consent that ends in 10 days
         ending = give_consent(
             w["person"],
@@ -542,9 +549,14 @@ def request_for(method: str, path: str, kind: str, w: dict) -> tuple[str, dict |
             "categories": ["housing"],
             "purpose": "continuité",
             "method": portal_method,
+            **informed(),
         },
         ("post", "/api/v1/consents/{id}/withdraw/"): {"method": portal_method},
-        ("post", "/api/v1/portal/consents/"): {"team": team, "categories": ["housing"]},
+        ("post", "/api/v1/portal/consents/"): {
+            "team": team,
+            "categories": ["housing"],
+            "information": information_text().pk,
+        },
         ("post", "/api/v1/me/presentation/"): {"team": team, "title": "intervenante"},
         ("post", "/api/v1/persons/{id}/emergency-access/"): {
             "team": team,
