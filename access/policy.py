@@ -28,7 +28,7 @@ from django.db.models import Exists, IntegerField, OuterRef, Q, QuerySet, Value
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from access import readership
+from access import archived, readership
 from access import wording as readership_wording
 from access.readership import Readership
 from audit import recorder
@@ -135,8 +135,9 @@ def _follows(
 
 
 def followed_persons(reader: Reader) -> QuerySet[Person]:
-    """Persons followed by at least one of the reader's teams; everyone else does not exist (R9)."""
-    return Person.objects.filter(Exists(_follows(OuterRef("pk"), reader.group_ids)))
+    """Persons followed by at least one of the reader's teams, and not archived; everyone else does
+    not exist (R9, and the retention of ``access.archived``)."""
+    return archived.unarchived(Person.objects.filter(Exists(_follows(OuterRef("pk"), reader.group_ids))))
 
 
 def _followed_person(reader: Reader, person_id: int) -> Person:

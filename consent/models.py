@@ -347,6 +347,8 @@ class Notice(models.Model):
         REPRESENTATIVE_ENDED = "representative_end", _("someone no longer acts for you")
         SPACE_RESET = "space_reset", _("your space was given a new password with a worker's code")
         DISAGREEMENT_ANSWERED = "disagreement_answered", _("an auditor answered your disagreement")
+        RECORD_ARCHIVING = "record_archiving", _("your file will be archived")
+        RECORD_ERASING = "record_erasing", _("your file will be erased")
 
     person = models.ForeignKey("records.Person", on_delete=models.CASCADE, related_name="notices")
     kind = models.CharField(max_length=24, choices=Kind.choices)
@@ -363,6 +365,8 @@ class Notice(models.Model):
     created_at = models.DateTimeField(auto_now_add=True)
     read_at = models.DateTimeField(null=True, blank=True)
     emailed_at = models.DateTimeField(null=True, blank=True)
+    # When what the notice announces happens, at the earliest (the retention job's archiving, erasure).
+    due_at = models.DateTimeField(null=True, blank=True)
 
     class Meta:
         ordering = ["-happened_at", "-id"]

@@ -256,6 +256,16 @@ RELAIS_AUDIT_CHECKPOINT_DIR = Path(os.getenv("RELAIS_AUDIT_CHECKPOINT_DIR", VAR_
 RELAIS_AUDIT_CHAINS = envint("RELAIS_AUDIT_CHAINS", "8")
 # How long access events are kept; the CNIL recommends 6 to 12 months.
 RELAIS_AUDIT_RETENTION_DAYS = envint("RELAIS_AUDIT_RETENTION_DAYS", "365")
+# How long a person's record is kept once every follow-up ended (issue 24; ``records.retention``),
+# after the CNIL's framework for the social and medico-social sector: the record stays in use while
+# the person is accompanied, then ``RELAIS_ARCHIVE_AFTER_YEARS`` (default 2) after the last follow-up
+# ended it is archived (no team reads it), then ``RELAIS_ERASE_AFTER_YEARS`` (default 5, the civil
+# limitation period) after that it is erased. A person whose space is open is told
+# ``RELAIS_RETENTION_NOTICE_DAYS`` (default 30) before each step. The deployer sets them for its own
+# duties; per organisation once organisations hold their own settings.
+RELAIS_ARCHIVE_AFTER_YEARS = envint("RELAIS_ARCHIVE_AFTER_YEARS", "2")
+RELAIS_ERASE_AFTER_YEARS = envint("RELAIS_ERASE_AFTER_YEARS", "5")
+RELAIS_RETENTION_NOTICE_DAYS = envint("RELAIS_RETENTION_NOTICE_DAYS", "30")
 
 # A second factor (TOTP with recovery codes, or a passkey) for every staff account: workers, peer
 # workers, managers, auditors. Required by default in production; optional in the demo and tests, where

@@ -419,6 +419,7 @@ EXPECTED = {
     ("post", "/api/v1/audit/disagreements/{id}/answer/"): disagreement_answer,
     ("get", "/api/v1/audit/events/"): auditors_only("audit.view"),
     ("get", "/api/v1/audit/verify/"): auditors_only("audit.verify"),
+    ("get", "/api/v1/audit/retention/"): auditors_only("retention.count"),
     # FHIR (issue 25): each as its JSON twin.
     ("get", "/api/v1/consents/{id}/fhir/"): consent_by_id("consent.view"),
     ("get", "/api/v1/audit/fhir/AuditEvent"): auditors_only("audit.view"),
