@@ -295,6 +295,12 @@ X_FRAME_OPTIONS = "DENY"
 # Health Code's L.1110-4: care and medico-social teams) or "casf_l121_6_2" (with the Social Action and
 # Families Code's L.121-6-2: social action). Workers choose it on each consent they record.
 RELAIS_LEGAL_BASIS = os.getenv("RELAIS_LEGAL_BASIS", "csp_l1110_4")
+# Who answers for the processing, as the record of processing activities (GDPR art. 30) names them:
+# ``manage.py processing_record`` prints it from this configuration. Empty, it says what is missing.
+RELAIS_CONTROLLER = os.getenv("RELAIS_CONTROLLER", "")  # the data controller: name and address
+RELAIS_CONTROLLER_CONTACT = os.getenv("RELAIS_CONTROLLER_CONTACT", "")
+RELAIS_DPO_CONTACT = os.getenv("RELAIS_DPO_CONTACT", "")  # the data protection officer
+RELAIS_HOSTING = os.getenv("RELAIS_HOSTING", "")  # the host, certified HDS for health data (CSP L.1111-8)
 # Consent evidence (a scan or photo of a signed form), stored encrypted in the database.
 RELAIS_EVIDENCE_MAX_BYTES = envint("RELAIS_EVIDENCE_MAX_BYTES", str(5 * 1024 * 1024))
 FILE_UPLOAD_MAX_MEMORY_SIZE = RELAIS_EVIDENCE_MAX_BYTES + 1024 * 1024
