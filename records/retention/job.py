@@ -88,10 +88,14 @@ def _step(person: Person, kind: str, due: datetime, *, now: datetime, using: str
         return "wait"
     if person.account_id is None:
         return "go" if now >= due else "wait"
-    told = Notice.objects.using(using).filter(person=person, kind=kind).order_by("-id").first()
+    # A notice of this step announces this due date or a later one; an older one (of a record that
+    # came back into use since) announces nothing any more.
+    told = (
+        Notice.objects.using(using).filter(person=person, kind=kind, due_at__gte=due).order_by("-id").first()
+    )
     if told is None:
         return "tell"
-    return "go" if now >= max(due, told.due_at or due) else "wait"
+    return "go" if now >= told.due_at else "wait"  # type: ignore[operator]  # set with its kind
 
 
 def _tell(person: Person, kind: str, due: datetime, *, now: datetime, actor: Actor, using: str) -> None:
