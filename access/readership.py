@@ -1,13 +1,13 @@
 """Who reads a person's information now, and on what basis (R11): the policy's one answer.
 
 The policy decides each read from rows of effective consents and open emergency accesses
-(``policy._rows``: consent ∩ mission ∩ follow-up, or a broken glass until its end). The same rows,
+(``access.grants._rows``: consent ∩ mission ∩ follow-up, or a broken glass until its end). The same rows,
 for every team that follows the person, say who reads each category; a note is read by its author
 and by the teams that read its category. Every sentence a page shows about who reads (badges, the
 note form, the message after saving, "why can I see this?", the portal's "this team sees it",
 the person page's status) is written from a ``Readership``, never from a query of its own.
 
-``policy.grants_and_readership`` and ``policy.readership_of`` build it from the policy's rows, named
+``access.grants.grants_and_readership`` and ``readership_of`` build it from the policy's rows, named
 with the team names and end times the sentences need; this module only names what the rows say.
 """
 
@@ -42,7 +42,7 @@ class Reading:
 @dataclass(frozen=True)
 class Emergency:
     """An emergency access open now, with the categories it opens now (those the rules still let it
-    open: ``policy.open_glass_categories``)."""
+    open: ``access.rules.open_glass_categories``)."""
 
     glass_break_id: int
     team_id: int
@@ -108,7 +108,7 @@ class Readership:
         ]
 
 
-# person, category, consent, team, glass break, the team's name, the end (``policy._rows``, named)
+# person, category, consent, team, glass break, the team's name, the end (``access.grants._rows``, named)
 Row = tuple[int, str, int | None, int, int | None, str, datetime | None]
 
 
@@ -117,7 +117,7 @@ def of_rows(rows: Iterable[Row]) -> Readership:
     by_category: dict[str, list[Reading]] = defaultdict(list)
     for _person, code, consent_id, team_id, glass_id, team, ends_at in rows:
         if any(reading.team_id == team_id for reading in by_category[code]):
-            continue  # the first row of a team names its grant, as ``policy._grants_of`` does
+            continue  # the first row of a team names its grant, as ``access.grants._grants_of`` does
         by_category[code].append(Reading(team_id, team, consent_id, glass_id, ends_at))
     return Readership(
         {code: tuple(sorted(found, key=lambda r: (r.team, r.team_id))) for code, found in by_category.items()}

@@ -3,7 +3,7 @@
 from django.http import HttpRequest
 from django.utils.functional import SimpleLazyObject
 
-from access import policy
+from access.own_space import representation
 
 
 def acting_for(request: HttpRequest) -> dict:
@@ -12,4 +12,4 @@ def acting_for(request: HttpRequest) -> dict:
     user = getattr(request, "user", None)
     if user is None or not user.is_authenticated:
         return {"acting_for": None}
-    return {"acting_for": SimpleLazyObject(lambda: policy.representation(user))}
+    return {"acting_for": SimpleLazyObject(lambda: representation(user))}

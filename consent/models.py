@@ -177,7 +177,7 @@ class Representative(models.Model):
     confiance) the person chose, or the holder of a legal mandate (tutelle, curatelle). FHIR R5 calls
     them the consent's grantor and manager. A worker records it with its evidence; the account is a
     portal account of its own, opened by a one-time code, that serves this one person only, so that
-    no session ever mixes two persons. It never reads notes (``access.policy``)."""
+    no session ever mixes two persons. It never reads notes (``access.own_space``)."""
 
     class Kind(models.TextChoices):
         TRUSTED_PERSON = "trusted_person", _("trusted person")

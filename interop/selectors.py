@@ -7,7 +7,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import Any
 
-from access import policy
+from access.reach_consents import access_consent
 from audit import recorder
 from audit import selectors as audit_selectors
 from audit.disclosure import Selection
@@ -24,7 +24,7 @@ from teams.models import User
 
 def consent_as_fhir(*, user: User, consent_id: int) -> Resource:
     """A consent as an R5 Consent, for whoever may see its receipt; the read is recorded."""
-    reached = policy.access_consent(user, consent_id, action=Action.CONSENT_VIEW)
+    reached = access_consent(user, consent_id, action=Action.CONSENT_VIEW)
     consent = consent_selectors.consents_of(reached.person).get(pk=reached.pk)
     receipts = list(Receipt.objects.filter(consent=consent).order_by("id"))
     recorder.record(

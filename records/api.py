@@ -7,6 +7,7 @@ from rest_framework import generics, serializers, status
 from rest_framework.request import Request
 from rest_framework.response import Response
 
+from access import persons
 from audit.disclosure import Selection
 from records import renewals, selectors, services
 from records.filters import NoteFilter
@@ -72,7 +73,7 @@ class PersonDetail(generics.RetrieveAPIView):
     serializer_class = PersonOutSerializer
 
     def retrieve(self, request: Request, *args: Any, **kwargs: Any) -> Response:
-        view = selectors.person_detail(user=signed_in(request), person_id=kwargs["pk"])
+        view = persons.person_detail(user=signed_in(request), person_id=kwargs["pk"])
         return Response(PersonOutSerializer(view).data)
 
 

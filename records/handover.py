@@ -13,11 +13,13 @@ from datetime import datetime, timedelta
 from django.db.models import Count, Q
 from django.utils import timezone
 
-from access import policy
+from access.grants import grants_for
+from access.persons import PersonView, views_for
+from access.rules import followed_persons, readable_notes
+from access.who_is_asking import access_reader
 from audit.models import Action
 from consent.models import Consent, Withdrawal
 from records.models import FollowUp, HandoverMark, Person
-from records.selectors import PersonView, views_for
 from teams.models import Team, User
 
 FIRST_WINDOW = timedelta(hours=24)  # before a member's first "seen", the last day is new
@@ -67,7 +69,7 @@ def last_seen(user: User) -> tuple[datetime, bool]:
 
 def mark_seen(*, user: User) -> None:
     """The member has seen everything up to now (nothing of a person is read or changed)."""
-    policy.access_reader(user, action=Action.PERSON_LIST, object_type="person")
+    access_reader(user, action=Action.PERSON_LIST, object_type="person")
     HandoverMark.objects.update_or_create(user=user, defaults={"seen_at": timezone.now()})
 
 
@@ -90,19 +92,18 @@ def _told(news: list[ConsentNews], team: Team, at: datetime, by: str) -> None:
 def handover(*, user: User) -> Handover:
     """What is new for the member's teams since their last "seen", per person, in a fixed number of
     queries whatever the caseload; a person shows when something happened or no consent is held."""
-    member = policy.access_reader(user, action=Action.PERSON_LIST, object_type="person")
+    member = access_reader(user, action=Action.PERSON_LIST, object_type="person")
     since, first = last_seen(user)
     now = timezone.now()
-    followed = list(policy.followed_persons(member).values_list("pk", flat=True))
-    grants = policy.grants_for(member, followed)
-    all_grants = {pk: grants.get(pk, {}) for pk in followed}
+    followed = list(followed_persons(member).values_list("pk", flat=True))
+    grants = grants_for(member, followed)
     news: dict[int, HandoverLine] = {}
 
     def line(person_id: int) -> HandoverLine:
         return news.setdefault(person_id, HandoverLine())
 
     notes = (
-        policy.readable_notes_of_persons(member, all_grants)
+        readable_notes(member, followed, grants)
         .filter(created_at__gt=since)
         .exclude(author=user)
         .values("person_id")

@@ -40,7 +40,7 @@ class Person(models.Model):
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
     )
-    # Set by the retention job (``records.retention``), as the owner role, once every follow-up ended
+    # Set by the retention job (``relais.retention``), as the owner role, once every follow-up ended
     # long ago: from then on no team reads the person (``access.archived``), until the erasure.
     archived_at = models.DateTimeField(null=True, blank=True, editable=False)
 

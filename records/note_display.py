@@ -16,7 +16,7 @@ from django.utils.safestring import SafeString
 from django.utils.translation import gettext as _
 
 from access import wording
-from access.policy import Grants
+from access.grants import Grants
 from access.readership import Readership
 from consent.models import Consent
 from records.authorship import author_presented

@@ -15,11 +15,11 @@ from datetime import datetime, timedelta
 from django.db.models import Exists, OuterRef, Q
 from django.utils import timezone
 
-from access import policy
+from access.persons import PersonView, views_for
+from access.who_is_asking import access_reader
 from audit.models import Action
 from consent.models import Consent
 from records.models import FollowUp, Person
-from records.selectors import PersonView, views_for
 from teams.models import Team, User
 
 ENDING_WITHIN = timedelta(days=30)
@@ -48,7 +48,7 @@ def _current_for_team() -> Q:
 def to_renew(*, user: User) -> list[Renewal]:
     """Consents of the member's teams ending within 30 days (soonest first), then persons those
     teams follow without any consent (by name); each person shown is recorded."""
-    member = policy.access_reader(user, action=Action.PERSON_LIST, object_type="person")
+    member = access_reader(user, action=Action.PERSON_LIST, object_type="person")
     now = timezone.now()
     open_follow_up = FollowUp.objects.filter(
         person_id=OuterRef("person_id"), team_id=OuterRef("team_id"), closed_at__isnull=True

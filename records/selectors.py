@@ -1,22 +1,24 @@
-"""Reads of person data. Each one goes through the policy and records what it disclosed (R5).
-
-Long on purpose: every read of a person, a note or a list of them is here, so that what each one
-discloses and records is reviewed in one place; split, a read would be easier to add unrecorded."""
+"""Reads of person data: searches, lists of persons, notes. Each one goes through the policy and
+records what it disclosed (R5); a person as a reader sees them, and how a member reaches one, are
+``access.persons`` (consent's pages start from them too)."""
 
 from __future__ import annotations
 
 from collections import defaultdict
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from datetime import date
 from typing import Any
 
 from django.db.models import Count, Q, QuerySet
 from django.utils.translation import gettext as _
 
-from access import policy
-from access.policy import Grant, Grants, Reader
+from access.grants import Grant, Grants, readership_of
+from access.persons import PersonView, Reach, reach, views_for
+from access.reach import access_contact, access_note, access_person
 from access.readership import Readership
+from access.rules import followed_persons, identity_shown, readable_notes
+from access.who_is_asking import Reader, access_reader, reader_for
 from audit import recorder
 from audit.disclosure import Selection
 from audit.models import Action
@@ -24,90 +26,11 @@ from audit.recorder import Event
 from core.domain_errors import Invalid
 from core.text import fold
 from records import filters as note_filters
-from records.models import CONTACT, FollowUp, Note, Person
+from records.models import FollowUp, Note, Person
 from teams.models import Team, User
 from teams.presentation import presentation_fields, with_presentation
 
-
-@dataclass
-class PersonView:
-    """A person as one reader may see them: contact is ``None`` when not theirs to see."""
-
-    person: Person
-    categories: list[str]
-    contact: dict[str, str] | None
-    follow_ups: list[FollowUp] = field(default_factory=list)
-    identity: bool = True  # names and birth date: with the first consent that shares something
-
-
-@dataclass(frozen=True)
-class Reach:
-    """A person reached by a member, with the categories granted: decided once per request."""
-
-    reader: Reader
-    person: Person
-    grants: Grants
-    readership: Readership = field(default_factory=Readership)  # asked with ``readers=True``
-
-
-def reach(
-    user: User, person_id: int, *, action: str, object_type: str = "person", readers: bool = False
-) -> Reach:
-    """The person and the reader's grants; with ``readers``, also who reads each category of them
-    now and why (``policy.grants_and_readership``), decided in the same statement."""
-    access = policy.access_person(user, person_id, action=action, object_type=object_type)
-    assert access.reader is not None  # members only: self_allowed is not asked
-    if readers:
-        grants, readership = policy.grants_and_readership(access.reader, access.person.pk)
-        return Reach(reader=access.reader, person=access.person, grants=grants, readership=readership)
-    grants = policy.grants_for(access.reader, [access.person.pk]).get(access.person.pk, {})
-    return Reach(reader=access.reader, person=access.person, grants=grants)
-
-
 # Persons ------------------------------------------------------------------------------------------
-
-
-def _contact_of(person_ids: list[int]) -> dict[int, dict[str, str]]:
-    if not person_ids:
-        return {}
-    rows = Person.objects.filter(pk__in=person_ids).values("pk", *Person.CONTACT_FIELDS)
-    return {row.pop("pk"): row for row in rows}
-
-
-def _person_event(action: str, person: Person, grants: Grants) -> Event:
-    contact = grants.get(CONTACT)
-    return Event(
-        action=action,
-        person_id=person.pk,
-        object_type="person",
-        object_ids=[person.pk],
-        categories=[CONTACT] if contact else [],
-        consent_id=contact.consent_id if contact else None,
-        team_id=contact.team_id if contact else None,
-        glass_break_id=contact.glass_break_id if contact else None,
-    )
-
-
-def views_for(
-    member: Reader, persons: Sequence[Person], action: str, grants: Mapping[int, Grants] | None = None
-) -> list[PersonView]:
-    """Decide the visible fields of a page of persons and record one event per person (R5); every
-    list of persons (the search, the handover) shows them through this."""
-    if grants is None:  # a caller that decided them in this request already passes them
-        grants = policy.grants_for(member, [p.pk for p in persons])
-    contacts = _contact_of([p.pk for p in persons if policy.may_see_contact(grants.get(p.pk, {}))])
-    views = [
-        PersonView(
-            person=p,
-            categories=sorted(grants.get(p.pk, {})),
-            contact=contacts.get(p.pk),
-            identity=policy.may_see_identity(member, p, grants.get(p.pk, {})),
-        )
-        for p in persons
-    ]
-    recorder.record(member.user, *(_person_event(action, p, grants.get(p.pk, {})) for p in persons))
-    return views
-
 
 SEARCH_MAX_CHARS = 100
 
@@ -125,13 +48,13 @@ def _checked_search(search: str) -> str:
 def find_persons(*, user: User, search: str = "") -> Selection[Person]:
     """Persons the user's teams follow, found by part of a name; a shown page is recorded."""
     search = _checked_search(search)
-    member = policy.access_reader(user, action=Action.PERSON_LIST, object_type="person")
-    persons = policy.followed_persons(member).defer(*Person.DEFERRED)
+    member = access_reader(user, action=Action.PERSON_LIST, object_type="person")
+    persons = followed_persons(member).defer(*Person.DEFERRED)
     if search:
         # A name the reader may not see yet (R2) finds nothing: a search must not reveal it.
         folded = fold(search)
         persons = persons.filter(
-            Q(name_key__contains=folded) | (Q(identity_key__contains=folded) & policy.identity_shown(member))
+            Q(name_key__contains=folded) | (Q(identity_key__contains=folded) & identity_shown(member))
         )
     return Selection(
         rows=persons.order_by("display_name", "pk"),
@@ -156,37 +79,13 @@ def likely_duplicates(
     same = Q(name_key=fold(display_name))
     identity = fold(f"{first_name} {last_name}".strip())
     if identity:
-        by_identity = Q(identity_key=identity) & policy.identity_shown(member)
+        by_identity = Q(identity_key=identity) & identity_shown(member)
         if birth_date is not None:
             by_identity &= Q(birth_date=birth_date) | Q(birth_date__isnull=True)
         same |= by_identity
-    persons = policy.followed_persons(member).defer(*Person.DEFERRED).filter(same)
+    persons = followed_persons(member).defer(*Person.DEFERRED).filter(same)
     found = list(persons.order_by("display_name", "pk")[:DUPLICATES_SHOWN])
     return views_for(member, found, Action.PERSON_LIST) if found else []
-
-
-def person_view(reached: Reach, *, action: str = Action.PERSON_VIEW) -> PersonView:
-    """The person as the reader may see them, with the teams that follow them; recorded."""
-    contact = _contact_of([reached.person.pk]) if policy.may_see_contact(reached.grants) else {}
-    recorder.record(reached.reader.user, _person_event(action, reached.person, reached.grants))
-    return PersonView(
-        person=reached.person,
-        categories=sorted(reached.grants),
-        contact=contact.get(reached.person.pk),
-        identity=policy.may_see_identity(reached.reader, reached.person, reached.grants),
-        follow_ups=list(
-            FollowUp.objects.filter(person=reached.person, closed_at__isnull=True).select_related("team")
-        ),
-    )
-
-
-def created_person_view(member: Reader, person: Person) -> PersonView:
-    """What its creator sees of a person just created (contact stays hidden until consent)."""
-    return views_for(member, [person], Action.PERSON_VIEW)[0]
-
-
-def person_detail(*, user: User, person_id: int) -> PersonView:
-    return person_view(reach(user, person_id, action=Action.PERSON_VIEW))
 
 
 # Notes --------------------------------------------------------------------------------------------
@@ -220,7 +119,7 @@ def _events_of(action: str, person_id: int, notes: Sequence[tuple[int, str]], gr
 
 
 def _listed_notes(reached: Reach, filters: Mapping[str, Any] | None) -> QuerySet[Note]:
-    notes = policy.readable_notes(reached.reader, reached.person, reached.grants).filter(
+    notes = readable_notes(reached.reader, [reached.person.pk], {reached.person.pk: reached.grants}).filter(
         correction__isnull=True  # a corrected note shows as its latest version
     )
     return note_filters.narrowed(notes, filters or {})
@@ -299,7 +198,7 @@ def note_authors(reached: Reach) -> NoteAuthors:
 
 
 def note_detail(*, user: User, note_id: int) -> Note:
-    access = policy.access_note(user, note_id, action=Action.NOTE_VIEW)
+    access = access_note(user, note_id, action=Action.NOTE_VIEW)
     note = access.note
     recorder.record(user, *note_events(Action.NOTE_VIEW, note.person_id, [note], access.grants))
     return note
@@ -307,7 +206,7 @@ def note_detail(*, user: User, note_id: int) -> Note:
 
 def note_to_correct(*, user: User, note_id: int) -> Note:
     """A note its author is about to correct, read (and recorded) as any read of it."""
-    access = policy.access_note(user, note_id, action=Action.NOTE_VIEW, own=True)
+    access = access_note(user, note_id, action=Action.NOTE_VIEW, own=True)
     recorder.record(user, *note_events(Action.NOTE_VIEW, access.note.person_id, [access.note], access.grants))
     return access.note
 
@@ -315,26 +214,26 @@ def note_to_correct(*, user: User, note_id: int) -> Note:
 def contact_to_edit(*, user: User, person_id: int) -> PersonView:
     """The person's contact details, for a member about to change them; read and recorded as the
     person page reads them."""
-    access = policy.access_contact(user, person_id, action=Action.PERSON_VIEW)
+    access = access_contact(user, person_id, action=Action.PERSON_VIEW)
     return views_for(access.reader, [access.person], Action.PERSON_VIEW)[0]
 
 
 def still_followed(*, user: User, person_id: int) -> bool:
     """Whether another of the user's teams still follows the person (after one stopped); no data."""
-    return policy.followed_persons(policy.reader_for(user)).filter(pk=person_id).exists()
+    return followed_persons(reader_for(user)).filter(pk=person_id).exists()
 
 
 def writer_teams(*, user: User, person_id: int) -> list[Team]:
     """The user's teams that follow the person: those a note about them may be written for."""
-    access = policy.access_person(user, person_id, action=Action.NOTE_CREATE, object_type="note")
+    access = access_person(user, person_id, action=Action.NOTE_CREATE, object_type="note")
     assert access.reader is not None
     return teams_writing_for(access.reader, access.person)
 
 
 def readership(person_id: int) -> Readership:
-    """Who reads each category of the person now, and why (``policy.readership_of``): what an author
+    """Who reads each category of the person now, and why (``readership_of``): what an author
     is told before and after saving a note (R11)."""
-    return policy.readership_of(person_id)
+    return readership_of(person_id)
 
 
 def teams_writing_for(member: Reader, person: Person) -> list[Team]:

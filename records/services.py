@@ -13,16 +13,17 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from guardian.shortcuts import assign_perm, remove_perm
 
-from access import policy
-from access.policy import Reader
+from access.persons import PersonView, created_person_view
+from access.reach import access_contact, access_follow_up, access_note, access_person
+from access.rules import team_follows
+from access.who_is_asking import Reader, access_reader
 from audit import recorder
 from audit.models import Action
 from audit.recorder import Event
-from consent.emergency import ending as glass_end
-from consent.models import Notice
-from consent.notices import inbox
 from core.domain_errors import Conflict, Invalid
 from core.text import fold
+from records import changes
+from records.changes import FollowUpChange
 from records.models import (
     ADDRESS_MAX_CHARS,
     CONTACT,
@@ -32,7 +33,6 @@ from records.models import (
     Note,
     Person,
 )
-from records.selectors import PersonView, created_person_view
 from records.validators import validate_birth_date
 from teams.models import Category, Team, User
 from teams.selectors import team_named_in_input
@@ -91,7 +91,7 @@ def create_person(
     address: str = "",
 ) -> PersonView:
     """Create a person followed by one of the writer's teams; contact stays hidden until consent."""
-    member = policy.access_reader(user, action=Action.PERSON_CREATE, object_type="person")
+    member = access_reader(user, action=Action.PERSON_CREATE, object_type="person")
     team = _writer_team(member, team_id)
     _checked_birth_date(birth_date)
     person = Person.objects.create(
@@ -122,10 +122,10 @@ def create_person(
 @recorder.action
 def write_note(*, user: User, person_id: int, team_id: int, category: str, body: str) -> Note:
     """Write a note. Whatever its category, it is readable by its author alone until consent (R1)."""
-    access = policy.access_person(user, person_id, action=Action.NOTE_CREATE, object_type="note")
+    access = access_person(user, person_id, action=Action.NOTE_CREATE, object_type="note")
     assert access.reader is not None
     team = _writer_team(access.reader, team_id)
-    if not policy.team_follows(team, access.person):
+    if not team_follows(team, access.person):
         raise Invalid("team", _("This team does not follow this person."))
     note = Note.objects.create(
         person=access.person, team=team, author=user, category=_category(category), body=body
@@ -161,7 +161,7 @@ def _checked_contact(values: dict[str, str]) -> None:
 def update_contact(*, user: User, person_id: int, **values: str) -> Person:
     """Change a person's phone, e-mail or address, as a member who may read them (R1). The event
     names the fields that changed, never their values: those stay encrypted (R8)."""
-    access = policy.access_contact(user, person_id, action=Action.PERSON_UPDATE)
+    access = access_contact(user, person_id, action=Action.PERSON_UPDATE)
     unknown = set(values) - set(Person.CONTACT_FIELDS)
     if unknown:
         raise Invalid(sorted(unknown)[0], _("This cannot be changed here."))
@@ -198,7 +198,7 @@ def correct_note(*, user: User, note_id: int, body: str) -> Note:
     Both are in the log (one event names the two), and readers see the latest version marked as
     corrected. The correction keeps the note's person, team and category: a note in the wrong
     category is another note, since who may read it would change."""
-    access = policy.access_note(user, note_id, action=Action.NOTE_CORRECT, own=True)
+    access = access_note(user, note_id, action=Action.NOTE_CORRECT, own=True)
     assert access.reader is not None
     old = access.note
     team = _writer_team(access.reader, old.team_id, field="note")
@@ -231,7 +231,7 @@ def open_follow_up(
 
     Another team than one of the member's own starts only with the person asked: ``presence`` (who
     is there) and ``confirmed`` are required then, and who was there is in the event."""
-    access = policy.access_person(user, person_id, action=Action.FOLLOW_UP_OPEN)
+    access = access_person(user, person_id, action=Action.FOLLOW_UP_OPEN)
     person = access.person
     team = team_named_in_input(team_id)
     assert access.reader is not None
@@ -248,7 +248,8 @@ def open_follow_up(
             reason=present,
         ),
     )
-    inbox.tell(person.pk, Notice.Kind.FOLLOW_UP, team_id=team.pk, actor_id=user.pk)
+    # The person's inbox tells them (consent's, wired by the composition root: ``records.changes``).
+    changes.follow_up_changed(FollowUpChange(by=user, person_id=person.pk, team_id=team.pk, opened=True))
     return follow_up
 
 
@@ -256,7 +257,7 @@ def open_follow_up(
 def close_follow_up(*, user: User, follow_up_id: int) -> FollowUp:
     """A team stops following the person: its members lose access at once, and its emergency
     accesses to the person end."""
-    follow_up = policy.access_follow_up(user, follow_up_id, action=Action.FOLLOW_UP_CLOSE)
+    follow_up = access_follow_up(user, follow_up_id, action=Action.FOLLOW_UP_CLOSE)
     if follow_up.closed_at is not None:
         raise Conflict(_("This follow-up is already closed."))
     follow_up.closed_at = timezone.now()
@@ -273,6 +274,9 @@ def close_follow_up(*, user: User, follow_up_id: int) -> FollowUp:
             object_ids=[follow_up.pk],
         ),
     )
-    # The team's emergency accesses to the person end with it, for good: reopening revives none.
-    glass_end.end_with_follow_up(by=user, person_id=follow_up.person_id, team_id=follow_up.team_id)
+    # The team's emergency accesses to the person end with it, for good: reopening revives none
+    # (consent's, wired by the composition root: ``records.changes``).
+    changes.follow_up_changed(
+        FollowUpChange(by=user, person_id=follow_up.person_id, team_id=follow_up.team_id, opened=False)
+    )
     return follow_up

@@ -1,11 +1,9 @@
 from django.urls import path
 
 from records import api
-from records.retention import api as retention_api
 
 urlpatterns = [
     path("categories/", api.CategoryList.as_view(), name="category-list"),
-    path("audit/retention/", retention_api.RetentionCount.as_view(), name="retention-count"),
     path("persons/", api.PersonList.as_view(), name="person-list"),
     path("persons/<int:pk>/", api.PersonDetail.as_view(), name="person-detail"),
     path("persons/<int:pk>/follow-ups/", api.FollowUpOpen.as_view(), name="follow-up-open"),

@@ -3,10 +3,17 @@ from django.contrib.admin import apps as admin_apps
 
 
 class RelaisConfig(AppConfig):
-    """The project itself: its commands (migrate as the owner, the database roles)."""
+    """The project itself: its commands (migrate as the owner, the database roles, the demo) and the
+    composition root's wiring of records and consent (``relais/listeners.py``)."""
 
     name = "relais"
     default = True
+
+    def ready(self) -> None:
+        # Records and consent are independent: what one tells the other is wired here, above both.
+        from relais import listeners
+
+        listeners.connect()
 
 
 class RelaisAdminConfig(admin_apps.AdminConfig):

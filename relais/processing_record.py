@@ -11,7 +11,7 @@ from django.conf import settings
 from django.utils.translation import gettext as _
 
 from consent.models import LegalBasis
-from records.retention.periods import periods_for
+from relais.retention.periods import periods_for
 from teams.models import Category, Team
 
 

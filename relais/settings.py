@@ -256,7 +256,7 @@ RELAIS_AUDIT_CHECKPOINT_DIR = Path(os.getenv("RELAIS_AUDIT_CHECKPOINT_DIR", VAR_
 RELAIS_AUDIT_CHAINS = envint("RELAIS_AUDIT_CHAINS", "8")
 # How long access events are kept; the CNIL recommends 6 to 12 months.
 RELAIS_AUDIT_RETENTION_DAYS = envint("RELAIS_AUDIT_RETENTION_DAYS", "365")
-# How long a person's record is kept once every follow-up ended (issue 24; ``records.retention``),
+# How long a person's record is kept once every follow-up ended (issue 24; ``relais.retention``),
 # after the CNIL's framework for the social and medico-social sector: the record stays in use while
 # the person is accompanied, then ``RELAIS_ARCHIVE_AFTER_YEARS`` (default 2) after the last follow-up
 # ended it is archived (no team reads it), then ``RELAIS_ERASE_AFTER_YEARS`` (default 5, the civil

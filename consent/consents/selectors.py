@@ -10,7 +10,8 @@ from django.db.models import QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from access import policy
+from access.reach import access_person
+from access.reach_consents import access_consent, access_consent_evidence
 from audit import recorder
 from audit.disclosure import Selection
 from audit.models import Action
@@ -26,7 +27,7 @@ from consent.models import (
     Withdrawal,
     WithdrawalEvidence,
 )
-from core.domain_errors import Hidden, Invalid
+from core.domain_errors import Invalid
 from records.models import Person
 from teams.models import User
 from teams.presentation import named_in_team, presented_from, with_presentation
@@ -97,7 +98,7 @@ def history_of(
 
 def consent_history(*, user: User, person_id: int) -> Selection[Consent]:
     """The consent history, for a member of a following team or for the person themselves."""
-    access = policy.access_person(
+    access = access_person(
         user, person_id, action=Action.CONSENT_VIEW, object_type="consent", self_allowed=True
     )
     return history_of(user, access.person)
@@ -105,7 +106,7 @@ def consent_history(*, user: User, person_id: int) -> Selection[Consent]:
 
 def consent_receipt(*, user: User, consent_id: int, event: str | None = None) -> Receipt:
     """The receipt of the consent's latest event, or of the one asked for."""
-    consent = policy.access_consent(user, consent_id, action=Action.RECEIPT_VIEW)
+    consent = access_consent(user, consent_id, action=Action.RECEIPT_VIEW)
     receipts = Receipt.objects.filter(consent=consent).select_related("consent__person").order_by("-id")
     if event and event not in Receipt.Event.values:
         raise Invalid("event", _("Ask for the receipt of “given” or “withdrawn”."))
@@ -133,15 +134,9 @@ def consent_evidence(
 ) -> tuple[Evidence | WithdrawalEvidence, bytes]:
     """The evidence of a consent (or, for ``event`` "withdrawn", of its withdrawal), for whoever may
     see the consent; the download is recorded."""
-    consent = policy.access_consent(user, consent_id, action=Action.CONSENT_EVIDENCE)
-    evidence: Evidence | WithdrawalEvidence | None = (
-        WithdrawalEvidence.objects.filter(withdrawal__consent=consent).first()
-        if event == Receipt.Event.WITHDRAWN
-        else Evidence.objects.filter(consent=consent).first()
+    consent, evidence = access_consent_evidence(
+        user, consent_id, action=Action.CONSENT_EVIDENCE, withdrawn=event == Receipt.Event.WITHDRAWN
     )
-    if evidence is None:
-        with recorder.denials(user, Action.CONSENT_EVIDENCE, object_type="consent", object_ids=[consent_id]):
-            raise Hidden()
     recorder.record(
         user,
         Event(

@@ -16,7 +16,11 @@ from django.db.models import Exists, OuterRef
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from access import policy
+from access.locks import lock_to_end
+from access.own_space import refuse_while_restricted
+from access.reach import access_person
+from access.reach_consents import access_consent_as
+from access.rules import team_follows
 from audit import recorder
 from audit.models import Action
 from audit.recorder import Event
@@ -144,12 +148,12 @@ def record_consent(
     ``information`` names the text the person saw or was read and ``legal_basis`` the basis of the
     processing (``consent.models.LegalBasis``): both are required, and signed into the receipt.
     """
-    access = policy.access_person(
+    access = access_person(
         user, person_id, action=Action.CONSENT_RECORD, object_type="consent", self_allowed=True
     )
     person = access.person
     if access.by_self:
-        policy.refuse_while_restricted(user, action=Action.CONSENT_RECORD, person_id=person.pk)
+        refuse_while_restricted(user, action=Action.CONSENT_RECORD, person_id=person.pk)
     _check_method(
         access.by_self,
         method,
@@ -157,7 +161,7 @@ def record_consent(
         _("A consent given through the portal has the method “portal”."),
     )
     team = team_named_in_input(team_id)
-    if not policy.team_follows(team, person):
+    if not team_follows(team, person):
         raise Invalid("team", _("This team does not follow this person."))
     present = presence_for(
         own_team=access.reader is None or team.pk in access.reader.team_ids,
@@ -176,7 +180,7 @@ def record_consent(
         .first()
     )
     if previous is not None:
-        policy.lock_to_end(previous.pk)
+        lock_to_end(previous.pk)
         _still_as_seen(previous, replaces=replaces, renewing=renewing)
     elif replaces is not None or renewing is not None:
         raise Conflict(_("This consent was changed meanwhile; reload and try again."))
@@ -256,7 +260,7 @@ def withdraw_consent(
     The consent is locked first: the withdrawal waits for the reads it allowed to commit, and every
     later read sees it ended.
     """
-    access = policy.access_consent_as(user, consent_id, action=Action.CONSENT_WITHDRAW)
+    access = access_consent_as(user, consent_id, action=Action.CONSENT_WITHDRAW)
     consent, agent = access.consent, access.representative
     _check_method(
         access.by_self,
@@ -266,7 +270,7 @@ def withdraw_consent(
     )
     if evidence is not None:
         check_evidence(evidence)  # a wrong file is refused before anything ends
-    policy.lock_to_end(consent.pk)
+    lock_to_end(consent.pk)
     if Consent.objects.filter(supersedes=consent).exists():
         raise Conflict(_("This consent has been replaced by a newer one; withdraw that one."))
     try:
@@ -310,7 +314,7 @@ def invite_to_portal(*, user: User, person_id: int) -> tuple[str | None, PortalI
     """A one-time code for the person to open their space, shown once to the worker; or, for a space
     already open whose person gave an address for notices, e-mailed there and never shown (R10):
     then no code is returned."""
-    person = policy.access_person(user, person_id, action=Action.PORTAL_INVITE).person
+    person = access_person(user, person_id, action=Action.PORTAL_INVITE).person
     by_email = recovery.goes_by_email(person)
     code, invitation = make_invitation(user, person.pk, by_email=by_email)
     if by_email:

@@ -16,13 +16,13 @@ from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_safe
 
+from access import persons
 from consent.consents import selectors, services
 from consent.consents.evidence import EvidenceFile
 from consent.consents.forms import ConsentForm, WithdrawForm
 from consent.information import texts as information
 from consent.models import LegalBasis, Method
 from core.domain_errors import Conflict, Invalid
-from records import selectors as record_selectors
 from teams.requests import AuthenticatedHttpRequest
 from teams.selectors import category_labels
 from web.pages import form_errors, render_with_forms, submitted, submitted_files
@@ -38,7 +38,7 @@ def _end_of_day(day) -> datetime | None:
 @login_required
 @require_http_methods(["GET", "POST"])
 def consent_new(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
-    view = record_selectors.person_detail(user=request.user, person_id=pk)
+    view = persons.person_detail(user=request.user, person_id=pk)
     teams = sorted((f.team for f in view.follow_ups), key=lambda t: t.name)
     chosen = request.POST.get("team") or request.GET.get("team") or (teams[0].pk if teams else None)
     team = next((t for t in teams if str(t.pk) == str(chosen)), teams[0] if teams else None)
@@ -97,7 +97,7 @@ def consent_new(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
             return redirect("consent-receipt-page", pk=consent.pk)
     return render_with_forms(
         request,
-        "consent/consent_new.html",
+        "consent/consents/consent_new.html",
         {
             "person": view.person,
             "team": team,
@@ -136,7 +136,7 @@ def consent_withdraw(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse
     codes = json.loads(receipt.payload).get("categories", [])
     labels = category_labels()
     context = {"consent": consent, "shared": [labels.get(code, code) for code in codes], "form": form}
-    return render_with_forms(request, "consent/withdraw.html", context, form)
+    return render_with_forms(request, "consent/consents/withdraw.html", context, form)
 
 
 @login_required
@@ -151,7 +151,7 @@ def consent_receipt(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     withdrawn = payload["event"] == "withdrawn"
     return render(
         request,
-        "consent/receipt.html",
+        "consent/consents/receipt.html",
         {
             "receipt": receipt,
             "payload": payload,
@@ -202,7 +202,7 @@ def portal_invite(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
         code, invitation = services.invite_to_portal(user=request.user, person_id=pk)
         request.session[SHOWN_CODE] = {"person": pk, "invitation": invitation.pk, "code": code}
         return redirect("portal-invite", pk=pk)
-    view = record_selectors.person_detail(user=request.user, person_id=pk)
+    view = persons.person_detail(user=request.user, person_id=pk)
     shown = request.session.get(SHOWN_CODE) or {}
     still_open = (
         selectors.open_invitation(person=view.person, invitation_id=shown.get("invitation"))
@@ -213,7 +213,7 @@ def portal_invite(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
         request.session.pop(SHOWN_CODE, None)
     response = render(
         request,
-        "consent/invitation.html",
+        "consent/consents/invitation.html",
         {
             "person": view.person,
             "code": shown.get("code") if still_open else None,

@@ -17,7 +17,9 @@ from dataclasses import dataclass
 from django.utils import formats, timezone
 from django.utils.translation import gettext as _
 
-from access import policy
+from access.auditors import access_auditor, reached_by_auditor
+from access.own_space import Need, OwnAccess, access_own, own_journal
+from access.reach import reached_by_id
 from audit import recorder
 from audit.disclosure import Selection
 from audit.models import AccessEvent, Action
@@ -25,7 +27,7 @@ from audit.recorder import Event
 from consent.models import Disagreement, GlassBreak, Notice
 from consent.notices import inbox
 from consent.space import journal
-from core.domain_errors import Invalid, NotAnAuditor
+from core.domain_errors import Invalid
 from records.models import Person
 from teams.models import User
 
@@ -59,7 +61,7 @@ class Told:
 
 
 def _reached(
-    user: User, access: policy.OwnAccess, *, action: str, event_id: int | None, glass_break_id: int | None
+    user: User, access: OwnAccess, *, action: str, event_id: int | None, glass_break_id: int | None
 ) -> tuple[AccessEvent | None, GlassBreak | None]:
     """The journal line or the emergency access of the person's own, or the recorded 404 of R9."""
     if (event_id is None) == (glass_break_id is None):
@@ -67,11 +69,11 @@ def _reached(
             "about", _("Say what you disagree with: one line of your journal or one emergency access.")
         )
     if event_id is not None:
-        event: AccessEvent = policy.reached_by_id(
-            user, action, policy.own_journal(user, access), event_id, object_type="audit_event"
+        event: AccessEvent = reached_by_id(
+            user, action, own_journal(user, access), event_id, object_type="audit_event"
         )
         return event, None
-    glass: GlassBreak = policy.reached_by_id(
+    glass: GlassBreak = reached_by_id(
         user,
         action,
         GlassBreak.objects.select_related("team"),
@@ -89,7 +91,7 @@ def _about(user: User, person: Person, event: AccessEvent | None, glass: GlassBr
 
 def about(*, user: User, event_id: int | None = None, glass_break_id: int | None = None) -> About:
     """What the person is about to disagree with, shown above the form; the reading is recorded."""
-    access = policy.access_own(user, action=Action.PORTAL_DISAGREEMENTS, need=policy.Need.JOURNAL)
+    access = access_own(user, action=Action.PORTAL_DISAGREEMENTS, need=Need.JOURNAL)
     event, glass = _reached(
         user, access, action=Action.PORTAL_DISAGREEMENTS, event_id=event_id, glass_break_id=glass_break_id
     )
@@ -111,7 +113,7 @@ def disagree(
 ) -> Disagreement:
     """The person (or their representative, for them) says why they disagree; the auditors' queue
     gets it, and the log holds it as an event of its own."""
-    access = policy.access_own(user, action=Action.DISAGREEMENT_RECORD, need=policy.Need.JOURNAL)
+    access = access_own(user, action=Action.DISAGREEMENT_RECORD, need=Need.JOURNAL)
     event, glass = _reached(
         user, access, action=Action.DISAGREEMENT_RECORD, event_id=event_id, glass_break_id=glass_break_id
     )
@@ -147,12 +149,12 @@ def disagree(
 def mine(*, user: User) -> Selection[Disagreement]:
     """The person's disagreements, newest first, each with what it was about and its answer; a shown
     page is recorded as their own reading."""
-    access = policy.access_own(user, action=Action.PORTAL_DISAGREEMENTS, need=policy.Need.JOURNAL)
+    access = access_own(user, action=Action.PORTAL_DISAGREEMENTS, need=Need.JOURNAL)
     rows = Disagreement.objects.filter(person=access.person).select_related("glass_break__team")
     return Selection(rows=rows, record=lambda page: _told(user, access, page))
 
 
-def _told(user: User, access: policy.OwnAccess, page: Sequence[Disagreement]) -> list[Told]:
+def _told(user: User, access: OwnAccess, page: Sequence[Disagreement]) -> list[Told]:
     recorder.record(
         user,
         Event(
@@ -163,7 +165,7 @@ def _told(user: User, access: policy.OwnAccess, page: Sequence[Disagreement]) ->
         ),
     )
     ids = {d.event_id for d in page if d.event_id}
-    events = list(policy.own_journal(user, access).filter(pk__in=ids)) if ids else []
+    events = list(own_journal(user, access).filter(pk__in=ids)) if ids else []
     lines = dict(
         zip(
             [e.pk for e in events],
@@ -174,16 +176,10 @@ def _told(user: User, access: policy.OwnAccess, page: Sequence[Disagreement]) ->
     return [Told(d, About(d.event_id, d.glass_break, lines.get(d.event_id or 0))) for d in page]
 
 
-def _auditor(user: User, action: str) -> None:
-    if not getattr(user, "is_auditor", False):
-        with recorder.denials(user, action, object_type="disagreement"):
-            raise NotAnAuditor()
-
-
 def queue(*, user: User, waiting_only: bool = True) -> Selection[Disagreement]:
     """For auditors: the disagreements waiting for an answer, oldest first (or every one, newest
     first). A shown page is recorded once per person it names (R5)."""
-    _auditor(user, Action.DISAGREEMENT_LIST)
+    access_auditor(user, Action.DISAGREEMENT_LIST, object_type="disagreement")
     rows = Disagreement.objects.select_related("glass_break__team", "written_by", "answered_by")
     if waiting_only:
         rows = rows.filter(answered_at__isnull=True).order_by("written_at", "pk")
@@ -207,8 +203,7 @@ def _listed(user: User, page: Sequence[Disagreement]) -> Sequence[Disagreement]:
 def to_answer(*, user: User, disagreement_id: int) -> Disagreement:
     """The disagreement an auditor is about to answer, or a recorded refusal (a 403 for anyone but an
     auditor, a 404 for one that does not exist)."""
-    _auditor(user, Action.DISAGREEMENT_ANSWER)
-    found: Disagreement = policy.reached_by_id(
+    found: Disagreement = reached_by_auditor(
         user,
         Action.DISAGREEMENT_ANSWER,
         Disagreement.objects.all(),

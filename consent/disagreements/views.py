@@ -40,7 +40,7 @@ def disagree(request: AuthenticatedHttpRequest) -> HttpResponse:
             return redirect("portal-disagreements")
     about = disagreements.about(user=request.user, **ids)
     context = {"form": form, "about": about, "nav": "portal-journal", "body_class": "portal"}
-    return render_with_forms(request, "portal/disagree.html", context, form)
+    return render_with_forms(request, "consent/disagreements/disagree.html", context, form)
 
 
 @login_required
@@ -49,7 +49,7 @@ def mine(request: AuthenticatedHttpRequest) -> HttpResponse:
     """What the person said they disagree with, and the auditors' answers."""
     page, shown = disclosed_page(request, disagreements.mine(user=request.user), 30)
     context = {"items": shown, "page": page, "nav": "portal-journal", "body_class": "portal"}
-    return render(request, "portal/disagreements.html", context)
+    return render(request, "consent/disagreements/mine.html", context)
 
 
 @login_required
@@ -73,7 +73,7 @@ def _queue(
         for d in shown
     ]
     context = {"items": items, "page": page, "nav": "audit"}
-    return render_with_forms(request, "consent/disagreement_queue.html", context, refused)
+    return render_with_forms(request, "consent/disagreements/queue.html", context, refused)
 
 
 @login_required

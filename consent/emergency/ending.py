@@ -10,8 +10,9 @@ nothing. The end of its time is written by ``manage.py end_emergency_accesses`` 
 ``ended_at`` its planned end; until then reads already stop at ``ends_at``.
 
 Teams sit below consent in the layers and cannot call it: consent listens to their changes through
-``teams.changes``, registered in ``ConsentConfig.ready``. Records may call consent: closing a
-follow-up calls ``end_with_follow_up``.
+``teams.changes``, registered in ``ConsentConfig.ready``. Records and consent are independent:
+closing a follow-up calls ``end_with_follow_up`` through ``records.changes``, wired by the
+composition root (``relais/listeners.py``).
 """
 
 from __future__ import annotations
@@ -22,7 +23,8 @@ from django.db.models import QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from access import policy
+from access.reach import reached_by_id
+from access.who_is_asking import access_reader
 from audit import recorder
 from audit.models import Action
 from audit.recorder import Actor, Event
@@ -81,7 +83,7 @@ def end_with_team_change(change: TeamChange) -> None:
 
 def end_with_follow_up(*, by: Actor, person_id: int, team_id: int) -> int:
     """The team stopped following the person (``records.services.close_follow_up``, inside its
-    action): its running accesses to that person end."""
+    action, through ``records.changes``): its running accesses to that person end."""
     accesses = list(_running(person_id=person_id, team_id=team_id))
     return _end(by, accesses, GlassBreak.EndReason.FOLLOW_UP_CLOSED)
 
@@ -106,10 +108,10 @@ def end_early(*, user: User, glass_break_id: int) -> GlassBreak:
         if is_storable_id(glass_break_id)
         else None
     )
-    reader = policy.access_reader(
+    reader = access_reader(
         user, action=Action.GLASS_BREAK_END, object_type="glass_break", person_id=person_id
     )
-    glass: GlassBreak = policy.reached_by_id(
+    glass: GlassBreak = reached_by_id(
         user,
         Action.GLASS_BREAK_END,
         GlassBreak.objects.all(),

@@ -10,8 +10,8 @@ A team's managers can turn it off. Every read under it names it in the log (``Gr
 is told (a banner, their journal, their inbox); auditors review each one, and their verdict is an
 event too. Peer workers have exactly the same right (R3).
 
-The rules are decided by ``policy.glass_refusal``; each refusal is a denied attempt on the record,
-with its reason (``recorder.refuse``), while a mistake of the form is a plain 400. The verdict is
+The rules are decided by ``access.emergency``; each refusal is a denied attempt on the record,
+with its reason (``allow_glass_break``), while a mistake of the form is a plain 400. The verdict is
 given once, by an auditor who neither opened the access nor belongs to its team (issue "Written in
 stone", §5). How an access ends, and stays ended, is ``consent.emergency.ending``.
 """
@@ -24,14 +24,19 @@ from django.db.models import QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from access import policy
+from access.auditors import access_auditor, reached_by_auditor
+from access.emergency import allow_glass_break, missions_of_following_teams
+from access.grants import readership_of
+from access.own_space import access_own_person
+from access.reach import access_person, reached_by_id
 from access.readership import Readership
+from access.who_is_asking import Reader
 from audit import recorder
 from audit.models import Action
 from audit.recorder import Event
 from consent.models import GlassBreak, Notice
 from consent.notices import inbox
-from core.domain_errors import Invalid, NotAnAuditor, NotIndependent
+from core.domain_errors import Invalid
 from records.models import FollowUp, Person
 from teams.models import Category, Membership, Team, User
 from teams.selectors import team_named_in_input
@@ -57,7 +62,7 @@ def break_glass(
 ) -> GlassBreak:
     """Open ``categories`` of the person for ``team_id`` (one of the user's teams, following the
     person) for ``hours``; recorded, told to the person, queued for review."""
-    access = policy.access_person(user, person_id, action=Action.GLASS_BREAK)
+    access = access_person(user, person_id, action=Action.GLASS_BREAK)
     assert access.reader is not None
     person = access.person
     team = team_named_in_input(team_id)
@@ -83,22 +88,9 @@ def break_glass(
     # (PostgreSQL; SQLite runs one writer at a time). Each refusal is an attempt on the record (R5).
     team = Team.objects.select_for_update(of=("self",)).select_related("group").get(pk=team.pk)
     list(FollowUp.objects.select_for_update().filter(person=person, team=team, closed_at__isnull=True))
-    refusal = policy.glass_refusal(
+    allow_glass_break(
         access.reader, person, team, codes, danger_to_life=reason == GlassBreak.Reason.DANGER_TO_LIFE
     )
-    if refusal is not None:
-        recorder.refuse(
-            user,
-            Event(
-                action=Action.GLASS_BREAK,
-                person_id=person.pk,
-                team_id=team.pk,
-                object_type="glass_break",
-                categories=codes,
-                reason=refusal.why,
-            ),
-            Invalid(refusal.field, refusal.message),
-        )
     glass = GlassBreak.objects.create(
         person=person,
         team=team,
@@ -125,16 +117,10 @@ def break_glass(
     return glass
 
 
-def _auditor(user: User, action: str) -> None:
-    if not getattr(user, "is_auditor", False):
-        with recorder.denials(user, action, object_type="glass_break"):
-            raise NotAnAuditor()
-
-
 def review_queue(*, user: User, waiting_only: bool = True) -> QuerySet[GlassBreak]:
     """Emergency accesses for auditors, oldest waiting first (or every one, newest first); the
     listing is recorded."""
-    _auditor(user, Action.GLASS_BREAK_LIST)
+    access_auditor(user, Action.GLASS_BREAK_LIST, object_type="glass_break")
     rows = GlassBreak.objects.select_related("person", "team", "opened_by", "reviewed_by").prefetch_related(
         "categories"
     )
@@ -155,19 +141,14 @@ def may_review(user: User, glass: GlassBreak) -> bool:
 def to_review(*, user: User, glass_break_id: int) -> GlassBreak:
     """The emergency access an auditor is about to review, or a recorded refusal (a 403 for anyone
     but an auditor and for the auditor it concerns, a 404 for one that does not exist)."""
-    _auditor(user, Action.GLASS_BREAK_REVIEW)
-    glass: GlassBreak = policy.reached_by_id(
-        user, Action.GLASS_BREAK_REVIEW, GlassBreak.objects.all(), glass_break_id, object_type="glass_break"
+    glass: GlassBreak = reached_by_auditor(
+        user,
+        Action.GLASS_BREAK_REVIEW,
+        GlassBreak.objects.all(),
+        glass_break_id,
+        object_type="glass_break",
+        independent=lambda found: may_review(user, found),
     )
-    if not may_review(user, glass):
-        with recorder.denials(
-            user,
-            Action.GLASS_BREAK_REVIEW,
-            object_type="glass_break",
-            object_ids=[glass.pk],
-            person_id=glass.person_id,
-        ):
-            raise NotIndependent()
     return glass
 
 
@@ -216,9 +197,9 @@ def unacknowledged(person_id: int) -> list[GlassBreak]:
 @recorder.action
 def acknowledge(*, user: User, glass_break_id: int) -> GlassBreak:
     """The person says they have seen an emergency access to their information: the banner goes."""
-    person = policy.access_own_person(user, action=Action.GLASS_BREAK_ACKNOWLEDGE)
+    person = access_own_person(user, action=Action.GLASS_BREAK_ACKNOWLEDGE)
     # Another person's emergency access is as if it did not exist; the attempt names its person.
-    glass: GlassBreak = policy.reached_by_id(
+    glass: GlassBreak = reached_by_id(
         user,
         Action.GLASS_BREAK_ACKNOWLEDGE,
         GlassBreak.objects.all(),
@@ -243,18 +224,14 @@ def acknowledge(*, user: User, glass_break_id: int) -> GlassBreak:
     return glass
 
 
-def openable(
-    reader: policy.Reader, person: Person, readership: Readership
-) -> list[tuple[Team, list[Category]]]:
+def openable(reader: Reader, person: Person, readership: Readership) -> list[tuple[Team, list[Category]]]:
     """What a member could still open for a person in an emergency: for each of their teams that
     follows the person and allows it, the mission's categories the team does not read already (by
     consent or an open emergency access, from the policy's ``readership``). What is open already
     is not offered again (issue "Every sentence true", §7)."""
     teams: dict[int, Team] = {}
     left: dict[int, list[Category]] = {}
-    for row in policy.missions_of_following_teams(reader.team_ids, person).order_by(
-        "team__name", "category_id"
-    ):
+    for row in missions_of_following_teams(reader.team_ids, person).order_by("team__name", "category_id"):
         if row.category.code not in readership.of_team(row.team_id):
             teams.setdefault(row.team_id, row.team)
             left.setdefault(row.team_id, []).append(row.category)
@@ -265,8 +242,8 @@ def glass_choices(*, user: User, person_id: int) -> tuple[list[Team], list[Categ
     """What a member may open for a person they reach: their teams that follow the person and allow
     emergency access with something left to open, and what is left (``openable``). Nothing is shown
     of the person."""
-    access = policy.access_person(user, person_id, action=Action.GLASS_BREAK)
+    access = access_person(user, person_id, action=Action.GLASS_BREAK)
     assert access.reader is not None
-    left = openable(access.reader, access.person, policy.readership_of(access.person.pk))
+    left = openable(access.reader, access.person, readership_of(access.person.pk))
     categories = {category.pk: category for _team, found in left for category in found}
     return [team for team, _found in left], [categories[pk] for pk in sorted(categories)]

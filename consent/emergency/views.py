@@ -53,7 +53,7 @@ def break_glass(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
             )
             return redirect(f"{reverse('person', args=[pk])}#emergency")
     context = {"form": form, "person_id": pk, "teams": teams, "nav": "persons"}
-    return render_with_forms(request, "consent/glass_break.html", context, form)
+    return render_with_forms(request, "consent/emergency/glass_break.html", context, form)
 
 
 @login_required
@@ -78,7 +78,7 @@ def _queue(
         for item in waiting
     ]
     context = {"items": items, "nav": "audit"}
-    return render_with_forms(request, "consent/glass_queue.html", context, refused)
+    return render_with_forms(request, "consent/emergency/glass_queue.html", context, refused)
 
 
 @login_required

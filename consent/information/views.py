@@ -11,7 +11,7 @@ from consent.information import texts
 @require_safe
 def current(request: HttpRequest) -> HttpResponse:
     """The texts given now, in every language and reading level."""
-    return render(request, "consent/information_list.html", {"texts": texts.current_texts()})
+    return render(request, "consent/information/current.html", {"texts": texts.current_texts()})
 
 
 @require_safe
@@ -26,4 +26,4 @@ def text(request: HttpRequest, pk: int) -> HttpResponse:
         ),
         None,
     )
-    return render(request, "consent/information_text.html", {"text": found, "newer": newer})
+    return render(request, "consent/information/text.html", {"text": found, "newer": newer})

@@ -24,7 +24,7 @@ from django.db.models import Exists, F, Min, OuterRef, Q, QuerySet, Subquery
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from access import policy
+from access.own_space import access_own, access_own_person, own_notices
 from audit import recorder
 from audit.disclosure import Selection
 from audit.models import AccessEvent, Action, Outcome
@@ -144,10 +144,10 @@ def find_news(person: Person, *, now: datetime | None = None) -> list[Notice]:
 def my_notices(*, user: User) -> Selection[Notice]:
     """The person's inbox, newest first, with what the record holds that they should know; a shown
     page is recorded as their own reading, and given in words (``Worded``)."""
-    access = policy.access_own(user, action=Action.PORTAL_NOTICES)
+    access = access_own(user, action=Action.PORTAL_NOTICES)
     person = access.person
     find_news(person)
-    notices: QuerySet[Notice] = holding(policy.own_notices(access)).select_related(
+    notices: QuerySet[Notice] = holding(own_notices(access)).select_related(
         "team", "actor", "consent", "representative"
     )
     return Selection(rows=notices, record=lambda page: _record_reading(user, person, page))
@@ -201,7 +201,7 @@ def unread_count(person: Person) -> int:
 @recorder.action
 def mark_read(*, user: User, notice_ids: list[int] | None = None) -> int:
     """Mark notices as read: those named, or every one if none is named. Returns how many changed."""
-    person = policy.access_own_person(user, action=Action.NOTICE_READ)
+    person = access_own_person(user, action=Action.NOTICE_READ)
     notices = Notice.objects.filter(person=person, read_at__isnull=True)
     if notice_ids is not None:
         unknown = set(notice_ids) - set(
@@ -228,7 +228,7 @@ def choose_email(*, user: User, email: str, enabled: bool) -> Person:
     want e-mails. The address is theirs alone: no team sees it. The log says what changed, never
     the address."""
     # While restricted after a reset, no: the next code would go to an address its maker chose (R10).
-    person = policy.access_own_person(user, action=Action.NOTICE_EMAIL, closed_while_restricted=True)
+    person = access_own_person(user, action=Action.NOTICE_EMAIL, closed_while_restricted=True)
     email = email.strip()
     if enabled and not email:
         raise Invalid("email", _("Give the address to write to, or untick the box."))

@@ -125,7 +125,7 @@ def _worded(notice: Notice, who: str) -> Worded:
 
 
 def _retention_worded(notice: Notice) -> Worded:
-    """The retention job's notices (``records.retention``): what will happen to the file, and when."""
+    """The retention job's notices (``relais.retention``): what will happen to the file, and when."""
     due = notice.due_at or notice.happened_at
     day = date_format(timezone.localtime(due), "DATE_FORMAT")
     if notice.kind == Notice.Kind.RECORD_ARCHIVING:

@@ -4,7 +4,7 @@ its maker in.
 A person (or their representative) who lost the password of their space asks a worker for a code.
 - If the person gave an address for notices, the code is e-mailed there and the worker never sees it.
 - Otherwise the worker hands it over in person, as for a first code (many persons have no e-mail
-  and no phone), and the space it reopens is *restricted* (``access.policy.is_restricted``): it
+  and no phone), and the space it reopens is *restricted* (``access.own_space.is_restricted``): it
   shows no copy of the data (every team's notes) and no journal of other teams' reads, until the
   cooling period (``RELAIS_RESET_COOLING_HOURS``) has passed or the person confirms from the space
   with what the worker cannot have: the password the space had before.
@@ -25,14 +25,15 @@ from django.db.models import QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from access import policy
+from access.auditors import access_auditor, reached_by_auditor
+from access.own_space import is_restricted, watched_reset
 from audit import recorder
 from audit.models import Action
 from audit.recorder import Event
 from consent.models import Notice, PortalInvitation, SpaceReset
 from consent.notices import email as notice_email
 from consent.notices import inbox
-from core.domain_errors import Invalid, NotAnAuditor, TooManyAttempts
+from core.domain_errors import Invalid, TooManyAttempts
 from records.models import Person
 from teams import sign_in_limits
 from teams.models import User
@@ -78,8 +79,8 @@ def record_reset(*, account: User, invitation: PortalInvitation, previous_passwo
 
 def restriction(*, user: User) -> SpaceReset | None:
     """The reset that restricts this account's space now, if any (the banner of the space)."""
-    reset = policy.watched_reset(user)
-    return reset if policy.is_restricted(reset) else None
+    reset = watched_reset(user)
+    return reset if is_restricted(reset) else None
 
 
 @recorder.action
@@ -122,16 +123,10 @@ def confirm(*, user: User, previous_password: str) -> SpaceReset:
 # The auditors' queue ------------------------------------------------------------------------------
 
 
-def _auditor(user: User, action: str) -> None:
-    if not getattr(user, "is_auditor", False):
-        with recorder.denials(user, action, object_type="space_reset"):
-            raise NotAnAuditor()
-
-
 def review_queue(*, user: User, waiting_only: bool = True) -> QuerySet[SpaceReset]:
     """Resets of open spaces for auditors, oldest waiting first (or every one, newest first); the
     listing is recorded. It names persons by number only, like the emergency accesses' queue."""
-    _auditor(user, Action.SPACE_RESET_LIST)
+    access_auditor(user, Action.SPACE_RESET_LIST, object_type="space_reset")
     rows = SpaceReset.objects.select_related("code_made_by", "reviewed_by", "representative")
     rows = rows.filter(reviewed_at__isnull=True).order_by("reset_at", "pk") if waiting_only else rows
     recorder.record(user, Event(action=Action.SPACE_RESET_LIST, object_type="space_reset"))
@@ -141,8 +136,7 @@ def review_queue(*, user: User, waiting_only: bool = True) -> QuerySet[SpaceRese
 def to_review(*, user: User, reset_id: int) -> SpaceReset:
     """The reset an auditor is about to review, or a recorded refusal (403 for anyone but an auditor,
     404 for one that does not exist)."""
-    _auditor(user, Action.SPACE_RESET_REVIEW)
-    reset: SpaceReset = policy.reached_by_id(
+    reset: SpaceReset = reached_by_auditor(
         user, Action.SPACE_RESET_REVIEW, SpaceReset.objects.all(), reset_id, object_type="space_reset"
     )
     return reset

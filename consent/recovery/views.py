@@ -35,7 +35,7 @@ def confirm(request: AuthenticatedHttpRequest) -> HttpResponse:
         "nav": "portal-home",
         "body_class": "portal",
     }
-    return render_with_forms(request, "portal/reset_confirm.html", context, form)
+    return render_with_forms(request, "consent/recovery/confirm.html", context, form)
 
 
 @login_required
@@ -58,7 +58,9 @@ def _queue(
         }
         for item in waiting
     ]
-    return render_with_forms(request, "consent/reset_queue.html", {"items": items, "nav": "audit"}, refused)
+    return render_with_forms(
+        request, "consent/recovery/queue.html", {"items": items, "nav": "audit"}, refused
+    )
 
 
 @login_required

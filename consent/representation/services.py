@@ -6,7 +6,7 @@ court's judgement), a role (trusted person, guardian, curator) and a scope: mana
 journal, or both. The representative opens a portal account of their own with a one-time code; it
 serves this person only. What they do names them ("given by X for Y") in the consent, its receipt,
 the event and the person's inbox. The person's own account can end a trusted person's role; a legal
-mandate is ended by a worker, with evidence. A representative never reads notes (``access.policy``).
+mandate is ended by a worker, with evidence. A representative never reads notes (``access.own_space``).
 """
 
 from __future__ import annotations
@@ -16,14 +16,16 @@ from dataclasses import dataclass
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from access import policy
+from access.own_space import access_own_person, representation
+from access.reach import access_person
+from access.reach_consents import access_representative
 from audit import recorder
 from audit.models import Action
 from audit.recorder import Event
 from consent.invitations.services import make_invitation
 from consent.models import Notice, PortalInvitation, Representative
 from consent.notices import inbox
-from core.domain_errors import Invalid, NotAMember
+from core.domain_errors import Invalid
 from records.models import Person
 from teams import tokens
 from teams.models import User
@@ -53,7 +55,7 @@ def record_representative(
 ) -> tuple[Representative, str, PortalInvitation]:
     """Record that someone represents the person, with its evidence, and make the one-time code (shown
     once) that opens their own portal account. The person is told in their inbox."""
-    person = policy.access_person(
+    person = access_person(
         user, person_id, action=Action.REPRESENTATIVE_RECORD, object_type="representative"
     ).person
     kind = _choice("kind", kind, Representative.Kind)
@@ -99,16 +101,8 @@ def record_representative(
 def new_code_for(*, user: User, representative_id: int) -> tuple[str, PortalInvitation]:
     """A new one-time code for a representative whose role lasts: to open their account, or to choose
     a new password if they lost it (their sessions and API tokens end when they use it)."""
-    access = policy.access_representative(user, representative_id, action=Action.PORTAL_INVITE)
-    if access.reader is None:  # the person's own account: codes are made by a worker, with them
-        with recorder.denials(
-            user,
-            Action.PORTAL_INVITE,
-            object_type="representative",
-            object_ids=[representative_id],
-            person_id=access.representative.person_id,
-        ):
-            raise NotAMember()
+    # Codes are made by a worker, with the person: not by the person's own account.
+    access = access_representative(user, representative_id, action=Action.PORTAL_INVITE, by_a_worker=True)
     agent = access.representative
     if agent.ended_at is not None:
         raise Invalid("representative", _("This role has ended: record a new one if it starts again."))
@@ -121,7 +115,7 @@ def end_representative(*, user: User, representative_id: int, evidence: str = ""
     judgement lifting the measure, the person's word); the person's own account ends a trusted
     person's role, not a legal mandate. The representative's account closes at once: its sessions,
     API tokens and unused codes end with the role."""
-    access = policy.access_representative(user, representative_id, action=Action.REPRESENTATIVE_END)
+    access = access_representative(user, representative_id, action=Action.REPRESENTATIVE_END)
     agent = access.representative
     if agent.ended_at is not None:
         raise Invalid("representative", _("This role has already ended."))
@@ -197,7 +191,7 @@ def _of(person: Person) -> list[Representative]:
 
 def representatives_of(*, user: User, person_id: int) -> Roles:
     """Who acts, or acted, for a person the user's teams follow; recorded."""
-    person = policy.access_person(
+    person = access_person(
         user, person_id, action=Action.REPRESENTATIVE_LIST, object_type="representative"
     ).person
     return _recorded(user, person, _of(person))
@@ -206,16 +200,16 @@ def representatives_of(*, user: User, person_id: int) -> Roles:
 def my_representatives(*, user: User) -> Roles:
     """In the portal: for the person, who acts or acted for them; for a representative, their own
     role (whatever its scope: they always see what they are). Recorded like any reading."""
-    agent = policy.representation(user)
+    agent = representation(user)
     if agent is not None:
         return _recorded(user, agent.person, [agent], by_representative=True)
-    person = policy.access_own_person(user, action=Action.REPRESENTATIVE_LIST)
+    person = access_own_person(user, action=Action.REPRESENTATIVE_LIST)
     return _recorded(user, person, _of(person))
 
 
 def person_of(*, user: User, representative_id: int) -> int:
     """The person a representation reached by the user concerns (a page shown again after a refusal)."""
-    return policy.access_representative(
+    return access_representative(
         user, representative_id, action=Action.REPRESENTATIVE_END
     ).representative.person_id
 

@@ -77,7 +77,7 @@ def _page(
         "invitation": invitation,
         "nav": "persons",
     }
-    response = render_with_forms(request, "consent/representatives.html", context, form, refused)
+    response = render_with_forms(request, "consent/representation/person.html", context, form, refused)
     response["Cache-Control"] = "no-store"
     return response
 
@@ -120,7 +120,7 @@ def portal_page(request: AuthenticatedHttpRequest) -> HttpResponse:
     representative, the role they hold and what it lets them do."""
     roles = representatives.my_representatives(user=request.user)
     context = {"acting": roles, "nav": "portal-representatives", "body_class": "portal"}
-    return render(request, "portal/representatives.html", context)
+    return render(request, "consent/representation/portal.html", context)
 
 
 @login_required

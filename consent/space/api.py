@@ -13,18 +13,13 @@ from rest_framework.response import Response
 from audit.disclosure import Selection
 from audit.models import AccessEvent
 from consent.consents.serializers import ReceiptSerializer
-from consent.models import Consent, Notice, Receipt
-from consent.notices import inbox
+from consent.models import Consent, Receipt
 from consent.space import activation, export, journal, portal
 from consent.space.serializers import (
     AccessEntrySerializer,
     ActivateInSerializer,
     ActivateOutSerializer,
     ExportSerializer,
-    NoticeEmailInSerializer,
-    NoticeEmailSerializer,
-    NoticeReadInSerializer,
-    NoticeSerializer,
     PortalConsentInSerializer,
     PortalConsentSerializer,
     TeamOfferSerializer,
@@ -137,41 +132,3 @@ class RenewConsent(generics.GenericAPIView):
     def post(self, request: Request, pk: int) -> Response:
         consent = portal.renew_consent(user=signed_in(request), consent_id=pk)
         return Response(PortalConsentSerializer(consent).data, status=status.HTTP_201_CREATED)
-
-
-@extend_schema(tags=["portal"])
-class MyNotices(DisclosingList):
-    """What you should know, newest first: a new team, a consent recorded or withdrawn by a worker,
-    a consent about to end, someone reading your information for the first time."""
-
-    serializer_class = NoticeSerializer
-    queryset = Notice.objects.none()  # for the schema: rows come from the inbox
-
-    def select(self) -> Selection:
-        return inbox.my_notices(user=signed_in(self.request))
-
-
-@extend_schema(tags=["portal"], request=NoticeReadInSerializer, responses={200: None})
-class ReadNotices(generics.GenericAPIView):
-    """Mark notices as read: those named in `notices`, or every one."""
-
-    serializer_class = NoticeReadInSerializer
-
-    def post(self, request: Request) -> Response:
-        serializer = NoticeReadInSerializer(data=request.data)
-        serializer.is_valid(raise_exception=True)
-        count = inbox.mark_read(user=signed_in(request), notice_ids=serializer.validated_data.get("notices"))
-        return Response({"marked": count})
-
-
-@extend_schema(tags=["portal"], request=NoticeEmailInSerializer, responses=NoticeEmailSerializer)
-class NoticeEmail(generics.GenericAPIView):
-    """Whether to be told by e-mail, and at which address (yours alone: no team sees it)."""
-
-    serializer_class = NoticeEmailSerializer
-
-    def post(self, request: Request) -> Response:
-        serializer = NoticeEmailInSerializer(data=request.data)
-        serializer.is_valid(raise_exception=True)
-        person = inbox.choose_email(user=signed_in(request), **serializer.validated_data)
-        return Response(NoticeEmailSerializer(person).data)

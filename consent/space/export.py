@@ -8,7 +8,8 @@ from dataclasses import dataclass, field
 
 from django.utils import timezone
 
-from access import policy
+from access.own_space import access_own_person
+from access.rules import notes_about_oneself
 from audit import recorder
 from audit.models import AccessEvent, Action
 from audit.recorder import Event
@@ -55,11 +56,9 @@ def notes_by_team(notes: Iterable[Note]) -> list[NotesOfTeam]:
 
 def my_data(*, user: User) -> dict:
     """Everything about the person, contact details and notes included; the reading is recorded."""
-    person = policy.access_own_person(user, action=Action.PORTAL_EXPORT, closed_while_restricted=True)
+    person = access_own_person(user, action=Action.PORTAL_EXPORT, closed_while_restricted=True)
     consents = list(selectors.consents_of(person).order_by("id"))
-    notes = list(
-        policy.notes_about_oneself(person).select_related("author", "team", "category").order_by("id")
-    )
+    notes = list(notes_about_oneself(person).select_related("author", "team", "category").order_by("id"))
     follow_ups = list(FollowUp.objects.filter(person=person).select_related("team").order_by("id"))
     receipts = list(Receipt.objects.filter(consent__person=person).order_by("id"))
     agents = list(Representative.objects.filter(person=person).order_by("id"))

@@ -35,20 +35,3 @@ class ShareForm(forms.Form):
     share = forms.TypedChoiceField(choices=[("yes", "yes"), ("no", "no")], coerce=lambda v: v == "yes")
     # The information text the page showed the person: recorded with the consent (issue 24).
     information = forms.IntegerField(required=False, min_value=1, max_value=2**63 - 1)
-
-
-class NoticeEmailForm(forms.Form):
-    email = forms.CharField(
-        label=_("Your e-mail address"),
-        max_length=254,
-        required=False,
-        help_text=_("Only for these messages. The teams do not see it."),
-        widget=forms.EmailInput(attrs={"autocomplete": "email"}),
-    )
-    enabled = forms.BooleanField(label=_("Send me a short e-mail when something new happens"), required=False)
-
-
-class NoticeReadForm(forms.Form):
-    """One notice to mark as read, or every one (no ``notice``)."""
-
-    notice = forms.IntegerField(required=False, min_value=1, max_value=2**63 - 1)

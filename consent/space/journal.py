@@ -21,7 +21,7 @@ from django.utils.functional import Promise
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from access import policy
+from access.own_space import Need, access_own, own_journal
 from audit import recorder
 from audit.disclosure import Selection
 from audit.models import AccessEvent, Action, Outcome
@@ -333,9 +333,9 @@ class Line:
 def journal(*, user: User, include_own: bool = False) -> Selection[AccessEvent]:
     """Every event about the person, newest first, refused attempts included; the person's own
     visits to their space only if asked. A shown page is told in words and recorded."""
-    access = policy.access_own(user, action=Action.PORTAL_ACCESS_LOG, need=policy.Need.JOURNAL)
+    access = access_own(user, action=Action.PORTAL_ACCESS_LOG, need=Need.JOURNAL)
     person = access.person
-    events: QuerySet[AccessEvent] = policy.own_journal(user, access)
+    events: QuerySet[AccessEvent] = own_journal(user, access)
     if not include_own:
         events = events.exclude(actor_id=user.pk, action__in=OWN_VIEWS)
     lists = journal_groups.listed(events)

@@ -15,8 +15,11 @@ from django.utils import timezone
 from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 
-from access import policy
 from access import wording as readership_wording
+from access.grants import readership_of
+from access.own_space import Need, access_own, access_own_person
+from access.reach import reached_by_id
+from access.reach_consents import access_consent
 from access.readership import Reading
 from audit import recorder
 from audit.disclosure import Selection
@@ -33,7 +36,7 @@ from teams.models import Category, Team, User
 
 
 def my_consents(*, user: User) -> Selection[Consent]:
-    person = policy.access_own_person(user, action=Action.PORTAL_CONSENTS, need=policy.Need.CONSENTS)
+    person = access_own_person(user, action=Action.PORTAL_CONSENTS, need=Need.CONSENTS)
     return selectors.history_of(user, person, action=Action.PORTAL_CONSENTS)
 
 
@@ -93,7 +96,7 @@ def _offers(person: Person) -> list[TeamOffer]:
         .order_by("id")
     )
     soon = timezone.now() + inbox.ENDING_WITHIN
-    readership = policy.readership_of(person.pk)
+    readership = readership_of(person.pk)
     for offer in offers.values():
         offer.reads = readership.of_team(offer.team.pk)
     for consent in current:
@@ -106,7 +109,7 @@ def _offers(person: Person) -> list[TeamOffer]:
 
 def my_teams(*, user: User) -> list[TeamOffer]:
     """The teams that follow the person, each with the categories it may ask for and the current consent."""
-    person = policy.access_own_person(user, action=Action.PORTAL_CONSENTS, need=policy.Need.CONSENTS)
+    person = access_own_person(user, action=Action.PORTAL_CONSENTS, need=Need.CONSENTS)
     return _recorded_offers(user, person)
 
 
@@ -123,7 +126,7 @@ class Space:
 def my_space(*, user: User) -> Space:
     """``my_teams``, how many notices the person has not read yet, and the emergency accesses to
     their information they have not acknowledged (a banner until they do)."""
-    access = policy.access_own(user, action=Action.PORTAL_CONSENTS, need=policy.Need.CONSENTS)
+    access = access_own(user, action=Action.PORTAL_CONSENTS, need=Need.CONSENTS)
     offers = _recorded_offers(user, access.person)
     restriction = access.reset if access.restricted else None
     if access.representative is not None:  # the inbox and the banners are the person's own
@@ -162,7 +165,7 @@ def give_consent(
     text their space showed them; the pages show the current one in the page's language, which is
     the one recorded when they do not say. The legal basis is not the person's to choose: it is
     the one the team's consents were recorded on (``consent.information.texts.basis_for``)."""
-    person = policy.access_own_person(user, action=Action.CONSENT_RECORD, need=policy.Need.CONSENTS)
+    person = access_own_person(user, action=Action.CONSENT_RECORD, need=Need.CONSENTS)
     if information is None:
         shown = texts.current_text(get_language())
         information = shown.pk if shown else None
@@ -186,7 +189,7 @@ def change_sharing(
 ) -> TeamOffer:
     """Share one more kind of information with a team, or stop sharing one: a new consent replaces
     the current one (R7), with the same purpose and end date. Stopping the last one withdraws it."""
-    person = policy.access_own_person(user, action=Action.CONSENT_RECORD, need=policy.Need.CONSENTS)
+    person = access_own_person(user, action=Action.CONSENT_RECORD, need=Need.CONSENTS)
     offer = next((o for o in _offers(person) if o.team.pk == team_id), None)
     if offer is None:
         raise Invalid("team", _("This team does not follow you."))
@@ -209,15 +212,15 @@ def team_reads_now(*, user: User, team_id: int) -> dict[str, Reading]:
     """What a team reads of the person now, by category (the policy's readership): what the message
     after a change of the person's says, since an emergency access for a danger to life reads past
     a withdrawal (R11). Nothing of the person is disclosed: it is their own space."""
-    person = policy.access_own_person(user, action=Action.PORTAL_CONSENTS, need=policy.Need.CONSENTS)
-    return policy.readership_of(person.pk).of_team(team_id)
+    person = access_own_person(user, action=Action.PORTAL_CONSENTS, need=Need.CONSENTS)
+    return readership_of(person.pk).of_team(team_id)
 
 
 def consent_to_stop(*, user: User, consent_id: int) -> Consent:
     """The consent "stop sharing everything" would withdraw, reached as the withdrawal reaches it
     (its refusals recorded, another person's a 404): asked before the confirmation is read, so that
     an id that is not the caller's answers the same whatever the body says (R9)."""
-    return policy.access_consent(user, consent_id, action=Action.CONSENT_WITHDRAW)
+    return access_consent(user, consent_id, action=Action.CONSENT_WITHDRAW)
 
 
 def _record_receipts(user: User, person: Person, receipts: Sequence[Receipt]) -> Sequence[Receipt]:
@@ -234,7 +237,7 @@ def _record_receipts(user: User, person: Person, receipts: Sequence[Receipt]) ->
 
 
 def my_receipts(*, user: User) -> Selection[Receipt]:
-    person = policy.access_own_person(user, action=Action.PORTAL_RECEIPTS, need=policy.Need.CONSENTS)
+    person = access_own_person(user, action=Action.PORTAL_RECEIPTS, need=Need.CONSENTS)
     receipts = Receipt.objects.filter(consent__person=person).select_related("consent__team").order_by("-id")
     return Selection(rows=receipts, record=lambda page: _record_receipts(user, person, page))
 
@@ -248,9 +251,9 @@ def renew_consent(*, user: User, consent_id: int) -> Consent:
     categories and purpose, for as long again as the one it replaces but at least a year (as an
     authorisation to the DMP), with its receipt. The end of the old one stays exact: it is
     superseded, not extended."""
-    person = policy.access_own_person(user, action=Action.CONSENT_RECORD, need=policy.Need.CONSENTS)
+    person = access_own_person(user, action=Action.CONSENT_RECORD, need=Need.CONSENTS)
     # Another person's consent is as if it did not exist; the attempt names its person (R9).
-    consent: Consent = policy.reached_by_id(
+    consent: Consent = reached_by_id(
         user,
         Action.CONSENT_RECORD,
         Consent.objects.prefetch_related("categories"),

@@ -17,16 +17,14 @@ from consent.consents import services
 from consent.emergency import services as glass
 from consent.information import texts
 from consent.models import Method
-from consent.notices import inbox
 from consent.space import activation, export, journal, portal
-from consent.space.forms import ActivateForm, NoticeEmailForm, NoticeReadForm, ShareForm
+from consent.space.forms import ActivateForm, ShareForm
 from consent.space.serializers import ExportSerializer
 from core.domain_errors import Conflict, Invalid
 from teams.requests import AuthenticatedHttpRequest
 from web.pages import confirmed, disclosed_page, form_errors, render_with_forms, submitted, unconfirmed
 
 JOURNAL_PAGE = 30
-NOTICES_PAGE = 30
 PRINTED_LINES = 300
 
 
@@ -45,7 +43,9 @@ def activate(request: HttpRequest) -> HttpResponse:
             login(request, user, backend="teams.backends.UserBackend")
             messages.success(request, _("Your space is open. Welcome."))
             return redirect("home")  # each role starts where its work is (a representative's scope)
-    return render_with_forms(request, "portal/activate.html", {"form": form, "body_class": "portal"}, form)
+    return render_with_forms(
+        request, "consent/space/activate.html", {"form": form, "body_class": "portal"}, form
+    )
 
 
 @login_required
@@ -63,7 +63,7 @@ def home(request: AuthenticatedHttpRequest) -> HttpResponse:
         "nav": "portal-home",
         "body_class": "portal",
     }
-    return render(request, "portal/home.html", context)
+    return render(request, "consent/space/home.html", context)
 
 
 @login_required
@@ -103,7 +103,9 @@ def share(request: AuthenticatedHttpRequest) -> HttpResponse:
             "easy_information": texts.current_text(get_language(), easy_read=True),
             "nav": "portal-home",
         }
-        return render_with_forms(request, "portal/home.html", {**context, "body_class": "portal"}, form)
+        return render_with_forms(
+            request, "consent/space/home.html", {**context, "body_class": "portal"}, form
+        )
     still = portal.team_reads_now(user=request.user, team_id=offer.team.pk).get(data["category"])
     messages.success(request, _sharing_message(offer.team.name, data["share"], still))
     return redirect("portal-home")
@@ -160,7 +162,7 @@ def journal_page(request: AuthenticatedHttpRequest) -> HttpResponse:
     )
     return render(
         request,
-        "portal/journal.html",
+        "consent/space/journal.html",
         {
             "lines": lines,
             "page": page,
@@ -178,7 +180,7 @@ def receipts(request: AuthenticatedHttpRequest) -> HttpResponse:
     page, shown = disclosed_page(request, portal.my_receipts(user=request.user), 50)
     return render(
         request,
-        "portal/receipts.html",
+        "consent/space/receipts.html",
         {"receipts": shown, "page": page, "nav": "portal-receipts", "body_class": "portal"},
     )
 
@@ -203,7 +205,7 @@ def printable(request: AuthenticatedHttpRequest) -> HttpResponse:
     _page, lines = disclosed_page(request, journal.journal(user=request.user), PRINTED_LINES, param="-")
     return render(
         request,
-        "portal/print.html",
+        "consent/space/print.html",
         {
             "person": data["person"],
             "follow_ups": data["follow_ups"],
@@ -231,60 +233,3 @@ def renew(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
         },
     )
     return redirect("portal-home")
-
-
-@login_required
-@require_safe
-def notices(request: AuthenticatedHttpRequest) -> HttpResponse:
-    """What I should know, newest first, read or not yet; and whether I want an e-mail."""
-    return _notices_page(request, NoticeEmailForm())
-
-
-def _notices_page(request: AuthenticatedHttpRequest, email_form: NoticeEmailForm) -> HttpResponse:
-    page, shown = disclosed_page(request, inbox.my_notices(user=request.user), NOTICES_PAGE)
-    person = request.user.person
-    if not email_form.is_bound:
-        email_form = NoticeEmailForm(
-            initial={"email": person.notice_email, "enabled": person.notify_by_email}
-        )
-    context = {
-        "notices": shown,
-        "page": page,
-        "email_form": email_form,
-        "nav": "portal-notices",
-        "body_class": "portal",
-    }
-    return render_with_forms(request, "portal/notices.html", context, email_form)
-
-
-@login_required
-@require_POST
-def notices_read(request: AuthenticatedHttpRequest) -> HttpResponse:
-    form = NoticeReadForm(request.POST)
-    if not form.is_valid():
-        return render(
-            request, "400.html", {"message": _("This choice could not be read. Try again.")}, status=400
-        )
-    notice = form.cleaned_data["notice"]
-    inbox.mark_read(user=request.user, notice_ids=[notice] if notice else None)
-    return redirect("portal-notices")
-
-
-@login_required
-@require_POST
-def notices_email(request: AuthenticatedHttpRequest) -> HttpResponse:
-    form = NoticeEmailForm(request.POST)
-    if form.is_valid():
-        try:
-            inbox.choose_email(user=request.user, **form.cleaned_data)
-        except Invalid as exc:
-            form_errors(form, exc)
-        else:
-            messages.success(
-                request,
-                _("Done. You will get a short e-mail when something new happens.")
-                if form.cleaned_data["enabled"]
-                else _("Done. You will not get e-mails."),
-            )
-            return redirect("portal-notices")
-    return _notices_page(request, form)

@@ -16,7 +16,7 @@ from teams.models import AccountCode
 from web.presence import Presence
 
 ROOT = Path(__file__).resolve().parents[2]
-APPS = ("audit", "consent", "records", "teams", "relais")
+APPS = ("access", "audit", "consent", "records", "teams", "relais")
 # Calls whose arguments, at a known place, are the codes the recorder writes as a reason.
 CODE_ARGUMENT = {"GlassRefusal": 0, "_code_refused": 0, "failed": 2, "_refused": 3, "_advance": 4}
 

@@ -8,7 +8,7 @@ from django.core.management import call_command
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 
-from access import policy
+from access.rules import open_glass_categories
 from audit.models import AccessEvent
 from consent.models import GlassBreak
 from records import services as record_services
@@ -134,13 +134,13 @@ def test_an_access_whose_time_passed_is_left_to_the_command_when_the_glass_is_sw
 
 
 def test_the_read_time_rule_requires_no_recorded_end_and_the_category_in_the_mission(opened, team):
-    assert policy.open_glass_categories([team.pk]).count() == 1
+    assert open_glass_categories([team.pk]).count() == 1
     team.continuity_categories.remove(team.continuity_categories.get(code="housing"))  # no listener here
-    assert policy.open_glass_categories([team.pk]).count() == 0
+    assert open_glass_categories([team.pk]).count() == 0
     team.continuity_categories.add(Category.objects.get(code="housing"))
-    assert policy.open_glass_categories([team.pk]).count() == 1
+    assert open_glass_categories([team.pk]).count() == 1
     GlassBreak.objects.filter(pk=opened.pk).update(ended_at=timezone.now(), end_reason="switched_off")
-    assert policy.open_glass_categories([team.pk]).count() == 0
+    assert open_glass_categories([team.pk]).count() == 0
 
 
 def test_a_team_change_that_fails_keeps_the_access_open(opened, team, manager, monkeypatch):

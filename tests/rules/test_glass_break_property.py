@@ -3,7 +3,7 @@
 A member of two teams opens emergency accesses; managers switch the glass off and on and narrow and
 widen missions; follow-ups close and reopen; consents are given and withdrawn; the clock moves; the
 end of passed accesses is recorded (the cron command). After each step, what each team reads of the
-person (through the real policy, ``access.policy``) is what a simple model says, and so is each
+person (through the real policy, ``access.grants``) is what a simple model says, and so is each
 access's end on the record. Whatever happens, an ended access never comes back.
 
 Derandomized and bounded, so that it runs in seconds, the same on SQLite and PostgreSQL.
@@ -22,7 +22,8 @@ from django.utils import timezone
 from hypothesis import HealthCheck, Phase, example, given, settings
 from hypothesis import strategies as st
 
-from access import policy
+from access.grants import grants_for, readership_of
+from access.who_is_asking import reader_for
 from audit.models import AccessEvent
 from consent.consents import services as consent_services
 from consent.emergency import services as glass
@@ -213,7 +214,7 @@ def play(world, story, clock) -> None:
     model = Model(now=clock[0])
     opened: list[tuple[Access, int]] = []
     member, manager, person = world["member"], world["manager"], world["person"]
-    reader = policy.reader_for(member)
+    reader = reader_for(member)
     for step in story:
         kind, *args = step
         team_id = world["teams"][args[0]].pk if kind not in ("tick", "cron") else None
@@ -306,9 +307,9 @@ def check(world, model, opened, reader, step) -> None:
     person = world["person"]
     for name, team in world["teams"].items():
         team = Team.objects.get(pk=team.pk)
-        read = set(policy.readership_of(person.pk).of_team(team.pk))
+        read = set(readership_of(person.pk).of_team(team.pk))
         assert read == set(model.reads(name)), (step, name)
-    everything = set(policy.grants_for(reader, [person.pk]).get(person.pk, {}))
+    everything = set(grants_for(reader, [person.pk]).get(person.pk, {}))
     assert everything == set(model.reads("A") | model.reads("B")), step
     ends = dict(GlassBreak.objects.values_list("pk", "end_reason"))
     assert [ends[pk] for _, pk in opened] == [a.ended for a, _ in opened], step

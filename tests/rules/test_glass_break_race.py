@@ -15,7 +15,8 @@ import threading
 import pytest
 from django.db import connection, connections
 
-from access import policy
+from access.grants import readership_of
+from access.who_is_asking import reader_for
 from consent.emergency import services as glass
 from consent.models import GlassBreak
 from core.domain_errors import DomainError
@@ -69,9 +70,9 @@ def switch_off(manager, team):
 
 
 def read_by_glass(member, person, team) -> set[str]:
-    policy.reader_for(member)  # still a member who may read
+    reader_for(member)  # still a member who may read
     team = Team.objects.get(pk=team.pk)
-    return {c for c, g in policy.readership_of(person.pk).of_team(team.pk).items() if g.glass_break_id}
+    return {c for c, g in readership_of(person.pk).of_team(team.pk).items() if g.glass_break_id}
 
 
 def test_an_access_opened_as_the_glass_is_turned_off_is_ended_or_refused(flushable_audit):

@@ -325,9 +325,9 @@ def test_the_worker_page_says_an_open_space_reopens_restricted_with_a_handed_ove
 
 
 def test_the_restriction_ends_at_the_very_end_of_the_watch(api, world, worker, person):
-    from access import policy
+    from access.own_space import is_restricted
 
     _camille_takes_over(api, worker, person)
     reset = SpaceReset.objects.get()
-    assert policy.is_restricted(reset, at=reset.watched_until - timedelta(microseconds=1))
-    assert not policy.is_restricted(reset, at=reset.watched_until)
+    assert is_restricted(reset, at=reset.watched_until - timedelta(microseconds=1))
+    assert not is_restricted(reset, at=reset.watched_until)

@@ -53,10 +53,12 @@ def test_refusal_keeps_notes_private(api, person, team, worker, colleague):
 
 
 def test_the_rule_for_many_persons_is_the_rule_for_one(person, team, other_team, worker, colleague):
-    """``readable_notes_of_persons`` (the handover counts new notes with it) is ``readable_notes`` for
-    several persons at once: the reader's own notes, and each person's granted categories, and nothing
-    of a person it was not asked about."""
-    from access import policy
+    """``readable_notes`` asked about several persons at once (the handover counts new notes so) is
+    the rule for each of them: the reader's own notes, even of a person the reader is granted nothing
+    of, each person's granted categories, and nothing of a person it was not asked about."""
+    from access.grants import grants_for
+    from access.rules import readable_notes
+    from access.who_is_asking import reader_for
 
     other, third = make_person(team), make_person(team)
     elsewhere = make_person(other_team)
@@ -68,16 +70,14 @@ def test_the_rule_for_many_persons_is_the_rule_for_one(person, team, other_team,
         for author in (worker, colleague)
         for code in ("housing", "contact")
     ]
-    reader = policy.reader_for(colleague)
+    reader = reader_for(colleague)
     asked = [person, other, third]
-    found = policy.grants_for(reader, [p.pk for p in asked])
-    grants = {p.pk: found.get(p.pk, {}) for p in asked}
-    many = set(policy.readable_notes_of_persons(reader, grants).values_list("pk", flat=True))
+    grants = grants_for(reader, [p.pk for p in asked])
+    many = set(readable_notes(reader, [p.pk for p in asked], grants).values_list("pk", flat=True))
     one_by_one = set()
     for someone in asked:
-        one_by_one |= set(
-            policy.readable_notes(reader, someone, grants[someone.pk]).values_list("pk", flat=True)
-        )
+        alone = {someone.pk: grants.get(someone.pk, {})}
+        one_by_one |= set(readable_notes(reader, [someone.pk], alone).values_list("pk", flat=True))
     shared = {(person.pk, "housing"), (other.pk, "contact")}
     expected = {
         n.pk
@@ -85,4 +85,4 @@ def test_the_rule_for_many_persons_is_the_rule_for_one(person, team, other_team,
         if n.person_id != elsewhere.pk and (n.author == colleague or (n.person_id, n.category.code) in shared)
     }
     assert many == one_by_one == expected
-    assert not policy.readable_notes_of_persons(reader, {}).exists()
+    assert not readable_notes(reader, [], {}).exists()

@@ -152,7 +152,8 @@ def test_the_person_pages_one_decision_agrees_with_the_two_it_replaces(person, t
 
     from django.utils import timezone
 
-    from access import policy
+    from access.grants import grants_and_readership, grants_for, readership_of
+    from access.who_is_asking import reader_for
     from consent.consents import services
     from teams.models import Category
     from tests.factories import follow, make_team
@@ -166,16 +167,16 @@ def test_the_person_pages_one_decision_agrees_with_the_two_it_replaces(person, t
     other_team.continuity_categories.remove(Category.objects.get(code="addiction"))  # no longer its mission
     withdrawn = give_consent(person, third, ["contact"], by=worker)
     services.withdraw_consent(user=worker, consent_id=withdrawn.pk, method="oral")
-    reader = policy.reader_for(worker)
+    reader = reader_for(worker)
 
-    grants, readership = policy.grants_and_readership(reader, person.pk)
+    grants, readership = grants_and_readership(reader, person.pk)
 
-    assert grants == policy.grants_for(reader, [person.pk])[person.pk]
-    assert readership == policy.readership_of(person.pk)
+    assert grants == grants_for(reader, [person.pk])[person.pk]
+    assert readership == readership_of(person.pk)
     shared = {t.pk: set(readership.of_team(t.pk)) for t in (team, other_team, third)}
     assert shared == {team.pk: {"contact", "housing"}, other_team.pk: {"contact", "health"}, third.pk: set()}
     expired = Consent.objects.filter(team=team).update(valid_until=timezone.now() - timedelta(seconds=1))
-    assert expired == 1 and policy.grants_and_readership(reader, person.pk)[0] == {}
+    assert expired == 1 and grants_and_readership(reader, person.pk)[0] == {}
 
 
 def test_an_emergency_access_opens_categories_never_the_identity_and_search_agrees(

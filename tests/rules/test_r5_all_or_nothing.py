@@ -105,7 +105,7 @@ NOT_ACTIONS = {
     "consent.consents.services.mission_categories": "a check, a step of record_consent",
     "consent.emergency.services.may_review": "a check, a step of review and of the review queue's page",
     "consent.emergency.ending.end_with_team_change": "a step of teams.services.update_team (teams.changes)",
-    "consent.emergency.ending.end_with_follow_up": "a step of records.services.close_follow_up",
+    "consent.emergency.ending.end_with_follow_up": "a step of records.services.close_follow_up (records.changes)",
     "consent.emergency.services.to_review": "a step of review (and of its page): its refusals only are recorded",
     "consent.notices.inbox.send_pending": "the send_notices command: each person's news in a transaction of its own",
     "consent.representation.services.representatives_of": "a read, recorded",

@@ -5,7 +5,7 @@ from rest_framework import generics, serializers
 from rest_framework.request import Request
 from rest_framework.response import Response
 
-from records.retention.counts import retention_counts
+from relais.retention.counts import retention_counts
 from teams.requests import signed_in
 
 

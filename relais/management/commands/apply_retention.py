@@ -9,8 +9,8 @@ from typing import Any
 from django.core.management.base import BaseCommand, CommandParser
 
 from audit import purge, recorder
-from records.retention import job
-from records.retention.periods import periods_for
+from relais.retention import job
+from relais.retention.periods import periods_for
 
 
 class Command(BaseCommand):

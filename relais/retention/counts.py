@@ -10,7 +10,7 @@ from audit import recorder
 from audit.models import AccessEvent, Action
 from audit.recorder import Actor, Event
 from audit.selectors import access_log_reader
-from records.retention.periods import periods_for
+from relais.retention.periods import periods_for
 
 
 def retention_counts(*, user: Actor) -> dict[str, int]:

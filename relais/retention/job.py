@@ -1,5 +1,5 @@
 """The retention job (issue 24): a person whose every follow-up ended long ago is archived, then,
-later, erased (``records.retention.periods`` says how long). A person whose space is open is told
+later, erased (``relais.retention.periods`` says how long). A person whose space is open is told
 before each step, in their inbox (and by e-mail if they asked), and the step waits until the notice
 has been there for the notice period. A person with an open follow-up is never touched.
 
@@ -26,8 +26,8 @@ from audit.recorder import Actor, Event
 from consent.models import Notice
 from consent.notices import email as notice_email
 from records.models import FollowUp, Person
-from records.retention import erasure
-from records.retention.periods import periods_for
+from relais.retention import erasure
+from relais.retention.periods import periods_for
 
 
 @dataclass
