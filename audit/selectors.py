@@ -32,10 +32,23 @@ def _person_filter(filters: Mapping[str, str]) -> int | None:
     return int(value) if value.isdigit() and is_storable_id(int(value)) else None
 
 
+class Log(QuerySet[AccessEvent]):
+    """The events an auditor reads, counted from the chains' heads while nothing narrows them: a
+    page of the whole log counts a million events in one row per chain, not a walk of every row
+    (which took three times the 50 ms the first page is allowed)."""
+
+    def count(self) -> int:
+        query = self.query
+        whole = not query.where and query.low_mark == 0 and query.high_mark is None
+        if whole and not query.distinct and not query.combinator and self._result_cache is None:
+            return chain.committed_count(self.db)
+        return super().count()
+
+
 def events(*, user: Actor, action: str = Action.AUDIT_VIEW) -> QuerySet[AccessEvent]:
     """Every event, newest first, for an auditor; a 403 (recorded) for anyone else."""
     access_log_reader(user, action=action)
-    return AccessEvent.objects.order_by("-id")
+    return Log(AccessEvent).order_by("-id")
 
 
 def narrowed(selected: QuerySet[AccessEvent], column: str, ids: Sequence[int]) -> QuerySet[AccessEvent]:

@@ -150,10 +150,10 @@ def main() -> None:
     with CaptureQueriesContext(connection) as captured:
         client.get("/api/v1/audit/events/")
     requests += 1
-    print("\nThe list's statements on the log, EXPLAIN ANALYZE:")
+    print("\nThe list's statements on the log (count, page, the head its record takes), EXPLAIN ANALYZE:")
     for query in captured.captured_queries:
         sql = query["sql"]
-        if "audit_accessevent" not in sql or not sql.lstrip().upper().startswith("SELECT"):
+        if "audit_" not in sql or not sql.lstrip().upper().startswith("SELECT"):
             continue
         print(f"\n{sql[:160]}{' ...' if len(sql) > 160 else ''}")
         with connection.cursor() as cursor:
