@@ -164,7 +164,8 @@ def _wait_for_head(cursor: CursorWrapper, vendor: str, count: int) -> tuple[Any,
     such append behind one lock (three quarters of an append's time at 32 processes)."""
     chain = random.randint(1, chain_count())  # noqa: S311 (spreading load, not a secret)
     cursor.execute(_with_ids(_SOME_HEAD[vendor], vendor), [count, chain])  # the ids come first
-    return cursor.fetchone()
+    head: tuple[Any, ...] | None = cursor.fetchone()
+    return head
 
 
 def lock_head(using: str = "default", *, count: int = 1) -> tuple[int, int, str, list[int]]:
