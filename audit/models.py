@@ -75,6 +75,8 @@ class Action(models.TextChoices):
     AUDIT_CHAIN_START = "audit.chain_start", _("chain of the log started")
     ACCOUNT_CREATE = "account.create", _("account created")
     ACCOUNT_UPDATE = "account.update", _("account changed")
+    ORGANISATION_CREATE = "organisation.create", _("organisation created")
+    ORGANISATION_UPDATE = "organisation.update", _("organisation changed")
     TEAM_CREATE = "team.create", _("team created")
     TEAM_UPDATE = "team.update", _("team changed")
     MEMBERSHIP_ADD = "membership.add", _("member added")

@@ -28,6 +28,11 @@ class GivenBySerializer(serializers.Serializer):
 
 class ConsentOutSerializer(serializers.ModelSerializer):
     team = serializers.SerializerMethodField()
+    organisation = serializers.IntegerField(
+        source="team.organisation_id",
+        read_only=True,
+        help_text="The organisation behind the team: the data controller of what it records.",
+    )
     categories = serializers.SerializerMethodField()
     recorded_by = serializers.CharField(source="recorded_by.label")
     withdrawal = serializers.SerializerMethodField()
@@ -41,6 +46,7 @@ class ConsentOutSerializer(serializers.ModelSerializer):
             "id",
             "person",
             "team",
+            "organisation",
             "categories",
             "purpose",
             "method",

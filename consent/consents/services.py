@@ -11,10 +11,11 @@ from __future__ import annotations
 from datetime import datetime
 
 from django.db import IntegrityError, transaction
-from django.db.models import Exists, OuterRef
+from django.db.models import Exists, OuterRef, QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from access import organisations as organisation_rules
 from access.locks import lock_to_end
 from access.own_space import OwnSpace, refuse_while_restricted
 from access.reach import access_person, access_person_or_own
@@ -35,6 +36,7 @@ from consent.notices import inbox
 from consent.recovery import services as recovery
 from core import signing
 from core.domain_errors import Conflict, Invalid
+from teams import organisations
 from teams.models import Category, Team, User
 from teams.selectors import Manager, access_administration, team_named_in_input
 from web.presence import presence_for
@@ -54,6 +56,8 @@ def _receipt(
         "person": consent.person_id,
         "team": consent.team_id,
         "team_name": consent.team.name,
+        # Who holds the data, and where the person writes for their rights: signed with the rest.
+        "organisation": _organisation_of(consent.team),
         "categories": codes,
         "purpose": consent.purpose,
         "method": method,
@@ -72,6 +76,18 @@ def _receipt(
         payload["presence"] = presence
     text, signature = signing.sign(payload)
     return Receipt.objects.create(consent=consent, event=event, payload=text, signature=signature)
+
+
+def _organisation_of(team: Team) -> dict[str, object]:
+    """The organisation behind a team, as a receipt names it: the data controller and its contacts."""
+    organisation = team.organisation
+    return {
+        "id": organisation.pk,
+        "name": organisation.name,
+        "legal_name": organisation.legal_name,
+        "data_protection_contact": organisation.data_protection_contact,
+        "postal_address": organisation.postal_address,
+    }
 
 
 def _check_method(
@@ -138,6 +154,8 @@ def record_consent(
     team = team_named_in_input(team_id)
     if not team_follows(team, person):
         raise Invalid("team", _("This team does not follow this person."))
+    if not isinstance(access, OwnSpace):
+        organisation_rules.refuse_consent_for_another_organisation(user, team)
     present = presence_for(
         own_team=isinstance(access, OwnSpace) or team.pk in access.member.team_ids,
         presence=presence,
@@ -294,13 +312,22 @@ def invite_to_portal(*, user: User, person_id: int) -> tuple[str | None, PortalI
     return code, invitation
 
 
+def administered_invitations(by: Manager) -> QuerySet[PortalInvitation]:
+    """The portal codes a manager sees: made by an account of their organisation."""
+    return PortalInvitation.objects.filter(
+        created_by__in=organisations.administered_accounts(by).values("pk")
+    )
+
+
 @recorder.action
 def cancel_portal_codes(*, by: Manager, invitation_ids: list[int]) -> int:
-    """A manager cancels codes not yet used (a code given to the wrong person, say); each is recorded."""
+    """A manager cancels codes not yet used (a code given to the wrong person, say); each is recorded.
+    A manager reaches the codes made by their organisation's workers only: another's are as if they
+    did not exist."""
     access_administration(by, action=Action.PORTAL_CODE_CANCEL, object_type="portal_invitation")
     now = timezone.now()
     open_codes = list(
-        PortalInvitation.objects.filter(pk__in=invitation_ids, used_at__isnull=True, expires_at__gt=now)
+        administered_invitations(by).filter(pk__in=invitation_ids, used_at__isnull=True, expires_at__gt=now)
     )
     PortalInvitation.objects.filter(pk__in=[i.pk for i in open_codes]).update(expires_at=now)
     recorder.record(

@@ -14,7 +14,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_safe
 
-from access import persons
+from access import organisations, persons
 from consent.consents import selectors, services
 from consent.consents.evidence import EvidenceFile
 from consent.consents.forms import ConsentForm, WithdrawForm
@@ -36,7 +36,9 @@ def _end_of_day(day) -> datetime | None:
 @require_http_methods(["GET", "POST"])
 def consent_new(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     view = persons.person_detail(user=request.user, person_id=pk)
-    teams = sorted((f.team for f in view.follow_ups), key=lambda t: t.name)
+    following = sorted((f.team for f in view.follow_ups), key=lambda t: t.name)
+    # Another organisation's team records its consents itself, or the person does (``access.organisations``).
+    teams = organisations.teams_for_consent(request.user, following)
     chosen = request.POST.get("team") or request.GET.get("team") or (teams[0].pk if teams else None)
     team = next((t for t in teams if str(t.pk) == str(chosen)), teams[0] if teams else None)
     categories = list(team.continuity_categories.order_by("id")) if team else []
@@ -92,6 +94,7 @@ def consent_new(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
             "current": current,
             # Another team's consent asks who is present (issue 21); the service decides, this shows.
             "own_team": team is None or request.user.memberships.filter(team=team).exists(),
+            "elsewhere": [t for t in following if t not in teams],
             "nav": "persons",
         },
         form,

@@ -59,7 +59,9 @@ def my_data(*, user: User) -> dict:
     person = access_own_person(user, action=Action.PORTAL_EXPORT, closed_while_restricted=True)
     consents = list(selectors.consents_of(person).order_by("id"))
     notes = list(notes_about_oneself(person).select_related("author", "team", "category").order_by("id"))
-    follow_ups = list(FollowUp.objects.filter(person=person).select_related("team").order_by("id"))
+    follow_ups = list(
+        FollowUp.objects.filter(person=person).select_related("team__organisation").order_by("id")
+    )
     receipts = list(Receipt.objects.filter(consent__person=person).order_by("id"))
     agents = list(Representative.objects.filter(person=person).order_by("id"))
     events = list(AccessEvent.objects.filter(person_id=person.pk).order_by("id"))

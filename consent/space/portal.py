@@ -79,7 +79,9 @@ class TeamOffer:
 
 
 def _offers(person: Person) -> list[TeamOffer]:
-    follow_ups = FollowUp.objects.filter(person=person, closed_at__isnull=True).select_related("team")
+    follow_ups = FollowUp.objects.filter(person=person, closed_at__isnull=True).select_related(
+        "team__organisation"
+    )
     teams = {f.team_id: f.team for f in follow_ups}
     needs = Team.continuity_categories.through.objects.filter(team_id__in=teams).select_related("category")
     offers = {team_id: TeamOffer(team=team, needs=[]) for team_id, team in teams.items()}

@@ -7,11 +7,14 @@ from audit.models import AccessEvent
 from tests.factories import (
     CONSENT_LOCK_QUERIES,
     MERGED_APPEND,
+    UserFactory,
     give_consent,
     make_member,
     make_note,
+    make_organisation,
     make_person,
     make_portal_account,
+    make_team,
     write_events,
 )
 
@@ -225,3 +228,53 @@ def test_disagreement_queue_query_count_is_pinned(
     with django_assert_num_queries(DISAGREEMENT_QUEUE_QUERIES):
         response = client.get("/api/v1/audit/disagreements/?page_size=100")
     assert len(response.json()["results"]) == rows
+
+
+# Issue 23: the lists of the administration and of an organisation's auditor, by organisation.
+ORGANISATIONS_QUERIES = 4  # savepoint, count, page, release
+TEAMS_QUERIES = 5  # savepoint, count, page, the teams' categories, release
+ACCOUNTS_QUERIES = 4  # savepoint, count, page, release
+
+
+@pytest.mark.parametrize("rows", [10, 100])
+def test_organisations_list_query_count_is_pinned(api, worker, rows, django_assert_num_queries):
+    for i in range(rows):
+        make_organisation(f"Organisation {i}")
+    client = api.as_(worker)
+    with django_assert_num_queries(ORGANISATIONS_QUERIES):
+        response = client.get("/api/v1/organisations/?page_size=100")
+    assert len(response.json()["results"]) == min(rows + 1, 100)  # the tests' own organisation too
+
+
+@pytest.mark.parametrize("rows", [10, 100])
+def test_a_managers_teams_and_accounts_query_counts_are_pinned(api, db, rows, django_assert_num_queries):
+    horizon = make_organisation("Horizon")
+    manager = UserFactory(is_manager=True, organisation=horizon)
+    for i in range(rows):
+        make_team(f"Équipe {i}", organisation=horizon)
+        make_team(f"Ailleurs {i}")  # another organisation's: neither listed nor counted
+        UserFactory(organisation=horizon)
+    client = api.as_(manager)
+    with django_assert_num_queries(TEAMS_QUERIES):
+        teams = client.get("/api/v1/teams/?page_size=100").json()
+    assert teams["count"] == rows
+    with django_assert_num_queries(ACCOUNTS_QUERIES):
+        accounts = client.get("/api/v1/users/?page_size=100").json()
+    assert accounts["count"] == rows + 1
+
+
+@pytest.mark.parametrize("rows", [10, 100])
+def test_an_organisations_auditor_reads_the_log_in_the_same_queries(
+    api, worker, rows, django_assert_num_queries
+):
+    """The scope is two subqueries of the same statements, not more queries."""
+    from audit import recorder
+    from audit.recorder import Event
+
+    auditor = UserFactory(is_auditor=True, audits_deployment=False)
+    recorder.record(worker, *(Event(action="person.view", person_id=i + 1) for i in range(rows)))
+    write_events(rows)  # the system's, about no team: none of them the organisation's
+    with django_assert_num_queries(AUDIT_EVENTS_QUERIES):
+        response = api.as_(auditor).get("/api/v1/audit/events/?page_size=100")
+    actors = {e["actor"] for e in response.json()["results"]}
+    assert worker.pk in actors and len(response.json()["results"]) >= min(rows, 100)

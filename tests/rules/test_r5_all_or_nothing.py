@@ -40,13 +40,14 @@ from core.domain_errors import (
     NotTheAuthor,
 )
 from teams import factors, recovery
-from teams.models import Category
+from teams.models import Category, Organisation
 from tests.factories import (
     PASSWORD,
     UserFactory,
     give_consent,
     make_member,
     make_note,
+    make_organisation,
     make_person,
     make_portal_account,
     make_team,
@@ -79,6 +80,7 @@ NOT_ACTIONS = {
     "consent.recovery.services.restriction": "a read of the account's own reset, nothing of the person",
     "consent.recovery.services.review_queue": "a read for auditors, recorded",
     "consent.recovery.services.to_review": "a step of review (and of its page): its refusals only are recorded",
+    "consent.consents.services.administered_invitations": "a read of the portal codes a manager reaches",
     "teams.factors.is_staff": "a check of roles",
     "teams.factors.has_factor": "a check",
     "teams.factors.kinds": "a check, for the pages",
@@ -156,6 +158,9 @@ def world() -> dict:
         "note": make_note(person, worker, team, "housing"),
         "code": code,
         "manager": UserFactory(is_manager=True),
+        "administrator": UserFactory(is_superuser=True, is_staff=True, organisation=None),
+        "horizon_manager": UserFactory(is_manager=True, organisation=make_organisation("Horizon")),
+        "horizon_worker": UserFactory(organisation=make_organisation("Horizon")),
         "outsider": UserFactory(),
         "auditor": UserFactory(is_auditor=True),
         "elsewhere": make_person(make_team("Ailleurs"), display_name="Ailleurs"),
@@ -382,6 +387,12 @@ FAILURES = {
     "teams.accounts.create_user": [
         (lambda w: dict(by=w["worker"], username="x1"), NotAManager),
         (lambda w: dict(by=w["manager"], username=w["worker"].username.upper()), Invalid),
+        # A manager makes accounts of their organisation only, and never a reach over every one.
+        (
+            lambda w: dict(by=w["horizon_manager"], username="x2", organisation_id=w["team"].organisation_id),
+            Invalid,
+        ),
+        (lambda w: dict(by=w["manager"], username="x3", is_auditor=True, audits_deployment=True), Invalid),
     ],
     "teams.accounts.update_account": [
         (lambda w: dict(by=w["worker"], user=w["colleague"], is_manager=True), NotAManager),
@@ -393,6 +404,14 @@ FAILURES = {
             Invalid,
         ),
         (lambda w: dict(by=w["manager"], user=UserFactory(is_superuser=True), is_active=False), NotAManager),
+        (lambda w: dict(by=w["horizon_manager"], user=w["colleague"], is_active=False), Hidden),
+        (lambda w: dict(by=w["manager"], user=w["colleague"], audits_deployment=True), Invalid),
+        (
+            lambda w: dict(
+                by=w["administrator"], user=w["colleague"], organisation_id=make_organisation("Horizon").pk
+            ),
+            Invalid,  # a member of its organisation's teams stays in it until they are left
+        ),
     ],
     "consent.recovery.services.confirm": [
         (lambda w: dict(user=w["jo"], previous_password=PASSWORD), Invalid),  # nothing to confirm
@@ -472,9 +491,54 @@ FAILURES = {
         (lambda w: dict(by=w["worker"], name="T", continuity_categories=[]), NotAManager),
         (lambda w: dict(by=w["manager"], name="T", continuity_categories=["housing", "nope"]), Invalid),
         (lambda w: dict(by=w["manager"], name=w["team"].name, continuity_categories=[]), Invalid),
+        (
+            lambda w: dict(
+                by=w["horizon_manager"],
+                name="T",
+                continuity_categories=[],
+                organisation_id=w["team"].organisation_id,
+            ),
+            Invalid,
+        ),
+        (lambda w: dict(by=w["administrator"], name="T", continuity_categories=[]), Invalid),
+    ],
+    "teams.services.save_organisation": [
+        (
+            lambda w: dict(
+                by=w["manager"],
+                organisation=Organisation(),
+                name="N",
+                legal_name="N",
+                data_protection_contact="d",
+                postal_address="a",
+            ),
+            NotAManager,
+        ),
+        (
+            lambda w: dict(
+                by=w["manager"], organisation=w["team"].organisation, data_protection_contact="ailleurs"
+            ),
+            NotAManager,
+        ),
+        (
+            lambda w: dict(
+                by=w["administrator"],
+                organisation=Organisation(),
+                name="Horizon",
+                legal_name="N",
+                data_protection_contact="d",
+                postal_address="a",
+            ),
+            Invalid,
+        ),
+        (
+            lambda w: dict(by=w["administrator"], organisation=w["team"].organisation, postal_address=" "),
+            Invalid,
+        ),
     ],
     "teams.services.update_team": [
         (lambda w: dict(by=w["worker"], team=w["team"], name="T"), NotAManager),
+        (lambda w: dict(by=w["horizon_manager"], team=w["team"], name="T"), Hidden),
         (lambda w: dict(by=w["manager"], team=w["team"], name=w["other_team"].name), Invalid),
         # Renamed and saved first, then the categories are found wrong: the rename must go too.
         (
@@ -486,6 +550,10 @@ FAILURES = {
         (lambda w: dict(by=w["worker"], team=w["team"], user=w["outsider"]), NotAManager),
         (lambda w: dict(by=w["manager"], team=w["team"], user=w["jo"]), Invalid),
         (lambda w: dict(by=w["manager"], team=w["team"], user=w["colleague"]), Conflict),
+        # Nobody joins another organisation's team, whoever adds them, themselves included.
+        (lambda w: dict(by=w["horizon_manager"], team=w["team"], user=w["horizon_manager"]), Hidden),
+        (lambda w: dict(by=w["manager"], team=w["team"], user=w["horizon_worker"]), Invalid),
+        (lambda w: dict(by=w["administrator"], team=w["team"], user=w["horizon_worker"]), Invalid),
     ],
     "teams.services.update_member": [
         (
@@ -615,12 +683,18 @@ FAILURES = {
             NotAManager,
         ),
         (
-            lambda w: dict(by=w["manager"], category=Category(), code="housing", label_fr="L", label_en="H"),
+            lambda w: dict(by=w["manager"], category=Category(), code="new", label_fr="N", label_en="N"),
+            NotAManager,  # the registry is shared by every organisation: the deployment's to edit
+        ),
+        (
+            lambda w: dict(
+                by=w["administrator"], category=Category(), code="housing", label_fr="L", label_en="H"
+            ),
             Invalid,
         ),
         (
             lambda w: dict(
-                by=w["manager"], category=Category.objects.get(code="housing"), label_fr="L", code="x"
+                by=w["administrator"], category=Category.objects.get(code="housing"), label_fr="L", code="x"
             ),
             Invalid,
         ),
@@ -904,7 +978,15 @@ SUCCEEDS = {
         peer_role_shown=True,
     ),
     "teams.services.save_category": lambda w: dict(
-        by=w["manager"], category=Category(), code="new", label_fr="Nouvelle", label_en="New"
+        by=w["administrator"], category=Category(), code="new", label_fr="Nouvelle", label_en="New"
+    ),
+    "teams.services.save_organisation": lambda w: dict(
+        by=w["administrator"],
+        organisation=Organisation(),
+        name="CHRS Les Tilleuls",
+        legal_name="Association Les Tilleuls",
+        data_protection_contact="dpo@tilleuls.example",
+        postal_address="3 rue des Tilleuls, Lille",
     ),
     "records.services.create_person": lambda w: dict(
         user=w["worker"], team_id=w["team"].pk, display_name="N"

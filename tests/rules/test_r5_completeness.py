@@ -24,6 +24,7 @@ from tests.factories import (
     give_consent,
     make_member,
     make_note,
+    make_organisation,
     make_person,
     make_portal_account,
     make_team,
@@ -37,8 +38,11 @@ KINDS = (
     "outsider",
     "newcomer",
     "member",
-    "manager",
-    "auditor",
+    "manager",  # of the world's organisation, whose teams Jo's are
+    "auditor",  # of the whole deployment (explicitly)
+    "other_manager",  # of another organisation: reaches nothing of the world's
+    "org_auditor",  # of the world's organisation only
+    "other_auditor",  # of another organisation only
     "person",
     "other_person",
     "representative",  # Jo's trusted person, with both scopes (consents and journal)
@@ -90,6 +94,11 @@ def world() -> dict:
             "member": colleague,
             "manager": UserFactory(is_manager=True),
             "auditor": UserFactory(is_auditor=True),
+            "other_manager": UserFactory(is_manager=True, organisation=make_organisation("Horizon")),
+            "org_auditor": UserFactory(is_auditor=True, audits_deployment=False),
+            "other_auditor": UserFactory(
+                is_auditor=True, audits_deployment=False, organisation=make_organisation("Horizon")
+            ),
             "person": make_portal_account(person, "jo"),
             "other_person": make_portal_account(sam, "sam"),
             "representative": agent_account,
@@ -135,15 +144,29 @@ def portal(action, *, categories_of=None, scoped=False):
     return expect
 
 
+MANAGERS = ("manager", "other_manager")
+AUDITORS = ("auditor", "org_auditor", "other_auditor")
+# The auditors who read what the world's organisation did: the deployment's, and its own.
+AUDITORS_OF_THE_WORLD = ("auditor", "org_auditor")
+
+
 def managers_only(kind, w):
-    return None if kind == "anonymous" else [] if kind == "manager" else "refused"
+    """A read of the administration: another organisation's manager lists their own (a 200) and is
+    answered the 404 of what does not exist for the world's objects: no event either way."""
+    return None if kind == "anonymous" else [] if kind in MANAGERS else "refused"
 
 
-def managers_act(action):
-    """An act of administration: recorded with its before and after for a manager, refused to others."""
+def managers_act(action, *, of_their_own=False):
+    """An act of administration: recorded with its before and after for a manager, refused to others.
+    Another organisation's manager acts on their own organisation (``of_their_own``: a new team) or
+    meets the 404 of what does not exist, with no event, as for a missing object."""
 
     def expect(kind, w):
-        return None if kind == "anonymous" else [allowed(action)] if kind == "manager" else "refused"
+        if kind == "anonymous":
+            return None
+        if kind == "manager" or (kind == "other_manager" and of_their_own):
+            return [allowed(action)]
+        return [] if kind == "other_manager" else "refused"
 
     return expect
 
@@ -185,7 +208,9 @@ def presentation(write):
 def glass_review(kind, w):
     if kind == "anonymous":
         return None
-    return [allowed("glass_break.review", w["P"])] if kind == "auditor" else [denied("glass_break.review")]
+    if kind in AUDITORS_OF_THE_WORLD:
+        return [allowed("glass_break.review", w["P"])]
+    return [denied("glass_break.review")]  # another organisation's: the 404 of a missing one
 
 
 def glass_acknowledge(kind, w):
@@ -201,7 +226,9 @@ def glass_acknowledge(kind, w):
 def reset_review(kind, w):
     if kind == "anonymous":
         return None
-    return [allowed("space_reset.review", w["P"])] if kind == "auditor" else [denied("space_reset.review")]
+    if kind in AUDITORS_OF_THE_WORLD:
+        return [allowed("space_reset.review", w["P"])]
+    return [denied("space_reset.review")]
 
 
 def reset_confirm(kind, w):
@@ -310,14 +337,16 @@ def disagree(kind, w):
 def disagreement_answer(kind, w):
     if kind == "anonymous":
         return None
-    return [allowed("disagreement.answer", w["P"])] if kind == "auditor" else [denied("disagreement.answer")]
+    if kind in AUDITORS_OF_THE_WORLD:
+        return [allowed("disagreement.answer", w["P"])]
+    return [denied("disagreement.answer")]
 
 
 def auditors_only(action):
     def expect(kind, w):
         if kind == "anonymous":
             return None
-        return [allowed(action) if kind == "auditor" else denied(action)]
+        return [allowed(action) if kind in AUDITORS else denied(action)]
 
     return expect
 
@@ -341,11 +370,12 @@ EXPECTED = {
         None
         if kind == "anonymous"
         else [allowed("account.create"), allowed("account.code")]
-        if kind == "manager"
+        if kind in MANAGERS  # an account of their own organisation
         else "refused"
     ),
     ("get", "/api/v1/teams/"): managers_only,
-    ("post", "/api/v1/teams/"): managers_act("team.create"),
+    ("post", "/api/v1/teams/"): managers_act("team.create", of_their_own=True),
+    ("get", "/api/v1/organisations/"): anyone_signed_in,
     ("get", "/api/v1/teams/{id}/"): managers_only,
     ("patch", "/api/v1/teams/{id}/"): managers_act("team.update"),
     ("get", "/api/v1/teams/{id}/memberships/"): managers_only,

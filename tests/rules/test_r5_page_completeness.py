@@ -32,6 +32,7 @@ from tests.factories import (
     give_consent,
     make_member,
     make_note,
+    make_organisation,
     make_person,
     make_portal_account,
     make_team,
@@ -46,9 +47,12 @@ KINDS = (
     "peer",
     "elsewhere",  # a member of a team that does not follow the person
     "newcomer",  # a member whose commitment is pending
-    "manager",
-    "auditor",
+    "manager",  # of the world's organisation
+    "auditor",  # of the whole deployment (explicitly)
     "superuser",
+    "other_manager",  # of another organisation: reaches nothing of the world's
+    "org_auditor",  # of the world's organisation only
+    "other_auditor",  # of another organisation only
     "person",  # the person's own portal account
     "representative",  # the person's trusted person, with both scopes (consents and journal)
 )
@@ -138,6 +142,16 @@ def world() -> dict:
         "manager": UserFactory(is_manager=True, username="direction"),
         "auditor": UserFactory(is_auditor=True, username="audit", email="audit@example.org"),
         "superuser": UserFactory(is_superuser=True, is_staff=True, username="root"),
+        "other_manager": UserFactory(
+            is_manager=True, username="direction-horizon", organisation=make_organisation("Horizon")
+        ),
+        "org_auditor": UserFactory(is_auditor=True, audits_deployment=False, username="audit-nord"),
+        "other_auditor": UserFactory(
+            is_auditor=True,
+            audits_deployment=False,
+            username="audit-horizon",
+            organisation=make_organisation("Horizon"),
+        ),
         "person": make_portal_account(person, "jo"),
         "representative": agent_of(person, worker).account,
     }
@@ -245,7 +259,20 @@ def written_by(
 
 NEW = "a person created by the call"
 SIGNED_IN = KINDS[1:]
-NOT_MEMBERS = ("manager", "auditor", "superuser", "person", "representative")
+NOT_MEMBERS = (
+    "manager",
+    "auditor",
+    "superuser",
+    "other_manager",
+    "org_auditor",
+    "other_auditor",
+    "person",
+    "representative",
+)
+AUDITORS = ("auditor", "org_auditor", "other_auditor")
+# The auditors who read what the world's organisation did: the deployment's, and its own. Another
+# organisation's auditor meets the 404 of what does not exist.
+AUDITORS_OF_THE_WORLD = ("auditor", "org_auditor")
 PORTAL = ("person", "representative")  # who acts in the person's space (the representative within scope)
 
 
@@ -337,7 +364,7 @@ def auditors_only(action, events_for_auditor):
     def expect(kind, w):
         if kind == "anonymous":
             return 302, []
-        if kind == "auditor":
+        if kind in AUDITORS:
             return 200, events_for_auditor
         return 403, [ev(action, "denied")]
 
@@ -390,8 +417,10 @@ def attempt(w):
 def glass_review(kind, w):
     if kind == "anonymous":
         return 302, []
-    if kind == "auditor":
+    if kind in AUDITORS_OF_THE_WORLD:
         return 302, [ev("glass_break.review", person=w["P"])]
+    if kind == "other_auditor":
+        return 404, [ev("glass_break.review", "denied")]
     return 403, [ev("glass_break.review", "denied")]
 
 
@@ -399,16 +428,20 @@ def glass_review_refused(kind, w):
     """An empty verdict: the queue is shown again with the error (an auditor's listing, recorded)."""
     if kind == "anonymous":
         return 302, []
-    if kind == "auditor":
+    if kind in AUDITORS_OF_THE_WORLD:
         return 400, [ev("glass_break.list")]
+    if kind == "other_auditor":
+        return 404, [ev("glass_break.review", "denied")]
     return 403, [ev("glass_break.review", "denied")]  # refused before the form is read
 
 
 def reset_review(kind, w):
     if kind == "anonymous":
         return 302, []
-    if kind == "auditor":
+    if kind in AUDITORS_OF_THE_WORLD:
         return 302, [ev("space_reset.review", person=w["P"])]
+    if kind == "other_auditor":
+        return 404, [ev("space_reset.review", "denied")]
     return 403, [ev("space_reset.review", "denied")]
 
 
@@ -416,8 +449,10 @@ def reset_review_refused(kind, w):
     """An empty verdict: the queue is shown again with the error (an auditor's listing, recorded)."""
     if kind == "anonymous":
         return 302, []
-    if kind == "auditor":
+    if kind in AUDITORS_OF_THE_WORLD:
         return 400, [ev("space_reset.list")]
+    if kind == "other_auditor":
+        return 404, [ev("space_reset.review", "denied")]
     return 403, [ev("space_reset.review", "denied")]  # refused before the form is read
 
 
@@ -552,8 +587,10 @@ def disagree_refused(kind, w):
 def disagreement_queue(kind, w):
     if kind == "anonymous":
         return 302, []
-    if kind == "auditor":
+    if kind in AUDITORS_OF_THE_WORLD:
         return 200, [ev("disagreement.list", person=w["P"])]
+    if kind == "other_auditor":  # none of theirs waits: a listing that names nobody
+        return 200, [ev("disagreement.list")]
     return 403, [ev("disagreement.list", "denied")]
 
 
@@ -561,8 +598,10 @@ def disagreement_answer(status, events):
     def expect(kind, w):
         if kind == "anonymous":
             return 302, []
-        if kind == "auditor":
+        if kind in AUDITORS_OF_THE_WORLD:
             return status, [ev(action, person=w["P"]) for action in events]
+        if kind == "other_auditor":
+            return 404, [ev("disagreement.answer", "denied")]
         return 403, [ev("disagreement.answer", "denied")]  # refused before the form is read
 
     return expect
@@ -1253,7 +1292,13 @@ def test_each_page_answers_and_records_exactly_what_it_should(w, name, method, l
 
 # The managers' administration ---------------------------------------------------------------------
 
-ADMIN_MODELS = {"teams.team", "teams.user", "teams.category", "consent.portalinvitation"}
+ADMIN_MODELS = {
+    "teams.organisation",
+    "teams.team",
+    "teams.user",
+    "teams.category",
+    "consent.portalinvitation",
+}
 
 
 def test_the_administration_holds_only_the_models_accounted_for():
@@ -1267,6 +1312,7 @@ def admin_urls(w) -> list[str]:
     from django.contrib.contenttypes.models import ContentType
 
     objects = {
+        "teams/organisation": w["team"].organisation_id,
         "teams/team": w["team"].pk,
         "teams/user": w["users"]["member"].pk,
         "teams/category": w["category"].pk,
@@ -1291,7 +1337,7 @@ def admin_urls(w) -> list[str]:
 
 @pytest.mark.parametrize("kind", KINDS)
 def test_every_page_of_the_administration_opens_to_managers_only_and_discloses_nothing(w, kind):
-    manager = kind in ("manager", "superuser")
+    manager = kind in ("manager", "superuser", "other_manager")
     for url in admin_urls(w):
         status, events = written_by(kind, url, Call("get"), w)
         if manager and url.endswith("/password/"):  # another's password form: refused, recorded (R10)
@@ -1312,6 +1358,7 @@ def team_form(w, **changes):
         "name": team.name,
         "continuity_categories": [str(c.pk) for c in team.continuity_categories.all()],
         "commitment_text": team.commitment_text,
+        "organisation": str(team.organisation_id),  # read by the deployment's administrators only
         **({"glass_break_allowed": "on"} if team.glass_break_allowed else {}),
         "memberships-TOTAL_FORMS": "0",
         "memberships-INITIAL_FORMS": "0",
@@ -1382,6 +1429,7 @@ ADMIN_ACTS = {
             "email": "",
             "is_active": "on",
             "is_auditor": "on",
+            "organisation": str(w["users"]["member"].organisation_id),
         },
         302,
         ["account.update"],
@@ -1404,6 +1452,28 @@ ADMIN_ACTS = {
         302,
         ["category.update"],
     ),
+    "organisation-add": (
+        lambda w: "/admin/teams/organisation/add/",
+        lambda w: {
+            "name": "CHRS Les Tilleuls",
+            "legal_name": "Association Les Tilleuls",
+            "data_protection_contact": "dpo@tilleuls.example",
+            "postal_address": "3 rue des Tilleuls, Lille",
+        },
+        302,
+        ["organisation.create"],
+    ),
+    "organisation-change": (
+        lambda w: f"/admin/teams/organisation/{w['team'].organisation_id}/change/",
+        lambda w: {
+            "name": w["team"].organisation.name,
+            "legal_name": w["team"].organisation.legal_name,
+            "data_protection_contact": "dpo@ailleurs.example",
+            "postal_address": w["team"].organisation.postal_address,
+        },
+        302,
+        ["organisation.update"],
+    ),
     "portal-code-cancel": (
         lambda w: "/admin/consent/portalinvitation/",
         lambda w: {"action": "expire_now", "_selected_action": [str(w["invitation"].pk)]},
@@ -1413,13 +1483,43 @@ ADMIN_ACTS = {
 }
 
 
+# The deployment's own acts: the category registry, shared by every organisation, and the
+# organisations themselves. A manager reads them and changes none.
+DEPLOYMENT_ACTS = {"category-add", "category-change", "organisation-add", "organisation-change"}
+# Another organisation's manager, on the world's objects: what a missing object answers (the
+# administration's redirection for a change, a 403 for a recovery, nothing cancelled), with no event
+# but the refusal every password form gets (R10); a new account or team is of their own organisation
+# (the world's newcomer is not theirs to add, a 400).
+OTHER_MANAGER_ACTS = {
+    "account-add": (302, ["account.code", "account.create"]),
+    "account-add-invalid": (400, []),
+    "account-change": (302, []),
+    "account-password": (403, ["account.update"]),
+    "account-recovery": (403, []),
+    "account-recovery-refused": (403, []),
+    "category-add": (403, []),
+    "category-change": (403, []),
+    "organisation-add": (403, []),
+    "organisation-change": (403, []),
+    "portal-code-cancel": (302, []),
+    "team-add": (400, []),
+    "team-add-invalid": (400, []),
+    "team-change": (302, []),
+    "team-glass-off": (302, []),
+}
+
+
 @pytest.mark.parametrize("kind", KINDS)
 @pytest.mark.parametrize("act", sorted(ADMIN_ACTS))
 def test_every_act_of_administration_through_the_pages_is_recorded(w, act, kind):
     url, body, status, actions = ADMIN_ACTS[act]
     answered, events = written_by(kind, url(w), Call("post", body(w)), w)
-    if kind in ("manager", "superuser"):
+    if kind == "superuser" or (kind == "manager" and act not in DEPLOYMENT_ACTS):
         assert (answered, sorted(a for a, o, _ in events)) == (status, sorted(actions)), act
+    elif kind == "other_manager":
+        assert (answered, sorted(a for a, o, _ in events)) == OTHER_MANAGER_ACTS[act], act
+    elif kind == "manager":  # the deployment's: the registry shared by all, the organisations
+        assert answered == 403 and events == [], act
     else:
         assert answered == (302 if kind == "anonymous" else 403) and events == [], (act, kind)
 

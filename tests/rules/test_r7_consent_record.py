@@ -156,6 +156,27 @@ def test_receipts_are_signed_and_verifiable_with_the_public_key(api, shared, wor
         assert not signing.verify(tampered, receipt["signature"], key)
 
 
+def test_a_receipt_names_the_organisation_inside_its_signature(api, web, shared, worker):
+    """Issue 23: the person knows which structure holds what, and how to reach it; a receipt whose
+    organisation was changed fails verification."""
+    consent, _ = shared
+    organisation = consent.team.organisation
+    key = base64.b64decode(api.get("/api/v1/receipt-key/").json()["public_key"])
+    receipt = api.as_(worker).get(f"/api/v1/consents/{consent.pk}/receipt/").json()
+    assert receipt["payload"]["organisation"] == {
+        "id": organisation.pk,
+        "name": organisation.name,
+        "legal_name": organisation.legal_name,
+        "data_protection_contact": organisation.data_protection_contact,
+        "postal_address": organisation.postal_address,
+    }
+    assert signing.verify(receipt["payload"], receipt["signature"], key)
+    elsewhere = dict(receipt["payload"]["organisation"], name="Une autre association")
+    assert not signing.verify(dict(receipt["payload"], organisation=elsewhere), receipt["signature"], key)
+    page = web.as_(worker).get(f"/consents/{consent.pk}/receipt/").content.decode()
+    assert organisation.legal_name in page and organisation.data_protection_contact in page
+
+
 def test_latest_receipt_is_the_withdrawal(api, shared, worker):
     consent, _ = shared
     api.as_(worker).post(f"/api/v1/consents/{consent.pk}/withdraw/", {"method": "oral"})
