@@ -446,3 +446,69 @@ class Disagreement(models.Model):
 
     def __str__(self) -> str:
         return f"disagreement #{self.pk}"
+
+
+class Exclusion(models.Model):
+    """ "Not this person" (issue 24, item 1): the person names one member of a following team who must
+    not read their record. It names an individual account, never a role or a profession (R3): the
+    member's team keeps reading, the member gets the 404 of a person they do not follow
+    (``access.exclusions``). Recorded by the person in their space or by a worker with them; the
+    person may lift it, which is a column set once (the row stays, for the journal)."""
+
+    person = models.ForeignKey("records.Person", on_delete=models.CASCADE, related_name="exclusions")
+    member = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    recorded_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    recorded_at = models.DateTimeField(auto_now_add=True)
+    lifted_at = models.DateTimeField(null=True, blank=True)
+    lifted_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+
+    class Meta:
+        ordering = [models.F("lifted_at").asc(nulls_first=True), "-recorded_at", "-id"]  # current first
+        constraints = [
+            models.UniqueConstraint(
+                fields=["person", "member"],
+                condition=Q(lifted_at__isnull=True),
+                name="exclusion_once_at_a_time",
+            ),
+            models.CheckConstraint(
+                condition=Q(lifted_at__isnull=True, lifted_by__isnull=True)
+                | Q(lifted_at__isnull=False, lifted_by__isnull=False),
+                name="exclusion_lifted_by_someone",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"exclusion #{self.pk}"
+
+
+class NoteHiding(models.Model):
+    """ "Not this note" (issue 24, item 2): the person hides one note about them from every team but
+    its author's (``team`` empty), or from one team, as the DMP's masking does. The author's team
+    decides nothing about it; the author reads their own note still (R1). The note stays in the log
+    and in the person's own copy of their data; showing it again is a column set once."""
+
+    person = models.ForeignKey("records.Person", on_delete=models.CASCADE, related_name="note_hidings")
+    note = models.ForeignKey("records.Note", on_delete=models.PROTECT, related_name="hidings")
+    team = models.ForeignKey("teams.Team", null=True, blank=True, on_delete=models.PROTECT, related_name="+")
+    recorded_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    recorded_at = models.DateTimeField(auto_now_add=True)
+    lifted_at = models.DateTimeField(null=True, blank=True)
+    lifted_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+
+    class Meta:
+        ordering = ["-recorded_at", "-id"]
+        indexes = [models.Index(fields=["note", "lifted_at"], name="note_hiding_current")]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(lifted_at__isnull=True, lifted_by__isnull=True)
+                | Q(lifted_at__isnull=False, lifted_by__isnull=False),
+                name="note_hiding_lifted_by_someone",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"note hiding #{self.pk}"

@@ -8,6 +8,7 @@ from consent.emergency import urls as emergency_urls
 from consent.notices import urls as notices_urls
 from consent.recovery import urls as recovery_urls
 from consent.representation import urls as representation_urls
+from consent.say import urls as say_urls
 from consent.space import urls as space_urls
 
 urlpatterns = [
@@ -25,6 +26,7 @@ urlpatterns = [
     path("api/v1/", include(disagreements_urls.api_patterns)),
     path("api/v1/", include(representation_urls.api_patterns)),
     path("api/v1/", include(emergency_urls.api_patterns)),
+    path("api/v1/", include(say_urls.api_patterns)),
     path("api/v1/", include("audit.urls")),
     path("api/v1/", include("interop.urls")),
 ]

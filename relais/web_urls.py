@@ -12,6 +12,7 @@ from consent.emergency import urls as emergency_urls
 from consent.notices import urls as notices_urls
 from consent.recovery import urls as recovery_urls
 from consent.representation import urls as representation_urls
+from consent.say import urls as say_urls
 from consent.space import urls as space_urls
 from interop import views as interop_views
 from records import views as record_views
@@ -72,4 +73,5 @@ urlpatterns = [
     path("", include(disagreements_urls.page_patterns)),
     path("", include(representation_urls.page_patterns)),
     path("", include(emergency_urls.page_patterns)),
+    path("", include(say_urls.page_patterns)),
 ]

@@ -221,6 +221,36 @@ WORDING: dict[str, Wording] = {
         gettext_lazy("%(who)s tried to end the role of someone who acts for you (refused)."),
         gettext_lazy("You ended the role of someone who acted for you."),
     ),
+    Action.EXCLUSION_RECORD: Wording(
+        gettext_lazy("%(who)s recorded, with you, a worker who must not read your record."),
+        gettext_lazy("%(who)s tried to record a worker who must not read your record (refused)."),
+        gettext_lazy("You chose a worker who must not read your record."),
+    ),
+    Action.EXCLUSION_LIST: Wording(
+        gettext_lazy("%(who)s looked at who must not read your record."),
+        gettext_lazy("%(who)s tried to look at who must not read your record (refused)."),
+        gettext_lazy("You looked at who must not read your record."),
+    ),
+    Action.EXCLUSION_LIFT: Wording(
+        gettext_lazy("%(who)s recorded, with you, that a worker may read your record again."),
+        gettext_lazy("%(who)s tried to let a worker read your record again (refused)."),
+        gettext_lazy("You let a worker read your record again."),
+    ),
+    Action.NOTE_HIDE: Wording(
+        gettext_lazy("%(who)s hid a note about you."),
+        gettext_lazy("%(who)s tried to hide a note about you (refused)."),
+        gettext_lazy("You hid a note."),
+    ),
+    Action.NOTE_SHOW: Wording(
+        gettext_lazy("%(who)s showed a hidden note again."),
+        gettext_lazy("%(who)s tried to show a hidden note again (refused)."),
+        gettext_lazy("You showed a hidden note again."),
+    ),
+    Action.PORTAL_NOTES: Wording(
+        gettext_lazy("%(who)s looked at your notes in your space."),
+        gettext_lazy("%(who)s tried to look at your notes in your space (refused)."),
+        gettext_lazy("You looked at your notes."),
+    ),
     Action.AUDIT_VIEW: Wording(
         gettext_lazy("%(who)s checked the journal about you (audit)."),
         gettext_lazy("%(who)s tried to check the journal about you (refused)."),
@@ -283,6 +313,7 @@ OWN_VIEWS = (
     Action.NOTICE_READ,
     Action.REPRESENTATIVE_LIST,
     Action.PORTAL_DISAGREEMENTS,
+    Action.PORTAL_NOTES,
 )
 
 

@@ -77,6 +77,11 @@ class TeamOffer:
     def lines(self) -> list[Line]:
         return [Line(c, c.code in self.shared, self.reads.get(c.code)) for c in self.needs]
 
+    @property
+    def kept_out(self) -> str:
+        """The members of this team the person keeps out of what it sees (from the readership)."""
+        return ", ".join(next((r.kept_out for r in self.reads.values() if r.kept_out), ()))
+
 
 def _offers(person: Person) -> list[TeamOffer]:
     follow_ups = FollowUp.objects.filter(person=person, closed_at__isnull=True).select_related(

@@ -141,6 +141,23 @@ class ExportSerializer(serializers.Serializer):
                 }
                 for r in data["representatives"]
             ],
+            "kept_out": [
+                {
+                    "member": e.member.label,
+                    "recorded_at": e.recorded_at.isoformat(),
+                    "lifted_at": e.lifted_at.isoformat() if e.lifted_at else None,
+                }
+                for e in data["exclusions"]
+            ],
+            "hidden_notes": [
+                {
+                    "note": h.note_id,
+                    "hidden_from": h.team.name if h.team else None,  # None: every team but the author's
+                    "recorded_at": h.recorded_at.isoformat(),
+                    "lifted_at": h.lifted_at.isoformat() if h.lifted_at else None,
+                }
+                for h in data["note_hidings"]
+            ],
             "notes": [
                 {
                     "id": n.pk,

@@ -81,6 +81,8 @@ def body_for(url: str, team) -> dict:
         return {"confirmed": "yes"}  # an irreversible act of the person's, confirmed (issue 21, item 8)
     if url.endswith("/answer/"):
         return {"answer": "Vu."}
+    if url.endswith("/exclusions/"):
+        return {"member": 1}
     if url.endswith("/contact/"):
         return {"phone": "06 11 22 33 44", "email": "", "address": ""}
     return {}

@@ -17,7 +17,7 @@ from django.utils import timezone
 from drf_spectacular.generators import SchemaGenerator
 
 from audit.models import AccessEvent
-from consent.models import GlassBreak, PortalInvitation, SpaceReset
+from consent.models import Exclusion, GlassBreak, NoteHiding, PortalInvitation, SpaceReset
 from tests.factories import (
     PASSWORD,
     UserFactory,
@@ -342,6 +342,34 @@ def disagreement_answer(kind, w):
     return [denied("disagreement.answer")]
 
 
+def exclusion_lift(kind, w):
+    """Jo lets the newcomer back: in her space, or with the member; Sam's space gets the 404 of R9,
+    named in Jo's journal; anyone else is refused as one who follows no one."""
+    if kind == "anonymous":
+        return None
+    if kind in ("member", "person"):
+        return [allowed("exclusion.lift", w["P"])]
+    if kind == "other_person":
+        return [denied("exclusion.lift", w["P"])]
+    return [denied("exclusion.lift")]
+
+
+def own_note(action):
+    """Jo hides her note, or shows it again; Sam's space gets the 404 of R9, named in Jo's journal;
+    a representative never reads notes (refused, named too); anyone else has no space."""
+
+    def expect(kind, w):
+        if kind == "anonymous":
+            return None
+        if kind == "person":
+            return [allowed(action, w["P"])]
+        if kind in ("other_person", "representative"):
+            return [denied(action, w["P"])]
+        return [denied(action)]
+
+    return expect
+
+
 def auditors_only(action):
     def expect(kind, w):
         if kind == "anonymous":
@@ -442,6 +470,16 @@ EXPECTED = {
     ("post", "/api/v1/portal/disagreements/"): disagree,
     ("get", "/api/v1/audit/disagreements/"): auditors_only("disagreement.list"),  # none waits: no person
     ("post", "/api/v1/audit/disagreements/{id}/answer/"): disagreement_answer,
+    ("get", "/api/v1/persons/{id}/exclusions/"): person_data("exclusion.list"),
+    ("post", "/api/v1/persons/{id}/exclusions/"): person_data("exclusion.record"),
+    ("post", "/api/v1/exclusions/{id}/lift/"): exclusion_lift,
+    ("get", "/api/v1/portal/exclusions/"): portal("exclusion.list"),
+    ("post", "/api/v1/portal/exclusions/"): portal("exclusion.record"),
+    ("get", "/api/v1/portal/notes/"): portal(
+        "portal.notes", categories_of=lambda kind: ["housing"] if kind == "person" else []
+    ),
+    ("post", "/api/v1/portal/notes/{id}/hide/"): own_note("note.hide"),
+    ("post", "/api/v1/portal/note-hidings/{id}/lift/"): own_note("note.show"),
     ("get", "/api/v1/audit/events/"): auditors_only("audit.view"),
     ("get", "/api/v1/audit/verify/"): auditors_only("audit.verify"),
     # FHIR (issue 25): each as its JSON twin.
@@ -520,6 +558,18 @@ def request_for(method: str, path: str, kind: str, w: dict) -> tuple[str, dict |
             written_by=w["users"]["person"],
         )
         return path.replace("{id}", str(written.pk)), {"answer": "Vu."}
+    if path == "/api/v1/exclusions/{id}/lift/":  # Jo keeps the newcomer out
+        kept = Exclusion.objects.create(
+            person=w["person"], member=w["users"]["newcomer"], recorded_by=w["users"]["member"]
+        )
+        return path.replace("{id}", str(kept.pk)), None
+    if path == "/api/v1/portal/notes/{id}/hide/":
+        return path.replace("{id}", str(w["note"].pk)), {}
+    if path == "/api/v1/portal/note-hidings/{id}/lift/":  # Jo hid a note from every other team
+        hidden = NoteHiding.objects.create(
+            person=w["person"], note=w["note"], recorded_by=w["users"]["person"]
+        )
+        return path.replace("{id}", str(hidden.pk)), None
     if path == "/api/v1/notes/{id}/correction/":  # a note of the member's own, which only they correct
         own = make_note(w["person"], w["users"]["member"], w["team"], "housing")
         return f"/api/v1/notes/{own.pk}/correction/", {"body": "Corrigé"}
@@ -590,6 +640,8 @@ def request_for(method: str, path: str, kind: str, w: dict) -> tuple[str, dict |
             "evidence": "Jugement du 2 mars",
         },
         ("post", "/api/v1/representatives/{id}/end/"): {"evidence": "Jugement de mainlevée"},
+        ("post", "/api/v1/persons/{id}/exclusions/"): {"member": w["users"]["newcomer"].pk},
+        ("post", "/api/v1/portal/exclusions/"): {"member": w["users"]["newcomer"].pk},
     }
     return url, bodies.get((method, path))
 

@@ -24,7 +24,15 @@ from django.utils import timezone
 from audit.models import AccessEvent
 from consent.consents import services as consent_services
 from consent.consents.evidence import EvidenceFile
-from consent.models import Disagreement, GlassBreak, PortalInvitation, Representative, SpaceReset
+from consent.models import (
+    Disagreement,
+    Exclusion,
+    GlassBreak,
+    NoteHiding,
+    PortalInvitation,
+    Representative,
+    SpaceReset,
+)
 from teams.models import Category
 from tests.factories import (
     PASSWORD,
@@ -181,6 +189,10 @@ def world() -> dict:
     disagreement = Disagreement.objects.create(  # Jo disagrees with a line of her journal: it waits
         person=person, event_id=line.pk, statement="Je n’ai rien signé.", written_by=users["person"]
     )
+    # Jo keeps a member out of her record, and hid a note of Camille's from every other team.
+    exclusion = Exclusion.objects.create(person=person, member=make_member(team), recorded_by=worker)
+    note = make_note(person, worker, team, "housing")
+    hiding = NoteHiding.objects.create(person=person, note=note, recorded_by=users["person"])
     return {
         "line": line.pk,
         "disagreement": disagreement,
@@ -195,7 +207,9 @@ def world() -> dict:
         "other_team": other_team,
         "consent": consent,
         "scanned": scanned,
-        "note": make_note(person, worker, team, "housing"),
+        "note": note,
+        "exclusion": exclusion,
+        "hiding": hiding,
         "code": code,
         "users": users,
         "category": Category.objects.get(code="housing"),
@@ -670,6 +684,34 @@ def portal_representative_end(kind, w):
     )
 
 
+def exclusion_lift(kind, w):
+    """Jo lets a member back: in her space, or with a member of the team; a team that does not follow
+    her gets the 404 of R9, named in her journal; anyone else is refused as one who follows no one."""
+    if kind == "anonymous":
+        return 302, []
+    if kind in (*MEMBERS, "person"):
+        return 302, [ev("exclusion.lift", person=w["P"])]
+    if kind == "elsewhere":
+        return 404, [ev("exclusion.lift", "denied", w["P"])]
+    return (302 if kind == "newcomer" else 403), [ev("exclusion.lift", "denied")]
+
+
+def own_space(action, status, *, refused_action=None):
+    """An act of the person's own (their notes): a representative, who never reads notes, is refused
+    and named in the person's journal; anyone else has no space of their own."""
+
+    def expect(kind, w):
+        if kind == "anonymous":
+            return 302, []
+        if kind == "person":
+            return status, [ev(action, person=w["P"])]
+        if kind == "representative":
+            return 403, [ev(refused_action or action, "denied", w["P"])]
+        return 403, [ev(refused_action or action, "denied")]
+
+    return expect
+
+
 def data(w, name):
     """The bodies sent to the forms."""
     team, other = w["team"], w["other_team"]
@@ -753,6 +795,9 @@ def data(w, name):
         "answer-empty": {"answer": ""},
         "previous-password": {"previous_password": PASSWORD},
         "previous-password-wrong": {"previous_password": PASSWORD + " faux"},
+        "keep-out": {"member": w["users"]["newcomer"].pk},
+        "hide-bad": {"team": "abc"},
+        "hide-from-team": {"team": team.pk},  # hidden from every other team already
     }
     return bodies[name]
 
@@ -1153,6 +1198,39 @@ PAGES = {
         **GET(portal_only("portal.disagreements", scoped=True)),
         **POST(valid=("disagree", disagree_post), invalid=("disagree-empty", disagree_refused)),
     },
+    "person-exclusions": {
+        **GET(members_only("exclusion.list", lambda w: [ev("exclusion.list", person=w["P"])])),
+        **POST(
+            valid=(
+                "keep-out",
+                members_only(
+                    "exclusion.record", lambda w: [ev("exclusion.record", person=w["P"])], status=302
+                ),
+            ),
+            # Refused by the form: the page is shown again (a recorded reading), nothing recorded.
+            invalid=(
+                None,
+                members_only("exclusion.list", lambda w: [ev("exclusion.list", person=w["P"])], status=400),
+            ),
+        ),
+    },
+    "exclusion-lift": {**GET(same_for_all(405)), **POST(valid=(None, exclusion_lift))},
+    "portal-exclusions": {
+        **GET(portal_only("exclusion.list")),
+        **POST(
+            valid=("keep-out", portal_only("exclusion.record", status=302)),
+            invalid=(None, portal_only("exclusion.list", status=400)),
+        ),
+    },
+    "portal-notes": {**GET(own_space("portal.notes", 200)), **POST(refused=(None, same_for_all(405)))},
+    "portal-note-hide": {
+        **GET(same_for_all(405)),
+        **POST(
+            valid=("hide-from-team", own_space("note.hide", 302)),
+            invalid=("hide-bad", own_space("portal.notes", 400)),
+        ),
+    },
+    "portal-note-show": {**GET(same_for_all(405)), **POST(valid=(None, own_space("note.show", 302)))},
     "disagreement-queue": {**GET(disagreement_queue), **POST(refused=(None, same_for_all(405)))},
     "disagreement-answer": {
         **GET(same_for_all(405)),
@@ -1250,6 +1328,12 @@ def urls(w) -> dict[str, str]:
         "portal-representatives": "/portal/representatives/",
         "portal-representative-end": f"/portal/representatives/{w['agent'].pk}/end/",
         "portal-disagreements": "/portal/disagreements/",
+        "person-exclusions": f"/persons/{person}/exclusions/",
+        "exclusion-lift": f"/exclusions/{w['exclusion'].pk}/lift/",
+        "portal-exclusions": "/portal/exclusions/",
+        "portal-notes": "/portal/notes/",
+        "portal-note-hide": f"/portal/notes/{w['note'].pk}/hide/",
+        "portal-note-show": f"/portal/note-hidings/{w['hiding'].pk}/show/",
         "portal-disagree": f"/portal/disagreements/new/?event={w['line']}",
         "disagreement-queue": "/audit/disagreements/",
         "disagreement-answer": f"/audit/disagreements/{w['disagreement'].pk}/answer/",

@@ -285,8 +285,9 @@ def test_pages_fail_closed_when_the_log_cannot_be_written(web, shared, person, w
 # The notes are counted in the statement that finds their authors (the notes filter's choices);
 # what every following team reads is decided with the reader's grants; the consent history is one
 # statement; the menu's roles come with the user; the categories are read once; what an emergency
-# access could still open (the emergency box) is one statement.
-PERSON_PAGE_QUERIES = 18 + CONSENT_LOCK_QUERIES - MERGED_APPEND
+# access could still open (the emergency box) is one statement; whom the person keeps out and which
+# notes they hid (issue 24) is one more.
+PERSON_PAGE_QUERIES = 19 + CONSENT_LOCK_QUERIES - MERGED_APPEND
 
 
 @pytest.mark.parametrize("rows", [10, 100])
