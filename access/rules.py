@@ -20,7 +20,7 @@ from typing import Any, Protocol
 from django.db.models import Exists, OuterRef, Q, QuerySet
 from django.utils import timezone
 
-from access import exclusions
+from access import archived, exclusions
 from access.who_is_asking import Member
 from consent.models import Consent, GlassBreak
 from records.models import FOLLOW_PERMISSION, Note, Person, PersonGroupObjectPermission
@@ -49,9 +49,12 @@ def follows(
 
 def followed_persons(member: Member) -> QuerySet[Person]:
     """Persons followed by at least one of the member's teams, who have not kept the member out of
-    their record (``access.exclusions``); everyone else does not exist (R9)."""
-    return Person.objects.filter(
-        Exists(follows(OuterRef("pk"), member.group_ids)), exclusions.not_excluded(member.user)
+    their record (``access.exclusions``) and are not archived (``access.archived``); everyone else
+    does not exist (R9)."""
+    return archived.unarchived(
+        Person.objects.filter(
+            Exists(follows(OuterRef("pk"), member.group_ids)), exclusions.not_excluded(member.user)
+        )
     )
 
 

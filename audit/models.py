@@ -94,6 +94,11 @@ class Action(models.TextChoices):
     CATEGORY_UPDATE = "category.update", _("category changed")
     PORTAL_CODE_CANCEL = "portal.code_cancel", _("portal code cancelled")
     KEYS_ROTATE = "keys.rotate", _("field keys rotated")
+    INFORMATION_PUBLISH = "information.publish", _("information text published")
+    RETENTION_NOTICE = "retention.notice", _("person told that their file will be archived or erased")
+    RETENTION_ARCHIVE = "retention.archive", _("person's file archived")
+    RETENTION_ERASE = "retention.erase", _("person's file erased")
+    RETENTION_COUNT = "retention.count", _("archived and erased files counted")
 
 
 class AccessEvent(models.Model):

@@ -9,6 +9,7 @@ from consent.consents import urls as consents_urls
 from consent.disagreements import urls as disagreements_urls
 from consent.emergency import services as glass
 from consent.emergency import urls as emergency_urls
+from consent.information import urls as information_urls
 from consent.notices import urls as notices_urls
 from consent.recovery import urls as recovery_urls
 from consent.representation import urls as representation_urls
@@ -74,4 +75,5 @@ urlpatterns = [
     path("", include(representation_urls.page_patterns)),
     path("", include(emergency_urls.page_patterns)),
     path("", include(say_urls.page_patterns)),
+    path("", include(information_urls.page_patterns)),
 ]

@@ -9,7 +9,8 @@ from guardian.shortcuts import assign_perm
 
 from audit import recorder
 from consent.consents import services as consent_services
-from consent.models import Consent
+from consent.information.first_texts import FIRST_VERSION, publish_into
+from consent.models import Consent, InformationText, LegalBasis
 from core.text import fold
 from records.models import FollowUp, Note, Person
 from teams import services as team_services
@@ -128,11 +129,26 @@ def make_note(person: Person, author: User, team: Team, category: str = "housing
     )
 
 
+def information_text(language: str = "fr", *, easy_read: bool = False) -> InformationText:
+    """Version 1 of the information text, as the migration published it (again, after a flush)."""
+    publish_into(InformationText)
+    return InformationText.objects.get(version=FIRST_VERSION, language=language, easy_read=easy_read)
+
+
+def informed(**overrides) -> dict:
+    """What a consent's form or API body says of the information given and the legal basis."""
+    return {"information": information_text().pk, "legal_basis": LegalBasis.CSP_L1110_4} | overrides
+
+
 def give_consent(person: Person, team: Team, categories, *, by: User, **kwargs) -> Consent:
     """Record a consent through the service, as a member of a following team would (with the
-    person present: for another team than the member's own, the service asks who is there)."""
+    person present: for another team than the member's own, the service asks who is there; having
+    given the person the information text, on the Public Health Code's basis)."""
     kwargs.setdefault("presence", "in_person")
     kwargs.setdefault("confirmed", True)
+    if "information" not in kwargs:
+        kwargs["information"] = information_text().pk
+    kwargs.setdefault("legal_basis", LegalBasis.CSP_L1110_4)
     return consent_services.record_consent(
         user=by,
         person_id=person.pk,

@@ -8,6 +8,7 @@ and are read together.
 
 from __future__ import annotations
 
+import hashlib
 from datetime import datetime
 
 from django.db import IntegrityError, transaction
@@ -30,6 +31,7 @@ from consent.consents.evidence import (
     attach_withdrawal_evidence,
     check_evidence,
 )
+from consent.information.texts import basis_given, text_given
 from consent.invitations.services import make_invitation
 from consent.models import Consent, Method, Notice, PortalInvitation, Receipt, Representative, Withdrawal
 from consent.notices import inbox
@@ -65,6 +67,7 @@ def _receipt(
         "at": at.isoformat(),
         "valid_until": consent.valid_until.isoformat() if consent.valid_until else None,
         "supersedes": consent.supersedes_id,
+        **informed(consent),
     }
     if representative is not None:  # "given by X for Y": who acted, and in what capacity
         payload["given_by"] = {
@@ -87,6 +90,26 @@ def _organisation_of(team: Team) -> dict[str, object]:
         "legal_name": organisation.legal_name,
         "data_protection_contact": organisation.data_protection_contact,
         "postal_address": organisation.postal_address,
+    }
+
+
+def informed(consent: Consent) -> dict[str, object]:
+    """What the person was told and on what basis, as the receipt signs it: the text by version,
+    language and reading level, with the digest of its exact words; or, for a consent recorded before
+    Relais kept them, that it was."""
+    text = consent.information
+    if text is None:
+        return {"information": None, "legal_basis": None, "before_information": True}
+    return {
+        "information": {
+            "id": text.pk,
+            "version": text.version,
+            "language": text.language,
+            "easy_read": text.easy_read,
+            "title": text.title,
+            "sha256": hashlib.sha256(text.body.encode()).hexdigest(),
+        },
+        "legal_basis": consent.legal_basis,
     }
 
 
@@ -130,6 +153,8 @@ def record_consent(
     renewing: int | None = None,
     presence: str | None = None,
     confirmed: bool = False,
+    information: int | None = None,
+    legal_basis: str | None = None,
 ) -> Consent:
     """Record what the person agreed to share with a team; it supersedes the team's previous consent.
 
@@ -138,6 +163,8 @@ def record_consent(
     ``renewing`` the one a renewal continues: either must still be the team's running consent once
     locked, or nothing is recorded. For a team that is not one of the worker's own, ``presence``
     (who is there: ``web.presence.Presence``) and ``confirmed`` are required, and recorded.
+    ``information`` names the text the person saw or was read and ``legal_basis`` the basis of the
+    processing (``consent.models.LegalBasis``): both are required, and signed into the receipt.
     """
     access = access_person_or_own(user, person_id, action=Action.CONSENT_RECORD, object_type="consent")
     person = access.person
@@ -165,6 +192,7 @@ def record_consent(
         raise Invalid("valid_until", _("The end date must be in the future."))
     codes = sorted(set(categories))
     found = mission_categories(team, codes)
+    text, basis = text_given(information), basis_given(legal_basis)
     previous = (
         Consent.objects.filter(person=person, team=team)
         .annotate(was_withdrawn=Exists(Withdrawal.objects.filter(consent=OuterRef("pk"))))
@@ -187,6 +215,8 @@ def record_consent(
                 valid_until=valid_until,
                 supersedes=previous,
                 representative=agent,
+                information=text,
+                legal_basis=basis,
             )
     except IntegrityError:
         raise Conflict(_("This consent was changed meanwhile; reload and try again.")) from None

@@ -18,7 +18,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from access.own_space import access_own_person, refuse_while_restricted
-from access.reach import PersonAccess, access_person, reached_by_id
+from access.reach import access_person, reached_by_id
 from access.rules import followed_persons
 from access.who_is_asking import access_member
 from audit import recorder
@@ -62,12 +62,12 @@ def _following_members(person: Person) -> list[Candidate]:
     )
 
 
-def _person(user: User, person_id: int | None, action: str) -> PersonAccess:
+def _person(user: User, person_id: int | None, action: str) -> Person:
     """The person, reached by a worker of a following team (``person_id``) or in their own space
     (the person's account only: what a representative may do does not include this)."""
     if person_id is not None:
-        return access_person(user, person_id, action=action, object_type="exclusion")
-    return PersonAccess(reader=None, person=access_own_person(user, action=action))
+        return access_person(user, person_id, action=action, object_type="exclusion").person
+    return access_own_person(user, action=action)
 
 
 def _listed(user: User, person: Person) -> KeptOut:
@@ -87,13 +87,13 @@ def _listed(user: User, person: Person) -> KeptOut:
 def kept_out(*, user: User, person_id: int | None = None) -> KeptOut:
     """The members the person keeps out, for a worker of a following team (``person_id``) or for the
     person in their space; the reading is recorded."""
-    return _listed(user, _person(user, person_id, Action.EXCLUSION_LIST).person)
+    return _listed(user, _person(user, person_id, Action.EXCLUSION_LIST))
 
 
 @recorder.action
 def keep_out(*, user: User, member_id: int, person_id: int | None = None) -> Exclusion:
     """The person keeps one member of a following team out of their record, from now on."""
-    person = _person(user, person_id, Action.EXCLUSION_RECORD).person
+    person = _person(user, person_id, Action.EXCLUSION_RECORD)
     named = {c.user_id for c in _following_members(person)}
     if not is_storable_id(member_id) or member_id not in named:
         raise Invalid("member", _("Choose someone from a team that follows the person."))

@@ -39,6 +39,7 @@ RECORD: dict[str, tuple[str, ...]] = {
     "consent_receipt": (),
     "consent_evidence": (),
     "consent_withdrawalevidence": (),
+    "consent_informationtext": (),  # a new wording is a new version: a text is never edited
     "records_note": (),
     # contact details, the portal account an activation links, the person's choices for notices
     "records_person": ("phone", "email", "address", "account_id", "notice_email", "notify_by_email"),

@@ -283,6 +283,8 @@ def test_an_organisations_auditor_reads_the_log_in_the_same_queries(
         response = api.as_(auditor).get("/api/v1/audit/events/?page_size=100")
     actors = {e["actor"] for e in response.json()["results"]}
     assert worker.pk in actors and len(response.json()["results"]) >= min(rows, 100)
+
+
 def kept_out(person, team, worker, rows):
     """``rows`` members of the team the person keeps out (issue 24), and as many who still read."""
     from consent.models import Exclusion

@@ -26,6 +26,7 @@ from tests.factories import (
     UserFactory,
     follow,
     give_consent,
+    information_text,
     make_member,
     make_note,
     make_portal_account,
@@ -289,7 +290,7 @@ def test_the_restricted_space_cannot_widen_what_the_makers_team_reads(api, world
     _camille_takes_over(api, worker, person)
     response = api.post(
         "/api/v1/portal/consents/",
-        {"team": team.pk, "categories": ["housing", "support_plan"]},
+        {"team": team.pk, "categories": ["housing", "support_plan"], "information": information_text().pk},
         format="json",
     )
     assert response.status_code == 403

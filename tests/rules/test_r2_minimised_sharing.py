@@ -8,7 +8,7 @@ from consent.models import Consent
 from records import services as record_services
 from teams import services as team_services
 from teams.models import Membership
-from tests.factories import UserFactory, give_consent, make_member, make_note, make_person
+from tests.factories import UserFactory, give_consent, informed, make_member, make_note, make_person
 
 
 def notes(api, user, person):
@@ -46,7 +46,7 @@ def test_category_outside_the_team_mission_stays_hidden(api, person, team, other
     # A consent naming it cannot even be recorded...
     response = api.as_(worker).post(
         f"/api/v1/persons/{person.pk}/consents/",
-        {"team": team.pk, "categories": ["health"], "purpose": "suivi", "method": "oral"},
+        {"team": team.pk, "categories": ["health"], "purpose": "suivi", "method": "oral", **informed()},
     )
     assert response.status_code == 400 and "categories" in response.json()
     # ...and one recorded before the mission changed opens nothing once the category is dropped.

@@ -45,6 +45,7 @@ from tests.factories import (
     PASSWORD,
     UserFactory,
     give_consent,
+    informed,
     make_member,
     make_note,
     make_organisation,
@@ -68,9 +69,17 @@ SERVICE_MODULES = [
     "consent.representation.services",
     "consent.recovery.services",
     "consent.disagreements.services",
+    "consent.information.texts",
 ]
 # Public functions of those modules that are not actions themselves, and why.
 NOT_ACTIONS = {
+    "consent.consents.services.informed": "a step of the receipts: what the person was told, as signed",
+    "consent.information.texts.current_texts": "a read of the deployment's public texts",
+    "consent.information.texts.current_text": "a read of the deployment's public texts",
+    "consent.information.texts.text_given": "a check, a step of record_consent",
+    "consent.information.texts.basis_given": "a check, a step of record_consent",
+    "consent.information.texts.basis_for": "a step of the portal's give_consent and of the consent form",
+    "consent.information.texts.published": "a read of one public text, for anyone",
     "teams.accounts.create_account": "a step of create_user and of activate, which record it",
     "teams.accounts.reset_access": "a step of activate, which records it",
     "teams.accounts.refuse_setting_password": "a refusal only (R10), recorded: it changes nothing",
@@ -353,6 +362,11 @@ def agent_body(w, **changes):
 
 # Each action: the calls that must fail, each with the domain error it raises.
 FAILURES = {
+    "consent.information.texts.publish": [
+        (lambda w: dict(version="2", language="de", easy_read=False, title="T", body="B"), Invalid),
+        (lambda w: dict(version="2", language="fr", easy_read=False, title="", body="B"), Invalid),
+        (lambda w: dict(version="1", language="fr", easy_read=False, title="T", body="B"), Invalid),
+    ],
     "consent.representation.services.record_representative": [
         (lambda w: {**agent_body(w), "user": w["outsider"]}, NotAMember),
         (lambda w: {**agent_body(w), "person_id": w["elsewhere"].pk}, Hidden),
@@ -768,6 +782,31 @@ FAILURES = {
         (lambda w: dict(user=w["worker"], follow_up_id=2**64), Hidden),
     ],
     "consent.consents.services.record_consent": [
+        # Nothing said of the information given, or a basis the law does not know: refused on its field.
+        (
+            lambda w: dict(
+                user=w["worker"],
+                person_id=w["person"].pk,
+                team_id=w["team"].pk,
+                categories=["housing"],
+                purpose="p",
+                method="oral",
+                legal_basis="csp_l1110_4",
+            ),
+            Invalid,
+        ),
+        (
+            lambda w: dict(
+                user=w["worker"],
+                person_id=w["person"].pk,
+                team_id=w["team"].pk,
+                categories=["housing"],
+                purpose="p",
+                method="oral",
+                **informed(legal_basis="consent"),
+            ),
+            Invalid,
+        ),
         # The consent and its categories are written, then the form is found to be no PDF: all goes.
         (
             lambda w: dict(
@@ -776,6 +815,7 @@ FAILURES = {
                 team_id=w["team"].pk,
                 categories=["housing"],
                 purpose="p",
+                **informed(),
                 method="written",
                 evidence=EvidenceFile("x.txt", b"not a scan"),
             ),
@@ -788,6 +828,7 @@ FAILURES = {
                 team_id=w["team"].pk,
                 categories=["health"],
                 purpose="p",
+                **informed(),
                 method="oral",
             ),
             Invalid,
@@ -799,6 +840,7 @@ FAILURES = {
                 team_id=w["team"].pk,
                 categories=["housing"],
                 purpose="p",
+                **informed(),
                 method="portal",
             ),
             Invalid,
@@ -810,6 +852,7 @@ FAILURES = {
                 team_id=w["team"].pk,
                 categories=["housing"],
                 purpose="p",
+                **informed(),
                 method="oral",
                 valid_until=timezone.now() - timedelta(days=1),
             ),
@@ -822,6 +865,7 @@ FAILURES = {
                 team_id=w["other_team"].pk,
                 categories=[],
                 purpose="p",
+                **informed(),
                 method="oral",
             ),
             Invalid,
@@ -833,6 +877,7 @@ FAILURES = {
                 team_id=w["team"].pk,
                 categories=[],
                 purpose="p",
+                **informed(),
                 method="portal",
             ),
             Hidden,
@@ -889,6 +934,9 @@ FAILURES = {
 
 # Each action once more, with arguments that succeed, to make it fail at its last step.
 SUCCEEDS = {
+    "consent.information.texts.publish": lambda w: dict(
+        version="2", language="fr", easy_read=False, title="Vos informations", body="Le texte."
+    ),
     "consent.representation.services.record_representative": agent_body,
     "consent.representation.services.new_code_for": lambda w: dict(
         user=w["worker"], representative_id=an_agent(w).pk
@@ -1012,6 +1060,7 @@ SUCCEEDS = {
         team_id=w["team"].pk,
         categories=["housing"],
         purpose="p",
+        **informed(),
         method="written",
         evidence=EvidenceFile("form.pdf", b"%PDF-1.4 signed"),
     ),

@@ -22,6 +22,8 @@ from tests.factories import (
     PASSWORD,
     UserFactory,
     give_consent,
+    information_text,
+    informed,
     make_member,
     make_note,
     make_organisation,
@@ -387,6 +389,9 @@ EXPECTED = {
     ("post", "/api/v1/users/{id}/recovery/"): managers_act("account.code"),
     ("post", "/api/v1/auth/account-code/"): lambda kind, w: [denied("auth.login_failed")],
     ("get", "/api/v1/receipt-key/"): lambda kind, w: [],
+    # The information texts given before a consent: public words, nobody's data, nothing to record.
+    ("get", "/api/v1/information/"): lambda kind, w: [],
+    ("get", "/api/v1/information/{id}/"): lambda kind, w: [],
     ("post", "/api/v1/portal/activate/"): lambda kind, w: [denied("portal.activate")],
     ("get", "/api/v1/categories/"): anyone_signed_in,
     ("get", "/api/v1/me/"): anyone_signed_in,
@@ -482,6 +487,7 @@ EXPECTED = {
     ("post", "/api/v1/portal/note-hidings/{id}/lift/"): own_note("note.show"),
     ("get", "/api/v1/audit/events/"): auditors_only("audit.view"),
     ("get", "/api/v1/audit/verify/"): auditors_only("audit.verify"),
+    ("get", "/api/v1/audit/retention/"): auditors_only("retention.count"),
     # FHIR (issue 25): each as its JSON twin.
     ("get", "/api/v1/consents/{id}/fhir/"): consent_by_id("consent.view"),
     ("get", "/api/v1/audit/fhir/AuditEvent"): auditors_only("audit.view"),
@@ -499,6 +505,8 @@ def operations() -> list[tuple[str, str]]:
 
 def request_for(method: str, path: str, kind: str, w: dict) -> tuple[str, dict | None]:
     user = w["users"][kind]
+    if path == "/api/v1/information/{id}/":
+        return path.replace("{id}", str(information_text().pk)), None
     if path == "/api/v1/portal/consents/{id}/renewal/":  # the person's consent that ends in 10 days
         ending = give_consent(
             w["person"],
@@ -622,9 +630,14 @@ def request_for(method: str, path: str, kind: str, w: dict) -> tuple[str, dict |
             "categories": ["housing"],
             "purpose": "continuité",
             "method": portal_method,
+            **informed(),
         },
         ("post", "/api/v1/consents/{id}/withdraw/"): {"method": portal_method},
-        ("post", "/api/v1/portal/consents/"): {"team": team, "categories": ["housing"]},
+        ("post", "/api/v1/portal/consents/"): {
+            "team": team,
+            "categories": ["housing"],
+            "information": information_text().pk,
+        },
         ("post", "/api/v1/me/presentation/"): {"team": team, "title": "intervenante"},
         ("post", "/api/v1/persons/{id}/emergency-access/"): {
             "team": team,

@@ -38,6 +38,8 @@ from tests.factories import (
     PASSWORD,
     UserFactory,
     give_consent,
+    information_text,
+    informed,
     make_member,
     make_note,
     make_organisation,
@@ -745,12 +747,19 @@ def data(w, name):
         "note-unshared": {"team": team.pk, "category": "support_plan", "body": "RDV CAF"},
         "follow-up": {"team": other.pk, "presence": "in_person", "confirmed": "on"},
         "follow-up-again": {"team": team.pk},
-        "consent": {"team": team.pk, "categories": ["housing"], "purpose": "Continuité", "method": "oral"},
+        "consent": {
+            "team": team.pk,
+            "categories": ["housing"],
+            "purpose": "Continuité",
+            "method": "oral",
+            **informed(),
+        },
         "consent-bad-scan": {
             "team": team.pk,
             "categories": ["housing"],
             "purpose": "Continuité",
             "method": "written",
+            **informed(),
             "evidence": SimpleUploadedFile("scan.txt", b"not a scan", content_type="application/pdf"),
         },
         "withdraw": {"method": "oral"},
@@ -821,6 +830,9 @@ PAGES = {
         ),
     },
     "logout": {**GET(lambda kind, w: (405, [])), **POST(valid=(None, lambda kind, w: (302, [])))},
+    # The information texts given before a consent: public words, for anyone, nothing recorded.
+    "information": {**GET(lambda kind, w: (200, [])), **POST(refused=(None, lambda kind, w: (405, [])))},
+    "information-text": {**GET(lambda kind, w: (200, [])), **POST(refused=(None, lambda kind, w: (405, [])))},
     # Off to the provider (nothing happened yet), or home for whoever is signed in already.
     "oidc-start": {**GET(lambda kind, w: (302, [])), **POST(refused=(None, lambda kind, w: (405, [])))},
     # Back from the provider with no sign-in under way (a forged or replayed answer): refused, recorded.
@@ -1269,6 +1281,8 @@ def urls(w) -> dict[str, str]:
     person, consent, scanned = w["P"], w["consent"].pk, w["scanned"].pk
     return {
         "home": "/",
+        "information": "/information/",
+        "information-text": f"/information/{information_text().pk}/",
         "login": "/login/",
         "logout": "/logout/",
         "oidc-start": "/login/oidc/",

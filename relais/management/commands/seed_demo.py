@@ -17,7 +17,8 @@ from django.utils import timezone
 from audit import recorder
 from consent.consents import services as consent_services
 from consent.emergency import services as glass
-from consent.models import Consent, Method, Representative
+from consent.information.first_texts import FIRST_VERSION, publish_into
+from consent.models import Consent, InformationText, LegalBasis, Method, Representative
 from consent.representation import services as representatives
 from consent.space import activation
 from records import services as record_services
@@ -187,6 +188,9 @@ class Command(BaseCommand):
         record_services.open_follow_up(
             user=camille, person_id=jo.pk, team_id=csapa.pk, presence=Presence.IN_PERSON, confirmed=True
         )
+        publish_into(InformationText)  # published by consent's migration 0017, unless flushed since
+        told = InformationText.objects.get(version=FIRST_VERSION, language="fr", easy_read=False)
+        told_easy = InformationText.objects.get(version=FIRST_VERSION, language="fr", easy_read=True)
         consent_services.record_consent(
             user=camille,
             person_id=jo.pk,
@@ -194,6 +198,8 @@ class Command(BaseCommand):
             categories=["contact", "housing", "support_plan", "administrative"],
             purpose="Continuité de l'accompagnement vers le logement",
             method=Method.ORAL,
+            information=told.pk,
+            legal_basis=LegalBasis.CASF_L121_6_2,
         )
         consent_services.record_consent(
             user=nadia,
@@ -203,6 +209,8 @@ class Command(BaseCommand):
             purpose="Coordination du suivi de soins",
             method=Method.WRITTEN,
             valid_until=timezone.now() + timedelta(days=10),  # to renew: "À renouveler", Jo's banner
+            information=told_easy.pk,
+            legal_basis=LegalBasis.CSP_L1110_4,
         )
         withdrawn = consent_services.record_consent(
             user=camille,
@@ -211,6 +219,8 @@ class Command(BaseCommand):
             categories=["support_plan"],
             purpose="Projet de formation",
             method=Method.ORAL,
+            information=told.pk,
+            legal_basis=LegalBasis.CASF_L121_6_2,
         )
         consent_services.withdraw_consent(user=camille, consent_id=withdrawn.pk, method=Method.ORAL)
         for name, author, category, body in NOTES:
