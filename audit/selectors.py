@@ -32,6 +32,19 @@ def _person_filter(filters: Mapping[str, str]) -> int | None:
     return int(value) if value.isdigit() and is_storable_id(int(value)) else None
 
 
+class Log(QuerySet[AccessEvent]):
+    """The events an auditor reads, counted from the chains' heads while nothing narrows them: a
+    page of the whole log counts a million events in one row per chain, not a walk of every row
+    (which took three times the 50 ms the first page is allowed)."""
+
+    def count(self) -> int:
+        query = self.query
+        whole = not query.where and query.low_mark == 0 and query.high_mark is None
+        if whole and not query.distinct and not query.combinator and self._result_cache is None:
+            return chain.committed_count(self.db)
+        return super().count()
+
+
 def auditable(user: Actor) -> QuerySet[AccessEvent]:
     """The log's scope for an auditor. The deployment's auditor (``audits_deployment``, explicit)
     reads every event. An organisation's auditor reads the events whose actor is one of their
@@ -39,11 +52,11 @@ def auditable(user: Actor) -> QuerySet[AccessEvent]:
     another organisation's workers, nor of persons' own acts in their space, nor of sign-ins that
     named no account (those are the deployment's): ``audit.scope``."""
     if getattr(user, "audits_deployment", False):
-        return AccessEvent.objects.all()
+        return Log(AccessEvent).all()
     organisation_id = getattr(user, "organisation_id", None)
     if organisation_id is None:
-        return AccessEvent.objects.none()
-    return AccessEvent.objects.filter(scope.of_organisation(organisation_id))
+        return Log(AccessEvent).none()
+    return Log(AccessEvent).filter(scope.of_organisation(organisation_id))
 
 
 def events(*, user: Actor, action: str = Action.AUDIT_VIEW) -> QuerySet[AccessEvent]:
