@@ -19,7 +19,9 @@ from consent.models import (
     Consent,
     Disagreement,
     Evidence,
+    Exclusion,
     GlassBreak,
+    NoteHiding,
     Notice,
     PortalInvitation,
     Receipt,
@@ -47,6 +49,9 @@ def erase(person: Person, *, using: str) -> dict[str, int]:
     agents = Representative.objects.using(using).filter(person=person)
     accounts = [pk for pk in [person.account_id, *agents.values_list("account_id", flat=True)] if pk]
     gone(Disagreement.objects.using(using).filter(person=person))
+    # The person's own say (members kept out, notes hidden) names their notes and accounts.
+    gone(NoteHiding.objects.using(using).filter(person=person))
+    gone(Exclusion.objects.using(using).filter(person=person))
     gone(Notice.objects.using(using).filter(person=person))
     gone(SpaceReset.objects.using(using).filter(person=person))
     gone(PortalInvitation.objects.using(using).filter(person=person))

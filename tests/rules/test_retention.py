@@ -19,6 +19,8 @@ from consent.consents.evidence import EvidenceFile
 from consent.models import (
     Consent,
     Evidence,
+    Exclusion,
+    NoteHiding,
     Notice,
     PortalInvitation,
     Receipt,
@@ -116,6 +118,8 @@ def rows_of(person: Person) -> dict[str, int]:
         "consent_representative": Representative.objects.filter(person=person).count(),
         "consent_portalinvitation": PortalInvitation.objects.filter(person=person).count(),
         "consent_notice": Notice.objects.filter(person=person).count(),
+        "consent_exclusion": Exclusion.objects.filter(person=person).count(),
+        "consent_notehiding": NoteHiding.objects.filter(person=person).count(),
         "teams_user": User.objects.filter(pk__in=[a for a in accounts if a]).count(),
     }
 
