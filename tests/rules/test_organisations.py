@@ -204,7 +204,7 @@ def test_the_emergency_queue_of_an_auditor_holds_their_organisations_only(api, t
 def test_a_worker_records_no_consent_for_another_organisations_team(api, two):
     """Across organisations, nothing by default: Nadia's team follows Jo now, but Camille, of another
     organisation, cannot record Jo's consent for it; Nadia can, or Jo in her space."""
-    from tests.factories import follow
+    from tests.factories import follow, informed
 
     follow(two["jo"], two["csapa"])
     body = {
@@ -214,6 +214,7 @@ def test_a_worker_records_no_consent_for_another_organisations_team(api, two):
         "method": "oral",
         "presence": "in_person",
         "confirmed": True,
+        **informed(),
     }
     refused = api.as_(two["camille"]).post(f"/api/v1/persons/{two['jo'].pk}/consents/", body, format="json")
     assert refused.status_code == 400 and "team" in refused.json()
