@@ -1,6 +1,8 @@
 """Issue 23: the person sees who is responsible. Their space and its printable copy name, for each
 team that follows them, the organisation behind it and how to reach its data protection contact."""
 
+import re
+
 import pytest
 
 from tests.factories import follow as start_following
@@ -45,7 +47,10 @@ def test_the_consent_form_names_the_organisation_and_leaves_another_organisation
         "CSAPA Horizon appartient à une autre organisation (Horizon Addictions) : c'est l'un de ses "
         "membres qui recueille le consentement avec la personne, ou la personne elle-même dans son espace."
     ) in page.replace("&#x27;", "'")
-    assert f'<option value="{horizon_team.pk}"' not in page
+    team_choices = re.search(r'<select id="choose-team" name="team">(.*?)</select>', page, re.S)
+    assert team_choices is not None
+    assert f'<option value="{team.pk}"' in team_choices.group(1)
+    assert f'<option value="{horizon_team.pk}"' not in team_choices.group(1)
 
 
 def test_the_journal_names_the_organisation_behind_whoever_looked(web, person, team, worker):
