@@ -75,6 +75,21 @@ def refuse_consent_for_another_organisation(user: User, team: Team) -> None:
         )
 
 
-def teams_for_consent(user: User, teams: list[Team]) -> list[Team]:
-    """The following teams a worker may record a consent for (the consent form's choices)."""
+def refuse_follow_up_for_another_organisation(user: User, team: Team) -> None:
+    """A worker brings in a team of their own organisation only: another organisation's team starts
+    following the person when the person asks it, in their space (``records.services.ask_to_be_followed``).
+    A 400 on the team, as a mistake of the form."""
+    if of_another_organisation(user, team):
+        raise Invalid(
+            "team",
+            _(
+                "%(team)s belongs to another organisation: it starts following the person when the "
+                "person asks it, in their space."
+            )
+            % {"team": team.name},
+        )
+
+
+def teams_of_own_organisation(user: User, teams: list[Team]) -> list[Team]:
+    """The teams a worker may record a consent for, or bring in (the forms' choices)."""
     return [team for team in teams if not of_another_organisation(user, team)]

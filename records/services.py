@@ -13,6 +13,8 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from guardian.shortcuts import assign_perm, remove_perm
 
+from access.organisations import refuse_follow_up_for_another_organisation
+from access.own_space import ScopeNeeded, access_own_person
 from access.persons import PersonView, created_person_view
 from access.reach import access_contact, access_follow_up, access_note, access_person
 from access.rules import team_follows
@@ -232,6 +234,7 @@ def open_follow_up(
     access = access_person(user, person_id, action=Action.FOLLOW_UP_OPEN)
     person = access.person
     team = team_named_in_input(team_id)
+    refuse_follow_up_for_another_organisation(user, team)
     present = presence_for(own_team=team.pk in access.member.team_ids, presence=presence, confirmed=confirmed)
     follow_up = _grant_follow(person, team, user)
     recorder.record(
@@ -246,6 +249,37 @@ def open_follow_up(
         ),
     )
     # The person's inbox tells them (consent's, wired by the composition root: ``records.changes``).
+    changes.follow_up_changed(FollowUpChange(by=user, person_id=person.pk, team_id=team.pk, opened=True))
+    return follow_up
+
+
+@recorder.action
+def ask_to_be_followed(*, user: User, team_id: int) -> FollowUp:
+    """The person brings a team in themselves, from their space (or their representative, within a
+    scope that covers consents): the one way a team of another organisation than the following
+    teams' starts, since no worker speaks for the person to another organisation. The team sees the
+    name used only, until the person shares something with it. Refused while the space is
+    restricted after a reset (R10): it would let more people see the person's name."""
+    person = access_own_person(
+        user,
+        action=Action.FOLLOW_UP_OPEN,
+        scope_needed=ScopeNeeded.CONSENTS,
+        closed_while_restricted=True,
+    )
+    team = team_named_in_input(team_id)
+    if person.follow_ups.filter(team=team, closed_at__isnull=True).exists():
+        raise Conflict(_("This team already follows you."))
+    follow_up = _grant_follow(person, team, user)
+    recorder.record(
+        user,
+        Event(
+            action=Action.FOLLOW_UP_OPEN,
+            person_id=person.pk,
+            team_id=team.pk,
+            object_type="follow_up",
+            object_ids=[follow_up.pk],
+        ),
+    )
     changes.follow_up_changed(FollowUpChange(by=user, person_id=person.pk, team_id=team.pk, opened=True))
     return follow_up
 

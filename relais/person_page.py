@@ -17,7 +17,7 @@ from django.shortcuts import redirect
 from django.utils.http import urlencode
 from django.views.decorators.http import require_POST, require_safe
 
-from access import persons, wording
+from access import organisations, persons, wording
 from audit.models import Action
 from consent.consents import selectors as consent_selectors
 from consent.emergency import services as glass
@@ -98,7 +98,11 @@ def _person_page(
         "note_form": note_form or NoteForm(teams=mine, categories=list(labels.items())),
         "warn_unshared": warn_unshared,
         "follow_up_form": follow_up_form
-        or FollowUpForm(teams=Team.objects.exclude(pk__in=following).order_by("name")),
+        or FollowUpForm(
+            teams=organisations.teams_of_own_organisation(
+                request.user, list(Team.objects.exclude(pk__in=following).order_by("name"))
+            )
+        ),
         "readers": [
             (label, wording.form_line(readership.of_note(request.user.pk, code)))
             for code, label in sorted(labels.items(), key=lambda item: item[1])

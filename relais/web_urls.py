@@ -57,6 +57,7 @@ urlpatterns = [
     path("persons/<int:pk>/notes/new/", person_page.note_new, name="note-new"),
     path("persons/<int:pk>/follow-ups/new/", person_page.follow_up_open, name="follow-up-new"),
     path("persons/<int:pk>/contact/", record_views.contact_edit, name="contact-edit"),
+    path("portal/other-teams/", record_views.ask_team, name="portal-ask-team"),
     path("notes/<int:pk>/correct/", record_views.note_correct, name="note-correct"),
     path("follow-ups/<int:pk>/close/", record_views.follow_up_close, name="follow-up-close-page"),
     path("portal/my-data/fhir/", interop_views.bundle_download, name="portal-download-fhir"),

@@ -41,7 +41,7 @@ def consent_new(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     view = persons.person_detail(user=request.user, person_id=pk)
     following = sorted((f.team for f in view.follow_ups), key=lambda t: t.name)
     # Another organisation's team records its consents itself, or the person does (``access.organisations``).
-    teams = organisations.teams_for_consent(request.user, following)
+    teams = organisations.teams_of_own_organisation(request.user, following)
     chosen = request.POST.get("team") or request.GET.get("team") or (teams[0].pk if teams else None)
     team = next((t for t in teams if str(t.pk) == str(chosen)), teams[0] if teams else None)
     categories = list(team.continuity_categories.order_by("id")) if team else []

@@ -12,25 +12,28 @@ EXISTING = "Organisation"
 
 
 def into_one_organisation(apps, schema_editor):
+    # The rows are read and written on the connection that migrates (the owner's, where the service's
+    # role has no grant yet), never on the default one.
+    db = schema_editor.connection.alias
     Organisation = apps.get_model("teams", "Organisation")
     Team = apps.get_model("teams", "Team")
     User = apps.get_model("teams", "User")
     Person = apps.get_model("records", "Person")
     Representative = apps.get_model("consent", "Representative")
-    spaces = set(Person.objects.exclude(account=None).values_list("account_id", flat=True))
-    spaces |= set(Representative.objects.exclude(account=None).values_list("account_id", flat=True))
-    staff = User.objects.exclude(pk__in=spaces).filter(is_superuser=False)
-    if not Team.objects.exists() and not staff.exists():
+    spaces = set(Person.objects.using(db).exclude(account=None).values_list("account_id", flat=True))
+    spaces |= set(Representative.objects.using(db).exclude(account=None).values_list("account_id", flat=True))
+    staff = User.objects.using(db).exclude(pk__in=spaces).filter(is_superuser=False)
+    if not Team.objects.using(db).exists() and not staff.exists():
         return  # a new deployment: its administrators create its organisations
-    organisation = Organisation.objects.create(
+    organisation = Organisation.objects.using(db).create(
         name=EXISTING,
         legal_name=EXISTING,
         data_protection_contact="",
         postal_address="",
     )
-    Team.objects.update(organisation=organisation)
+    Team.objects.using(db).update(organisation=organisation)
     staff.update(organisation=organisation)
-    User.objects.filter(is_auditor=True).update(audits_deployment=True)
+    User.objects.using(db).filter(is_auditor=True).update(audits_deployment=True)
 
 
 class Migration(migrations.Migration):
@@ -44,7 +47,12 @@ class Migration(migrations.Migration):
         migrations.CreateModel(
             name="Organisation",
             fields=[
-                ("id", models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID")),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
                 ("name", models.CharField(max_length=150, unique=True, verbose_name="name")),
                 ("legal_name", models.CharField(max_length=200, verbose_name="legal name")),
                 (
@@ -58,7 +66,11 @@ class Migration(migrations.Migration):
                 ("postal_address", models.TextField(verbose_name="address persons can write to")),
                 ("created_at", models.DateTimeField(auto_now_add=True, verbose_name="created at")),
             ],
-            options={"verbose_name": "organisation", "verbose_name_plural": "organisations", "ordering": ["name"]},
+            options={
+                "verbose_name": "organisation",
+                "verbose_name_plural": "organisations",
+                "ordering": ["name"],
+            },
         ),
         migrations.AddField(
             model_name="team",

@@ -2,6 +2,8 @@
 other. Another organisation's object is the same 404 (or, named in input, the same 400) as a missing
 one; R1–R4 and R9 hold across organisations as within one."""
 
+import re
+
 import pytest
 
 from audit.models import AccessEvent
@@ -12,7 +14,9 @@ from tests.factories import (
     make_note,
     make_organisation,
     make_person,
+    make_portal_account,
     make_team,
+    representative_of,
 )
 
 MISSING = 2**31 - 2
@@ -223,6 +227,75 @@ def test_a_worker_records_no_consent_for_another_organisations_team(api, two):
         f"/api/v1/persons/{two['jo'].pk}/consents/", {**body, "presence": None}, format="json"
     )
     assert given.status_code == 201, given.json()
+
+
+def test_a_worker_brings_in_no_team_of_another_organisation(api, web, two):
+    """Across organisations, nothing by default: Camille cannot start CSAPA Horizon's follow-up of Jo,
+    even with Jo present (a 400 on the team, nothing opened, nothing told), and her page does not
+    offer it; another team of her own organisation she can bring in."""
+    jo, csapa = two["jo"], two["csapa"]
+    body = {"team": csapa.pk, "presence": "in_person", "confirmed": True}
+    refused = api.as_(two["camille"]).post(f"/api/v1/persons/{jo.pk}/follow-ups/", body, format="json")
+    assert refused.status_code == 400 and "team" in refused.json()
+    assert not jo.follow_ups.filter(team=csapa).exists()
+    assert not AccessEvent.objects.filter(action="follow_up.open", person_id=jo.pk).exists()
+    page = web.as_(two["camille"]).post(f"/persons/{jo.pk}/follow-ups/new/", body)
+    assert page.status_code == 400 and not jo.follow_ups.filter(team=csapa).exists()
+    assert "appartient à une autre organisation" in page.content.decode()
+    halte = make_team("Halte de nuit", organisation=two["nord"])
+    shown = web.as_(two["camille"]).get(f"/persons/{jo.pk}/").content.decode()
+    form = shown[shown.index(f'action="/persons/{jo.pk}/follow-ups/new/"') :]
+    choices = re.search(r'<select name="team"[^>]*>(.*?)</select>', form, re.S)
+    assert choices is not None
+    assert f'value="{halte.pk}"' in choices.group(1) and f'value="{csapa.pk}"' not in choices.group(1)
+    ours = api.as_(two["camille"]).post(
+        f"/api/v1/persons/{jo.pk}/follow-ups/", {**body, "team": halte.pk}, format="json"
+    )
+    assert ours.status_code == 201
+
+
+def test_the_person_asks_another_organisations_team_to_follow_them(api, two):
+    """The person's own act brings CSAPA Horizon in: it sees Jo's name, nothing more until Jo shares,
+    and the event is Jo's, in Jo's journal."""
+    jo, csapa = two["jo"], two["csapa"]
+    account = make_portal_account(jo, "jo")
+    offered = api.as_(account).get("/api/v1/portal/other-teams/").json()
+    assert [(t["id"], t["organisation"]["name"]) for t in offered] == [(csapa.pk, "Horizon Addictions")]
+    asked = api.as_(account).post("/api/v1/portal/other-teams/", {"team": csapa.pk}, format="json")
+    assert asked.status_code == 201, asked.json()
+    assert jo.follow_ups.filter(team=csapa, closed_at__isnull=True, opened_by=account).exists()
+    event = AccessEvent.objects.get(action="follow_up.open", person_id=jo.pk)
+    assert (event.actor_id, event.team_id, event.outcome) == (account.pk, csapa.pk, "allowed")
+    nadia = api.as_(two["nadia"])
+    assert nadia.get(f"/api/v1/persons/{jo.pk}/").status_code == 200
+    assert nadia.get(f"/api/v1/persons/{jo.pk}/notes/").json()["count"] == 0  # R1: no consent to it yet
+    again = api.as_(account).post("/api/v1/portal/other-teams/", {"team": csapa.pk}, format="json")
+    assert again.status_code == 409
+    assert api.as_(account).get("/api/v1/portal/other-teams/").json() == []
+
+
+def test_only_the_person_or_their_representative_asks_a_team_for_them(api, two):
+    """A worker, a manager or another person asking through the portal is refused and recorded; a
+    representative whose role covers consents may ask, one whose role covers the journal only may not."""
+    jo, csapa = two["jo"], two["csapa"]
+    make_portal_account(jo, "jo")
+    for user in (two["camille"], two["nadia"], two["horizon_manager"]):
+        refused = api.as_(user).post("/api/v1/portal/other-teams/", {"team": csapa.pk}, format="json")
+        assert refused.status_code == 403
+    assert not jo.follow_ups.filter(team=csapa).exists()
+    journal_only = representative_of(jo, two["camille"], scope="journal")
+    refused = api.as_(journal_only.account).post(
+        "/api/v1/portal/other-teams/", {"team": csapa.pk}, format="json"
+    )
+    assert refused.status_code == 403
+    assert AccessEvent.objects.filter(
+        actor_id=journal_only.account_id, action="follow_up.open", outcome="denied", person_id=jo.pk
+    ).exists()
+    type(journal_only).objects.filter(pk=journal_only.pk).update(scope="consents")
+    asked = api.as_(journal_only.account).post(
+        "/api/v1/portal/other-teams/", {"team": csapa.pk}, format="json"
+    )
+    assert asked.status_code == 201
 
 
 def test_the_territorys_auditor_filters_the_log_by_organisation(api, two):

@@ -30,6 +30,7 @@ from tests.factories import (
     make_member,
     make_note,
     make_portal_account,
+    make_team,
 )
 
 TAKEN = "le mot de passe de camille"
@@ -347,3 +348,14 @@ def test_the_restriction_ends_at_the_very_end_of_the_watch(api, world, worker, p
     reset = SpaceReset.objects.get()
     assert is_restricted(reset, at=reset.watched_until - timedelta(microseconds=1))
     assert not is_restricted(reset, at=reset.watched_until)
+
+
+def test_the_restricted_space_cannot_bring_in_another_team(api, world, worker, person):
+    """Else the maker would open Jo's record to a team of her choosing (the team sees the name)."""
+    _camille_takes_over(api, worker, person)
+    elsewhere = make_team("Halte de nuit")
+    response = api.post("/api/v1/portal/other-teams/", {"team": elsewhere.pk}, format="json")
+    assert response.status_code == 403
+    assert not person.follow_ups.filter(team=elsewhere).exists()
+    refused = AccessEvent.objects.filter(action="follow_up.open", outcome="denied").get()
+    assert (refused.reason, refused.person_id) == ("RestrictedAfterReset", person.pk)

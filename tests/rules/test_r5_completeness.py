@@ -152,6 +152,14 @@ AUDITORS = ("auditor", "org_auditor", "other_auditor")
 AUDITORS_OF_THE_WORLD = ("auditor", "org_auditor")
 
 
+def teams_to_ask(kind, w):
+    """The deployment's teams that do not follow the person: reference data, no event; refused (and
+    recorded) to anyone but the person and a representative whose role covers consents."""
+    if kind == "anonymous":
+        return None
+    return [] if kind in (*PORTAL, "representative") else [denied("follow_up.open")]
+
+
 def managers_only(kind, w):
     """A read of the administration: another organisation's manager lists their own (a 200) and is
     answered the 404 of what does not exist for the world's objects: no event either way."""
@@ -485,6 +493,8 @@ EXPECTED = {
     ),
     ("post", "/api/v1/portal/notes/{id}/hide/"): own_note("note.hide"),
     ("post", "/api/v1/portal/note-hidings/{id}/lift/"): own_note("note.show"),
+    ("get", "/api/v1/portal/other-teams/"): teams_to_ask,
+    ("post", "/api/v1/portal/other-teams/"): portal("follow_up.open", scoped=True),
     ("get", "/api/v1/audit/events/"): auditors_only("audit.view"),
     ("get", "/api/v1/audit/verify/"): auditors_only("audit.verify"),
     ("get", "/api/v1/audit/retention/"): auditors_only("retention.count"),
@@ -655,6 +665,7 @@ def request_for(method: str, path: str, kind: str, w: dict) -> tuple[str, dict |
         ("post", "/api/v1/representatives/{id}/end/"): {"evidence": "Jugement de mainlevée"},
         ("post", "/api/v1/persons/{id}/exclusions/"): {"member": w["users"]["newcomer"].pk},
         ("post", "/api/v1/portal/exclusions/"): {"member": w["users"]["newcomer"].pk},
+        ("post", "/api/v1/portal/other-teams/"): {"team": w["other_team"].pk},
     }
     return url, bodies.get((method, path))
 

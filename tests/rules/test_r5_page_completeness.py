@@ -698,6 +698,21 @@ def exclusion_lift(kind, w):
     return (302 if kind == "newcomer" else 403), [ev("exclusion.lift", "denied")]
 
 
+def ask_team(status, opened=False):
+    """The person asks another team to follow them (and their representative, whose role covers
+    consents): the teams listed are no person data, the follow-up is; anyone else is refused and
+    recorded."""
+
+    def expect(kind, w):
+        if kind == "anonymous":
+            return 302, []
+        if kind in PORTAL:
+            return status, [ev("follow_up.open", person=w["P"])] if opened else []
+        return 403, [ev("follow_up.open", "denied")]
+
+    return expect
+
+
 def own_space(action, status, *, refused_action=None):
     """An act of the person's own (their notes): a representative, who never reads notes, is refused
     and named in the person's journal; anyone else has no space of their own."""
@@ -805,6 +820,7 @@ def data(w, name):
         "previous-password": {"previous_password": PASSWORD},
         "previous-password-wrong": {"previous_password": PASSWORD + " faux"},
         "keep-out": {"member": w["users"]["newcomer"].pk},
+        "ask-team": {"team": other.pk},
         "hide-bad": {"team": "abc"},
         "hide-from-team": {"team": team.pk},  # hidden from every other team already
     }
@@ -1234,6 +1250,10 @@ PAGES = {
             invalid=(None, portal_only("exclusion.list", status=400)),
         ),
     },
+    "portal-ask-team": {
+        **GET(ask_team(200)),
+        **POST(valid=("ask-team", ask_team(302, opened=True)), invalid=(None, ask_team(400))),
+    },
     "portal-notes": {**GET(own_space("portal.notes", 200)), **POST(refused=(None, same_for_all(405)))},
     "portal-note-hide": {
         **GET(same_for_all(405)),
@@ -1317,6 +1337,7 @@ def urls(w) -> dict[str, str]:
         "portal-activation": "/portal/activate/",
         "portal-home": "/portal/",
         "portal-share": "/portal/share/",
+        "portal-ask-team": "/portal/other-teams/",
         "portal-stop-all": f"/portal/consents/{consent}/stop/",
         "portal-journal": "/portal/journal/",
         "portal-renew": f"/portal/consents/{consent}/renew/",

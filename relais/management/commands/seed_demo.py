@@ -26,7 +26,6 @@ from records.models import Note, Person
 from teams import accounts
 from teams import services as team_services
 from teams.models import Category, Membership, Organisation, Team, User
-from web.presence import Presence
 
 SYSTEM = recorder.system("seed_demo")
 
@@ -185,9 +184,10 @@ class Command(BaseCommand):
             view = record_services.create_person(user=camille, team_id=maraude.pk, **fields)
             persons[fields["display_name"]] = view.person
         jo, sandrine = persons["Jo"], persons["Sandrine"]
-        record_services.open_follow_up(
-            user=camille, person_id=jo.pk, team_id=csapa.pk, presence=Presence.IN_PERSON, confirmed=True
-        )
+        # CSAPA Horizon is another organisation's: Jo asks it to follow them, in their space.
+        jo.account = self._user("jo", "Jo")
+        jo.save(update_fields=["account"])
+        record_services.ask_to_be_followed(user=jo.account, team_id=csapa.pk)
         publish_into(InformationText)  # published by consent's migration 0017, unless flushed since
         told = InformationText.objects.get(version=FIRST_VERSION, language="fr", easy_read=False)
         told_easy = InformationText.objects.get(version=FIRST_VERSION, language="fr", easy_read=True)
@@ -234,8 +234,6 @@ class Command(BaseCommand):
                 category_id=self._category_id(category),
                 body=body,
             )
-        jo.account = self._user("jo", "Jo")
-        jo.save(update_fields=["account"])
         # Karim, in hospital and out of reach, agreed to nothing yet: an emergency access waits for review.
         glass.break_glass(
             user=camille,
