@@ -77,7 +77,7 @@ def refuse_consent_for_another_organisation(user: User, team: Team) -> None:
 
 def refuse_follow_up_for_another_organisation(user: User, team: Team) -> None:
     """A worker brings in a team of their own organisation only: another organisation's team starts
-    following the person when the person asks it, in their space (``records.services.ask_to_be_followed``).
+    following the person when the person asks it, in their space (``records.follow_ups.ask_to_be_followed``).
     A 400 on the team, as a mistake of the form."""
     if of_another_organisation(user, team):
         raise Invalid(

@@ -9,7 +9,7 @@ from rest_framework.response import Response
 
 from access import persons
 from audit.disclosure import Selection
-from records import renewals, selectors, services
+from records import follow_ups, renewals, selectors, services
 from records.filters import NoteFilter
 from records.models import Note, Person
 from records.serializers import (
@@ -87,7 +87,7 @@ class FollowUpOpen(generics.GenericAPIView):
 
     def post(self, request: Request, pk: int) -> Response:
         data = _valid(FollowUpInSerializer, request)
-        follow_up = services.open_follow_up(
+        follow_up = follow_ups.open_follow_up(
             user=signed_in(request),
             person_id=pk,
             team_id=data["team"],
@@ -116,7 +116,7 @@ class TeamsToAsk(generics.GenericAPIView):
 
     def post(self, request: Request) -> Response:
         data = _valid(AskedTeamInSerializer, request)
-        follow_up = services.ask_to_be_followed(user=signed_in(request), team_id=data["team"])
+        follow_up = follow_ups.ask_to_be_followed(user=signed_in(request), team_id=data["team"])
         return Response(FollowUpSerializer(follow_up).data, status=status.HTTP_201_CREATED)
 
 
@@ -127,7 +127,7 @@ class FollowUpClose(generics.GenericAPIView):
     serializer_class = FollowUpSerializer
 
     def post(self, request: Request, pk: int) -> Response:
-        follow_up = services.close_follow_up(user=signed_in(request), follow_up_id=pk)
+        follow_up = follow_ups.close_follow_up(user=signed_in(request), follow_up_id=pk)
         return Response(FollowUpSerializer(follow_up).data)
 
 

@@ -20,7 +20,7 @@ from access.persons import PersonView
 from access.who_is_asking import access_member
 from audit.models import Action
 from core.domain_errors import Conflict, Invalid
-from records import handover, renewals, selectors, services
+from records import follow_ups, handover, renewals, selectors, services
 from records.forms import AskTeamForm, ContactForm, NoteCorrectionForm, PersonForm
 from teams.models import Team
 from teams.requests import AuthenticatedHttpRequest
@@ -125,7 +125,7 @@ def contact_edit(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
 @require_POST
 def follow_up_close(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     """A member ends their team's follow-up; the team loses access at once."""
-    follow_up = services.close_follow_up(user=request.user, follow_up_id=pk)
+    follow_up = follow_ups.close_follow_up(user=request.user, follow_up_id=pk)
     messages.success(
         request,
         _("%(team)s no longer follows this person and no longer sees anything about them.")
@@ -165,7 +165,7 @@ def ask_team(request: AuthenticatedHttpRequest) -> HttpResponse:
     form = AskTeamForm(submitted(request), teams=teams)
     if request.method == "POST" and form.is_valid():
         try:
-            follow_up = services.ask_to_be_followed(user=request.user, team_id=form.cleaned_data["team"])
+            follow_up = follow_ups.ask_to_be_followed(user=request.user, team_id=form.cleaned_data["team"])
         except (Invalid, Conflict) as exc:
             form_errors(form, exc)
         else:

@@ -23,7 +23,7 @@ from consent.consents import selectors as consent_selectors
 from consent.emergency import services as glass
 from consent.models import Status
 from core.domain_errors import Conflict, Invalid
-from records import filters, note_display, person_status, renewals, selectors, services
+from records import filters, follow_ups, note_display, person_status, renewals, selectors, services
 from records.forms import FollowUpForm, NoteForm
 from teams.models import Team
 from teams.requests import AuthenticatedHttpRequest
@@ -161,7 +161,7 @@ def follow_up_open(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     form = FollowUpForm(request.POST, teams=Team.objects.order_by("name"))
     if form.is_valid():
         try:
-            follow_up = services.open_follow_up(
+            follow_up = follow_ups.open_follow_up(
                 user=request.user,
                 person_id=pk,
                 team_id=form.cleaned_data["team"],

@@ -84,6 +84,26 @@ def _shown(user: User, person: Person, page: Sequence[Note]) -> list[OwnNote]:
     return [OwnNote(note, tuple(hidings.get(note.pk, ())), teams) for note in page]
 
 
+def _versions(note: Note) -> list[Note]:
+    """Every version of a note, oldest first: a correction names the version it replaces, and is
+    named by at most one (``Note.corrects``)."""
+    versions = [note]
+    while versions[0].corrects_id is not None:
+        versions.insert(0, Note.objects.get(pk=versions[0].corrects_id))
+    while (later := Note.objects.filter(corrects=versions[-1]).first()) is not None:
+        versions.append(later)
+    return versions
+
+
+def carry_over(*, old_id: int, new_id: int) -> None:
+    """A corrected note stays hidden as it was: its new version gets the old one's current hidings,
+    in the correction's action (``relais.listeners``); the correction's event names both."""
+    NoteHiding.objects.bulk_create(
+        NoteHiding(person_id=h.person_id, note_id=new_id, team_id=h.team_id, recorded_by_id=h.recorded_by_id)
+        for h in NoteHiding.objects.filter(note_id=old_id, lifted_at__isnull=True)
+    )
+
+
 @recorder.action
 def hide_note(*, user: User, note_id: int, team_id: int | None = None) -> NoteHiding:
     """Hide a note about the person from every team but its author's (``team_id`` None), or from one
@@ -105,7 +125,19 @@ def hide_note(*, user: User, note_id: int, team_id: int | None = None) -> NoteHi
     same = Q(team_id=team_id) if team_id is not None else Q(team__isnull=True)
     if NoteHiding.objects.filter(same, note=note, lifted_at__isnull=True).exists():
         raise Invalid("team", _("This note is already hidden like this."))
-    hiding = NoteHiding.objects.create(person=person, note=note, team_id=team_id, recorded_by=user)
+    # What the note says is hidden, whichever version the person names: every version of it.
+    versions = _versions(note)
+    already = set(
+        NoteHiding.objects.filter(same, note__in=versions, lifted_at__isnull=True).values_list(
+            "note_id", flat=True
+        )
+    )
+    hidings = {
+        version.pk: NoteHiding.objects.create(person=person, note=version, team_id=team_id, recorded_by=user)
+        for version in versions
+        if version.pk not in already
+    }
+    hiding = hidings[note.pk]
     recorder.record(
         user,
         Event(
@@ -113,7 +145,7 @@ def hide_note(*, user: User, note_id: int, team_id: int | None = None) -> NoteHi
             person_id=person.pk,
             team_id=team_id,
             object_type="note",
-            object_ids=[note.pk],
+            object_ids=sorted(hidings),
             reason="from one team" if team_id is not None else "from every team but the author's",
         ),
     )
@@ -137,6 +169,12 @@ def show_note(*, user: User, hiding_id: int) -> NoteHiding:
         lifted_at=timezone.now(), lifted_by=user
     ):
         raise Invalid("hiding", _("This note is already shown again."))
+    # Every version of the note is shown again alike, as it was hidden.
+    same = Q(team_id=hiding.team_id) if hiding.team_id is not None else Q(team__isnull=True)
+    versions = [version.pk for version in _versions(hiding.note)]
+    alike = NoteHiding.objects.filter(same, note_id__in=versions, lifted_at__isnull=True)
+    shown = sorted({hiding.note_id, *alike.values_list("note_id", flat=True)})
+    alike.update(lifted_at=timezone.now(), lifted_by=user)
     recorder.record(
         user,
         Event(
@@ -144,7 +182,7 @@ def show_note(*, user: User, hiding_id: int) -> NoteHiding:
             person_id=person.pk,
             team_id=hiding.team_id,
             object_type="note",
-            object_ids=[hiding.note_id],
+            object_ids=shown,
         ),
     )
     hiding.refresh_from_db()

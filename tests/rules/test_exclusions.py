@@ -6,6 +6,7 @@ from datetime import timedelta
 
 import pytest
 from django.utils import timezone
+from drf_spectacular.generators import SchemaGenerator
 
 from audit.models import AccessEvent
 from consent.models import Exclusion
@@ -65,6 +66,70 @@ def api_paths(person, kept, follow_up_id):
         ("get", f"/api/v1/persons/{person.pk}/exclusions/", None),
         ("post", f"/api/v1/exclusions/{kept['exclusion'].pk}/lift/", None),
     ]
+
+
+# Every path of the schema about one object of a person's record, by the prefix that names it.
+PERSON_PREFIXES = (
+    "/api/v1/persons/{id}/",
+    "/api/v1/notes/{id}/",
+    "/api/v1/consents/{id}/",
+    "/api/v1/follow-ups/{id}/",
+    "/api/v1/emergency-accesses/{id}/",
+    "/api/v1/representatives/{id}/",
+    "/api/v1/exclusions/{id}/",
+)
+
+
+def person_operations() -> list[tuple[str, str]]:
+    schema = SchemaGenerator().get_schema(request=None, public=True)
+    return sorted(
+        (method, path)
+        for path, item in schema["paths"].items()
+        for method in item
+        if path.startswith(PERSON_PREFIXES)
+    )
+
+
+def test_every_path_of_a_persons_record_is_tried():
+    """A new path about a person's record joins the test below by itself, once its object is known."""
+    prefixes = {path.split("{id}")[0] + "{id}/" for _, path in person_operations()}
+    assert prefixes == set(PERSON_PREFIXES)
+
+
+@pytest.mark.parametrize("method,path", person_operations())
+def test_a_member_kept_out_gets_on_every_path_of_the_schema_what_a_stranger_gets(
+    api, person, team, worker, colleague, stranger, kept, method, path
+):
+    """Each operation of the schema that names Jo or an object of her record: the member she keeps
+    out gets the answer of a member of a team that does not follow her, and changes nothing."""
+    from consent.models import GlassBreak
+
+    emergency = GlassBreak.objects.create(
+        person=person,
+        team=team,
+        opened_by=worker,
+        reason="cannot_be_asked",
+        statement="Hospitalisé, injoignable.",
+        ends_at=timezone.now() + timedelta(hours=4),
+    )
+    agent = representative_of(person, worker)
+    ids = {
+        "/api/v1/persons/{id}/": person.pk,
+        "/api/v1/notes/{id}/": kept["own"].pk,
+        "/api/v1/consents/{id}/": kept["consent"].pk,
+        "/api/v1/follow-ups/{id}/": person.follow_ups.get(team=team).pk,
+        "/api/v1/emergency-accesses/{id}/": emergency.pk,
+        "/api/v1/representatives/{id}/": agent.pk,
+        "/api/v1/exclusions/{id}/": kept["exclusion"].pk,
+    }
+    url = next(
+        path.replace("{id}", str(value), 1) for prefix, value in ids.items() if path.startswith(prefix)
+    )
+    body = {"team": team.pk, "category": "housing", "body": "x", "method": "oral"}
+    kept_out = answer(api, colleague, method, url, body)
+    assert kept_out[0] in (400, 404), (method, url, kept_out)
+    assert kept_out == answer(api, stranger, method, url, body), (method, url)
+    assert GlassBreak.objects.get(pk=emergency.pk).ended_at is None
 
 
 def answer(api, user, method, url, body):
@@ -237,3 +302,22 @@ def test_the_persons_space_says_whom_each_team_reads_without(web, person, collea
     """R11 in the portal: "this team sees it", except the member the person keeps out."""
     page = web.as_(make_portal_account(person, "jo")).get("/portal/").content.decode()
     assert f"Sauf {colleague.label}, comme vous l’avez choisi." in page
+
+
+def test_a_member_kept_out_cannot_end_the_teams_emergency_access_to_the_person(
+    web, person, team, worker, colleague, kept
+):
+    """Ending it would show them whose it is: the page answers the stranger's 404, and it runs on."""
+    from consent.models import GlassBreak
+
+    emergency = GlassBreak.objects.create(
+        person=person,
+        team=team,
+        opened_by=worker,
+        reason="cannot_be_asked",
+        statement="Hospitalisé, injoignable.",
+        ends_at=timezone.now() + timedelta(hours=4),
+    )
+    page = web.as_(colleague).post(f"/emergency-accesses/{emergency.pk}/end/", {"confirmed": "yes"})
+    assert page.status_code == 404 and person.display_name not in page.content.decode()
+    assert GlassBreak.objects.get(pk=emergency.pk).ended_at is None

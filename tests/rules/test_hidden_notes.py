@@ -191,3 +191,44 @@ def test_a_note_is_hidden_once_the_same_way_and_shown_again_once(api, world):
     assert api.as_(world["account"]).post(SHOW.format(hidden["id"]), format="json").status_code == 200
     assert api.as_(world["account"]).post(SHOW.format(hidden["id"]), format="json").status_code == 400
     assert AccessEvent.objects.filter(action="note.show").count() == 1
+
+
+def correct(api, w, note_id, body):
+    response = api.as_(w["readers"]["camille"]).post(
+        f"/api/v1/notes/{note_id}/correction/", {"body": body}, format="json"
+    )
+    assert response.status_code == 201, response.json()
+    return response.json()["id"]
+
+
+def test_a_hidden_note_stays_hidden_once_its_author_corrects_it(api, world):
+    """The correction is the same note in new words: the teams it is hidden from read neither."""
+    hide(api, world, "csapa")
+    new = correct(api, world, world["note"].pk, "Demande SIAO déposée le 3 mars")
+
+    def nadia():
+        return api.as_(world["readers"]["nadia"])
+
+    assert nadia().get(f"/api/v1/notes/{new}/").status_code == 404
+    assert new not in [
+        row["id"] for row in nadia().get(f"/api/v1/persons/{world['jo'].pk}/notes/").json()["results"]
+    ]
+    assert api.as_(world["readers"]["ali"]).get(f"/api/v1/notes/{new}/").status_code == 200
+    mine = api.as_(world["account"]).get("/api/v1/portal/notes/").json()["results"]
+    assert {row["id"]: row["hidden"] for row in mine} == {world["note"].pk: True, new: True}
+
+
+def test_hiding_any_version_hides_every_version_and_showing_it_shows_them_all(api, world):
+    new = correct(api, world, world["note"].pk, "Demande SIAO déposée le 3 mars")
+    hidden = hide(api, world)  # Jo names the first version
+
+    def nadia():
+        return api.as_(world["readers"]["nadia"])
+
+    assert [nadia().get(f"/api/v1/notes/{pk}/").status_code for pk in (world["note"].pk, new)] == [404, 404]
+    event = AccessEvent.objects.get(action="note.hide")
+    assert sorted(event.object_ids) == sorted([world["note"].pk, new])
+    shown = api.as_(world["account"]).post(SHOW.format(hidden["id"]), format="json")
+    assert shown.status_code == 200
+    assert [nadia().get(f"/api/v1/notes/{pk}/").status_code for pk in (world["note"].pk, new)] == [200, 200]
+    assert not NoteHiding.objects.filter(lifted_at__isnull=True).exists()

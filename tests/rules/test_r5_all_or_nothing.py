@@ -60,6 +60,7 @@ SERVICE_MODULES = [
     "teams.factors",
     "teams.recovery",
     "records.services",
+    "records.follow_ups",
     "consent.consents.services",
     "consent.space.portal",
     "consent.space.activation",
@@ -73,6 +74,7 @@ SERVICE_MODULES = [
 ]
 # Public functions of those modules that are not actions themselves, and why.
 NOT_ACTIONS = {
+    "records.follow_ups.grant_follow": "a step of create_person and of the follow-up actions",
     "consent.consents.services.informed": "a step of the receipts: what the person was told, as signed",
     "consent.information.texts.current_texts": "a read of the deployment's public texts",
     "consent.information.texts.current_text": "a read of the deployment's public texts",
@@ -116,7 +118,7 @@ NOT_ACTIONS = {
     "consent.consents.services.mission_categories": "a check, a step of record_consent",
     "consent.emergency.services.may_review": "a check, a step of review and of the review queue's page",
     "consent.emergency.ending.end_with_team_change": "a step of teams.services.update_team (teams.changes)",
-    "consent.emergency.ending.end_with_follow_up": "a step of records.services.close_follow_up (records.changes)",
+    "consent.emergency.ending.end_with_follow_up": "a step of records.follow_ups.close_follow_up (records.changes)",
     "consent.emergency.services.to_review": "a step of review (and of its page): its refusals only are recorded",
     "consent.notices.inbox.send_pending": "the send_notices command: each person's news in a transaction of its own",
     "consent.representation.services.representatives_of": "a read, recorded",
@@ -756,7 +758,12 @@ FAILURES = {
             CommitmentRequired,
         ),
     ],
-    "records.services.open_follow_up": [
+    "records.follow_ups.ask_to_be_followed": [
+        (lambda w: dict(user=w["jo"], team_id=w["team"].pk), Conflict),  # it follows Sam already
+        (lambda w: dict(user=w["jo"], team_id=2**63 + 1), Invalid),
+        (lambda w: dict(user=w["worker"], team_id=w["other_team"].pk), NotAPortalAccount),
+    ],
+    "records.follow_ups.open_follow_up": [
         (lambda w: dict(user=w["worker"], person_id=w["person"].pk, team_id=w["team"].pk), Conflict),
         (lambda w: dict(user=w["worker"], person_id=w["elsewhere"].pk, team_id=w["other_team"].pk), Hidden),
         (lambda w: dict(user=w["worker"], person_id=w["person"].pk, team_id=2**63 + 1), Invalid),
@@ -777,7 +784,7 @@ FAILURES = {
             ContactNotShared,
         ),
     ],
-    "records.services.close_follow_up": [
+    "records.follow_ups.close_follow_up": [
         (lambda w: dict(user=w["worker"], follow_up_id=w["elsewhere"].follow_ups.get().pk), Hidden),
         (lambda w: dict(user=w["worker"], follow_up_id=2**64), Hidden),
     ],
@@ -1042,14 +1049,15 @@ SUCCEEDS = {
     "records.services.write_note": lambda w: dict(
         user=w["worker"], person_id=w["person"].pk, team_id=w["team"].pk, category="housing", body="b"
     ),
-    "records.services.open_follow_up": lambda w: dict(
+    "records.follow_ups.ask_to_be_followed": lambda w: dict(user=w["jo"], team_id=w["other_team"].pk),
+    "records.follow_ups.open_follow_up": lambda w: dict(
         user=w["worker"],
         person_id=w["person"].pk,
         team_id=w["other_team"].pk,
         presence="in_person",
         confirmed=True,
     ),
-    "records.services.close_follow_up": lambda w: dict(user=w["worker"], follow_up_id=follow_up(w).pk),
+    "records.follow_ups.close_follow_up": lambda w: dict(user=w["worker"], follow_up_id=follow_up(w).pk),
     "records.services.correct_note": lambda w: dict(user=w["worker"], note_id=w["note"].pk, body="corrigé"),
     "records.services.update_contact": lambda w: dict(
         user=w["worker"], person_id=w["person"].pk, phone="06 11 22 33 44", email="jo@example.org"

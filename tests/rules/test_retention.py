@@ -18,8 +18,10 @@ from consent.consents import services as consent_services
 from consent.consents.evidence import EvidenceFile
 from consent.models import (
     Consent,
+    Disagreement,
     Evidence,
     Exclusion,
+    GlassBreak,
     NoteHiding,
     Notice,
     PortalInvitation,
@@ -27,6 +29,8 @@ from consent.models import (
     Representative,
     Withdrawal,
 )
+from consent.say import exclusions, hidings
+from records import follow_ups
 from records import services as record_services
 from records.audit_names import DIRECTORY
 from records.models import FollowUp, Note, Person, PersonGroupObjectPermission
@@ -34,10 +38,12 @@ from teams.models import User
 from tests.factories import (
     UserFactory,
     give_consent,
+    make_member,
     make_note,
     make_person,
     make_portal_account,
     make_representative,
+    make_team,
 )
 
 PNG = b"\x89PNG\r\n\x1a\n" + b"\x00" * 32
@@ -56,7 +62,7 @@ def counts() -> dict[str, int]:
 
 def close_every_follow_up(person, worker):
     for follow_up in FollowUp.objects.filter(person=person, closed_at__isnull=True):
-        record_services.close_follow_up(user=worker, follow_up_id=follow_up.pk)
+        follow_ups.close_follow_up(user=worker, follow_up_id=follow_up.pk)
 
 
 def retention(*args) -> str:
@@ -80,7 +86,8 @@ def periods(settings):
 def ended(person, team, worker, periods):
     """Jo, whose only follow-up ended today, with a record behind them: consents (one changed, one
     withdrawn with its receipts), a signed form, notes and a correction, a representative with an
-    account, a portal account, and notices."""
+    account, a portal account, notices, a member kept out, a hidden note, an emergency access and a
+    disagreement."""
     give_consent(
         person, team, ["housing"], by=worker, method="written", evidence=EvidenceFile("form.png", PNG)
     )
@@ -92,6 +99,20 @@ def ended(person, team, worker, periods):
     make_representative(person, by=worker)
     consent_services.invite_to_portal(user=worker, person_id=person.pk)
     make_portal_account(person)
+    # The person's own say: a member kept out, a note hidden (both its versions); an emergency
+    # access that ended, and a disagreement with a line of the journal.
+    exclusions.keep_out(user=worker, person_id=person.pk, member_id=make_member(team).pk)
+    hidings.hide_note(user=person.account, note_id=note.pk)
+    GlassBreak.objects.create(
+        person=person,
+        team=team,
+        opened_by=worker,
+        reason="cannot_be_asked",
+        statement="Injoignable.",
+        ends_at=timezone.now(),
+    )
+    line = AccessEvent.objects.filter(person_id=person.pk).latest("id")
+    Disagreement.objects.create(person=person, event_id=line.pk, statement="Non.", written_by=person.account)
     close_every_follow_up(person, worker)
     return person
 
@@ -120,6 +141,8 @@ def rows_of(person: Person) -> dict[str, int]:
         "consent_notice": Notice.objects.filter(person=person).count(),
         "consent_exclusion": Exclusion.objects.filter(person=person).count(),
         "consent_notehiding": NoteHiding.objects.filter(person=person).count(),
+        "consent_glassbreak": GlassBreak.objects.filter(person=person).count(),
+        "consent_disagreement": Disagreement.objects.filter(person=person).count(),
         "teams_user": User.objects.filter(pk__in=[a for a in accounts if a]).count(),
     }
 
@@ -247,3 +270,13 @@ def test_a_dry_run_says_what_it_would_do_and_writes_nothing(ended):
         output = retention("--dry-run")
     assert "1 person(s) would be told their file will be archived" in output
     assert counts() == before
+
+
+def test_an_archived_person_brings_no_team_in_from_their_space(ended, api):
+    """No team would read the record, and the service may not unarchive it: a team that accompanies
+    the person again opens a new record with them. Nothing is opened."""
+    archive(ended)
+    elsewhere = make_team("Halte de nuit")
+    asked = api.as_(ended.account).post("/api/v1/portal/other-teams/", {"team": elsewhere.pk}, format="json")
+    assert asked.status_code == 409 and "archiv" in asked.json()["detail"]
+    assert not FollowUp.objects.filter(person=ended, closed_at__isnull=True).exists()

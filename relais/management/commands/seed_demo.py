@@ -21,6 +21,7 @@ from consent.information.first_texts import FIRST_VERSION, publish_into
 from consent.models import Consent, InformationText, LegalBasis, Method, Representative
 from consent.representation import services as representatives
 from consent.space import activation
+from records import follow_ups
 from records import services as record_services
 from records.models import Note, Person
 from teams import accounts
@@ -187,7 +188,7 @@ class Command(BaseCommand):
         # CSAPA Horizon is another organisation's: Jo asks it to follow them, in their space.
         jo.account = self._user("jo", "Jo")
         jo.save(update_fields=["account"])
-        record_services.ask_to_be_followed(user=jo.account, team_id=csapa.pk)
+        follow_ups.ask_to_be_followed(user=jo.account, team_id=csapa.pk)
         publish_into(InformationText)  # published by consent's migration 0017, unless flushed since
         told = InformationText.objects.get(version=FIRST_VERSION, language="fr", easy_read=False)
         told_easy = InformationText.objects.get(version=FIRST_VERSION, language="fr", easy_read=True)
