@@ -17,7 +17,7 @@ from typing import Any
 from django.db.models import IntegerField, QuerySet, Value
 from django.utils.translation import gettext_lazy as _
 
-from access import locks, readership
+from access import exclusions, locks, readership
 from access.readership import Readership
 from access.rules import effective_consent_categories, open_glass_categories
 from access.who_is_asking import Member
@@ -118,14 +118,20 @@ def grants_and_readership(member: Member, person_id: int) -> tuple[Grants, Reade
     team, by consent or emergency access): both from one decision, for the person page, which shows
     both (R11: what the page says about who reads is what decided the member's own access)."""
     rows = _decision_rows(member, [person_id], every_team=True)
-    return _grants_of(member, rows).get(person_id, {}), readership.of_rows(rows)
+    return _grants_of(member, rows).get(person_id, {}), _readership(person_id, rows)
+
+
+def _readership(person_id: int, rows: list[DecisionRow]) -> Readership:
+    """The readership of the rows, with what the person decided about their record (``exclusions``)."""
+    say = exclusions.say_of(person_id)
+    return readership.of_rows(rows, kept_out=say.kept_out, hidden=say.hidden)
 
 
 def readership_of(person_id: int) -> Readership:
     """Who reads each category of the person now, and on what basis: the rows of every team's
     effective consents and open emergency accesses, the same rows that decide each read (R11). For
     the pages that speak of readers without being one: the portal, the message after a note."""
-    return readership.of_rows(_rows(None, [person_id], named=True))
+    return _readership(person_id, _rows(None, [person_id], named=True))
 
 
 def may_see_contact(grants: Grants) -> bool:

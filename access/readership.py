@@ -33,6 +33,7 @@ class Reading:
     consent_id: int | None
     glass_break_id: int | None
     ends_at: datetime | None
+    kept_out: tuple[str, ...] = ()  # the members of the team the person keeps out (``access.exclusions``)
 
     @property
     def basis(self) -> str:
@@ -69,12 +70,24 @@ class Readership:
     consent when it has one, as the policy names a consent's grant before a glass's)."""
 
     by_category: Mapping[str, tuple[Reading, ...]] = field(default_factory=dict)
+    # the person's hidden notes: the teams each is hidden from (None: every team but its author's)
+    hidden: Mapping[int, tuple[int | None, ...]] = field(default_factory=dict)
 
     def of(self, code: str) -> tuple[Reading, ...]:
         return self.by_category.get(code, ())
 
-    def of_note(self, author_id: int, code: str) -> NoteReaders:
-        return NoteReaders(author_id=author_id, teams=self.of(code))
+    def of_note(
+        self, author_id: int, code: str, *, note_id: int | None = None, team_id: int | None = None
+    ) -> NoteReaders:
+        """Who reads a note of this category by this author (of ``team_id``): the teams that read the
+        category, but those the person hid this note (``note_id``) from."""
+        hidings = self.hidden.get(note_id or 0, ())
+        teams = tuple(
+            reading
+            for reading in self.of(code)
+            if not hidings or not is_hidden_from(hidings, team_id=reading.team_id, note_team_id=team_id or 0)
+        )
+        return NoteReaders(author_id=author_id, teams=teams)
 
     def of_team(self, team_id: int) -> dict[str, Reading]:
         """What one team reads of the person now, by category."""
@@ -112,13 +125,33 @@ class Readership:
 Row = tuple[int, str, int | None, int, int | None, str, datetime | None]
 
 
-def of_rows(rows: Iterable[Row]) -> Readership:
-    """The readership the policy's named rows describe (rows of one person)."""
+def of_rows(
+    rows: Iterable[Row],
+    *,
+    kept_out: Mapping[int, tuple[str, ...]] | None = None,
+    hidden: Mapping[int, tuple[int | None, ...]] | None = None,
+) -> Readership:
+    """The readership the policy's named rows describe (rows of one person), with the members each
+    team's reading leaves out and the notes hidden from some teams (``access.exclusions``)."""
+    kept_out = kept_out or {}
     by_category: dict[str, list[Reading]] = defaultdict(list)
     for _person, code, consent_id, team_id, glass_id, team, ends_at in rows:
         if any(reading.team_id == team_id for reading in by_category[code]):
             continue  # the first row of a team names its grant, as ``access.grants._grants_of`` does
-        by_category[code].append(Reading(team_id, team, consent_id, glass_id, ends_at))
+        by_category[code].append(
+            Reading(team_id, team, consent_id, glass_id, ends_at, kept_out.get(team_id, ()))
+        )
     return Readership(
-        {code: tuple(sorted(found, key=lambda r: (r.team, r.team_id))) for code, found in by_category.items()}
+        {code: tuple(sorted(found, key=_by_team)) for code, found in by_category.items()},
+        hidden=hidden or {},
     )
+
+
+def _by_team(reading: Reading) -> tuple[str, int]:
+    return reading.team, reading.team_id
+
+
+def is_hidden_from(hidings: tuple[int | None, ...], *, team_id: int, note_team_id: int) -> bool:
+    """``exclusions.hidden_from`` for one note whose hidings are known (``exclusions.say_of``):
+    hidden from this team by name, or from every team but the note's own."""
+    return team_id in hidings or (None in hidings and team_id != note_team_id)

@@ -12,13 +12,15 @@ reads (``access.readership``), and the ``access_*`` helpers that reach objects b
 
 from __future__ import annotations
 
-from collections.abc import Collection, Iterable, Mapping
+from collections import defaultdict
+from collections.abc import Iterable, Mapping
 from datetime import datetime
-from typing import Any
+from typing import Any, Protocol
 
 from django.db.models import Exists, OuterRef, Q, QuerySet
 from django.utils import timezone
 
+from access import archived, exclusions
 from access.who_is_asking import Member
 from consent.models import Consent, GlassBreak
 from records.models import FOLLOW_PERMISSION, Note, Person, PersonGroupObjectPermission
@@ -46,8 +48,14 @@ def follows(
 
 
 def followed_persons(member: Member) -> QuerySet[Person]:
-    """Persons followed by at least one of the member's teams; everyone else does not exist (R9)."""
-    return Person.objects.filter(Exists(follows(OuterRef("pk"), member.group_ids)))
+    """Persons followed by at least one of the member's teams, who have not kept the member out of
+    their record (``access.exclusions``) and are not archived (``access.archived``); everyone else
+    does not exist (R9)."""
+    return archived.unarchived(
+        Person.objects.filter(
+            Exists(follows(OuterRef("pk"), member.group_ids)), exclusions.not_excluded(member.user)
+        )
+    )
 
 
 def team_follows(team: Team, person: Person) -> bool:
@@ -118,16 +126,27 @@ def open_glass_categories(team_ids: Iterable[int] | None, *, at: datetime | None
 # Notes and identity -------------------------------------------------------------------------------
 
 
+class TeamGrant(Protocol):
+    """A granted category's team (``access.grants.Grant``): the team the note is read through."""
+
+    @property
+    def team_id(self) -> int: ...
+
+
 def readable_notes(
-    member: Member, persons: Iterable[int] | QuerySet[Any], grants: Mapping[int, Collection[str]]
+    member: Member, persons: Iterable[int] | QuerySet[Any], grants: Mapping[int, Mapping[str, TeamGrant]]
 ) -> QuerySet[Note]:
     """The notes of reached ``persons`` (ids, or a query of them) the member may read: their own (R1),
     and each person's categories the member is granted (R2; ``grants``, by person, as
-    ``access.grants.grants_for`` gives them). One rule for one person's page and for a summary of many."""
+    ``access.grants.grants_for`` gives them), but those the person hid from the grant's team
+    (``access.exclusions.hidden_from``). One rule for one person's page and for a summary of many."""
     allowed = Q(author=member.user, person__in=persons if isinstance(persons, QuerySet) else list(persons))
-    for person_id, codes in grants.items():
-        if codes:
-            allowed |= Q(person_id=person_id, category__code__in=list(codes))
+    for person_id, person_grants in grants.items():
+        by_team: dict[int, list[str]] = defaultdict(list)
+        for code, grant in person_grants.items():
+            by_team[grant.team_id].append(code)
+        for team_id, codes in by_team.items():
+            allowed |= Q(person_id=person_id, category__code__in=codes) & ~exclusions.hidden_from(team_id)
     return Note.objects.filter(allowed)
 
 

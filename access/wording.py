@@ -41,7 +41,14 @@ def basis(reading: Reading) -> str:
 
 
 def team_reading(reading: Reading) -> str:
-    """ "Maraude Nord (the person's consent)": a team that reads, and why."""
+    """ "Maraude Nord (the person's consent)": a team that reads, and why; and, when the person keeps
+    some of its members out, "Maraude Nord but Marc (…)"."""
+    if reading.kept_out:
+        return _("%(team)s but %(names)s (%(basis)s)") % {
+            "team": reading.team,
+            "names": ", ".join(reading.kept_out),
+            "basis": basis(reading),
+        }
     return _("%(team)s (%(basis)s)") % {"team": reading.team, "basis": basis(reading)}
 
 

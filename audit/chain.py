@@ -156,6 +156,18 @@ def _create_missing_heads(using: str) -> None:
             ChainHead.objects.using(using).create(pk=chain, seq=last[0], hash=last[1])
 
 
+def _wait_for_head(cursor: CursorWrapper, vendor: str, count: int) -> tuple[Any, ...] | None:
+    """The head of a chain chosen at random, waited for, with ``count`` new ids; None if it has none.
+
+    Only a missing head sends an append to ``_create_missing_heads``, whose lock is the whole log's
+    and lasts to the end of the transaction: taken whenever every head was busy, it queued every
+    such append behind one lock (three quarters of an append's time at 32 processes)."""
+    chain = random.randint(1, chain_count())  # noqa: S311 (spreading load, not a secret)
+    cursor.execute(_with_ids(_SOME_HEAD[vendor], vendor), [count, chain])  # the ids come first
+    head: tuple[Any, ...] | None = cursor.fetchone()
+    return head
+
+
 def lock_head(using: str = "default", *, count: int = 1) -> tuple[int, int, str, list[int]]:
     """A chain's head, locked until the transaction ends, and ``count`` new event ids:
     (chain, seq, hash, ids). A free head if any; otherwise one chosen at random, waited for."""
@@ -164,14 +176,11 @@ def lock_head(using: str = "default", *, count: int = 1) -> tuple[int, int, str,
     with connection.cursor() as cursor:
         cursor.execute(_with_ids(_FREE_HEAD[vendor], vendor), [count])
         head = cursor.fetchone()
-        if head is None:
-            _create_missing_heads(using)
-            cursor.execute(_with_ids(_FREE_HEAD[vendor], vendor), [count])
-            head = cursor.fetchone()
         if head is None:  # every chain is appending right now: queue behind one of them
-            chain = random.randint(1, chain_count())  # noqa: S311 (spreading load, not a secret)
-            cursor.execute(_with_ids(_SOME_HEAD[vendor], vendor), [count, chain])  # the ids come first
-            head = cursor.fetchone()
+            head = _wait_for_head(cursor, vendor, count)
+        if head is None:  # that chain has no head yet (a new log, or more chains than before)
+            _create_missing_heads(using)
+            head = _wait_for_head(cursor, vendor, count)
     chain, seq, digest, ids = head
     if vendor == "sqlite":
         ids = list(range(ids + 1, ids + 1 + count))
@@ -204,6 +213,23 @@ def append(entries: list[dict[str, Any]], *, using: str = "default") -> None:
                 return
             cursor.execute(insert, batch)
         cursor.execute(_MOVE_HEAD, head)
+
+
+# How many events the chains hold: each head's seq, less what purges removed (up to its latest anchor).
+_COMMITTED = (
+    "SELECT COALESCE((SELECT SUM(seq) FROM audit_chainhead), 0)"
+    " - COALESCE((SELECT SUM(top) FROM (SELECT MAX(seq) AS top FROM audit_anchor GROUP BY chain) a), 0)"
+)
+
+
+def committed_count(using: str = "default") -> int:
+    """How many events the log holds, from its chains' heads: a head moves in the transaction of
+    its append, so it counts exactly the events committed (and one's own), as ``COUNT(*)`` would,
+    in one row per chain instead of a walk of a million. A log with rows edited or removed outside
+    the chain is what ``verify`` finds; this count is the chains' word."""
+    with connections[using].cursor() as cursor:
+        cursor.execute(_COMMITTED)
+        return int(cursor.fetchone()[0])
 
 
 # Verification ---------------------------------------------------------------------------------------

@@ -1,9 +1,11 @@
 from typing import Any
 
 from django import forms
+from django.db.models import QuerySet
 from django.utils.translation import gettext_lazy as _
 from django_filters import rest_framework as filters
 
+from audit import scope
 from audit.models import AccessEvent, Action, Outcome
 from core.ids import LARGEST_ID
 
@@ -26,6 +28,10 @@ class EventFilter(filters.FilterSet):
     action = filters.ChoiceFilter(
         field_name="action", choices=Action.choices, help_text=_("For instance note.list.")
     )
+    organisation = IdFilter(
+        method="of_organisation",
+        help_text=_("Id of an organisation: its accounts' events and its teams' administration."),
+    )
     outcome = filters.ChoiceFilter(field_name="outcome", choices=Outcome.choices)
     since = filters.IsoDateTimeFilter(
         field_name="occurred_at", lookup_expr="gte", help_text=_("From (ISO 8601).")
@@ -36,4 +42,9 @@ class EventFilter(filters.FilterSet):
 
     class Meta:
         model = AccessEvent
-        fields = ["actor", "person", "team", "action", "outcome", "since", "until"]
+        fields = ["actor", "person", "team", "organisation", "action", "outcome", "since", "until"]
+
+    def of_organisation(self, events: QuerySet[AccessEvent], name: str, value: int) -> QuerySet[AccessEvent]:
+        """Within what the auditor may read already: an organisation's auditor filtering by another
+        organisation finds nothing of it."""
+        return events.filter(scope.of_organisation(int(value)))

@@ -80,14 +80,17 @@ def per_day(events: QuerySet[AccessEvent], *, since: datetime, until: datetime) 
     return days
 
 
-def signals(*, glass_review_after: timedelta, window_days: int = 30) -> list[Signal]:
+def signals(
+    *, glass_review_after: timedelta, scope: QuerySet[AccessEvent], window_days: int = 30
+) -> list[Signal]:
     """Many refusals for one actor in a day; reads at night; many persons read by one actor in a day;
     a manager who granted themselves access; an emergency access waiting for review longer than
     ``glass_review_after`` (the rule lives in ``consent.emergency``, above the log, which hands it in); a
-    space reset with a worker's code, then exported or its journal read."""
+    space reset with a worker's code, then exported or its journal read. Every signal is read within
+    ``scope``, the events the auditor may read (``audit.selectors.auditable``)."""
     tz = timezone.get_current_timezone()
     since = timezone.now() - timedelta(days=window_days)
-    recent = AccessEvent.objects.filter(occurred_at__gte=since, actor_id__isnull=False)
+    recent = scope.filter(occurred_at__gte=since, actor_id__isnull=False)
     by_day = recent.annotate(day=TruncDate("occurred_at", tzinfo=tz))
     found: list[tuple[Any, ...]] = []
     denied = (
@@ -114,27 +117,25 @@ def signals(*, glass_review_after: timedelta, window_days: int = 30) -> list[Sig
     )
     found += [("many_persons", r["actor_id"], r["day"], r["n"]) for r in many]
     found += _self_grants(recent)
-    found += _glass_waiting(glass_review_after)
+    found += _glass_waiting(glass_review_after, scope)
     found += _reset_then_read(recent)
     found += _created_then_added(recent)
     labels = _labels({actor for _, actor, _, _ in found})
-    team_glass = _glass_close_together(since)
+    team_glass = _glass_close_together(since, scope)
     ordered = sorted(found, key=lambda f: (f[0], -(f[3]), f[1]))
     return (
         [Signal(kind, actor, labels.get(actor, f"#{actor}"), day, n) for kind, actor, day, n in ordered]
-        + _lockouts(since)
+        + _lockouts(since, scope)
         + team_glass
     )
 
 
-def _lockouts(since: datetime) -> list[Signal]:
+def _lockouts(since: datetime, scope: QuerySet[AccessEvent]) -> list[Signal]:
     """Sign-ins stopped for an account: as many failures in a day as stop its sign-ins
     (``AXES_FAILURE_LIMIT``), or an attempt refused while stopped. Failed sign-ins have no actor, so
     the username is read from the reason the recorder wrote (``teams.accounts``, ``teams.factors``)."""
     tz = timezone.get_current_timezone()
-    failed = AccessEvent.objects.filter(occurred_at__gte=since, action=Action.AUTH_LOGIN_FAILED).only(
-        "body", "occurred_at"
-    )
+    failed = scope.filter(occurred_at__gte=since, action=Action.AUTH_LOGIN_FAILED).only("body", "occurred_at")
     per_day: dict[tuple[str, date], int] = {}
     stopped: set[tuple[str, date]] = set()
     for event in failed.order_by("id").iterator(chunk_size=500):
@@ -160,13 +161,13 @@ NAMED = re.compile(r"^[a-z][a-z ,]*: (?P<who>\S+)$")  # "second factor: camille"
 GLASS_CLOSE = timedelta(hours=1)
 
 
-def _glass_close_together(since: datetime) -> list[Signal]:
+def _glass_close_together(since: datetime, scope: QuerySet[AccessEvent]) -> list[Signal]:
     """Two emergency accesses or more opened within an hour by one member, or for one team: each
     may be right, the pair deserves a look. Openings are few: their events are read."""
     tz = timezone.get_current_timezone()
-    opened = AccessEvent.objects.filter(
-        occurred_at__gte=since, action=Action.GLASS_BREAK, outcome=Outcome.ALLOWED
-    ).only("body", "occurred_at")
+    opened = scope.filter(occurred_at__gte=since, action=Action.GLASS_BREAK, outcome=Outcome.ALLOWED).only(
+        "body", "occurred_at"
+    )
     by_actor: dict[int, list[datetime]] = {}
     by_team: dict[int, list[datetime]] = {}
     labels: dict[int, str] = {}
@@ -221,11 +222,12 @@ def _self_grants(recent: QuerySet[AccessEvent]) -> list[tuple[Any, ...]]:
     return [("self_grant", actor, day, n) for (actor, day), n in per_day.items()]
 
 
-def _glass_waiting(review_after: timedelta) -> list[tuple[Any, ...]]:
+def _glass_waiting(review_after: timedelta, scope: QuerySet[AccessEvent]) -> list[tuple[Any, ...]]:
     """Emergency accesses opened longer than ``review_after`` ago that no auditor has reviewed yet,
     whenever they were opened: the log tells both acts (``glass_break.open``, ``glass_break.review``),
-    and they are few, so their bodies are read."""
-    opened = AccessEvent.objects.filter(
+    and they are few, so their bodies are read. The reviews are looked for in the whole log: the
+    deployment's auditor may have given the verdict."""
+    opened = scope.filter(
         action=Action.GLASS_BREAK,
         outcome=Outcome.ALLOWED,
         occurred_at__lt=timezone.now() - review_after,

@@ -68,6 +68,12 @@ class Action(models.TextChoices):
     REPRESENTATIVE_RECORD = "representative.record", _("representative recorded")
     REPRESENTATIVE_LIST = "representative.list", _("representatives viewed")
     REPRESENTATIVE_END = "representative.end", _("representative's role ended")
+    EXCLUSION_RECORD = "exclusion.record", _("member kept out of the person's record")
+    EXCLUSION_LIST = "exclusion.list", _("members kept out viewed")
+    EXCLUSION_LIFT = "exclusion.lift", _("member let back into the person's record")
+    NOTE_HIDE = "note.hide", _("note hidden by the person")
+    NOTE_SHOW = "note.show", _("hidden note shown again by the person")
+    PORTAL_NOTES = "portal.notes", _("own notes viewed")
     AUDIT_VIEW = "audit.view", _("access log viewed")
     AUDIT_EXPORT = "audit.export", _("access log exported")
     AUDIT_VERIFY = "audit.verify", _("access log verified")
@@ -75,6 +81,8 @@ class Action(models.TextChoices):
     AUDIT_CHAIN_START = "audit.chain_start", _("chain of the log started")
     ACCOUNT_CREATE = "account.create", _("account created")
     ACCOUNT_UPDATE = "account.update", _("account changed")
+    ORGANISATION_CREATE = "organisation.create", _("organisation created")
+    ORGANISATION_UPDATE = "organisation.update", _("organisation changed")
     TEAM_CREATE = "team.create", _("team created")
     TEAM_UPDATE = "team.update", _("team changed")
     MEMBERSHIP_ADD = "membership.add", _("member added")
@@ -86,6 +94,11 @@ class Action(models.TextChoices):
     CATEGORY_UPDATE = "category.update", _("category changed")
     PORTAL_CODE_CANCEL = "portal.code_cancel", _("portal code cancelled")
     KEYS_ROTATE = "keys.rotate", _("field keys rotated")
+    INFORMATION_PUBLISH = "information.publish", _("information text published")
+    RETENTION_NOTICE = "retention.notice", _("person told that their file will be archived or erased")
+    RETENTION_ARCHIVE = "retention.archive", _("person's file archived")
+    RETENTION_ERASE = "retention.erase", _("person's file erased")
+    RETENTION_COUNT = "retention.count", _("archived and erased files counted")
 
 
 class AccessEvent(models.Model):

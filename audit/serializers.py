@@ -19,6 +19,9 @@ class EventSerializer(serializers.ModelSerializer[AccessEvent]):
         help_text="The emergency access that allowed this read (in place of a consent), or that the "
         "event is about.",
     )
+    organisation = serializers.SerializerMethodField(
+        help_text="The organisation of the actor (or, for the deployment's administrators, of the team)."
+    )
     actor_label = serializers.CharField()
     reason = serializers.CharField()
     object_type = serializers.CharField()
@@ -32,8 +35,12 @@ class EventSerializer(serializers.ModelSerializer[AccessEvent]):
 
     class Meta:
         model = AccessEvent
-        fields = COLUMNS
+        fields = [*COLUMNS, "organisation"]
         read_only_fields = fields
+
+    def get_organisation(self, event: AccessEvent) -> int | None:
+        value = getattr(event, "organisation_id", None)  # ``audit.scope.with_organisation``
+        return value if isinstance(value, int) else None
 
 
 class CheckpointSerializer(serializers.Serializer[dict[str, Any]]):

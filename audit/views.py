@@ -92,6 +92,7 @@ FILTER_LABELS = {
     "person": _("Person (id)"),
     "actor": _("Actor (id)"),
     "team": _("Team (id)"),
+    "organisation": _("Organisation (id)"),
     "action": _("Action"),
     "outcome": _("Outcome"),
     "since": _("Since"),
@@ -194,7 +195,9 @@ def log(
         if by_name
         else f"{reverse('audit-events')}?{urlencode({**filters, 'format': 'csv'})}",
         "chart": _chart(insights.per_day(chart_events, since=since, until=until)),
-        "signals": insights.signals(glass_review_after=glass_review_after),
+        "signals": insights.signals(
+            glass_review_after=glass_review_after, scope=selectors.auditable(request.user)
+        ),
         "glass_review_days": glass_review_after.days,
         "checkpoint": checkpoints.latest(),
         "nav": "audit",

@@ -25,6 +25,9 @@ REASONS: Mapping[str, Promise] = {
     "author": _("own note"),
     "refusal": _("refusal"),
     "by the person": _("by the person"),
+    # a note the person hid (issue 24): from one team, or from every team but its author's
+    "from one team": _("hidden from one team"),
+    "from every team but the author's": _("hidden from every team but the author's"),
     "in_person": _("the person was present"),
     "by_phone": _("the person was on the phone"),
     "representative": _("their representative was present"),

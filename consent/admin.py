@@ -1,4 +1,5 @@
 from django.contrib import admin, messages
+from django.db.models import QuerySet
 from django.http import HttpRequest
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
@@ -24,6 +25,9 @@ class PortalInvitationAdmin(ManagerAdmin):
     @admin.display(description=_("person"))
     def person_number(self, invitation: PortalInvitation) -> str:
         return f"#{invitation.person_id}"
+
+    def get_queryset(self, request: HttpRequest) -> QuerySet[PortalInvitation]:
+        return services.administered_invitations(signed_in(request))
 
     def has_add_permission(self, request: HttpRequest) -> bool:
         return False

@@ -31,6 +31,43 @@ class Method(models.TextChoices):
     PORTAL = "portal", _("through the portal")
 
 
+class LegalBasis(models.TextChoices):
+    """Why the law lets the teams process and share this data, recorded on each consent. Each pairs the
+    GDPR's exception for health and social care (art. 9(2)(h)) with the French rule on shared secrecy
+    that applies to the team: care and medico-social teams (CSP), or social action (CASF)."""
+
+    CSP_L1110_4 = (
+        "csp_l1110_4",
+        _("GDPR art. 9(2)(h) and Public Health Code art. L.1110-4 (care and medico-social support)"),
+    )
+    CASF_L121_6_2 = (
+        "casf_l121_6_2",
+        _("GDPR art. 9(2)(h) and Social Action and Families Code art. L.121-6-2 (social action)"),
+    )
+
+
+class InformationText(models.Model):
+    """What the person is told before they consent: the text they saw or were read, in one language,
+    plain or easy to read. Published once and never edited (the service's role may only insert it):
+    a new wording is a new version, so that every consent names the exact words its person was given."""
+
+    version = models.CharField(_("version"), max_length=20)
+    language = models.CharField(_("language"), max_length=8, choices=settings.LANGUAGES)
+    easy_read = models.BooleanField(_("easy to read"), default=False)
+    title = models.CharField(_("title"), max_length=200)
+    body = models.TextField(_("text"))
+    published_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["language", "easy_read", "-published_at", "-id"]
+        constraints = [
+            models.UniqueConstraint(fields=["version", "language", "easy_read"], name="information_one_text")
+        ]
+
+    def __str__(self) -> str:
+        return f"information {self.version} {self.language}{' easy' if self.easy_read else ''}"
+
+
 class Consent(models.Model):
     """A person's consent to share categories with a team. Never edited (R7).
 
@@ -53,6 +90,13 @@ class Consent(models.Model):
     representative = models.ForeignKey(
         "Representative", null=True, blank=True, on_delete=models.PROTECT, related_name="+"
     )
+    # What the person was told, and on what basis (issue 24). Consents recorded before Relais kept
+    # them say so (``before_information``) rather than pretend to know.
+    information = models.ForeignKey(
+        InformationText, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    legal_basis = models.CharField(_("legal basis"), max_length=20, choices=LegalBasis.choices, blank=True)
+    before_information = models.BooleanField(default=False)
 
     class Meta:
         ordering = ["-recorded_at", "-id"]
@@ -61,7 +105,12 @@ class Consent(models.Model):
                 fields=["person", "team"],
                 condition=models.Q(supersedes__isnull=True),
                 name="consent_one_first",
-            )
+            ),
+            models.CheckConstraint(
+                condition=Q(before_information=False, information__isnull=False) & ~Q(legal_basis="")
+                | Q(before_information=True, information__isnull=True, legal_basis=""),
+                name="consent_informed_on_a_basis",
+            ),
         ]
         indexes = [models.Index(fields=["person", "team"], name="consent_person_team")]
 
@@ -298,6 +347,8 @@ class Notice(models.Model):
         REPRESENTATIVE_ENDED = "representative_end", _("someone no longer acts for you")
         SPACE_RESET = "space_reset", _("your space was given a new password with a worker's code")
         DISAGREEMENT_ANSWERED = "disagreement_answered", _("an auditor answered your disagreement")
+        RECORD_ARCHIVING = "record_archiving", _("your file will be archived")
+        RECORD_ERASING = "record_erasing", _("your file will be erased")
 
     person = models.ForeignKey("records.Person", on_delete=models.CASCADE, related_name="notices")
     kind = models.CharField(max_length=24, choices=Kind.choices)
@@ -314,6 +365,8 @@ class Notice(models.Model):
     created_at = models.DateTimeField(auto_now_add=True)
     read_at = models.DateTimeField(null=True, blank=True)
     emailed_at = models.DateTimeField(null=True, blank=True)
+    # When what the notice announces happens, at the earliest (the retention job's archiving, erasure).
+    due_at = models.DateTimeField(null=True, blank=True)
 
     class Meta:
         ordering = ["-happened_at", "-id"]
@@ -446,3 +499,69 @@ class Disagreement(models.Model):
 
     def __str__(self) -> str:
         return f"disagreement #{self.pk}"
+
+
+class Exclusion(models.Model):
+    """ "Not this person" (issue 24, item 1): the person names one member of a following team who must
+    not read their record. It names an individual account, never a role or a profession (R3): the
+    member's team keeps reading, the member gets the 404 of a person they do not follow
+    (``access.exclusions``). Recorded by the person in their space or by a worker with them; the
+    person may lift it, which is a column set once (the row stays, for the journal)."""
+
+    person = models.ForeignKey("records.Person", on_delete=models.CASCADE, related_name="exclusions")
+    member = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    recorded_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    recorded_at = models.DateTimeField(auto_now_add=True)
+    lifted_at = models.DateTimeField(null=True, blank=True)
+    lifted_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+
+    class Meta:
+        ordering = [models.F("lifted_at").asc(nulls_first=True), "-recorded_at", "-id"]  # current first
+        constraints = [
+            models.UniqueConstraint(
+                fields=["person", "member"],
+                condition=Q(lifted_at__isnull=True),
+                name="exclusion_once_at_a_time",
+            ),
+            models.CheckConstraint(
+                condition=Q(lifted_at__isnull=True, lifted_by__isnull=True)
+                | Q(lifted_at__isnull=False, lifted_by__isnull=False),
+                name="exclusion_lifted_by_someone",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"exclusion #{self.pk}"
+
+
+class NoteHiding(models.Model):
+    """ "Not this note" (issue 24, item 2): the person hides one note about them from every team but
+    its author's (``team`` empty), or from one team, as the DMP's masking does. The author's team
+    decides nothing about it; the author reads their own note still (R1). The note stays in the log
+    and in the person's own copy of their data; showing it again is a column set once."""
+
+    person = models.ForeignKey("records.Person", on_delete=models.CASCADE, related_name="note_hidings")
+    note = models.ForeignKey("records.Note", on_delete=models.PROTECT, related_name="hidings")
+    team = models.ForeignKey("teams.Team", null=True, blank=True, on_delete=models.PROTECT, related_name="+")
+    recorded_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    recorded_at = models.DateTimeField(auto_now_add=True)
+    lifted_at = models.DateTimeField(null=True, blank=True)
+    lifted_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+
+    class Meta:
+        ordering = ["-recorded_at", "-id"]
+        indexes = [models.Index(fields=["note", "lifted_at"], name="note_hiding_current")]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(lifted_at__isnull=True, lifted_by__isnull=True)
+                | Q(lifted_at__isnull=False, lifted_by__isnull=False),
+                name="note_hiding_lifted_by_someone",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"note hiding #{self.pk}"

@@ -38,6 +38,7 @@ SEARCHES = {
     "audit.view",
     "glass_break.list",
     "space_reset.list",
+    "retention.count",
 }
 CREATES = {
     "person.create",
@@ -51,6 +52,8 @@ CREATES = {
     "membership.add",
     "category.create",
     "account.code",
+    "information.publish",
+    "retention.notice",
 }
 UPDATES = {
     "person.update",
@@ -72,8 +75,9 @@ UPDATES = {
     "glass_break.acknowledge",
     "space_reset.confirm",
     "keys.rotate",
+    "retention.archive",
 }
-DELETES = {"membership.remove", "audit.purge"}
+DELETES = {"membership.remove", "audit.purge", "retention.erase"}
 EXPORTS = {"portal.export", "audit.export"}
 LOGINS = {"auth.login", "auth.login_failed", "auth.password", "account.open"}
 LOGOUTS = {"auth.token_revoke"}

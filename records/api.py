@@ -9,10 +9,11 @@ from rest_framework.response import Response
 
 from access import persons
 from audit.disclosure import Selection
-from records import renewals, selectors, services
+from records import follow_ups, renewals, selectors, services
 from records.filters import NoteFilter
 from records.models import Note, Person
 from records.serializers import (
+    AskedTeamInSerializer,
     CategorySerializer,
     ContactInSerializer,
     ContactOutSerializer,
@@ -25,6 +26,7 @@ from records.serializers import (
     PersonInSerializer,
     PersonOutSerializer,
     RenewalSerializer,
+    TeamToAskSerializer,
 )
 from teams.models import Category
 from teams.requests import signed_in
@@ -85,13 +87,36 @@ class FollowUpOpen(generics.GenericAPIView):
 
     def post(self, request: Request, pk: int) -> Response:
         data = _valid(FollowUpInSerializer, request)
-        follow_up = services.open_follow_up(
+        follow_up = follow_ups.open_follow_up(
             user=signed_in(request),
             person_id=pk,
             team_id=data["team"],
             presence=data["presence"],
             confirmed=data["confirmed"],
         )
+        return Response(FollowUpSerializer(follow_up).data, status=status.HTTP_201_CREATED)
+
+
+@extend_schema(tags=["portal"])
+@extend_schema_view(
+    get=extend_schema(responses=TeamToAskSerializer(many=True)),
+    post=extend_schema(request=AskedTeamInSerializer, responses={201: FollowUpSerializer}),
+)
+class TeamsToAsk(generics.GenericAPIView):
+    """The teams that do not follow you, each with its organisation; POST asks one of them to follow
+    you (it sees your name only, until you share something with it). The one way a team of another
+    organisation starts following you: no worker of another organisation does it for you."""
+
+    serializer_class = TeamToAskSerializer
+    pagination_class = None
+    queryset = Person.objects.none()  # for the schema: rows come from the selector
+
+    def get(self, request: Request) -> Response:
+        return Response(TeamToAskSerializer(selectors.teams_to_ask(user=signed_in(request)), many=True).data)
+
+    def post(self, request: Request) -> Response:
+        data = _valid(AskedTeamInSerializer, request)
+        follow_up = follow_ups.ask_to_be_followed(user=signed_in(request), team_id=data["team"])
         return Response(FollowUpSerializer(follow_up).data, status=status.HTTP_201_CREATED)
 
 
@@ -102,7 +127,7 @@ class FollowUpClose(generics.GenericAPIView):
     serializer_class = FollowUpSerializer
 
     def post(self, request: Request, pk: int) -> Response:
-        follow_up = services.close_follow_up(user=signed_in(request), follow_up_id=pk)
+        follow_up = follow_ups.close_follow_up(user=signed_in(request), follow_up_id=pk)
         return Response(FollowUpSerializer(follow_up).data)
 
 

@@ -11,6 +11,7 @@ from collections.abc import Iterable, Mapping
 
 from django.db.models import Q
 
+from access import archived
 from core.text import fold
 from records.models import Person
 from teams.models import Team, User
@@ -33,7 +34,10 @@ class Directory:
             return []
         if kind == "person":
             key = fold(text)
-            found = Person.objects.filter(Q(name_key__contains=key) | Q(identity_key__contains=key))
+            # An archived person is counted, never named (``access.archived``): their events keep the id.
+            found = archived.unarchived(
+                Person.objects.filter(Q(name_key__contains=key) | Q(identity_key__contains=key))
+            )
             return list(found.order_by("id").values_list("id", flat=True)[:MATCH_LIMIT])
         if kind == "team":
             return _folded_ids(Team.objects.order_by("id").values_list("id", "name"), text)
@@ -49,7 +53,9 @@ class Directory:
     ) -> tuple[Mapping[int, str], Mapping[int, str]]:
         """The name each person goes by and each team's name, for the ids of one page of events."""
         person_set, team_set = set(person_ids), set(team_ids)
-        persons = Person.objects.filter(pk__in=person_set).values_list("id", "display_name")
+        persons = archived.unarchived(Person.objects.filter(pk__in=person_set)).values_list(
+            "id", "display_name"
+        )
         teams = Team.objects.filter(pk__in=team_set).values_list("id", "name")
         return (dict(persons) if person_set else {}), (dict(teams) if team_set else {})
 

@@ -92,6 +92,19 @@ class FollowUpForm(forms.Form):
         cast(forms.ChoiceField, self.fields["team"]).choices = [(t.pk, t.name) for t in teams]
 
 
+class AskTeamForm(forms.Form):
+    """The person asks a team to follow them: the teams grouped by the organisation behind each."""
+
+    team = forms.TypedChoiceField(label=_("The team"), coerce=int)
+
+    def __init__(self, *args, teams=(), **kwargs):
+        super().__init__(*args, **kwargs)
+        groups: dict[str, list[tuple[int, str]]] = {}
+        for team in teams:
+            groups.setdefault(team.organisation.name, []).append((team.pk, team.name))
+        cast(forms.ChoiceField, self.fields["team"]).choices = list(groups.items())
+
+
 class NoteCorrectionForm(forms.Form):
     body = forms.CharField(label=_("Corrected note"), widget=forms.Textarea(attrs={"rows": 8}))
 

@@ -40,6 +40,9 @@ class Person(models.Model):
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
     )
+    # Set by the retention job (``relais.retention``), as the owner role, once every follow-up ended
+    # long ago: from then on no team reads the person (``access.archived``), until the erasure.
+    archived_at = models.DateTimeField(null=True, blank=True, editable=False)
 
     CONTACT_FIELDS = ("phone", "email", "address")
     # Encrypted fields a read of the person leaves in the database until it is decided they are shown.

@@ -50,7 +50,7 @@ def note_items(
     items = []
     for note in notes:
         code = note["category__code"]
-        readers = readership.of_note(note["author_id"], code)
+        readers = readership.of_note(note["author_id"], code, note_id=note["id"], team_id=note["team_id"])
         grant = grants.get(code)
         key: tuple[str, int, str]
         if note["author_id"] == me:

@@ -16,6 +16,7 @@ from django.db.models import Exists, OuterRef, Q
 from django.utils import timezone
 
 from access.persons import PersonView, views_for
+from access.rules import followed_persons
 from access.who_is_asking import access_member
 from audit.models import Action
 from consent.models import Consent
@@ -53,9 +54,11 @@ def to_renew(*, user: User) -> list[Renewal]:
     open_follow_up = FollowUp.objects.filter(
         person_id=OuterRef("person_id"), team_id=OuterRef("team_id"), closed_at__isnull=True
     )
+    reached = followed_persons(member).values("pk")  # not those who keep the member out
     ending = list(
         Consent.objects.filter(
             Exists(open_follow_up),
+            person_id__in=reached,
             team_id__in=member.team_ids,
             superseded_by__isnull=True,
             withdrawal__isnull=True,
@@ -69,7 +72,7 @@ def to_renew(*, user: User) -> list[Renewal]:
         _current_for_team(), person_id=OuterRef("person_id"), team_id=OuterRef("team_id")
     )
     without = list(
-        FollowUp.objects.filter(team_id__in=member.team_ids, closed_at__isnull=True)
+        FollowUp.objects.filter(team_id__in=member.team_ids, closed_at__isnull=True, person_id__in=reached)
         .exclude(Exists(current))
         .select_related("team")
         .order_by("team__name", "pk")

@@ -14,6 +14,7 @@ from django.db.models import Count, Q, QuerySet
 from django.utils.translation import gettext as _
 
 from access.grants import Grant, Grants, readership_of
+from access.own_space import ScopeNeeded, access_own_person
 from access.persons import PersonView, ReadablePerson, readable_person, views_for
 from access.reach import access_contact, access_note, access_person
 from access.readership import Readership
@@ -238,3 +239,14 @@ def readership(person_id: int) -> Readership:
 def teams_writing_for(member: Member, person: Person) -> list[Team]:
     following = FollowUp.objects.filter(person=person, closed_at__isnull=True, team_id__in=member.team_ids)
     return list(Team.objects.filter(pk__in=following.values("team_id")).order_by("name"))
+
+
+def teams_to_ask(*, user: User) -> list[Team]:
+    """The teams the person (or their representative, within a scope that covers consents) may ask
+    to follow them: every team of the deployment that does not follow them now, with its
+    organisation, the controller it would answer to. The deployment's teams are no person data;
+    refusals are recorded by the access check."""
+    person = access_own_person(user, action=Action.FOLLOW_UP_OPEN, scope_needed=ScopeNeeded.CONSENTS)
+    following = FollowUp.objects.filter(person=person, closed_at__isnull=True).values("team_id")
+    teams = Team.objects.exclude(pk__in=following).select_related("organisation")
+    return list(teams.order_by("organisation__name", "name"))

@@ -8,6 +8,7 @@ from records.authorship import author_presented, note_author_presented
 from records.models import ADDRESS_MAX_CHARS, PHONE_PATTERN, FollowUp, Note
 from records.validators import validate_birth_date
 from teams.models import Category, User
+from teams.serializers import OrganisationSerializer
 from web.api import InputSerializer, OptionalEmailField, id_field
 from web.presence import confirmed_input_field, presence_input_field
 
@@ -151,6 +152,18 @@ class ContactOutSerializer(serializers.Serializer):
     phone = serializers.CharField()
     email = serializers.CharField()
     address = serializers.CharField()
+
+
+class TeamToAskSerializer(serializers.Serializer):
+    """A team the person may ask to follow them, with the organisation it answers to."""
+
+    id = serializers.IntegerField()
+    name = serializers.CharField()
+    organisation = OrganisationSerializer()
+
+
+class AskedTeamInSerializer(InputSerializer):
+    team = id_field(help_text="The team you ask to follow you: it sees your name only until you share more.")
 
 
 class FollowUpInSerializer(InputSerializer):

@@ -1,5 +1,5 @@
-"""Writes on persons, follow-ups and notes. Each checks access through the policy, is audited, and is
-an ``action``: all or nothing, its events with its rows."""
+"""Writes on persons and notes (follow-ups are ``records.follow_ups``). Each checks access through
+the policy, is audited, and is an ``action``: all or nothing, its events with its rows."""
 
 from __future__ import annotations
 
@@ -8,13 +8,10 @@ from datetime import date
 
 from django.core.exceptions import ValidationError
 from django.core.validators import validate_email
-from django.db import IntegrityError, transaction
-from django.utils import timezone
 from django.utils.translation import gettext as _
-from guardian.shortcuts import assign_perm, remove_perm
 
 from access.persons import PersonView, created_person_view
-from access.reach import access_contact, access_follow_up, access_note, access_person
+from access.reach import access_contact, access_note, access_person
 from access.rules import team_follows
 from access.who_is_asking import Member, access_member
 from audit import recorder
@@ -23,22 +20,18 @@ from audit.recorder import Event
 from core.domain_errors import Conflict, Invalid
 from core.text import fold
 from records import changes
-from records.changes import FollowUpChange
+from records.changes import NoteCorrection
+from records.follow_ups import grant_follow
 from records.models import (
     ADDRESS_MAX_CHARS,
     CONTACT,
-    FOLLOW_PERMISSION,
     PHONE_PATTERN,
-    FollowUp,
     Note,
     Person,
 )
 from records.validators import validate_birth_date
 from teams.models import Category, Team, User
 from teams.selectors import team_named_in_input
-from web.presence import presence_for
-
-PERMISSION = f"records.{FOLLOW_PERMISSION}"
 
 
 def _writer_team(member: Member, team_id: int, field: str = "team") -> Team:
@@ -60,16 +53,6 @@ def _checked_birth_date(birth_date: date | None) -> None:
         validate_birth_date(birth_date)
     except ValidationError as exc:
         raise Invalid("birth_date", " ".join(exc.messages)) from None
-
-
-def _grant_follow(person: Person, team: Team, user: User) -> FollowUp:
-    try:
-        with transaction.atomic():
-            follow_up = FollowUp.objects.create(person=person, team=team, opened_by=user)
-    except IntegrityError:
-        raise Conflict(_("This team already follows this person.")) from None
-    assign_perm(PERMISSION, team.group, person)
-    return follow_up
 
 
 def _search_keys(display_name: str, first_name: str, last_name: str) -> dict[str, str]:
@@ -105,7 +88,7 @@ def create_person(
         created_by=user,
         **_search_keys(display_name, first_name, last_name),
     )
-    _grant_follow(person, team, user)
+    grant_follow(person, team, user)
     recorder.record(
         user,
         Event(
@@ -218,62 +201,6 @@ def correct_note(*, user: User, note_id: int, body: str) -> Note:
             categories=[old.category.code],
         ),
     )
+    # The person's hidings of the note hide its new version too (consent's, wired by the root).
+    changes.note_corrected(NoteCorrection(by=user, person_id=old.person_id, old_id=old.pk, new_id=note.pk))
     return note
-
-
-@recorder.action
-def open_follow_up(
-    *, user: User, person_id: int, team_id: int, presence: str | None = None, confirmed: bool = False
-) -> FollowUp:
-    """A member of a following team brings another team in (it sees the name used only, until consent).
-
-    Another team than one of the member's own starts only with the person asked: ``presence`` (who
-    is there) and ``confirmed`` are required then, and who was there is in the event."""
-    access = access_person(user, person_id, action=Action.FOLLOW_UP_OPEN)
-    person = access.person
-    team = team_named_in_input(team_id)
-    present = presence_for(own_team=team.pk in access.member.team_ids, presence=presence, confirmed=confirmed)
-    follow_up = _grant_follow(person, team, user)
-    recorder.record(
-        user,
-        Event(
-            action=Action.FOLLOW_UP_OPEN,
-            person_id=person.pk,
-            team_id=team.pk,
-            object_type="follow_up",
-            object_ids=[follow_up.pk],
-            reason=present,
-        ),
-    )
-    # The person's inbox tells them (consent's, wired by the composition root: ``records.changes``).
-    changes.follow_up_changed(FollowUpChange(by=user, person_id=person.pk, team_id=team.pk, opened=True))
-    return follow_up
-
-
-@recorder.action
-def close_follow_up(*, user: User, follow_up_id: int) -> FollowUp:
-    """A team stops following the person: its members lose access at once, and its emergency
-    accesses to the person end."""
-    follow_up = access_follow_up(user, follow_up_id, action=Action.FOLLOW_UP_CLOSE)
-    if follow_up.closed_at is not None:
-        raise Conflict(_("This follow-up is already closed."))
-    follow_up.closed_at = timezone.now()
-    follow_up.closed_by = user
-    follow_up.save(update_fields=["closed_at", "closed_by"])
-    remove_perm(PERMISSION, follow_up.team.group, follow_up.person)
-    recorder.record(
-        user,
-        Event(
-            action=Action.FOLLOW_UP_CLOSE,
-            person_id=follow_up.person_id,
-            team_id=follow_up.team_id,
-            object_type="follow_up",
-            object_ids=[follow_up.pk],
-        ),
-    )
-    # The team's emergency accesses to the person end with it, for good: reopening revives none
-    # (consent's, wired by the composition root: ``records.changes``).
-    changes.follow_up_changed(
-        FollowUpChange(by=user, person_id=follow_up.person_id, team_id=follow_up.team_id, opened=False)
-    )
-    return follow_up

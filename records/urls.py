@@ -7,6 +7,7 @@ urlpatterns = [
     path("persons/", api.PersonList.as_view(), name="person-list"),
     path("persons/<int:pk>/", api.PersonDetail.as_view(), name="person-detail"),
     path("persons/<int:pk>/follow-ups/", api.FollowUpOpen.as_view(), name="follow-up-open"),
+    path("portal/other-teams/", api.TeamsToAsk.as_view(), name="portal-other-teams"),
     path("follow-ups/<int:pk>/close/", api.FollowUpClose.as_view(), name="follow-up-close"),
     path("persons/<int:pk>/notes/", api.PersonNoteList.as_view(), name="person-notes"),
     path("notes/<int:pk>/", api.NoteDetail.as_view(), name="note-detail"),

@@ -20,8 +20,8 @@ from access.persons import PersonView
 from access.who_is_asking import access_member
 from audit.models import Action
 from core.domain_errors import Conflict, Invalid
-from records import handover, renewals, selectors, services
-from records.forms import ContactForm, NoteCorrectionForm, PersonForm
+from records import follow_ups, handover, renewals, selectors, services
+from records.forms import AskTeamForm, ContactForm, NoteCorrectionForm, PersonForm
 from teams.models import Team
 from teams.requests import AuthenticatedHttpRequest
 from web.pages import disclosed_page, form_errors, render_with_forms, submitted
@@ -125,7 +125,7 @@ def contact_edit(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
 @require_POST
 def follow_up_close(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     """A member ends their team's follow-up; the team loses access at once."""
-    follow_up = services.close_follow_up(user=request.user, follow_up_id=pk)
+    follow_up = follow_ups.close_follow_up(user=request.user, follow_up_id=pk)
     messages.success(
         request,
         _("%(team)s no longer follows this person and no longer sees anything about them.")
@@ -154,3 +154,26 @@ def renewals_page(request: AuthenticatedHttpRequest) -> HttpResponse:
     """Consents of my teams that end within 30 days, and persons followed without any consent."""
     context = {"renewals": renewals.to_renew(user=request.user), "nav": "renewals"}
     return render(request, "records/renewals.html", context)
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def ask_team(request: AuthenticatedHttpRequest) -> HttpResponse:
+    """The person asks another team to follow them (their space): the way a team of another
+    organisation starts, since no worker of another organisation does it for them."""
+    teams = selectors.teams_to_ask(user=request.user)
+    form = AskTeamForm(submitted(request), teams=teams)
+    if request.method == "POST" and form.is_valid():
+        try:
+            follow_up = follow_ups.ask_to_be_followed(user=request.user, team_id=form.cleaned_data["team"])
+        except (Invalid, Conflict) as exc:
+            form_errors(form, exc)
+        else:
+            messages.success(
+                request,
+                _("Done. %(team)s now sees your name only. Choose below what it may see.")
+                % {"team": follow_up.team.name},
+            )
+            return redirect("portal-home")
+    context = {"form": form, "teams": teams, "nav": "portal-home", "body_class": "portal"}
+    return render_with_forms(request, "records/ask_team.html", context, form)

@@ -17,13 +17,13 @@ from django.shortcuts import redirect
 from django.utils.http import urlencode
 from django.views.decorators.http import require_POST, require_safe
 
-from access import persons, wording
+from access import organisations, persons, wording
 from audit.models import Action
 from consent.consents import selectors as consent_selectors
 from consent.emergency import services as glass
 from consent.models import Status
 from core.domain_errors import Conflict, Invalid
-from records import filters, note_display, person_status, renewals, selectors, services
+from records import filters, follow_ups, note_display, person_status, renewals, selectors, services
 from records.forms import FollowUpForm, NoteForm
 from teams.models import Team
 from teams.requests import AuthenticatedHttpRequest
@@ -98,7 +98,11 @@ def _person_page(
         "note_form": note_form or NoteForm(teams=mine, categories=list(labels.items())),
         "warn_unshared": warn_unshared,
         "follow_up_form": follow_up_form
-        or FollowUpForm(teams=Team.objects.exclude(pk__in=following).order_by("name")),
+        or FollowUpForm(
+            teams=organisations.teams_of_own_organisation(
+                request.user, list(Team.objects.exclude(pk__in=following).order_by("name"))
+            )
+        ),
         "readers": [
             (label, wording.form_line(readership.of_note(request.user.pk, code)))
             for code, label in sorted(labels.items(), key=lambda item: item[1])
@@ -157,7 +161,7 @@ def follow_up_open(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     form = FollowUpForm(request.POST, teams=Team.objects.order_by("name"))
     if form.is_valid():
         try:
-            follow_up = services.open_follow_up(
+            follow_up = follow_ups.open_follow_up(
                 user=request.user,
                 person_id=pk,
                 team_id=form.cleaned_data["team"],

@@ -256,6 +256,16 @@ RELAIS_AUDIT_CHECKPOINT_DIR = Path(os.getenv("RELAIS_AUDIT_CHECKPOINT_DIR", VAR_
 RELAIS_AUDIT_CHAINS = envint("RELAIS_AUDIT_CHAINS", "8")
 # How long access events are kept; the CNIL recommends 6 to 12 months.
 RELAIS_AUDIT_RETENTION_DAYS = envint("RELAIS_AUDIT_RETENTION_DAYS", "365")
+# How long a person's record is kept once every follow-up ended (issue 24; ``relais.retention``),
+# after the CNIL's framework for the social and medico-social sector: the record stays in use while
+# the person is accompanied, then ``RELAIS_ARCHIVE_AFTER_YEARS`` (default 2) after the last follow-up
+# ended it is archived (no team reads it), then ``RELAIS_ERASE_AFTER_YEARS`` (default 5, the civil
+# limitation period) after that it is erased. A person whose space is open is told
+# ``RELAIS_RETENTION_NOTICE_DAYS`` (default 30) before each step. The deployer sets them for its own
+# duties; per organisation once organisations hold their own settings.
+RELAIS_ARCHIVE_AFTER_YEARS = envint("RELAIS_ARCHIVE_AFTER_YEARS", "2")
+RELAIS_ERASE_AFTER_YEARS = envint("RELAIS_ERASE_AFTER_YEARS", "5")
+RELAIS_RETENTION_NOTICE_DAYS = envint("RELAIS_RETENTION_NOTICE_DAYS", "30")
 
 # A second factor (TOTP with recovery codes, or a passkey) for every staff account: workers, peer
 # workers, managers, auditors. Required by default in production; optional in the demo and tests, where
@@ -280,6 +290,17 @@ SESSION_COOKIE_SAMESITE = "Lax"
 CSRF_COOKIE_HTTPONLY = True
 CSRF_FAILURE_VIEW = "web.error_responses.csrf_failure"  # a refusal on the record, like any other
 X_FRAME_OPTIONS = "DENY"
+# The legal basis recorded on a consent a person gives in their space, when no earlier consent to the
+# team names one (``consent.models.LegalBasis``): "csp_l1110_4" (GDPR art. 9(2)(h) with the Public
+# Health Code's L.1110-4: care and medico-social teams) or "casf_l121_6_2" (with the Social Action and
+# Families Code's L.121-6-2: social action). Workers choose it on each consent they record.
+RELAIS_LEGAL_BASIS = os.getenv("RELAIS_LEGAL_BASIS", "csp_l1110_4")
+# Who answers for the processing, as the record of processing activities (GDPR art. 30) names them:
+# ``manage.py processing_record`` prints it from this configuration. Empty, it says what is missing.
+RELAIS_CONTROLLER = os.getenv("RELAIS_CONTROLLER", "")  # the data controller: name and address
+RELAIS_CONTROLLER_CONTACT = os.getenv("RELAIS_CONTROLLER_CONTACT", "")
+RELAIS_DPO_CONTACT = os.getenv("RELAIS_DPO_CONTACT", "")  # the data protection officer
+RELAIS_HOSTING = os.getenv("RELAIS_HOSTING", "")  # the host, certified HDS for health data (CSP L.1111-8)
 # Consent evidence (a scan or photo of a signed form), stored encrypted in the database.
 RELAIS_EVIDENCE_MAX_BYTES = envint("RELAIS_EVIDENCE_MAX_BYTES", str(5 * 1024 * 1024))
 FILE_UPLOAD_MAX_MEMORY_SIZE = RELAIS_EVIDENCE_MAX_BYTES + 1024 * 1024

@@ -9,9 +9,11 @@ from consent.consents import urls as consents_urls
 from consent.disagreements import urls as disagreements_urls
 from consent.emergency import services as glass
 from consent.emergency import urls as emergency_urls
+from consent.information import urls as information_urls
 from consent.notices import urls as notices_urls
 from consent.recovery import urls as recovery_urls
 from consent.representation import urls as representation_urls
+from consent.say import urls as say_urls
 from consent.space import urls as space_urls
 from interop import views as interop_views
 from records import views as record_views
@@ -55,6 +57,7 @@ urlpatterns = [
     path("persons/<int:pk>/notes/new/", person_page.note_new, name="note-new"),
     path("persons/<int:pk>/follow-ups/new/", person_page.follow_up_open, name="follow-up-new"),
     path("persons/<int:pk>/contact/", record_views.contact_edit, name="contact-edit"),
+    path("portal/other-teams/", record_views.ask_team, name="portal-ask-team"),
     path("notes/<int:pk>/correct/", record_views.note_correct, name="note-correct"),
     path("follow-ups/<int:pk>/close/", record_views.follow_up_close, name="follow-up-close-page"),
     path("portal/my-data/fhir/", interop_views.bundle_download, name="portal-download-fhir"),
@@ -72,4 +75,6 @@ urlpatterns = [
     path("", include(disagreements_urls.page_patterns)),
     path("", include(representation_urls.page_patterns)),
     path("", include(emergency_urls.page_patterns)),
+    path("", include(say_urls.page_patterns)),
+    path("", include(information_urls.page_patterns)),
 ]

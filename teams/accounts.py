@@ -23,12 +23,43 @@ from audit.models import Action, Outcome
 from audit.recorder import Event, assign, changed_fields
 from core.domain_errors import Invalid, SecretNotYours, TooManyAttempts
 from core.ids import is_storable_id
-from teams import factors, sign_in_limits, tokens
-from teams.models import User
+from teams import factors, organisations, sign_in_limits, tokens
+from teams.models import Membership, User
 from teams.selectors import Manager, access_account, access_administration
 
 # What a manager may change on an account, and what the log says of each change.
-ACCOUNT_FIELDS = ("username", "display_name", "email", "is_active", "is_auditor", "is_manager")
+ACCOUNT_FIELDS = (
+    "username",
+    "display_name",
+    "email",
+    "is_active",
+    "is_auditor",
+    "is_manager",
+    "organisation_id",
+    "audits_deployment",
+)
+# What only the deployment's administrators set: an account's organisation, a reach over all of them.
+DEPLOYMENT_FIELDS = ("organisation_id", "audits_deployment")
+
+
+def _organisation_of_new_account(by: Manager, organisation_id: int | None) -> int | None:
+    """A manager's new account is their organisation's; the deployment's administrators choose one,
+    or none (an account of the deployment, such as the territory's auditor). An organisation beyond
+    the manager's reach is the same 400 as one that does not exist."""
+    if organisation_id is None:
+        return None if organisations.reaches_every_organisation(by) else getattr(by, "organisation_id", None)
+    if not organisations.administered_organisations(by).filter(pk=organisation_id).exists():
+        raise Invalid("organisation", _("This organisation does not exist."))
+    return organisation_id
+
+
+def _refuse_deployment_reach(by: Manager, values: dict[str, Any], user: User | None = None) -> None:
+    if organisations.reaches_every_organisation(by):
+        return
+    for name in DEPLOYMENT_FIELDS:
+        if name in values and (user is None or values[name] != getattr(user, name)):
+            field = name.removesuffix("_id")
+            raise Invalid(field, _("Only the deployment's administrators set this."))
 
 
 def _state(user: User) -> dict[str, Any]:
@@ -50,6 +81,8 @@ def create_account(
     email: str = "",
     is_auditor: bool = False,
     is_manager: bool = False,
+    organisation_id: int | None = None,
+    audits_deployment: bool = False,
 ) -> User:
     """An account with a password that passes the validators, or none yet (``None``: its holder
     chooses it with a setup code, ``teams.recovery``); usernames are unique whatever their case.
@@ -63,6 +96,8 @@ def create_account(
         email=email,
         is_auditor=is_auditor,
         is_manager=is_manager,
+        organisation_id=organisation_id,
+        audits_deployment=audits_deployment,
     )
     if password is None:
         user.set_unusable_password()
@@ -86,10 +121,14 @@ def create_user(
     email: str = "",
     is_auditor: bool = False,
     is_manager: bool = False,
+    organisation_id: int | None = None,
+    audits_deployment: bool = False,
 ) -> User:
-    """A manager makes an account. Managers give no password (R10): its holder chooses one with the
-    setup code that ``teams.recovery.issue_setup_code`` makes next."""
+    """A manager makes an account, of their organisation. Managers give no password (R10): its holder
+    chooses one with the setup code that ``teams.recovery.issue_setup_code`` makes next."""
     access_administration(by, action=Action.ACCOUNT_CREATE, object_type="account")
+    _refuse_deployment_reach(by, {"audits_deployment": True} if audits_deployment else {})
+    organisation_id = _organisation_of_new_account(by, organisation_id)
     user = create_account(
         username=username,
         password=None,
@@ -97,6 +136,8 @@ def create_user(
         email=email,
         is_auditor=is_auditor,
         is_manager=is_manager,
+        organisation_id=organisation_id,
+        audits_deployment=audits_deployment,
     )
     recorder.record(
         by,
@@ -120,6 +161,13 @@ def update_account(*, by: Manager, user: User, **values: Any) -> User:
     unknown = set(values) - set(ACCOUNT_FIELDS)
     if unknown:
         raise Invalid(sorted(unknown)[0], _("This cannot be changed here."))
+    _refuse_deployment_reach(by, values, user)
+    moved_to = values.get("organisation_id", user.organisation_id)
+    teams_of = set(Membership.objects.filter(user=user).values_list("team__organisation_id", flat=True))
+    if moved_to != user.organisation_id and teams_of - {moved_to}:
+        raise Invalid(
+            "organisation", _("This account is a member of teams of its organisation: remove it first.")
+        )
     before = _state(user)
     new_name = values.get("username", user.username)
     if (

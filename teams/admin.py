@@ -25,10 +25,10 @@ from knox.models import AuthToken
 
 from core.domain_errors import Invalid
 from relais.admin import ManagerAdmin, is_manager
-from teams import accounts, factors, recovery, services
+from teams import accounts, factors, organisations, recovery, services
 from teams.accounts import ACCOUNT_FIELDS
 from teams.forms import RecoveryForm
-from teams.models import Category, Membership, Team, User
+from teams.models import Category, Membership, Organisation, Team, User
 from teams.requests import signed_in
 from teams.selectors import may_change_account
 from web.pages import form_errors
@@ -74,8 +74,13 @@ class MembershipInline(admin.StackedInline):
 
     def formfield_for_foreignkey(self, db_field, request, **kwargs):
         if db_field.name == "user":
-            # A portal account (a person's space, a representative's) never joins a team.
-            kwargs["queryset"] = staff_accounts().order_by("username")
+            # A portal account (a person's space, a representative's) never joins a team; a manager
+            # chooses among their organisation's accounts only.
+            kwargs["queryset"] = (
+                staff_accounts()
+                .filter(pk__in=organisations.administered_accounts(signed_in(request)).values("pk"))
+                .order_by("username")
+            )
         return super().formfield_for_foreignkey(db_field, request, **kwargs)
 
 
@@ -86,11 +91,51 @@ class CategoryChoices(forms.ModelMultipleChoiceField):
         return obj.label
 
 
+@admin.register(Organisation)
+class OrganisationAdmin(ManagerAdmin):
+    """Organisations, created and changed by the deployment's administrators; a manager sees their own."""
+
+    list_display = ["name", "legal_name", "data_protection_contact"]
+    fields = list(services.ORGANISATION_FIELDS)
+
+    def get_queryset(self, request: HttpRequest) -> models.QuerySet[Organisation]:
+        return organisations.administered_organisations(signed_in(request))
+
+    def has_add_permission(self, request: HttpRequest) -> bool:
+        return organisations.reaches_every_organisation(signed_in(request))
+
+    def has_change_permission(self, request: HttpRequest, obj=None) -> bool:
+        return organisations.reaches_every_organisation(signed_in(request))
+
+    def has_delete_permission(self, request: HttpRequest, obj=None) -> bool:
+        return False  # its teams and accounts name it, and so do the receipts it signed for
+
+    def save_model(self, request: HttpRequest, obj, form, change):
+        values = {name: form.cleaned_data[name] for name in services.ORGANISATION_FIELDS}
+        organisation = Organisation.objects.get(pk=obj.pk) if change else Organisation()
+        obj.pk = services.save_organisation(by=signed_in(request), organisation=organisation, **values).pk
+
+
 @admin.register(Team)
 class TeamAdmin(ManagerAdmin):
-    list_display = ["name", "member_count", "created_at"]
+    """A manager's teams are their organisation's; another organisation's team is not found here."""
+
+    list_display = ["name", "organisation", "member_count", "created_at"]
     search_fields = ["name"]
-    fields = ["name", "continuity_categories", "commitment_text", "glass_break_allowed"]
+
+    def get_queryset(self, request: HttpRequest) -> models.QuerySet[Team]:
+        return organisations.administered_teams(signed_in(request)).select_related("organisation")
+
+    def get_fields(self, request: HttpRequest, obj=None) -> list[Any]:
+        fields: list[Any] = ["name", "continuity_categories", "commitment_text", "glass_break_allowed"]
+        # The deployment's administrators choose a new team's organisation; it never changes after.
+        if obj is not None or organisations.reaches_every_organisation(signed_in(request)):
+            fields.insert(1, "organisation")
+        return fields
+
+    def get_readonly_fields(self, request: HttpRequest, obj=None) -> list[str]:
+        return ["organisation"] if obj is not None else []
+
     # Plain checkboxes: each category readable and reachable by keyboard, unlike the two-list widget.
     formfield_overrides = {models.ManyToManyField: {"widget": forms.CheckboxSelectMultiple}}
     inlines = [MembershipInline]
@@ -127,8 +172,9 @@ class TeamAdmin(ManagerAdmin):
                 continuity_categories=codes,
                 commitment_text=data["commitment_text"],
                 glass_break_allowed=data["glass_break_allowed"],
+                organisation_id=data["organisation"].pk if data.get("organisation") else None,
             )
-        obj.pk, obj.group_id = team.pk, team.group_id
+        obj.pk, obj.group_id, obj.organisation_id = team.pk, team.group_id, team.organisation_id
 
     def save_related(self, request: HttpRequest, form, formsets, change):
         # The categories went through the service above; the memberships go through theirs.
@@ -163,7 +209,15 @@ class NewAccountForm(forms.ModelForm):
 
     class Meta:
         model = User
-        fields = ["username", "display_name", "email", "is_auditor", "is_manager"]
+        fields = [
+            "username",
+            "display_name",
+            "email",
+            "is_auditor",
+            "is_manager",
+            "organisation",
+            "audits_deployment",
+        ]
 
 
 class AccountKind(admin.SimpleListFilter):
@@ -203,14 +257,25 @@ class AccountAdmin(ManagerAdmin, UserAdmin):
     sets another account's password here (R10): the change page shows none and links to no form."""
 
     add_form = NewAccountForm
-    list_display = ["username", "display_name", "is_auditor", "is_manager", "is_active", "last_login"]
+    list_display = [
+        "username",
+        "display_name",
+        "organisation",
+        "is_auditor",
+        "is_manager",
+        "is_active",
+        "last_login",
+    ]
     list_filter = [AccountKind, "is_auditor", "is_manager", "is_active"]
     search_fields = ["username", "display_name"]
     ordering = ["username"]
     fieldsets = [
         (None, {"fields": ["username"]}),
         (_("Identity"), {"fields": ["display_name", "email"]}),
-        (_("Roles"), {"fields": ["is_active", "is_auditor", "is_manager"]}),
+        (
+            _("Roles"),
+            {"fields": ["is_active", "is_auditor", "is_manager", "organisation", "audits_deployment"]},
+        ),
         (_("Dates"), {"fields": ["last_login", "date_joined"]}),
         (_("Second factor and recovery"), {"fields": ["second_factor", "recovery"]}),
     ]
@@ -219,12 +284,32 @@ class AccountAdmin(ManagerAdmin, UserAdmin):
             None,
             {
                 "classes": ["wide"],
-                "fields": ["username", "display_name", "email", "is_auditor", "is_manager"],
+                "fields": [
+                    "username",
+                    "display_name",
+                    "email",
+                    "is_auditor",
+                    "is_manager",
+                    "organisation",
+                    "audits_deployment",
+                ],
             },
         )
     ]
     readonly_fields = ["last_login", "date_joined", "second_factor", "recovery"]
     filter_horizontal = []
+
+    def get_queryset(self, request: HttpRequest) -> models.QuerySet[User]:
+        """A manager's accounts are their organisation's: another's is not found here."""
+        return organisations.administered_accounts(signed_in(request)).select_related("organisation")
+
+    def get_readonly_fields(self, request: HttpRequest, obj=None) -> list[str]:
+        """An account's organisation, and a reach over every organisation, are the deployment's
+        administrators' to set: a manager's new accounts are their organisation's."""
+        fields = list(super().get_readonly_fields(request, obj))
+        if not organisations.reaches_every_organisation(signed_in(request)):
+            fields += ["organisation", "audits_deployment"]
+        return fields
 
     @admin.display(description=_("second factor"))
     def second_factor(self, user: User) -> str:
@@ -291,6 +376,8 @@ class AccountAdmin(ManagerAdmin, UserAdmin):
         data = form.cleaned_data
         if change:
             values = {name: data[name] for name in ACCOUNT_FIELDS if name in form.changed_data}
+            if "organisation" in form.changed_data:
+                values["organisation_id"] = data["organisation"].pk if data["organisation"] else None
             accounts.update_account(by=signed_in(request), user=User.objects.get(pk=obj.pk), **values)
         else:
             user = accounts.create_user(
@@ -300,6 +387,8 @@ class AccountAdmin(ManagerAdmin, UserAdmin):
                 email=data.get("email", ""),
                 is_auditor=data.get("is_auditor", False),
                 is_manager=data.get("is_manager", False),
+                organisation_id=data["organisation"].pk if data.get("organisation") else None,
+                audits_deployment=data.get("audits_deployment", False),
             )
             issued = recovery.issue_setup_code(by=signed_in(request), user=user)
             obj.pk = user.pk
@@ -333,6 +422,14 @@ class CategoryAdmin(ManagerAdmin):
     def get_readonly_fields(self, request: HttpRequest, obj=None):
         # Consents and notes refer to a category by its code: it never changes once in use.
         return ["code"] if obj else []
+
+    # The registry is shared by every organisation: a manager reads it, the deployment's
+    # administrators edit it (``teams.organisations.edits_registry``).
+    def has_add_permission(self, request: HttpRequest) -> bool:
+        return organisations.edits_registry(signed_in(request))
+
+    def has_change_permission(self, request: HttpRequest, obj=None) -> bool:
+        return organisations.edits_registry(signed_in(request))
 
     def has_delete_permission(self, request: HttpRequest, obj=None) -> bool:
         return False

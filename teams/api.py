@@ -19,14 +19,15 @@ from rest_framework.throttling import AnonRateThrottle
 from rest_framework.views import APIView
 
 from audit import recorder
-from teams import accounts, recovery, selectors, services
-from teams.models import Membership, Team, User
+from teams import accounts, organisations, recovery, selectors, services
+from teams.models import Membership, Organisation, Team
 from teams.requests import signed_in
 from teams.serializers import (
     AccountCodeInSerializer,
     MembershipSerializer,
     MeSerializer,
     NewUserSerializer,
+    OrganisationSerializer,
     PresentationInSerializer,
     PresentationSerializer,
     RecoveryInSerializer,
@@ -109,8 +110,10 @@ class UserRecovery(generics.GenericAPIView):
     when it could not be e-mailed."""
 
     permission_classes = [IsManager]
-    queryset = User.objects.all()
     serializer_class = RecoveryInSerializer
+
+    def get_queryset(self):
+        return organisations.administered_accounts(self.request.user)
 
     def post(self, request: Request, pk: int) -> Response:
         user = self.get_object()
@@ -151,7 +154,9 @@ class UserTokensRevoke(generics.GenericAPIView):
     """End every API token of an account at once."""
 
     permission_classes = [IsManager]
-    queryset = User.objects.all()
+
+    def get_queryset(self):
+        return organisations.administered_accounts(self.request.user)
 
     def post(self, request: Request, pk: int) -> Response:
         accounts.revoke_tokens(by=signed_in(request), user=self.get_object())
@@ -210,16 +215,22 @@ class MyPresentation(generics.GenericAPIView):
 @extend_schema(tags=["managers"])
 @extend_schema_view(post=extend_schema(request=UserInSerializer, responses={201: NewUserSerializer}))
 class UserList(generics.ListCreateAPIView):
+    """The accounts of my organisation (every account, for the deployment's administrators)."""
+
     permission_classes = [IsManager]
     serializer_class = UserSerializer
-    queryset = User.objects.order_by("username")
+
+    def get_queryset(self):
+        return organisations.administered_accounts(self.request.user).order_by("username")
 
     def create(self, request: Request, *args: Any, **kwargs: Any) -> Response:
         serializer = UserInSerializer(data=request.data)
         serializer.is_valid(raise_exception=True)
-        user = accounts.create_user(by=signed_in(request), **serializer.validated_data)
+        data = dict(serializer.validated_data)
+        user = accounts.create_user(by=signed_in(request), organisation_id=data.pop("organisation"), **data)
         issued = recovery.issue_setup_code(by=signed_in(request), user=user)
         data = UserSerializer(user).data | {
+            "organisation_id": user.organisation_id,
             "setup_code": issued.code,
             "setup_code_emailed": issued.emailed,
             "setup_code_expires_at": issued.expires_at,
@@ -229,9 +240,13 @@ class UserList(generics.ListCreateAPIView):
 
 @extend_schema(tags=["managers"])
 class TeamList(generics.ListCreateAPIView):
+    """The teams of my organisation (every team, for the deployment's administrators)."""
+
     permission_classes = [IsManager]
     serializer_class = TeamSerializer
-    queryset = Team.objects.prefetch_related("continuity_categories")
+
+    def get_queryset(self):
+        return organisations.administered_teams(self.request.user).prefetch_related("continuity_categories")
 
     def create(self, request: Request, *args: Any, **kwargs: Any) -> Response:
         serializer = TeamSerializer(data=request.data)
@@ -243,22 +258,32 @@ class TeamList(generics.ListCreateAPIView):
             continuity_categories=[c.code for c in data.get("continuity_categories", [])],
             commitment_text=data.get("commitment_text", ""),
             glass_break_allowed=data.get("glass_break_allowed", True),
+            organisation_id=data.get("organisation_id"),
         )
         return Response(TeamSerializer(team).data, status=status.HTTP_201_CREATED)
 
 
 @extend_schema(tags=["managers"])
 class TeamDetail(generics.RetrieveUpdateAPIView):
+    """One team of my organisation; another organisation's is the same 404 as a missing one."""
+
     permission_classes = [IsManager]
     serializer_class = TeamSerializer
-    queryset = Team.objects.prefetch_related("continuity_categories")
     http_method_names = ["get", "patch", "head", "options"]
+
+    def get_queryset(self):
+        return organisations.administered_teams(self.request.user).prefetch_related("continuity_categories")
 
     def update(self, request: Request, *args: Any, **kwargs: Any) -> Response:
         team = self.get_object()
         serializer = TeamSerializer(team, data=request.data, partial=True)
         serializer.is_valid(raise_exception=True)
         data = serializer.validated_data
+        if data.get("organisation_id", team.organisation_id) != team.organisation_id:
+            return Response(
+                {"organisation": [_("A team's organisation never changes.")]},
+                status=status.HTTP_400_BAD_REQUEST,
+            )
         categories = data.get("continuity_categories")
         team = services.update_team(
             by=signed_in(request),
@@ -281,18 +306,20 @@ class MembershipList(generics.ListCreateAPIView):
     def get_queryset(self):
         if getattr(self, "swagger_fake_view", False):  # the schema is made without a request
             return Membership.objects.none()
-        team = get_object_or_404(Team, pk=self.kwargs.get("pk"))
+        team = get_object_or_404(
+            organisations.administered_teams(self.request.user), pk=self.kwargs.get("pk")
+        )
         return Membership.objects.filter(team=team).select_related("user")
 
     def create(self, request: Request, *args: Any, **kwargs: Any) -> Response:
-        team = get_object_or_404(Team, pk=kwargs["pk"])
+        team = get_object_or_404(organisations.administered_teams(request.user), pk=kwargs["pk"])
         serializer = MembershipSerializer(data=request.data)
         serializer.is_valid(raise_exception=True)
         data = serializer.validated_data
         membership = services.add_member(
             by=signed_in(self.request),
             team=team,
-            user=data["user"],
+            user=selectors.account_named_in_input(signed_in(request), data["user_id"]),
             profession=data.get("profession", ""),
             is_peer_worker=data.get("is_peer_worker", False),
         )
@@ -305,7 +332,18 @@ class MembershipDetail(generics.DestroyAPIView):
     serializer_class = MembershipSerializer
 
     def get_queryset(self):
-        return Membership.objects.filter(team_id=self.kwargs["team_pk"]).select_related("user", "team")
+        return Membership.objects.filter(
+            team_id=self.kwargs["team_pk"], team__in=organisations.administered_teams(self.request.user)
+        ).select_related("user", "team")
 
     def perform_destroy(self, instance):
         services.remove_member(by=signed_in(self.request), membership=instance)
+
+
+@extend_schema(tags=["organisations"])
+class OrganisationList(generics.ListAPIView):
+    """The organisations of the deployment, each the data controller behind its teams: its name, legal
+    name, data protection contact and the address persons can write to. Not person data."""
+
+    serializer_class = OrganisationSerializer
+    queryset = Organisation.objects.order_by("name")

@@ -38,12 +38,52 @@ class Category(models.Model):
         return self.description_en if get_language() == "en" else self.description_fr
 
 
+class Organisation(models.Model):
+    """A structure (an association, a CSAPA, a CHRS, a local authority's service): the data controller
+    of what its teams' workers record. Persons are told its name and how to reach it for their rights."""
+
+    name = models.CharField(_("name"), max_length=150, unique=True)
+    legal_name = models.CharField(_("legal name"), max_length=200)
+    data_protection_contact = models.CharField(
+        _("data protection contact"),
+        max_length=300,
+        help_text=_("Who answers persons about their data, and how to reach them (an e-mail address, say)."),
+    )
+    postal_address = models.TextField(_("address persons can write to"))
+    created_at = models.DateTimeField(_("created at"), auto_now_add=True)
+
+    class Meta:
+        ordering = ["name"]
+        verbose_name = _("organisation")
+        verbose_name_plural = _("organisations")
+
+    def __str__(self) -> str:
+        return self.name
+
+
 class User(AbstractUser):
-    """An account. Roles are flags; none of them opens person data (R4)."""
+    """An account. Roles are flags; none of them opens person data (R4). A manager and an
+    organisation's auditor reach their organisation only (``teams.organisations``); the auditor of the
+    whole deployment is one explicitly (``audits_deployment``)."""
 
     display_name = models.CharField(_("display name"), max_length=150, blank=True)
     is_auditor = models.BooleanField(_("auditor"), default=False)
     is_manager = models.BooleanField(_("manager"), default=False)
+    # The staff's structure; none for a person's own space, a representative's, or the deployment's
+    # administrators.
+    organisation = models.ForeignKey(
+        Organisation,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="accounts",
+        verbose_name=_("organisation"),
+    )
+    audits_deployment = models.BooleanField(
+        _("auditor of the whole deployment"),
+        default=False,
+        help_text=_("Reads the log of every organisation (the territory's auditor), not only its own."),
+    )
     # Its holder chooses a new password at the next sign-in: someone else gave the one it has.
     password_change_required = models.BooleanField(_("new password to choose"), default=False)
     # A manager started the recovery of a lost second factor: its holder enrols a new one at the next
@@ -73,6 +113,9 @@ class Team(models.Model):
     """A team; its Django group holds the object permissions on the persons it follows."""
 
     name = models.CharField(_("name"), max_length=150, unique=True)
+    organisation = models.ForeignKey(
+        Organisation, on_delete=models.PROTECT, related_name="teams", verbose_name=_("organisation")
+    )
     group = models.OneToOneField(Group, on_delete=models.PROTECT, related_name="team", editable=False)
     continuity_categories = models.ManyToManyField(
         Category, blank=True, related_name="teams", verbose_name=_("continuity categories")

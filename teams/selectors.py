@@ -9,7 +9,8 @@ from django.utils.translation import gettext as _
 from audit import recorder
 from audit.models import Action
 from audit.recorder import SystemActor
-from core.domain_errors import Invalid, NotAManager, NotAMember
+from core.domain_errors import Hidden, Invalid, NotAManager, NotAMember
+from teams import organisations
 from teams.models import Category, Membership, Team, User
 
 # Who may act on accounts, teams and categories: a manager (or superuser), or a command run on the server.
@@ -42,11 +43,36 @@ def may_change_account(by: Manager, user: User) -> bool:
 
 
 def access_account(by: Manager, user: User, *, action: str) -> None:
-    """A manager may change this account (not a superuser's, unless a superuser), or a recorded 403."""
+    """A manager may change this account (not a superuser's, unless a superuser), or a recorded 403;
+    another organisation's account is a recorded 404, as if it did not exist."""
     access_administration(by, action=action, object_type="account", object_ids=[user.pk])
+    if not organisations.administers_account(by, user):
+        with recorder.denials(by, action, object_type="account", object_ids=[user.pk]):
+            raise Hidden()
     if not may_change_account(by, user):
         with recorder.denials(by, action, object_type="account", object_ids=[user.pk]):
             raise NotAManager()
+
+
+def access_team(
+    by: Manager, team: Team, *, action: str, object_type: str = "team", object_ids: Sequence[int] = ()
+) -> None:
+    """A manager administers this team (their organisation's), or a recorded 403 for someone who is
+    no manager and a recorded 404 for another organisation's team, as if it did not exist."""
+    named = list(object_ids) or [team.pk]
+    access_administration(by, action=action, object_type=object_type, object_ids=named)
+    if not organisations.administers_team(by, team):
+        with recorder.denials(by, action, object_type=object_type, object_ids=named):
+            raise Hidden()
+
+
+def account_named_in_input(by: Manager, user_id: int, field: str = "user") -> User:
+    """An account a manager names, among those they administer, or a 400 on that field: another
+    organisation's account is the same 400 as one that does not exist."""
+    user = organisations.administered_accounts(by).filter(pk=user_id).first()
+    if user is None:
+        raise Invalid(field, _("This account does not exist."))
+    return user
 
 
 def team_named_in_input(team_id: int, field: str = "team") -> Team:

@@ -3,15 +3,38 @@ from typing import Any
 from rest_framework import serializers
 
 from core.domain_errors import SecretNotYours
-from teams.models import Category, Membership, Team, User
+from teams.models import Category, Membership, Organisation, Team, User
 from teams.presentation import presented
 from web.api import InputSerializer, OptionalEmailField, StrictInput
 
 
+class OrganisationSerializer(serializers.ModelSerializer):
+    """An organisation, as persons and its staff are told it: the data controller behind its teams."""
+
+    class Meta:
+        model = Organisation
+        fields = ["id", "name", "legal_name", "data_protection_contact", "postal_address"]
+
+
 class UserSerializer(serializers.ModelSerializer):
+    organisation = serializers.IntegerField(
+        source="organisation_id",
+        allow_null=True,
+        read_only=True,
+        help_text="The account's organisation; none for the deployment's own accounts and persons' spaces.",
+    )
+
     class Meta:
         model = User
-        fields = ["id", "username", "display_name", "is_auditor", "is_manager"]
+        fields = [
+            "id",
+            "username",
+            "display_name",
+            "is_auditor",
+            "is_manager",
+            "organisation",
+            "audits_deployment",
+        ]
 
 
 class UserInSerializer(InputSerializer):
@@ -28,6 +51,17 @@ class UserInSerializer(InputSerializer):
     )
     is_auditor = serializers.BooleanField(required=False, default=False)
     is_manager = serializers.BooleanField(required=False, default=False)
+    organisation = serializers.IntegerField(
+        min_value=1,
+        max_value=2**31 - 1,
+        required=False,
+        allow_null=True,
+        default=None,
+        help_text="A manager's accounts are their organisation's; the deployment's administrators choose.",
+    )
+    audits_deployment = serializers.BooleanField(
+        required=False, default=False, help_text="Set by the deployment's administrators only."
+    )
 
     def validate(self, attrs: dict[str, Any]) -> dict[str, Any]:
         if isinstance(self.initial_data, dict) and "password" in self.initial_data:
@@ -39,12 +73,20 @@ class TeamSerializer(StrictInput, serializers.ModelSerializer):
     continuity_categories = serializers.SlugRelatedField(
         many=True, slug_field="code", queryset=Category.objects.all(), required=False
     )
+    organisation = serializers.IntegerField(
+        source="organisation_id",
+        min_value=1,
+        max_value=2**31 - 1,
+        required=False,
+        help_text="Given once, at creation (a manager's team is their organisation's); never changes.",
+    )
 
     class Meta:
         model = Team
         fields = [
             "id",
             "name",
+            "organisation",
             "continuity_categories",
             "commitment_text",
             "glass_break_allowed",
@@ -55,7 +97,9 @@ class TeamSerializer(StrictInput, serializers.ModelSerializer):
 
 
 class MembershipSerializer(StrictInput, serializers.ModelSerializer):
-    user = serializers.PrimaryKeyRelatedField(queryset=User.objects.all())
+    # An id, checked by the service against the accounts the manager reaches: another organisation's
+    # account is the same 400 as one that does not exist.
+    user = serializers.IntegerField(source="user_id", min_value=1, max_value=2**31 - 1)
 
     class Meta:
         model = Membership

@@ -2,6 +2,9 @@
 
 Each change of who can see what is an ``action`` and an event of the chain, with before and after
 (R5), whether it comes from the API, the administration or a command.
+
+Long on purpose: organisations, their teams, memberships and the shared category registry are one
+administration, whose reach by organisation (``teams.organisations``) reads best in one text.
 """
 
 from __future__ import annotations
@@ -17,14 +20,50 @@ from django.utils.translation import gettext as _
 from audit import recorder
 from audit.models import Action
 from audit.recorder import Event, assign, changed_fields
-from core.domain_errors import Conflict, Invalid, NotAMember
+from core.domain_errors import Conflict, Invalid, NotAManager, NotAMember
 from core.text import hides_characters
-from teams import changes
-from teams.models import Category, Membership, Team, User
-from teams.selectors import Manager, access_administration
+from teams import changes, organisations
+from teams.models import Category, Membership, Organisation, Team, User
+from teams.selectors import Manager, access_administration, access_team
 
 # A commitment text is the team's own; the log keeps enough of it to see what changed.
 TEXT_IN_LOG = 300
+
+
+ORGANISATION_FIELDS = ("name", "legal_name", "data_protection_contact", "postal_address")
+
+
+@recorder.action
+def save_organisation(*, by: Manager, organisation: Organisation, **values: str) -> Organisation:
+    """The deployment's administrators create an organisation or change its particulars (what persons
+    are told of who holds their data); recorded with before and after. A manager, even of that
+    organisation, does not: the particulars are the controller's, declared once for the deployment."""
+    creating = organisation.pk is None
+    action = Action.ORGANISATION_CREATE if creating else Action.ORGANISATION_UPDATE
+    named = [] if creating else [organisation.pk]
+    access_administration(by, action=action, object_type="organisation", object_ids=named)
+    if not organisations.reaches_every_organisation(by):
+        with recorder.denials(by, action, object_type="organisation", object_ids=named):
+            raise NotAManager(_("Organisations are created and changed by the deployment's administrators."))
+    unknown = set(values) - set(ORGANISATION_FIELDS)
+    if unknown:
+        raise Invalid(sorted(unknown)[0], _("This cannot be changed here."))
+    before = {} if creating else {name: getattr(organisation, name) for name in ORGANISATION_FIELDS}
+    assign(organisation, values)
+    for name in ORGANISATION_FIELDS:
+        if not str(getattr(organisation, name)).strip():
+            raise Invalid(name, _("This field is required."))
+    clash = Organisation.objects.filter(name=organisation.name).exclude(pk=organisation.pk)
+    if clash.exists():
+        raise Invalid("name", _("An organisation with this name exists already."))
+    organisation.save()
+    changed = changed_fields(before, {name: getattr(organisation, name) for name in ORGANISATION_FIELDS})
+    if changed:
+        recorder.record(
+            by,
+            Event(action=action, object_type="organisation", object_ids=[organisation.pk], changes=changed),
+        )
+    return organisation
 
 
 def _categories(codes: list[str]) -> list[Category]:
@@ -40,6 +79,7 @@ def _categories(codes: list[str]) -> list[Category]:
 def _team_state(team: Team) -> dict[str, Any]:
     return {
         "name": team.name,
+        "organisation": team.organisation_id,
         "continuity_categories": sorted(team.continuity_categories.values_list("code", flat=True)),
         "commitment_text": team.commitment_text[:TEXT_IN_LOG],
         "glass_break_allowed": team.glass_break_allowed,
@@ -52,6 +92,23 @@ def _team_event(by: Manager, action: str, team: Team, changed: dict) -> None:
     )
 
 
+def _organisation_of_new_team(by: Manager, organisation_id: int | None) -> Organisation:
+    """A manager's new team is their organisation's; the deployment's administrators name one. An
+    organisation beyond the manager's reach is the same 400 as one that does not exist."""
+    reached = organisations.administered_organisations(by)
+    if organisation_id is None:
+        if organisations.reaches_every_organisation(by):
+            raise Invalid("organisation", _("Choose the organisation the team belongs to."))
+        own = reached.first()
+        if own is None:
+            raise Invalid("organisation", _("Your account belongs to no organisation."))
+        return own
+    organisation = reached.filter(pk=organisation_id).first()
+    if organisation is None:
+        raise Invalid("organisation", _("This organisation does not exist."))
+    return organisation
+
+
 @recorder.action
 def create_team(
     *,
@@ -60,15 +117,21 @@ def create_team(
     continuity_categories: list[str],
     commitment_text: str = "",
     glass_break_allowed: bool = True,
+    organisation_id: int | None = None,
 ) -> Team:
+    """A team of one organisation, for good: its follow-ups, notes and consents are that
+    organisation's, as data controller."""
     access_administration(by, action=Action.TEAM_CREATE, object_type="team")
+    organisation = _organisation_of_new_team(by, organisation_id)
     categories = _categories(continuity_categories)
     try:
         with transaction.atomic():
             # The group only carries the team's object permissions: a name of its own, not the team's
             # (a team's name may be as long as a group's, and may change).
             group = Group.objects.create(name=f"team:{uuid.uuid4().hex}")
-            team = Team(name=name, group=group, glass_break_allowed=glass_break_allowed)
+            team = Team(
+                name=name, organisation=organisation, group=group, glass_break_allowed=glass_break_allowed
+            )
             if commitment_text:
                 team.commitment_text = commitment_text
             team.save()
@@ -93,7 +156,7 @@ def update_team(
     break the glass; recorded with before and after. Narrowing the categories narrows what its
     members read at once (R2); turning the glass off, or narrowing the mission, ends the emergency
     accesses it ends, on the record and for good (``teams.changes``: consent listens)."""
-    access_administration(by, action=Action.TEAM_UPDATE, object_type="team", object_ids=[team.pk])
+    access_team(by, team, action=Action.TEAM_UPDATE)
     before = _team_state(team)
     if name is not None and name != team.name:
         if Team.objects.filter(name=name).exclude(pk=team.pk).exists():
@@ -138,14 +201,19 @@ def add_member(
 ) -> Membership:
     """Membership and the team group move together, so access follows membership by construction.
 
-    A person's own portal account is never a member: it reaches its own record only."""
-    access_administration(by, action=Action.MEMBERSHIP_ADD, object_type="membership", object_ids=[user.pk])
+    A person's own portal account is never a member: it reaches its own record only; nor is an
+    account of another organisation than the team's, whoever adds it, themselves included."""
+    access_team(by, team, action=Action.MEMBERSHIP_ADD, object_type="membership", object_ids=[user.pk])
+    if not organisations.administers_account(by, user):
+        raise Invalid("user", _("This account does not exist."))
     if hasattr(user, "person"):
         raise Invalid("user", _("This is the account of an accompanied person: it cannot join a team."))
     if hasattr(user, "representation"):
         raise Invalid(
             "user", _("This is the space of a representative: it serves one person and joins no team.")
         )
+    if not organisations.may_join(user, team):
+        raise Invalid("user", _("This account belongs to another organisation than the team's."))
     try:
         with transaction.atomic():
             membership = Membership.objects.create(
@@ -168,8 +236,12 @@ def update_member(
     *, by: Manager, membership: Membership, profession: str, is_peer_worker: bool
 ) -> Membership:
     """Change what describes a member; nothing of their access depends on it (R3)."""
-    access_administration(
-        by, action=Action.MEMBERSHIP_UPDATE, object_type="membership", object_ids=[membership.user_id]
+    access_team(
+        by,
+        membership.team,
+        action=Action.MEMBERSHIP_UPDATE,
+        object_type="membership",
+        object_ids=[membership.user_id],
     )
     before = {"profession": membership.profession, "is_peer_worker": membership.is_peer_worker}
     membership.profession = profession
@@ -184,8 +256,12 @@ def update_member(
 @recorder.action
 def remove_member(*, by: Manager, membership: Membership) -> None:
     """The member loses the team's access at once."""
-    access_administration(
-        by, action=Action.MEMBERSHIP_REMOVE, object_type="membership", object_ids=[membership.user_id]
+    access_team(
+        by,
+        membership.team,
+        action=Action.MEMBERSHIP_REMOVE,
+        object_type="membership",
+        object_ids=[membership.user_id],
     )
     membership.user.groups.remove(membership.team.group)
     _membership_event(by, Action.MEMBERSHIP_REMOVE, membership, {"user": [membership.user_id, None]})
@@ -227,6 +303,11 @@ def save_category(*, by: Manager, category: Category, **values: str) -> Category
     creating = category.pk is None
     action = Action.CATEGORY_CREATE if creating else Action.CATEGORY_UPDATE
     access_administration(by, action=action, object_type="category")
+    if not organisations.edits_registry(by):
+        with recorder.denials(by, action, object_type="category"):
+            raise NotAManager(
+                _("The category registry is shared by every organisation: its administrators edit it.")
+            )
     before = {} if creating else {name: getattr(category, name) for name in CATEGORY_FIELDS}
     if not creating and values.get("code", category.code) != category.code:
         raise Invalid("code", _("A category's code never changes: consents and notes refer to it."))

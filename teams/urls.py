@@ -13,6 +13,7 @@ urlpatterns = [
     path("users/", api.UserList.as_view(), name="user-list"),
     path("users/<int:pk>/tokens/revoke/", api.UserTokensRevoke.as_view(), name="user-tokens-revoke"),
     path("users/<int:pk>/recovery/", api.UserRecovery.as_view(), name="user-recovery"),
+    path("organisations/", api.OrganisationList.as_view(), name="organisation-list"),
     path("teams/", api.TeamList.as_view(), name="team-list"),
     path("teams/<int:pk>/", api.TeamDetail.as_view(), name="team-detail"),
     path("teams/<int:pk>/memberships/", api.MembershipList.as_view(), name="membership-list"),

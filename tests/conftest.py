@@ -185,12 +185,17 @@ def shared(person, team, worker):
 def flushable_audit(transactional_db):
     """For tests whose writes really commit (several connections).
 
-    The flush that ends such a test empties every table, the default categories included, and the
-    audit tables refuse it: the categories are put back first, and a purge permit lets the flush
-    through at the end (this fixture is torn down before ``transactional_db``)."""
+    The flush that ends such a test empties every table, the default categories and the first
+    information texts included, and the audit tables refuse it: the categories and the texts are put
+    back first, and a purge permit lets the flush through at the end (this fixture is torn down
+    before ``transactional_db``)."""
     import importlib
 
+    from consent.information.first_texts import publish_into
+    from consent.models import InformationText
     from teams.models import Category
+
+    publish_into(InformationText)
 
     defaults = importlib.import_module("records.migrations.0003_default_categories")
     for code, label_fr, label_en, description_fr, description_en in defaults.DEFAULTS:

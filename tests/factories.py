@@ -9,11 +9,12 @@ from guardian.shortcuts import assign_perm
 
 from audit import recorder
 from consent.consents import services as consent_services
-from consent.models import Consent
+from consent.information.first_texts import FIRST_VERSION, publish_into
+from consent.models import Consent, InformationText, LegalBasis
 from core.text import fold
 from records.models import FollowUp, Note, Person
 from teams import services as team_services
-from teams.models import Category, Membership, Team, User
+from teams.models import Category, Membership, Organisation, Team, User
 
 PASSWORD = "correct horse battery staple"
 # On PostgreSQL a read first takes a shared lock on the consents it relies on (one statement): a
@@ -25,13 +26,33 @@ MERGED_APPEND = 1 if connection.vendor == "postgresql" else 0
 SYSTEM = recorder.system("tests")
 
 
+def make_organisation(name: str = "Association Relais", **kwargs) -> Organisation:
+    """An organisation, found again by its name (the tests' one organisation unless they name another)."""
+    organisation, _created = Organisation.objects.get_or_create(
+        name=name,
+        defaults={
+            "legal_name": kwargs.pop("legal_name", f"{name} (association loi 1901)"),
+            "data_protection_contact": kwargs.pop("data_protection_contact", "dpo@relais.example"),
+            "postal_address": kwargs.pop("postal_address", "1 rue de la Paix, 75002 Paris"),
+            **kwargs,
+        },
+    )
+    return organisation
+
+
 class UserFactory(factory.django.DjangoModelFactory):
+    """An account of the tests' one organisation; an auditor made here reads the whole deployment, as
+    every auditor did before organisations (tests of an organisation's auditor say so)."""
+
     class Meta:
         model = User
         skip_postgeneration_save = True
 
     username = factory.Sequence(lambda n: f"user{n}")
     display_name = factory.Faker("name", locale="fr_FR")
+    organisation = factory.LazyFunction(make_organisation)
+    is_auditor = False
+    audits_deployment = factory.LazyAttribute(lambda user: user.is_auditor)
     password = factory.PostGenerationMethodCall("set_password", PASSWORD)
 
     @classmethod
@@ -41,15 +62,23 @@ class UserFactory(factory.django.DjangoModelFactory):
 
 
 def make_team(
-    name: str | None = None, categories: tuple[str, ...] = ("contact", "housing", "support_plan")
+    name: str | None = None,
+    categories: tuple[str, ...] = ("contact", "housing", "support_plan"),
+    organisation: Organisation | None = None,
 ) -> Team:
     name = name or f"Équipe {Team.objects.count() + 1}"
-    return team_services.create_team(by=SYSTEM, name=name, continuity_categories=list(categories))
+    return team_services.create_team(
+        by=SYSTEM,
+        name=name,
+        continuity_categories=list(categories),
+        organisation_id=(organisation or make_organisation()).pk,
+    )
 
 
 def make_member(
     team: Team, *, peer: bool = False, accepted: bool = True, profession: str = "", **kwargs
 ) -> User:
+    kwargs.setdefault("organisation", team.organisation)
     user = UserFactory(**kwargs)
     team_services.add_member(
         by=SYSTEM,
@@ -100,11 +129,26 @@ def make_note(person: Person, author: User, team: Team, category: str = "housing
     )
 
 
+def information_text(language: str = "fr", *, easy_read: bool = False) -> InformationText:
+    """Version 1 of the information text, as the migration published it (again, after a flush)."""
+    publish_into(InformationText)
+    return InformationText.objects.get(version=FIRST_VERSION, language=language, easy_read=easy_read)
+
+
+def informed(**overrides) -> dict:
+    """What a consent's form or API body says of the information given and the legal basis."""
+    return {"information": information_text().pk, "legal_basis": LegalBasis.CSP_L1110_4} | overrides
+
+
 def give_consent(person: Person, team: Team, categories, *, by: User, **kwargs) -> Consent:
     """Record a consent through the service, as a member of a following team would (with the
-    person present: for another team than the member's own, the service asks who is there)."""
+    person present: for another team than the member's own, the service asks who is there; having
+    given the person the information text, on the Public Health Code's basis)."""
     kwargs.setdefault("presence", "in_person")
     kwargs.setdefault("confirmed", True)
+    if "information" not in kwargs:
+        kwargs["information"] = information_text().pk
+    kwargs.setdefault("legal_basis", LegalBasis.CSP_L1110_4)
     return consent_services.record_consent(
         user=by,
         person_id=person.pk,
@@ -118,7 +162,9 @@ def give_consent(person: Person, team: Team, categories, *, by: User, **kwargs) 
 
 def make_portal_account(person: Person, username: str | None = None) -> User:
     """The person's own account, as activation leaves it."""
-    user = UserFactory(username=username or f"portal{person.pk}", display_name=person.display_name)
+    user = UserFactory(
+        username=username or f"portal{person.pk}", display_name=person.display_name, organisation=None
+    )
     Person.objects.filter(pk=person.pk).update(account=user)
     person.account = user
     return user
@@ -169,7 +215,7 @@ def representative_of(person: Person, by: User, *, kind: str = "trusted_person",
     tests that call every endpoint; ``make_representative`` goes through the services)."""
     from consent.models import Representative
 
-    account = UserFactory(username=f"agent{person.pk}", display_name="Marie")
+    account = UserFactory(username=f"agent{person.pk}", display_name="Marie", organisation=None)
     return Representative.objects.create(
         person=person,
         name="Marie",

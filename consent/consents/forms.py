@@ -4,8 +4,14 @@ from django import forms
 from django.conf import settings
 from django.utils.translation import gettext_lazy as _
 
-from consent.models import Method
+from consent.models import LegalBasis, Method
 from web.presence import confirmed_form_field, presence_form_field
+
+
+def _label(text) -> str:
+    """How the form names a text: its title, version and reading level."""
+    label = _("%(title)s (version %(version)s)") % {"title": text.title, "version": text.version}
+    return f"{label}, {_('easy to read')}" if text.easy_read else label
 
 
 class ConsentForm(forms.Form):
@@ -39,6 +45,17 @@ class ConsentForm(forms.Form):
         label=_("Yes: the person refuses to share anything with this team."),
         required=False,
     )
+    information = forms.TypedChoiceField(
+        label=_("Information given to the person"),
+        coerce=int,
+        help_text=_("The text the person read or was read before choosing; they can read it again later."),
+    )
+    legal_basis = forms.ChoiceField(
+        label=_("Legal basis of the processing"),
+        choices=LegalBasis.choices,
+        widget=forms.RadioSelect,
+        help_text=_("Care and medico-social teams: Public Health Code. Social action: Social Action Code."),
+    )
     presence = presence_form_field()
     confirmed = confirmed_form_field()
     # The running consent this form was filled from: if it ends meanwhile, nothing is recorded.
@@ -50,8 +67,9 @@ class ConsentForm(forms.Form):
         % {"size": settings.RELAIS_EVIDENCE_MAX_BYTES // (1024 * 1024)},
     )
 
-    def __init__(self, *args, teams=(), categories=(), **kwargs):
+    def __init__(self, *args, teams=(), categories=(), texts=(), **kwargs):
         super().__init__(*args, **kwargs)
+        cast(forms.ChoiceField, self.fields["information"]).choices = [(t.pk, _label(t)) for t in texts]
         cast(forms.ChoiceField, self.fields["team"]).choices = [(t.pk, t.name) for t in teams]
         cast(forms.ChoiceField, self.fields["categories"]).choices = [(c.code, c.label) for c in categories]
         self.descriptions = {c.code: c.description for c in categories}

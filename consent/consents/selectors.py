@@ -19,6 +19,7 @@ from audit.recorder import Event
 from consent.models import (
     Consent,
     Evidence,
+    InformationText,
     PortalInvitation,
     Receipt,
     Representative,
@@ -38,12 +39,14 @@ def consents_of(person: Person, *, details: bool = True) -> QuerySet[Consent]:
     if not details:
         # Who recorded each consent, as they chose to be presented in its team: in the same statement.
         listed = Consent.objects.filter(person=person).select_related(
-            "team", "recorded_by", "withdrawal", "superseded_by", "representative"
+            "team", "recorded_by", "withdrawal", "superseded_by", "representative", "information"
         )
         return with_presentation(listed, member="recorded_by", prefix="recorder")
     return (
         Consent.objects.filter(person=person)
-        .select_related("team", "recorded_by", "withdrawal__recorded_by", "superseded_by", "representative")
+        .select_related(
+            "team", "recorded_by", "withdrawal__recorded_by", "superseded_by", "representative", "information"
+        )
         .prefetch_related("categories")
     )
 
@@ -188,3 +191,11 @@ def receipt_recorded_by(receipt: Receipt) -> str:
     if by is None or by.pk == consent.person.account_id:
         return ""
     return named_in_team(by, consent.team_id)
+
+
+def receipt_information(payload: dict) -> InformationText | None:
+    """The text a receipt's signed part names, to show it and link to its words; none for a receipt
+    of a consent recorded before Relais kept it. Texts are never edited, so the words are the ones
+    the digest in the receipt covers."""
+    named = payload.get("information")
+    return InformationText.objects.filter(pk=named["id"]).first() if named else None

@@ -9,7 +9,8 @@ import json
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
-from consent.models import Consent, Method, Receipt
+from consent.information.serializers import InformationSummarySerializer
+from consent.models import Consent, LegalBasis, Method, Receipt
 from web.api import InputSerializer, id_field
 from web.presence import confirmed_input_field, presence_input_field
 
@@ -28,12 +29,19 @@ class GivenBySerializer(serializers.Serializer):
 
 class ConsentOutSerializer(serializers.ModelSerializer):
     team = serializers.SerializerMethodField()
+    organisation = serializers.IntegerField(
+        source="team.organisation_id",
+        read_only=True,
+        help_text="The organisation behind the team: the data controller of what it records.",
+    )
     categories = serializers.SerializerMethodField()
     recorded_by = serializers.CharField(source="recorded_by.label")
     withdrawal = serializers.SerializerMethodField()
     superseded_by = serializers.SerializerMethodField()
     status = serializers.SerializerMethodField()
     given_by = serializers.SerializerMethodField()
+    information = InformationSummarySerializer(allow_null=True, read_only=True)
+    legal_basis = serializers.SerializerMethodField()
 
     class Meta:
         model = Consent
@@ -41,6 +49,7 @@ class ConsentOutSerializer(serializers.ModelSerializer):
             "id",
             "person",
             "team",
+            "organisation",
             "categories",
             "purpose",
             "method",
@@ -52,7 +61,16 @@ class ConsentOutSerializer(serializers.ModelSerializer):
             "withdrawal",
             "status",
             "given_by",
+            "information",
+            "legal_basis",
+            "before_information",
         ]
+
+    @extend_schema_field(serializers.ChoiceField(choices=LegalBasis.choices, allow_null=True))
+    def get_legal_basis(self, consent) -> str | None:
+        """The basis of the processing; null for a consent recorded before Relais kept it
+        (``before_information``), like its information."""
+        return consent.legal_basis or None
 
     @extend_schema_field(GivenBySerializer(allow_null=True))
     def get_given_by(self, consent) -> dict | None:
@@ -101,6 +119,13 @@ class ConsentInSerializer(InputSerializer):
     )
     presence = presence_input_field()
     confirmed = confirmed_input_field()
+    information = id_field(
+        help_text="The information text the person saw or was read (`/api/v1/information/`): its "
+        "version, language and reading level are recorded with the consent and signed into its receipt."
+    )
+    legal_basis = serializers.ChoiceField(
+        choices=LegalBasis.choices, help_text="The legal basis of the processing, recorded with the consent."
+    )
 
 
 class WithdrawInSerializer(InputSerializer):

@@ -8,13 +8,15 @@ and are read together.
 
 from __future__ import annotations
 
+import hashlib
 from datetime import datetime
 
 from django.db import IntegrityError, transaction
-from django.db.models import Exists, OuterRef
+from django.db.models import Exists, OuterRef, QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from access import organisations as organisation_rules
 from access.locks import lock_to_end
 from access.own_space import OwnSpace, refuse_while_restricted
 from access.reach import access_person, access_person_or_own
@@ -29,12 +31,14 @@ from consent.consents.evidence import (
     attach_withdrawal_evidence,
     check_evidence,
 )
+from consent.information.texts import basis_given, text_given
 from consent.invitations.services import make_invitation
 from consent.models import Consent, Method, Notice, PortalInvitation, Receipt, Representative, Withdrawal
 from consent.notices import inbox
 from consent.recovery import services as recovery
 from core import signing
 from core.domain_errors import Conflict, Invalid
+from teams import organisations
 from teams.models import Category, Team, User
 from teams.selectors import Manager, access_administration, team_named_in_input
 from web.presence import presence_for
@@ -54,6 +58,8 @@ def _receipt(
         "person": consent.person_id,
         "team": consent.team_id,
         "team_name": consent.team.name,
+        # Who holds the data, and where the person writes for their rights: signed with the rest.
+        "organisation": _organisation_of(consent.team),
         "categories": codes,
         "purpose": consent.purpose,
         "method": method,
@@ -61,6 +67,7 @@ def _receipt(
         "at": at.isoformat(),
         "valid_until": consent.valid_until.isoformat() if consent.valid_until else None,
         "supersedes": consent.supersedes_id,
+        **informed(consent),
     }
     if representative is not None:  # "given by X for Y": who acted, and in what capacity
         payload["given_by"] = {
@@ -72,6 +79,38 @@ def _receipt(
         payload["presence"] = presence
     text, signature = signing.sign(payload)
     return Receipt.objects.create(consent=consent, event=event, payload=text, signature=signature)
+
+
+def _organisation_of(team: Team) -> dict[str, object]:
+    """The organisation behind a team, as a receipt names it: the data controller and its contacts."""
+    organisation = team.organisation
+    return {
+        "id": organisation.pk,
+        "name": organisation.name,
+        "legal_name": organisation.legal_name,
+        "data_protection_contact": organisation.data_protection_contact,
+        "postal_address": organisation.postal_address,
+    }
+
+
+def informed(consent: Consent) -> dict[str, object]:
+    """What the person was told and on what basis, as the receipt signs it: the text by version,
+    language and reading level, with the digest of its exact words; or, for a consent recorded before
+    Relais kept them, that it was."""
+    text = consent.information
+    if text is None:
+        return {"information": None, "legal_basis": None, "before_information": True}
+    return {
+        "information": {
+            "id": text.pk,
+            "version": text.version,
+            "language": text.language,
+            "easy_read": text.easy_read,
+            "title": text.title,
+            "sha256": hashlib.sha256(text.body.encode()).hexdigest(),
+        },
+        "legal_basis": consent.legal_basis,
+    }
 
 
 def _check_method(
@@ -114,6 +153,8 @@ def record_consent(
     renewing: int | None = None,
     presence: str | None = None,
     confirmed: bool = False,
+    information: int | None = None,
+    legal_basis: str | None = None,
 ) -> Consent:
     """Record what the person agreed to share with a team; it supersedes the team's previous consent.
 
@@ -122,6 +163,8 @@ def record_consent(
     ``renewing`` the one a renewal continues: either must still be the team's running consent once
     locked, or nothing is recorded. For a team that is not one of the worker's own, ``presence``
     (who is there: ``web.presence.Presence``) and ``confirmed`` are required, and recorded.
+    ``information`` names the text the person saw or was read and ``legal_basis`` the basis of the
+    processing (``consent.models.LegalBasis``): both are required, and signed into the receipt.
     """
     access = access_person_or_own(user, person_id, action=Action.CONSENT_RECORD, object_type="consent")
     person = access.person
@@ -138,6 +181,8 @@ def record_consent(
     team = team_named_in_input(team_id)
     if not team_follows(team, person):
         raise Invalid("team", _("This team does not follow this person."))
+    if not isinstance(access, OwnSpace):
+        organisation_rules.refuse_consent_for_another_organisation(user, team)
     present = presence_for(
         own_team=isinstance(access, OwnSpace) or team.pk in access.member.team_ids,
         presence=presence,
@@ -147,6 +192,7 @@ def record_consent(
         raise Invalid("valid_until", _("The end date must be in the future."))
     codes = sorted(set(categories))
     found = mission_categories(team, codes)
+    text, basis = text_given(information), basis_given(legal_basis)
     previous = (
         Consent.objects.filter(person=person, team=team)
         .annotate(was_withdrawn=Exists(Withdrawal.objects.filter(consent=OuterRef("pk"))))
@@ -169,6 +215,8 @@ def record_consent(
                 valid_until=valid_until,
                 supersedes=previous,
                 representative=agent,
+                information=text,
+                legal_basis=basis,
             )
     except IntegrityError:
         raise Conflict(_("This consent was changed meanwhile; reload and try again.")) from None
@@ -294,13 +342,22 @@ def invite_to_portal(*, user: User, person_id: int) -> tuple[str | None, PortalI
     return code, invitation
 
 
+def administered_invitations(by: Manager) -> QuerySet[PortalInvitation]:
+    """The portal codes a manager sees: made by an account of their organisation."""
+    return PortalInvitation.objects.filter(
+        created_by__in=organisations.administered_accounts(by).values("pk")
+    )
+
+
 @recorder.action
 def cancel_portal_codes(*, by: Manager, invitation_ids: list[int]) -> int:
-    """A manager cancels codes not yet used (a code given to the wrong person, say); each is recorded."""
+    """A manager cancels codes not yet used (a code given to the wrong person, say); each is recorded.
+    A manager reaches the codes made by their organisation's workers only: another's are as if they
+    did not exist."""
     access_administration(by, action=Action.PORTAL_CODE_CANCEL, object_type="portal_invitation")
     now = timezone.now()
     open_codes = list(
-        PortalInvitation.objects.filter(pk__in=invitation_ids, used_at__isnull=True, expires_at__gt=now)
+        administered_invitations(by).filter(pk__in=invitation_ids, used_at__isnull=True, expires_at__gt=now)
     )
     PortalInvitation.objects.filter(pk__in=[i.pk for i in open_codes]).update(expires_at=now)
     recorder.record(

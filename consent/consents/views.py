@@ -5,20 +5,23 @@ import json
 from datetime import datetime, time
 from typing import Any
 
+from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_safe
 
-from access import persons
+from access import organisations, persons
 from consent.consents import selectors, services
 from consent.consents.evidence import EvidenceFile
 from consent.consents.forms import ConsentForm, WithdrawForm
-from consent.models import Method
+from consent.information import texts as information
+from consent.models import LegalBasis, Method
 from core.domain_errors import Conflict, Invalid
 from teams.requests import AuthenticatedHttpRequest
 from teams.selectors import category_labels
@@ -36,7 +39,9 @@ def _end_of_day(day) -> datetime | None:
 @require_http_methods(["GET", "POST"])
 def consent_new(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     view = persons.person_detail(user=request.user, person_id=pk)
-    teams = sorted((f.team for f in view.follow_ups), key=lambda t: t.name)
+    following = sorted((f.team for f in view.follow_ups), key=lambda t: t.name)
+    # Another organisation's team records its consents itself, or the person does (``access.organisations``).
+    teams = organisations.teams_of_own_organisation(request.user, following)
     chosen = request.POST.get("team") or request.GET.get("team") or (teams[0].pk if teams else None)
     team = next((t for t in teams if str(t.pk) == str(chosen)), teams[0] if teams else None)
     categories = list(team.continuity_categories.order_by("id")) if team else []
@@ -45,7 +50,14 @@ def consent_new(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
         if team and request.method == "GET"
         else None
     )
-    initial: dict[str, Any] = {"team": team.pk if team else None}
+    shown = information.current_text(get_language())
+    initial: dict[str, Any] = {
+        "team": team.pk if team else None,
+        "information": shown.pk if shown else None,
+        "legal_basis": information.basis_for(view.person.pk, team.pk)
+        if team
+        else settings.RELAIS_LEGAL_BASIS,
+    }
     if current is not None:  # a change starts from what the person said last time
         initial.update(
             replaces=current.pk,
@@ -58,6 +70,7 @@ def consent_new(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
         submitted_files(request),
         teams=teams,
         categories=categories,
+        texts=information.current_texts(),
         initial=initial,
     )
     if request.method == "POST" and form.is_valid():
@@ -76,6 +89,8 @@ def consent_new(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
                 replaces=data.get("replaces"),
                 presence=data.get("presence") or None,
                 confirmed=bool(data.get("confirmed")),
+                information=data["information"],
+                legal_basis=data["legal_basis"],
             )
         except (Invalid, Conflict) as exc:
             form_errors(form, exc)
@@ -92,6 +107,7 @@ def consent_new(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
             "current": current,
             # Another team's consent asks who is present (issue 21); the service decides, this shows.
             "own_team": team is None or request.user.memberships.filter(team=team).exists(),
+            "elsewhere": [t for t in following if t not in teams],
             "nav": "persons",
         },
         form,
@@ -149,6 +165,10 @@ def consent_receipt(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
             "signed": receipt.payload,
             "has_evidence": selectors.receipt_has_evidence(receipt),
             "presence": Presence(payload["presence"]).label if payload.get("presence") else None,
+            # What the person was told and on what basis, as signed (issue 24); older receipts lack it.
+            "information": selectors.receipt_information(payload),
+            "legal_basis": LegalBasis(payload["legal_basis"]).label if payload.get("legal_basis") else "",
+            "before_information": not payload.get("information"),
             "person_name": receipt.consent.person.display_name,
             "withdrawn": withdrawn,
             "refusal": payload["event"] != "withdrawn" and not payload["categories"],

@@ -24,6 +24,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from access.reach import reached_by_id
+from access.rules import followed_persons
 from access.who_is_asking import access_member
 from audit import recorder
 from audit.models import Action
@@ -82,7 +83,7 @@ def end_with_team_change(change: TeamChange) -> None:
 
 
 def end_with_follow_up(*, by: Actor, person_id: int, team_id: int) -> int:
-    """The team stopped following the person (``records.services.close_follow_up``, inside its
+    """The team stopped following the person (``records.follow_ups.close_follow_up``, inside its
     action, through ``records.changes``): its running accesses to that person end."""
     accesses = list(_running(person_id=person_id, team_id=team_id))
     return _end(by, accesses, GlassBreak.EndReason.FOLLOW_UP_CLOSED)
@@ -117,7 +118,11 @@ def end_early(*, user: User, glass_break_id: int) -> GlassBreak:
         GlassBreak.objects.all(),
         glass_break_id,
         object_type="glass_break",
-        belongs=lambda found: found.team_id in member.team_ids,
+        # The access's team is the member's, and the person is one the member reads at all: a
+        # member the person kept out of their record meets the same 404 as a stranger.
+        belongs=lambda found: (
+            found.team_id in member.team_ids and followed_persons(member).filter(pk=found.person_id).exists()
+        ),
     )
     running = list(_running(pk=glass.pk).select_for_update())
     if not running or not _end(user, running, GlassBreak.EndReason.ENDED_EARLY):

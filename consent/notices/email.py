@@ -89,6 +89,13 @@ def email_text(kind: str, *, by_representative: bool = False) -> str:
             "Your space was given a new password with a code from a worker. If it was not you, say so "
             "to your team."
         ),
+        Notice.Kind.RECORD_ARCHIVING: _(
+            "Your file in Relais will soon be put away: no team will read it any more. "
+            "You can still see it in your space."
+        ),
+        Notice.Kind.RECORD_ERASING: _(
+            "Your file in Relais will soon be erased. If you want a copy, download it from your space before."
+        ),
     }
     what = (acted_for_you if by_representative else happened).get(kind) or _(
         "Something changed in your space."

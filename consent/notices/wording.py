@@ -118,5 +118,24 @@ def _worded(notice: Notice, who: str) -> Worded:
     if kind == Notice.Kind.DISAGREEMENT_ANSWERED:
         text = _("An auditor answered what you said you disagree with.")
         return Worded(notice, text, reverse("portal-disagreements"), _("Read the answer"))
+    if kind in (Notice.Kind.RECORD_ARCHIVING, Notice.Kind.RECORD_ERASING):
+        return _retention_worded(notice)
     text = _("%(who)s read your information for the first time.") % {"who": who}
     return Worded(notice, text, reverse("portal-journal"), _("See who looked"))
+
+
+def _retention_worded(notice: Notice) -> Worded:
+    """The retention job's notices (``relais.retention``): what will happen to the file, and when."""
+    due = notice.due_at or notice.happened_at
+    day = date_format(timezone.localtime(due), "DATE_FORMAT")
+    if notice.kind == Notice.Kind.RECORD_ARCHIVING:
+        text = _(
+            "No team has accompanied you for a long time. From %(day)s, your file will be put away: "
+            "no team will read it any more. You can still see it here until it is erased."
+        )
+        return Worded(notice, text % {"day": day}, reverse("portal-print"), _("See my data"))
+    text = _(
+        "From %(day)s, your file will be erased from Relais: your notes, your consents and this space. "
+        "If you want a copy, download it before."
+    )
+    return Worded(notice, text % {"day": day}, reverse("portal-download"), _("Download my data"))

@@ -25,6 +25,7 @@ from django.db.models import QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from access import organisations
 from access.auditors import access_auditor, reached_by_auditor
 from access.own_space import is_restricted, watched_reset
 from audit import recorder
@@ -128,6 +129,8 @@ def review_queue(*, user: User, waiting_only: bool = True) -> QuerySet[SpaceRese
     listing is recorded. It names persons by number only, like the emergency accesses' queue."""
     access_auditor(user, Action.SPACE_RESET_LIST, object_type="space_reset")
     rows = SpaceReset.objects.select_related("code_made_by", "reviewed_by", "representative")
+    # A reset answers to the organisation of the worker who made its code.
+    rows = organisations.audited(user, rows, "code_made_by__")
     rows = rows.filter(reviewed_at__isnull=True).order_by("reset_at", "pk") if waiting_only else rows
     recorder.record(user, Event(action=Action.SPACE_RESET_LIST, object_type="space_reset"))
     return rows
@@ -137,7 +140,11 @@ def to_review(*, user: User, reset_id: int) -> SpaceReset:
     """The reset an auditor is about to review, or a recorded refusal (403 for anyone but an auditor,
     404 for one that does not exist)."""
     reset: SpaceReset = reached_by_auditor(
-        user, Action.SPACE_RESET_REVIEW, SpaceReset.objects.all(), reset_id, object_type="space_reset"
+        user,
+        Action.SPACE_RESET_REVIEW,
+        organisations.audited(user, SpaceReset.objects.all(), "code_made_by__"),
+        reset_id,
+        object_type="space_reset",
     )
     return reset
 

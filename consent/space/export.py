@@ -14,7 +14,7 @@ from audit import recorder
 from audit.models import AccessEvent, Action
 from audit.recorder import Event
 from consent.consents import selectors
-from consent.models import Receipt, Representative
+from consent.models import Exclusion, NoteHiding, Receipt, Representative
 from records.models import CONTACT, FollowUp, Note, Person
 from teams.models import Category, Team, User
 
@@ -59,9 +59,13 @@ def my_data(*, user: User) -> dict:
     person = access_own_person(user, action=Action.PORTAL_EXPORT, closed_while_restricted=True)
     consents = list(selectors.consents_of(person).order_by("id"))
     notes = list(notes_about_oneself(person).select_related("author", "team", "category").order_by("id"))
-    follow_ups = list(FollowUp.objects.filter(person=person).select_related("team").order_by("id"))
+    follow_ups = list(
+        FollowUp.objects.filter(person=person).select_related("team__organisation").order_by("id")
+    )
     receipts = list(Receipt.objects.filter(consent__person=person).order_by("id"))
     agents = list(Representative.objects.filter(person=person).order_by("id"))
+    exclusions = list(Exclusion.objects.filter(person=person).select_related("member").order_by("id"))
+    hidings = list(NoteHiding.objects.filter(person=person).select_related("team").order_by("id"))
     events = list(AccessEvent.objects.filter(person_id=person.pk).order_by("id"))
     recorder.record(
         user,
@@ -82,6 +86,8 @@ def my_data(*, user: User) -> dict:
         "consents": consents,
         "receipts": receipts,
         "representatives": agents,
+        "exclusions": exclusions,
+        "note_hidings": hidings,
         "notes": notes,
         "access_log": events,
     }

@@ -33,3 +33,5 @@ class ShareForm(forms.Form):
     team = forms.IntegerField()
     category = forms.SlugField(max_length=40)
     share = forms.TypedChoiceField(choices=[("yes", "yes"), ("no", "no")], coerce=lambda v: v == "yes")
+    # The information text the page showed the person: recorded with the consent (issue 24).
+    information = forms.IntegerField(required=False, min_value=1, max_value=2**63 - 1)

@@ -221,6 +221,36 @@ WORDING: dict[str, Wording] = {
         gettext_lazy("%(who)s tried to end the role of someone who acts for you (refused)."),
         gettext_lazy("You ended the role of someone who acted for you."),
     ),
+    Action.EXCLUSION_RECORD: Wording(
+        gettext_lazy("%(who)s recorded, with you, a worker who must not read your record."),
+        gettext_lazy("%(who)s tried to record a worker who must not read your record (refused)."),
+        gettext_lazy("You chose a worker who must not read your record."),
+    ),
+    Action.EXCLUSION_LIST: Wording(
+        gettext_lazy("%(who)s looked at who must not read your record."),
+        gettext_lazy("%(who)s tried to look at who must not read your record (refused)."),
+        gettext_lazy("You looked at who must not read your record."),
+    ),
+    Action.EXCLUSION_LIFT: Wording(
+        gettext_lazy("%(who)s recorded, with you, that a worker may read your record again."),
+        gettext_lazy("%(who)s tried to let a worker read your record again (refused)."),
+        gettext_lazy("You let a worker read your record again."),
+    ),
+    Action.NOTE_HIDE: Wording(
+        gettext_lazy("%(who)s hid a note about you."),
+        gettext_lazy("%(who)s tried to hide a note about you (refused)."),
+        gettext_lazy("You hid a note."),
+    ),
+    Action.NOTE_SHOW: Wording(
+        gettext_lazy("%(who)s showed a hidden note again."),
+        gettext_lazy("%(who)s tried to show a hidden note again (refused)."),
+        gettext_lazy("You showed a hidden note again."),
+    ),
+    Action.PORTAL_NOTES: Wording(
+        gettext_lazy("%(who)s looked at your notes in your space."),
+        gettext_lazy("%(who)s tried to look at your notes in your space (refused)."),
+        gettext_lazy("You looked at your notes."),
+    ),
     Action.AUDIT_VIEW: Wording(
         gettext_lazy("%(who)s checked the journal about you (audit)."),
         gettext_lazy("%(who)s tried to check the journal about you (refused)."),
@@ -283,6 +313,7 @@ OWN_VIEWS = (
     Action.NOTICE_READ,
     Action.REPRESENTATIVE_LIST,
     Action.PORTAL_DISAGREEMENTS,
+    Action.PORTAL_NOTES,
 )
 
 
@@ -301,6 +332,7 @@ class Line:
     refused: bool
     by_you: bool
     emergency: str = ""  # the reason of the emergency access that allowed it, in words
+    organisation: str = ""  # the organisation behind the actor's team: who holds what they did
     count: int = 1  # how many events the line tells (a team's lists of a day: ``journal_groups``)
 
     @property
@@ -369,13 +401,22 @@ def tell(
     # Who acts, or acted, for this person: named with their role ("Name (trusted person)").
     roles = {pk: str(kinds[kind]) for pk, _name, _auditor, kind, of in accounts if kind and of == person.pk}
     teams_of: dict[int, list[tuple[int, str, str]]] = defaultdict(list)
-    for user_id, team_id, team_name, title, profession, peer, shown in (
+    organisations: dict[int, str] = {}
+    for user_id, team_id, team_name, title, profession, peer, shown, organisation in (
         Membership.objects.filter(user_id__in=actor_ids)
         .order_by("team__name")
         .values_list(
-            "user_id", "team_id", "team__name", "title", "profession", "is_peer_worker", "peer_role_shown"
+            "user_id",
+            "team_id",
+            "team__name",
+            "title",
+            "profession",
+            "is_peer_worker",
+            "peer_role_shown",
+            "team__organisation__name",
         )
     ):
+        organisations[team_id] = organisation
         # As the member chose to be presented: a peer role is told only if they chose to tell it.
         words = presented_title(
             title=title, profession=profession, is_peer_worker=peer, peer_role_shown=shown
@@ -404,7 +445,7 @@ def tell(
         by_you = d["actor"] == user.pk
         refused = d["outcome"] == Outcome.DENIED
         own_teams = teams_of.get(d["actor"], [])
-        _team_id, team, title = next(
+        actor_team_id, team, title = next(
             (t for t in own_teams if t[0] == d["team"]), own_teams[0] if own_teams else (None, "", "")
         )
         if not team and not title and d["actor"] in auditors:
@@ -440,6 +481,7 @@ def tell(
                 refused=refused,
                 by_you=by_you,
                 emergency=emergencies.get(d.get("glass_break") or 0, ""),
+                organisation=organisations.get(actor_team_id or 0, ""),
                 count=max(len(members), 1),
             )
         )

@@ -12,6 +12,7 @@ from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 
 from django.utils import timezone
+from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 
 from access import wording as readership_wording
@@ -26,6 +27,7 @@ from audit.models import Action
 from audit.recorder import Event
 from consent.consents import selectors, services
 from consent.emergency import services as glass
+from consent.information import texts
 from consent.models import Consent, GlassBreak, Method, Receipt, SpaceReset, Status
 from consent.notices import inbox
 from core.domain_errors import Invalid
@@ -77,9 +79,16 @@ class TeamOffer:
     def lines(self) -> list[Line]:
         return [Line(c, c.code in self.shared, self.reads.get(c.code)) for c in self.needs]
 
+    @property
+    def kept_out(self) -> str:
+        """The members of this team the person keeps out of what it sees (from the readership)."""
+        return ", ".join(next((r.kept_out for r in self.reads.values() if r.kept_out), ()))
+
 
 def _offers(person: Person) -> list[TeamOffer]:
-    follow_ups = FollowUp.objects.filter(person=person, closed_at__isnull=True).select_related("team")
+    follow_ups = FollowUp.objects.filter(person=person, closed_at__isnull=True).select_related(
+        "team__organisation"
+    )
     teams = {f.team_id: f.team for f in follow_ups}
     needs = Team.continuity_categories.through.objects.filter(team_id__in=teams).select_related("category")
     offers = {team_id: TeamOffer(team=team, needs=[]) for team_id, team in teams.items()}
@@ -89,6 +98,7 @@ def _offers(person: Person) -> list[TeamOffer]:
         Consent.objects.filter(
             person=person, team_id__in=teams, superseded_by__isnull=True, withdrawal__isnull=True
         )
+        .select_related("information")
         .prefetch_related("categories")
         .order_by("id")
     )
@@ -156,9 +166,16 @@ def give_consent(
     purpose: str,
     valid_until: datetime | None = None,
     renewing: int | None = None,
+    information: int | None = None,
 ) -> Consent:
-    """The person gives (or changes, or refuses) their consent themselves."""
+    """The person gives (or changes, or refuses) their consent themselves. ``information`` is the
+    text their space showed them; the pages show the current one in the page's language, which is
+    the one recorded when they do not say. The legal basis is not the person's to choose: it is
+    the one the team's consents were recorded on (``consent.information.texts.basis_for``)."""
     person = access_own_person(user, action=Action.CONSENT_RECORD, scope_needed=ScopeNeeded.CONSENTS)
+    if information is None:
+        shown = texts.current_text(get_language())
+        information = shown.pk if shown else None
     return services.record_consent(
         user=user,
         person_id=person.pk,
@@ -168,11 +185,15 @@ def give_consent(
         method=Method.PORTAL,
         valid_until=valid_until,
         renewing=renewing,
+        information=information,
+        legal_basis=texts.basis_for(person.pk, team_id),
     )
 
 
 @recorder.action
-def change_sharing(*, user: User, team_id: int, category: str, share: bool) -> TeamOffer:
+def change_sharing(
+    *, user: User, team_id: int, category: str, share: bool, information: int | None = None
+) -> TeamOffer:
     """Share one more kind of information with a team, or stop sharing one: a new consent replaces
     the current one (R7), with the same purpose and end date. Stopping the last one withdraws it."""
     person = access_own_person(user, action=Action.CONSENT_RECORD, scope_needed=ScopeNeeded.CONSENTS)
@@ -189,6 +210,7 @@ def change_sharing(*, user: User, team_id: int, category: str, share: bool) -> T
             categories=sorted(shared),
             purpose=offer.current.purpose if offer.current else _("Continuity of my support"),
             valid_until=offer.current.valid_until if offer.current else None,
+            information=information,
         )
     return offer
 

@@ -6,7 +6,12 @@ from django.utils import formats, timezone
 from django.utils.translation import gettext as _
 from rest_framework import serializers
 
-from consent.consents.serializers import CategoryLabelSerializer, ConsentOutSerializer, ReceiptSerializer
+from consent.consents.serializers import (
+    CategoryLabelSerializer,
+    ConsentOutSerializer,
+    ReceiptSerializer,
+)
+from consent.information.serializers import InformationTextSerializer
 from consent.models import Status
 from web.api import InputSerializer, id_field
 
@@ -65,6 +70,10 @@ class PortalConsentInSerializer(InputSerializer):
     )
     purpose = serializers.CharField(max_length=300, required=False, allow_blank=True, default="")
     valid_until = serializers.DateTimeField(required=False, allow_null=True, default=None)
+    information = id_field(
+        help_text="The information text you were shown (`/api/v1/information/`): it is recorded with "
+        "your consent, so that you can read it again."
+    )
 
     def validate_purpose(self, value: str) -> str:
         return value or str(_("Continuity of my support"))
@@ -128,6 +137,11 @@ class ExportSerializer(serializers.Serializer):
                 for f in data["follow_ups"]
             ],
             "consents": PortalConsentSerializer(data["consents"], many=True).data,
+            # The exact words the person was given before each consent (issue 24), once each.
+            "information_texts": InformationTextSerializer(
+                sorted({c.information for c in data["consents"] if c.information}, key=lambda t: t.pk),
+                many=True,
+            ).data,
             "receipts": ReceiptSerializer(data["receipts"], many=True).data,
             "representatives": [
                 {
@@ -140,6 +154,23 @@ class ExportSerializer(serializers.Serializer):
                     "end_evidence": r.end_evidence,
                 }
                 for r in data["representatives"]
+            ],
+            "kept_out": [
+                {
+                    "member": e.member.label,
+                    "recorded_at": e.recorded_at.isoformat(),
+                    "lifted_at": e.lifted_at.isoformat() if e.lifted_at else None,
+                }
+                for e in data["exclusions"]
+            ],
+            "hidden_notes": [
+                {
+                    "note": h.note_id,
+                    "hidden_from": h.team.name if h.team else None,  # None: every team but the author's
+                    "recorded_at": h.recorded_at.isoformat(),
+                    "lifted_at": h.lifted_at.isoformat() if h.lifted_at else None,
+                }
+                for h in data["note_hidings"]
             ],
             "notes": [
                 {

@@ -7,6 +7,7 @@ from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.formats import date_format
+from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
@@ -14,6 +15,7 @@ from access import wording as readership_wording
 from access.readership import Reading
 from consent.consents import services
 from consent.emergency import services as glass
+from consent.information import texts
 from consent.models import Method
 from consent.space import activation, export, journal, portal
 from consent.space.forms import ActivateForm, ShareForm
@@ -56,6 +58,8 @@ def home(request: AuthenticatedHttpRequest) -> HttpResponse:
         "unread": space.unread,
         "emergencies": space.emergencies,
         "restriction": space.restriction,
+        "information": texts.current_text(get_language()),
+        "easy_information": texts.current_text(get_language(), easy_read=True),
         "nav": "portal-home",
         "body_class": "portal",
     }
@@ -83,12 +87,22 @@ def share(request: AuthenticatedHttpRequest) -> HttpResponse:
     data = form.cleaned_data
     try:
         offer = portal.change_sharing(
-            user=request.user, team_id=data["team"], category=data["category"], share=data["share"]
+            user=request.user,
+            team_id=data["team"],
+            category=data["category"],
+            share=data["share"],
+            information=data.get("information"),
         )
     except (Invalid, Conflict) as exc:
         # Nothing changed: the page is shown again with the reason, and the request answers 4xx.
         form_errors(form, exc)
-        context = {"offers": portal.my_teams(user=request.user), "share_form": form, "nav": "portal-home"}
+        context = {
+            "offers": portal.my_teams(user=request.user),
+            "share_form": form,
+            "information": texts.current_text(get_language()),
+            "easy_information": texts.current_text(get_language(), easy_read=True),
+            "nav": "portal-home",
+        }
         return render_with_forms(
             request, "consent/space/home.html", {**context, "body_class": "portal"}, form
         )

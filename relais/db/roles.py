@@ -39,6 +39,7 @@ RECORD: dict[str, tuple[str, ...]] = {
     "consent_receipt": (),
     "consent_evidence": (),
     "consent_withdrawalevidence": (),
+    "consent_informationtext": (),  # a new wording is a new version: a text is never edited
     "records_note": (),
     # contact details, the portal account an activation links, the person's choices for notices
     "records_person": ("phone", "email", "address", "account_id", "notice_email", "notify_by_email"),
@@ -57,6 +58,9 @@ RECORD: dict[str, tuple[str, ...]] = {
     "consent_representative": ("account_id", "ended_at", "ended_by_id", "end_evidence"),
     "consent_notice": ("read_at", "emailed_at"),
     "consent_disagreement": ("answered_by_id", "answered_at", "answer"),  # an auditor's answer, once
+    # the person's "not this person" and "not this note": lifted once, never deleted
+    "consent_exclusion": ("lifted_at", "lifted_by_id"),
+    "consent_notehiding": ("lifted_at", "lifted_by_id"),
     "consent_portalinvitation": ("used_at", "expires_at"),
     # a reset of a person's space: the person's confirmation, then an auditor's verdict
     "consent_spacereset": (

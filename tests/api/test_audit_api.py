@@ -21,6 +21,14 @@ def csv_rows(response) -> list[list[str]]:
     return list(csv.reader(io.StringIO(b"".join(response.streaming_content).decode())))
 
 
+def test_the_whole_logs_count_is_exactly_its_events_and_a_filtered_one_its_matches(api, auditor):
+    write_events(7)
+    total = AccessEvent.objects.order_by().count()  # COUNT(*): a plain queryset walks the rows
+    assert api.as_(auditor).get(EVENTS).json()["count"] == total
+    denied = AccessEvent.objects.order_by().filter(outcome="denied").count()
+    assert api.as_(auditor).get(EVENTS, {"outcome": "denied"}).json()["count"] == denied
+
+
 def test_auditor_reads_events_newest_first(api, auditor, shared, person, colleague):
     api.as_(colleague).get(f"/api/v1/persons/{person.pk}/notes/")
     body = api.as_(auditor).get(EVENTS).json()

@@ -4,7 +4,7 @@ import pytest
 
 from consent.models import Consent
 from records.models import Note, Person
-from tests.factories import make_team
+from tests.factories import informed, make_team
 
 
 def assert_nothing_written(before):
@@ -28,7 +28,13 @@ def test_unknown_category_is_a_400_on_the_field(api, person, team, worker, befor
 def test_unknown_category_in_a_consent_is_a_400(api, person, team, worker, before):
     response = api.as_(worker).post(
         f"/api/v1/persons/{person.pk}/consents/",
-        {"team": team.pk, "categories": ["housing", "astrology"], "purpose": "x", "method": "oral"},
+        {
+            "team": team.pk,
+            "categories": ["housing", "astrology"],
+            "purpose": "x",
+            "method": "oral",
+            **informed(),
+        },
     )
     assert response.status_code == 400 and "astrology" in response.json()["categories"][0]
     assert_nothing_written(before)
@@ -37,7 +43,7 @@ def test_unknown_category_in_a_consent_is_a_400(api, person, team, worker, befor
 def test_bad_method_is_a_400(api, person, team, worker, before):
     response = api.as_(worker).post(
         f"/api/v1/persons/{person.pk}/consents/",
-        {"team": team.pk, "categories": ["housing"], "purpose": "x", "method": "telepathy"},
+        {"team": team.pk, "categories": ["housing"], "purpose": "x", "method": "telepathy", **informed()},
     )
     assert response.status_code == 400 and "method" in response.json()
     assert_nothing_written(before)
@@ -104,6 +110,7 @@ def test_end_date_in_the_past_is_a_400(api, person, team, worker, before):
             "purpose": "x",
             "method": "oral",
             "valid_until": "2001-01-01T00:00:00Z",
+            **informed(),
         },
     )
     assert response.status_code == 400 and "valid_until" in response.json()

@@ -20,7 +20,15 @@ from pathlib import Path
 import pytest
 from drf_spectacular.generators import SchemaGenerator
 
-from tests.factories import PASSWORD, give_consent, make_member, make_person, make_portal_account, make_team
+from tests.factories import (
+    PASSWORD,
+    give_consent,
+    information_text,
+    make_member,
+    make_person,
+    make_portal_account,
+    make_team,
+)
 
 BIN = Path(sys.executable).parent
 GENERATOR = shutil.which("openapi-python-client", path=str(BIN))
@@ -99,7 +107,13 @@ def test_a_generated_client_runs_a_workers_workflow(client_package, world):
     from relais_client.api.fhir import v1_consents_fhir_retrieve
     from relais_client.api.notes import v1_persons_notes_create, v1_persons_notes_list
     from relais_client.api.persons import v1_persons_list, v1_persons_retrieve
-    from relais_client.models import ConsentInRequest, MethodEnum, NoteInRequest, WithdrawInRequest
+    from relais_client.models import (
+        ConsentInRequest,
+        LegalBasisEnum,
+        MethodEnum,
+        NoteInRequest,
+        WithdrawInRequest,
+    )
 
     package, base = client_package
     client = signed_in(package, base, "camille")
@@ -111,10 +125,15 @@ def test_a_generated_client_runs_a_workers_workflow(client_package, world):
         jo,
         client=client,
         body=ConsentInRequest(
-            team=team, categories=["housing"], purpose="continuité", method=MethodEnum.ORAL
+            team=team,
+            categories=["housing"],
+            purpose="continuité",
+            method=MethodEnum.ORAL,
+            information=information_text().pk,
+            legal_basis=LegalBasisEnum.CSP_L1110_4,
         ),
     )
-    assert consent.categories == ["housing"]
+    assert consent.categories == ["housing"] and consent.legal_basis == "csp_l1110_4"
     note = v1_persons_notes_create.sync(
         jo, client=client, body=NoteInRequest(team=team, category="housing", body="Demande SIAO déposée")
     )
@@ -144,7 +163,10 @@ def test_a_generated_client_runs_a_persons_workflow(client_package, world):
     client = signed_in(package, base, "jo")
     team = world["team"].pk
     given = v1_portal_consents_create.sync(
-        client=client, body=PortalConsentInRequest(team=team, categories=["housing", "contact"])
+        client=client,
+        body=PortalConsentInRequest(
+            team=team, categories=["housing", "contact"], information=information_text().pk
+        ),
     )
     assert sorted(given.categories) == ["contact", "housing"]
     assert given.id in [c.id for c in v1_portal_consents_list.sync(client=client).results]

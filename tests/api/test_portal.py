@@ -8,7 +8,14 @@ from django.utils import timezone
 from audit.models import AccessEvent
 from consent.consents import services as consent_services
 from consent.models import PortalInvitation
-from tests.factories import give_consent, make_note, make_person, make_portal_account
+from tests.factories import (
+    give_consent,
+    information_text,
+    informed,
+    make_note,
+    make_person,
+    make_portal_account,
+)
 
 PASSWORD = "un mot de passe solide"
 
@@ -94,7 +101,8 @@ def test_the_person_sees_the_teams_that_follow_them_and_what_they_may_ask(api, j
 
 def test_the_person_gives_a_consent_themselves(api, jo, person, team, colleague):
     note = make_note(person, colleague, team, "support_plan")
-    response = api.as_(jo).post("/api/v1/portal/consents/", {"team": team.pk, "categories": ["support_plan"]})
+    body = {"team": team.pk, "categories": ["support_plan"], "information": information_text().pk}
+    response = api.as_(jo).post("/api/v1/portal/consents/", body)
     assert response.status_code == 201 and response.json()["method"] == "portal"
     visible = api.as_(colleague).get(f"/api/v1/persons/{person.pk}/notes/").json()["results"]
     assert note.pk in [n["id"] for n in visible]
@@ -188,7 +196,7 @@ def test_one_person_cannot_reach_anothers_consents_or_receipts(api, jo, team, wo
         (
             "post",
             f"/api/v1/persons/{other.pk}/consents/",
-            {"team": team.pk, "categories": [], "purpose": "x", "method": "portal"},
+            {"team": team.pk, "categories": [], "purpose": "x", "method": "portal", **informed()},
         ),
     ):
         assert getattr(api.as_(jo), method)(url, body, format="json").status_code == 404, url

@@ -7,11 +7,14 @@ from audit.models import AccessEvent
 from tests.factories import (
     CONSENT_LOCK_QUERIES,
     MERGED_APPEND,
+    UserFactory,
     give_consent,
     make_member,
     make_note,
+    make_organisation,
     make_person,
     make_portal_account,
+    make_team,
     write_events,
 )
 
@@ -29,6 +32,11 @@ PORTAL_RECEIPTS_QUERIES = 9 - MERGED_APPEND
 PORTAL_ACCESS_LOG_QUERIES = 15 - MERGED_APPEND  # with a consent's team and a day's lists (issue 21)
 REPRESENTATIVES_QUERIES = 8 - MERGED_APPEND
 PORTAL_REPRESENTATIVES_QUERIES = 9 - MERGED_APPEND
+# Issue 24: the members kept out, with their accounts; the following teams' members, with theirs.
+EXCLUSIONS_QUERIES = 9 - MERGED_APPEND
+PORTAL_EXCLUSIONS_QUERIES = 9 - MERGED_APPEND
+# The person's notes with their authors, teams and categories; the page's hidings; the following teams.
+PORTAL_NOTES_QUERIES = 11 - MERGED_APPEND
 
 
 @pytest.mark.parametrize("rows", [10, 100])
@@ -225,3 +233,96 @@ def test_disagreement_queue_query_count_is_pinned(
     with django_assert_num_queries(DISAGREEMENT_QUEUE_QUERIES):
         response = client.get("/api/v1/audit/disagreements/?page_size=100")
     assert len(response.json()["results"]) == rows
+
+
+# Issue 23: the lists of the administration and of an organisation's auditor, by organisation.
+ORGANISATIONS_QUERIES = 4  # savepoint, count, page, release
+TEAMS_QUERIES = 5  # savepoint, count, page, the teams' categories, release
+ACCOUNTS_QUERIES = 4  # savepoint, count, page, release
+
+
+@pytest.mark.parametrize("rows", [10, 100])
+def test_organisations_list_query_count_is_pinned(api, worker, rows, django_assert_num_queries):
+    for i in range(rows):
+        make_organisation(f"Organisation {i}")
+    client = api.as_(worker)
+    with django_assert_num_queries(ORGANISATIONS_QUERIES):
+        response = client.get("/api/v1/organisations/?page_size=100")
+    assert len(response.json()["results"]) == min(rows + 1, 100)  # the tests' own organisation too
+
+
+@pytest.mark.parametrize("rows", [10, 100])
+def test_a_managers_teams_and_accounts_query_counts_are_pinned(api, db, rows, django_assert_num_queries):
+    horizon = make_organisation("Horizon")
+    manager = UserFactory(is_manager=True, organisation=horizon)
+    for i in range(rows):
+        make_team(f"Équipe {i}", organisation=horizon)
+        make_team(f"Ailleurs {i}")  # another organisation's: neither listed nor counted
+        UserFactory(organisation=horizon)
+    client = api.as_(manager)
+    with django_assert_num_queries(TEAMS_QUERIES):
+        teams = client.get("/api/v1/teams/?page_size=100").json()
+    assert teams["count"] == rows
+    with django_assert_num_queries(ACCOUNTS_QUERIES):
+        accounts = client.get("/api/v1/users/?page_size=100").json()
+    assert accounts["count"] == rows + 1
+
+
+@pytest.mark.parametrize("rows", [10, 100])
+def test_an_organisations_auditor_reads_the_log_in_the_same_queries(
+    api, worker, rows, django_assert_num_queries
+):
+    """The scope is two subqueries of the same statements, not more queries."""
+    from audit import recorder
+    from audit.recorder import Event
+
+    auditor = UserFactory(is_auditor=True, audits_deployment=False)
+    recorder.record(worker, *(Event(action="person.view", person_id=i + 1) for i in range(rows)))
+    write_events(rows)  # the system's, about no team: none of them the organisation's
+    with django_assert_num_queries(AUDIT_EVENTS_QUERIES):
+        response = api.as_(auditor).get("/api/v1/audit/events/?page_size=100")
+    actors = {e["actor"] for e in response.json()["results"]}
+    assert worker.pk in actors and len(response.json()["results"]) >= min(rows, 100)
+
+
+def kept_out(person, team, worker, rows):
+    """``rows`` members of the team the person keeps out (issue 24), and as many who still read."""
+    from consent.models import Exclusion
+
+    Exclusion.objects.bulk_create(
+        Exclusion(person=person, member=make_member(team), recorded_by=worker) for _ in range(rows)
+    )
+    for _ in range(rows):
+        make_member(team)
+
+
+@pytest.mark.parametrize("rows", [10, 100])
+def test_exclusions_list_query_count_is_pinned(api, person, team, worker, rows, django_assert_num_queries):
+    kept_out(person, team, worker, rows)
+    with django_assert_num_queries(EXCLUSIONS_QUERIES):
+        response = api.as_(worker).get(f"/api/v1/persons/{person.pk}/exclusions/")
+    assert len(response.json()["exclusions"]) == rows
+    assert len(response.json()["candidates"]) == 2 * rows + 1
+
+
+@pytest.mark.parametrize("rows", [10, 100])
+def test_portal_exclusions_query_count_is_pinned(api, person, team, worker, rows, django_assert_num_queries):
+    kept_out(person, team, worker, rows)
+    client = api.as_(make_portal_account(person))
+    with django_assert_num_queries(PORTAL_EXCLUSIONS_QUERIES):
+        response = client.get("/api/v1/portal/exclusions/")
+    assert len(response.json()["exclusions"]) == rows
+
+
+@pytest.mark.parametrize("rows", [10, 100])
+def test_portal_notes_query_count_is_pinned(api, person, team, worker, rows, django_assert_num_queries):
+    from consent.models import NoteHiding
+
+    account = make_portal_account(person)
+    for i in range(rows):
+        note = make_note(person, worker, team, "housing")
+        if i % 2:
+            NoteHiding.objects.create(person=person, note=note, recorded_by=account)
+    with django_assert_num_queries(PORTAL_NOTES_QUERIES):
+        response = api.as_(account).get("/api/v1/portal/notes/?page_size=100")
+    assert [row["hidden"] for row in response.json()["results"]].count(True) == rows // 2

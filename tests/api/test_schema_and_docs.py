@@ -34,6 +34,7 @@ def test_every_operation_declares_its_responses_and_bodies():
                     "/acknowledge/",
                     "/code/",
                     "/emergency-accesses/{id}/end/",
+                    "/lift/",
                 )
             ):
                 assert "requestBody" in operation, (method, path)

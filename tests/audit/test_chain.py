@@ -287,3 +287,16 @@ def test_the_linker_is_hmac_sha256(key_length):
     assert chain.Linker(key)(previous, body) == hmac.digest(key, previous + body, "sha256")
     with_id = hmac.digest(key, previous + (77).to_bytes(8, "big") + body, "sha256")
     assert chain.Linker(key)(previous, body, 77) == with_id
+
+
+def test_an_append_that_finds_every_head_busy_waits_for_one_without_the_logs_lock(db, monkeypatch):
+    write_events(1)  # every chain's head exists
+    no_free_head = "SELECT id, seq, hash FROM audit_chainhead WHERE 1 = 0"
+    monkeypatch.setattr(chain, "_FREE_HEAD", dict.fromkeys(chain._FREE_HEAD, no_free_head))
+
+    def whole_log_lock(using: str) -> None:
+        raise AssertionError("no head is missing: the log's lock queues every append behind it")
+
+    monkeypatch.setattr(chain, "_create_missing_heads", whole_log_lock)
+    write_events(3)
+    assert AccessEvent.objects.count() == settings.RELAIS_AUDIT_CHAINS + 4 and chain.verify().ok

@@ -52,6 +52,12 @@ def test_the_chain_verifies_from_the_anchor_after_a_purge(old_and_new):
     assert all(checkpoints.anchor_is_valid(anchor) for anchor in anchors)
 
 
+def test_the_count_from_the_chains_heads_is_the_rows_before_and_after_a_purge(old_and_new):
+    assert chain.committed_count() == AccessEvent.objects.count() == 50 + settings.RELAIS_AUDIT_CHAINS
+    purge.purge_events(older_than=timedelta(days=365), actor=recorder.system("tests"))
+    assert chain.committed_count() == AccessEvent.objects.count() == 21
+
+
 def test_the_purge_is_itself_recorded(old_and_new):
     purge.purge_events(older_than=timedelta(days=365), actor=recorder.system("tests"))
     event = AccessEvent.objects.order_by("-id").first()

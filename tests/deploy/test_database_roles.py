@@ -268,12 +268,14 @@ def test_the_service_serves_as_its_own_role(deployment):
             {"team": team, "category": "housing", "body": "Vu ce matin, tout va bien."},
         )
         assert status == 201, note
+        told = call(base, "GET", "/api/v1/information/", token)[1][0]["id"]
         status, consent = call(
             base,
             "POST",
             f"/api/v1/persons/{jo['id']}/consents/",
             token,
-            {"team": team, "categories": ["housing", "contact"], "purpose": "Continuité", "method": "oral"},
+            {"team": team, "categories": ["housing", "contact"], "purpose": "Continuité", "method": "oral"}
+            | {"information": told, "legal_basis": "casf_l121_6_2"},
         )
         assert status == 201, consent
         auditor = call(base, "POST", "/api/v1/auth/token/", body={"username": "audit", "password": PASSWORD})[
@@ -286,3 +288,37 @@ def test_the_service_serves_as_its_own_role(deployment):
         server.wait(timeout=20)
     verified = deployment["manage"]("verify_audit")
     assert verified.returncode == 0, verified.stderr
+
+
+def test_the_retention_job_erases_as_the_owner_and_never_as_the_service(deployment):
+    """A demo person whose follow-ups ended eight years ago, archived six years ago: the service's
+    role cannot erase them (nor archive anyone); the job, run as the deployment runs it (the owner
+    role), erases them, records it, and the log still verifies."""
+    with psycopg.connect(url(deployment["owner"], deployment["name"]), autocommit=True) as owner:
+        person = owner.execute(
+            "SELECT id FROM records_person WHERE account_id IS NULL AND display_name <> 'Jo' ORDER BY id LIMIT 1"
+        ).fetchone()[0]
+        owner.execute(
+            "UPDATE records_followup SET closed_at = now() - interval '8 years' "
+            "WHERE person_id = %s AND closed_at IS NULL",
+            [person],
+        )
+        owner.execute(
+            "UPDATE records_person SET archived_at = now() - interval '6 years' WHERE id = %s", [person]
+        )
+    service_only = {k: v for k, v in deployment["env"].items() if k != "DATABASE_OWNER_URL"}
+    refused = deployment["manage"]("apply_retention", as_env=service_only)
+    assert refused.returncode != 0 and "permission denied" in refused.stderr
+    with psycopg.connect(url(deployment["owner"], deployment["name"])) as owner:
+        assert owner.execute("SELECT count(*) FROM records_person WHERE id = %s", [person]).fetchone()[0] == 1
+    done = deployment["manage"]("apply_retention")
+    assert done.returncode == 0, done.stderr
+    assert f"erased: #{person}" in done.stdout
+    with psycopg.connect(url(deployment["owner"], deployment["name"])) as owner:
+        assert owner.execute("SELECT count(*) FROM records_person WHERE id = %s", [person]).fetchone()[0] == 0
+        assert (
+            owner.execute("SELECT count(*) FROM records_note WHERE person_id = %s", [person]).fetchone()[0]
+            == 0
+        )
+    verified = deployment["manage"]("verify_audit")
+    assert verified.returncode == 0, verified.stdout + verified.stderr

@@ -14,7 +14,14 @@ from audit.models import AccessEvent
 from consent.consents import services
 from core import signing
 from interop import codes, receipt_check
-from tests.factories import give_consent, make_member, make_portal_account, make_representative, make_team
+from tests.factories import (
+    give_consent,
+    informed,
+    make_member,
+    make_portal_account,
+    make_representative,
+    make_team,
+)
 from tests.interop.value_sets import assert_consent_codes, parses
 
 
@@ -122,6 +129,7 @@ def test_a_representative_is_the_grantor_as_related_person(api, person, team, wo
         categories=["housing"],
         purpose="suivi",
         method="portal",
+        **informed(),
     )
     resource = fhir_consent(api, worker, given.pk).json()
     parses(resource)

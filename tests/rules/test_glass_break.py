@@ -195,7 +195,7 @@ def test_one_left_unreviewed_for_seven_days_deserves_a_look(
         {"verdict": "not_justified", "comment": "Non."},
         format="json",
     )
-    assert insights._glass_waiting(timedelta(days=-1)) == []
+    assert insights._glass_waiting(timedelta(days=-1), AccessEvent.objects.all()) == []
 
 
 def test_the_sentence_is_encrypted_at_rest(api, person, team, colleague):

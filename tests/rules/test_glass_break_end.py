@@ -11,7 +11,7 @@ from django.utils import timezone
 from access.rules import open_glass_categories
 from audit.models import AccessEvent
 from consent.models import GlassBreak
-from records import services as record_services
+from records import follow_ups
 from teams import services as team_services
 from teams.models import Category, Membership
 from tests.factories import UserFactory, give_consent, make_member, make_note
@@ -72,16 +72,16 @@ def test_switching_the_glass_off_ends_the_access_on_the_record_and_switching_it_
 def test_closing_the_follow_up_ends_the_access_and_reopening_it_revives_nothing(
     api, opened, person, team, other_team, worker, colleague
 ):
-    record_services.open_follow_up(
+    follow_ups.open_follow_up(
         user=worker, person_id=person.pk, team_id=other_team.pk, presence="in_person", confirmed=True
     )
     nurse = make_member(other_team)
     follow_up = person.follow_ups.get(team=team)
-    record_services.close_follow_up(user=worker, follow_up_id=follow_up.pk)
+    follow_ups.close_follow_up(user=worker, follow_up_id=follow_up.pk)
     opened.refresh_from_db()
     assert (opened.end_reason, opened.ended_by) == ("follow_up_closed", worker)
     assert [e.reason for e in AccessEvent.objects.filter(action="glass_break.end")] == ["follow_up_closed"]
-    record_services.open_follow_up(
+    follow_ups.open_follow_up(
         user=nurse, person_id=person.pk, team_id=team.pk, presence="in_person", confirmed=True
     )
     assert notes(api, colleague, person) == []
@@ -168,7 +168,7 @@ def test_already_readable_is_decided_for_the_team_asked_for(api, person, team, o
     both = make_member(team)
     team_services.add_member(by=UserFactory(is_manager=True), team=other_team, user=both)
     Membership.objects.filter(user=both).update(commitment_accepted_at=timezone.now())
-    record_services.open_follow_up(
+    follow_ups.open_follow_up(
         user=worker, person_id=person.pk, team_id=other_team.pk, presence="in_person", confirmed=True
     )
     give_consent(person, team, ["contact"], by=worker)  # the member's first team reads contact first

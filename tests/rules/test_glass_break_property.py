@@ -29,7 +29,7 @@ from consent.consents import services as consent_services
 from consent.emergency import services as glass
 from consent.models import Consent, GlassBreak
 from core.domain_errors import Hidden, Invalid
-from records import services as record_services
+from records import follow_ups
 from teams import services as team_services
 from teams.models import Membership, Team
 from tests.factories import UserFactory, give_consent, make_member, make_person, make_team
@@ -151,7 +151,7 @@ def world(db):
     team_services.add_member(by=UserFactory(is_manager=True), team=teams["B"], user=member)
     Membership.objects.filter(user=member).update(commitment_accepted_at=timezone.now())
     person = make_person(teams["A"], display_name="Jo")
-    record_services.open_follow_up(
+    follow_ups.open_follow_up(
         user=member, person_id=person.pk, team_id=teams["B"].pk, presence="in_person", confirmed=True
     )
     return {
@@ -268,14 +268,14 @@ def play(world, story, clock) -> None:
             if not model.follows[name]:
                 continue
             follow_up = person.follow_ups.get(team=team, closed_at__isnull=True)
-            record_services.close_follow_up(user=member, follow_up_id=follow_up.pk)
+            follow_ups.close_follow_up(user=member, follow_up_id=follow_up.pk)
             model.end(model.running(name), "follow_up_closed")
             model.follows[name] = False
         elif kind == "reopen":
             (name,) = args
             if model.follows[name] or not any(model.follows.values()):
                 continue
-            record_services.open_follow_up(
+            follow_ups.open_follow_up(
                 user=member, person_id=person.pk, team_id=team_id, presence="in_person", confirmed=True
             )
             model.follows[name] = True

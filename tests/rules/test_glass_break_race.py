@@ -20,7 +20,7 @@ from access.who_is_asking import member_for
 from consent.emergency import services as glass
 from consent.models import GlassBreak
 from core.domain_errors import DomainError
-from records import services as record_services
+from records import follow_ups
 from teams import services as team_services
 from teams.models import Team
 from tests.factories import UserFactory, make_member, make_person, make_team
@@ -93,14 +93,14 @@ def test_an_access_opened_as_the_follow_up_closes_is_ended_or_refused(flushable_
     team, other = make_team("Maraude", ("housing",)), make_team("CSAPA", ("housing",))
     member, nurse = make_member(team), make_member(other)
     person = make_person(team)
-    record_services.open_follow_up(
+    follow_ups.open_follow_up(
         user=member, person_id=person.pk, team_id=other.pk, presence="in_person", confirmed=True
     )
     for _ in range(ROUNDS):
         follow_up = person.follow_ups.get(team=team, closed_at__isnull=True)
-        close = functools.partial(record_services.close_follow_up, user=nurse, follow_up_id=follow_up.pk)
+        close = functools.partial(follow_ups.close_follow_up, user=nurse, follow_up_id=follow_up.pk)
         opened, _ = together(open_for(member, person, team), close)
-        record_services.open_follow_up(
+        follow_ups.open_follow_up(
             user=nurse, person_id=person.pk, team_id=team.pk, presence="in_person", confirmed=True
         )
         assert read_by_glass(member, person, team) == set()

@@ -26,9 +26,11 @@ from tests.factories import (
     UserFactory,
     follow,
     give_consent,
+    information_text,
     make_member,
     make_note,
     make_portal_account,
+    make_team,
 )
 
 TAKEN = "le mot de passe de camille"
@@ -147,13 +149,21 @@ def test_the_auditors_signals_point_out_a_reset_followed_by_an_export_or_a_journ
     _camille_takes_over(api, worker, person)
     api.get("/api/v1/portal/export/")
     api.get("/api/v1/portal/access-log/")
-    found = [s for s in insights.signals(glass_review_after=REVIEW_AFTER) if s.kind == "reset_then_read"]
+    found = [
+        s
+        for s in insights.signals(glass_review_after=REVIEW_AFTER, scope=AccessEvent.objects.all())
+        if s.kind == "reset_then_read"
+    ]
     assert [(s.actor_id, s.count) for s in found] == [(worker.pk, 2)]
 
 
 def test_no_signal_for_a_space_that_reads_its_journal_without_a_reset(api, world, worker, person):
     api.as_(world["jo"]).get("/api/v1/portal/access-log/")
-    assert not [s for s in insights.signals(glass_review_after=REVIEW_AFTER) if s.kind == "reset_then_read"]
+    assert not [
+        s
+        for s in insights.signals(glass_review_after=REVIEW_AFTER, scope=AccessEvent.objects.all())
+        if s.kind == "reset_then_read"
+    ]
 
 
 def test_the_restriction_lifts_when_the_cooling_period_has_passed(api, world, worker, person, monkeypatch):
@@ -281,7 +291,7 @@ def test_the_restricted_space_cannot_widen_what_the_makers_team_reads(api, world
     _camille_takes_over(api, worker, person)
     response = api.post(
         "/api/v1/portal/consents/",
-        {"team": team.pk, "categories": ["housing", "support_plan"]},
+        {"team": team.pk, "categories": ["housing", "support_plan"], "information": information_text().pk},
         format="json",
     )
     assert response.status_code == 403
@@ -303,7 +313,11 @@ def test_a_read_after_the_restriction_has_lifted_by_itself_is_still_pointed_out(
     later = timezone.now() + timedelta(hours=73)
     monkeypatch.setattr(timezone, "now", lambda: later)
     assert api.as_(world["jo"]).get("/api/v1/portal/export/").status_code == 200
-    found = [s for s in insights.signals(glass_review_after=REVIEW_AFTER) if s.kind == "reset_then_read"]
+    found = [
+        s
+        for s in insights.signals(glass_review_after=REVIEW_AFTER, scope=AccessEvent.objects.all())
+        if s.kind == "reset_then_read"
+    ]
     assert [(s.actor_id, s.count) for s in found] == [(worker.pk, 1)]
 
 
@@ -311,7 +325,11 @@ def test_a_reset_the_person_confirmed_raises_no_signal(api, world, worker, perso
     _camille_takes_over(api, worker, person)
     assert api.post("/api/v1/portal/reset/confirm/", {"previous_password": PASSWORD}).status_code == 200
     assert api.get("/api/v1/portal/export/").status_code == 200
-    assert not [s for s in insights.signals(glass_review_after=REVIEW_AFTER) if s.kind == "reset_then_read"]
+    assert not [
+        s
+        for s in insights.signals(glass_review_after=REVIEW_AFTER, scope=AccessEvent.objects.all())
+        if s.kind == "reset_then_read"
+    ]
 
 
 def test_the_worker_page_says_an_open_space_reopens_restricted_with_a_handed_over_code(
@@ -330,3 +348,14 @@ def test_the_restriction_ends_at_the_very_end_of_the_watch(api, world, worker, p
     reset = SpaceReset.objects.get()
     assert is_restricted(reset, at=reset.watched_until - timedelta(microseconds=1))
     assert not is_restricted(reset, at=reset.watched_until)
+
+
+def test_the_restricted_space_cannot_bring_in_another_team(api, world, worker, person):
+    """Else the maker would open Jo's record to a team of her choosing (the team sees the name)."""
+    _camille_takes_over(api, worker, person)
+    elsewhere = make_team("Halte de nuit")
+    response = api.post("/api/v1/portal/other-teams/", {"team": elsewhere.pk}, format="json")
+    assert response.status_code == 403
+    assert not person.follow_ups.filter(team=elsewhere).exists()
+    refused = AccessEvent.objects.filter(action="follow_up.open", outcome="denied").get()
+    assert (refused.reason, refused.person_id) == ("RestrictedAfterReset", person.pk)

@@ -23,7 +23,8 @@ from django.utils import timezone
 from consent.consents import services as consent_services
 from consent.emergency import ending as glass_end
 from consent.emergency import services as glass
-from consent.models import Consent, GlassBreak
+from consent.models import Consent, GlassBreak, NoteHiding
+from consent.say import exclusions
 from records.models import Note
 from tests.factories import give_consent, make_member, make_note, make_person, make_portal_account, make_team
 
@@ -71,6 +72,7 @@ class World:
             for code in NOTE_CATEGORIES:  # within its team's mission or not: its author reads it
                 make_note(self.jo, author, team, code, f"{author.username} {code}")
         make_note(self.jo, self.ali, self.accueil, "housing", "ali housing")
+        self.kept_out: dict[int, str] = {}  # a team, and the label of the member Jo keeps out of it
         self.states: list[str] = []
         self.untrue: list[tuple] = []  # every claim the API contradicts: all of them are reported
 
@@ -80,6 +82,14 @@ class World:
 
     def team_named(self, sentence: str) -> set[int]:
         return {team.pk for team in self.teams if team.name in sentence}
+
+    def names_who_is_kept_out(self, sentence: str) -> bool:
+        """A sentence that says a team reads says which of its members Jo keeps out (R11, issue 24)."""
+        return all(
+            f"{team.name} sauf {self.kept_out[team.pk]}" in sentence
+            for team in self.teams
+            if team.pk in self.kept_out and team.name in sentence
+        )
 
     # What the API answers ---------------------------------------------------------------------
 
@@ -146,6 +156,7 @@ class World:
             if note.author_id == reader.pk:
                 self.expect(("Vous seul" in badges) == (not readers), ("badge", *where))
                 self.expect(self.team_named(why) == readers, ("why", *where))
+                self.expect(self.names_who_is_kept_out(why), ("why, kept out", *where))
                 if readers:
                     self.expect("Personne d'autre" not in why, ("why", *where))
             else:
@@ -159,12 +170,19 @@ class World:
             for label, line in re.findall(r"<li><strong>(.*?)</strong> — (.*?)</li>", lines, re.S)
         }
         for code in NOTE_CATEGORIES:
-            own = Note.objects.filter(person=self.jo, author=reader, category__code=code).first()
+            # A new note is hidden from no one: the line is compared with an own note that is not.
+            hidden = NoteHiding.objects.filter(lifted_at__isnull=True).values("note_id")
+            own = (
+                Note.objects.filter(person=self.jo, author=reader, category__code=code)
+                .exclude(pk__in=hidden)
+                .first()
+            )
             if own is None:
                 continue
             line = claimed[LABELS[code]]
             where = (state, reader.username, code, line)
             self.expect(self.team_named(line) == answers[own.pk], ("note form", *where))
+            self.expect(self.names_who_is_kept_out(line), ("note form, kept out", *where))
             self.expect(("vous seul" in line) == (not answers[own.pk]), ("note form", *where))
         # The teams' cards, and the compact status of the reader's own teams.
         panel = re.search(r'aria-labelledby="consent-panel">(.*?)</section>', page, re.S).group(1)
@@ -218,6 +236,7 @@ class World:
         self.expect(
             "vous" in said.lower() and self.team_named(said) == readers, ("message", state, code, said)
         )
+        self.expect(self.names_who_is_kept_out(said), ("message, kept out", state, code, said))
 
 
 @pytest.fixture
@@ -269,5 +288,19 @@ def test_every_sentence_about_who_reads_is_what_the_api_does(world):
     w.check("emergency accesses ended")
     w.write_and_read_the_message("ended", w.camille, w.maraude, "addiction")
 
-    assert len(w.states) == 7
+    # Issue 24: Jo keeps one member of Maraude Nord out, and hides a note of Sami's from the CSAPA.
+    give_consent(w.jo, w.csapa, ["housing"], by=w.nadia)
+    zoe = make_member(w.maraude, username="zoe")
+    exclusions.keep_out(user=w.camille, person_id=w.jo.pk, member_id=zoe.pk)
+    w.kept_out[w.maraude.pk] = zoe.label
+    hidden = Note.objects.get(person=w.jo, author=w.sami, category__code="housing")
+    NoteHiding.objects.create(person=w.jo, note=hidden, team=w.csapa, recorded_by=w.jo_account)
+    w.check("a member kept out, a note hidden from one team")
+    shown = Note.objects.get(person=w.jo, author=w.camille, category__code="housing")
+    assert w.readers(shown) == {w.maraude.pk, w.csapa.pk}
+    assert w.readers(hidden) == {w.maraude.pk}  # the CSAPA reads housing, but not this note
+    assert w.api.as_(zoe).get(f"/api/v1/persons/{w.jo.pk}/").status_code == 404
+    w.write_and_read_the_message("kept out", w.camille, w.maraude, "housing")
+
+    assert len(w.states) == 8
     assert w.untrue == [], "\n".join(map(repr, w.untrue))

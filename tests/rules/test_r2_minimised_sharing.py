@@ -5,10 +5,10 @@ from django.utils import timezone
 
 from audit.models import AccessEvent
 from consent.models import Consent
-from records import services as record_services
+from records import follow_ups
 from teams import services as team_services
 from teams.models import Membership
-from tests.factories import UserFactory, give_consent, make_member, make_note, make_person
+from tests.factories import UserFactory, give_consent, informed, make_member, make_note, make_person
 
 
 def notes(api, user, person):
@@ -46,7 +46,7 @@ def test_category_outside_the_team_mission_stays_hidden(api, person, team, other
     # A consent naming it cannot even be recorded...
     response = api.as_(worker).post(
         f"/api/v1/persons/{person.pk}/consents/",
-        {"team": team.pk, "categories": ["health"], "purpose": "suivi", "method": "oral"},
+        {"team": team.pk, "categories": ["health"], "purpose": "suivi", "method": "oral", **informed()},
     )
     assert response.status_code == 400 and "categories" in response.json()
     # ...and one recorded before the mission changed opens nothing once the category is dropped.
@@ -79,13 +79,13 @@ def test_a_consent_counts_only_while_its_team_follows_the_person(api, person, te
     both = make_member(team)
     team_services.add_member(by=UserFactory(is_manager=True), team=other_team, user=both)
     Membership.objects.filter(user=both).update(commitment_accepted_at=timezone.now())
-    follow_up = record_services.open_follow_up(
+    follow_up = follow_ups.open_follow_up(
         user=worker, person_id=person.pk, team_id=other_team.pk, presence="in_person", confirmed=True
     )
     note = make_note(person, worker, team, "contact")
     give_consent(person, other_team, ["contact"], by=worker)  # the member's first team has no consent
     assert notes(api, both, person) == (200, [note.pk])
-    record_services.close_follow_up(user=worker, follow_up_id=follow_up.pk)
+    follow_ups.close_follow_up(user=worker, follow_up_id=follow_up.pk)
     assert notes(api, both, person) == (200, [])
     assert api.as_(both).get(f"/api/v1/notes/{note.pk}/").status_code == 404
     body = api.as_(both).get(f"/api/v1/persons/{person.pk}/").json()

@@ -8,7 +8,7 @@ from django.db import transaction
 from drf_spectacular.generators import SchemaGenerator
 
 from consent.models import Representative
-from tests.factories import PASSWORD, give_consent, make_member, make_note
+from tests.factories import PASSWORD, give_consent, informed, make_member, make_note
 
 # Values that name the caller or the moment, not what the caller may see.
 VOLATILE = {
@@ -114,6 +114,7 @@ def request_for(method, path, world, user):
             "categories": ["housing"],
             "purpose": "continuité",
             "method": "oral",
+            **informed(),
         },
         "/api/v1/persons/{id}/follow-ups/": {
             "team": world["other_team"].pk,

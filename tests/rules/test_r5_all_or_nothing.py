@@ -40,13 +40,15 @@ from core.domain_errors import (
     NotTheAuthor,
 )
 from teams import factors, recovery
-from teams.models import Category
+from teams.models import Category, Organisation
 from tests.factories import (
     PASSWORD,
     UserFactory,
     give_consent,
+    informed,
     make_member,
     make_note,
+    make_organisation,
     make_person,
     make_portal_account,
     make_team,
@@ -58,6 +60,7 @@ SERVICE_MODULES = [
     "teams.factors",
     "teams.recovery",
     "records.services",
+    "records.follow_ups",
     "consent.consents.services",
     "consent.space.portal",
     "consent.space.activation",
@@ -67,9 +70,18 @@ SERVICE_MODULES = [
     "consent.representation.services",
     "consent.recovery.services",
     "consent.disagreements.services",
+    "consent.information.texts",
 ]
 # Public functions of those modules that are not actions themselves, and why.
 NOT_ACTIONS = {
+    "records.follow_ups.grant_follow": "a step of create_person and of the follow-up actions",
+    "consent.consents.services.informed": "a step of the receipts: what the person was told, as signed",
+    "consent.information.texts.current_texts": "a read of the deployment's public texts",
+    "consent.information.texts.current_text": "a read of the deployment's public texts",
+    "consent.information.texts.text_given": "a check, a step of record_consent",
+    "consent.information.texts.basis_given": "a check, a step of record_consent",
+    "consent.information.texts.basis_for": "a step of the portal's give_consent and of the consent form",
+    "consent.information.texts.published": "a read of one public text, for anyone",
     "teams.accounts.create_account": "a step of create_user and of activate, which record it",
     "teams.accounts.reset_access": "a step of activate, which records it",
     "teams.accounts.refuse_setting_password": "a refusal only (R10), recorded: it changes nothing",
@@ -79,6 +91,7 @@ NOT_ACTIONS = {
     "consent.recovery.services.restriction": "a read of the account's own reset, nothing of the person",
     "consent.recovery.services.review_queue": "a read for auditors, recorded",
     "consent.recovery.services.to_review": "a step of review (and of its page): its refusals only are recorded",
+    "consent.consents.services.administered_invitations": "a read of the portal codes a manager reaches",
     "teams.factors.is_staff": "a check of roles",
     "teams.factors.has_factor": "a check",
     "teams.factors.kinds": "a check, for the pages",
@@ -105,7 +118,7 @@ NOT_ACTIONS = {
     "consent.consents.services.mission_categories": "a check, a step of record_consent",
     "consent.emergency.services.may_review": "a check, a step of review and of the review queue's page",
     "consent.emergency.ending.end_with_team_change": "a step of teams.services.update_team (teams.changes)",
-    "consent.emergency.ending.end_with_follow_up": "a step of records.services.close_follow_up (records.changes)",
+    "consent.emergency.ending.end_with_follow_up": "a step of records.follow_ups.close_follow_up (records.changes)",
     "consent.emergency.services.to_review": "a step of review (and of its page): its refusals only are recorded",
     "consent.notices.inbox.send_pending": "the send_notices command: each person's news in a transaction of its own",
     "consent.representation.services.representatives_of": "a read, recorded",
@@ -156,6 +169,9 @@ def world() -> dict:
         "note": make_note(person, worker, team, "housing"),
         "code": code,
         "manager": UserFactory(is_manager=True),
+        "administrator": UserFactory(is_superuser=True, is_staff=True, organisation=None),
+        "horizon_manager": UserFactory(is_manager=True, organisation=make_organisation("Horizon")),
+        "horizon_worker": UserFactory(organisation=make_organisation("Horizon")),
         "outsider": UserFactory(),
         "auditor": UserFactory(is_auditor=True),
         "elsewhere": make_person(make_team("Ailleurs"), display_name="Ailleurs"),
@@ -348,6 +364,11 @@ def agent_body(w, **changes):
 
 # Each action: the calls that must fail, each with the domain error it raises.
 FAILURES = {
+    "consent.information.texts.publish": [
+        (lambda w: dict(version="2", language="de", easy_read=False, title="T", body="B"), Invalid),
+        (lambda w: dict(version="2", language="fr", easy_read=False, title="", body="B"), Invalid),
+        (lambda w: dict(version="1", language="fr", easy_read=False, title="T", body="B"), Invalid),
+    ],
     "consent.representation.services.record_representative": [
         (lambda w: {**agent_body(w), "user": w["outsider"]}, NotAMember),
         (lambda w: {**agent_body(w), "person_id": w["elsewhere"].pk}, Hidden),
@@ -382,6 +403,12 @@ FAILURES = {
     "teams.accounts.create_user": [
         (lambda w: dict(by=w["worker"], username="x1"), NotAManager),
         (lambda w: dict(by=w["manager"], username=w["worker"].username.upper()), Invalid),
+        # A manager makes accounts of their organisation only, and never a reach over every one.
+        (
+            lambda w: dict(by=w["horizon_manager"], username="x2", organisation_id=w["team"].organisation_id),
+            Invalid,
+        ),
+        (lambda w: dict(by=w["manager"], username="x3", is_auditor=True, audits_deployment=True), Invalid),
     ],
     "teams.accounts.update_account": [
         (lambda w: dict(by=w["worker"], user=w["colleague"], is_manager=True), NotAManager),
@@ -393,6 +420,14 @@ FAILURES = {
             Invalid,
         ),
         (lambda w: dict(by=w["manager"], user=UserFactory(is_superuser=True), is_active=False), NotAManager),
+        (lambda w: dict(by=w["horizon_manager"], user=w["colleague"], is_active=False), Hidden),
+        (lambda w: dict(by=w["manager"], user=w["colleague"], audits_deployment=True), Invalid),
+        (
+            lambda w: dict(
+                by=w["administrator"], user=w["colleague"], organisation_id=make_organisation("Horizon").pk
+            ),
+            Invalid,  # a member of its organisation's teams stays in it until they are left
+        ),
     ],
     "consent.recovery.services.confirm": [
         (lambda w: dict(user=w["jo"], previous_password=PASSWORD), Invalid),  # nothing to confirm
@@ -472,9 +507,54 @@ FAILURES = {
         (lambda w: dict(by=w["worker"], name="T", continuity_categories=[]), NotAManager),
         (lambda w: dict(by=w["manager"], name="T", continuity_categories=["housing", "nope"]), Invalid),
         (lambda w: dict(by=w["manager"], name=w["team"].name, continuity_categories=[]), Invalid),
+        (
+            lambda w: dict(
+                by=w["horizon_manager"],
+                name="T",
+                continuity_categories=[],
+                organisation_id=w["team"].organisation_id,
+            ),
+            Invalid,
+        ),
+        (lambda w: dict(by=w["administrator"], name="T", continuity_categories=[]), Invalid),
+    ],
+    "teams.services.save_organisation": [
+        (
+            lambda w: dict(
+                by=w["manager"],
+                organisation=Organisation(),
+                name="N",
+                legal_name="N",
+                data_protection_contact="d",
+                postal_address="a",
+            ),
+            NotAManager,
+        ),
+        (
+            lambda w: dict(
+                by=w["manager"], organisation=w["team"].organisation, data_protection_contact="ailleurs"
+            ),
+            NotAManager,
+        ),
+        (
+            lambda w: dict(
+                by=w["administrator"],
+                organisation=Organisation(),
+                name="Horizon",
+                legal_name="N",
+                data_protection_contact="d",
+                postal_address="a",
+            ),
+            Invalid,
+        ),
+        (
+            lambda w: dict(by=w["administrator"], organisation=w["team"].organisation, postal_address=" "),
+            Invalid,
+        ),
     ],
     "teams.services.update_team": [
         (lambda w: dict(by=w["worker"], team=w["team"], name="T"), NotAManager),
+        (lambda w: dict(by=w["horizon_manager"], team=w["team"], name="T"), Hidden),
         (lambda w: dict(by=w["manager"], team=w["team"], name=w["other_team"].name), Invalid),
         # Renamed and saved first, then the categories are found wrong: the rename must go too.
         (
@@ -486,6 +566,10 @@ FAILURES = {
         (lambda w: dict(by=w["worker"], team=w["team"], user=w["outsider"]), NotAManager),
         (lambda w: dict(by=w["manager"], team=w["team"], user=w["jo"]), Invalid),
         (lambda w: dict(by=w["manager"], team=w["team"], user=w["colleague"]), Conflict),
+        # Nobody joins another organisation's team, whoever adds them, themselves included.
+        (lambda w: dict(by=w["horizon_manager"], team=w["team"], user=w["horizon_manager"]), Hidden),
+        (lambda w: dict(by=w["manager"], team=w["team"], user=w["horizon_worker"]), Invalid),
+        (lambda w: dict(by=w["administrator"], team=w["team"], user=w["horizon_worker"]), Invalid),
     ],
     "teams.services.update_member": [
         (
@@ -615,12 +699,18 @@ FAILURES = {
             NotAManager,
         ),
         (
-            lambda w: dict(by=w["manager"], category=Category(), code="housing", label_fr="L", label_en="H"),
+            lambda w: dict(by=w["manager"], category=Category(), code="new", label_fr="N", label_en="N"),
+            NotAManager,  # the registry is shared by every organisation: the deployment's to edit
+        ),
+        (
+            lambda w: dict(
+                by=w["administrator"], category=Category(), code="housing", label_fr="L", label_en="H"
+            ),
             Invalid,
         ),
         (
             lambda w: dict(
-                by=w["manager"], category=Category.objects.get(code="housing"), label_fr="L", code="x"
+                by=w["administrator"], category=Category.objects.get(code="housing"), label_fr="L", code="x"
             ),
             Invalid,
         ),
@@ -668,7 +758,12 @@ FAILURES = {
             CommitmentRequired,
         ),
     ],
-    "records.services.open_follow_up": [
+    "records.follow_ups.ask_to_be_followed": [
+        (lambda w: dict(user=w["jo"], team_id=w["team"].pk), Conflict),  # it follows Sam already
+        (lambda w: dict(user=w["jo"], team_id=2**63 + 1), Invalid),
+        (lambda w: dict(user=w["worker"], team_id=w["other_team"].pk), NotAPortalAccount),
+    ],
+    "records.follow_ups.open_follow_up": [
         (lambda w: dict(user=w["worker"], person_id=w["person"].pk, team_id=w["team"].pk), Conflict),
         (lambda w: dict(user=w["worker"], person_id=w["elsewhere"].pk, team_id=w["other_team"].pk), Hidden),
         (lambda w: dict(user=w["worker"], person_id=w["person"].pk, team_id=2**63 + 1), Invalid),
@@ -689,11 +784,36 @@ FAILURES = {
             ContactNotShared,
         ),
     ],
-    "records.services.close_follow_up": [
+    "records.follow_ups.close_follow_up": [
         (lambda w: dict(user=w["worker"], follow_up_id=w["elsewhere"].follow_ups.get().pk), Hidden),
         (lambda w: dict(user=w["worker"], follow_up_id=2**64), Hidden),
     ],
     "consent.consents.services.record_consent": [
+        # Nothing said of the information given, or a basis the law does not know: refused on its field.
+        (
+            lambda w: dict(
+                user=w["worker"],
+                person_id=w["person"].pk,
+                team_id=w["team"].pk,
+                categories=["housing"],
+                purpose="p",
+                method="oral",
+                legal_basis="csp_l1110_4",
+            ),
+            Invalid,
+        ),
+        (
+            lambda w: dict(
+                user=w["worker"],
+                person_id=w["person"].pk,
+                team_id=w["team"].pk,
+                categories=["housing"],
+                purpose="p",
+                method="oral",
+                **informed(legal_basis="consent"),
+            ),
+            Invalid,
+        ),
         # The consent and its categories are written, then the form is found to be no PDF: all goes.
         (
             lambda w: dict(
@@ -702,6 +822,7 @@ FAILURES = {
                 team_id=w["team"].pk,
                 categories=["housing"],
                 purpose="p",
+                **informed(),
                 method="written",
                 evidence=EvidenceFile("x.txt", b"not a scan"),
             ),
@@ -714,6 +835,7 @@ FAILURES = {
                 team_id=w["team"].pk,
                 categories=["health"],
                 purpose="p",
+                **informed(),
                 method="oral",
             ),
             Invalid,
@@ -725,6 +847,7 @@ FAILURES = {
                 team_id=w["team"].pk,
                 categories=["housing"],
                 purpose="p",
+                **informed(),
                 method="portal",
             ),
             Invalid,
@@ -736,6 +859,7 @@ FAILURES = {
                 team_id=w["team"].pk,
                 categories=["housing"],
                 purpose="p",
+                **informed(),
                 method="oral",
                 valid_until=timezone.now() - timedelta(days=1),
             ),
@@ -748,6 +872,7 @@ FAILURES = {
                 team_id=w["other_team"].pk,
                 categories=[],
                 purpose="p",
+                **informed(),
                 method="oral",
             ),
             Invalid,
@@ -759,6 +884,7 @@ FAILURES = {
                 team_id=w["team"].pk,
                 categories=[],
                 purpose="p",
+                **informed(),
                 method="portal",
             ),
             Hidden,
@@ -815,6 +941,9 @@ FAILURES = {
 
 # Each action once more, with arguments that succeed, to make it fail at its last step.
 SUCCEEDS = {
+    "consent.information.texts.publish": lambda w: dict(
+        version="2", language="fr", easy_read=False, title="Vos informations", body="Le texte."
+    ),
     "consent.representation.services.record_representative": agent_body,
     "consent.representation.services.new_code_for": lambda w: dict(
         user=w["worker"], representative_id=an_agent(w).pk
@@ -904,7 +1033,15 @@ SUCCEEDS = {
         peer_role_shown=True,
     ),
     "teams.services.save_category": lambda w: dict(
-        by=w["manager"], category=Category(), code="new", label_fr="Nouvelle", label_en="New"
+        by=w["administrator"], category=Category(), code="new", label_fr="Nouvelle", label_en="New"
+    ),
+    "teams.services.save_organisation": lambda w: dict(
+        by=w["administrator"],
+        organisation=Organisation(),
+        name="CHRS Les Tilleuls",
+        legal_name="Association Les Tilleuls",
+        data_protection_contact="dpo@tilleuls.example",
+        postal_address="3 rue des Tilleuls, Lille",
     ),
     "records.services.create_person": lambda w: dict(
         user=w["worker"], team_id=w["team"].pk, display_name="N"
@@ -912,14 +1049,15 @@ SUCCEEDS = {
     "records.services.write_note": lambda w: dict(
         user=w["worker"], person_id=w["person"].pk, team_id=w["team"].pk, category="housing", body="b"
     ),
-    "records.services.open_follow_up": lambda w: dict(
+    "records.follow_ups.ask_to_be_followed": lambda w: dict(user=w["jo"], team_id=w["other_team"].pk),
+    "records.follow_ups.open_follow_up": lambda w: dict(
         user=w["worker"],
         person_id=w["person"].pk,
         team_id=w["other_team"].pk,
         presence="in_person",
         confirmed=True,
     ),
-    "records.services.close_follow_up": lambda w: dict(user=w["worker"], follow_up_id=follow_up(w).pk),
+    "records.follow_ups.close_follow_up": lambda w: dict(user=w["worker"], follow_up_id=follow_up(w).pk),
     "records.services.correct_note": lambda w: dict(user=w["worker"], note_id=w["note"].pk, body="corrigé"),
     "records.services.update_contact": lambda w: dict(
         user=w["worker"], person_id=w["person"].pk, phone="06 11 22 33 44", email="jo@example.org"
@@ -930,6 +1068,7 @@ SUCCEEDS = {
         team_id=w["team"].pk,
         categories=["housing"],
         purpose="p",
+        **informed(),
         method="written",
         evidence=EvidenceFile("form.pdf", b"%PDF-1.4 signed"),
     ),

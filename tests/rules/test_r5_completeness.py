@@ -17,13 +17,16 @@ from django.utils import timezone
 from drf_spectacular.generators import SchemaGenerator
 
 from audit.models import AccessEvent
-from consent.models import GlassBreak, PortalInvitation, SpaceReset
+from consent.models import Exclusion, GlassBreak, NoteHiding, PortalInvitation, SpaceReset
 from tests.factories import (
     PASSWORD,
     UserFactory,
     give_consent,
+    information_text,
+    informed,
     make_member,
     make_note,
+    make_organisation,
     make_person,
     make_portal_account,
     make_team,
@@ -37,8 +40,11 @@ KINDS = (
     "outsider",
     "newcomer",
     "member",
-    "manager",
-    "auditor",
+    "manager",  # of the world's organisation, whose teams Jo's are
+    "auditor",  # of the whole deployment (explicitly)
+    "other_manager",  # of another organisation: reaches nothing of the world's
+    "org_auditor",  # of the world's organisation only
+    "other_auditor",  # of another organisation only
     "person",
     "other_person",
     "representative",  # Jo's trusted person, with both scopes (consents and journal)
@@ -90,6 +96,11 @@ def world() -> dict:
             "member": colleague,
             "manager": UserFactory(is_manager=True),
             "auditor": UserFactory(is_auditor=True),
+            "other_manager": UserFactory(is_manager=True, organisation=make_organisation("Horizon")),
+            "org_auditor": UserFactory(is_auditor=True, audits_deployment=False),
+            "other_auditor": UserFactory(
+                is_auditor=True, audits_deployment=False, organisation=make_organisation("Horizon")
+            ),
             "person": make_portal_account(person, "jo"),
             "other_person": make_portal_account(sam, "sam"),
             "representative": agent_account,
@@ -135,15 +146,37 @@ def portal(action, *, categories_of=None, scoped=False):
     return expect
 
 
+MANAGERS = ("manager", "other_manager")
+AUDITORS = ("auditor", "org_auditor", "other_auditor")
+# The auditors who read what the world's organisation did: the deployment's, and its own.
+AUDITORS_OF_THE_WORLD = ("auditor", "org_auditor")
+
+
+def teams_to_ask(kind, w):
+    """The deployment's teams that do not follow the person: reference data, no event; refused (and
+    recorded) to anyone but the person and a representative whose role covers consents."""
+    if kind == "anonymous":
+        return None
+    return [] if kind in (*PORTAL, "representative") else [denied("follow_up.open")]
+
+
 def managers_only(kind, w):
-    return None if kind == "anonymous" else [] if kind == "manager" else "refused"
+    """A read of the administration: another organisation's manager lists their own (a 200) and is
+    answered the 404 of what does not exist for the world's objects: no event either way."""
+    return None if kind == "anonymous" else [] if kind in MANAGERS else "refused"
 
 
-def managers_act(action):
-    """An act of administration: recorded with its before and after for a manager, refused to others."""
+def managers_act(action, *, of_their_own=False):
+    """An act of administration: recorded with its before and after for a manager, refused to others.
+    Another organisation's manager acts on their own organisation (``of_their_own``: a new team) or
+    meets the 404 of what does not exist, with no event, as for a missing object."""
 
     def expect(kind, w):
-        return None if kind == "anonymous" else [allowed(action)] if kind == "manager" else "refused"
+        if kind == "anonymous":
+            return None
+        if kind == "manager" or (kind == "other_manager" and of_their_own):
+            return [allowed(action)]
+        return [] if kind == "other_manager" else "refused"
 
     return expect
 
@@ -185,7 +218,9 @@ def presentation(write):
 def glass_review(kind, w):
     if kind == "anonymous":
         return None
-    return [allowed("glass_break.review", w["P"])] if kind == "auditor" else [denied("glass_break.review")]
+    if kind in AUDITORS_OF_THE_WORLD:
+        return [allowed("glass_break.review", w["P"])]
+    return [denied("glass_break.review")]  # another organisation's: the 404 of a missing one
 
 
 def glass_acknowledge(kind, w):
@@ -201,7 +236,9 @@ def glass_acknowledge(kind, w):
 def reset_review(kind, w):
     if kind == "anonymous":
         return None
-    return [allowed("space_reset.review", w["P"])] if kind == "auditor" else [denied("space_reset.review")]
+    if kind in AUDITORS_OF_THE_WORLD:
+        return [allowed("space_reset.review", w["P"])]
+    return [denied("space_reset.review")]
 
 
 def reset_confirm(kind, w):
@@ -310,14 +347,44 @@ def disagree(kind, w):
 def disagreement_answer(kind, w):
     if kind == "anonymous":
         return None
-    return [allowed("disagreement.answer", w["P"])] if kind == "auditor" else [denied("disagreement.answer")]
+    if kind in AUDITORS_OF_THE_WORLD:
+        return [allowed("disagreement.answer", w["P"])]
+    return [denied("disagreement.answer")]
+
+
+def exclusion_lift(kind, w):
+    """Jo lets the newcomer back: in her space, or with the member; Sam's space gets the 404 of R9,
+    named in Jo's journal; anyone else is refused as one who follows no one."""
+    if kind == "anonymous":
+        return None
+    if kind in ("member", "person"):
+        return [allowed("exclusion.lift", w["P"])]
+    if kind == "other_person":
+        return [denied("exclusion.lift", w["P"])]
+    return [denied("exclusion.lift")]
+
+
+def own_note(action):
+    """Jo hides her note, or shows it again; Sam's space gets the 404 of R9, named in Jo's journal;
+    a representative never reads notes (refused, named too); anyone else has no space."""
+
+    def expect(kind, w):
+        if kind == "anonymous":
+            return None
+        if kind == "person":
+            return [allowed(action, w["P"])]
+        if kind in ("other_person", "representative"):
+            return [denied(action, w["P"])]
+        return [denied(action)]
+
+    return expect
 
 
 def auditors_only(action):
     def expect(kind, w):
         if kind == "anonymous":
             return None
-        return [allowed(action) if kind == "auditor" else denied(action)]
+        return [allowed(action) if kind in AUDITORS else denied(action)]
 
     return expect
 
@@ -330,6 +397,9 @@ EXPECTED = {
     ("post", "/api/v1/users/{id}/recovery/"): managers_act("account.code"),
     ("post", "/api/v1/auth/account-code/"): lambda kind, w: [denied("auth.login_failed")],
     ("get", "/api/v1/receipt-key/"): lambda kind, w: [],
+    # The information texts given before a consent: public words, nobody's data, nothing to record.
+    ("get", "/api/v1/information/"): lambda kind, w: [],
+    ("get", "/api/v1/information/{id}/"): lambda kind, w: [],
     ("post", "/api/v1/portal/activate/"): lambda kind, w: [denied("portal.activate")],
     ("get", "/api/v1/categories/"): anyone_signed_in,
     ("get", "/api/v1/me/"): anyone_signed_in,
@@ -341,11 +411,12 @@ EXPECTED = {
         None
         if kind == "anonymous"
         else [allowed("account.create"), allowed("account.code")]
-        if kind == "manager"
+        if kind in MANAGERS  # an account of their own organisation
         else "refused"
     ),
     ("get", "/api/v1/teams/"): managers_only,
-    ("post", "/api/v1/teams/"): managers_act("team.create"),
+    ("post", "/api/v1/teams/"): managers_act("team.create", of_their_own=True),
+    ("get", "/api/v1/organisations/"): anyone_signed_in,
     ("get", "/api/v1/teams/{id}/"): managers_only,
     ("patch", "/api/v1/teams/{id}/"): managers_act("team.update"),
     ("get", "/api/v1/teams/{id}/memberships/"): managers_only,
@@ -412,8 +483,21 @@ EXPECTED = {
     ("post", "/api/v1/portal/disagreements/"): disagree,
     ("get", "/api/v1/audit/disagreements/"): auditors_only("disagreement.list"),  # none waits: no person
     ("post", "/api/v1/audit/disagreements/{id}/answer/"): disagreement_answer,
+    ("get", "/api/v1/persons/{id}/exclusions/"): person_data("exclusion.list"),
+    ("post", "/api/v1/persons/{id}/exclusions/"): person_data("exclusion.record"),
+    ("post", "/api/v1/exclusions/{id}/lift/"): exclusion_lift,
+    ("get", "/api/v1/portal/exclusions/"): portal("exclusion.list"),
+    ("post", "/api/v1/portal/exclusions/"): portal("exclusion.record"),
+    ("get", "/api/v1/portal/notes/"): portal(
+        "portal.notes", categories_of=lambda kind: ["housing"] if kind == "person" else []
+    ),
+    ("post", "/api/v1/portal/notes/{id}/hide/"): own_note("note.hide"),
+    ("post", "/api/v1/portal/note-hidings/{id}/lift/"): own_note("note.show"),
+    ("get", "/api/v1/portal/other-teams/"): teams_to_ask,
+    ("post", "/api/v1/portal/other-teams/"): portal("follow_up.open", scoped=True),
     ("get", "/api/v1/audit/events/"): auditors_only("audit.view"),
     ("get", "/api/v1/audit/verify/"): auditors_only("audit.verify"),
+    ("get", "/api/v1/audit/retention/"): auditors_only("retention.count"),
     # FHIR (issue 25): each as its JSON twin.
     ("get", "/api/v1/consents/{id}/fhir/"): consent_by_id("consent.view"),
     ("get", "/api/v1/audit/fhir/AuditEvent"): auditors_only("audit.view"),
@@ -431,6 +515,8 @@ def operations() -> list[tuple[str, str]]:
 
 def request_for(method: str, path: str, kind: str, w: dict) -> tuple[str, dict | None]:
     user = w["users"][kind]
+    if path == "/api/v1/information/{id}/":
+        return path.replace("{id}", str(information_text().pk)), None
     if path == "/api/v1/portal/consents/{id}/renewal/":  # the person's consent that ends in 10 days
         ending = give_consent(
             w["person"],
@@ -490,6 +576,18 @@ def request_for(method: str, path: str, kind: str, w: dict) -> tuple[str, dict |
             written_by=w["users"]["person"],
         )
         return path.replace("{id}", str(written.pk)), {"answer": "Vu."}
+    if path == "/api/v1/exclusions/{id}/lift/":  # Jo keeps the newcomer out
+        kept = Exclusion.objects.create(
+            person=w["person"], member=w["users"]["newcomer"], recorded_by=w["users"]["member"]
+        )
+        return path.replace("{id}", str(kept.pk)), None
+    if path == "/api/v1/portal/notes/{id}/hide/":
+        return path.replace("{id}", str(w["note"].pk)), {}
+    if path == "/api/v1/portal/note-hidings/{id}/lift/":  # Jo hid a note from every other team
+        hidden = NoteHiding.objects.create(
+            person=w["person"], note=w["note"], recorded_by=w["users"]["person"]
+        )
+        return path.replace("{id}", str(hidden.pk)), None
     if path == "/api/v1/notes/{id}/correction/":  # a note of the member's own, which only they correct
         own = make_note(w["person"], w["users"]["member"], w["team"], "housing")
         return f"/api/v1/notes/{own.pk}/correction/", {"body": "Corrigé"}
@@ -542,9 +640,14 @@ def request_for(method: str, path: str, kind: str, w: dict) -> tuple[str, dict |
             "categories": ["housing"],
             "purpose": "continuité",
             "method": portal_method,
+            **informed(),
         },
         ("post", "/api/v1/consents/{id}/withdraw/"): {"method": portal_method},
-        ("post", "/api/v1/portal/consents/"): {"team": team, "categories": ["housing"]},
+        ("post", "/api/v1/portal/consents/"): {
+            "team": team,
+            "categories": ["housing"],
+            "information": information_text().pk,
+        },
         ("post", "/api/v1/me/presentation/"): {"team": team, "title": "intervenante"},
         ("post", "/api/v1/persons/{id}/emergency-access/"): {
             "team": team,
@@ -560,6 +663,9 @@ def request_for(method: str, path: str, kind: str, w: dict) -> tuple[str, dict |
             "evidence": "Jugement du 2 mars",
         },
         ("post", "/api/v1/representatives/{id}/end/"): {"evidence": "Jugement de mainlevée"},
+        ("post", "/api/v1/persons/{id}/exclusions/"): {"member": w["users"]["newcomer"].pk},
+        ("post", "/api/v1/portal/exclusions/"): {"member": w["users"]["newcomer"].pk},
+        ("post", "/api/v1/portal/other-teams/"): {"team": w["other_team"].pk},
     }
     return url, bodies.get((method, path))
 

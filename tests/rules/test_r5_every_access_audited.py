@@ -8,7 +8,15 @@ from audit import recorder
 from audit.models import AccessEvent
 from consent.models import Consent, Receipt, Withdrawal
 from records.models import FollowUp, Note, Person
-from tests.factories import PASSWORD, give_consent, make_member, make_person, make_team
+from tests.factories import (
+    PASSWORD,
+    give_consent,
+    information_text,
+    informed,
+    make_member,
+    make_person,
+    make_team,
+)
 
 
 def events(**filters):
@@ -90,7 +98,7 @@ def person_data_calls(world):
         (
             "post",
             f"/api/v1/persons/{p.pk}/consents/",
-            {"team": t.pk, "categories": ["housing"], "purpose": "x", "method": "oral"},
+            {"team": t.pk, "categories": ["housing"], "purpose": "x", "method": "oral", **informed()},
         ),
         ("post", f"/api/v1/consents/{c.pk}/withdraw/", {"method": "oral"}),
         ("get", f"/api/v1/consents/{c.pk}/receipt/", None),
@@ -139,10 +147,14 @@ def test_every_person_data_endpoint_fails_closed(api, world, colleague, monkeypa
 
 
 def portal_calls(world):
-    t = world["team"]
+    t, told = world["team"], information_text()
     return [
         ("get", "/api/v1/portal/consents/", None),
-        ("post", "/api/v1/portal/consents/", {"team": t.pk, "categories": ["housing"]}),
+        (
+            "post",
+            "/api/v1/portal/consents/",
+            {"team": t.pk, "categories": ["housing"], "information": told.pk},
+        ),
         ("get", "/api/v1/portal/teams/", None),
         ("get", "/api/v1/portal/access-log/", None),
         ("get", "/api/v1/portal/receipts/", None),

@@ -12,7 +12,7 @@ from consent.models import Consent, Receipt
 from records.models import FollowUp
 from teams import services as team_services
 from teams.models import Membership
-from tests.factories import SYSTEM, follow, make_member, make_person, make_team
+from tests.factories import SYSTEM, follow, informed, make_member, make_person, make_team
 
 
 @pytest.fixture
@@ -22,7 +22,14 @@ def both(person, other_team):
 
 
 def _consent(api, person, team, **extra):
-    body = {"team": team.pk, "categories": ["health"], "purpose": "soins", "method": "oral", **extra}
+    body = {
+        "team": team.pk,
+        "categories": ["health"],
+        "purpose": "soins",
+        "method": "oral",
+        **informed(),
+        **extra,
+    }
     return api.post(f"/api/v1/persons/{person.pk}/consents/", body, format="json")
 
 
@@ -51,7 +58,7 @@ def test_another_teams_consent_with_presence_names_it_in_receipt_and_log(api, wo
 
 
 def test_own_teams_consent_asks_no_presence(api, worker, person, team):
-    body = {"team": team.pk, "categories": ["housing"], "purpose": "logement", "method": "oral"}
+    body = {"team": team.pk, "categories": ["housing"], "purpose": "logement", "method": "oral", **informed()}
     response = api.as_(worker).post(f"/api/v1/persons/{person.pk}/consents/", body, format="json")
     assert response.status_code == 201
     assert "presence" not in json.loads(Receipt.objects.get().payload)
@@ -102,7 +109,13 @@ def test_follow_up_page_asks_who_is_present_and_refuses_without(web, worker, per
 def test_consent_page_for_another_team_asks_who_is_present(web, worker, both, other_team):
     url = f"/persons/{both.pk}/consents/new/?team={other_team.pk}"
     assert "Qui est présent ?" in web.as_(worker).get(url).content.decode()
-    form = {"team": other_team.pk, "categories": ["health"], "purpose": "soins", "method": "oral"}
+    form = {
+        "team": other_team.pk,
+        "categories": ["health"],
+        "purpose": "soins",
+        "method": "oral",
+        **informed(),
+    }
     response = web.post(f"/persons/{both.pk}/consents/new/", form)
     assert response.status_code == 400
     assert "Confirmez" in response.content.decode()

@@ -8,7 +8,7 @@ from django.db import connection, connections
 
 from consent.models import Consent
 from core import signing
-from tests.factories import give_consent, make_member, make_note
+from tests.factories import give_consent, informed, make_member, make_note
 
 
 def consent_url(person):
@@ -22,7 +22,13 @@ def readable(api, user, person):
 def test_recording_a_consent_stores_who_how_and_why(api, person, team, worker):
     response = api.as_(worker).post(
         consent_url(person),
-        {"team": team.pk, "categories": ["housing"], "purpose": "orientation SIAO", "method": "written"},
+        {
+            "team": team.pk,
+            "categories": ["housing"],
+            "purpose": "orientation SIAO",
+            "method": "written",
+            **informed(),
+        },
     )
     assert response.status_code == 201, response.content
     consent = Consent.objects.get(pk=response.json()["id"])
@@ -86,6 +92,7 @@ def change_from(consent, team) -> dict:
         "purpose": "Suivi",
         "method": "oral",
         "replaces": consent.pk,
+        **informed(),
     }
 
 
@@ -127,7 +134,13 @@ def test_member_of_a_following_team_records_for_another_following_team(api, pers
         f"/api/v1/persons/{person.pk}/follow-ups/",
         {"team": other_team.pk, "presence": "in_person", "confirmed": True},
     )
-    body = {"team": other_team.pk, "categories": ["health"], "purpose": "soins", "method": "oral"}
+    body = {
+        "team": other_team.pk,
+        "categories": ["health"],
+        "purpose": "soins",
+        "method": "oral",
+        **informed(),
+    }
     # Another team than the worker's own: who is present, and a confirmation (issue 21).
     body.update(presence="by_phone", confirmed=True)
     response = api.as_(worker).post(consent_url(person), body, format="json")
@@ -137,7 +150,7 @@ def test_member_of_a_following_team_records_for_another_following_team(api, pers
 def test_consent_for_a_team_that_does_not_follow_is_refused(api, person, other_team, worker):
     response = api.as_(worker).post(
         consent_url(person),
-        {"team": other_team.pk, "categories": ["health"], "purpose": "soins", "method": "oral"},
+        {"team": other_team.pk, "categories": ["health"], "purpose": "soins", "method": "oral", **informed()},
     )
     assert response.status_code == 400 and "team" in response.json()
 
@@ -156,6 +169,27 @@ def test_receipts_are_signed_and_verifiable_with_the_public_key(api, shared, wor
         assert not signing.verify(tampered, receipt["signature"], key)
 
 
+def test_a_receipt_names_the_organisation_inside_its_signature(api, web, shared, worker):
+    """Issue 23: the person knows which structure holds what, and how to reach it; a receipt whose
+    organisation was changed fails verification."""
+    consent, _ = shared
+    organisation = consent.team.organisation
+    key = base64.b64decode(api.get("/api/v1/receipt-key/").json()["public_key"])
+    receipt = api.as_(worker).get(f"/api/v1/consents/{consent.pk}/receipt/").json()
+    assert receipt["payload"]["organisation"] == {
+        "id": organisation.pk,
+        "name": organisation.name,
+        "legal_name": organisation.legal_name,
+        "data_protection_contact": organisation.data_protection_contact,
+        "postal_address": organisation.postal_address,
+    }
+    assert signing.verify(receipt["payload"], receipt["signature"], key)
+    elsewhere = dict(receipt["payload"]["organisation"], name="Une autre association")
+    assert not signing.verify(dict(receipt["payload"], organisation=elsewhere), receipt["signature"], key)
+    page = web.as_(worker).get(f"/consents/{consent.pk}/receipt/").content.decode()
+    assert organisation.legal_name in page and organisation.data_protection_contact in page
+
+
 def test_latest_receipt_is_the_withdrawal(api, shared, worker):
     consent, _ = shared
     api.as_(worker).post(f"/api/v1/consents/{consent.pk}/withdraw/", {"method": "oral"})
@@ -167,7 +201,8 @@ def test_latest_receipt_is_the_withdrawal(api, shared, worker):
 
 def test_portal_method_is_reserved_to_the_person(api, person, team, worker):
     response = api.as_(worker).post(
-        consent_url(person), {"team": team.pk, "categories": ["housing"], "purpose": "x", "method": "portal"}
+        consent_url(person),
+        {"team": team.pk, "categories": ["housing"], "purpose": "x", "method": "portal", **informed()},
     )
     assert response.status_code == 400 and "method" in response.json()
 

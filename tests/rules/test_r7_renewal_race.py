@@ -17,7 +17,7 @@ from django.utils import timezone
 from rest_framework.test import APIClient
 
 from consent.models import Consent, Status
-from tests.factories import give_consent, make_member, make_person, make_portal_account, make_team
+from tests.factories import give_consent, informed, make_member, make_person, make_portal_account, make_team
 
 ROUNDS = 10
 
@@ -99,6 +99,7 @@ def test_a_change_never_undoes_a_withdrawal_sent_at_the_same_moment(flushable_au
             "purpose": "Suivi",
             "method": "oral",
             "replaces": consent.pk,
+            **informed(),
         }
         recorded, withdrawal = at_once(
             lambda change=change: client_of(camille).post(

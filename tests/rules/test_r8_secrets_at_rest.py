@@ -10,7 +10,7 @@ from django.db import connection
 
 from core import crypto, keys
 from records.models import Note, Person
-from tests.factories import make_note
+from tests.factories import informed, make_note
 
 
 def raw(table, column, pk):
@@ -99,6 +99,7 @@ def test_consent_evidence_is_encrypted_and_rotated_like_the_rest(settings, perso
         purpose="continuité",
         method="written",
         evidence=EvidenceFile("form.pdf", scan),
+        **informed(),
     )
     evidence = Evidence.objects.get(consent=consent)
     assert raw("consent_evidence", "content", evidence.pk).startswith(f"v1:{crypto.newest_key_id()}:")

@@ -14,7 +14,14 @@ from consent.representation import services as representatives
 from consent.space import activation
 from core import signing
 from teams.models import User
-from tests.factories import give_consent, make_member, make_note, make_portal_account, make_representative
+from tests.factories import (
+    give_consent,
+    information_text,
+    make_member,
+    make_note,
+    make_portal_account,
+    make_representative,
+)
 
 RECORD = "/api/v1/persons/{}/representatives/"
 END = "/api/v1/representatives/{}/end/"
@@ -116,7 +123,12 @@ def test_a_representative_gives_a_consent_that_names_them_in_the_consent_receipt
     Notice.objects.all().delete()
     response = api.as_(account).post(
         "/api/v1/portal/consents/",
-        {"team": team.pk, "categories": ["housing"], "purpose": "Continuité"},
+        {
+            "team": team.pk,
+            "categories": ["housing"],
+            "purpose": "Continuité",
+            "information": information_text().pk,
+        },
         format="json",
     )
     assert response.status_code == 201, response.content
@@ -237,7 +249,12 @@ def test_the_persons_journal_names_the_representative_and_their_role(api, person
     _agent, account = make_representative(person, by=worker)
     api.as_(account).post(
         "/api/v1/portal/consents/",
-        {"team": team.pk, "categories": ["housing"], "purpose": "Continuité"},
+        {
+            "team": team.pk,
+            "categories": ["housing"],
+            "purpose": "Continuité",
+            "information": information_text().pk,
+        },
         format="json",
     )
     own = make_portal_account(person)

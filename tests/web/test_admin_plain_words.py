@@ -44,12 +44,19 @@ def test_the_accounts_list_shows_staff_only_by_default(web, manager, worker, por
     assert ">jo<" not in rows and ">lucie<" not in rows
 
 
-def test_persons_and_representatives_spaces_are_listed_apart(web, manager, worker, portal_accounts):
-    web.as_(manager)
+def test_persons_and_representatives_spaces_are_listed_apart(web, worker, portal_accounts):
+    web.as_(UserFactory(username="root", is_superuser=True, is_staff=True, organisation=None))
     persons = _rows(web.get("/admin/teams/user/?kind=person").content.decode())
     assert ">jo<" in persons and "camille" not in persons and ">lucie<" not in persons
     agents = _rows(web.get("/admin/teams/user/?kind=representative").content.decode())
     assert ">lucie<" in agents and "camille" not in agents and ">jo<" not in agents
+
+
+def test_an_organisations_manager_sees_no_persons_or_representatives_spaces(web, manager, portal_accounts):
+    """They belong to no organisation: the deployment's administrators alone see them."""
+    web.as_(manager)
+    assert ">jo<" not in _rows(web.get("/admin/teams/user/?kind=person").content.decode())
+    assert ">lucie<" not in _rows(web.get("/admin/teams/user/?kind=representative").content.decode())
 
 
 def test_portal_accounts_are_never_offered_as_team_members(web, manager, team, worker, portal_accounts):

@@ -9,7 +9,7 @@ from django.utils import timezone
 
 from audit.models import AccessEvent
 from consent.consents import services as consent_services
-from records import services as record_services
+from records import follow_ups
 from records.models import HandoverMark, Note
 from tests.factories import (
     CONSENT_LOCK_QUERIES,
@@ -29,7 +29,7 @@ def test_new_notes_consents_and_teams_are_listed_per_person(web, worker, colleag
     give_consent(person, team, ["housing"], by=worker)
     make_note(person, colleague, team, "housing", "Texte jamais montré ici")
     csapa = make_team("CSAPA Horizon")
-    record_services.open_follow_up(
+    follow_ups.open_follow_up(
         user=worker, person_id=person.pk, team_id=csapa.pk, presence="in_person", confirmed=True
     )
     page = _page(web, worker)

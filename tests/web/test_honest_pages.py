@@ -4,7 +4,7 @@ import pytest
 
 from audit.models import AccessEvent
 from records.models import Note, Person
-from tests.factories import give_consent, make_member, make_person, make_team
+from tests.factories import give_consent, informed, make_member, make_person, make_team
 
 # Pages that render what the services answer (the rules and the API's tests run on both databases):
 # one database is enough; a test below that may differ between the two is marked every_database.
@@ -112,7 +112,7 @@ def test_changing_a_consent_starts_from_the_current_one(web, worker, team, perso
 
 def test_ticking_nothing_asks_to_confirm_the_refusal(web, worker, team, person):
     url = f"/persons/{person.pk}/consents/new/"
-    data = {"team": team.pk, "purpose": "Continuité", "method": "oral"}
+    data = {"team": team.pk, "purpose": "Continuité", "method": "oral", **informed()}
     refused = web.as_(worker).post(url, data)
     assert refused.status_code == 400 and not person.consents.exists()
     confirmed = web.post(url, {**data, "confirm_refusal": "on"})
@@ -122,7 +122,13 @@ def test_ticking_nothing_asks_to_confirm_the_refusal(web, worker, team, person):
 def test_a_form_that_refuses_and_ticks_categories_is_refused_as_contradictory(web, worker, team, person):
     give_consent(person, team, ["housing"], by=worker)
     url = f"/persons/{person.pk}/consents/new/"
-    data = {"team": team.pk, "purpose": "Continuité", "method": "oral", "categories": ["housing"]}
+    data = {
+        "team": team.pk,
+        "purpose": "Continuité",
+        "method": "oral",
+        "categories": ["housing"],
+        **informed(),
+    }
     refused = web.as_(worker).post(url, {**data, "confirm_refusal": "on"})
     assert refused.status_code == 400 and person.consents.count() == 1
     assert "refuse" in refused.content.decode() and "Décochez" in refused.content.decode()
@@ -133,7 +139,13 @@ def test_the_change_form_records_nothing_if_its_consent_was_withdrawn_meanwhile(
     page = web.as_(worker).get(f"/persons/{person.pk}/consents/new/").content.decode()
     assert f'name="replaces" value="{consent.pk}"' in page
     web.post(f"/consents/{consent.pk}/withdraw/", {"method": "oral"})
-    data = {"team": team.pk, "purpose": "Continuité", "method": "oral", "categories": ["housing"]}
+    data = {
+        "team": team.pk,
+        "purpose": "Continuité",
+        "method": "oral",
+        "categories": ["housing"],
+        **informed(),
+    }
     answer = web.post(f"/persons/{person.pk}/consents/new/", {**data, "replaces": consent.pk})
     assert answer.status_code == 409 and person.consents.count() == 1
 

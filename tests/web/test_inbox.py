@@ -17,6 +17,8 @@ from records.models import Person
 from tests.factories import (
     MERGED_APPEND,
     give_consent,
+    information_text,
+    informed,
     make_member,
     make_note,
     make_person,
@@ -96,7 +98,8 @@ def test_each_kind_of_news_is_told(web, api, team, other_team, worker, person, j
 
 
 def test_the_persons_own_acts_are_not_told_back_to_them(api, team, worker, person, jo):
-    api.as_(jo).post("/api/v1/portal/consents/", {"team": team.pk, "categories": ["housing"]}, format="json")
+    body = {"team": team.pk, "categories": ["housing"], "information": information_text().pk}
+    api.as_(jo).post("/api/v1/portal/consents/", body, format="json")
     assert Notice.objects.filter(kind="consent_recorded").count() == 0
 
 
@@ -140,7 +143,13 @@ def test_a_mail_server_that_fails_blocks_nothing_and_the_command_sends_later(
     with django_capture_on_commit_callbacks(execute=True):
         response = api.as_(worker).post(
             f"/api/v1/persons/{person.pk}/consents/",
-            {"team": team.pk, "categories": ["housing"], "purpose": "continuité", "method": "oral"},
+            {
+                "team": team.pk,
+                "categories": ["housing"],
+                "purpose": "continuité",
+                "method": "oral",
+                **informed(),
+            },
             format="json",
         )
     assert response.status_code == 201 and person.consents.count() == 1

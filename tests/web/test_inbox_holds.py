@@ -9,7 +9,7 @@ import pytest
 from django.utils import timezone
 
 from consent.models import Notice
-from tests.factories import give_consent, make_portal_account, representative_of
+from tests.factories import give_consent, information_text, make_portal_account, representative_of
 
 OFFER = "Vous pouvez le renouveler en un clic."
 SINCE = "a été renouvelé ou modifié depuis"
@@ -65,6 +65,7 @@ def test_changing_what_one_shares_adds_nothing_to_ones_own_inbox(web, team, work
 
 def test_an_end_the_person_chose_themselves_is_not_news_to_them(api, team, person, jo):
     body = {"team": team.pk, "categories": ["housing"], "valid_until": soon(15).isoformat()}
+    body["information"] = information_text().pk
     assert api.as_(jo).post("/api/v1/portal/consents/", body, format="json").status_code == 201
     api.as_(jo).get("/api/v1/portal/notices/")
     assert not Notice.objects.filter(person=person).exists()

@@ -15,6 +15,7 @@ from tests.factories import (
     MERGED_APPEND,
     PASSWORD,
     give_consent,
+    informed,
     make_member,
     make_note,
     make_person,
@@ -155,6 +156,7 @@ def test_recording_a_consent_with_evidence_keeps_it_encrypted_and_shows_the_rece
             "categories": ["housing", "contact"],
             "purpose": "Continuité",
             "method": "written",
+            **informed(),
             "evidence": SimpleUploadedFile("form.png", PNG, content_type="image/png"),
         },
     )
@@ -181,6 +183,7 @@ def test_evidence_that_is_not_a_pdf_or_an_image_is_refused(web, person, team, wo
             "categories": ["housing"],
             "purpose": "x",
             "method": "written",
+            **informed(),
             "evidence": SimpleUploadedFile("x.exe", b"MZ\x90\x00", content_type="image/png"),
         },
     )
@@ -191,7 +194,7 @@ def test_evidence_that_is_not_a_pdf_or_an_image_is_refused(web, person, team, wo
 def test_a_category_the_mission_does_not_need_is_a_field_error(web, person, team, worker):
     response = web.as_(worker).post(
         f"/persons/{person.pk}/consents/new/",
-        {"team": team.pk, "categories": ["health"], "purpose": "x", "method": "oral"},
+        {"team": team.pk, "categories": ["health"], "purpose": "x", "method": "oral", **informed()},
     )
     assert response.status_code == 400 and "errorlist" in response.content.decode()
 
@@ -285,8 +288,9 @@ def test_pages_fail_closed_when_the_log_cannot_be_written(web, shared, person, w
 # The notes are counted in the statement that finds their authors (the notes filter's choices);
 # what every following team reads is decided with the reader's grants; the consent history is one
 # statement; the menu's roles come with the user; the categories are read once; what an emergency
-# access could still open (the emergency box) is one statement.
-PERSON_PAGE_QUERIES = 18 + CONSENT_LOCK_QUERIES - MERGED_APPEND
+# access could still open (the emergency box) is one statement; whom the person keeps out and which
+# notes they hid (issue 24) is one more.
+PERSON_PAGE_QUERIES = 19 + CONSENT_LOCK_QUERIES - MERGED_APPEND
 
 
 @pytest.mark.parametrize("rows", [10, 100])

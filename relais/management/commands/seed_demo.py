@@ -1,7 +1,8 @@
-"""A realistic French demo: two teams, peer workers (one of whom chose not to show his peer role) and
-colleagues, persons with and without consent, a consent ending in ten days, a withdrawn consent,
-notes in several categories, an emergency access waiting for review, an auditor, a manager and a
-portal account whose inbox has news.
+"""A realistic French demo: two organisations each running a team (an association's street
+outreach, another's addiction care centre), each with its manager and auditor, and the deployment's
+auditor; peer workers (one of whom chose not to show his peer role) and colleagues, persons with and
+without consent, a consent ending in ten days, a withdrawn consent, notes in several categories, an
+emergency access waiting for review, and a portal account whose inbox has news.
 
 Running it again changes nothing: every piece is looked up before it is made.
 """
@@ -16,23 +17,37 @@ from django.utils import timezone
 from audit import recorder
 from consent.consents import services as consent_services
 from consent.emergency import services as glass
-from consent.models import Consent, Method, Representative
+from consent.information.first_texts import FIRST_VERSION, publish_into
+from consent.models import Consent, InformationText, LegalBasis, Method, Representative
 from consent.representation import services as representatives
 from consent.space import activation
+from records import follow_ups
 from records import services as record_services
 from records.models import Note, Person
 from teams import accounts
 from teams import services as team_services
-from teams.models import Category, Membership, Team, User
-from web.presence import Presence
+from teams.models import Category, Membership, Organisation, Team, User
 
 SYSTEM = recorder.system("seed_demo")
 
 PASSWORD = "relais-demo-2026"
 
+# Each organisation is the data controller of its team's records: persons are told whom to write to.
+ORGANISATIONS = {
+    "Le Relais du Nord": {
+        "legal_name": "Association Le Relais du Nord (loi 1901)",
+        "data_protection_contact": "Délégué à la protection des données, dpo@relaisdunord.example",
+        "postal_address": "Le Relais du Nord, DPO, 8 rue Gosselet, 59000 Lille",
+    },
+    "Horizon Addictions": {
+        "legal_name": "Association Horizon Addictions (loi 1901), gestionnaire du CSAPA Horizon",
+        "data_protection_contact": "Déléguée à la protection des données, dpo@horizon-addictions.example",
+        "postal_address": "Horizon Addictions, DPO, 21 boulevard Vauban, 59000 Lille",
+    },
+}
 TEAMS = {
-    "Maraude Nord": ["contact", "housing", "support_plan", "administrative"],
-    "CSAPA Horizon": ["contact", "health", "addiction", "support_plan"],
+    "Maraude Nord": ("Le Relais du Nord", ["contact", "housing", "support_plan", "administrative"]),
+    "CSAPA Horizon": ("Horizon Addictions", ["contact", "health", "addiction", "support_plan"]),
 }
 MEMBERS = [
     ("camille", "Camille Martin", "Maraude Nord", "éducatrice spécialisée", False),
@@ -43,9 +58,14 @@ MEMBERS = [
 # How members chose to be presented: Sami keeps his peer role to himself for now ("intervenant");
 # Yves tells it.
 PRESENTATIONS = {"sami": ("intervenant", False), "yves": ("médiateur de santé", True)}
+# The deployment's auditor (the territory's) reads every organisation's log; each organisation has
+# its own manager and auditor, who reach that organisation only.
 OTHERS = [
-    ("audit", "Agnès Roux", {"is_auditor": True}),
-    ("direction", "Marc Lefèvre (direction)", {"is_manager": True}),
+    ("audit", "Agnès Roux (auditrice du territoire)", None, {"is_auditor": True, "audits_deployment": True}),
+    ("direction", "Marc Lefèvre (direction, Le Relais du Nord)", "Le Relais du Nord", {"is_manager": True}),
+    ("audit-nord", "Paul Garnier (audit, Le Relais du Nord)", "Le Relais du Nord", {"is_auditor": True}),
+    ("direction-horizon", "Léa Fontaine (direction, Horizon)", "Horizon Addictions", {"is_manager": True}),
+    ("audit-horizon", "Inès Morel (audit, Horizon)", "Horizon Addictions", {"is_auditor": True}),
 ]
 PERSONS: list[dict[str, Any]] = [
     {
@@ -101,14 +121,26 @@ class Command(BaseCommand):
         self._print()
 
     def _load(self):
+        organisations = {
+            name: Organisation.objects.filter(name=name).first()
+            or team_services.save_organisation(
+                by=SYSTEM, organisation=Organisation(), name=name, **particulars
+            )
+            for name, particulars in ORGANISATIONS.items()
+        }
         teams = {
             name: Team.objects.filter(name=name).first()
-            or team_services.create_team(by=SYSTEM, name=name, continuity_categories=codes)
-            for name, codes in TEAMS.items()
+            or team_services.create_team(
+                by=SYSTEM,
+                name=name,
+                continuity_categories=codes,
+                organisation_id=organisations[organisation].pk,
+            )
+            for name, (organisation, codes) in TEAMS.items()
         }
         users = {}
         for username, label, team_name, profession, peer in MEMBERS:
-            users[username] = self._user(username, label)
+            users[username] = self._user(username, label, organisation_id=teams[team_name].organisation_id)
             if not Membership.objects.filter(user=users[username], team=teams[team_name]).exists():
                 team_services.add_member(
                     by=SYSTEM,
@@ -123,8 +155,9 @@ class Command(BaseCommand):
                 team_services.present_myself(
                     user=users[username], team_id=teams[team_name].pk, title=title, peer_role_shown=shown
                 )
-        for username, label, flags in OTHERS:
-            users[username] = self._user(username, label, **flags)
+        for username, label, organisation, flags in OTHERS:
+            organisation_id = organisations[organisation].pk if organisation else None
+            users[username] = self._user(username, label, organisation_id=organisation_id, **flags)
         if not Person.objects.exists():
             self._persons(teams, users)
 
@@ -152,9 +185,13 @@ class Command(BaseCommand):
             view = record_services.create_person(user=camille, team_id=maraude.pk, **fields)
             persons[fields["display_name"]] = view.person
         jo, sandrine = persons["Jo"], persons["Sandrine"]
-        record_services.open_follow_up(
-            user=camille, person_id=jo.pk, team_id=csapa.pk, presence=Presence.IN_PERSON, confirmed=True
-        )
+        # CSAPA Horizon is another organisation's: Jo asks it to follow them, in their space.
+        jo.account = self._user("jo", "Jo")
+        jo.save(update_fields=["account"])
+        follow_ups.ask_to_be_followed(user=jo.account, team_id=csapa.pk)
+        publish_into(InformationText)  # published by consent's migration 0017, unless flushed since
+        told = InformationText.objects.get(version=FIRST_VERSION, language="fr", easy_read=False)
+        told_easy = InformationText.objects.get(version=FIRST_VERSION, language="fr", easy_read=True)
         consent_services.record_consent(
             user=camille,
             person_id=jo.pk,
@@ -162,6 +199,8 @@ class Command(BaseCommand):
             categories=["contact", "housing", "support_plan", "administrative"],
             purpose="Continuité de l'accompagnement vers le logement",
             method=Method.ORAL,
+            information=told.pk,
+            legal_basis=LegalBasis.CASF_L121_6_2,
         )
         consent_services.record_consent(
             user=nadia,
@@ -171,6 +210,8 @@ class Command(BaseCommand):
             purpose="Coordination du suivi de soins",
             method=Method.WRITTEN,
             valid_until=timezone.now() + timedelta(days=10),  # to renew: "À renouveler", Jo's banner
+            information=told_easy.pk,
+            legal_basis=LegalBasis.CSP_L1110_4,
         )
         withdrawn = consent_services.record_consent(
             user=camille,
@@ -179,6 +220,8 @@ class Command(BaseCommand):
             categories=["support_plan"],
             purpose="Projet de formation",
             method=Method.ORAL,
+            information=told.pk,
+            legal_basis=LegalBasis.CASF_L121_6_2,
         )
         consent_services.withdraw_consent(user=camille, consent_id=withdrawn.pk, method=Method.ORAL)
         for name, author, category, body in NOTES:
@@ -192,8 +235,6 @@ class Command(BaseCommand):
                 category_id=self._category_id(category),
                 body=body,
             )
-        jo.account = self._user("jo", "Jo")
-        jo.save(update_fields=["account"])
         # Karim, in hospital and out of reach, agreed to nothing yet: an emergency access waits for review.
         glass.break_glass(
             user=camille,
@@ -233,8 +274,8 @@ class Command(BaseCommand):
 
     def _print(self):
         self.stdout.write(self.style.SUCCESS("Demo data ready. Every account's password: " + PASSWORD))
-        rows = [(u, label) for u, label, *_ in MEMBERS] + [(u, label) for u, label, _ in OTHERS]
+        rows = [(u, label) for u, label, *_ in MEMBERS] + [(u, label) for u, label, *_ in OTHERS]
         rows.append(("jo", "Jo (portal account of an accompanied person)"))
         rows.append(("lucie", "Lucie, Jo's trusted person (her own portal account)"))
         for username, label in rows:
-            self.stdout.write(f"  {username:<10} {label}")
+            self.stdout.write(f"  {username:<17} {label}")

@@ -1,0 +1,178 @@
+"""The auditors' first page of the log over a million events, on PostgreSQL (target: at most 50 ms).
+
+Builds once, in a database of its own, a log of BENCH_EVENTS (1,000,000) chained events spread over
+two years: the bodies and hashes ``chain.append`` makes, dealt round the log's chains and loaded with
+COPY. Then asks, in interleaved rounds, ``GET /api/v1/audit/events/`` (the auditors' list: the
+selector, the filters, the pagination and its count, the recording of the page) as an auditor, and
+the bare SQL of the same page (the 50 newest rows, no count, no recording) as a reference; prints
+medians and p95, and EXPLAIN ANALYZE of every statement the list runs on the log. Every request
+records its page: the log must grow by exactly one event per request, and verify afterwards.
+
+BENCH_DATABASE_URL names an empty PostgreSQL database to use; by default one is created on
+127.0.0.1:5432 and dropped at the end.
+"""
+
+import os
+import random
+import statistics
+import sys
+import time
+import warnings
+from pathlib import Path
+
+import psycopg
+
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+EVENTS = int(os.environ.get("BENCH_EVENTS", "1000000"))
+ROUNDS = int(os.environ.get("BENCH_ROUNDS", "30"))
+SPAN_US = 2 * 365 * 24 * 3600 * 10**6  # two years of events, in microseconds
+SERVER = "postgres://postgres@127.0.0.1:5432"
+OWN_DATABASE = f"relais_bench_first_page_{os.getpid()}"
+OWN = "BENCH_DATABASE_URL" not in os.environ
+os.environ["DATABASE_URL"] = os.environ.get("BENCH_DATABASE_URL", f"{SERVER}/{OWN_DATABASE}")
+os.environ.setdefault("DJANGO_SETTINGS_MODULE", "relais.settings")
+os.environ["DEBUG"] = "False"
+warnings.filterwarnings("ignore", "No directory at")
+
+if OWN:
+    with psycopg.connect(f"{SERVER}/postgres", autocommit=True) as admin:
+        admin.execute(f'CREATE DATABASE "{OWN_DATABASE}"')
+
+import django  # noqa: E402
+
+django.setup()
+
+from django.conf import settings  # noqa: E402
+from django.core.management import call_command  # noqa: E402
+from django.db import connection  # noqa: E402
+from django.test import Client  # noqa: E402
+from django.test.utils import CaptureQueriesContext  # noqa: E402
+
+from audit import chain  # noqa: E402
+from audit.models import AccessEvent, ChainHead  # noqa: E402
+
+ACTIONS = ["note.list", "person.list", "person.view", "note.view", "note.create", "consent.view"]
+PAGE_SQL = "SELECT id, body, hash FROM audit_accessevent ORDER BY id DESC LIMIT 50"
+
+
+def fill(count: int) -> None:
+    """``count`` events as ``chain.append`` links them, dealt round the chains in id order, in one COPY."""
+    rng = random.Random(7)
+    link_to = chain.Linker(settings.RELAIS_AUDIT_KEY)
+    chains = chain.chain_count()
+    start = time.time_ns() // 1000 - SPAN_US
+    step = SPAN_US // count
+    heads = {number: (0, chain.GENESIS) for number in range(1, chains + 1)}
+    with (
+        connection.cursor() as cursor,
+        cursor.cursor.copy("COPY audit_accessevent (id, body, hash) FROM STDIN") as copy,
+    ):
+        for event_id in range(1, count + 1):
+            number = (event_id - 1) % chains + 1
+            seq, previous = heads[number]
+            seq += 1
+            at = start + event_id * step
+            if seq == 1:
+                entry = {**chain._start_entry(number), "t": at}
+            else:
+                action = rng.choice(ACTIONS)
+                entry = {
+                    "actor": rng.randrange(1, 500),
+                    "actor_label": f"worker {rng.randrange(1, 500)}",
+                    "team": rng.randrange(1, 40),
+                    "action": action,
+                    "outcome": "allowed" if rng.random() > 0.02 else "denied",
+                    "reason": "",
+                    "person": rng.randrange(1, 200_000),
+                    "object_type": "note",
+                    "object_ids": [rng.randrange(1, 10**7) for _ in range(3 if action == "note.list" else 0)],
+                    "categories": ["contact"],
+                    "consent": rng.randrange(1, 300_000),
+                    "request_id": f"{rng.getrandbits(128):032x}",
+                    "ip": "10.0.0.1",
+                    "chain": number,
+                    "seq": seq,
+                    "t": at,
+                }
+            body = chain.body_bytes(entry)
+            previous = link_to(previous, body, event_id)
+            heads[number] = (seq, previous)
+            copy.write_row((event_id, body.decode("ascii"), previous.hex()))
+    for number, (seq, previous) in heads.items():
+        ChainHead.objects.update_or_create(pk=number, defaults={"seq": seq, "hash": previous.hex()})
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT setval(pg_get_serial_sequence('audit_accessevent', 'id'), %s)", [count])
+        cursor.execute("VACUUM ANALYZE audit_accessevent")
+
+
+def _percentile(values: list[float], share: float) -> float:
+    ordered = sorted(values)
+    return ordered[min(len(ordered) - 1, int(share * len(ordered)))]
+
+
+def main() -> None:
+    from teams import tokens
+    from teams.models import User
+
+    call_command("migrate", verbosity=0)
+    if AccessEvent.objects.count() < EVENTS:  # a database given by BENCH_DATABASE_URL is filled once
+        began = time.perf_counter()
+        fill(EVENTS)
+        print(f"{EVENTS:,} events filled in {time.perf_counter() - began:.1f} s")
+    settings.ALLOWED_HOSTS = ["*"]
+    auditor, _ = User.objects.get_or_create(username="bench-auditor", defaults={"is_auditor": True})
+    client = Client(HTTP_AUTHORIZATION=f"Token {tokens.issue(auditor)[0]}")
+    client.get("/api/v1/audit/events/")  # warm: the first request loads what every later one reuses
+    before = AccessEvent.objects.count()
+    times: dict[str, list[float]] = {"API first page": [], "bare SQL of the page": []}
+    requests = 0
+    load = os.getloadavg()[0]
+    for _ in range(ROUNDS):
+        start = time.perf_counter()
+        response = client.get("/api/v1/audit/events/")
+        times["API first page"].append((time.perf_counter() - start) * 1000)
+        assert response.status_code == 200, response.content
+        assert len(response.json()["results"]) == 50
+        requests += 1
+        start = time.perf_counter()
+        with connection.cursor() as cursor:
+            cursor.execute(PAGE_SQL)
+            cursor.fetchall()
+        times["bare SQL of the page"].append((time.perf_counter() - start) * 1000)
+    print(
+        f"\n{time.strftime('%Y-%m-%d %H:%M UTC', time.gmtime())}, cores {os.cpu_count()}, load {load:.1f} "
+        f"at the start, {os.getloadavg()[0]:.1f} at the end; {ROUNDS} interleaved rounds (ms)"
+    )
+    for name, values in times.items():
+        print(f"  {name:<22} median {statistics.median(values):6.1f}  p95 {_percentile(values, 0.95):6.1f}")
+    page = statistics.median(times["API first page"])
+    print(f"  API first page within 50 ms: {'yes' if page <= 50 else 'no'}")
+    with CaptureQueriesContext(connection) as captured:
+        client.get("/api/v1/audit/events/")
+    requests += 1
+    print("\nThe list's statements on the log (count, page, the head its record takes), EXPLAIN ANALYZE:")
+    for query in captured.captured_queries:
+        sql = query["sql"]
+        if "audit_" not in sql or not sql.lstrip().upper().startswith("SELECT"):
+            continue
+        print(f"\n{sql[:160]}{' ...' if len(sql) > 160 else ''}")
+        with connection.cursor() as cursor:
+            cursor.execute(f"EXPLAIN (ANALYZE, BUFFERS) {sql}")
+            for (line,) in cursor.fetchall():
+                print(f"  {line}")
+    grew = AccessEvent.objects.count() - before
+    print(f"\nlog grew by {grew} events for {requests} pages: {'exact' if grew == requests else 'DIFFERS'}")
+    verdict = chain.verify()
+    print(f"verify: {'ok' if verdict.ok else f'BROKEN at {verdict.first_bad}'}, {verdict.checked} checked")
+    if grew != requests or not verdict.ok:
+        sys.exit(1)
+
+
+if __name__ == "__main__":
+    try:
+        main()
+    finally:
+        connection.close()
+        if OWN:
+            with psycopg.connect(f"{SERVER}/postgres", autocommit=True) as admin:
+                admin.execute(f'DROP DATABASE IF EXISTS "{OWN_DATABASE}" WITH (FORCE)')

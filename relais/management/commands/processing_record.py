@@ -1,0 +1,29 @@
+"""Print the deployment's record of processing activities (GDPR art. 30), from its configuration."""
+
+import json
+from typing import Any
+
+from django.conf import settings
+from django.core.management.base import BaseCommand, CommandParser
+from django.utils import translation
+
+from relais.processing_record import as_markdown, processing_record
+
+
+class Command(BaseCommand):
+    help = "Print the record of processing activities (GDPR art. 30) of this deployment."
+
+    def add_arguments(self, parser: CommandParser) -> None:
+        parser.add_argument("--format", choices=["markdown", "json"], default="markdown")
+        parser.add_argument(
+            "--language", choices=[code for code, _name in settings.LANGUAGES], default=settings.LANGUAGE_CODE
+        )
+
+    def handle(self, *args: Any, **options: Any) -> None:
+        with translation.override(options["language"]):
+            sections = processing_record()
+            if options["format"] == "json":
+                text = json.dumps({s.title: s.lines for s in sections}, ensure_ascii=False, indent=2)
+            else:
+                text = as_markdown(sections)
+        self.stdout.write(text)

@@ -1,0 +1,51 @@
+"""The record of processing activities (GDPR art. 30) is printed from the deployment's configuration:
+its controller, its teams and what their missions need, its retention periods, its security."""
+
+import json
+from io import StringIO
+
+import pytest
+from django.core.management import call_command
+
+from tests.factories import make_team
+
+
+def record(*args: str) -> str:
+    out = StringIO()
+    call_command("processing_record", *args, stdout=out)
+    return out.getvalue()
+
+
+@pytest.fixture
+def configured(settings, db):
+    settings.RELAIS_CONTROLLER = "Association Horizon, 3 rue des Lilas, Lille"
+    settings.RELAIS_DPO_CONTACT = "dpo@horizon.example"
+    settings.RELAIS_ARCHIVE_AFTER_YEARS = 3
+    settings.RELAIS_ERASE_AFTER_YEARS = 7
+    settings.RELAIS_AUDIT_RETENTION_DAYS = 200
+    settings.RELAIS_MFA_REQUIRED = True
+    return make_team("Équipe mobile psy", categories=["health", "support_plan"])
+
+
+def test_the_record_names_the_controller_teams_and_periods_configured(configured):
+    text = record("--language", "en")
+    assert "Controller: Association Horizon, 3 rue des Lilas, Lille" in text
+    assert "Data protection officer: dpo@horizon.example" in text
+    assert "Équipe mobile psy: support_plan, health" in text  # in the registry's order
+    assert "archived 3 year(s) after their last follow-up ended, erased 7 year(s) later" in text
+    assert "The access log: 200 days." in text
+    assert "Second factor for staff accounts: required." in text
+
+
+def test_what_the_configuration_does_not_say_is_left_to_the_controller(configured, settings):
+    settings.RELAIS_HOSTING = ""
+    text = record("--language", "en")
+    assert "Host: to be completed by the controller (setting RELAIS_HOSTING)" in text
+    assert "Contact: to be completed by the controller (setting RELAIS_CONTROLLER_CONTACT)" in text
+
+
+def test_the_record_is_in_french_by_default_and_as_json_on_demand(configured):
+    assert "Responsable du traitement : Association Horizon" in record()
+    sections = json.loads(record("--format", "json", "--language", "en"))
+    assert any("Équipe mobile psy" in line for line in sections["Recipients"])
+    assert set(sections) >= {"Controller", "Purposes", "Legal bases", "Retention", "Security measures"}
