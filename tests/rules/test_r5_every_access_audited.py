@@ -69,7 +69,8 @@ def test_each_read_names_its_reader_and_the_team_it_read_for(api, team, worker, 
         ("person.create", worker.pk),
         ("person.view", worker.pk),
     ]
-    assert all(e.team_id == team.pk for e in reads if e.person_id == person.pk)
+    # Jo's contact details were shown under her consent: each read of her names it (the journal's "why").
+    assert {(e.team_id, e.consent_id) for e in reads if e.person_id == person.pk} == {(team.pk, shared[0].pk)}
 
 
 def test_hidden_person_is_recorded_as_denied_although_the_request_rolls_back(api, worker, db):
