@@ -12,7 +12,7 @@ from django.utils.translation import gettext as _
 
 from consent.models import LegalBasis
 from relais.retention.periods import periods_for
-from teams.models import Category, Team
+from teams.models import Category, Organisation, Team
 
 
 @dataclass(frozen=True)
@@ -25,22 +25,45 @@ def _given(value: str, setting: str) -> str:
     return value or _("to be completed by the controller (setting %(name)s)") % {"name": setting}
 
 
-def processing_record() -> list[Section]:
-    """The record, section by section, in the active language."""
-    periods = periods_for()
-    teams = Team.objects.prefetch_related("continuity_categories").order_by("name")
-    return [
-        Section(
+def _controller(organisation: Organisation | None) -> Section:
+    """One organisation's record names it; the deployment's names the configured controller and,
+    below it, each organisation, the controller of what its own teams record."""
+    if organisation is not None:
+        return Section(
             _("Controller"),
             [
-                _("Controller: %(value)s")
-                % {"value": _given(settings.RELAIS_CONTROLLER, "RELAIS_CONTROLLER")},
-                _("Contact: %(value)s")
-                % {"value": _given(settings.RELAIS_CONTROLLER_CONTACT, "RELAIS_CONTROLLER_CONTACT")},
+                _("Controller: %(value)s") % {"value": f"{organisation.legal_name} ({organisation.name})"},
+                _("Contact: %(value)s") % {"value": _given(organisation.postal_address, "postal_address")},
                 _("Data protection officer: %(value)s")
-                % {"value": _given(settings.RELAIS_DPO_CONTACT, "RELAIS_DPO_CONTACT")},
+                % {"value": _given(organisation.data_protection_contact, "data_protection_contact")},
             ],
-        ),
+        )
+    return Section(
+        _("Controller"),
+        [
+            _("Controller: %(value)s") % {"value": _given(settings.RELAIS_CONTROLLER, "RELAIS_CONTROLLER")},
+            _("Contact: %(value)s")
+            % {"value": _given(settings.RELAIS_CONTROLLER_CONTACT, "RELAIS_CONTROLLER_CONTACT")},
+            _("Data protection officer: %(value)s")
+            % {"value": _given(settings.RELAIS_DPO_CONTACT, "RELAIS_DPO_CONTACT")},
+        ]
+        + [
+            _("Organisation %(name)s (%(legal)s), controller of what its teams record: %(contact)s")
+            % {"name": o.name, "legal": o.legal_name, "contact": o.data_protection_contact or "-"}
+            for o in Organisation.objects.order_by("name")
+        ],
+    )
+
+
+def processing_record(organisation: Organisation | None = None) -> list[Section]:
+    """The record, section by section, in the active language: the deployment's, or one
+    organisation's (its controller, its teams)."""
+    periods = periods_for()
+    teams = Team.objects.prefetch_related("continuity_categories").order_by("name")
+    if organisation is not None:
+        teams = teams.filter(organisation=organisation)
+    return [
+        _controller(organisation),
         Section(
             _("Purposes"),
             [

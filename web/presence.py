@@ -43,6 +43,23 @@ def presence_for(*, own_team: bool, presence: str | None, confirmed: bool) -> st
     return str(presence)
 
 
+def asked_by_the_person(*, presence: str | None, confirmed: bool) -> str:
+    """What the person says of their own record through a worker (whom they keep out, whom they let
+    back): the worker says who is present and confirms that the person asks it; the ``Presence``
+    value to record, or a 400 that names each missing field."""
+    errors: dict[str, list[str]] = {}
+    if presence not in Presence.values:
+        errors["presence"] = [_("Say who is present: only the person decides this.")]
+    if not confirmed:
+        errors["confirmed"] = [_("Confirm that the person (or their representative) asks for it.")]
+    if errors:
+        field, messages = next(iter(errors.items()))
+        exc = Invalid(field, messages[0])
+        exc.detail = errors
+        raise exc
+    return str(presence)
+
+
 # The two questions, asked alike by the consent's and the follow-up's forms and API (one wording).
 
 
@@ -63,19 +80,15 @@ def confirmed_form_field() -> forms.BooleanField:
     )
 
 
-def presence_input_field() -> serializers.ChoiceField:
+def presence_input_field(
+    help_text: str = "Who is present. Required, with `confirmed`, for a team that is not one of yours.",
+) -> serializers.ChoiceField:
     return serializers.ChoiceField(
-        choices=Presence.choices,
-        required=False,
-        allow_null=True,
-        default=None,
-        help_text="Who is present. Required, with `confirmed`, for a team that is not one of yours.",
+        choices=Presence.choices, required=False, allow_null=True, default=None, help_text=help_text
     )
 
 
-def confirmed_input_field() -> serializers.BooleanField:
-    return serializers.BooleanField(
-        required=False,
-        default=False,
-        help_text="The person (or their representative) asks for it: required for a team not yours.",
-    )
+def confirmed_input_field(
+    help_text: str = "The person (or their representative) asks for it: required for a team not yours.",
+) -> serializers.BooleanField:
+    return serializers.BooleanField(required=False, default=False, help_text=help_text)

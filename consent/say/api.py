@@ -14,6 +14,7 @@ from consent.say.serializers import (
     HidingSerializer,
     KeepOutInSerializer,
     KeptOutSerializer,
+    LetBackInSerializer,
     OwnNoteSerializer,
 )
 from teams.requests import signed_in
@@ -35,8 +36,13 @@ class PersonExclusions(generics.GenericAPIView):
     def post(self, request: Request, pk: int) -> Response:
         serializer = KeepOutInSerializer(data=request.data)
         serializer.is_valid(raise_exception=True)
+        data = serializer.validated_data
         done = exclusions.keep_out(
-            user=signed_in(request), person_id=pk, member_id=serializer.validated_data["member"]
+            user=signed_in(request),
+            person_id=pk,
+            member_id=data["member"],
+            presence=data["presence"],
+            confirmed=data["confirmed"],
         )
         return Response(ExclusionSerializer(done).data, status=status.HTTP_201_CREATED)
 
@@ -60,14 +66,20 @@ class MyExclusions(generics.GenericAPIView):
         return Response(ExclusionSerializer(done).data, status=status.HTTP_201_CREATED)
 
 
-@extend_schema(tags=["persons"], request=None, responses=ExclusionSerializer)
+@extend_schema(tags=["persons"], request=LetBackInSerializer, responses=ExclusionSerializer)
 class LetBack(generics.GenericAPIView):
-    """The person (in their space, or with a worker) lets a member they kept out read again."""
+    """The person (in their space, or with a worker) lets a member they kept out read again; through
+    a worker, `presence` and `confirmed` say that the person asks it."""
 
     serializer_class = ExclusionSerializer
 
     def post(self, request: Request, pk: int) -> Response:
-        done = exclusions.let_back(user=signed_in(request), exclusion_id=pk)
+        serializer = LetBackInSerializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        data = serializer.validated_data
+        done = exclusions.let_back(
+            user=signed_in(request), exclusion_id=pk, presence=data["presence"], confirmed=data["confirmed"]
+        )
         return Response(ExclusionSerializer(done).data)
 
 

@@ -29,6 +29,7 @@ from core.domain_errors import Invalid
 from core.ids import is_storable_id
 from records.models import FollowUp, Person
 from teams.models import Membership, User
+from web.presence import asked_by_the_person
 
 
 @dataclass(frozen=True)
@@ -91,9 +92,20 @@ def kept_out(*, user: User, person_id: int | None = None) -> KeptOut:
 
 
 @recorder.action
-def keep_out(*, user: User, member_id: int, person_id: int | None = None) -> Exclusion:
-    """The person keeps one member of a following team out of their record, from now on."""
+def keep_out(
+    *,
+    user: User,
+    member_id: int,
+    person_id: int | None = None,
+    presence: str | None = None,
+    confirmed: bool = False,
+) -> Exclusion:
+    """The person keeps one member of a following team out of their record, from now on: in their
+    space, or through a worker who says who is present and confirms that the person asks it."""
     person = _person(user, person_id, Action.EXCLUSION_RECORD)
+    reason = (
+        "by the person" if person_id is None else asked_by_the_person(presence=presence, confirmed=confirmed)
+    )
     named = {c.user_id for c in _following_members(person)}
     if not is_storable_id(member_id) or member_id not in named:
         raise Invalid("member", _("Choose someone from a team that follows the person."))
@@ -109,7 +121,7 @@ def keep_out(*, user: User, member_id: int, person_id: int | None = None) -> Exc
             person_id=person.pk,
             object_type="exclusion",
             object_ids=[exclusion.pk],
-            reason="by the person" if person_id is None else "",
+            reason=reason,
         ),
     )
     return exclusion
@@ -147,10 +159,16 @@ def reach_exclusion(*, user: User, exclusion_id: int, action: str = Action.EXCLU
 
 
 @recorder.action
-def let_back(*, user: User, exclusion_id: int) -> Exclusion:
-    """The person lets a member they kept out read their record again (with their team)."""
+def let_back(
+    *, user: User, exclusion_id: int, presence: str | None = None, confirmed: bool = False
+) -> Exclusion:
+    """The person lets a member they kept out read their record again (with their team): in their
+    space, or through a worker who says who is present and confirms that the person asks it. A
+    worker alone never undoes the person's choice."""
     exclusion = reach_exclusion(user=user, exclusion_id=exclusion_id)
     refuse_while_restricted(user, action=Action.EXCLUSION_LIFT, person_id=exclusion.person_id)
+    by_the_person = exclusion.person.account_id == user.pk
+    reason = "by the person" if by_the_person else asked_by_the_person(presence=presence, confirmed=confirmed)
     # Lifted once: of two lifts at the same moment, the second is told it is done.
     if not Exclusion.objects.filter(pk=exclusion.pk, lifted_at__isnull=True).update(
         lifted_at=timezone.now(), lifted_by=user
@@ -163,7 +181,7 @@ def let_back(*, user: User, exclusion_id: int) -> Exclusion:
             person_id=exclusion.person_id,
             object_type="exclusion",
             object_ids=[exclusion.pk],
-            reason="by the person" if exclusion.person.account_id == user.pk else "",
+            reason=reason,
         ),
     )
     exclusion.refresh_from_db()

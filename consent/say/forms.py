@@ -8,16 +8,37 @@ from typing import Any, cast
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from web.presence import Presence
+
 EVERY_OTHER_TEAM = ""  # the hiding's choice that names no team: every team but the author's
+
+
+def _presence() -> forms.ChoiceField:
+    return forms.ChoiceField(
+        label=_("Who is present?"),
+        choices=Presence.choices,
+        required=False,
+        widget=forms.RadioSelect,
+        help_text=_("Only the person decides this: they are asked, here and now."),
+    )
+
+
+def _confirmed() -> forms.BooleanField:
+    return forms.BooleanField(
+        label=_("I confirm: the person (or their representative) asks for it."), required=False
+    )
 
 
 class KeepOutForm(forms.Form):
     """Whom to keep out: one member of a following team. The service checks the member: the choices
-    only show whom the person may name."""
+    only show whom the person may name. Through a worker, who is present and the confirmation (the
+    person's own space asks neither)."""
 
     member = forms.IntegerField(
         label=_("Who must not read the record"), min_value=1, max_value=2**63 - 1, widget=forms.RadioSelect
     )
+    presence = _presence()
+    confirmed = _confirmed()
 
     def __init__(self, *args: Any, members: Sequence[tuple[int, str]] = (), **kwargs: Any):
         super().__init__(*args, **kwargs)
@@ -26,6 +47,13 @@ class KeepOutForm(forms.Form):
     def offer(self, members: Sequence[tuple[int, str]]) -> KeepOutForm:
         cast(forms.RadioSelect, self.fields["member"].widget).choices = members
         return self
+
+
+class LetBackForm(forms.Form):
+    """Through a worker: who is present, and the confirmation that the person lets the member back."""
+
+    presence = _presence()
+    confirmed = _confirmed()
 
 
 class HideForm(forms.Form):

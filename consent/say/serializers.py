@@ -3,10 +3,18 @@
 from rest_framework import serializers
 
 from web.api import InputSerializer, id_field
+from web.presence import confirmed_input_field, presence_input_field
 
 
 class KeepOutInSerializer(InputSerializer):
     member = id_field(help_text="The account of a member of a team that follows the person.")
+    presence = presence_input_field(help_text="Who is present: required, with `confirmed`, through a worker.")
+    confirmed = confirmed_input_field(help_text="The person asks it: required through a worker.")
+
+
+class LetBackInSerializer(InputSerializer):
+    presence = presence_input_field(help_text="Who is present: required, with `confirmed`, through a worker.")
+    confirmed = confirmed_input_field(help_text="The person asks it: required through a worker.")
 
 
 class ExclusionSerializer(serializers.Serializer):

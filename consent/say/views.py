@@ -9,10 +9,11 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
 from consent.say import exclusions, hidings
-from consent.say.forms import HideForm, KeepOutForm
+from consent.say.forms import HideForm, KeepOutForm, LetBackForm
 from core.domain_errors import Invalid
 from teams.requests import AuthenticatedHttpRequest
 from web.pages import disclosed_page, form_errors, render_with_forms, submitted
+from web.presence import Presence
 
 NOTES_PAGE = 30
 
@@ -30,7 +31,14 @@ def _keep_out_page(
     form = KeepOutForm(submitted(request), auto_id="k-%s")
     if request.method == "POST" and form.is_valid():
         try:
-            exclusions.keep_out(user=request.user, person_id=person_id, member_id=form.cleaned_data["member"])
+            data = form.cleaned_data
+            exclusions.keep_out(
+                user=request.user,
+                person_id=person_id,
+                member_id=data["member"],
+                presence=data["presence"] or None,
+                confirmed=data["confirmed"],
+            )
         except Invalid as exc:
             form_errors(form, exc)
         else:
@@ -47,7 +55,8 @@ def _keep_out_page(
 @require_http_methods(["GET", "POST"])
 def person_exclusions(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     """With the person: who of the following teams must not read their record, and a form to name one."""
-    return _keep_out_page(request, pk, "consent/say/person.html", {"nav": "persons"})
+    context = {"nav": "persons", "presence_choices": Presence.choices}
+    return _keep_out_page(request, pk, "consent/say/person.html", context)
 
 
 @login_required
@@ -63,7 +72,14 @@ def portal_exclusions(request: AuthenticatedHttpRequest) -> HttpResponse:
 @require_POST
 def lift(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     """The person (in their space, or with a worker) lets a member they kept out read again."""
-    exclusion = exclusions.let_back(user=request.user, exclusion_id=pk)
+    form = LetBackForm(request.POST)
+    form.is_valid()  # every field is optional: the service says what is missing, on its field
+    exclusion = exclusions.let_back(
+        user=request.user,
+        exclusion_id=pk,
+        presence=form.cleaned_data.get("presence") or None,
+        confirmed=bool(form.cleaned_data.get("confirmed")),
+    )
     messages.success(
         request,
         _("Done. %(name)s can read the record again, with their team.") % {"name": exclusion.member.label},

@@ -28,6 +28,7 @@ from tests.factories import (
 
 KEEP_OUT = "/api/v1/persons/{}/exclusions/"
 LIFT = "/api/v1/exclusions/{}/lift/"
+WITH_JO = {"presence": "in_person", "confirmed": True}  # a worker acts with the person there
 
 
 @pytest.fixture
@@ -35,7 +36,9 @@ def kept(person, team, worker, colleague, shared):
     """Jo keeps Léa out, with Camille; a note of Léa's own is there from before."""
     consent, note = shared
     own = make_note(person, colleague, team, "housing", "Écrite par Léa avant")
-    exclusion = exclusions.keep_out(user=worker, person_id=person.pk, member_id=colleague.pk)
+    exclusion = exclusions.keep_out(
+        user=worker, person_id=person.pk, member_id=colleague.pk, presence="in_person", confirmed=True
+    )
     return {"consent": consent, "note": note, "own": own, "exclusion": exclusion}
 
 
@@ -206,7 +209,9 @@ def test_their_team_keeps_reading(api, person, team, worker, peer, kept):
 def test_a_peer_and_a_colleague_are_kept_out_alike(api, person, team, worker, shared, peer_worker):
     member = make_member(team, peer=peer_worker, profession="" if peer_worker else "psychologue")
     assert api.as_(member).get(f"/api/v1/persons/{person.pk}/").status_code == 200
-    response = api.as_(worker).post(KEEP_OUT.format(person.pk), {"member": member.pk}, format="json")
+    response = api.as_(worker).post(
+        KEEP_OUT.format(person.pk), {"member": member.pk, **WITH_JO}, format="json"
+    )
     assert response.status_code == 201
     assert api.as_(member).get(f"/api/v1/persons/{person.pk}/").status_code == 404
     assert api.as_(member).get(f"/api/v1/notes/{shared[1].pk}/").status_code == 404
@@ -222,11 +227,11 @@ def test_the_rule_follows_the_account_into_every_team(api, person, other_team, c
 
 def test_letting_back_restores_reading_and_is_recorded(api, person, worker, colleague, kept):
     exclusion = kept["exclusion"]
-    response = api.as_(worker).post(LIFT.format(exclusion.pk), format="json")
+    response = api.as_(worker).post(LIFT.format(exclusion.pk), WITH_JO, format="json")
     assert response.status_code == 200 and response.json()["lifted_at"]
     assert api.as_(colleague).get(f"/api/v1/notes/{kept['note'].pk}/").status_code == 200
     assert AccessEvent.objects.filter(action="exclusion.lift", person_id=person.pk).count() == 1
-    again = api.as_(worker).post(LIFT.format(exclusion.pk), format="json")
+    again = api.as_(worker).post(LIFT.format(exclusion.pk), WITH_JO, format="json")
     assert again.status_code == 400
 
 
@@ -251,13 +256,17 @@ def test_the_journal_tells_the_person(web, person, worker, kept):
 
 
 def test_only_a_member_of_a_following_team_can_be_named(api, person, worker, stranger, shared):
-    response = api.as_(worker).post(KEEP_OUT.format(person.pk), {"member": stranger.pk}, format="json")
+    response = api.as_(worker).post(
+        KEEP_OUT.format(person.pk), {"member": stranger.pk, **WITH_JO}, format="json"
+    )
     assert response.status_code == 400 and "member" in response.json()
     assert not Exclusion.objects.exists()
 
 
 def test_a_member_is_kept_out_once_at_a_time(api, person, worker, colleague, kept):
-    response = api.as_(worker).post(KEEP_OUT.format(person.pk), {"member": colleague.pk}, format="json")
+    response = api.as_(worker).post(
+        KEEP_OUT.format(person.pk), {"member": colleague.pk, **WITH_JO}, format="json"
+    )
     assert response.status_code == 400
     assert Exclusion.objects.filter(person=person).count() == 1
 
@@ -290,10 +299,13 @@ def test_the_person_page_names_whom_the_team_reads_without(web, person, team, wo
 def test_a_worker_keeps_a_member_out_with_the_person_on_the_page(web, api, person, worker, colleague, shared):
     page = web.as_(worker).get(f"/persons/{person.pk}/exclusions/").content.decode()
     assert colleague.label in page
-    response = web.as_(worker).post(f"/persons/{person.pk}/exclusions/", {"member": colleague.pk})
+    form = {"member": colleague.pk, "presence": "in_person", "confirmed": "on"}
+    alone = web.as_(worker).post(f"/persons/{person.pk}/exclusions/", {"member": colleague.pk})
+    assert alone.status_code == 400 and "Seule la personne" in alone.content.decode()
+    response = web.as_(worker).post(f"/persons/{person.pk}/exclusions/", form)
     assert response.status_code == 302
     assert api.as_(colleague).get(f"/api/v1/persons/{person.pk}/").status_code == 404
-    refused = web.as_(worker).post(f"/persons/{person.pk}/exclusions/", {"member": colleague.pk})
+    refused = web.as_(worker).post(f"/persons/{person.pk}/exclusions/", form)
     assert refused.status_code == 400  # kept out already: said on the form, nothing more recorded
     assert Exclusion.objects.filter(person=person).count() == 1
 
@@ -321,3 +333,24 @@ def test_a_member_kept_out_cannot_end_the_teams_emergency_access_to_the_person(
     page = web.as_(colleague).post(f"/emergency-accesses/{emergency.pk}/end/", {"confirmed": "yes"})
     assert page.status_code == 404 and person.display_name not in page.content.decode()
     assert GlassBreak.objects.get(pk=emergency.pk).ended_at is None
+
+
+def test_a_worker_alone_neither_keeps_out_nor_lets_back(api, person, worker, colleague, shared):
+    """The person's say, through a worker only with the person there: without who is present and the
+    confirmation, a 400 on each field, and nothing changes; with them, the event says who was there."""
+    alone = api.as_(worker).post(KEEP_OUT.format(person.pk), {"member": colleague.pk}, format="json")
+    assert alone.status_code == 400 and set(alone.json()) >= {"presence", "confirmed"}
+    assert not Exclusion.objects.exists()
+    made = api.as_(worker).post(
+        KEEP_OUT.format(person.pk), {"member": colleague.pk, **WITH_JO}, format="json"
+    )
+    assert made.status_code == 201
+    refused = api.as_(worker).post(LIFT.format(made.json()["id"]), {"presence": "by_phone"}, format="json")
+    assert refused.status_code == 400 and "confirmed" in refused.json()
+    assert Exclusion.objects.get().lifted_at is None
+    lifted = api.as_(worker).post(
+        LIFT.format(made.json()["id"]), {**WITH_JO, "presence": "by_phone"}, format="json"
+    )
+    assert lifted.status_code == 200
+    reasons = {e.action: e.reason for e in AccessEvent.objects.filter(action__startswith="exclusion.")}
+    assert reasons == {"exclusion.record": "in_person", "exclusion.lift": "by_phone"}

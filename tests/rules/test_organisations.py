@@ -203,6 +203,8 @@ def test_the_emergency_queue_of_an_auditor_holds_their_organisations_only(api, t
     nord = api.as_(two["nord_auditor"]).get("/api/v1/audit/emergency-accesses/").json()
     horizon = api.as_(two["horizon_auditor"]).get("/api/v1/audit/emergency-accesses/").json()
     assert len(nord) == 1 and horizon == []
+    territory = api.as_(two["territory"]).get("/api/v1/audit/emergency-accesses/").json()
+    assert len(territory) == 1  # the deployment's auditor, of no organisation, reviews them all
 
 
 def test_a_worker_records_no_consent_for_another_organisations_team(api, two):

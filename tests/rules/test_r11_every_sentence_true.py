@@ -291,7 +291,9 @@ def test_every_sentence_about_who_reads_is_what_the_api_does(world):
     # Issue 24: Jo keeps one member of Maraude Nord out, and hides a note of Sami's from the CSAPA.
     give_consent(w.jo, w.csapa, ["housing"], by=w.nadia)
     zoe = make_member(w.maraude, username="zoe")
-    exclusions.keep_out(user=w.camille, person_id=w.jo.pk, member_id=zoe.pk)
+    exclusions.keep_out(
+        user=w.camille, person_id=w.jo.pk, member_id=zoe.pk, presence="in_person", confirmed=True
+    )
     w.kept_out[w.maraude.pk] = zoe.label
     hidden = Note.objects.get(person=w.jo, author=w.sami, category__code="housing")
     NoteHiding.objects.create(person=w.jo, note=hidden, team=w.csapa, recorded_by=w.jo_account)

@@ -220,3 +220,13 @@ def test_a_consent_to_another_team_shows_the_identity_to_that_team_only(
     assert api.as_(colleague).get("/api/v1/persons/", {"search": "Marchand"}).json()["results"] == []
     found = api.as_(nurse).get("/api/v1/persons/", {"search": "Marchand"}).json()["results"]
     assert [p["id"] for p in found] == [person.pk]
+
+
+def test_the_list_of_persons_shows_a_name_used_only_before_the_first_consent(api, team, colleague):
+    """R2 in lists as on the record: before a consent that shares something, a following team sees
+    the name the person goes by, never the names and birth date written by someone else."""
+    person = make_person(team, display_name="Jo", first_name="Joëlle", last_name="Marchand")
+    person.created_by = None
+    person.save(update_fields=["created_by"])
+    [row] = [p for p in api.as_(colleague).get("/api/v1/persons/").json()["results"] if p["id"] == person.pk]
+    assert row["display_name"] == "Jo" and "Marchand" not in str(row) and "Joëlle" not in str(row)

@@ -580,7 +580,7 @@ def request_for(method: str, path: str, kind: str, w: dict) -> tuple[str, dict |
         kept = Exclusion.objects.create(
             person=w["person"], member=w["users"]["newcomer"], recorded_by=w["users"]["member"]
         )
-        return path.replace("{id}", str(kept.pk)), None
+        return path.replace("{id}", str(kept.pk)), {"presence": "in_person", "confirmed": True}
     if path == "/api/v1/portal/notes/{id}/hide/":
         return path.replace("{id}", str(w["note"].pk)), {}
     if path == "/api/v1/portal/note-hidings/{id}/lift/":  # Jo hid a note from every other team
@@ -663,7 +663,11 @@ def request_for(method: str, path: str, kind: str, w: dict) -> tuple[str, dict |
             "evidence": "Jugement du 2 mars",
         },
         ("post", "/api/v1/representatives/{id}/end/"): {"evidence": "Jugement de mainlevée"},
-        ("post", "/api/v1/persons/{id}/exclusions/"): {"member": w["users"]["newcomer"].pk},
+        ("post", "/api/v1/persons/{id}/exclusions/"): {
+            "member": w["users"]["newcomer"].pk,
+            "presence": "in_person",
+            "confirmed": True,
+        },
         ("post", "/api/v1/portal/exclusions/"): {"member": w["users"]["newcomer"].pk},
         ("post", "/api/v1/portal/other-teams/"): {"team": w["other_team"].pk},
     }

@@ -53,6 +53,26 @@ def test_person_list_writes_one_event_per_person(api, team, worker):
     )
 
 
+def test_each_read_names_its_reader_and_the_team_it_read_for(api, team, worker, shared, person):
+    """The actor of a read is the member who read, on the list, the person and a new record alike;
+    the person's journal says who saw them from this (R5)."""
+    mark = last_event_id()
+    client = api.as_(worker)
+    client.get("/api/v1/persons/")
+    client.get(f"/api/v1/persons/{person.pk}/")
+    created = client.post("/api/v1/persons/", {"team": team.pk, "display_name": "Nouvelle"}, format="json")
+    assert created.status_code == 201
+    reads = events(id__gt=mark, action__in=["person.list", "person.view", "person.create"])
+    assert [(e.action, e.actor_id) for e in reads] == [
+        ("person.list", worker.pk),
+        ("person.view", worker.pk),
+        ("person.create", worker.pk),
+        ("person.view", worker.pk),
+    ]
+    # Jo's contact details were shown under her consent: each read of her names it (the journal's "why").
+    assert {(e.team_id, e.consent_id) for e in reads if e.person_id == person.pk} == {(team.pk, shared[0].pk)}
+
+
 def test_hidden_person_is_recorded_as_denied_although_the_request_rolls_back(api, worker, db):
     elsewhere = make_person(make_team("Autre équipe"))
     api.as_(worker).get(f"/api/v1/persons/{elsewhere.pk}/notes/")

@@ -698,6 +698,14 @@ def exclusion_lift(kind, w):
     return (302 if kind == "newcomer" else 403), [ev("exclusion.lift", "denied")]
 
 
+def exclusion_lift_alone(kind, w):
+    """A worker without the person there (nobody said present, nothing confirmed): a 400, nothing
+    lifted, no event; the person in her space needs neither."""
+    if kind in MEMBERS:
+        return 400, []
+    return exclusion_lift(kind, w)
+
+
 def ask_team(status, opened=False):
     """The person asks another team to follow them (and their representative, whose role covers
     consents): the teams listed are no person data, the follow-up is; anyone else is refused and
@@ -819,7 +827,8 @@ def data(w, name):
         "answer-empty": {"answer": ""},
         "previous-password": {"previous_password": PASSWORD},
         "previous-password-wrong": {"previous_password": PASSWORD + " faux"},
-        "keep-out": {"member": w["users"]["newcomer"].pk},
+        "keep-out": {"member": w["users"]["newcomer"].pk, "presence": "in_person", "confirmed": "on"},
+        "with-the-person": {"presence": "in_person", "confirmed": "on"},
         "ask-team": {"team": other.pk},
         "hide-bad": {"team": "abc"},
         "hide-from-team": {"team": team.pk},  # hidden from every other team already
@@ -1242,7 +1251,10 @@ PAGES = {
             ),
         ),
     },
-    "exclusion-lift": {**GET(same_for_all(405)), **POST(valid=(None, exclusion_lift))},
+    "exclusion-lift": {
+        **GET(same_for_all(405)),
+        **POST(valid=("with-the-person", exclusion_lift), alone=(None, exclusion_lift_alone)),
+    },
     "portal-exclusions": {
         **GET(portal_only("exclusion.list")),
         **POST(

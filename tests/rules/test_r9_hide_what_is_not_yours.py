@@ -83,3 +83,33 @@ def test_contact_details_of_a_hidden_person_answer_404_and_the_attempt_names_the
     response = api.as_(stranger).post(f"/api/v1/persons/{person.pk}/contact/", {"phone": "06 99 99 99 99"})
     assert response.status_code == 404
     assert refusal() == ("person.update", stranger.pk, "person", [person.pk], person.pk)
+
+
+def test_each_refusal_names_the_kind_of_thing_refused(api, person, team, worker, db):
+    """An auditor filtering the refusals by what was asked finds each under its kind: a note, a
+    person's own space, an emergency access to review."""
+    from django.utils import timezone
+
+    from consent.models import GlassBreak
+    from tests.factories import UserFactory
+
+    note = make_note(person, worker, team, "housing")
+    stranger = make_member(make_team("Ailleurs"))
+    assert api.as_(stranger).get(f"/api/v1/notes/{note.pk}/").status_code == 404
+    assert api.as_(stranger).get("/api/v1/portal/consents/").status_code == 403
+    emergency = GlassBreak.objects.create(
+        person=person,
+        team=team,
+        opened_by=worker,
+        reason="cannot_be_asked",
+        statement="x",
+        ends_at=timezone.now(),
+    )
+    review = {"verdict": "justified", "comment": "Vu."}
+    refused = api.as_(UserFactory()).post(f"/api/v1/audit/emergency-accesses/{emergency.pk}/review/", review)
+    assert refused.status_code == 403
+    kinds = {
+        e.action: e.object_type
+        for e in AccessEvent.objects.filter(outcome="denied").exclude(action="audit.view").order_by("id")
+    }
+    assert kinds == {"note.view": "note", "portal.consents": "person", "glass_break.review": "glass_break"}

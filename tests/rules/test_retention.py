@@ -101,7 +101,9 @@ def ended(person, team, worker, periods):
     make_portal_account(person)
     # The person's own say: a member kept out, a note hidden (both its versions); an emergency
     # access that ended, and a disagreement with a line of the journal.
-    exclusions.keep_out(user=worker, person_id=person.pk, member_id=make_member(team).pk)
+    exclusions.keep_out(
+        user=worker, person_id=person.pk, member_id=make_member(team).pk, presence="in_person", confirmed=True
+    )
     hidings.hide_note(user=person.account, note_id=note.pk)
     GlassBreak.objects.create(
         person=person,

@@ -6,8 +6,9 @@ from io import StringIO
 
 import pytest
 from django.core.management import call_command
+from django.core.management.base import CommandError
 
-from tests.factories import make_team
+from tests.factories import make_organisation, make_team
 
 
 def record(*args: str) -> str:
@@ -49,3 +50,22 @@ def test_the_record_is_in_french_by_default_and_as_json_on_demand(configured):
     sections = json.loads(record("--format", "json", "--language", "en"))
     assert any("Équipe mobile psy" in line for line in sections["Recipients"])
     assert set(sections) >= {"Controller", "Purposes", "Legal bases", "Retention", "Security measures"}
+
+
+def test_each_organisation_has_its_own_record_with_its_teams(configured):
+    """Organisations are controllers each (issue 23): the deployment's record names them all, and an
+    organisation's names its controller, its data protection contact and its teams only."""
+    horizon = make_organisation(
+        "Horizon Addictions",
+        legal_name="Association Horizon Addictions",
+        data_protection_contact="dpo@horizon.example",
+    )
+    make_team("CSAPA Horizon", categories=["health"], organisation=horizon)
+    whole = record("--language", "en")
+    assert "Organisation Horizon Addictions (Association Horizon Addictions)" in whole
+    own = record("--language", "en", "--organisation", "Horizon Addictions")
+    assert "Controller: Association Horizon Addictions (Horizon Addictions)" in own
+    assert "Data protection officer: dpo@horizon.example" in own
+    assert "CSAPA Horizon: health" in own and "Équipe mobile psy" not in own
+    with pytest.raises(CommandError):
+        record("--organisation", "Nulle part")
