@@ -17,7 +17,7 @@ from dataclasses import dataclass
 from django.utils import formats, timezone
 from django.utils.translation import gettext as _
 
-from access import organisations
+from access import archived, organisations
 from access.auditors import access_auditor, reached_by_auditor
 from access.own_space import OwnSpace, ScopeNeeded, access_own, own_journal
 from access.reach import reached_by_id
@@ -182,7 +182,7 @@ def queue(*, user: User, waiting_only: bool = True) -> Selection[Disagreement]:
     first). A shown page is recorded once per person it names (R5)."""
     access_auditor(user, Action.DISAGREEMENT_LIST, object_type="disagreement")
     rows = Disagreement.objects.select_related("glass_break__team", "written_by", "answered_by")
-    rows = organisations.audited_disagreements(user, rows)
+    rows = archived.about_unarchived(organisations.audited_disagreements(user, rows))
     if waiting_only:
         rows = rows.filter(answered_at__isnull=True).order_by("written_at", "pk")
     return Selection(rows=rows, record=lambda page: _listed(user, page))
@@ -208,7 +208,7 @@ def to_answer(*, user: User, disagreement_id: int) -> Disagreement:
     found: Disagreement = reached_by_auditor(
         user,
         Action.DISAGREEMENT_ANSWER,
-        organisations.audited_disagreements(user, Disagreement.objects.all()),
+        archived.about_unarchived(organisations.audited_disagreements(user, Disagreement.objects.all())),
         disagreement_id,
         object_type="disagreement",
     )

@@ -24,7 +24,7 @@ from django.db.models import QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from access import organisations
+from access import archived, organisations
 from access.auditors import access_auditor, reached_by_auditor
 from access.emergency import allow_glass_break, missions_of_following_teams
 from access.grants import readership_of
@@ -124,7 +124,7 @@ def review_queue(*, user: User, waiting_only: bool = True) -> QuerySet[GlassBrea
     rows = GlassBreak.objects.select_related("person", "team", "opened_by", "reviewed_by").prefetch_related(
         "categories"
     )
-    rows = organisations.audited(user, rows, "team__")
+    rows = archived.about_unarchived(organisations.audited(user, rows, "team__"))
     rows = rows.filter(reviewed_at__isnull=True).order_by("opened_at", "pk") if waiting_only else rows
     recorder.record(user, Event(action=Action.GLASS_BREAK_LIST, object_type="glass_break"))
     return rows
@@ -145,7 +145,7 @@ def to_review(*, user: User, glass_break_id: int) -> GlassBreak:
     glass: GlassBreak = reached_by_auditor(
         user,
         Action.GLASS_BREAK_REVIEW,
-        organisations.audited(user, GlassBreak.objects.all(), "team__"),
+        archived.about_unarchived(organisations.audited(user, GlassBreak.objects.all(), "team__")),
         glass_break_id,
         object_type="glass_break",
         independent=lambda found: may_review(user, found),

@@ -25,7 +25,7 @@ from django.db.models import QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from access import organisations
+from access import archived, organisations
 from access.auditors import access_auditor, reached_by_auditor
 from access.own_space import is_restricted, watched_reset
 from audit import recorder
@@ -130,7 +130,7 @@ def review_queue(*, user: User, waiting_only: bool = True) -> QuerySet[SpaceRese
     access_auditor(user, Action.SPACE_RESET_LIST, object_type="space_reset")
     rows = SpaceReset.objects.select_related("code_made_by", "reviewed_by", "representative")
     # A reset answers to the organisation of the worker who made its code.
-    rows = organisations.audited(user, rows, "code_made_by__")
+    rows = archived.about_unarchived(organisations.audited(user, rows, "code_made_by__"))
     rows = rows.filter(reviewed_at__isnull=True).order_by("reset_at", "pk") if waiting_only else rows
     recorder.record(user, Event(action=Action.SPACE_RESET_LIST, object_type="space_reset"))
     return rows
@@ -142,7 +142,7 @@ def to_review(*, user: User, reset_id: int) -> SpaceReset:
     reset: SpaceReset = reached_by_auditor(
         user,
         Action.SPACE_RESET_REVIEW,
-        organisations.audited(user, SpaceReset.objects.all(), "code_made_by__"),
+        archived.about_unarchived(organisations.audited(user, SpaceReset.objects.all(), "code_made_by__")),
         reset_id,
         object_type="space_reset",
     )

@@ -233,6 +233,20 @@ def test_an_auditor_counts_the_archived_and_erased_files_but_never_sees_who(ende
     assert api.as_(UserFactory()).get("/api/v1/audit/retention/").status_code == 403
 
 
+def test_the_auditors_queues_hold_nothing_about_an_archived_person(ended, api, auditor):
+    """The fixture's emergency access and disagreement wait for review; once Jo is archived they are
+    in no queue (named there otherwise), and a review by id is the 404 of a missing one."""
+    waiting = api.as_(auditor).get("/api/v1/audit/emergency-accesses/").json()
+    assert [row["person"] for row in waiting] == [ended.pk]
+    assert ended.pk in [row["person"] for row in api.get("/api/v1/audit/disagreements/").json()["results"]]
+    archive(ended)
+    assert api.as_(auditor).get("/api/v1/audit/emergency-accesses/").json() == []
+    assert api.get("/api/v1/audit/disagreements/").json()["results"] == []
+    glass = GlassBreak.objects.get(person=ended)
+    review = {"verdict": "justified", "comment": "Vu."}
+    assert api.post(f"/api/v1/audit/emergency-accesses/{glass.pk}/review/", review).status_code == 404
+
+
 def test_the_person_keeps_their_own_space_until_the_erasure(ended, web):
     archive(ended)
     assert web.as_(ended.account).get("/portal/my-data/").status_code == 200
