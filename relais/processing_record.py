@@ -11,7 +11,7 @@ from django.conf import settings
 from django.utils.translation import gettext as _
 
 from consent.models import LegalBasis
-from relais.retention.periods import periods_for
+from relais.retention.periods import periods_for, periods_of
 from teams.models import Category, Organisation, Team
 
 
@@ -58,7 +58,7 @@ def _controller(organisation: Organisation | None) -> Section:
 def processing_record(organisation: Organisation | None = None) -> list[Section]:
     """The record, section by section, in the active language: the deployment's, or one
     organisation's (its controller, its teams)."""
-    periods = periods_for()
+    periods = periods_of(organisation) if organisation is not None else periods_for()
     teams = Team.objects.prefetch_related("continuity_categories").order_by("name")
     if organisation is not None:
         teams = teams.filter(organisation=organisation)

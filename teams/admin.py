@@ -96,7 +96,7 @@ class OrganisationAdmin(ManagerAdmin):
     """Organisations, created and changed by the deployment's administrators; a manager sees their own."""
 
     list_display = ["name", "legal_name", "data_protection_contact"]
-    fields = list(services.ORGANISATION_FIELDS)
+    fields = [*services.ORGANISATION_FIELDS, *services.RETENTION_FIELDS]
 
     def get_queryset(self, request: HttpRequest) -> models.QuerySet[Organisation]:
         return organisations.administered_organisations(signed_in(request))
@@ -111,7 +111,10 @@ class OrganisationAdmin(ManagerAdmin):
         return False  # its teams and accounts name it, and so do the receipts it signed for
 
     def save_model(self, request: HttpRequest, obj, form, change):
-        values = {name: form.cleaned_data[name] for name in services.ORGANISATION_FIELDS}
+        values = {
+            name: form.cleaned_data[name]
+            for name in (*services.ORGANISATION_FIELDS, *services.RETENTION_FIELDS)
+        }
         organisation = Organisation.objects.get(pk=obj.pk) if change else Organisation()
         obj.pk = services.save_organisation(by=signed_in(request), organisation=organisation, **values).pk
 

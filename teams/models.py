@@ -50,6 +50,25 @@ class Organisation(models.Model):
         help_text=_("Who answers persons about their data, and how to reach them (an e-mail address, say)."),
     )
     postal_address = models.TextField(_("address persons can write to"))
+    # How long the records its teams held are kept (issue 24): its own periods, or, empty, the
+    # deployment's (``relais.retention.periods``).
+    archive_after_years = models.PositiveSmallIntegerField(
+        _("archive after (years)"),
+        null=True,
+        blank=True,
+        help_text=_(
+            "Years after a person's last follow-up ended before the record is archived; empty: the "
+            "deployment's setting."
+        ),
+    )
+    erase_after_years = models.PositiveSmallIntegerField(
+        _("erase after (years)"),
+        null=True,
+        blank=True,
+        help_text=_(
+            "Years after the archiving before the record is erased; empty: the deployment's setting."
+        ),
+    )
     created_at = models.DateTimeField(_("created at"), auto_now_add=True)
 
     class Meta:

@@ -13,7 +13,15 @@ class OrganisationSerializer(serializers.ModelSerializer):
 
     class Meta:
         model = Organisation
-        fields = ["id", "name", "legal_name", "data_protection_contact", "postal_address"]
+        fields = [
+            "id",
+            "name",
+            "legal_name",
+            "data_protection_contact",
+            "postal_address",
+            "archive_after_years",
+            "erase_after_years",
+        ]
 
 
 class UserSerializer(serializers.ModelSerializer):

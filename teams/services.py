@@ -31,10 +31,13 @@ TEXT_IN_LOG = 300
 
 
 ORGANISATION_FIELDS = ("name", "legal_name", "data_protection_contact", "postal_address")
+# Optional: an organisation's own retention periods, in years (empty: the deployment's).
+RETENTION_FIELDS = ("archive_after_years", "erase_after_years")
+MAX_YEARS = 100
 
 
 @recorder.action
-def save_organisation(*, by: Manager, organisation: Organisation, **values: str) -> Organisation:
+def save_organisation(*, by: Manager, organisation: Organisation, **values: Any) -> Organisation:
     """The deployment's administrators create an organisation or change its particulars (what persons
     are told of who holds their data); recorded with before and after. A manager, even of that
     organisation, does not: the particulars are the controller's, declared once for the deployment."""
@@ -45,19 +48,24 @@ def save_organisation(*, by: Manager, organisation: Organisation, **values: str)
     if not organisations.reaches_every_organisation(by):
         with recorder.denials(by, action, object_type="organisation", object_ids=named):
             raise NotAManager(_("Organisations are created and changed by the deployment's administrators."))
-    unknown = set(values) - set(ORGANISATION_FIELDS)
+    fields = ORGANISATION_FIELDS + RETENTION_FIELDS
+    unknown = set(values) - set(fields)
     if unknown:
         raise Invalid(sorted(unknown)[0], _("This cannot be changed here."))
-    before = {} if creating else {name: getattr(organisation, name) for name in ORGANISATION_FIELDS}
+    before = {} if creating else {name: getattr(organisation, name) for name in fields}
     assign(organisation, values)
     for name in ORGANISATION_FIELDS:
         if not str(getattr(organisation, name)).strip():
             raise Invalid(name, _("This field is required."))
+    for name in RETENTION_FIELDS:
+        years = getattr(organisation, name)
+        if years is not None and (type(years) is not int or not 1 <= years <= MAX_YEARS):
+            raise Invalid(name, _("A number of years from 1 to 100, or empty for the deployment's setting."))
     clash = Organisation.objects.filter(name=organisation.name).exclude(pk=organisation.pk)
     if clash.exists():
         raise Invalid("name", _("An organisation with this name exists already."))
     organisation.save()
-    changed = changed_fields(before, {name: getattr(organisation, name) for name in ORGANISATION_FIELDS})
+    changed = changed_fields(before, {name: getattr(organisation, name) for name in fields})
     if changed:
         recorder.record(
             by,

@@ -56,7 +56,7 @@ def run(*, actor: Actor, using: str, dry_run: bool = False, now: datetime | None
         .order_by("pk")
     )
     for person in in_use:
-        due = periods_for(person.pk).archive_due(person.last_end)  # type: ignore[attr-defined]
+        due = periods_for(person.pk, using).archive_due(person.last_end)  # type: ignore[attr-defined]
         step = _step(person, Notice.Kind.RECORD_ARCHIVING, due, now=now, using=using)
         if step == "tell":
             report.told_of_archiving.append(person.pk)
@@ -67,7 +67,7 @@ def run(*, actor: Actor, using: str, dry_run: bool = False, now: datetime | None
             if not dry_run:
                 _archive(person, now=now, actor=actor, using=using)
     for kept in archived.archived(using).exclude(untouchable).only("pk", "account_id", "archived_at"):
-        due = periods_for(kept.pk).erase_due(kept.archived_at)  # type: ignore[arg-type]
+        due = periods_for(kept.pk, using).erase_due(kept.archived_at)  # type: ignore[arg-type]
         step = _step(kept, Notice.Kind.RECORD_ERASING, due, now=now, using=using)
         if step == "tell":
             report.told_of_erasure.append(kept.pk)
@@ -83,7 +83,7 @@ def run(*, actor: Actor, using: str, dry_run: bool = False, now: datetime | None
 def _step(person: Person, kind: str, due: datetime, *, now: datetime, using: str) -> str:
     """ "wait", "tell" (the step is near and the person, whose space is open, was not told yet) or
     "go" (its time has come, and a person whose space is open has had the notice long enough)."""
-    notice = periods_for(person.pk).notice
+    notice = periods_for(person.pk, using).notice
     if now < due - notice:
         return "wait"
     if person.account_id is None:
@@ -100,7 +100,7 @@ def _step(person: Person, kind: str, due: datetime, *, now: datetime, using: str
 
 def _tell(person: Person, kind: str, due: datetime, *, now: datetime, actor: Actor, using: str) -> None:
     """The notice, due no sooner than the notice period from now, and its event."""
-    when = max(due, now + periods_for(person.pk).notice)
+    when = max(due, now + periods_for(person.pk, using).notice)
     with transaction.atomic(using=using):
         notice = Notice.objects.using(using).create(person=person, kind=kind, happened_at=now, due_at=when)
         recorder.record_on(

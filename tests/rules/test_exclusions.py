@@ -2,6 +2,7 @@
 a person they do not follow, told nothing more; their team keeps reading; the rule names one
 account, so a peer and a colleague are kept out alike (R3); the person may let them back."""
 
+import re
 from datetime import timedelta
 
 import pytest
@@ -169,20 +170,42 @@ def test_a_member_kept_out_finds_the_person_in_no_list(api, person, team, worker
     assert found(colleague) == [False, False, False]
 
 
-def test_a_member_kept_out_gets_the_404_of_every_page(web, person, colleague, kept):
-    client = web.as_(colleague)
-    for url in (
+def test_a_member_kept_out_gets_the_404_of_every_page(web, person, team, worker, colleague, stranger, kept):
+    """Every page about Jo or an object of her record, asked and sent: the kept-out member gets
+    what a member of a team that does not follow her gets, the 404 of what does not exist."""
+    agent = representative_of(person, worker)
+    consent, follow_up = kept["consent"].pk, person.follow_ups.get(team=team).pk
+    pages = [
         f"/persons/{person.pk}/",
         f"/persons/{person.pk}/contact/",
         f"/persons/{person.pk}/emergency/",
         f"/persons/{person.pk}/representatives/",
         f"/persons/{person.pk}/exclusions/",
         f"/persons/{person.pk}/consents/new/",
-        f"/consents/{kept['consent'].pk}/receipt/",
+        f"/persons/{person.pk}/portal-code/",
+        f"/consents/{consent}/receipt/",
+        f"/consents/{consent}/withdraw/",
+        f"/consents/{consent}/evidence/",
         f"/notes/{kept['own'].pk}/correct/",
-    ):
-        assert client.get(url).status_code == 404, url
-    assert client.post(f"/persons/{person.pk}/notes/new/", {"body": "x"}).status_code == 404
+    ]
+    sent = [
+        f"/persons/{person.pk}/notes/new/",
+        f"/persons/{person.pk}/follow-ups/new/",
+        f"/persons/{person.pk}/contact/",
+        f"/persons/{person.pk}/exclusions/",
+        f"/consents/{consent}/withdraw/",
+        f"/follow-ups/{follow_up}/close/",
+        f"/exclusions/{kept['exclusion'].pk}/lift/",
+        f"/representatives/{agent.pk}/end/",
+        f"/representatives/{agent.pk}/code/",
+    ]
+    for user in (colleague, stranger):
+        client = web.as_(user)
+        for url in pages:
+            assert client.get(url).status_code == 404, (user.username, url)
+        for url in sent:
+            assert client.post(url, {"body": "x", "team": team.pk}).status_code == 404, (user.username, url)
+    client = web.as_(colleague)
     for url in ("/persons/", f"/persons/?search={person.display_name}", "/handover/", "/renewals/"):
         page = client.get(url)
         assert page.status_code == 200, url
@@ -331,7 +354,8 @@ def test_a_member_kept_out_cannot_end_the_teams_emergency_access_to_the_person(
         ends_at=timezone.now() + timedelta(hours=4),
     )
     page = web.as_(colleague).post(f"/emergency-accesses/{emergency.pk}/end/", {"confirmed": "yes"})
-    assert page.status_code == 404 and person.display_name not in page.content.decode()
+    shown = page.content.decode()
+    assert page.status_code == 404 and "injoignable" not in shown and not re.search(r"\bJo\b", shown)
     assert GlassBreak.objects.get(pk=emergency.pk).ended_at is None
 
 

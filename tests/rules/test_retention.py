@@ -30,6 +30,7 @@ from consent.models import (
     Withdrawal,
 )
 from consent.say import exclusions, hidings
+from core.domain_errors import Invalid
 from records import follow_ups
 from records import services as record_services
 from records.audit_names import DIRECTORY
@@ -40,6 +41,7 @@ from tests.factories import (
     give_consent,
     make_member,
     make_note,
+    make_organisation,
     make_person,
     make_portal_account,
     make_representative,
@@ -296,3 +298,45 @@ def test_an_archived_person_brings_no_team_in_from_their_space(ended, api):
     asked = api.as_(ended.account).post("/api/v1/portal/other-teams/", {"team": elsewhere.pk}, format="json")
     assert asked.status_code == 409 and "archiv" in asked.json()["detail"]
     assert not FollowUp.objects.filter(person=ended, closed_at__isnull=True).exists()
+
+
+def test_each_organisation_keeps_what_its_teams_held_for_its_own_periods_and_the_longest_wins(
+    person, team, other_team, worker, periods
+):
+    """Maraude Nord's organisation keeps its records one year, the deployment two: Jo, followed by
+    the Maraude alone, is archived after one. Sam, followed by the Maraude and by a team of an
+    organisation that keeps them four years, waits the four: one record, erased once, when its
+    longest holder's time has come."""
+    from teams.models import Organisation
+
+    Organisation.objects.filter(pk=team.organisation_id).update(archive_after_years=1, erase_after_years=1)
+    keeps_longer = make_organisation("Horizon Addictions")
+    Organisation.objects.filter(pk=keeps_longer.pk).update(archive_after_years=4)
+    csapa = make_team("CSAPA Horizon", organisation=keeps_longer)
+    sam = make_person(team, csapa, display_name="Sam")
+    close_every_follow_up(person, worker)
+    FollowUp.objects.filter(person=sam).update(closed_at=timezone.now())  # both teams closed theirs
+    with time_machine.travel(timezone.now() + years(1) + timedelta(days=1), tick=False):
+        retention()
+    person.refresh_from_db(), sam.refresh_from_db()
+    assert person.archived_at is not None and sam.archived_at is None
+    with time_machine.travel(timezone.now() + years(4) + timedelta(days=1), tick=False):
+        retention()
+    sam.refresh_from_db()
+    assert sam.archived_at is not None
+    assert not Person.objects.filter(pk=person.pk).exists()  # erased one year after its archiving
+
+
+def test_an_organisations_periods_are_set_by_the_deployments_administrators_and_recorded(db):
+    from teams import services as team_services
+    from teams.models import Organisation
+
+    admin = UserFactory(is_superuser=True, is_staff=True, organisation=None)
+    organisation = make_organisation("Le Relais du Nord")
+    saved = team_services.save_organisation(by=admin, organisation=organisation, archive_after_years=3)
+    assert Organisation.objects.get(pk=saved.pk).archive_after_years == 3
+    event = AccessEvent.objects.get(action="organisation.update")
+    assert event.changes["archive_after_years"] == [None, 3]
+    for wrong in (0, 101, "3"):
+        with pytest.raises(Invalid):
+            team_services.save_organisation(by=admin, organisation=organisation, archive_after_years=wrong)
