@@ -8,6 +8,8 @@ the record (the receipt, the event). For one of the worker's own teams nothing m
 
 from __future__ import annotations
 
+from typing import Any
+
 from django import forms
 from django.db import models
 from django.utils.translation import gettext as _
@@ -63,21 +65,24 @@ def asked_by_the_person(*, presence: str | None, confirmed: bool) -> str:
 # The two questions, asked alike by the consent's and the follow-up's forms and API (one wording).
 
 
-def presence_form_field() -> forms.ChoiceField:
+ANOTHER_TEAMS_HELP = gettext_lazy("Asked for a team that is not yours: the person must be asked.")
+ANOTHER_TEAMS_CONFIRMATION = gettext_lazy(
+    "I confirm: the person (or their representative) asks for it, for this team."
+)
+
+
+def presence_form_field(help_text: Any = ANOTHER_TEAMS_HELP) -> forms.ChoiceField:
     return forms.ChoiceField(
         label=gettext_lazy("Who is present?"),
         choices=Presence.choices,
         required=False,
         widget=forms.RadioSelect,
-        help_text=gettext_lazy("Asked for a team that is not yours: the person must be asked."),
+        help_text=help_text,
     )
 
 
-def confirmed_form_field() -> forms.BooleanField:
-    return forms.BooleanField(
-        label=gettext_lazy("I confirm: the person (or their representative) asks for it, for this team."),
-        required=False,
-    )
+def confirmed_form_field(label: Any = ANOTHER_TEAMS_CONFIRMATION) -> forms.BooleanField:
+    return forms.BooleanField(label=label, required=False)
 
 
 def presence_input_field(

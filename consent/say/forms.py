@@ -8,25 +8,17 @@ from typing import Any, cast
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from web.presence import Presence
+from web.presence import confirmed_form_field, presence_form_field
 
 EVERY_OTHER_TEAM = ""  # the hiding's choice that names no team: every team but the author's
 
 
 def _presence() -> forms.ChoiceField:
-    return forms.ChoiceField(
-        label=_("Who is present?"),
-        choices=Presence.choices,
-        required=False,
-        widget=forms.RadioSelect,
-        help_text=_("Only the person decides this: they are asked, here and now."),
-    )
+    return presence_form_field(help_text=_("Only the person decides this: they are asked, here and now."))
 
 
 def _confirmed() -> forms.BooleanField:
-    return forms.BooleanField(
-        label=_("I confirm: the person (or their representative) asks for it."), required=False
-    )
+    return confirmed_form_field(label=_("I confirm: the person (or their representative) asks for it."))
 
 
 class KeepOutForm(forms.Form):
