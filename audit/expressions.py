@@ -88,3 +88,25 @@ class BodyTime(_BodyValue):
         "(strftime('%%Y-%%m-%%d %%H:%%M:%%S', json_extract({body}, '$.{key}') / 1000000, 'unixepoch')"
         " || '.' || printf('%%06d', json_extract({body}, '$.{key}') %% 1000000))"
     )
+
+
+class BodyFirstObject(_BodyValue):
+    """The first id in ``object_ids`` when it is a number (an account, an organisation); none when it
+    is text (a refused id kept as typed) or missing. Read when filtering, not stored: only the
+    auditors of an organisation need it, on the acts that administer one account or organisation."""
+
+    output_field = BigIntegerField()
+    postgresql = (
+        "(CASE WHEN jsonb_typeof(({body})::jsonb -> '{key}' -> 0) = 'number'"
+        " THEN (({body})::jsonb -> '{key}' ->> 0)::bigint END)"
+    )
+    sqlite = (
+        "(CASE WHEN json_type({body}, '$.{key}[0]') = 'integer' THEN json_extract({body}, '$.{key}[0]') END)"
+    )
+
+    def __init__(self, key: str = "object_ids", **extra: Any) -> None:
+        super().__init__(key, **extra)
+
+    def deconstruct(self) -> tuple[str, tuple[Any, ...], dict[str, Any]]:
+        path, _args, _kwargs = super().deconstruct()
+        return path, (), {}
