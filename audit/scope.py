@@ -69,18 +69,12 @@ def with_organisation(events: QuerySet[AccessEvent]) -> QuerySet[AccessEvent]:
         apps.get_model("teams", "Team").objects.filter(pk=OuterRef("team_id")).values("organisation_id")[:1]
     )
     about = BodyText("object_type")
-    of_organisation_itself = Q(Exact(about, "organisation"), action__in=ORGANISATION_ADMINISTRATION)
+    of_an_account = Q(Exact(about, "account"), action__in=ACCOUNT_ADMINISTRATION)
+    of_an_organisation = Q(Exact(about, "organisation"), action__in=ORGANISATION_ADMINISTRATION)
     administered = users.filter(pk=OuterRef("administered")).values("organisation_id")[:1]
     return events.alias(
-        administered=Case(
-            When(Q(Exact(about, "account"), action__in=ACCOUNT_ADMINISTRATION), then=BodyFirstObject())
-        ),
-        administered_organisation=Case(
-            When(
-                Q(Exact(about, "organisation"), action__in=ORGANISATION_ADMINISTRATION),
-                then=BodyFirstObject(),
-            )
-        ),
+        administered=Case(When(of_an_account, then=BodyFirstObject())),
+        administered_organisation=Case(When(of_an_organisation, then=BodyFirstObject())),
     ).annotate(
         organisation_id=Coalesce(
             Subquery(actors),
