@@ -9,8 +9,9 @@ import pytest
 from django.utils import timezone
 from drf_spectacular.generators import SchemaGenerator
 
+from access.grants import readership_of
 from audit.models import AccessEvent
-from consent.models import Exclusion
+from consent.models import Exclusion, NoteHiding
 from consent.say import exclusions
 from records.models import Note
 from teams import services as team_services
@@ -317,6 +318,32 @@ def test_the_person_page_names_whom_the_team_reads_without(web, person, team, wo
     page = web.as_(worker).get(f"/persons/{person.pk}/").content.decode()
     assert note.body in page
     assert f"Maraude Nord sauf {kept['exclusion'].member.label}" in page
+
+
+def test_the_readership_names_for_each_team_exactly_the_members_kept_out_now(
+    api, person, team, other_team, worker, colleague, peer, kept
+):
+    """R11 with the person's say: each team's reading names the members of that team the person
+    keeps out now, and no one else: not a member let back in, not another team's, not a member of
+    the team still reading. A hidden note beside them changes none of it."""
+    nadia, yanis = make_member(other_team, username="nadia"), make_member(other_team, username="yanis")
+    follow(person, other_team)
+    give_consent(person, other_team, ["contact"], by=nadia)
+    exclusions.keep_out(
+        user=nadia, person_id=person.pk, member_id=yanis.pk, presence="in_person", confirmed=True
+    )
+    let_back = exclusions.keep_out(
+        user=worker, person_id=person.pk, member_id=peer.pk, presence="in_person", confirmed=True
+    )
+    exclusions.let_back(user=worker, exclusion_id=let_back.pk, presence="in_person", confirmed=True)
+    NoteHiding.objects.create(person=person, note=kept["note"], team=other_team, recorded_by=worker)
+    said = {reading.team_id: set(reading.kept_out) for reading in readership_of(person.pk).of("contact")}
+    refused = {
+        member.username: api.as_(member).get(f"/api/v1/persons/{person.pk}/").status_code == 404
+        for member in (worker, colleague, peer, nadia, yanis)
+    }
+    assert refused == {"camille": False, "lea": True, "sami": False, "nadia": False, "yanis": True}
+    assert said == {team.pk: {colleague.label}, other_team.pk: {yanis.label}}
 
 
 def test_a_worker_keeps_a_member_out_with_the_person_on_the_page(web, api, person, worker, colleague, shared):

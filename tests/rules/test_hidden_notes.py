@@ -7,6 +7,7 @@ from datetime import timedelta
 import pytest
 from django.utils import timezone
 
+from access.grants import readership_of
 from audit.models import AccessEvent
 from consent.emergency import services as glass
 from consent.models import NoteHiding
@@ -146,6 +147,42 @@ def test_the_authors_sentence_about_who_reads_leaves_out_the_team_it_is_hidden_f
     article = page[page.index(f'aria-labelledby="note-{world["note"].pk}"') :]
     why = article[: article.index("</article>")]
     assert "Accueil de jour" in why and "CSAPA Est" not in why
+
+
+def sentence_of(world) -> set[str]:
+    """The teams the policy's readership says read the note now (what every R11 sentence is written
+    from), by the names used in ``who_reads``'s members."""
+    note = world["note"]
+    readers = readership_of(world["jo"].pk).of_note(
+        note.author_id, "housing", note_id=note.pk, team_id=note.team_id
+    )
+    members = {"maraude": {"camille", "lea"}, "csapa": {"nadia"}, "accueil": {"ali"}}
+    named = {team.pk: name for name, team in world["teams"].items()}
+    return {member for reading in readers.teams for member in members[named[reading.team_id]]}
+
+
+@pytest.mark.parametrize("hidden_from", [None, "csapa", "maraude", "accueil", "everyone_else"])
+def test_the_readership_says_of_a_hidden_note_exactly_who_reads_it(api, world, hidden_from):
+    """R11 with the person's say: for each way of hiding the note, the teams the sentence names are
+    the teams whose members the policy lets read it (its author aside, who always does)."""
+    if hidden_from == "everyone_else":
+        hide(api, world)
+    elif hidden_from is not None:
+        hide(api, world, hidden_from)
+    assert sentence_of(world) | {"camille"} == who_reads(api, world) | {"camille"}
+
+
+def test_a_note_shown_again_is_said_to_be_read_by_every_team_again(api, world):
+    hidden = hide(api, world, "csapa")
+    assert api.as_(world["account"]).post(SHOW.format(hidden["id"]), format="json").status_code == 200
+    assert sentence_of(world) == who_reads(api, world) == {"camille", "lea", "nadia", "ali"}
+
+
+def test_a_hiding_of_another_note_changes_nothing_said_of_this_one(api, world):
+    other = make_note(world["jo"], world["readers"]["nadia"], world["teams"]["csapa"], "housing", "Autre")
+    response = api.as_(world["account"]).post(HIDE.format(other.pk), {}, format="json")
+    assert response.status_code == 201
+    assert sentence_of(world) == {"camille", "lea", "nadia", "ali"}
 
 
 def test_the_handover_does_not_count_a_hidden_note(web, world):
