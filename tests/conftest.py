@@ -1,6 +1,7 @@
 import copy
 
 import pytest
+from django.test.testcases import QuietWSGIRequestHandler
 from rest_framework.test import APIClient
 
 from tests.factories import give_consent, make_member, make_note, make_person, make_team
@@ -9,6 +10,12 @@ from tests.factories import give_consent, make_member, make_note, make_person, m
 FAST_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 # A memory cache of the test's own (see ``fresh_cache``).
 MEMORY_CACHE = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
+
+# The live server answers each request in writes of its own (the status and headers, then the body):
+# with Nagle's algorithm on, the second waits for the client's delayed acknowledgement, some 40 ms a
+# request on the loopback, which the fuzzer and the browser tests spent waiting rather than testing.
+# A server behind gunicorn sets TCP_NODELAY itself; the tests' server does so here.
+QuietWSGIRequestHandler.disable_nagle_algorithm = True
 
 
 # Which tests run on one database only --------------------------------------------------------------

@@ -9,7 +9,18 @@ from django.utils import timezone
 from audit.models import AccessEvent
 from consent.consents import services as consent_services
 from consent.models import GlassBreak, Notice
-from tests.factories import follow, give_consent, make_member, make_note, make_person, make_portal_account
+from teams import services as team_services
+from teams.models import Membership, Team
+from tests.factories import (
+    SYSTEM,
+    follow,
+    give_consent,
+    make_member,
+    make_note,
+    make_person,
+    make_portal_account,
+    make_team,
+)
 
 OPEN = "/api/v1/persons/{}/emergency-access/"
 
@@ -241,3 +252,53 @@ def test_a_refused_emergency_access_through_the_page_answers_400_and_keeps_nothi
         AccessEvent.objects.filter(outcome="allowed").count(),
     )
     assert after == before
+
+
+REFUSALS = {
+    # why: (the field the 400 names, the reason's words in English)
+    "not_a_team_of_the_member": ("team", "Choose one of your teams that follows this person."),
+    "team_does_not_follow": ("team", "Choose one of your teams that follows this person."),
+    "switched_off": ("team", "The managers of Maraude Nord have turned emergency access off."),
+    "beyond_the_mission": ("categories", "The mission of Maraude Nord does not need: health."),
+    "already_readable": ("categories", "Maraude Nord already reads: Housing (the person's consent)."),
+    "refused_by_the_person": (
+        "reason",
+        "The person refused or withdrew contact: only a danger to life opens it.",
+    ),
+}
+
+
+@pytest.mark.parametrize("why", REFUSALS)
+def test_each_refusal_names_its_field_says_why_and_is_recorded_as_an_attempt(
+    api, person, team, other_team, worker, colleague, why
+):
+    """Each rule that keeps an emergency access closed: the field and the words of its 400 (in the
+    caller's language), and the refused attempt on the record with its kind, person, team and
+    categories; nothing opened."""
+    asked_team, codes = team, ["housing"]
+    if why == "not_a_team_of_the_member":
+        follow(person, other_team)
+        asked_team = other_team
+    elif why == "team_does_not_follow":
+        asked_team = make_team("Accueil de jour", ("housing",))
+        team_services.add_member(by=SYSTEM, team=asked_team, user=colleague)
+        Membership.objects.filter(user=colleague).update(commitment_accepted_at=timezone.now())
+    elif why == "switched_off":
+        Team.objects.filter(pk=team.pk).update(glass_break_allowed=False)
+    elif why == "beyond_the_mission":
+        codes = ["health"]
+    elif why == "already_readable":
+        give_consent(person, team, ["housing"], by=worker)
+    elif why == "refused_by_the_person":
+        give_consent(person, team, ["housing"], by=worker)
+        codes = ["contact"]
+    field, words = REFUSALS[why]
+    refused = api.as_(colleague).post(
+        OPEN.format(person.pk), body(asked_team, codes), format="json", HTTP_ACCEPT_LANGUAGE="en"
+    )
+    assert refused.status_code == 400, refused.content
+    assert refused.json()[field] == [words]
+    assert not GlassBreak.objects.exists()
+    attempt = AccessEvent.objects.get(action="glass_break.open")
+    assert (attempt.outcome, attempt.actor_id, attempt.reason) == ("denied", colleague.pk, why)
+    assert (attempt.person_id, attempt.team_id, attempt.categories) == (person.pk, asked_team.pk, codes)
