@@ -113,3 +113,94 @@ def test_each_refusal_names_the_kind_of_thing_refused(api, person, team, worker,
         for e in AccessEvent.objects.filter(outcome="denied").exclude(action="audit.view").order_by("id")
     }
     assert kinds == {"note.view": "note", "portal.consents": "person", "glass_break.review": "glass_break"}
+
+
+TOO_BIG = 2**63  # an id no column of the log can hold: named as text, with no person
+
+
+def test_each_refusal_on_the_record_names_who_what_whom_and_why(api, person, team, worker, colleague, db):
+    """Every way the access layer refuses an object by id puts on the record the one refusal its
+    auditors and the person read: the action, the actor, the kind of object, its id, the person it
+    concerns (none when the id names nothing), and the rule that refused (R5, R9)."""
+    from consent.models import Representative
+    from records.models import FollowUp
+    from tests.factories import UserFactory, give_consent, representative_of
+
+    give_consent(person, team, ["housing"], by=worker)  # contact is not shared with the team
+    note = make_note(person, worker, team, "housing")
+    follow_up = FollowUp.objects.get(person=person, team=team)
+    stranger = make_member(make_team("Ailleurs"))
+    auditor = UserFactory(is_auditor=True)
+    other = make_portal_account(make_person(team, display_name="Sam"), "sam")
+    journal_only = representative_of(person, worker, scope=Representative.Scope.JOURNAL).account
+    pid, nid, fid = person.pk, note.pk, follow_up.pk
+    cases = [
+        (auditor, "get", f"/api/v1/persons/{pid}/", 403, ("person.view", "person", [pid], pid, "NotAMember")),
+        (stranger, "get", f"/api/v1/persons/{pid}/", 404, ("person.view", "person", [pid], pid, "Hidden")),
+        (
+            stranger,
+            "get",
+            f"/api/v1/persons/{TOO_BIG}/",
+            404,
+            ("person.view", "person", [str(TOO_BIG)], None, "Hidden"),
+        ),
+        (
+            worker,
+            "post",
+            f"/api/v1/persons/{pid}/contact/",
+            403,
+            ("person.update", "person", [pid], pid, "ContactNotShared"),
+        ),
+        (stranger, "get", f"/api/v1/notes/{nid}/", 404, ("note.view", "note", [nid], pid, "Hidden")),
+        (
+            stranger,
+            "get",
+            f"/api/v1/notes/{TOO_BIG}/",
+            404,
+            ("note.view", "note", [str(TOO_BIG)], None, "Hidden"),
+        ),
+        (
+            colleague,
+            "post",
+            f"/api/v1/notes/{nid}/correction/",
+            403,
+            ("note.correct", "note", [nid], pid, "NotTheAuthor"),
+        ),
+        (
+            stranger,
+            "post",
+            f"/api/v1/follow-ups/{fid}/close/",
+            404,
+            ("follow_up.close", "follow_up", [fid], pid, "Hidden"),
+        ),
+        (
+            other,
+            "get",
+            f"/api/v1/persons/{pid}/consents/",
+            404,
+            ("consent.view", "consent", [], pid, "Hidden"),
+        ),
+        (
+            journal_only,
+            "get",
+            f"/api/v1/persons/{pid}/consents/",
+            403,
+            ("consent.view", "consent", [], pid, "OutOfScope"),
+        ),
+        (
+            other,
+            "post",
+            f"/api/v1/portal/notes/{nid}/hide/",
+            404,
+            ("note.hide", "note", [nid], pid, "Hidden"),
+        ),
+    ]
+    for user, method, url, status, (action, kind, ids, about, why) in cases:
+        mark = AccessEvent.objects.order_by("-id").values_list("id", flat=True).first() or 0
+        body = {"phone": "06 00 00 00 00"} if "contact" in url else {"body": "Corrigé"}
+        response = getattr(api.as_(user), method)(url, body if method == "post" else None, format="json")
+        assert response.status_code == status, (url, response.content)
+        refused = AccessEvent.objects.filter(id__gt=mark, outcome="denied")
+        assert [
+            (e.action, e.actor_id, e.object_type, e.object_ids, e.person_id, e.reason) for e in refused
+        ] == [(action, user.pk, kind, ids, about, why)], url
