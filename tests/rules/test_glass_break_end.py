@@ -12,8 +12,9 @@ from access.rules import open_glass_categories
 from audit.models import AccessEvent
 from consent.models import GlassBreak
 from records import follow_ups
+from records.models import PersonGroupObjectPermission
 from teams import services as team_services
-from teams.models import Category, Membership
+from teams.models import Category, Membership, Team
 from tests.factories import UserFactory, give_consent, make_member, make_note
 
 OPEN = "/api/v1/persons/{}/emergency-access/"
@@ -141,6 +142,32 @@ def test_the_read_time_rule_requires_no_recorded_end_and_the_category_in_the_mis
     assert open_glass_categories([team.pk]).count() == 1
     GlassBreak.objects.filter(pk=opened.pk).update(ended_at=timezone.now(), end_reason="switched_off")
     assert open_glass_categories([team.pk]).count() == 0
+
+
+@pytest.mark.parametrize("cause", ["follow_up_closed", "glass_switched_off", "time_passed", "another_team"])
+def test_each_read_time_condition_closes_the_access_on_its_own_with_no_end_on_the_record(
+    api, opened, person, team, other_team, colleague, cause
+):
+    """Defence in depth: a row changed straight in the tables (no listener writes the end) closes the
+    access at the next read all the same, for each condition the rule repeats; and an access of
+    another team is never one of this team's."""
+    rows = {
+        "follow_up_closed": PersonGroupObjectPermission,
+        "glass_switched_off": Team,
+        "time_passed": GlassBreak,
+    }
+    if cause == "follow_up_closed":  # following is the team group's permission on the person
+        rows[cause].objects.filter(content_object=person, group=team.group).delete()
+    elif cause == "glass_switched_off":
+        rows[cause].objects.filter(pk=team.pk).update(glass_break_allowed=False)
+    elif cause == "time_passed":
+        rows[cause].objects.filter(pk=opened.pk).update(ends_at=timezone.now() - timedelta(seconds=1))
+    assert GlassBreak.objects.get(pk=opened.pk).ended_at is None
+    asked = [other_team.pk] if cause == "another_team" else [team.pk]
+    assert open_glass_categories(asked).count() == 0
+    if cause != "another_team":
+        assert open_glass_categories(None).count() == 0
+        assert notes(api, colleague, person) == []
 
 
 def test_a_team_change_that_fails_keeps_the_access_open(opened, team, manager, monkeypatch):
