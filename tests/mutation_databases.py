@@ -4,7 +4,9 @@ A mutation run tests each mutant in a process of its own, forked from one that h
 project once. Each such process would otherwise make a new SQLite test database, migrations and all,
 for a few tests. Here every process takes a free slot among a few (an exclusive ``flock``, released
 when the process ends) and keeps that slot's database: made by the first mutant that uses it, reused
-(``--reuse-db``) by every one after it, so that two workers never share one database.
+(``--reuse-db``) by every one after it, so that two workers never share one database. On SQLite the
+database is a file of the slot; on PostgreSQL (``RELAIS_MUTATION_DATABASE_URL``, see ``bin/mutate``),
+a database of the slot on the server.
 """
 
 from __future__ import annotations
@@ -44,10 +46,15 @@ def pytest_configure(config: pytest.Config) -> None:
     from django.db import connections
 
     default = connections["default"]
-    if default.vendor != "sqlite":
-        raise pytest.UsageError("Mutation runs use SQLite (unset DATABASE_URL).")
+    if default.vendor not in ("sqlite", "postgresql"):
+        raise pytest.UsageError("Mutation runs use SQLite or PostgreSQL.")
     default.close()
-    default.settings_dict.setdefault("TEST", {})["NAME"] = _slot_database()
+    database = _slot_database()
+    if default.vendor == "postgresql":
+        # The slot's own database on the server: the locks and the races are PostgreSQL's own, and a
+        # run there counts the mutants that SQLite (where a lock is a no-op) cannot tell apart.
+        database = "test_relais_mutation_" + Path(database).stem.rsplit("-", 1)[-1]
+    default.settings_dict.setdefault("TEST", {})["NAME"] = database
 
 
 @pytest.fixture(scope="session", autouse=True)
