@@ -30,6 +30,9 @@ from tests.factories import (
     make_team,
 )
 
+# The schema and a client generated from it: the contract, not the database: one database is enough.
+pytestmark = pytest.mark.any_database
+
 BIN = Path(sys.executable).parent
 GENERATOR = shutil.which("openapi-python-client", path=str(BIN))
 try:

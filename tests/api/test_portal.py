@@ -17,6 +17,9 @@ from tests.factories import (
     make_portal_account,
 )
 
+# The portal's API, through the services (the rules and their completeness run on both databases): one database is enough.
+pytestmark = pytest.mark.any_database
+
 PASSWORD = "un mot de passe solide"
 
 

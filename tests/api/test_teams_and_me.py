@@ -2,11 +2,15 @@
 
 from datetime import timedelta
 
+import pytest
 from django.core.management import call_command
 from django.utils import timezone
 
 from teams.models import Membership, User
 from tests.factories import PASSWORD, UserFactory, make_member
+
+# The administration's API and the demo, through the services (the rules run on both databases): one database is enough.
+pytestmark = pytest.mark.any_database
 
 
 def test_manager_creates_an_account_a_team_and_a_membership(api, db):

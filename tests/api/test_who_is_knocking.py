@@ -20,6 +20,9 @@ from knox.models import AuthToken
 from audit.models import AccessEvent
 from tests.factories import PASSWORD, UserFactory
 
+# Addresses, sign-in counts (Redis) and tokens: nothing the database answers differently: one database is enough.
+pytestmark = pytest.mark.any_database
+
 ROOT = Path(__file__).resolve().parents[2]
 TOKEN = "/api/v1/auth/token/"
 

@@ -7,10 +7,15 @@ from __future__ import annotations
 import base64
 import json
 
+import pytest
+
 from audit.models import AccessEvent
 from interop import codes
 from tests.factories import give_consent, make_note, make_portal_account, representative_of
 from tests.interop.value_sets import assert_audit_event_codes, assert_consent_codes, parses
+
+# A FHIR rendering of the person's copy of their data: one database is enough.
+pytestmark = pytest.mark.any_database
 
 
 def by_type(bundle):

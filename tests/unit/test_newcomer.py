@@ -3,10 +3,14 @@ and the benchmark times the steps that bin/serve names."""
 
 from pathlib import Path
 
+import pytest
 from django.core.management import call_command
 
 from bench.newcomer import STEPS
 from teams.models import User
+
+# The newcomer's commands, not the database: one database is enough.
+pytestmark = pytest.mark.any_database
 
 ROOT = Path(__file__).resolve().parents[2]
 DEMO_ACCOUNTS = ["camille", "sami", "nadia", "yves", "audit", "direction", "jo", "lucie"]

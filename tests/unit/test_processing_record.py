@@ -10,6 +10,9 @@ from django.core.management.base import CommandError
 
 from tests.factories import make_organisation, make_team
 
+# A command's text, from the organisations' rows: one database is enough.
+pytestmark = pytest.mark.any_database
+
 
 def record(*args: str) -> str:
     out = StringIO()

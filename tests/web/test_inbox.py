@@ -25,6 +25,9 @@ from tests.factories import (
     make_portal_account,
 )
 
+# The inbox's pages and e-mails render what the services answer (the rules run on both databases): one database is enough.
+pytestmark = pytest.mark.any_database
+
 
 class Mailbox:
     """A real SMTP server, started by the test: what it received."""
@@ -180,6 +183,7 @@ def test_the_person_chooses_the_address_which_no_team_sees(web, api, team, worke
     assert refused.status_code == 400 and "adresse" in refused.content.decode()
 
 
+@pytest.mark.every_database  # a date filter
 def test_the_command_finds_ending_consents_for_those_who_asked(smtp, team, worker, person, jo):
     give_consent(person, team, ["housing"], by=worker, valid_until=timezone.now() + timedelta(days=10))
     wants_email(person)

@@ -11,6 +11,9 @@ from django.utils import timezone
 from consent.models import Notice
 from tests.factories import give_consent, information_text, make_portal_account, representative_of
 
+# What the inbox says, rendered from the services' answers (the rules run on both databases): one database is enough.
+pytestmark = pytest.mark.any_database
+
 OFFER = "Vous pouvez le renouveler en un clic."
 SINCE = "a été renouvelé ou modifié depuis"
 

@@ -8,6 +8,9 @@ import pytest
 from tests.factories import follow as start_following
 from tests.factories import make_organisation, make_portal_account, make_team
 
+# Pages that name each team's organisation, rendered from the services' answers: one database is enough.
+pytestmark = pytest.mark.any_database
+
 
 @pytest.fixture
 def horizon_team(db):

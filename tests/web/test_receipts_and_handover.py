@@ -4,6 +4,7 @@ and author."""
 
 from datetime import timedelta
 
+import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.db import connection
 from django.utils import timezone, translation
@@ -12,6 +13,9 @@ from audit.models import AccessEvent
 from consent.models import Consent, Method, Withdrawal, WithdrawalEvidence
 from tests.factories import give_consent, make_portal_account
 from tests.web.test_worker_pages import PNG
+
+# Receipts and the handover, rendered from the services' answers (the rules run on both databases): one database is enough.
+pytestmark = pytest.mark.any_database
 
 
 def test_a_workers_receipt_links_back_to_the_person(web, worker, person, team):

@@ -16,11 +16,15 @@ from tests.factories import (
     make_portal_account,
 )
 
+# The renewals' pages render what the services answer (the rules run on both databases): one database is enough.
+pytestmark = pytest.mark.any_database
+
 
 def soon(days=10):
     return timezone.now() + timedelta(days=days)
 
 
+@pytest.mark.every_database  # a date filter
 def test_the_list_shows_consents_ending_within_30_days_and_persons_without_consent(
     web, api, team, worker, person
 ):
@@ -92,6 +96,7 @@ def test_a_consent_without_end_date_or_of_someone_else_is_not_renewed(web, api, 
     assert Consent.objects.count() == 2
 
 
+@pytest.mark.every_database  # a date filter
 def test_expiry_stays_exact_to_the_second(api, team, worker, colleague, person):
     consent = give_consent(person, team, ["housing"], by=worker, valid_until=soon())
     note = make_note(person, worker, team, "housing")

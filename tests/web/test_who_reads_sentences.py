@@ -17,6 +17,9 @@ from consent.emergency import services as glass
 from consent.models import GlassBreak
 from tests.factories import give_consent, make_member, make_note, make_person, make_portal_account, make_team
 
+# Pages that render what the policy's readership answers (the rules run on both databases): one database is enough.
+pytestmark = pytest.mark.any_database
+
 
 def plain(response) -> str:
     page = html.unescape(re.sub(r"<[^>]+>", " ", response.content.decode())).replace("’", "'")
