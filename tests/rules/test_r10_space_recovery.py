@@ -359,3 +359,29 @@ def test_the_restricted_space_cannot_bring_in_another_team(api, world, worker, p
     assert not person.follow_ups.filter(team=elsewhere).exists()
     refused = AccessEvent.objects.filter(action="follow_up.open", outcome="denied").get()
     assert (refused.reason, refused.person_id) == ("RestrictedAfterReset", person.pk)
+
+
+def test_other_teams_reads_after_the_reset_stay_out_of_the_restricted_journal(api, world, worker, person):
+    """Restricted: the journal shows the maker's teams' acts and the space's own since the reset,
+    and another team's read made after the reset no more than one made before."""
+    _camille_takes_over(api, worker, person)
+    token = api._credentials["HTTP_AUTHORIZATION"]
+    nurse = world["nurse"]
+    assert api.as_(nurse).get(f"/api/v1/persons/{person.pk}/notes/").status_code == 200
+    api.force_authenticate(None)
+    api.credentials(HTTP_AUTHORIZATION=token)
+    lines = api.get("/api/v1/portal/access-log/").json()["results"]
+    assert lines and all(nurse.display_name not in line["who"] for line in lines)
+
+
+def test_a_path_closed_while_restricted_is_one_refusal_naming_the_person(api, world, worker, person):
+    _camille_takes_over(api, worker, person)
+    mark = AccessEvent.objects.order_by("-id").values_list("id", flat=True).first()
+    assert api.get("/api/v1/portal/export/").status_code == 403
+    [refused] = AccessEvent.objects.filter(id__gt=mark, outcome="denied")
+    assert (refused.action, refused.object_type, refused.person_id, refused.reason) == (
+        "portal.export",
+        "person",
+        person.pk,
+        "RestrictedAfterReset",
+    )

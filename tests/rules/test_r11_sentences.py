@@ -10,7 +10,7 @@ import pytest
 from django.utils import translation
 
 from access import wording
-from access.readership import NoteReaders, Reading
+from access.readership import NoteReaders, Readership, Reading
 
 pytestmark = pytest.mark.any_database
 
@@ -81,3 +81,30 @@ def test_the_emergency_sentences_name_the_access_its_team_and_its_end():
             "Maraude Nord already reads: Contact details (the person's consent, until March 4, 2027); "
             "Housing (the person's consent)."
         )
+
+
+OTHER_EMERGENCY = Reading(team_id=2, team="CSAPA Est", consent_id=None, glass_break_id=13, ends_at=END)
+
+
+def test_the_emergencies_open_now_are_those_of_the_teams_asked_about_each_once():
+    """The person page's "emergency access open" box: for each open access of the teams asked
+    about (every team if none is named), its categories; a consent read beside it changes nothing."""
+    readership = Readership(
+        {
+            "contact": (CONSENT, OTHER_EMERGENCY),
+            "housing": (EMERGENCY, OTHER_EMERGENCY),
+            "support_plan": (EMERGENCY,),
+        }
+    )
+    assert [(e.glass_break_id, e.team, e.categories) for e in readership.emergencies()] == [
+        (12, "Maraude Nord", ("housing", "support_plan")),
+        (13, "CSAPA Est", ("contact", "housing")),
+    ]
+    assert [e.glass_break_id for e in readership.emergencies([1])] == [12]
+    assert [e.glass_break_id for e in readership.emergencies([2])] == [13]
+    assert readership.emergencies([]) == []
+
+
+def test_who_reads_a_note_names_its_author():
+    readers = Readership({"housing": (CONSENT,)}).of_note(3, "housing", note_id=5, team_id=1)
+    assert (readers.author_id, readers.teams) == (3, (CONSENT,))

@@ -1,5 +1,6 @@
 """R1: a note is readable by its author alone until the person consents to share its category."""
 
+from audit.models import AccessEvent
 from tests.factories import give_consent, make_note, make_person
 
 
@@ -86,3 +87,18 @@ def test_the_rule_for_many_persons_is_the_rule_for_one(person, team, other_team,
     }
     assert many == one_by_one == expected
     assert not readable_notes(member, [], {}).exists()
+
+
+def test_author_reads_own_note_by_its_id_before_any_consent_and_the_read_is_recorded(
+    api, person, team, worker
+):
+    note = make_note(person, worker, team, "housing")
+    response = api.as_(worker).get(f"/api/v1/notes/{note.pk}/")
+    assert response.status_code == 200 and response.json()["id"] == note.pk
+    read = AccessEvent.objects.get(action="note.view", actor_id=worker.pk)
+    assert (read.outcome, read.person_id, read.object_type, read.object_ids) == (
+        "allowed",
+        person.pk,
+        "note",
+        [note.pk],
+    )

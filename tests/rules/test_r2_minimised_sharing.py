@@ -230,3 +230,19 @@ def test_the_list_of_persons_shows_a_name_used_only_before_the_first_consent(api
     person.save(update_fields=["created_by"])
     [row] = [p for p in api.as_(colleague).get("/api/v1/persons/").json()["results"] if p["id"] == person.pk]
     assert row["display_name"] == "Jo" and "Marchand" not in str(row) and "Joëlle" not in str(row)
+
+
+def test_the_list_of_persons_shows_the_names_once_a_consent_shares_something(api, team, worker, colleague):
+    """And after it, the list shows each person's names by that person's own consent: not another
+    person's, not the reader's having written the record."""
+    shared = make_person(team, display_name="Jo", first_name="Joëlle", last_name="Marchand")
+    unshared = make_person(team, display_name="Sam", first_name="Samir", last_name="Benali")
+    type(shared).objects.filter(pk__in=[shared.pk, unshared.pk]).update(created_by=None)
+    give_consent(shared, team, ["housing"], by=worker)
+    rows = {p["id"]: str(p) for p in api.as_(colleague).get("/api/v1/persons/").json()["results"]}
+    assert "Marchand" in rows[shared.pk] and "Benali" not in rows[unshared.pk]
+    listed = AccessEvent.objects.filter(action="person.list", actor_id=colleague.pk)
+    assert {(e.person_id, e.object_type, tuple(e.object_ids)) for e in listed} == {
+        (shared.pk, "person", (shared.pk,)),
+        (unshared.pk, "person", (unshared.pk,)),
+    }

@@ -69,3 +69,23 @@ def test_superuser_who_is_also_a_member_reaches_no_person_their_teams_do_not_fol
         f"/api/v1/consents/{consent.pk}/receipt/",
     ):
         assert client.get(url).status_code == 404, url
+
+
+def test_an_account_without_the_auditors_role_audits_nothing_whatever_it_lacks(db):
+    """The auditor's role is a flag an account holds, never a default: a caller without it (an
+    anonymous one, which has no such field at all) is refused, on the record, and reads no queue."""
+    from django.contrib.auth.models import AnonymousUser
+
+    from access.auditors import access_auditor
+    from access.organisations import audited_disagreements, audits_everything
+    from audit.models import AccessEvent
+    from consent.models import Disagreement
+    from core.domain_errors import NotAnAuditor
+
+    assert audited_disagreements(AnonymousUser(), Disagreement.objects.all()).query.is_empty()
+    for caller in (AnonymousUser(), UserFactory()):
+        assert audits_everything(caller) is False
+        with pytest.raises(NotAnAuditor):
+            access_auditor(caller, "audit.view", object_type="event")
+    refused = AccessEvent.objects.filter(action="audit.view", outcome="denied")
+    assert [(e.object_type, e.reason) for e in refused] == [("event", "NotAnAuditor")] * 2

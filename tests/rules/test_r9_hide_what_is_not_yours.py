@@ -122,9 +122,13 @@ def test_each_refusal_on_the_record_names_who_what_whom_and_why(api, person, tea
     """Every way the access layer refuses an object by id puts on the record the one refusal its
     auditors and the person read: the action, the actor, the kind of object, its id, the person it
     concerns (none when the id names nothing), and the rule that refused (R5, R9)."""
-    from consent.models import Representative
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    from consent.models import GlassBreak, Representative
     from records.models import FollowUp
-    from tests.factories import UserFactory, give_consent, representative_of
+    from tests.factories import UserFactory, give_consent, make_organisation, representative_of
 
     give_consent(person, team, ["housing"], by=worker)  # contact is not shared with the team
     note = make_note(person, worker, team, "housing")
@@ -133,6 +137,17 @@ def test_each_refusal_on_the_record_names_who_what_whom_and_why(api, person, tea
     auditor = UserFactory(is_auditor=True)
     other = make_portal_account(make_person(team, display_name="Sam"), "sam")
     journal_only = representative_of(person, worker, scope=Representative.Scope.JOURNAL).account
+    elsewhere = make_organisation("Autre")
+    other_auditor = UserFactory(is_auditor=True, audits_deployment=False, organisation=elsewhere)
+    opener_auditor = make_member(team, username="audrey", is_auditor=True, audits_deployment=True)
+    emergency = GlassBreak.objects.create(
+        person=person,
+        team=team,
+        opened_by=opener_auditor,
+        reason="cannot_be_asked",
+        statement="x",
+        ends_at=timezone.now() + timedelta(hours=1),
+    )
     pid, nid, fid = person.pk, note.pk, follow_up.pk
     cases = [
         (auditor, "get", f"/api/v1/persons/{pid}/", 403, ("person.view", "person", [pid], pid, "NotAMember")),
@@ -194,10 +209,25 @@ def test_each_refusal_on_the_record_names_who_what_whom_and_why(api, person, tea
             404,
             ("note.hide", "note", [nid], pid, "Hidden"),
         ),
+        (
+            other_auditor,
+            "post",
+            f"/api/v1/audit/emergency-accesses/{emergency.pk}/review/",
+            404,
+            ("glass_break.review", "glass_break", [emergency.pk], None, "Hidden"),
+        ),
+        (
+            opener_auditor,
+            "post",
+            f"/api/v1/audit/emergency-accesses/{emergency.pk}/review/",
+            403,
+            ("glass_break.review", "glass_break", [emergency.pk], pid, "NotIndependent"),
+        ),
     ]
     for user, method, url, status, (action, kind, ids, about, why) in cases:
         mark = AccessEvent.objects.order_by("-id").values_list("id", flat=True).first() or 0
         body = {"phone": "06 00 00 00 00"} if "contact" in url else {"body": "Corrigé"}
+        body = {"verdict": "justified", "comment": "Vu."} if "review" in url else body
         response = getattr(api.as_(user), method)(url, body if method == "post" else None, format="json")
         assert response.status_code == status, (url, response.content)
         refused = AccessEvent.objects.filter(id__gt=mark, outcome="denied")
