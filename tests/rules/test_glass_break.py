@@ -263,7 +263,7 @@ REFUSALS = {
     "already_readable": ("categories", "Maraude Nord already reads: Housing (the person's consent)."),
     "refused_by_the_person": (
         "reason",
-        "The person refused or withdrew contact: only a danger to life opens it.",
+        "The person refused or withdrew contact, support_plan: only a danger to life opens it.",
     ),
 }
 
@@ -291,7 +291,7 @@ def test_each_refusal_names_its_field_says_why_and_is_recorded_as_an_attempt(
         give_consent(person, team, ["housing"], by=worker)
     elif why == "refused_by_the_person":
         give_consent(person, team, ["housing"], by=worker)
-        codes = ["contact"]
+        codes = ["contact", "support_plan"]
     field, words = REFUSALS[why]
     refused = api.as_(colleague).post(
         OPEN.format(person.pk), body(asked_team, codes), format="json", HTTP_ACCEPT_LANGUAGE="en"
@@ -301,4 +301,5 @@ def test_each_refusal_names_its_field_says_why_and_is_recorded_as_an_attempt(
     assert not GlassBreak.objects.exists()
     attempt = AccessEvent.objects.get(action="glass_break.open")
     assert (attempt.outcome, attempt.actor_id, attempt.reason) == ("denied", colleague.pk, why)
+    assert attempt.object_type == "glass_break"
     assert (attempt.person_id, attempt.team_id, attempt.categories) == (person.pk, asked_team.pk, codes)

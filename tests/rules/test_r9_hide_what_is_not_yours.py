@@ -234,3 +234,14 @@ def test_each_refusal_on_the_record_names_who_what_whom_and_why(api, person, tea
         assert [
             (e.action, e.actor_id, e.object_type, e.object_ids, e.person_id, e.reason) for e in refused
         ] == [(action, user.pk, kind, ids, about, why)], url
+
+
+def test_the_person_reaches_their_own_consent_by_its_id_and_no_one_elses(api, shared, team):
+    """A consent by id, from the person's own space: theirs opens (its receipt), another person's is
+    the 404 of one that does not exist, recorded as an attempt naming that other person."""
+    consent, _ = shared
+    own = make_portal_account(consent.person, "jo")
+    assert api.as_(own).get(f"/api/v1/consents/{consent.pk}/receipt/").status_code == 200
+    sam = make_portal_account(make_person(team, display_name="Sam"), "sam")
+    assert api.as_(sam).get(f"/api/v1/consents/{consent.pk}/receipt/").status_code == 404
+    assert refusal() == ("receipt.view", sam.pk, "consent", [consent.pk], consent.person_id)
