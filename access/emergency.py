@@ -51,6 +51,12 @@ def _refused_or_withdrawn(person_id: int, team_id: int, codes: Iterable[str]) ->
     return [code for code in codes if code not in shared]
 
 
+def _labels(codes: Sequence[str]) -> str:
+    """The categories as a worker reads them (their labels, in the reader's language), in order."""
+    labels = {c.code: c.label for c in Category.objects.filter(code__in=codes)}
+    return ", ".join(str(labels.get(code, code)) for code in codes)
+
+
 def glass_refusal(
     member: Member, person: Person, team: Team, codes: Sequence[str], *, danger_to_life: bool
 ) -> GlassRefusal | None:
@@ -74,7 +80,7 @@ def glass_refusal(
     if beyond:
         message = _("The mission of %(team)s does not need: %(codes)s.") % {
             "team": team.name,
-            "codes": ", ".join(beyond),
+            "codes": _labels(beyond),
         }
         return GlassRefusal("beyond_the_mission", "categories", message)
     readable = readership_of(person.pk).of_team(team.pk)
@@ -86,7 +92,7 @@ def glass_refusal(
     refused = _refused_or_withdrawn(person.pk, team.pk, codes)
     if refused and not danger_to_life:
         message = _("The person refused or withdrew %(codes)s: only a danger to life opens it.") % {
-            "codes": ", ".join(refused)
+            "codes": _labels(refused)
         }
         return GlassRefusal("refused_by_the_person", "reason", message)
     return None

@@ -259,11 +259,11 @@ REFUSALS = {
     "not_a_team_of_the_member": ("team", "Choose one of your teams that follows this person."),
     "team_does_not_follow": ("team", "Choose one of your teams that follows this person."),
     "switched_off": ("team", "The managers of Maraude Nord have turned emergency access off."),
-    "beyond_the_mission": ("categories", "The mission of Maraude Nord does not need: health."),
+    "beyond_the_mission": ("categories", "The mission of Maraude Nord does not need: Health."),
     "already_readable": ("categories", "Maraude Nord already reads: Housing (the person's consent)."),
     "refused_by_the_person": (
         "reason",
-        "The person refused or withdrew contact, support_plan: only a danger to life opens it.",
+        "The person refused or withdrew Contact details, Support plan: only a danger to life opens it.",
     ),
 }
 
