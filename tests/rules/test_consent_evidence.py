@@ -54,6 +54,8 @@ def test_a_consent_without_a_scan_is_a_recorded_404(web, person, team, worker):
     response = web.as_(worker).get(f"/consents/{oral.pk}/evidence/")
     assert response.status_code == 404
     assert evidence_events(worker) == [("consent.consents.evidence", "denied", None, [oral.pk])]
+    refused = AccessEvent.objects.get(actor_id=worker.pk, action="consent.consents.evidence")
+    assert (refused.object_type, refused.reason) == ("consent", "Hidden")
 
 
 def test_the_withdrawals_scan_is_its_own_and_the_forms_stays_the_forms(web, person, scanned, worker):

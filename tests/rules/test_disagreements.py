@@ -170,3 +170,23 @@ def test_an_empty_disagreement_is_refused_with_its_reason_and_keeps_nothing(web,
     response = web.as_(jo).post("/portal/disagreements/new/", {"event": line.pk, "statement": "  "})
     assert response.status_code == 400 and "Ce champ est obligatoire" in response.content.decode()
     assert not Disagreement.objects.exists() and not events("disagreement.record")
+
+
+def test_an_organisations_auditor_answers_the_disagreements_of_its_organisation_only(
+    api, person, team, worker, jo
+):
+    """Disagreements about the organisation's emergency access or about a line its auditor reads
+    in the log are in that auditor's queue; another organisation's auditor finds none of them."""
+    from tests.factories import make_organisation
+
+    about_glass = Disagreement.objects.create(
+        person=person, glass_break=emergency(person, team, worker), written_by=jo, statement="Non."
+    )
+    about_line = Disagreement.objects.create(
+        person=person, event_id=a_line(person, worker, team).pk, written_by=jo, statement="Non plus."
+    )
+    own = UserFactory(is_auditor=True, audits_deployment=False, organisation=team.organisation)
+    other = UserFactory(is_auditor=True, audits_deployment=False, organisation=make_organisation("Autre"))
+    queue = {d["id"] for d in api.as_(own).get("/api/v1/audit/disagreements/").json()["results"]}
+    assert queue == {about_glass.pk, about_line.pk}
+    assert api.as_(other).get("/api/v1/audit/disagreements/").json()["results"] == []
