@@ -249,7 +249,10 @@ def test_a_worker_records_no_consent_for_another_organisations_team(api, two):
         **informed(),
     }
     refused = api.as_(two["camille"]).post(f"/api/v1/persons/{two['jo'].pk}/consents/", body, format="json")
-    assert refused.status_code == 400 and "team" in refused.json()
+    assert refused.status_code == 400 and refused.json()["team"] == [
+        "CSAPA Horizon belongs to another organisation: one of its members records its consent with the "
+        "person, or the person does in their space."
+    ]
     assert not two["jo"].consents.filter(team=two["csapa"]).exists()
     given = api.as_(two["nadia"]).post(
         f"/api/v1/persons/{two['jo'].pk}/consents/", {**body, "presence": None}, format="json"

@@ -196,6 +196,13 @@ def test_each_refusal_on_the_record_names_who_what_whom_and_why(api, person, tea
             ("consent.view", "consent", [], pid, "Hidden"),
         ),
         (
+            stranger,
+            "get",
+            f"/api/v1/persons/{pid}/consents/",
+            404,
+            ("consent.view", "consent", [], pid, "Hidden"),
+        ),
+        (
             journal_only,
             "get",
             f"/api/v1/persons/{pid}/consents/",
