@@ -13,33 +13,33 @@ from typing import Any
 from django.db.models import QuerySet
 
 from access.reach import reached_by_id
-from audit import recorder
-from core.domain_errors import NotAnAuditor, NotIndependent
+from audit import auditors, recorder
+from audit.auditors import Auditor
+from core.domain_errors import NotIndependent
 from teams.models import User
 
 
-def access_auditor(user: User, action: str, *, object_type: str) -> None:
-    """Return if the account is an auditor's; otherwise the recorded 403 of ``action``."""
-    if not getattr(user, "is_auditor", False):
-        with recorder.denials(user, action, object_type=object_type):
-            raise NotAnAuditor()
+def access_auditor(user: User, action: str, *, object_type: str) -> Auditor:
+    """The auditor asking, or the recorded 403 of ``action`` for anyone else."""
+    return auditors.establish(user, action, object_type=object_type)
 
 
 def reached_by_auditor(
     user: User,
     action: str,
-    objects: QuerySet[Any],
+    objects: Callable[[Auditor], QuerySet[Any]],
     object_id: int,
     *,
     object_type: str,
-    independent: Callable[[Any], bool] | None = None,
+    independent: Callable[[Auditor, Any], bool] | None = None,
 ) -> Any:
-    """The object of ``objects`` an auditor is about to act on: a recorded 403 for anyone but an
-    auditor, the recorded 404 of R9 for one that does not exist, and, where ``independent`` says the
-    auditor had a hand in it (separation of duties), a recorded 403 naming the object's person."""
-    access_auditor(user, action, object_type=object_type)
-    found = reached_by_id(user, action, objects, object_id, object_type=object_type)
-    if independent is not None and not independent(found):
+    """The object among ``objects(auditor)`` an auditor is about to act on: a recorded 403 for anyone
+    but an auditor, the recorded 404 of R9 for one that does not exist or lies outside their reach,
+    and, where ``independent`` says the auditor had a hand in it (separation of duties), a recorded
+    403 naming the object's person."""
+    auditor = access_auditor(user, action, object_type=object_type)
+    found = reached_by_id(user, action, objects(auditor), object_id, object_type=object_type)
+    if independent is not None and not independent(auditor, found):
         with recorder.denials(
             user,
             action,

@@ -11,11 +11,12 @@ accounts and memberships a manager reaches) is ``teams.organisations``, below th
 
 from __future__ import annotations
 
-from typing import Any, TypeVar
+from typing import TypeVar
 
 from django.db.models import Model, Q, QuerySet
 from django.utils.translation import gettext as _
 
+from audit.auditors import Auditor
 from audit.selectors import auditable
 from consent.models import Disagreement
 from core.domain_errors import Invalid
@@ -24,33 +25,27 @@ from teams.models import Team, User
 M = TypeVar("M", bound=Model)
 
 
-def audits_everything(user: Any) -> bool:
-    """The deployment's auditor, explicitly (``audits_deployment``)."""
-    return bool(getattr(user, "audits_deployment", False))
-
-
-def audited(user: Any, rows: QuerySet[M], team_path: str) -> QuerySet[M]:
+def audited(auditor: Auditor, rows: QuerySet[M], team_path: str) -> QuerySet[M]:
     """The rows of an auditor's queue (emergency accesses, disagreements, resets of spaces) that
     concern their organisation: ``team_path`` leads from a row to the organisation it answers to.
     The deployment's auditor reads them all; an auditor of no organisation, none."""
-    if audits_everything(user):
+    if auditor.whole_deployment:
         return rows
-    organisation_id = getattr(user, "organisation_id", None)
-    if organisation_id is None:
+    if auditor.organisation_id is None:
         return rows.none()
-    return rows.filter(**{f"{team_path}organisation_id": organisation_id})
+    return rows.filter(**{f"{team_path}organisation_id": auditor.organisation_id})
 
 
-def audited_disagreements(user: Any, rows: QuerySet[Disagreement]) -> QuerySet[Disagreement]:
+def audited_disagreements(auditor: Auditor, rows: QuerySet[Disagreement]) -> QuerySet[Disagreement]:
     """A person's disagreement concerns their organisation's emergency access, or a line of the
     journal that the auditor may read in the log (``audit.selectors.auditable``)."""
-    if audits_everything(user):
+    if auditor.whole_deployment:
         return rows
-    organisation_id = getattr(user, "organisation_id", None)
-    if organisation_id is None:
+    if auditor.organisation_id is None:
         return rows.none()
     return rows.filter(
-        Q(glass_break__team__organisation_id=organisation_id) | Q(event_id__in=auditable(user).values("id"))
+        Q(glass_break__team__organisation_id=auditor.organisation_id)
+        | Q(event_id__in=auditable(auditor).values("id"))
     )
 
 

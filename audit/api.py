@@ -15,6 +15,7 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 
 from audit import selectors
+from audit.auditors import Auditor
 from audit.filters import EventFilter
 from audit.models import AccessEvent, Action
 from audit.serializers import EventSerializer, VerdictSerializer
@@ -48,6 +49,7 @@ class EventList(generics.ListAPIView[AccessEvent]):
     filterset_class = EventFilter
     renderer_classes = [JSONRenderer, CSVRenderer]
     queryset = AccessEvent.objects.none()  # for the schema: rows come from the selector
+    auditor: Auditor
 
     def handle_exception(self, exc: Exception) -> Response:
         # An error is told in JSON, even to a request that asked for CSV (it would render empty).
@@ -58,7 +60,9 @@ class EventList(generics.ListAPIView[AccessEvent]):
     def get_queryset(self) -> QuerySet[AccessEvent]:
         csv = self.request.accepted_renderer.format == "csv"
         action = Action.AUDIT_EXPORT if csv else Action.AUDIT_VIEW
-        return selectors.events(user=self.request.user, action=action)
+        # Who is asking, established once: the listing and the recording of its page share it.
+        self.auditor = selectors.access_log_reader(self.request.user, action=action)
+        return selectors.events(self.auditor)
 
     def list(self, request: Request, *args: Any, **kwargs: Any) -> HttpResponseBase:  # type: ignore[override]  # CSV streams
         selected = self.filter_queryset(self.get_queryset())
@@ -66,13 +70,13 @@ class EventList(generics.ListAPIView[AccessEvent]):
         filters = {k: params[k] for k in params if k in EventFilter.Meta.fields}
         if request.accepted_renderer.format == "csv":
             lines = selectors.export_events(
-                user=request.user, selected=selected.order_by("id"), filters=filters
+                auditor=self.auditor, selected=selected.order_by("id"), filters=filters
             )
             response = StreamingHttpResponse(lines, content_type="text/csv; charset=utf-8")
             name = f"relais-audit-{timezone.now():%Y%m%d-%H%M%S}.csv"
             response["Content-Disposition"] = f'attachment; filename="{name}"'
             return response
-        selection = selectors.selected_events(user=request.user, selected=selected, filters=filters)
+        selection = selectors.selected_events(auditor=self.auditor, selected=selected, filters=filters)
         page = self.paginate_queryset(selection.rows)
         shown = selection.disclose(page if page is not None else list(selection.rows))
         return self.get_paginated_response(EventSerializer(shown, many=True).data)
@@ -85,5 +89,6 @@ class Verify(generics.GenericAPIView[AccessEvent]):
     serializer_class = VerdictSerializer  # type: ignore[assignment]  # a verdict, not a model
 
     def get(self, request: Request) -> Response:
-        verdict = selectors.verify_chain(user=request.user)
+        auditor = selectors.access_log_reader(request.user, action=Action.AUDIT_VERIFY)
+        verdict = selectors.verify_chain(auditor)
         return Response(VerdictSerializer(verdict.as_dict()).data)

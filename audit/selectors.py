@@ -6,21 +6,18 @@ from collections.abc import Iterator, Mapping, Sequence
 
 from django.db.models import QuerySet
 
-from audit import chain, csv_export, recorder, scope
+from audit import auditors, chain, csv_export, recorder, scope
+from audit.auditors import Auditor
 from audit.disclosure import Selection
 from audit.models import AccessEvent, Action
 from audit.recorder import Actor, Event
-from core.domain_errors import NotAnAuditor
 from core.ids import is_storable_id
 
 
-def access_log_reader(user: Actor, *, action: str) -> Actor:
-    """The user, if they may read the access log, or a recorded 403; auditors read it and nothing
-    else (R4)."""
-    with recorder.denials(user, action, object_type="audit_event"):
-        if not getattr(user, "is_auditor", False):
-            raise NotAnAuditor()
-    return user
+def access_log_reader(user: Actor, *, action: str) -> Auditor:
+    """The auditor asking, established once for the request, or a recorded 403 of ``action``:
+    auditors read the log and nothing else (R4)."""
+    return auditors.establish(user, action, object_type="audit_event")
 
 
 def _filters_text(filters: Mapping[str, str]) -> str:
@@ -45,24 +42,22 @@ class Log(QuerySet[AccessEvent]):
         return super().count()
 
 
-def auditable(user: Actor) -> QuerySet[AccessEvent]:
+def auditable(auditor: Auditor) -> QuerySet[AccessEvent]:
     """The log's scope for an auditor. The deployment's auditor (``audits_deployment``, explicit)
     reads every event. An organisation's auditor reads the events whose actor is one of their
     organisation's accounts, and the administration of their organisation's teams: nothing of
     another organisation's workers, nor of persons' own acts in their space, nor of sign-ins that
     named no account (those are the deployment's): ``audit.scope``."""
-    if getattr(user, "audits_deployment", False):
+    if auditor.whole_deployment:
         return Log(AccessEvent).all()
-    organisation_id = getattr(user, "organisation_id", None)
-    if organisation_id is None:
+    if auditor.organisation_id is None:
         return Log(AccessEvent).none()
-    return Log(AccessEvent).filter(scope.of_organisation(organisation_id))
+    return Log(AccessEvent).filter(scope.of_organisation(auditor.organisation_id))
 
 
-def events(*, user: Actor, action: str = Action.AUDIT_VIEW) -> QuerySet[AccessEvent]:
-    """The events the auditor may read (``auditable``), newest first; a 403 (recorded) for anyone else."""
-    access_log_reader(user, action=action)
-    return scope.with_organisation(auditable(user)).order_by("-id")
+def events(auditor: Auditor) -> QuerySet[AccessEvent]:
+    """The events the auditor may read (``auditable``), newest first, each naming its organisation."""
+    return scope.with_organisation(auditable(auditor)).order_by("-id")
 
 
 def narrowed(selected: QuerySet[AccessEvent], column: str, ids: Sequence[int]) -> QuerySet[AccessEvent]:
@@ -73,10 +68,10 @@ def narrowed(selected: QuerySet[AccessEvent], column: str, ids: Sequence[int]) -
 
 
 def _record_page(
-    user: Actor, page: Sequence[AccessEvent], filters: Mapping[str, str]
+    auditor: Auditor, page: Sequence[AccessEvent], filters: Mapping[str, str]
 ) -> Sequence[AccessEvent]:
     recorder.record(
-        user,
+        auditor.user,
         Event(
             action=Action.AUDIT_VIEW,
             person_id=_person_filter(filters),
@@ -89,19 +84,19 @@ def _record_page(
 
 
 def selected_events(
-    *, user: Actor, selected: QuerySet[AccessEvent], filters: Mapping[str, str]
+    *, auditor: Auditor, selected: QuerySet[AccessEvent], filters: Mapping[str, str]
 ) -> Selection[AccessEvent]:
     """The events an auditor filtered; a shown page is recorded with its filters."""
-    return Selection(rows=selected, record=lambda page: _record_page(user, page, filters))
+    return Selection(rows=selected, record=lambda page: _record_page(auditor, page, filters))
 
 
 def export_events(
-    *, user: Actor, selected: QuerySet[AccessEvent], filters: Mapping[str, str]
+    *, auditor: Auditor, selected: QuerySet[AccessEvent], filters: Mapping[str, str]
 ) -> Iterator[str]:
     """CSV lines of the selected events; the export is recorded with its filters and size first."""
     count = selected.count()
     recorder.record(
-        user,
+        auditor.user,
         Event(
             action=Action.AUDIT_EXPORT,
             person_id=_person_filter(filters),
@@ -112,11 +107,10 @@ def export_events(
     return csv_export.lines(selected.iterator(chunk_size=2000))
 
 
-def verify_chain(*, user: Actor) -> chain.Verdict:
-    access_log_reader(user, action=Action.AUDIT_VERIFY)
+def verify_chain(auditor: Auditor) -> chain.Verdict:
     verdict = chain.verify()
     recorder.record(
-        user,
+        auditor.user,
         Event(
             action=Action.AUDIT_VERIFY,
             object_type="audit_event",

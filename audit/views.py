@@ -159,7 +159,8 @@ def log(
     teams, ``glass_review_after`` is how long an emergency access may wait for its verdict (they live
     above the log, so the URL configuration passes them in). An invalid filter lists nothing: its
     error is shown, never the whole log as if it matched."""
-    events = selectors.events(user=request.user)
+    auditor = selectors.access_log_reader(request.user, action=Action.AUDIT_VIEW)
+    events = selectors.events(auditor)
     filterset = EventFilter(request.GET or None, queryset=events)
     valid = not filterset.is_bound or filterset.is_valid()
     selected = filterset.qs if filterset.is_bound and valid else events
@@ -172,7 +173,7 @@ def log(
     filters = {k: request.GET[k] for k in request.GET if k in EventFilter.Meta.fields and request.GET[k]}
     filters.update(by_name)
     page, shown = disclosed_page(
-        request, selectors.selected_events(user=request.user, selected=selected, filters=filters), PAGE_SIZE
+        request, selectors.selected_events(auditor=auditor, selected=selected, filters=filters), PAGE_SIZE
     )
     until = filterset.form.cleaned_data.get("until") if filterset.is_bound and valid else None
     until = until or timezone.now()
@@ -196,7 +197,7 @@ def log(
         else f"{reverse('audit-events')}?{urlencode({**filters, 'format': 'csv'})}",
         "chart": _chart(insights.per_day(chart_events, since=since, until=until)),
         "signals": insights.signals(
-            glass_review_after=glass_review_after, scope=selectors.auditable(request.user)
+            glass_review_after=glass_review_after, scope=selectors.auditable(auditor)
         ),
         "glass_review_days": glass_review_after.days,
         "checkpoint": checkpoints.latest(),
@@ -209,11 +210,8 @@ def log(
 @require_http_methods(["GET", "POST"])
 def integrity(request: HttpRequest) -> HttpResponse:
     """The chain's latest checkpoint; on request, a full verification (it reads every event)."""
-    if request.method == "POST":
-        verdict = selectors.verify_chain(user=request.user)
-    else:
-        selectors.access_log_reader(request.user, action=Action.AUDIT_VERIFY)
-        verdict = None
+    auditor = selectors.access_log_reader(request.user, action=Action.AUDIT_VERIFY)
+    verdict = selectors.verify_chain(auditor) if request.method == "POST" else None
     return render(
         request,
         "audit/integrity.html",

@@ -15,6 +15,7 @@ from rest_framework.renderers import BaseRenderer, JSONRenderer
 from rest_framework.request import Request
 from rest_framework.response import Response
 
+from audit.auditors import Auditor
 from audit.filters import EventFilter
 from audit.models import AccessEvent
 from interop import audit_event, selectors
@@ -88,15 +89,18 @@ class AuditEventSearch(FHIRView, generics.ListAPIView[AccessEvent]):
 
     filterset_class = EventFilter
     queryset = AccessEvent.objects.none()  # for the schema: rows come from the selector
+    auditor: Auditor
 
     def get_queryset(self) -> Any:
-        return selectors.events_for_auditor(user=self.request.user)
+        # Who is asking, established once: the listing and the recording of its page share it.
+        self.auditor = selectors.auditor_of_the_log(user=self.request.user)
+        return selectors.events_for_auditor(self.auditor)
 
     def list(self, request: Request, *args: Any, **kwargs: Any) -> Response:
         selected = self.filter_queryset(self.get_queryset())
         params = request.query_params
         filters = {k: params[k] for k in params if k in EventFilter.Meta.fields}
-        selection = selectors.audit_events(user=request.user, selected=selected, filters=filters)
+        selection = selectors.audit_events(auditor=self.auditor, selected=selected, filters=filters)
         paginator = Pagination()  # a searchset names its pages in its links, not in a wrapper
         shown = selection.disclose(paginator.paginate_queryset(selection.rows, request, view=self) or [])
         links = [{"relation": "self", "url": request.build_absolute_uri()}]

@@ -10,6 +10,7 @@ from typing import Any
 from access.reach_consents import access_consent
 from audit import recorder
 from audit import selectors as audit_selectors
+from audit.auditors import Auditor
 from audit.disclosure import Selection
 from audit.models import AccessEvent, Action
 from audit.recorder import Actor, Event
@@ -41,14 +42,19 @@ def consent_as_fhir(*, user: User, consent_id: int) -> Resource:
     return consent_resource(consent, receipts)
 
 
-def audit_events(*, user: Actor, selected: Any, filters: Mapping[str, str]) -> Selection[AccessEvent]:
+def audit_events(*, auditor: Auditor, selected: Any, filters: Mapping[str, str]) -> Selection[AccessEvent]:
     """The events an auditor filtered, as the log's own list records them (``audit.view``)."""
-    return audit_selectors.selected_events(user=user, selected=selected, filters=filters)
+    return audit_selectors.selected_events(auditor=auditor, selected=selected, filters=filters)
 
 
-def events_for_auditor(*, user: Actor) -> Any:
-    """Every event, newest first, for an auditor; the recorded 403 for anyone else."""
-    return audit_selectors.events(user=user, action=Action.AUDIT_VIEW)
+def auditor_of_the_log(*, user: Actor) -> Auditor:
+    """The auditor asking for the log as FHIR, or the recorded 403 of ``audit.view`` for anyone else."""
+    return audit_selectors.access_log_reader(user, action=Action.AUDIT_VIEW)
+
+
+def events_for_auditor(auditor: Auditor) -> Any:
+    """Every event the auditor reads, newest first."""
+    return audit_selectors.events(auditor)
 
 
 def my_bundle(*, user: User, base: str) -> Resource:

@@ -180,9 +180,9 @@ def _told(user: User, access: OwnSpace, page: Sequence[Disagreement]) -> list[To
 def queue(*, user: User, waiting_only: bool = True) -> Selection[Disagreement]:
     """For auditors: the disagreements waiting for an answer, oldest first (or every one, newest
     first). A shown page is recorded once per person it names (R5)."""
-    access_auditor(user, Action.DISAGREEMENT_LIST, object_type="disagreement")
+    auditor = access_auditor(user, Action.DISAGREEMENT_LIST, object_type="disagreement")
     rows = Disagreement.objects.select_related("glass_break__team", "written_by", "answered_by")
-    rows = archived.about_unarchived(organisations.audited_disagreements(user, rows))
+    rows = archived.about_unarchived(organisations.audited_disagreements(auditor, rows))
     if waiting_only:
         rows = rows.filter(answered_at__isnull=True).order_by("written_at", "pk")
     return Selection(rows=rows, record=lambda page: _listed(user, page))
@@ -208,7 +208,9 @@ def to_answer(*, user: User, disagreement_id: int) -> Disagreement:
     found: Disagreement = reached_by_auditor(
         user,
         Action.DISAGREEMENT_ANSWER,
-        archived.about_unarchived(organisations.audited_disagreements(user, Disagreement.objects.all())),
+        lambda auditor: archived.about_unarchived(
+            organisations.audited_disagreements(auditor, Disagreement.objects.all())
+        ),
         disagreement_id,
         object_type="disagreement",
     )

@@ -18,6 +18,7 @@ stone", §5). How an access ends, and stays ended, is ``consent.emergency.ending
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from datetime import timedelta
 
 from django.db.models import QuerySet
@@ -33,6 +34,7 @@ from access.reach import access_person, reached_by_id
 from access.readership import Readership
 from access.who_is_asking import Member
 from audit import recorder
+from audit.auditors import Auditor
 from audit.models import Action
 from audit.recorder import Event
 from consent.models import GlassBreak, Notice
@@ -120,23 +122,28 @@ def break_glass(
 def review_queue(*, user: User, waiting_only: bool = True) -> QuerySet[GlassBreak]:
     """Emergency accesses for auditors, oldest waiting first (or every one, newest first); the
     listing is recorded."""
-    access_auditor(user, Action.GLASS_BREAK_LIST, object_type="glass_break")
+    auditor = access_auditor(user, Action.GLASS_BREAK_LIST, object_type="glass_break")
     rows = GlassBreak.objects.select_related("person", "team", "opened_by", "reviewed_by").prefetch_related(
         "categories"
     )
-    rows = archived.about_unarchived(organisations.audited(user, rows, "team__"))
+    rows = _reviewed_by(auditor, rows)
     rows = rows.filter(reviewed_at__isnull=True).order_by("opened_at", "pk") if waiting_only else rows
     recorder.record(user, Event(action=Action.GLASS_BREAK_LIST, object_type="glass_break"))
     return rows
 
 
-def may_review(user: User, glass: GlassBreak) -> bool:
-    """Separation of duties (issue "Written in stone", §5): an auditor reviews an emergency access
-    they did not open, of a team they are not a member of when they review it."""
-    return (
-        glass.opened_by_id != user.pk
-        and not Membership.objects.filter(user=user, team=glass.team_id).exists()
-    )
+def _reviewed_by(auditor: Auditor, rows: QuerySet[GlassBreak]) -> QuerySet[GlassBreak]:
+    """The emergency accesses of the auditor's organisation (all for the deployment's), of persons
+    whose file is not archived."""
+    return archived.about_unarchived(organisations.audited(auditor, rows, "team__"))
+
+
+def reviewable(user: User, glasses: Sequence[GlassBreak]) -> set[int]:
+    """Separation of duties (issue "Written in stone", §5): the emergency accesses, among
+    ``glasses``, that the auditor may review: those they did not open, of a team they are not a
+    member of when they review it. One query for a whole queue."""
+    own_teams = set(Membership.objects.filter(user=user).values_list("team_id", flat=True))
+    return {glass.pk for glass in glasses if glass.opened_by_id != user.pk and glass.team_id not in own_teams}
 
 
 def to_review(*, user: User, glass_break_id: int) -> GlassBreak:
@@ -145,10 +152,10 @@ def to_review(*, user: User, glass_break_id: int) -> GlassBreak:
     glass: GlassBreak = reached_by_auditor(
         user,
         Action.GLASS_BREAK_REVIEW,
-        archived.about_unarchived(organisations.audited(user, GlassBreak.objects.all(), "team__")),
+        lambda auditor: _reviewed_by(auditor, GlassBreak.objects.all()),
         glass_break_id,
         object_type="glass_break",
-        independent=lambda found: may_review(user, found),
+        independent=lambda auditor, found: found.pk in reviewable(auditor.user, [found]),
     )
     return glass
 

@@ -67,10 +67,11 @@ def _queue(
     request: AuthenticatedHttpRequest, refused: GlassReviewForm | None, refused_id: int | None
 ) -> HttpResponse:
     waiting = list(glass.review_queue(user=request.user))
+    reviewable = glass.reviewable(request.user, waiting)
     items = [
         {
             "glass": item,
-            "reviewable": glass.may_review(request.user, item),
+            "reviewable": item.pk in reviewable,
             "form": refused
             if refused_id == item.pk and refused
             else GlassReviewForm(verdicts=GlassBreak.Verdict.choices, auto_id=f"g{item.pk}-%s"),

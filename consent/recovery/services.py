@@ -127,10 +127,10 @@ def confirm(*, user: User, previous_password: str) -> SpaceReset:
 def review_queue(*, user: User, waiting_only: bool = True) -> QuerySet[SpaceReset]:
     """Resets of open spaces for auditors, oldest waiting first (or every one, newest first); the
     listing is recorded. It names persons by number only, like the emergency accesses' queue."""
-    access_auditor(user, Action.SPACE_RESET_LIST, object_type="space_reset")
+    auditor = access_auditor(user, Action.SPACE_RESET_LIST, object_type="space_reset")
     rows = SpaceReset.objects.select_related("code_made_by", "reviewed_by", "representative")
     # A reset answers to the organisation of the worker who made its code.
-    rows = archived.about_unarchived(organisations.audited(user, rows, "code_made_by__"))
+    rows = archived.about_unarchived(organisations.audited(auditor, rows, "code_made_by__"))
     rows = rows.filter(reviewed_at__isnull=True).order_by("reset_at", "pk") if waiting_only else rows
     recorder.record(user, Event(action=Action.SPACE_RESET_LIST, object_type="space_reset"))
     return rows
@@ -142,7 +142,9 @@ def to_review(*, user: User, reset_id: int) -> SpaceReset:
     reset: SpaceReset = reached_by_auditor(
         user,
         Action.SPACE_RESET_REVIEW,
-        archived.about_unarchived(organisations.audited(user, SpaceReset.objects.all(), "code_made_by__")),
+        lambda auditor: archived.about_unarchived(
+            organisations.audited(auditor, SpaceReset.objects.all(), "code_made_by__")
+        ),
         reset_id,
         object_type="space_reset",
     )

@@ -15,7 +15,7 @@ from relais.retention.periods import periods_for
 
 def retention_counts(*, user: Actor) -> dict[str, int]:
     """The counts and the periods in force, for an auditor (a recorded 403 for anyone else)."""
-    access_log_reader(user, action=Action.RETENTION_COUNT)
+    auditor = access_log_reader(user, action=Action.RETENTION_COUNT)
     periods = periods_for()
     counts = {
         "archived": archived.archived_count(),
@@ -24,5 +24,5 @@ def retention_counts(*, user: Actor) -> dict[str, int]:
         "erase_after_years": periods.erase_after_years,
         "notice_days": settings.RELAIS_RETENTION_NOTICE_DAYS,
     }
-    recorder.record(user, Event(action=Action.RETENTION_COUNT, object_type="person"))
+    recorder.record(auditor.user, Event(action=Action.RETENTION_COUNT, object_type="person"))
     return counts

@@ -73,19 +73,29 @@ def test_superuser_who_is_also_a_member_reaches_no_person_their_teams_do_not_fol
 
 def test_an_account_without_the_auditors_role_audits_nothing_whatever_it_lacks(db):
     """The auditor's role is a flag an account holds, never a default: a caller without it (an
-    anonymous one, which has no such field at all) is refused, on the record, and reads no queue."""
+    anonymous one, which has no such field at all) is refused, on the record; an auditor of no
+    organisation, not the deployment's, reads no queue; the deployment's reach is explicit."""
     from django.contrib.auth.models import AnonymousUser
 
     from access.auditors import access_auditor
-    from access.organisations import audited_disagreements, audits_everything
+    from access.organisations import audited, audited_disagreements
     from audit.models import AccessEvent
-    from consent.models import Disagreement
+    from consent.models import Disagreement, GlassBreak
     from core.domain_errors import NotAnAuditor
 
-    assert audited_disagreements(AnonymousUser(), Disagreement.objects.all()).query.is_empty()
     for caller in (AnonymousUser(), UserFactory()):
-        assert audits_everything(caller) is False
         with pytest.raises(NotAnAuditor):
             access_auditor(caller, "audit.view", object_type="event")
     refused = AccessEvent.objects.filter(action="audit.view", outcome="denied")
     assert [(e.object_type, e.reason) for e in refused] == [("event", "NotAnAuditor")] * 2
+
+    of_nothing = access_auditor(
+        UserFactory(is_auditor=True, audits_deployment=False, organisation=None),
+        "audit.view",
+        object_type="event",
+    )
+    assert (of_nothing.whole_deployment, of_nothing.organisation_id) == (False, None)
+    assert audited_disagreements(of_nothing, Disagreement.objects.all()).query.is_empty()
+    assert audited(of_nothing, GlassBreak.objects.all(), "team__").query.is_empty()
+    territory = UserFactory(is_auditor=True, audits_deployment=True)
+    assert access_auditor(territory, "audit.view", object_type="event").whole_deployment is True

@@ -116,7 +116,7 @@ NOT_ACTIONS = {
     "consent.emergency.services.glass_choices": "the form's choices: nothing of the person is shown",
     "consent.emergency.services.openable": "a step of the person page and of glass_choices: nothing is written",
     "consent.consents.services.mission_categories": "a check, a step of record_consent",
-    "consent.emergency.services.may_review": "a check, a step of review and of the review queue's page",
+    "consent.emergency.services.reviewable": "a check, a step of review and of the review queue's page",
     "consent.emergency.ending.end_with_team_change": "a step of teams.services.update_team (teams.changes)",
     "consent.emergency.ending.end_with_follow_up": "a step of records.follow_ups.close_follow_up (records.changes)",
     "consent.emergency.services.to_review": "a step of review (and of its page): its refusals only are recorded",

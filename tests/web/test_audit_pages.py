@@ -172,3 +172,50 @@ def test_an_auditors_own_views_of_the_log_are_grouped(web, auditor):
         web.get("/audit/")
     rows = _event_rows(web.get("/audit/").content.decode())
     assert rows.count('class="grouped"') == 1 and "4 fois de suite" in rows
+
+
+def open_emergencies(team, worker, rows):
+    """``rows`` emergency accesses waiting for a verdict, of as many persons, each naming a category."""
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    from consent.models import GlassBreak
+    from teams.models import Category
+
+    category = Category.objects.get(code="housing")
+    for i in range(rows):
+        glass = GlassBreak.objects.create(
+            person=make_person(team, display_name=f"Personne {i}"),
+            team=team,
+            opened_by=worker,
+            reason="cannot_be_asked",
+            statement="Injoignable.",
+            ends_at=timezone.now() + timedelta(hours=4),
+        )
+        glass.categories.add(category)
+
+
+# The queue, its categories, the auditor's teams (who may review which: separation of duties), the
+# menu's roles with the user, and the listing's event.
+EMERGENCY_QUEUE_QUERIES = 10 - MERGED_APPEND
+
+
+@pytest.mark.parametrize("rows", [10, 100])
+def test_emergency_queue_page_query_count_is_pinned(web, team, worker, rows, django_assert_num_queries):
+    open_emergencies(team, worker, rows)
+    web.as_(UserFactory(is_auditor=True))
+    with django_assert_num_queries(EMERGENCY_QUEUE_QUERIES):
+        page = web.get("/audit/emergencies/")
+    assert page.status_code == 200
+    assert page.content.decode().count('action="/audit/emergencies/') == rows
+
+
+def test_the_emergency_queue_offers_no_review_to_a_member_of_the_team(web, team, worker):
+    """Separation of duties on the page as in the service: an auditor who is a member of the team
+    that opened an emergency access sees it, and is offered no verdict on it."""
+    open_emergencies(team, worker, 2)
+    auditor = make_member(team, is_auditor=True)
+    web.as_(auditor)
+    page = web.get("/audit/emergencies/").content.decode()
+    assert page.count("Personne ") == 2 and 'action="/audit/emergencies/' not in page
