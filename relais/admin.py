@@ -15,7 +15,7 @@ from django.shortcuts import redirect
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
-from teams.selectors import is_manager
+from teams.asking import is_manager
 
 
 class RelaisAdminSite(admin.AdminSite):

@@ -21,11 +21,10 @@ from django.utils.translation import gettext as _
 from audit import recorder
 from audit.models import Action, Outcome
 from audit.recorder import Event, assign, changed_fields
-from core.domain_errors import Invalid, SecretNotYours, TooManyAttempts
-from core.ids import is_storable_id
+from core.domain_errors import Invalid, TooManyAttempts
 from teams import factors, organisations, sign_in_limits, tokens
+from teams.asking import Manager, access_account, access_administration
 from teams.models import Membership, User
-from teams.selectors import Manager, access_account, access_administration
 
 # What a manager may change on an account, and what the log says of each change.
 ACCOUNT_FIELDS = (
@@ -184,15 +183,6 @@ def update_account(*, by: Manager, user: User, **values: Any) -> User:
             Event(action=Action.ACCOUNT_UPDATE, object_type="account", object_ids=[user.pk], changes=changed),
         )
     return user
-
-
-def refuse_setting_password(*, by: User, account_id: object) -> None:
-    """Nobody chooses another account's password (R10): not a manager, not the administration. The
-    attempt is recorded as a refused change of that account, and answered with a 403."""
-    text = str(account_id)
-    named: list[int | str] = [int(text) if text.isdigit() and is_storable_id(int(text)) else text[:40]]
-    with recorder.denials(by, Action.ACCOUNT_UPDATE, object_type="account", object_ids=named):
-        raise SecretNotYours()
 
 
 def reset_access(user: User, password: str, username: str | None = None) -> None:

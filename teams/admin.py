@@ -27,10 +27,10 @@ from core.domain_errors import Invalid
 from relais.admin import ManagerAdmin, is_manager
 from teams import accounts, factors, organisations, recovery, services
 from teams.accounts import ACCOUNT_FIELDS
+from teams.asking import may_change_account, refuse_setting_password
 from teams.forms import RecoveryForm
 from teams.models import Category, Membership, Organisation, Team, User
 from teams.requests import signed_in
-from teams.selectors import may_change_account
 from web.pages import form_errors
 
 # Groups belong to teams and follow memberships; tokens and second factors are secrets, their
@@ -412,7 +412,7 @@ class AccountAdmin(ManagerAdmin, UserAdmin):
 
     def user_change_password(self, request: HttpRequest, id, form_url=""):
         """Django's form to set another account's password is refused, and the attempt recorded."""
-        accounts.refuse_setting_password(by=signed_in(request), account_id=unquote(id))
+        refuse_setting_password(by=signed_in(request), account_id=unquote(id))
 
 
 @admin.register(Category)

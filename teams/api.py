@@ -19,7 +19,7 @@ from rest_framework.throttling import AnonRateThrottle
 from rest_framework.views import APIView
 
 from audit import recorder
-from teams import accounts, organisations, recovery, selectors, services
+from teams import accounts, asking, organisations, recovery, selectors, services
 from teams.models import Membership, Organisation, Team
 from teams.requests import signed_in
 from teams.serializers import (
@@ -44,7 +44,7 @@ class IsManager(BasePermission):
     message = gettext_lazy("This is reserved to managers.")
 
     def has_permission(self, request: Request, view: APIView) -> bool:
-        return selectors.is_manager(request.user)
+        return asking.is_manager(request.user)
 
 
 class LoginThrottle(AnonRateThrottle):

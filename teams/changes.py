@@ -12,8 +12,8 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass
 
+from teams.asking import Manager
 from teams.models import Team
-from teams.selectors import Manager
 
 
 @dataclass(frozen=True)

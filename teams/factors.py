@@ -28,9 +28,8 @@ from django_otp.util import random_hex
 from audit import recorder
 from audit.models import Action, Outcome
 from audit.recorder import Event
-from core.domain_errors import Hidden, Invalid, TooManyAttempts
-from core.ids import is_storable_id
-from teams import passkeys, sign_in_limits, tokens
+from core.domain_errors import Invalid, TooManyAttempts
+from teams import asking, passkeys, sign_in_limits, tokens
 from teams.models import Passkey, User
 from teams.selectors import roles_of
 
@@ -305,12 +304,7 @@ def remove(*, user: User, kind: str, passkey_id: int | None = None) -> None:
     """The holder removes their TOTP or one of their passkeys. Where a second factor is required, the
     last one cannot go: it would only be asked again at the next sign-in."""
     if kind == "passkey":
-        storable = passkey_id if passkey_id is not None and is_storable_id(passkey_id) else None
-        found = Passkey.objects.filter(user=user, pk=storable).first() if storable is not None else None
-        if found is None:  # another's, or none: the recorded 404 of R9
-            named: int | str = storable if storable is not None else str(passkey_id)
-            with recorder.denials(user, Action.MFA_REMOVE, object_type="passkey", object_ids=[named]):
-                raise Hidden()
+        found = asking.own_passkey(user, passkey_id, action=Action.MFA_REMOVE)
         others = (
             Passkey.objects.filter(user=user).exclude(pk=found.pk).exists()
             or TOTPDevice.objects.filter(user=user, confirmed=True).exists()

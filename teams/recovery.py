@@ -40,8 +40,8 @@ from audit.models import Action, Outcome
 from audit.recorder import Event
 from core.domain_errors import Invalid
 from teams import accounts, factors, sign_in_limits, tokens
+from teams.asking import Manager, access_account
 from teams.models import AccountCode, User
-from teams.selectors import Manager, access_account
 
 log = logging.getLogger(__name__)
 

@@ -1,69 +1,13 @@
 from __future__ import annotations
 
-from collections.abc import Sequence
-
-from django.contrib.auth.models import AnonymousUser
 from django.db.models import Case, Exists, F, OuterRef, When
 from django.utils.translation import gettext as _
 
-from audit import recorder
 from audit.models import Action
-from audit.recorder import SystemActor
-from core.domain_errors import Hidden, Invalid, NotAManager, NotAMember
-from teams import organisations
+from core.domain_errors import Invalid
+from teams import asking, organisations
+from teams.asking import Manager
 from teams.models import Category, Membership, Team, User
-
-# Who may act on accounts, teams and categories: a manager (or superuser), or a command run on the server.
-Manager = User | SystemActor
-
-
-def is_manager(user: User | AnonymousUser | SystemActor) -> bool:
-    return bool(
-        getattr(user, "is_authenticated", False)
-        and getattr(user, "is_active", False)
-        and (getattr(user, "is_manager", False) or getattr(user, "is_superuser", False))
-    )
-
-
-def access_administration(
-    by: Manager, *, action: str, object_type: str = "", object_ids: Sequence[int] = ()
-) -> None:
-    """Managers administer; anyone else is refused, and the refusal recorded. A command run on the
-    server acts as the system. The role opens no person data (R4)."""
-    if isinstance(by, SystemActor):
-        return
-    with recorder.denials(by, action, object_type=object_type, object_ids=object_ids):
-        if not is_manager(by):
-            raise NotAManager()
-
-
-def may_change_account(by: Manager, user: User) -> bool:
-    """A manager cannot take over a superuser's account (by its password, say)."""
-    return isinstance(by, SystemActor) or not user.is_superuser or by.is_superuser
-
-
-def access_account(by: Manager, user: User, *, action: str) -> None:
-    """A manager may change this account (not a superuser's, unless a superuser), or a recorded 403;
-    another organisation's account is a recorded 404, as if it did not exist."""
-    access_administration(by, action=action, object_type="account", object_ids=[user.pk])
-    if not organisations.administers_account(by, user):
-        with recorder.denials(by, action, object_type="account", object_ids=[user.pk]):
-            raise Hidden()
-    if not may_change_account(by, user):
-        with recorder.denials(by, action, object_type="account", object_ids=[user.pk]):
-            raise NotAManager()
-
-
-def access_team(
-    by: Manager, team: Team, *, action: str, object_type: str = "team", object_ids: Sequence[int] = ()
-) -> None:
-    """A manager administers this team (their organisation's), or a recorded 403 for someone who is
-    no manager and a recorded 404 for another organisation's team, as if it did not exist."""
-    named = list(object_ids) or [team.pk]
-    access_administration(by, action=action, object_type=object_type, object_ids=named)
-    if not organisations.administers_team(by, team):
-        with recorder.denials(by, action, object_type=object_type, object_ids=named):
-            raise Hidden()
 
 
 def account_named_in_input(by: Manager, user_id: int, field: str = "user") -> User:
@@ -139,8 +83,8 @@ def category_labels() -> dict[str, str]:
 def my_memberships(user: User) -> list[Membership]:
     """The user's teams, each with how they chose to be presented in it; a recorded 403 for anyone
     who belongs to no team (nobody is presented to persons but members)."""
-    memberships = list(Membership.objects.filter(user=user).select_related("team").order_by("team__name"))
-    if not memberships:
-        with recorder.denials(user, Action.MEMBERSHIP_PRESENTATION, object_type="membership"):
-            raise NotAMember(_("Only members of a team choose how they are presented."))
-    return memberships
+    return asking.own_memberships(
+        user,
+        action=Action.MEMBERSHIP_PRESENTATION,
+        refusal=_("Only members of a team choose how they are presented."),
+    )

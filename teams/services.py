@@ -20,11 +20,11 @@ from django.utils.translation import gettext as _
 from audit import recorder
 from audit.models import Action
 from audit.recorder import Event, assign, changed_fields
-from core.domain_errors import Conflict, Invalid, NotAManager, NotAMember
+from core.domain_errors import Conflict, Invalid
 from core.text import hides_characters
 from teams import changes, organisations
+from teams.asking import Manager, access_administration, access_deployment, access_team, own_memberships
 from teams.models import Category, Membership, Organisation, Team, User
-from teams.selectors import Manager, access_administration, access_team
 
 # A commitment text is the team's own; the log keeps enough of it to see what changed.
 TEXT_IN_LOG = 300
@@ -44,10 +44,13 @@ def save_organisation(*, by: Manager, organisation: Organisation, **values: Any)
     creating = organisation.pk is None
     action = Action.ORGANISATION_CREATE if creating else Action.ORGANISATION_UPDATE
     named = [] if creating else [organisation.pk]
-    access_administration(by, action=action, object_type="organisation", object_ids=named)
-    if not organisations.reaches_every_organisation(by):
-        with recorder.denials(by, action, object_type="organisation", object_ids=named):
-            raise NotAManager(_("Organisations are created and changed by the deployment's administrators."))
+    access_deployment(
+        by,
+        action=action,
+        object_type="organisation",
+        object_ids=named,
+        refusal=_("Organisations are created and changed by the deployment's administrators."),
+    )
     fields = ORGANISATION_FIELDS + RETENTION_FIELDS
     unknown = set(values) - set(fields)
     if unknown:
@@ -279,10 +282,11 @@ def remove_member(*, by: Manager, membership: Membership) -> None:
 @recorder.action
 def accept_commitment(*, user: User) -> int:
     """Accept the commitment of every team the user has joined and not yet accepted; returns how many."""
-    memberships = list(Membership.objects.filter(user=user))
-    if not memberships:
-        with recorder.denials(user, Action.COMMITMENT_ACCEPT, object_type="membership"):
-            raise NotAMember(_("Only team members accept a confidentiality commitment."))
+    memberships = own_memberships(
+        user,
+        action=Action.COMMITMENT_ACCEPT,
+        refusal=_("Only team members accept a confidentiality commitment."),
+    )
     pending = [m for m in memberships if m.commitment_accepted_at is None]
     now = timezone.now()
     Membership.objects.filter(pk__in=[m.pk for m in pending]).update(commitment_accepted_at=now)
@@ -310,12 +314,12 @@ def save_category(*, by: Manager, category: Category, **values: str) -> Category
     """Create a category of the registry, or change its labels; a code never changes once saved."""
     creating = category.pk is None
     action = Action.CATEGORY_CREATE if creating else Action.CATEGORY_UPDATE
-    access_administration(by, action=action, object_type="category")
-    if not organisations.edits_registry(by):
-        with recorder.denials(by, action, object_type="category"):
-            raise NotAManager(
-                _("The category registry is shared by every organisation: its administrators edit it.")
-            )
+    access_deployment(
+        by,
+        action=action,
+        object_type="category",
+        refusal=_("The category registry is shared by every organisation: its administrators edit it."),
+    )
     before = {} if creating else {name: getattr(category, name) for name in CATEGORY_FIELDS}
     if not creating and values.get("code", category.code) != category.code:
         raise Invalid("code", _("A category's code never changes: consents and notes refer to it."))
@@ -339,10 +343,14 @@ def present_myself(*, user: User, team_id: int, title: str, peer_role_shown: boo
     """A member chooses how they are presented, in one of their teams, to the persons they accompany
     and to colleagues (``teams.presentation``). Only a peer worker's membership may show a peer role:
     the fact itself stays the managers' to record. Access depends on none of it (R3)."""
-    memberships = {m.team_id: m for m in Membership.objects.filter(user=user).select_related("team")}
-    if not memberships:
-        with recorder.denials(user, Action.MEMBERSHIP_PRESENTATION, object_type="membership"):
-            raise NotAMember(_("Only members of a team choose how they are presented."))
+    memberships = {
+        m.team_id: m
+        for m in own_memberships(
+            user,
+            action=Action.MEMBERSHIP_PRESENTATION,
+            refusal=_("Only members of a team choose how they are presented."),
+        )
+    }
     membership = memberships.get(team_id)
     if membership is None:
         raise Invalid("team", _("You are not a member of this team."))

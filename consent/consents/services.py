@@ -39,8 +39,9 @@ from consent.recovery import services as recovery
 from core import signing
 from core.domain_errors import Conflict, Invalid
 from teams import organisations
+from teams.asking import Manager, access_administration
 from teams.models import Category, Team, User
-from teams.selectors import Manager, access_administration, team_named_in_input
+from teams.selectors import team_named_in_input
 from web.presence import presence_for
 
 

@@ -9,7 +9,8 @@ from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from audit.models import AccessEvent
 from core.domain_errors import SecretNotYours
-from teams.accounts import refuse_setting_password, update_account
+from teams.accounts import update_account
+from teams.asking import refuse_setting_password
 from teams.recovery import issue_setup_code, start_recovery
 from teams.services import save_organisation
 from tests.factories import (

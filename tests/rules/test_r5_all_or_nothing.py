@@ -84,7 +84,6 @@ NOT_ACTIONS = {
     "consent.information.texts.published": "a read of one public text, for anyone",
     "teams.accounts.create_account": "a step of create_user and of activate, which record it",
     "teams.accounts.reset_access": "a step of activate, which records it",
-    "teams.accounts.refuse_setting_password": "a refusal only (R10), recorded: it changes nothing",
     "consent.recovery.services.goes_by_email": "a check, a step of invite_to_portal",
     "consent.recovery.services.send_code": "a step of invite_to_portal: the e-mail leaves after its commit",
     "consent.recovery.services.record_reset": "a step of activate, which records it",

@@ -29,3 +29,32 @@ def test_a_long_module_says_why_in_its_docstring():
             if text.count("\n") > LONG and "Long on purpose" not in docstring:
                 long_ones.append(str(path.relative_to(ROOT)))
     assert long_ones == []
+
+
+# Where a refusal is decided and recorded (R9): the access policy, the log itself, and the
+# administration's "who is asking" (``teams.asking``). A service or a view asks them.
+REFUSAL_RECORDERS = ("access/", "audit/", "teams/asking.py")
+REFUSING = ("denials", "refuse")
+
+
+def test_no_service_or_view_opens_the_refusal_recorder():
+    openers = []
+    for package in PACKAGES:
+        for path in (ROOT / package).rglob("*.py"):
+            relative = str(path.relative_to(ROOT))
+            if relative.startswith(REFUSAL_RECORDERS):
+                continue
+            for node in ast.walk(ast.parse(path.read_text())):
+                opened = (
+                    isinstance(node, ast.Attribute)
+                    and node.attr in REFUSING
+                    and isinstance(node.value, ast.Name)
+                    and node.value.id == "recorder"
+                ) or (
+                    isinstance(node, ast.ImportFrom)
+                    and node.module == "audit.recorder"
+                    and any(alias.name in REFUSING for alias in node.names)
+                )
+                if opened:
+                    openers.append(f"{relative}:{node.lineno}")
+    assert openers == []
