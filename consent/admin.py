@@ -7,7 +7,7 @@ from django.utils.translation import ngettext
 from consent.consents import services
 from consent.models import PortalInvitation
 from relais.admin import ManagerAdmin
-from teams.requests import signed_in
+from teams.requests import administering, signed_in
 
 
 @admin.register(PortalInvitation)
@@ -27,7 +27,7 @@ class PortalInvitationAdmin(ManagerAdmin):
         return f"#{invitation.person_id}"
 
     def get_queryset(self, request: HttpRequest) -> QuerySet[PortalInvitation]:
-        return services.administered_invitations(signed_in(request))
+        return services.administered_invitations(administering(request))
 
     def has_add_permission(self, request: HttpRequest) -> bool:
         return False

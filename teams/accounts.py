@@ -25,6 +25,7 @@ from core.domain_errors import Invalid, TooManyAttempts
 from teams import factors, organisations, sign_in_limits, tokens
 from teams.asking import Manager, access_account, access_administration
 from teams.models import Membership, User
+from teams.organisations import Administration
 
 # What a manager may change on an account, and what the log says of each change.
 ACCOUNT_FIELDS = (
@@ -41,19 +42,19 @@ ACCOUNT_FIELDS = (
 DEPLOYMENT_FIELDS = ("organisation_id", "audits_deployment")
 
 
-def _organisation_of_new_account(by: Manager, organisation_id: int | None) -> int | None:
+def _organisation_of_new_account(admin: Administration, organisation_id: int | None) -> int | None:
     """A manager's new account is their organisation's; the deployment's administrators choose one,
     or none (an account of the deployment, such as the territory's auditor). An organisation beyond
     the manager's reach is the same 400 as one that does not exist."""
     if organisation_id is None:
-        return None if organisations.reaches_every_organisation(by) else getattr(by, "organisation_id", None)
-    if not organisations.administered_organisations(by).filter(pk=organisation_id).exists():
+        return None if admin.every_organisation else admin.organisation_id
+    if not organisations.administered_organisations(admin).filter(pk=organisation_id).exists():
         raise Invalid("organisation", _("This organisation does not exist."))
     return organisation_id
 
 
-def _refuse_deployment_reach(by: Manager, values: dict[str, Any], user: User | None = None) -> None:
-    if organisations.reaches_every_organisation(by):
+def _refuse_deployment_reach(admin: Administration, values: dict[str, Any], user: User | None = None) -> None:
+    if admin.every_organisation:
         return
     for name in DEPLOYMENT_FIELDS:
         if name in values and (user is None or values[name] != getattr(user, name)):
@@ -125,9 +126,9 @@ def create_user(
 ) -> User:
     """A manager makes an account, of their organisation. Managers give no password (R10): its holder
     chooses one with the setup code that ``teams.recovery.issue_setup_code`` makes next."""
-    access_administration(by, action=Action.ACCOUNT_CREATE, object_type="account")
-    _refuse_deployment_reach(by, {"audits_deployment": True} if audits_deployment else {})
-    organisation_id = _organisation_of_new_account(by, organisation_id)
+    admin = access_administration(by, action=Action.ACCOUNT_CREATE, object_type="account")
+    _refuse_deployment_reach(admin, {"audits_deployment": True} if audits_deployment else {})
+    organisation_id = _organisation_of_new_account(admin, organisation_id)
     user = create_account(
         username=username,
         password=None,
@@ -156,11 +157,11 @@ def update_account(*, by: Manager, user: User, **values: Any) -> User:
     """Change an account's name, address, roles or whether it is active; recorded with before and after.
 
     A deactivated account stops at once: sessions and tokens check ``is_active`` on every request."""
-    access_account(by, user, action=Action.ACCOUNT_UPDATE)
+    admin = access_account(by, user, action=Action.ACCOUNT_UPDATE)
     unknown = set(values) - set(ACCOUNT_FIELDS)
     if unknown:
         raise Invalid(sorted(unknown)[0], _("This cannot be changed here."))
-    _refuse_deployment_reach(by, values, user)
+    _refuse_deployment_reach(admin, values, user)
     moved_to = values.get("organisation_id", user.organisation_id)
     teams_of = set(Membership.objects.filter(user=user).values_list("team__organisation_id", flat=True))
     if moved_to != user.organisation_id and teams_of - {moved_to}:

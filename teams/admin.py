@@ -30,7 +30,7 @@ from teams.accounts import ACCOUNT_FIELDS
 from teams.asking import may_change_account, refuse_setting_password
 from teams.forms import RecoveryForm
 from teams.models import Category, Membership, Organisation, Team, User
-from teams.requests import signed_in
+from teams.requests import administering, signed_in
 from web.pages import form_errors
 
 # Groups belong to teams and follow memberships; tokens and second factors are secrets, their
@@ -78,7 +78,7 @@ class MembershipInline(admin.StackedInline):
             # chooses among their organisation's accounts only.
             kwargs["queryset"] = (
                 staff_accounts()
-                .filter(pk__in=organisations.administered_accounts(signed_in(request)).values("pk"))
+                .filter(pk__in=organisations.administered_accounts(administering(request)).values("pk"))
                 .order_by("username")
             )
         return super().formfield_for_foreignkey(db_field, request, **kwargs)
@@ -99,13 +99,13 @@ class OrganisationAdmin(ManagerAdmin):
     fields = [*services.ORGANISATION_FIELDS, *services.RETENTION_FIELDS]
 
     def get_queryset(self, request: HttpRequest) -> models.QuerySet[Organisation]:
-        return organisations.administered_organisations(signed_in(request))
+        return organisations.administered_organisations(administering(request))
 
     def has_add_permission(self, request: HttpRequest) -> bool:
-        return organisations.reaches_every_organisation(signed_in(request))
+        return administering(request).every_organisation
 
     def has_change_permission(self, request: HttpRequest, obj=None) -> bool:
-        return organisations.reaches_every_organisation(signed_in(request))
+        return administering(request).every_organisation
 
     def has_delete_permission(self, request: HttpRequest, obj=None) -> bool:
         return False  # its teams and accounts name it, and so do the receipts it signed for
@@ -127,12 +127,12 @@ class TeamAdmin(ManagerAdmin):
     search_fields = ["name"]
 
     def get_queryset(self, request: HttpRequest) -> models.QuerySet[Team]:
-        return organisations.administered_teams(signed_in(request)).select_related("organisation")
+        return organisations.administered_teams(administering(request)).select_related("organisation")
 
     def get_fields(self, request: HttpRequest, obj=None) -> list[Any]:
         fields: list[Any] = ["name", "continuity_categories", "commitment_text", "glass_break_allowed"]
         # The deployment's administrators choose a new team's organisation; it never changes after.
-        if obj is not None or organisations.reaches_every_organisation(signed_in(request)):
+        if obj is not None or administering(request).every_organisation:
             fields.insert(1, "organisation")
         return fields
 
@@ -304,13 +304,13 @@ class AccountAdmin(ManagerAdmin, UserAdmin):
 
     def get_queryset(self, request: HttpRequest) -> models.QuerySet[User]:
         """A manager's accounts are their organisation's: another's is not found here."""
-        return organisations.administered_accounts(signed_in(request)).select_related("organisation")
+        return organisations.administered_accounts(administering(request)).select_related("organisation")
 
     def get_readonly_fields(self, request: HttpRequest, obj=None) -> list[str]:
         """An account's organisation, and a reach over every organisation, are the deployment's
         administrators' to set: a manager's new accounts are their organisation's."""
         fields = list(super().get_readonly_fields(request, obj))
-        if not organisations.reaches_every_organisation(signed_in(request)):
+        if not administering(request).every_organisation:
             fields += ["organisation", "audits_deployment"]
         return fields
 
@@ -429,10 +429,10 @@ class CategoryAdmin(ManagerAdmin):
     # The registry is shared by every organisation: a manager reads it, the deployment's
     # administrators edit it (``teams.organisations.edits_registry``).
     def has_add_permission(self, request: HttpRequest) -> bool:
-        return organisations.edits_registry(signed_in(request))
+        return organisations.edits_registry(administering(request))
 
     def has_change_permission(self, request: HttpRequest, obj=None) -> bool:
-        return organisations.edits_registry(signed_in(request))
+        return organisations.edits_registry(administering(request))
 
     def has_delete_permission(self, request: HttpRequest, obj=None) -> bool:
         return False

@@ -21,7 +21,7 @@ from rest_framework.views import APIView
 from audit import recorder
 from teams import accounts, asking, organisations, recovery, selectors, services
 from teams.models import Membership, Organisation, Team
-from teams.requests import signed_in
+from teams.requests import administering, signed_in
 from teams.serializers import (
     AccountCodeInSerializer,
     MembershipSerializer,
@@ -113,7 +113,7 @@ class UserRecovery(generics.GenericAPIView):
     serializer_class = RecoveryInSerializer
 
     def get_queryset(self):
-        return organisations.administered_accounts(self.request.user)
+        return organisations.administered_accounts(administering(self.request))
 
     def post(self, request: Request, pk: int) -> Response:
         user = self.get_object()
@@ -156,7 +156,7 @@ class UserTokensRevoke(generics.GenericAPIView):
     permission_classes = [IsManager]
 
     def get_queryset(self):
-        return organisations.administered_accounts(self.request.user)
+        return organisations.administered_accounts(administering(self.request))
 
     def post(self, request: Request, pk: int) -> Response:
         accounts.revoke_tokens(by=signed_in(request), user=self.get_object())
@@ -221,7 +221,7 @@ class UserList(generics.ListCreateAPIView):
     serializer_class = UserSerializer
 
     def get_queryset(self):
-        return organisations.administered_accounts(self.request.user).order_by("username")
+        return organisations.administered_accounts(administering(self.request)).order_by("username")
 
     def create(self, request: Request, *args: Any, **kwargs: Any) -> Response:
         serializer = UserInSerializer(data=request.data)
@@ -246,7 +246,9 @@ class TeamList(generics.ListCreateAPIView):
     serializer_class = TeamSerializer
 
     def get_queryset(self):
-        return organisations.administered_teams(self.request.user).prefetch_related("continuity_categories")
+        return organisations.administered_teams(administering(self.request)).prefetch_related(
+            "continuity_categories"
+        )
 
     def create(self, request: Request, *args: Any, **kwargs: Any) -> Response:
         serializer = TeamSerializer(data=request.data)
@@ -272,7 +274,9 @@ class TeamDetail(generics.RetrieveUpdateAPIView):
     http_method_names = ["get", "patch", "head", "options"]
 
     def get_queryset(self):
-        return organisations.administered_teams(self.request.user).prefetch_related("continuity_categories")
+        return organisations.administered_teams(administering(self.request)).prefetch_related(
+            "continuity_categories"
+        )
 
     def update(self, request: Request, *args: Any, **kwargs: Any) -> Response:
         team = self.get_object()
@@ -307,19 +311,19 @@ class MembershipList(generics.ListCreateAPIView):
         if getattr(self, "swagger_fake_view", False):  # the schema is made without a request
             return Membership.objects.none()
         team = get_object_or_404(
-            organisations.administered_teams(self.request.user), pk=self.kwargs.get("pk")
+            organisations.administered_teams(administering(self.request)), pk=self.kwargs.get("pk")
         )
         return Membership.objects.filter(team=team).select_related("user")
 
     def create(self, request: Request, *args: Any, **kwargs: Any) -> Response:
-        team = get_object_or_404(organisations.administered_teams(request.user), pk=kwargs["pk"])
+        team = get_object_or_404(organisations.administered_teams(administering(request)), pk=kwargs["pk"])
         serializer = MembershipSerializer(data=request.data)
         serializer.is_valid(raise_exception=True)
         data = serializer.validated_data
         membership = services.add_member(
             by=signed_in(self.request),
             team=team,
-            user=selectors.account_named_in_input(signed_in(request), data["user_id"]),
+            user=selectors.account_named_in_input(administering(request), data["user_id"]),
             profession=data.get("profession", ""),
             is_peer_worker=data.get("is_peer_worker", False),
         )
@@ -333,7 +337,8 @@ class MembershipDetail(generics.DestroyAPIView):
 
     def get_queryset(self):
         return Membership.objects.filter(
-            team_id=self.kwargs["team_pk"], team__in=organisations.administered_teams(self.request.user)
+            team_id=self.kwargs["team_pk"],
+            team__in=organisations.administered_teams(administering(self.request)),
         ).select_related("user", "team")
 
     def perform_destroy(self, instance):

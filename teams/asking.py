@@ -19,6 +19,7 @@ from core.domain_errors import Hidden, NotAManager, NotAMember, SecretNotYours
 from core.ids import is_storable_id
 from teams import organisations
 from teams.models import Membership, Passkey, Team, User
+from teams.organisations import Administration
 
 # Who may act on accounts, teams and categories: a manager (or superuser), or a command run on the server.
 Manager = User | SystemActor
@@ -34,14 +35,15 @@ def is_manager(user: User | AnonymousUser | SystemActor) -> bool:
 
 def access_administration(
     by: Manager, *, action: str, object_type: str = "", object_ids: Sequence[int] = ()
-) -> None:
-    """Managers administer; anyone else is refused, and the refusal recorded. A command run on the
-    server acts as the system. The role opens no person data (R4)."""
-    if isinstance(by, SystemActor):
-        return
-    with recorder.denials(by, action, object_type=object_type, object_ids=object_ids):
-        if not is_manager(by):
-            raise NotAManager()
+) -> Administration:
+    """The reach of a manager or of the deployment's administrators; anyone else is refused, and
+    the refusal recorded. A command run on the server acts as the system. The role opens no person
+    data (R4)."""
+    if not isinstance(by, SystemActor):
+        with recorder.denials(by, action, object_type=object_type, object_ids=object_ids):
+            if not is_manager(by):
+                raise NotAManager()
+    return organisations.administration_of(by)
 
 
 def may_change_account(by: Manager, user: User) -> bool:
@@ -49,40 +51,43 @@ def may_change_account(by: Manager, user: User) -> bool:
     return isinstance(by, SystemActor) or not user.is_superuser or by.is_superuser
 
 
-def access_account(by: Manager, user: User, *, action: str) -> None:
+def access_account(by: Manager, user: User, *, action: str) -> Administration:
     """A manager may change this account (not a superuser's, unless a superuser), or a recorded 403;
     another organisation's account is a recorded 404, as if it did not exist."""
-    access_administration(by, action=action, object_type="account", object_ids=[user.pk])
-    if not organisations.administers_account(by, user):
+    admin = access_administration(by, action=action, object_type="account", object_ids=[user.pk])
+    if not organisations.administers_account(admin, user):
         with recorder.denials(by, action, object_type="account", object_ids=[user.pk]):
             raise Hidden()
     if not may_change_account(by, user):
         with recorder.denials(by, action, object_type="account", object_ids=[user.pk]):
             raise NotAManager()
+    return admin
 
 
 def access_team(
     by: Manager, team: Team, *, action: str, object_type: str = "team", object_ids: Sequence[int] = ()
-) -> None:
+) -> Administration:
     """A manager administers this team (their organisation's), or a recorded 403 for someone who is
     no manager and a recorded 404 for another organisation's team, as if it did not exist."""
     named = list(object_ids) or [team.pk]
-    access_administration(by, action=action, object_type=object_type, object_ids=named)
-    if not organisations.administers_team(by, team):
+    admin = access_administration(by, action=action, object_type=object_type, object_ids=named)
+    if not organisations.administers_team(admin, team):
         with recorder.denials(by, action, object_type=object_type, object_ids=named):
             raise Hidden()
+    return admin
 
 
 def access_deployment(
     by: Manager, *, action: str, object_type: str, object_ids: Sequence[int] = (), refusal: str
-) -> None:
+) -> Administration:
     """What only the deployment's administrators do (organisations' particulars, the category
     registry shared by every organisation); a manager, even of the organisation concerned, is
     refused with ``refusal``, on the record."""
-    access_administration(by, action=action, object_type=object_type, object_ids=object_ids)
-    if not organisations.reaches_every_organisation(by):
+    admin = access_administration(by, action=action, object_type=object_type, object_ids=object_ids)
+    if not admin.every_organisation:
         with recorder.denials(by, action, object_type=object_type, object_ids=object_ids):
             raise NotAManager(refusal)
+    return admin
 
 
 def refuse_setting_password(*, by: User, account_id: object) -> None:

@@ -12,6 +12,8 @@ It sits in ``teams``, under the administration's services that call it (``access
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+
 from django.contrib.auth.models import AnonymousUser
 from django.db.models import QuerySet
 
@@ -21,45 +23,68 @@ from teams.models import Organisation, Team, User
 Administrator = User | SystemActor | AnonymousUser
 
 
+@dataclass(frozen=True)
+class Administration:
+    """How far someone's administration reaches, worked out once for the request: every
+    organisation (the deployment's administrators), their own (a manager), or nothing (anyone
+    else). The administration's scopes below take it, not an account."""
+
+    by: Administrator
+    every_organisation: bool
+    organisation_id: int | None
+
+
+def administration_of(by: Administrator) -> Administration:
+    """The reach of ``by``. It grants nothing by itself: anyone but a manager or the deployment's
+    administrators reaches no organisation (``teams.asking`` refuses them, on the record)."""
+    if reaches_every_organisation(by):
+        return Administration(by=by, every_organisation=True, organisation_id=None)
+    own: int | None = getattr(by, "organisation_id", None) if getattr(by, "is_manager", False) else None
+    return Administration(by=by, every_organisation=False, organisation_id=own)
+
+
 def reaches_every_organisation(by: Administrator) -> bool:
     """The deployment's administrators: a superuser, or a command run on the server."""
     return isinstance(by, SystemActor) or bool(getattr(by, "is_superuser", False))
 
 
-def administered_organisations(by: Administrator) -> QuerySet[Organisation]:
-    """The organisations whose teams and accounts ``by`` administers: all for the deployment's
+def administered_organisations(admin: Administration) -> QuerySet[Organisation]:
+    """The organisations whose teams and accounts are administered: all for the deployment's
     administrators, their own for a manager, none for anyone else."""
-    if reaches_every_organisation(by):
+    if admin.every_organisation:
         return Organisation.objects.all()
-    own: int | None = getattr(by, "organisation_id", None)
-    if getattr(by, "is_manager", False) and own is not None:
-        return Organisation.objects.filter(pk=own)
+    if admin.organisation_id is not None:
+        return Organisation.objects.filter(pk=admin.organisation_id)
     return Organisation.objects.none()
 
 
-def administered_teams(by: Administrator) -> QuerySet[Team]:
-    if reaches_every_organisation(by):
+def administered_teams(admin: Administration) -> QuerySet[Team]:
+    if admin.every_organisation:
         return Team.objects.all()
-    return Team.objects.filter(organisation__in=administered_organisations(by).values("pk"))
+    if admin.organisation_id is None:
+        return Team.objects.none()
+    return Team.objects.filter(organisation_id=admin.organisation_id)
 
 
-def administered_accounts(by: Administrator) -> QuerySet[User]:
+def administered_accounts(admin: Administration) -> QuerySet[User]:
     """A manager sees the accounts of their organisation only; a person's space, a representative's
     and the administrators' own accounts belong to no organisation and are the deployment's."""
-    if reaches_every_organisation(by):
+    if admin.every_organisation:
         return User.objects.all()
-    return User.objects.filter(organisation__in=administered_organisations(by).values("pk"))
+    if admin.organisation_id is None:
+        return User.objects.none()
+    return User.objects.filter(organisation_id=admin.organisation_id)
 
 
-def administers_team(by: Administrator, team: Team) -> bool:
-    return reaches_every_organisation(by) or (
-        team.organisation_id is not None and team.organisation_id == getattr(by, "organisation_id", None)
+def administers_team(admin: Administration, team: Team) -> bool:
+    return admin.every_organisation or (
+        team.organisation_id is not None and team.organisation_id == admin.organisation_id
     )
 
 
-def administers_account(by: Administrator, user: User) -> bool:
-    return reaches_every_organisation(by) or (
-        user.organisation_id is not None and user.organisation_id == getattr(by, "organisation_id", None)
+def administers_account(admin: Administration, user: User) -> bool:
+    return admin.every_organisation or (
+        user.organisation_id is not None and user.organisation_id == admin.organisation_id
     )
 
 
@@ -69,6 +94,6 @@ def may_join(user: User, team: Team) -> bool:
     return user.organisation_id is not None and user.organisation_id == team.organisation_id
 
 
-def edits_registry(by: Administrator) -> bool:
+def edits_registry(admin: Administration) -> bool:
     """The category registry is shared by every organisation: its administrators edit it."""
-    return reaches_every_organisation(by)
+    return admin.every_organisation

@@ -9,6 +9,7 @@ from django.http import HttpRequest
 from rest_framework.request import Request
 
 from teams.models import User
+from teams.organisations import Administration, administration_of
 
 
 class AuthenticatedHttpRequest(HttpRequest):
@@ -21,3 +22,9 @@ def signed_in(request: HttpRequest | Request) -> User:
     if not isinstance(user, User):
         raise PermissionDenied
     return user
+
+
+def administering(request: HttpRequest | Request) -> Administration:
+    """How far the request's account administers (``teams.organisations``): the scope of the
+    managers' lists and forms, nothing for an anonymous caller (the schema's, say)."""
+    return administration_of(request.user)

@@ -6,14 +6,14 @@ from django.utils.translation import gettext as _
 from audit.models import Action
 from core.domain_errors import Invalid
 from teams import asking, organisations
-from teams.asking import Manager
 from teams.models import Category, Membership, Team, User
+from teams.organisations import Administration
 
 
-def account_named_in_input(by: Manager, user_id: int, field: str = "user") -> User:
+def account_named_in_input(admin: Administration, user_id: int, field: str = "user") -> User:
     """An account a manager names, among those they administer, or a 400 on that field: another
     organisation's account is the same 400 as one that does not exist."""
-    user = organisations.administered_accounts(by).filter(pk=user_id).first()
+    user = organisations.administered_accounts(admin).filter(pk=user_id).first()
     if user is None:
         raise Invalid(field, _("This account does not exist."))
     return user

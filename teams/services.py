@@ -25,6 +25,7 @@ from core.text import hides_characters
 from teams import changes, organisations
 from teams.asking import Manager, access_administration, access_deployment, access_team, own_memberships
 from teams.models import Category, Membership, Organisation, Team, User
+from teams.organisations import Administration
 
 # A commitment text is the team's own; the log keeps enough of it to see what changed.
 TEXT_IN_LOG = 300
@@ -103,12 +104,12 @@ def _team_event(by: Manager, action: str, team: Team, changed: dict) -> None:
     )
 
 
-def _organisation_of_new_team(by: Manager, organisation_id: int | None) -> Organisation:
+def _organisation_of_new_team(admin: Administration, organisation_id: int | None) -> Organisation:
     """A manager's new team is their organisation's; the deployment's administrators name one. An
     organisation beyond the manager's reach is the same 400 as one that does not exist."""
-    reached = organisations.administered_organisations(by)
+    reached = organisations.administered_organisations(admin)
     if organisation_id is None:
-        if organisations.reaches_every_organisation(by):
+        if admin.every_organisation:
             raise Invalid("organisation", _("Choose the organisation the team belongs to."))
         own = reached.first()
         if own is None:
@@ -132,8 +133,8 @@ def create_team(
 ) -> Team:
     """A team of one organisation, for good: its follow-ups, notes and consents are that
     organisation's, as data controller."""
-    access_administration(by, action=Action.TEAM_CREATE, object_type="team")
-    organisation = _organisation_of_new_team(by, organisation_id)
+    admin = access_administration(by, action=Action.TEAM_CREATE, object_type="team")
+    organisation = _organisation_of_new_team(admin, organisation_id)
     categories = _categories(continuity_categories)
     try:
         with transaction.atomic():
@@ -214,8 +215,10 @@ def add_member(
 
     A person's own portal account is never a member: it reaches its own record only; nor is an
     account of another organisation than the team's, whoever adds it, themselves included."""
-    access_team(by, team, action=Action.MEMBERSHIP_ADD, object_type="membership", object_ids=[user.pk])
-    if not organisations.administers_account(by, user):
+    admin = access_team(
+        by, team, action=Action.MEMBERSHIP_ADD, object_type="membership", object_ids=[user.pk]
+    )
+    if not organisations.administers_account(admin, user):
         raise Invalid("user", _("This account does not exist."))
     if hasattr(user, "person"):
         raise Invalid("user", _("This is the account of an accompanied person: it cannot join a team."))

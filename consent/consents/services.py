@@ -41,6 +41,7 @@ from core.domain_errors import Conflict, Invalid
 from teams import organisations
 from teams.asking import Manager, access_administration
 from teams.models import Category, Team, User
+from teams.organisations import Administration
 from teams.selectors import team_named_in_input
 from web.presence import presence_for
 
@@ -343,10 +344,10 @@ def invite_to_portal(*, user: User, person_id: int) -> tuple[str | None, PortalI
     return code, invitation
 
 
-def administered_invitations(by: Manager) -> QuerySet[PortalInvitation]:
+def administered_invitations(admin: Administration) -> QuerySet[PortalInvitation]:
     """The portal codes a manager sees: made by an account of their organisation."""
     return PortalInvitation.objects.filter(
-        created_by__in=organisations.administered_accounts(by).values("pk")
+        created_by__in=organisations.administered_accounts(admin).values("pk")
     )
 
 
@@ -355,10 +356,12 @@ def cancel_portal_codes(*, by: Manager, invitation_ids: list[int]) -> int:
     """A manager cancels codes not yet used (a code given to the wrong person, say); each is recorded.
     A manager reaches the codes made by their organisation's workers only: another's are as if they
     did not exist."""
-    access_administration(by, action=Action.PORTAL_CODE_CANCEL, object_type="portal_invitation")
+    admin = access_administration(by, action=Action.PORTAL_CODE_CANCEL, object_type="portal_invitation")
     now = timezone.now()
     open_codes = list(
-        administered_invitations(by).filter(pk__in=invitation_ids, used_at__isnull=True, expires_at__gt=now)
+        administered_invitations(admin).filter(
+            pk__in=invitation_ids, used_at__isnull=True, expires_at__gt=now
+        )
     )
     PortalInvitation.objects.filter(pk__in=[i.pk for i in open_codes]).update(expires_at=now)
     recorder.record(

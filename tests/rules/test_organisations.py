@@ -14,6 +14,7 @@ from teams.asking import refuse_setting_password
 from teams.recovery import issue_setup_code, start_recovery
 from teams.services import save_organisation
 from tests.factories import (
+    SYSTEM,
     UserFactory,
     give_consent,
     make_member,
@@ -352,3 +353,27 @@ def test_each_event_names_its_organisation(api, two):
     assert events and {e["organisation"] for e in events} == {two["horizon"].pk}
     created = log_of(api, two["territory"], action="team.create", team=two["maraude"].pk)
     assert [e["organisation"] for e in created] == [two["nord"].pk]  # the set-up's, as a command's
+
+
+def test_the_reach_of_an_administration_is_the_managers_organisation_or_nothing(two):
+    """Who is asking, in the administration: a worker, an auditor, a manager of no organisation and
+    an anonymous caller reach no organisation, whatever their own; a manager reaches theirs; the
+    deployment's administrators (a superuser, a command) every one."""
+    from django.contrib.auth.models import AnonymousUser
+
+    from teams.organisations import administered_accounts, administered_teams, administration_of
+
+    nord = two["nord"]
+    for nobody in (
+        two["camille"],
+        UserFactory(organisation=nord, is_auditor=True),
+        UserFactory(organisation=None, is_manager=True),
+        AnonymousUser(),
+    ):
+        reach = administration_of(nobody)
+        assert (reach.every_organisation, reach.organisation_id) == (False, None)
+        assert not administered_teams(reach).exists() and not administered_accounts(reach).exists()
+    manager = administration_of(UserFactory(organisation=nord, is_manager=True))
+    assert list(administered_teams(manager).values_list("name", flat=True)) == ["Maraude Nord"]
+    for everyone in (UserFactory(organisation=None, is_superuser=True), SYSTEM):
+        assert administered_teams(administration_of(everyone)).count() == 2
