@@ -139,14 +139,21 @@ def readable_notes(
     """The notes of reached ``persons`` (ids, or a query of them) the member may read: their own (R1),
     and each person's categories the member is granted (R2; ``grants``, by person, as
     ``access.grants.grants_for`` gives them), but those the person hid from the grant's team
-    (``access.exclusions.hidden_from``). One rule for one person's page and for a summary of many."""
+    (``access.exclusions.hidden_from``). One rule for one person's page and for a summary of many.
+
+    Persons granted the same categories through the same team share one condition: a summary of
+    thirty persons is then a few conditions, not thirty (the statement took longer to plan than to
+    run)."""
     allowed = Q(author=member.user, person__in=persons if isinstance(persons, QuerySet) else list(persons))
+    alike: dict[tuple[int, tuple[str, ...]], list[int]] = defaultdict(list)
     for person_id, person_grants in grants.items():
         by_team: dict[int, list[str]] = defaultdict(list)
         for code, grant in person_grants.items():
             by_team[grant.team_id].append(code)
         for team_id, codes in by_team.items():
-            allowed |= Q(person_id=person_id, category__code__in=codes) & ~exclusions.hidden_from(team_id)
+            alike[(team_id, tuple(sorted(codes)))].append(person_id)
+    for (team_id, codes), person_ids in alike.items():
+        allowed |= Q(person_id__in=person_ids, category__code__in=codes) & ~exclusions.hidden_from(team_id)
     return Note.objects.filter(allowed)
 
 

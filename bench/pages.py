@@ -15,7 +15,8 @@ space's home, inbox, journal, receipts, notes, disagreements, representatives), 
 person (her space's home, Jo's journal, her role) and the deployment's auditor (the log's first page,
 the emergency accesses', disagreements' and resets' queues). Then:
 
-- each page once in-process (the test client): its SQL statements, their time, the template's time;
+- each page three times in-process (the test client): its SQL statements, their time, the
+  template's time, the request's (medians);
 - BENCH_ROUNDS interleaved rounds over HTTP, each asking every page once in a shuffled order, every
   answer checked (200, the page's own title, never the sign-in page): median, p95, and each page's
   median over the person page's;
@@ -28,7 +29,7 @@ data and for a person with 10,000 journal lines.
 
     .venv/bin/python bench/pages.py
 
-Environment: BENCH_ROUNDS (default 60), BENCH_COPIES (copies of the demo's persons, default 10),
+Environment: BENCH_ROUNDS (default 60), BENCH_COPIES (the demo's persons this many times, default 10),
 BENCH_JOURNAL_LINES (default 10000), BENCH_PORT (default 8791), BENCH_WORKERS (gunicorn workers,
 default 3), BENCH_DATABASE_URL (an empty PostgreSQL database to use; by default
 ``relais_bench_pages_<pid>`` is created on 127.0.0.1:5432 and dropped at the end). The keys, the cache
@@ -550,12 +551,13 @@ def profile(page: Page, session: str) -> int:
     heaviest = max(range(len(trace.statements)), key=lambda i: trace.statements[i][1])
     statement = trace.statements[heaviest][0]
     if statement.lstrip().upper().startswith("SELECT"):
-        print("  EXPLAIN ANALYZE of the heaviest statement:")
-        print(f"    {statement}")
+        print(f"  EXPLAIN ANALYZE of the heaviest statement ({len(statement)} characters):")
+        print(f"    {statement[:700]}{' ...' if len(statement) > 700 else ''}")
         with connection.cursor() as cursor:
             cursor.execute(f"EXPLAIN (ANALYZE, BUFFERS) {statement}", trace.params[heaviest])
-            for (line,) in cursor.fetchall():
-                print(f"    {line}")
+            plan = [line for (line,) in cursor.fetchall()]
+        for line in plan if len(plan) <= 30 else [*plan[:18], "    ...", *plan[-9:]]:
+            print(f"    {line[:260]}{' ...' if len(line) > 260 else ''}")
     client = TestClient()
     client.cookies["sessionid"] = session
     before = AccessEvent.objects.count()

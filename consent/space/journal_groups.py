@@ -12,7 +12,7 @@ from collections import defaultdict
 from collections.abc import Sequence
 from datetime import date, datetime, time, timedelta
 
-from django.db.models import Exists, OuterRef, Q, QuerySet
+from django.db.models import Max, Q, QuerySet
 from django.db.models.functions import TruncDate
 from django.utils import timezone
 
@@ -31,13 +31,15 @@ def listed(events: QuerySet[AccessEvent]) -> QuerySet[AccessEvent]:
 
 
 def one_line_per_team_and_day(events: QuerySet[AccessEvent]) -> QuerySet[AccessEvent]:
-    """``events`` where, of the names seen in a list by one team on one day, only the latest stays."""
-    later_that_day = (
-        listed(events)
-        .annotate(day=_day())
-        .filter(team_id=OuterRef("team_id"), day=OuterRef("day"), id__gt=OuterRef("id"))
+    """``events`` where, of the names seen in a list by one team on one day, only the latest stays;
+    a list that named no team stays a line of its own.
+
+    The latest of each team and day is found once, grouped: asked event by event ("is there a later
+    one?"), the count of a journal of 10,000 lines took 750 ms (``bench/pages.py``)."""
+    latest = listed(events).annotate(day=_day()).order_by().values("team_id", "day").annotate(last=Max("id"))
+    return events.annotate(day=_day()).filter(
+        ~LISTED | Q(team_id__isnull=True) | Q(id__in=latest.values("last"))
     )
-    return events.annotate(day=_day()).exclude(LISTED & Q(Exists(later_that_day)))
 
 
 def _bounds(day: date) -> tuple[datetime, datetime]:

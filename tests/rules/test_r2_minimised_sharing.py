@@ -246,3 +246,39 @@ def test_the_list_of_persons_shows_the_names_once_a_consent_shares_something(api
         (shared.pk, "person", (shared.pk,)),
         (unshared.pk, "person", (unshared.pk,)),
     }
+
+
+def test_a_summary_of_many_persons_reads_each_persons_own_categories_and_hidings(
+    person, team, other_team, worker, colleague
+):
+    """One rule for many persons at once (the handover): persons granted alike share one condition,
+    yet each reads only what their own consent opens, and a note hidden by one person from the team
+    stays hidden while the same category of another person's record is read."""
+    from access.grants import grants_for
+    from access.rules import readable_notes
+    from access.who_is_asking import member_for
+    from consent.models import NoteHiding
+
+    others = [make_person(team, display_name=f"Personne {i}") for i in range(3)]
+    for someone in (person, *others[:2]):
+        give_consent(someone, team, ["housing"], by=worker)
+    give_consent(others[2], team, ["housing", "contact"], by=worker)
+    written = {
+        (someone.pk, code): make_note(someone, worker, team, code)
+        for someone in (person, *others)
+        for code in ("housing", "contact")
+    }
+    hidden = written[(others[0].pk, "housing")]
+    NoteHiding.objects.create(person=others[0], note=hidden, team=team, recorded_by=worker)
+
+    member = member_for(colleague)
+    ids = [person.pk, *(o.pk for o in others)]
+    read = set(readable_notes(member, ids, grants_for(member, ids)).values_list("pk", flat=True))
+
+    expected = {
+        written[(person.pk, "housing")].pk,
+        written[(others[1].pk, "housing")].pk,
+        written[(others[2].pk, "housing")].pk,
+        written[(others[2].pk, "contact")].pk,
+    }
+    assert read == expected
