@@ -10,14 +10,16 @@ of ``access.rules``; the same rows, for every following team, say who reads each
 from __future__ import annotations
 
 from collections import defaultdict
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
+from datetime import datetime
 from typing import Any
 
 from django.db.models import IntegerField, QuerySet, Value
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from access import exclusions, locks, readership
+from access import compiled, exclusions, locks, readership
 from access.readership import Readership
 from access.rules import effective_consent_categories, open_glass_categories
 from access.who_is_asking import Member
@@ -44,14 +46,9 @@ DecisionRow = tuple[Any, ...]
 DECISION_ATTEMPTS = 3
 
 
-def _rows(
-    team_ids: Iterable[int] | None, persons: list[int] | QuerySet[Any], *, named: bool = False
-) -> list[DecisionRow]:
-    """(person, category, consent, team, glass break) rows of the effective consents and open
-    emergency accesses of these teams (every team if ``None``) to these persons, in one statement:
-    consents first (by id), then emergency accesses, so that a consent's grant is named before a
-    glass's. ``named`` rows also carry the team's name and the end (the consent's end date, or the
-    emergency access's), for the sentences of ``readership``."""
+def _decision_query(
+    team_ids: Iterable[int] | None, persons: list[int] | QuerySet[Any], at: datetime, *, named: bool
+) -> QuerySet[Any]:
     nothing = Value(None, output_field=IntegerField())
     consent_columns = ["consent__person_id", "category__code", "consent_id", "consent__team_id", "glass"]
     glass_columns = [
@@ -65,20 +62,47 @@ def _rows(
         consent_columns += ["consent__team__name", "consent__valid_until"]
         glass_columns += ["glassbreak__team__name", "glassbreak__ends_at"]
     consents = (
-        effective_consent_categories(team_ids)
+        effective_consent_categories(team_ids, at=at)
         .filter(consent__person_id__in=persons)
         .annotate(glass=nothing)
         .order_by()
         .values_list(*consent_columns)
     )
     glass = (
-        open_glass_categories(team_ids)
+        open_glass_categories(team_ids, at=at)
         .filter(glassbreak__person_id__in=persons)
         .annotate(no_consent=nothing)
         .order_by()
         .values_list(*glass_columns)
     )
-    return sorted(consents.union(glass, all=True), key=lambda r: (r[4] is not None, r[2] or 0, r[4] or 0))
+    both: QuerySet[Any] = consents.union(glass, all=True)
+    return both
+
+
+def _rows(
+    team_ids: Iterable[int] | None, persons: list[int] | QuerySet[Any], *, named: bool = False
+) -> list[DecisionRow]:
+    """(person, category, consent, team, glass break) rows of the effective consents and open
+    emergency accesses of these teams (every team if ``None``) to these persons, in one statement:
+    consents first (by id), then emergency accesses, so that a consent's grant is named before a
+    glass's. ``named`` rows also carry the team's name and the end (the consent's end date, or the
+    emergency access's), for the sentences of ``readership``. Persons named by id are asked through
+    the statement compiled once for their number (``access.compiled``)."""
+    at = timezone.now()
+    if isinstance(persons, QuerySet):
+        found = list(_decision_query(team_ids, persons, at, named=named))
+    else:
+        every_team = team_ids is None
+
+        def build(ids: Mapping[str, list[int]], when: datetime) -> QuerySet[Any]:
+            return _decision_query(None if every_team else ids["team"], ids["person"], when, named=named)
+
+        ids = {"person": list(dict.fromkeys(persons))}
+        if team_ids is not None:
+            ids["team"] = sorted(team_ids)
+        name = f"decision:{'every' if every_team else 'teams'}:{'named' if named else 'plain'}"
+        found = compiled.rows(name, build, ids, at)
+    return sorted(found, key=lambda r: (r[4] is not None, r[2] or 0, r[4] or 0))
 
 
 def _decision_rows(

@@ -16,7 +16,9 @@ from typing import Any
 from django.core.exceptions import EmptyResultSet
 from django.db import connection
 from django.db.models import QuerySet
+from django.utils import timezone
 
+from access import compiled
 from consent.models import Consent
 
 CONSENT_LOCKS = 0x52454C41  # the advisory lock class of consents ("RELA")
@@ -28,14 +30,8 @@ def _lock_key(column: str) -> str:
     return f"({column} %% 2147483647)::int"
 
 
-def share_current_consents(
-    team_ids: Iterable[int], person_ids: Iterable[int] | QuerySet[Any]
-) -> set[int] | None:
-    """Take a shared lock on the current consents of these persons for these teams; return their ids
-    (``None`` where the database needs no lock). May wait for a consent being ended right now."""
-    if connection.vendor != "postgresql":
-        return None
-    current = (
+def _current(team_ids: Iterable[int], person_ids: Iterable[int] | QuerySet[Any]) -> QuerySet[Any]:
+    return (
         Consent.objects.filter(
             person_id__in=person_ids if isinstance(person_ids, QuerySet) else list(person_ids),
             team_id__in=list(team_ids),
@@ -45,10 +41,32 @@ def share_current_consents(
         .values("pk")
         .order_by()
     )
-    try:
-        inner, params = current.query.get_compiler(using=current.db).as_sql()
-    except EmptyResultSet:  # asked about no one
-        return set()
+
+
+def share_current_consents(
+    team_ids: Iterable[int], person_ids: Iterable[int] | QuerySet[Any]
+) -> set[int] | None:
+    """Take a shared lock on the current consents of these persons for these teams; return their ids
+    (``None`` where the database needs no lock). May wait for a consent being ended right now.
+    Persons named by id are asked through the statement compiled once for their number."""
+    if connection.vendor != "postgresql":
+        return None
+    if isinstance(person_ids, QuerySet):
+        current = _current(team_ids, person_ids)
+        try:
+            inner, params = current.query.get_compiler(using=current.db).as_sql()
+        except EmptyResultSet:  # asked about no one
+            return set()
+    else:
+        persons, teams = list(dict.fromkeys(person_ids)), sorted(team_ids)
+        if not persons or not teams:
+            return set()
+        inner, params = compiled.statement(
+            "locks:current",
+            lambda ids, _at: _current(ids["team"], ids["person"]),
+            {"team": teams, "person": persons},
+            timezone.now(),
+        )
     sql = (
         f"SELECT q.pk, pg_advisory_xact_lock_shared(%s, {_lock_key('q.pk')}) "  # noqa: S608 (no input)
         f"FROM ({inner}) q ORDER BY q.pk"

@@ -8,13 +8,17 @@ which the person's own space reaches too, are ``access.reach_consents``.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterator, Sequence
+from collections.abc import Callable, Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass
+from datetime import datetime
 from typing import Any, TypedDict
 
+from django.db import connection
 from django.db.models import QuerySet
+from django.utils import timezone
 
+from access import compiled
 from access.grants import Grant, Grants, grants_for
 from access.own_space import OwnSpace, ScopeNeeded, has_portal_space, in_scope, representation, watched_reset
 from access.rules import followed_persons, readable_notes
@@ -37,10 +41,22 @@ def _as_object_ids(value: int) -> list[int | str]:
     return [value if is_storable_id(value) else str(value)]
 
 
+def _followed(ids: Mapping[str, list[int]], _at: datetime) -> QuerySet[Person]:
+    """The person among those the member's teams follow, as a statement of ids (``access.compiled``):
+    the member's account, their teams' groups and the person."""
+    asking = Member(user=User(pk=ids["user"][0]), team_ids=frozenset(), group_ids=frozenset(ids["group"]))
+    return followed_persons(asking).defer(*Person.DEFERRED).filter(pk=ids["person"][0])
+
+
 def _followed_person(member: Member, person_id: int) -> Person:
     if not is_storable_id(person_id):
         raise Hidden()
-    person = followed_persons(member).defer(*Person.DEFERRED).filter(pk=person_id).first()
+    ids = {"user": [member.user.pk], "group": sorted(member.group_ids), "person": [person_id]}
+    if connection.vendor == "postgresql":
+        sql, params = compiled.statement("reach:person", _followed, ids, timezone.now())
+        person = next(iter(Person.objects.raw(sql, params)), None)
+    else:
+        person = _followed(ids, timezone.now()).first()
     if person is None:
         raise Hidden()
     return person

@@ -152,8 +152,8 @@ def readable_notes(
             by_team[grant.team_id].append(code)
         for team_id, codes in by_team.items():
             alike[(team_id, tuple(sorted(codes)))].append(person_id)
-    for (team_id, codes), person_ids in alike.items():
-        allowed |= Q(person_id__in=person_ids, category__code__in=codes) & ~exclusions.hidden_from(team_id)
+    for (team_id, shared), person_ids in alike.items():
+        allowed |= Q(person_id__in=person_ids, category__code__in=shared) & ~exclusions.hidden_from(team_id)
     return Note.objects.filter(allowed)
 
 

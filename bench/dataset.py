@@ -8,10 +8,11 @@ from django.db import connection
 from django.utils import timezone
 
 from audit import recorder
-from consent.models import Consent
+from consent.information.texts import current_text
+from consent.models import Consent, LegalBasis
 from records.models import FollowUp, Note, Person, PersonGroupObjectPermission
 from teams import services as team_services
-from teams.models import Category, Membership, User
+from teams.models import Category, Membership, Organisation, User
 
 TEAMS = 6
 CATEGORIES = [
@@ -31,6 +32,8 @@ def build(persons: int, notes_per_person: int, teams, member, author, start: int
     """Add ``persons`` persons followed by two teams each, consents for most, and their notes."""
     categories = {c.code: c for c in Category.objects.all()}
     perm = Permission.objects.get(codename="follow_person")
+    # What the person was told and the law the teams share under, as every consent records now.
+    informed = {"information": current_text("fr"), "legal_basis": LegalBasis.CSP_L1110_4}
     new = Person.objects.bulk_create(
         [Person(display_name=f"Personne {start + i}", phone=f"06 {i:08d}") for i in range(persons)]
     )
@@ -43,7 +46,14 @@ def build(persons: int, notes_per_person: int, teams, member, author, start: int
             follow_ups.append(FollowUp(person=person, team=team))
             if i % 5:  # one person in five has not consented
                 consents.append(
-                    Consent(person=person, team=team, purpose="continuité", method="oral", recorded_by=member)
+                    Consent(
+                        person=person,
+                        team=team,
+                        purpose="continuité",
+                        method="oral",
+                        recorded_by=member,
+                        **informed,
+                    )
                 )
     PersonGroupObjectPermission.objects.bulk_create(grants)
     FollowUp.objects.bulk_create(follow_ups)
@@ -78,12 +88,23 @@ def build(persons: int, notes_per_person: int, teams, member, author, start: int
 def world() -> tuple[list, User, User]:
     """Six teams, a member of four of them (commitment accepted), and an author for the notes."""
     system = recorder.system("bench")
+    organisation = Organisation.objects.create(
+        name="Association du banc d'essai",
+        legal_name="Association du banc d'essai",
+        data_protection_contact="dpo@example.org",
+        postal_address="1 rue de l'Essai, 59000 Lille",
+    )
     teams = [
-        team_services.create_team(by=system, name=f"Équipe {i}", continuity_categories=CATEGORIES[:4])
+        team_services.create_team(
+            by=system,
+            name=f"Équipe {i}",
+            continuity_categories=CATEGORIES[:4],
+            organisation_id=organisation.pk,
+        )
         for i in range(TEAMS)
     ]
-    member = User.objects.create(username="bench")
-    author = User.objects.create(username="author")
+    member = User.objects.create(username="bench", organisation=organisation)
+    author = User.objects.create(username="author", organisation=organisation)
     for team in teams[:4]:
         team_services.add_member(by=system, team=team, user=member)
     Membership.objects.filter(user=member).update(commitment_accepted_at=timezone.now())

@@ -1,0 +1,86 @@
+"""The policy's statements compiled once per shape (``access.compiled``) answer what the rules'
+querysets answer: the same rows for every shape asked, values put where the markers were, and a
+statement whose markers the ORM rewrote is refused rather than guessed at. PostgreSQL only: elsewhere
+the querysets run themselves."""
+
+from datetime import timedelta
+
+import pytest
+from django.db import connection
+from django.utils import timezone
+
+from access import compiled
+from access.grants import _decision_query
+from access.reach import _followed
+from consent.emergency import services as glass
+from tests.factories import give_consent, make_member, make_person, make_team
+
+pytestmark = pytest.mark.skipif(
+    connection.vendor != "postgresql", reason="the statements are compiled on PostgreSQL only"
+)
+
+
+@pytest.fixture
+def world(db):
+    maraude = make_team("Maraude", ("contact", "housing", "support_plan"))
+    csapa = make_team("CSAPA", ("contact", "health"))
+    camille = make_member(maraude)
+    nadia = make_member(csapa)
+    persons = [make_person(maraude, csapa, display_name=f"P{i}") for i in range(4)]
+    give_consent(persons[0], maraude, ["housing", "contact"], by=camille)
+    give_consent(persons[1], maraude, ["housing"], by=camille)
+    give_consent(persons[1], csapa, ["health"], by=nadia)
+    give_consent(persons[2], csapa, ["contact"], by=nadia)
+    glass.break_glass(
+        user=camille,
+        person_id=persons[3].pk,
+        team_id=maraude.pk,
+        categories=["support_plan"],
+        reason="cannot_be_asked",
+        statement="Injoignable.",
+        hours=4,
+    )
+    return {"teams": [maraude, csapa], "persons": persons, "camille": camille}
+
+
+def _orm(build, ids, at):
+    return sorted(build({kind: list(values) for kind, values in ids.items()}, at))
+
+
+@pytest.mark.parametrize("named", [False, True])
+def test_the_decision_compiled_once_gives_the_querysets_rows_for_every_shape(world, named):
+    teams = [team.pk for team in world["teams"]]
+    persons = [person.pk for person in world["persons"]]
+    now = timezone.now()
+    for team_ids in ([teams[0]], teams):
+        for count in (1, 2, 4):
+            for shift in range(len(persons) - count + 1):
+
+                def build(ids, at):
+                    return _decision_query(ids["team"], ids["person"], at, named=named)
+
+                ids = {"team": team_ids, "person": persons[shift : shift + count]}
+                assert sorted(compiled.rows(f"test:{named}", build, ids, now)) == _orm(build, ids, now)
+    ids = {"team": teams, "person": persons}
+    assert any(row[4] is not None for row in compiled.rows(f"test:{named}", build, ids, now))
+    later = now + timedelta(hours=5)  # the emergency access has ended by then: the time is a value too
+    assert sorted(compiled.rows(f"test:{named}", build, ids, later)) == _orm(build, ids, later)
+    assert all(row[4] is None for row in compiled.rows(f"test:{named}", build, ids, later))
+
+
+def test_the_person_reached_by_the_compiled_statement_is_the_querysets(world):
+    camille = world["camille"]
+    groups = sorted(team.group_id for team in world["teams"][:1])
+    for person in world["persons"]:
+        ids = {"user": [camille.pk], "group": groups, "person": [person.pk]}
+        sql, params = compiled.statement("test:reach", _followed, ids, timezone.now())
+        raw = [p.pk for p in type(person).objects.raw(sql, params)]
+        assert raw == [p.pk for p in _followed(ids, timezone.now())] == [person.pk]
+
+
+def test_a_marker_the_orm_rewrote_is_refused_not_guessed(world):
+    def drops_one(ids, at):
+        return _decision_query(ids["team"], ids["person"][:1], at, named=False)
+
+    with pytest.raises(ValueError, match="markers"):
+        compiled.statement("test:dropped", drops_one, {"team": [1], "person": [1, 2]}, timezone.now())
