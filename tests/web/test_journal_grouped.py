@@ -77,3 +77,19 @@ def test_lists_of_another_team_the_same_day_are_a_line_of_their_own(web, team, o
     page = web.as_(jo).get("/portal/journal/").content.decode()
     assert "2 fois dans une liste ce jour-là par Maraude Nord" in page
     assert "par CSAPA Est" not in page and page.count("dans une liste") == 2
+
+
+def test_lists_that_named_no_team_are_one_line_per_reader_and_day(web, api, team, worker, person, jo):
+    """A member whose team reads nothing of the person's contact sees their name in lists too (the
+    event names no team): those are one line per reader and day, not a line per page opened."""
+    sami = make_member(team, display_name="Sami Haddad")
+    for reader in (worker, worker, worker, sami):
+        recorder.record(reader, Event(action="person.list", person_id=person.pk))
+    page = web.as_(jo).get("/portal/journal/").content.decode()
+    assert page.count("dans une liste") == 2  # the worker's three as one line, Sami's alone
+    assert "Votre nom a été vu 3 fois dans une liste ce jour-là par Maraude Nord" in page
+    lines = api.as_(jo).get("/api/v1/portal/access-log/").json()["results"]
+    assert sorted(line["count"] for line in lines if "list" in line["sentence"]) == [1, 3]
+    read = AccessEvent.objects.filter(action="portal.access_log", actor_id=jo.pk).latest("id").data
+    lists = set(AccessEvent.objects.filter(action="person.list").values_list("id", flat=True))
+    assert lists <= set(read["object_ids"])
