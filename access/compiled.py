@@ -69,10 +69,8 @@ def statement(name: str, build: Build, ids: Ids, at: datetime) -> tuple[str, lis
     template = _templates.get(key)
     if template is None:
         template = _templates[key] = _template(build, shape)
-    params = [
-        value if kind == "constant" else at if kind == "at" else ids[kind][value]
-        for kind, value in template.slots
-    ]
+    values = {**ids, "at": (at,)}
+    params = [value if kind == "constant" else values[kind][value] for kind, value in template.slots]
     return template.sql, params
 
 

@@ -84,3 +84,47 @@ def test_a_marker_the_orm_rewrote_is_refused_not_guessed(world):
 
     with pytest.raises(ValueError, match="markers"):
         compiled.statement("test:dropped", drops_one, {"team": [1], "person": [1, 2]}, timezone.now())
+
+
+def test_a_fixed_time_in_the_rules_stays_fixed_and_only_the_time_asked_at_moves(world):
+    """A statement may hold a time of its own (a bound written in the rules) beside the time it is
+    asked at: only the latter is a marker to fill in."""
+    from consent.models import Consent
+
+    teams = [team.pk for team in world["teams"]]
+    persons = [person.pk for person in world["persons"]]
+    since = timezone.now() - timedelta(days=1)
+
+    def build(ids, at):
+        return (
+            Consent.objects.filter(team_id__in=ids["team"], person_id__in=ids["person"])
+            .filter(recorded_at__gte=since, recorded_at__lte=at)
+            .order_by()
+            .values_list("pk", flat=True)
+        )
+
+    ids = {"team": teams, "person": persons}
+    now = timezone.now()
+    assert sorted(r[0] for r in compiled.rows("test:fixed", build, ids, now)) == _orm(build, ids, now)
+    assert len(_orm(build, ids, now)) == 4
+
+
+def test_a_consent_that_ends_between_two_reads_of_the_same_shape_is_gone_from_the_second(world):
+    """The time a statement is asked at is a value of each call, never the time it was first
+    compiled at: a consent whose end falls between two reads counts in the first only."""
+    from consent.models import Consent
+
+    maraude = world["teams"][0]
+    person = world["persons"][0]
+    Consent.objects.filter(person=person, team=maraude).update(
+        valid_until=timezone.now() + timedelta(hours=1)
+    )
+
+    def build(ids, at):
+        return _decision_query(ids["team"], ids["person"], at, named=False)
+
+    ids = {"team": [maraude.pk], "person": [person.pk]}
+    before = compiled.rows("test:ending", build, ids, timezone.now())
+    after = compiled.rows("test:ending", build, ids, timezone.now() + timedelta(hours=2))
+    assert sorted(row[1] for row in before) == ["contact", "housing"]
+    assert after == []
