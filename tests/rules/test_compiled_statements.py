@@ -128,3 +128,20 @@ def test_a_consent_that_ends_between_two_reads_of_the_same_shape_is_gone_from_th
     after = compiled.rows("test:ending", build, ids, timezone.now() + timedelta(hours=2))
     assert sorted(row[1] for row in before) == ["contact", "housing"]
     assert after == []
+
+
+def test_each_kind_of_decision_keeps_a_statement_of_its_own(world):
+    """The member's teams or every team, plain or named: four statements of the decision that may
+    share a shape (as many persons), each kept apart, each giving the querysets' rows."""
+    from access.grants import _rows
+    from records.models import Person
+
+    teams = [team.pk for team in world["teams"]]
+    persons = [person.pk for person in world["persons"]]
+    for _round in range(2):  # the second round reads the statements kept by the first
+        for team_ids in (teams, None):
+            for named in (False, True):
+                by_ids = _rows(team_ids, persons, named=named)
+                by_query = _rows(team_ids, Person.objects.filter(pk__in=persons), named=named)
+                assert by_ids == by_query
+                assert len(by_ids[0]) == (7 if named else 5)
