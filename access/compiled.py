@@ -37,6 +37,9 @@ class _Template:
 
 
 _templates: dict[tuple[Any, ...], _Template] = {}
+# Shapes are few (a page holds at most a hundred persons, a member a few teams); should callers ever
+# ask more, the kept statements are forgotten and compiled again rather than kept without bound.
+MAX_TEMPLATES = 1024
 
 
 def _template(build: Build, shape: Mapping[str, int]) -> _Template:
@@ -68,6 +71,8 @@ def statement(name: str, build: Build, ids: Ids, at: datetime) -> tuple[str, lis
     key = (name, connection.alias, *sorted(shape.items()))
     template = _templates.get(key)
     if template is None:
+        if len(_templates) >= MAX_TEMPLATES:
+            _templates.clear()
         template = _templates[key] = _template(build, shape)
     values = {**ids, "at": (at,)}
     params = [value if kind == "constant" else values[kind][value] for kind, value in template.slots]

@@ -48,7 +48,6 @@ import re
 import shutil
 import signal
 import statistics
-import subprocess
 import sys
 import tempfile
 import time
@@ -104,6 +103,7 @@ from django.utils import timezone  # noqa: E402
 from audit import chain, recorder  # noqa: E402
 from audit.models import AccessEvent, Action, Outcome  # noqa: E402
 from audit.recorder import Event  # noqa: E402
+from bench.serving import start_gunicorn  # noqa: E402
 from consent.consents import services as consent_services  # noqa: E402
 from consent.disagreements import services as disagreements  # noqa: E402
 from consent.emergency import services as glass  # noqa: E402
@@ -441,34 +441,6 @@ def checked(page: Page, status: int, body: bytes) -> None:
         raise SystemExit(f"{page.name} ({page.path}): {status}, title {title!r}, expected {page.title!r}")
 
 
-def start_gunicorn() -> subprocess.Popen:
-    env = {**os.environ, "PYTHONPATH": str(ROOT), "PYTHONWARNINGS": "ignore:No directory at"}
-    process = subprocess.Popen(
-        [
-            str(Path(sys.executable).parent / "gunicorn"),
-            "relais.wsgi:application",
-            "--bind",
-            f"127.0.0.1:{PORT}",
-            "--workers",
-            str(WORKERS),
-            "--log-level",
-            "warning",
-        ],
-        cwd=ROOT,
-        env=env,
-    )
-    for _ in range(150):
-        try:
-            conn = http.client.HTTPConnection("127.0.0.1", PORT, timeout=1)
-            conn.request("GET", "/api/v1/receipt-key/")
-            conn.getresponse().read()
-            return process
-        except OSError:
-            time.sleep(0.2)
-    process.kill()
-    raise SystemExit("gunicorn did not start")
-
-
 # In-process measure and profile --------------------------------------------------------------------
 
 
@@ -600,7 +572,7 @@ def main() -> None:
     sessions = {name: session_for(users[name]) for name in {page.user for page in pages}}
     base = AccessEvent.objects.count()
     expected = 0
-    server = start_gunicorn()
+    server = start_gunicorn(PORT, WORKERS)
     print(f"gunicorn: {WORKERS} workers on 127.0.0.1:{PORT}, cores {os.cpu_count()}, {ROUNDS} rounds")
     try:
         for page in pages:  # each page's events, counted once, and its title

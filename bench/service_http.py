@@ -28,7 +28,6 @@ import os
 import random
 import signal
 import statistics
-import subprocess
 import sys
 import threading
 import time
@@ -69,6 +68,7 @@ from django.db import connection  # noqa: E402
 from audit import chain  # noqa: E402
 from audit.models import AccessEvent  # noqa: E402
 from bench.dataset import build, world  # noqa: E402
+from bench.serving import start_gunicorn  # noqa: E402
 from records.models import Person  # noqa: E402
 from teams import tokens  # noqa: E402
 
@@ -104,34 +104,6 @@ def p95(values: list[float]) -> float:
 
 def p99(values: list[float]) -> float:
     return statistics.quantiles(values, n=100)[-1] if len(values) >= 100 else max(values)
-
-
-def start_gunicorn() -> subprocess.Popen:
-    env = {**os.environ, "PYTHONPATH": str(ROOT)}
-    process = subprocess.Popen(
-        [
-            str(Path(sys.executable).parent / "gunicorn"),
-            "relais.wsgi:application",
-            "--bind",
-            f"127.0.0.1:{PORT}",
-            "--workers",
-            str(WORKERS),
-            "--log-level",
-            "warning",
-        ],
-        cwd=ROOT,
-        env=env,
-    )
-    for _ in range(100):
-        try:
-            conn = http.client.HTTPConnection("127.0.0.1", PORT, timeout=1)
-            conn.request("GET", "/api/v1/receipt-key/")
-            conn.getresponse().read()
-            return process
-        except OSError:
-            time.sleep(0.2)
-    process.kill()
-    raise SystemExit("gunicorn did not start")
 
 
 def session_for(user) -> str:
@@ -232,7 +204,7 @@ def main() -> None:
     writable = Person.objects.order_by("id").first().pk  # followed by team 0, never read here
     base = event_count()
     ledger = Ledger()
-    server = start_gunicorn()
+    server = start_gunicorn(PORT, WORKERS)
     try:
         for person in persons:
             ledger.calibrate(client, "GET", f"/api/v1/persons/{person}/notes/?page_size=100")
