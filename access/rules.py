@@ -15,7 +15,7 @@ from __future__ import annotations
 from collections import defaultdict
 from collections.abc import Iterable, Mapping
 from datetime import datetime
-from typing import Any, Protocol
+from typing import Any, NamedTuple, Protocol
 
 from django.db.models import Exists, OuterRef, Q, QuerySet
 from django.utils import timezone
@@ -139,12 +139,21 @@ def readable_notes(
     """The notes of reached ``persons`` (ids, or a query of them) the member may read: their own (R1),
     and each person's categories the member is granted (R2; ``grants``, by person, as
     ``access.grants.grants_for`` gives them), but those the person hid from the grant's team
-    (``access.exclusions.hidden_from``). One rule for one person's page and for a summary of many.
+    (``access.exclusions.hidden_from``). One rule for one person's page and for a summary of many."""
+    return notes_read_through(member.user.pk, persons, granted_alike(grants))
 
-    Persons granted the same categories through the same team share one condition: a summary of
-    thirty persons is then a few conditions, not thirty (the statement took longer to plan than to
-    run)."""
-    allowed = Q(author=member.user, person__in=persons if isinstance(persons, QuerySet) else list(persons))
+
+class Granted(NamedTuple):
+    """Categories granted through one team, to the same persons: one condition of ``readable_notes``."""
+
+    team_id: int
+    codes: tuple[str, ...]
+    person_ids: list[int]
+
+
+def granted_alike(grants: Mapping[int, Mapping[str, TeamGrant]]) -> list[Granted]:
+    """Persons granted the same categories through the same team, together: a summary of thirty
+    persons is then a few conditions, not thirty (the statement took longer to plan than to run)."""
     alike: dict[tuple[int, tuple[str, ...]], list[int]] = defaultdict(list)
     for person_id, person_grants in grants.items():
         by_team: dict[int, list[str]] = defaultdict(list)
@@ -152,8 +161,17 @@ def readable_notes(
             by_team[grant.team_id].append(code)
         for team_id, codes in by_team.items():
             alike[(team_id, tuple(sorted(codes)))].append(person_id)
-    for (team_id, shared), person_ids in alike.items():
-        allowed |= Q(person_id__in=person_ids, category__code__in=shared) & ~exclusions.hidden_from(team_id)
+    return [Granted(team_id, codes, person_ids) for (team_id, codes), person_ids in alike.items()]
+
+
+def notes_read_through(
+    user_id: int, persons: Iterable[int] | QuerySet[Any], granted: Iterable[Granted]
+) -> QuerySet[Note]:
+    """``readable_notes`` from ids alone (the member's account, the persons, what is granted): the
+    form ``access.compiled`` compiles once per shape."""
+    allowed = Q(author_id=user_id, person__in=persons if isinstance(persons, QuerySet) else list(persons))
+    for team_id, codes, person_ids in granted:
+        allowed |= Q(person_id__in=person_ids, category__code__in=codes) & ~exclusions.hidden_from(team_id)
     return Note.objects.filter(allowed)
 
 

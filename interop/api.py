@@ -102,7 +102,8 @@ class AuditEventSearch(FHIRView, generics.ListAPIView[AccessEvent]):
         filters = {k: params[k] for k in params if k in EventFilter.Meta.fields}
         selection = selectors.audit_events(auditor=self.auditor, selected=selected, filters=filters)
         paginator = Pagination()  # a searchset names its pages in its links, not in a wrapper
-        shown = selection.disclose(paginator.paginate_queryset(selection.rows, request, view=self) or [])
+        page = paginator.paginate_queryset(selection.rows, request, view=self)  # type: ignore[arg-type]
+        shown = selection.disclose(page or [])
         links = [{"relation": "self", "url": request.build_absolute_uri()}]
         for relation, url in (
             ("next", paginator.get_next_link()),

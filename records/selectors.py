@@ -7,18 +7,26 @@ from __future__ import annotations
 from collections import defaultdict
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
-from datetime import date
+from datetime import date, datetime
 from typing import Any
 
 from django.db.models import Count, Q, QuerySet
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from access import compiled
 from access.grants import Grant, Grants, readership_of
 from access.own_space import ScopeNeeded, access_own_person
 from access.persons import PersonView, ReadablePerson, readable_person, views_for
 from access.reach import access_contact, access_note, access_person
 from access.readership import Readership
-from access.rules import followed_persons, identity_shown, readable_notes
+from access.rules import (
+    Granted,
+    followed_persons,
+    granted_alike,
+    identity_shown,
+    notes_read_through,
+)
 from access.who_is_asking import Member, access_member, member_for
 from audit import recorder
 from audit.disclosure import Selection
@@ -119,19 +127,51 @@ def _events_of(action: str, person_id: int, notes: Sequence[tuple[int, str]], gr
     ]
 
 
+def _readable_listed(user_id: int, person_ids: Sequence[int], granted: Sequence[Granted]) -> QuerySet[Note]:
+    """The notes ``notes_of`` lists, before filters: a corrected note shows as its latest version."""
+    return notes_read_through(user_id, person_ids, granted).filter(correction__isnull=True)
+
+
 def _listed_notes(reached: ReadablePerson, filters: Mapping[str, Any] | None) -> QuerySet[Note]:
-    notes = readable_notes(reached.member, [reached.person.pk], {reached.person.pk: reached.grants}).filter(
-        correction__isnull=True  # a corrected note shows as its latest version
-    )
+    granted = granted_alike({reached.person.pk: reached.grants})
+    notes = _readable_listed(reached.member.user.pk, [reached.person.pk], granted)
     return note_filters.narrowed(notes, filters or {})
+
+
+def _as_rows(notes: QuerySet[Note]) -> QuerySet[Any]:
+    return with_presentation(notes, member="author", prefix="author").values(*NOTE_ROW)
+
+
+def _listed_ids(reached: ReadablePerson) -> dict[str, list[Any]]:
+    """What the unfiltered list depends on, as ids (``access.compiled``): the member's account, the
+    person, and each team's granted categories."""
+    ids: dict[str, list[Any]] = {"user": [reached.member.user.pk], "person": [reached.person.pk]}
+    for number, (team_id, codes, person_ids) in enumerate(granted_alike({reached.person.pk: reached.grants})):
+        ids |= {f"team {number}": [team_id], f"codes {number}": list(codes), f"persons {number}": person_ids}
+    return ids
+
+
+def _granted_from(ids: Mapping[str, Sequence[Any]]) -> list[Granted]:
+    groups = sum(1 for kind in ids if kind.startswith("team "))
+    return [
+        Granted(ids[f"team {n}"][0], tuple(ids[f"codes {n}"]), list(ids[f"persons {n}"]))
+        for n in range(groups)
+    ]
+
+
+def _note_rows(ids: Mapping[str, Sequence[Any]], _at: datetime) -> QuerySet[Any]:
+    return _as_rows(_readable_listed(ids["user"][0], ids["person"], _granted_from(ids)))
 
 
 def notes_of(reached: ReadablePerson, filters: Mapping[str, Any] | None = None) -> Selection[dict[str, Any]]:
     """The notes of a reached person that the member may read, newest first (R1, R2), narrowed by
-    ``filters`` (category, author, team, period) if given, as rows of ``NOTE_ROW``."""
-    rows = with_presentation(_listed_notes(reached, filters), member="author", prefix="author").values(
-        *NOTE_ROW
-    )
+    ``filters`` (category, author, team, period) if given, as rows of ``NOTE_ROW``. Unfiltered, the
+    statement is compiled once per shape (``access.compiled``): the ORM built it at every read, for
+    more time than the database took to run it."""
+    if note_filters.given(filters or {}):
+        rows: QuerySet[Any] | compiled.Rows = _as_rows(_listed_notes(reached, filters))
+    else:
+        rows = compiled.values("notes:rows", _note_rows, _listed_ids(reached), timezone.now())
     return Selection(rows=rows, record=lambda page: _record_note_rows(reached, page))
 
 
@@ -188,10 +228,15 @@ class NoteAuthors:
     notes: int  # every note listed, unfiltered: the count the unfiltered list's pages need
 
 
+def _author_rows(ids: Mapping[str, Sequence[Any]], _at: datetime) -> QuerySet[Any]:
+    notes = _readable_listed(ids["user"][0], ids["person"], _granted_from(ids))
+    return notes.order_by().values(*AUTHOR_ROW).annotate(notes=Count("id"))
+
+
 def note_authors(reached: ReadablePerson) -> NoteAuthors:
     """The authors of the notes ``notes_of`` lists, counted in the same statement (the person page
     needs both: the author filter, and the count that pages the list)."""
-    rows = list(_listed_notes(reached, None).order_by().values(*AUTHOR_ROW).annotate(notes=Count("id")))
+    rows = list(compiled.values("notes:authors", _author_rows, _listed_ids(reached), timezone.now()))
     choices = sorted(
         ((row["author_id"], User.label_of(row)) for row in rows), key=lambda a: (fold(a[1]), a[0])
     )

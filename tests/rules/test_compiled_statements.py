@@ -145,3 +145,74 @@ def test_each_kind_of_decision_keeps_a_statement_of_its_own(world):
                 by_query = _rows(team_ids, Person.objects.filter(pk__in=persons), named=named)
                 assert by_ids == by_query
                 assert len(by_ids[0]) == (7 if named else 5)
+
+
+def test_a_shape_is_compiled_once_and_the_kept_statements_stay_bounded(world, monkeypatch):
+    """The point of the compiled statements is that the ORM builds each shape once, not once per
+    read; and however many shapes callers ask, no more than ``MAX_TEMPLATES`` are kept."""
+    built = []
+    template = compiled._template
+    monkeypatch.setattr(
+        compiled, "_template", lambda build, shape: built.append(shape) or template(build, shape)
+    )
+    monkeypatch.setattr(compiled, "_templates", {})
+    monkeypatch.setattr(compiled, "MAX_TEMPLATES", 2)
+    teams = [team.pk for team in world["teams"]]
+    persons = [person.pk for person in world["persons"]]
+
+    def build(ids, at):
+        return _decision_query(ids["team"], ids["person"], at, named=False)
+
+    now = timezone.now()
+    for shift in range(3):  # one shape (a team, a person), three reads
+        compiled.rows("test:once", build, {"team": teams[:1], "person": persons[shift : shift + 1]}, now)
+    assert built == [{"team": (1, False), "person": (1, False)}]
+    for count in (2, 3, 4):  # three more shapes, with room for two
+        compiled.rows("test:once", build, {"team": teams[:1], "person": persons[:count]}, now)
+        assert len(compiled._templates) <= compiled.MAX_TEMPLATES
+    assert len(built) == 4
+
+
+def test_the_notes_listed_by_the_compiled_statement_are_the_querysets_page_by_page(world):
+    """The person's notes (the API's list and the page's): the same rows, in the same order, with
+    the same values (each body decrypted as the ORM decrypts it) as the queryset, for a member who
+    reads through one team and through two, with their own notes, a corrected note and a note the
+    person hid from one team; counted and sliced as a paginator does."""
+    from access.persons import readable_person
+    from audit import recorder
+    from audit.models import Action
+    from consent.say.hidings import hide_note
+    from teams import services as team_services
+    from teams.models import Membership
+    from records import selectors, services
+    from tests.factories import make_note, make_portal_account
+
+    maraude, csapa = world["teams"]
+    camille = world["camille"]
+    jo = world["persons"][1]  # consents to both teams
+    nadia = make_member(csapa)
+    both = make_member(maraude)
+    team_services.add_member(by=recorder.system("test"), team=csapa, user=both)
+    Membership.objects.filter(user=both).update(commitment_accepted_at=timezone.now())
+    notes = [make_note(jo, nadia, csapa, "health", f"Santé {i}") for i in range(3)]
+    notes += [make_note(jo, camille, maraude, code, f"Note {code}") for code in ("housing", "contact")]
+    services.correct_note(user=camille, note_id=notes[-1].pk, body="Corrigée")
+    own = make_note(jo, both, maraude, "support_plan", "Ma note seule")
+    hide_note(user=make_portal_account(jo), note_id=notes[0].pk, team_id=csapa.pk)
+    for reader in (camille, nadia, both):
+        reached = readable_person(reader, jo.pk, action=Action.NOTE_LIST, object_type="note")
+        rows = selectors.notes_of(reached).rows
+        assert not isinstance(rows, type(selectors._as_rows(selectors._listed_notes(reached, None))))
+        expected = list(selectors._as_rows(selectors._listed_notes(reached, None)))
+        assert list(rows) == expected
+        assert rows.count() == len(expected)
+        assert list(rows[1:3]) == expected[1:3]
+        assert list(rows[len(expected) :]) == []
+        assert selectors.note_authors(reached).notes == len(expected)
+
+    def bodies(reader):
+        reached = readable_person(reader, jo.pk, action=Action.NOTE_LIST)
+        return sorted(row["body"] for row in selectors.notes_of(reached).rows)
+
+    assert bodies(both) == ["Ma note seule", "Note housing", "Santé 1", "Santé 2"]
+    assert bodies(camille) == ["Corrigée", "Note housing"] and own.pk
