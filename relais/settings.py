@@ -133,6 +133,10 @@ TEMPLATES = [
     },
 ]
 
+# Widgets rendered by Jinja2 where Django ships their templates so (web.form_renderer): the same
+# HTML, in a fraction of the time (issue "Faster still").
+FORM_RENDERER = "web.form_renderer.JinjaWidgets"
+
 DATABASES = {
     "default": dj_database_url.parse(
         os.getenv("DATABASE_URL", f"sqlite:///{VAR_DIR / 'relais.sqlite3'}"), conn_max_age=60
