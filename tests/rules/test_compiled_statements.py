@@ -182,9 +182,9 @@ def test_the_notes_listed_by_the_compiled_statement_are_the_querysets_page_by_pa
     from audit import recorder
     from audit.models import Action
     from consent.say.hidings import hide_note
+    from records import selectors, services
     from teams import services as team_services
     from teams.models import Membership
-    from records import selectors, services
     from tests.factories import make_note, make_portal_account
 
     maraude, csapa = world["teams"]
