@@ -216,3 +216,25 @@ def test_the_notes_listed_by_the_compiled_statement_are_the_querysets_page_by_pa
 
     assert bodies(both) == ["Ma note seule", "Note housing", "Santé 1", "Santé 2"]
     assert bodies(camille) == ["Corrigée", "Note housing"] and own.pk
+
+
+def test_what_the_person_said_read_by_the_compiled_statement_is_the_querysets(world):
+    """The members a person kept out and the notes they hid (``exclusions.say_of``), read through
+    the statement compiled once: the rows of the queryset, for a person with both and without."""
+    from access import exclusions
+    from consent.models import Exclusion, NoteHiding
+    from tests.factories import make_note
+
+    maraude, csapa = world["teams"]
+    jo, other = world["persons"][:2]
+    kept_out = make_member(maraude)
+    Exclusion.objects.create(person=jo, member=kept_out, recorded_by=world["camille"])
+    note = make_note(jo, world["camille"], maraude, "housing", "Logement")
+    NoteHiding.objects.create(person=jo, note=note, team=csapa, recorded_by=world["camille"])
+    for person in (jo, other):
+        ids = {"person": [person.pk]}
+        compiled_rows = compiled.rows("test:say", exclusions._say_rows, ids, timezone.now())
+        assert sorted(compiled_rows, key=str) == sorted(exclusions._say_rows(ids, timezone.now()), key=str)
+    said = exclusions.say_of(jo.pk)
+    assert said.hidden == {note.pk: (csapa.pk,)} and list(said.kept_out) == [maraude.pk]
+    assert exclusions.say_of(other.pk).hidden == {} and exclusions.say_of(other.pk).kept_out == {}
