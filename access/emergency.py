@@ -120,11 +120,11 @@ def allow_glass_break(
         )
 
 
-def missions_of_following_teams(team_ids: Iterable[int], person: Person) -> QuerySet[Any]:
+def missions_of_following_teams(team_ids: Iterable[int], person_id: int) -> QuerySet[Any]:
     """(team, category) rows of the missions of these teams that follow the person and allow
     emergency access, with their teams and categories: what an emergency access could open."""
     return TeamCategory.objects.filter(
-        Exists(follows(person.pk, OuterRef("team_id"))),
+        Exists(follows(person_id, OuterRef("team_id"))),
         team_id__in=list(team_ids),
         team__glass_break_allowed=True,
     ).select_related("team", "category")

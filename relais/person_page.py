@@ -92,7 +92,7 @@ def _person_page(
             {"glass": emergency, "opened": [labels[code] for code in emergency.categories]}
             for emergency in readership.emergencies(reached.member.team_ids)
         ],
-        "openable": glass.openable(reached.member, reached.person, readership),
+        "openable": glass.anything_openable(reached.member, reached.person, readership),
         "history": history,
         "me": request.user.pk,
         "note_form": note_form or NoteForm(teams=mine, categories=list(labels.items())),

@@ -18,14 +18,15 @@ stone", §5). How an access ends, and stays ended, is ``consent.emergency.ending
 
 from __future__ import annotations
 
-from collections.abc import Sequence
-from datetime import timedelta
+from collections.abc import Mapping, Sequence
+from datetime import datetime, timedelta
+from typing import Any
 
 from django.db.models import QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from access import archived, organisations
+from access import archived, compiled, organisations
 from access.auditors import access_auditor, reached_by_auditor
 from access.emergency import allow_glass_break, missions_of_following_teams
 from access.grants import readership_of
@@ -239,11 +240,25 @@ def openable(member: Member, person: Person, readership: Readership) -> list[tup
     is not offered again (issue "Every sentence true", §7)."""
     teams: dict[int, Team] = {}
     left: dict[int, list[Category]] = {}
-    for row in missions_of_following_teams(member.team_ids, person).order_by("team__name", "category_id"):
+    for row in missions_of_following_teams(member.team_ids, person.pk).order_by("team__name", "category_id"):
         if row.category.code not in readership.of_team(row.team_id):
             teams.setdefault(row.team_id, row.team)
             left.setdefault(row.team_id, []).append(row.category)
     return [(team, left[pk]) for pk, team in teams.items()]
+
+
+def _missions(ids: Mapping[str, list[int]], _at: datetime) -> QuerySet[Any]:
+    return missions_of_following_teams(ids["team"], ids["person"][0]).values_list("team_id", "category__code")
+
+
+def anything_openable(member: Member, person: Person, readership: Readership) -> bool:
+    """Whether ``openable`` offers anything, which is all the person page says of it: from the same
+    missions, as (team, category) rows of a statement compiled once (``access.compiled``)."""
+    if not member.team_ids:
+        return False
+    ids = {"team": sorted(member.team_ids), "person": [person.pk]}
+    missions = compiled.rows("glass:missions", _missions, ids, timezone.now())
+    return any(code not in readership.of_team(team_id) for team_id, code in missions)
 
 
 def glass_choices(*, user: User, person_id: int) -> tuple[list[Team], list[Category]]:

@@ -303,3 +303,29 @@ def test_each_refusal_names_its_field_says_why_and_is_recorded_as_an_attempt(
     assert (attempt.outcome, attempt.actor_id, attempt.reason) == ("denied", colleague.pk, why)
     assert attempt.object_type == "glass_break"
     assert (attempt.person_id, attempt.team_id, attempt.categories) == (person.pk, asked_team.pk, codes)
+
+
+def test_the_person_page_offers_an_emergency_access_exactly_when_something_is_left_to_open(
+    person, team, worker
+):
+    """The page's "Break the glass" (``anything_openable``) is ``openable``'s answer, whatever is
+    shared: the whole mission before consent, nothing once consent shares all of it, the rest after
+    a narrower consent, nothing where the team does not allow it."""
+    from access.grants import readership_of
+    from access.who_is_asking import member_for
+    from consent.emergency import services as glass
+
+    def offered() -> bool:
+        member, readership = member_for(worker), readership_of(person.pk)
+        answer = glass.anything_openable(member, person, readership)
+        assert answer == bool(glass.openable(member, person, readership))
+        return answer
+
+    mission = list(team.continuity_categories.values_list("code", flat=True))
+    assert len(mission) > 1 and offered()
+    give_consent(person, team, mission, by=worker)
+    assert not offered()
+    give_consent(person, team, mission[:1], by=worker)  # a narrower consent replaces it
+    assert offered()
+    Team.objects.filter(pk=team.pk).update(glass_break_allowed=False)
+    assert not offered()
