@@ -75,3 +75,13 @@ def default_categories_back(django_db_setup, django_db_blocker):
                     "description_en": description_en,
                 },
             )
+
+
+@pytest.fixture(autouse=True)
+def statements_compiled_anew() -> None:
+    """Each test compiles the policy's statements anew (``access.compiled``): a mutant of a rule's
+    queryset is forked from a process that may have compiled the original already, and a statement
+    kept from it would run the original rule under the mutant's name (a survivor nobody could kill)."""
+    from access import compiled
+
+    compiled._templates.clear()

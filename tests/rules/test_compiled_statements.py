@@ -207,7 +207,13 @@ def test_the_notes_listed_by_the_compiled_statement_are_the_querysets_page_by_pa
         assert list(rows) == expected
         assert rows.count() == len(expected)
         assert list(rows[1:3]) == expected[1:3]
-        assert list(rows[len(expected) :]) == []
+        assert list(rows[len(expected) :]) == [] and list(rows[2:1]) == []
+        assert rows[0] == expected[0] and rows[len(expected) - 1] == expected[-1]
+        with pytest.raises(IndexError):
+            rows[len(expected)]
+        for backwards in (slice(-1, None), slice(None, -1), slice(None, None, 2)):
+            with pytest.raises(ValueError, match="forwards"):
+                rows[backwards]
         assert selectors.note_authors(reached).notes == len(expected)
 
     def bodies(reader):
