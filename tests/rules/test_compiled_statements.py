@@ -243,4 +243,11 @@ def test_what_the_person_said_read_by_the_compiled_statement_is_the_querysets(wo
         assert sorted(compiled_rows, key=str) == sorted(exclusions._say_rows(ids, timezone.now()), key=str)
     said = exclusions.say_of(jo.pk)
     assert said.hidden == {note.pk: (csapa.pk,)} and list(said.kept_out) == [maraude.pk]
+    # Several of one team, a note hidden from two: in the order of the accounts and of the teams.
+    also = make_member(maraude, display_name="Zoé")
+    Exclusion.objects.create(person=jo, member=also, recorded_by=world["camille"])
+    NoteHiding.objects.create(person=jo, note=note, team=None, recorded_by=world["camille"])
+    said = exclusions.say_of(jo.pk)
+    assert said.kept_out[maraude.pk] == (kept_out.label, "Zoé") and kept_out.pk < also.pk
+    assert said.hidden == {note.pk: (None, csapa.pk)}
     assert exclusions.say_of(other.pk).hidden == {} and exclusions.say_of(other.pk).kept_out == {}
