@@ -9,6 +9,9 @@ its own values in those places. The rules stay the one text (``access.rules``): 
 they compile to. The values are parameters, bound by the server (``server_side_binding``), so
 PostgreSQL prepares the statement once per connection too. SQLite, where the ORM turns stored text
 back into dates, runs the queryset itself.
+
+Categories' codes are markers too (text no code can be). A ``values()`` queryset comes back as
+``Rows``: counted and sliced as a paginator asks, each row the dict the queryset would give.
 """
 
 from __future__ import annotations
