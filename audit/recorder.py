@@ -129,20 +129,23 @@ def _entries(
     ]
 
 
-def write(entries: list[dict[str, Any]], using: str = "default") -> None:
-    """Chain and insert events in one statement: the single seam through which every event passes."""
-    chain.append(entries, using=using)
+def write(entries: list[dict[str, Any]], using: str = "default", *, commit: bool = False) -> None:
+    """Chain and insert events in one statement: the single seam through which every event passes.
+
+    ``commit``: they end the transaction, which may commit with them (``chain.append``)."""
+    chain.append(entries, using=using, commit=commit)
 
 
-def _write_now(entries: list[dict[str, Any]], *, savepoint: bool = False) -> None:
+def _write_now(entries: list[dict[str, Any]], *, savepoint: bool = False, last: bool = False) -> None:
     """Write events in the current transaction (or one of their own); a failure is ``AuditUnavailable``.
 
-    No savepoint by default: inside a unit of work a failed write fails the whole of it anyway."""
+    No savepoint by default: inside a unit of work a failed write fails the whole of it anyway.
+    ``last``: nothing follows them in the transaction but its commit (``unit_of_work``)."""
     if not entries:
         return
     try:
         with transaction.atomic(savepoint=savepoint):
-            write(entries)
+            write(entries, commit=last)
     except DatabaseError as exc:
         raise AuditUnavailable() from exc
 
@@ -346,6 +349,8 @@ def unit_of_work(*, request_id: str = "", ip: str | None = None) -> Iterator[Wor
     """
     work = Work(context.RequestContext(request_id=request_id or uuid.uuid4().hex, ip=ip))
     token = context.activate(work.ctx)
+    # Its own transaction, not a savepoint of the caller's: its events may carry its commit.
+    commits = not transaction.get_connection().in_atomic_block
     try:
         try:
             with transaction.atomic():
@@ -359,7 +364,7 @@ def unit_of_work(*, request_id: str = "", ip: str | None = None) -> Iterator[Wor
                     transaction.set_rollback(True)
                 else:
                     try:
-                        _write_now([p.entry for p in work.ctx.pending])
+                        _write_now([p.entry for p in work.ctx.pending], last=commits)
                     except AuditUnavailable:
                         # The answer becomes a 503 that shows nothing; only refusals are tried again.
                         work.failed = True

@@ -153,7 +153,7 @@ def counts():
 def test_every_person_data_endpoint_fails_closed(api, world, colleague, monkeypatch, index):
     method, url, body = person_data_calls(world)[index]
 
-    def broken(rows):
+    def broken(rows, **options):
         raise DatabaseError("audit table unavailable")
 
     before = counts()
@@ -185,7 +185,7 @@ def portal_calls(world):
 
 
 def break_the_recorder(monkeypatch):
-    def broken(entries):
+    def broken(entries, **options):
         raise DatabaseError("audit table unavailable")
 
     monkeypatch.setattr(recorder, "write", broken)

@@ -273,7 +273,7 @@ def test_pages_fail_closed_when_the_log_cannot_be_written(web, shared, person, w
 
     jo = make_portal_account(person, "jo")
 
-    def broken(entries):
+    def broken(entries, **options):
         raise DatabaseError("audit table unavailable")
 
     monkeypatch.setattr(recorder, "write", broken)
