@@ -3,15 +3,16 @@
 Each event's hash is HMAC-SHA-256(``RELAIS_AUDIT_KEY``, previous hash ‖ id ‖ body), over the exact
 stored bytes: its id (8 bytes, big-endian) and its ``body``, which names its chain and its place in
 it (``chain``, ``seq``). Covering the id keeps the order of the whole log, across chains, under the
-hash: the ids are drawn, in the same statement that takes the head, before the events are linked.
+hash: the ids are drawn, in the same statement that takes the chain, before the events are linked.
 (Events written before there were several chains are linked without their id, as they were.)
 
-The log is ``RELAIS_AUDIT_CHAINS`` chains side by side. An append takes the head of whichever chain
-is free (``SELECT … FOR UPDATE SKIP LOCKED``; SQLite transactions begin IMMEDIATE, one writer at a
-time) and holds it until its transaction ends: a chain never forks, an event that rolls back never
-becomes anyone's predecessor, and each chain's order is its commit order. Appends no longer queue
-behind one lock. Events keep a global order through their ids. A signed checkpoint covers every
-head, so a tail cut from any chain is caught.
+The log is ``RELAIS_AUDIT_CHAINS`` chains side by side. An append locks whichever chain is free (its
+row, ``SELECT … FOR UPDATE SKIP LOCKED``; SQLite transactions begin IMMEDIATE, one writer at a time),
+reads the chain's head (its last event) once it holds it, and holds it until its transaction ends: a
+chain never forks, an event that rolls back never becomes anyone's predecessor, and each chain's
+order is its commit order. Appends no longer queue behind one lock. Events keep a global order
+through their ids. A signed checkpoint covers every chain's head, so a tail cut from any chain is
+caught.
 
 Long on purpose: appending and verifying are one protocol, read side by side; a change to one that
 the other does not mirror is a log that cannot be verified.
@@ -25,6 +26,7 @@ import json
 import random
 import time
 from collections.abc import Callable
+from contextlib import nullcontext
 from dataclasses import asdict, dataclass
 from typing import Any
 
@@ -55,19 +57,36 @@ _NEW_IDS = {
     ),
     "sqlite": "COALESCE((SELECT seq FROM sqlite_sequence WHERE name = 'audit_accessevent'), 0) + 0 * %s",
 }
-_ANY_HEAD = "SELECT id, seq, hash FROM audit_chainhead ORDER BY random() LIMIT 1"
+# A chain's head is its last event (or, all its events purged, its latest anchor). The rows of
+# audit_chainhead are only what an append locks to hold a chain: they never change, so a log
+# appended to thousands of times a second leaves no dead row versions behind (when each append moved
+# its head's row, the 8 to 32 rows spread over thousands of pages that every append scanned).
+_ANY_HEAD = "SELECT id FROM audit_chainhead ORDER BY random() LIMIT 1"
 _FREE_HEAD = {"postgresql": _ANY_HEAD + " FOR UPDATE SKIP LOCKED", "sqlite": _ANY_HEAD}
 _SOME_HEAD = {
-    "postgresql": "SELECT id, seq, hash FROM audit_chainhead WHERE id = %s FOR UPDATE",
-    "sqlite": "SELECT id, seq, hash FROM audit_chainhead WHERE id = %s",
+    "postgresql": "SELECT id FROM audit_chainhead WHERE id = %s FOR UPDATE",
+    "sqlite": "SELECT id FROM audit_chainhead WHERE id = %s",
+}
+# The last link of the locked chain. On PostgreSQL, audit_chain_last (migration 0006) is a volatile
+# function: it reads with a snapshot taken after the lock, so it sees the event that the chain's
+# previous holder committed before letting it go (the statement's own snapshot, taken before the
+# lock, may not). On SQLite one transaction writes at a time: the last event, or the latest anchor.
+_SQLITE_LAST = (
+    "(SELECT {0} FROM (SELECT seq, hash, 1 AS found FROM audit_accessevent WHERE chain = h.id"
+    " UNION ALL SELECT seq, hash, 0 FROM audit_anchor WHERE chain = h.id)"
+    " ORDER BY found DESC, seq DESC LIMIT 1)"
+)
+_LAST = {
+    "postgresql": ("l.seq, l.hash", ", LATERAL audit_chain_last(h.id) l"),
+    "sqlite": (f"{_SQLITE_LAST.format('seq')}, {_SQLITE_LAST.format('hash')}", ""),
 }
 
 
 def _with_ids(head_sql: str, vendor: str) -> str:
-    return f"SELECT h.id, h.seq, h.hash, {_NEW_IDS[vendor]} FROM ({head_sql}) h"  # noqa: S608 (constants)
-
-
-_MOVE_HEAD = "UPDATE audit_chainhead SET seq = %s, hash = %s WHERE id = %s"
+    """The head's statement: the chain locked, its last link, and the new events' ids (drawn once the
+    chain is held, so that they follow its last event's)."""
+    last, joined = _LAST[vendor]
+    return f"SELECT h.id, {last}, {_NEW_IDS[vendor]} FROM ({head_sql}) h{joined}"  # noqa: S608 (constants)
 
 
 def body_bytes(entry: dict[str, Any]) -> bytes:
@@ -143,57 +162,64 @@ def _start_entry(chain: int) -> dict[str, Any]:
     }
 
 
+def _has_a_link(using: str, chain: int) -> bool:
+    """Whether a chain has a last link to append to: an event, or an anchor its purged events left."""
+    return (
+        AccessEvent.objects.using(using).filter(chain=chain).exists()
+        or Anchor.objects.using(using).filter(chain=chain).exists()
+    )
+
+
 def _create_missing_heads(using: str) -> None:
-    """Make the head of every chain that has none: from its last event, or by starting it."""
+    """Make what an append needs of every chain: its row to lock, and a first event if it has none."""
     connection = connections[using]
     with connection.cursor() as cursor:
         if connection.vendor == "postgresql":  # two first appends must not start the same chains
             cursor.execute("SELECT pg_advisory_xact_lock(%s, 0)", [AUDIT_LOCKS])
         have = set(ChainHead.objects.using(using).values_list("pk", flat=True))
-        missing = [chain for chain in range(1, chain_count() + 1) if chain not in have]
-        link_to = Linker(settings.RELAIS_AUDIT_KEY)
-        for chain in missing:
-            last = (
-                AccessEvent.objects.using(using)
-                .filter(chain=chain)
-                .order_by("-seq")
-                .values_list("seq", "hash")
-                .first()
-            )
-            if last is None:
+        link_to = linker(settings.RELAIS_AUDIT_KEY)
+        for chain in range(1, chain_count() + 1):
+            if chain not in have:
+                ChainHead.objects.using(using).create(pk=chain)
+            if not _has_a_link(using, chain):
                 [event_id] = _new_ids(cursor, connection.vendor, 1)
                 body = body_bytes(_start_entry(chain))
                 digest = link_to(GENESIS, body, event_id).hex()
                 cursor.execute(_INSERT + "(%s, %s, %s)", [event_id, body.decode("ascii"), digest])
-                last = (1, digest)
-            ChainHead.objects.using(using).create(pk=chain, seq=last[0], hash=last[1])
 
 
-def _wait_for_head(cursor: CursorWrapper, vendor: str, count: int) -> tuple[Any, ...] | None:
-    """The head of a chain chosen at random, waited for, with ``count`` new ids; None if it has none.
+def _wait_for_head(
+    cursor: CursorWrapper, vendor: str, count: int, chain: int | None = None
+) -> tuple[Any, ...] | None:
+    """The head of ``chain`` (by default one chosen at random), waited for, with ``count`` new ids;
+    None if the chain has no row yet.
 
     Only a missing head sends an append to ``_create_missing_heads``, whose lock is the whole log's
     and lasts to the end of the transaction: taken whenever every head was busy, it queued every
     such append behind one lock (three quarters of an append's time at 32 processes)."""
-    chain = random.randint(1, chain_count())  # noqa: S311 (spreading load, not a secret)
+    if chain is None:
+        chain = random.randint(1, chain_count())  # noqa: S311 (spreading load, not a secret)
     cursor.execute(_with_ids(_SOME_HEAD[vendor], vendor), [count, chain])  # the ids come first
     head: tuple[Any, ...] | None = cursor.fetchone()
     return head
 
 
-def lock_head(using: str = "default", *, count: int = 1) -> tuple[int, int, str, list[int]]:
-    """A chain's head, locked until the transaction ends, and ``count`` new event ids:
-    (chain, seq, hash, ids). A free head if any; otherwise one chosen at random, waited for."""
+def lock_head(
+    using: str = "default", *, count: int = 1, cursor: CursorWrapper | None = None
+) -> tuple[int, int, str, list[int]]:
+    """A chain held until the transaction ends, its last link, and ``count`` new event ids:
+    (chain, seq, hash, ids). A free chain if any; otherwise one chosen at random, waited for.
+    ``cursor``: the caller's, on ``using`` (an append's statements share one)."""
     connection = connections[using]
     vendor = connection.vendor
-    with connection.cursor() as cursor:
+    with connection.cursor() if cursor is None else nullcontext(cursor) as cursor:
         cursor.execute(_with_ids(_FREE_HEAD[vendor], vendor), [count])
         head = cursor.fetchone()
         if head is None:  # every chain is appending right now: queue behind one of them
             head = _wait_for_head(cursor, vendor, count)
-        if head is None:  # that chain has no head yet (a new log, or more chains than before)
+        if head is None or head[1] is None:  # a new log, more chains than before, or a chain not started
             _create_missing_heads(using)
-            head = _wait_for_head(cursor, vendor, count)
+            head = _wait_for_head(cursor, vendor, count, None if head is None else head[0])
     chain, seq, digest, ids = head
     if vendor == "sqlite":
         ids = list(range(ids + 1, ids + 1 + count))
@@ -205,35 +231,28 @@ def append(entries: list[dict[str, Any]], *, using: str = "default", commit: boo
 
     ``commit``: the caller's transaction ends with these events (``recorder.unit_of_work``, about to
     commit): on PostgreSQL its ``COMMIT`` goes in the same round trip as the last insert, which
-    also releases the chain's head a round trip sooner. The caller then runs nothing more in it."""
+    also releases the chain a round trip sooner. The caller then runs nothing more in it."""
     link_to = linker(settings.RELAIS_AUDIT_KEY)
-    chain, seq, digest, ids = lock_head(using, count=len(entries))
-    previous = bytes.fromhex(digest)
-    at = time.time_ns() // 1000
-    values: list[int | str] = []
-    for entry, event_id in zip(entries, ids, strict=True):
-        seq += 1
-        body = body_bytes({**entry, "chain": chain, "seq": seq, "t": at})
-        previous = link_to(previous, body, event_id)
-        values += [event_id, body.decode("ascii"), previous.hex()]
-    head: list[int | str] = [seq, previous.hex(), chain]
     connection = connections[using]
     with connection.cursor() as cursor:
+        chain, seq, digest, ids = lock_head(using, count=len(entries), cursor=cursor)
+        previous = bytes.fromhex(digest)
+        at = time.time_ns() // 1000
+        values: list[int | str] = []
+        for entry, event_id in zip(entries, ids, strict=True):
+            seq += 1
+            body = body_bytes({**entry, "chain": chain, "seq": seq, "t": at})
+            previous = link_to(previous, body, event_id)
+            values += [event_id, body.decode("ascii"), previous.hex()]
         batches = [
             values[start : start + 3 * INSERT_BATCH] for start in range(0, len(values), 3 * INSERT_BATCH)
         ]
         for number, batch in enumerate(batches):
             insert = _INSERT + ", ".join(["(%s, %s, %s)"] * (len(batch) // 3))
-            if number == len(batches) - 1 and connection.vendor == "postgresql":
-                # The last insert and the head's move in one statement: one round trip fewer.
-                last = f"WITH inserted AS ({insert} RETURNING 1) {_MOVE_HEAD}"
-                if commit:
-                    cursor.execute(_with_commit(connection.connection, last, batch + head))
-                else:
-                    cursor.execute(last, batch + head)
-                return
-            cursor.execute(insert, batch)
-        cursor.execute(_MOVE_HEAD, head)
+            if commit and number == len(batches) - 1 and connection.vendor == "postgresql":
+                cursor.execute(_with_commit(connection.connection, insert, batch))
+            else:
+                cursor.execute(insert, batch)
 
 
 def _with_commit(raw: psycopg.Connection, statement: str, params: list[int | str]) -> str:
@@ -244,17 +263,20 @@ def _with_commit(raw: psycopg.Connection, statement: str, params: list[int | str
     return f"{psycopg.ClientCursor(raw).mogrify(statement, params)}; COMMIT"
 
 
-# How many events the chains hold: each head's seq, less what purges removed (up to its latest anchor).
+# How many events the chains hold: each chain's last seq (its last event's, or its latest anchor's
+# when a purge took them all), less what purges removed (up to its latest anchor). Two index probes
+# per chain.
 _COMMITTED = (
-    "SELECT COALESCE((SELECT SUM(seq) FROM audit_chainhead), 0)"
-    " - COALESCE((SELECT SUM(top) FROM (SELECT MAX(seq) AS top FROM audit_anchor GROUP BY chain) a), 0)"
+    "SELECT COALESCE(SUM(COALESCE(events, anchored, 0) - COALESCE(anchored, 0)), 0) FROM ("
+    "SELECT (SELECT MAX(seq) FROM audit_accessevent WHERE chain = h.id) AS events,"
+    " (SELECT MAX(seq) FROM audit_anchor WHERE chain = h.id) AS anchored FROM audit_chainhead h) t"
 )
 
 
 def committed_count(using: str = "default") -> int:
-    """How many events the log holds, from its chains' heads: a head moves in the transaction of
-    its append, so it counts exactly the events committed (and one's own), as ``COUNT(*)`` would,
-    in one row per chain instead of a walk of a million. A log with rows edited or removed outside
+    """How many events the log holds, from its chains' last links: a chain's seq counts its events,
+    so this counts exactly the events committed (and one's own), as ``COUNT(*)`` would, in a few
+    index probes per chain instead of a walk of a million. A log with rows edited or removed outside
     the chain is what ``verify`` finds; this count is the chains' word."""
     with connections[using].cursor() as cursor:
         cursor.execute(_COMMITTED)

@@ -209,16 +209,14 @@ class AccessEvent(models.Model):
 
 
 class ChainHead(models.Model):
-    """The last link of one chain (its id is the chain's number). The log is several chains side by
-    side, so that appends do not all queue behind one lock: an append takes whichever head is free
-    and holds it until its transaction ends, so a chain never forks and its order is its commit
-    order. Verification never trusts the heads (they are a cache of each chain's last event)."""
-
-    seq = models.BigIntegerField(default=0)
-    hash = models.CharField(max_length=64)
+    """One chain of the log (its id is the chain's number), as a row an append locks. The log is
+    several chains side by side, so that appends do not all queue behind one lock: an append takes
+    whichever chain is free and holds it until its transaction ends, so a chain never forks and its
+    order is its commit order. The row holds nothing else: a chain's head is its last event, so the
+    row never changes (a row moved by every append left thousands of dead versions to scan)."""
 
     def __str__(self) -> str:
-        return f"head of chain {self.pk} at {self.seq}"
+        return f"chain {self.pk}"
 
 
 class Anchor(models.Model):

@@ -144,8 +144,11 @@ def _write_now(entries: list[dict[str, Any]], *, savepoint: bool = False, last: 
     if not entries:
         return
     try:
-        with transaction.atomic(savepoint=savepoint):
-            write(entries, commit=last)
+        if last:  # inside the unit of work's own transaction, which ends with them
+            write(entries, commit=True)
+        else:
+            with transaction.atomic(savepoint=savepoint):
+                write(entries)
     except DatabaseError as exc:
         raise AuditUnavailable() from exc
 

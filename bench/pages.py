@@ -233,8 +233,8 @@ def queues(camille: User) -> None:
 
 
 def append_dated(entries: list[dict[str, Any]]) -> None:
-    """``chain.append`` for events that happened earlier: the same bodies, ids, links and head's
-    move, each event at its own time ``t`` (``append`` stamps the time of the append)."""
+    """``chain.append`` for events that happened earlier: the same bodies, ids and links, each event
+    at its own time ``t`` (``append`` stamps the time of the append)."""
     link_to = chain.Linker(settings.RELAIS_AUDIT_KEY)
     with transaction.atomic():
         number, seq, digest, ids = chain.lock_head(count=len(entries))
@@ -247,7 +247,6 @@ def append_dated(entries: list[dict[str, Any]]) -> None:
             rows.append((event_id, body.decode("ascii"), previous.hex()))
         with connection.cursor() as cursor:
             cursor.executemany(chain._INSERT + "(%s, %s, %s)", rows)
-            cursor.execute(chain._MOVE_HEAD, [seq, previous.hex(), number])
 
 
 def journal_lines(user: User) -> int:

@@ -85,8 +85,8 @@ def fill(count: int) -> None:
             copy.write_row((event_id, body.decode("ascii"), previous.hex()))
             if event_id % 10000 == 0:
                 bar.update(10000)
-    for number, (seq, previous) in heads.items():
-        ChainHead.objects.update_or_create(pk=number, defaults={"seq": seq, "hash": previous.hex()})
+    for number in heads:  # a chain's head is its last event: its row is only what appends lock
+        ChainHead.objects.get_or_create(pk=number)
     with connection.cursor() as cursor:
         cursor.execute("SELECT setval(pg_get_serial_sequence('audit_accessevent', 'id'), %s)", [count])
         cursor.execute("VACUUM ANALYZE audit_accessevent")

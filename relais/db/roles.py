@@ -21,7 +21,7 @@ LIMITED = {
     "audit_accessevent": "SELECT, INSERT",  # the log: appended to, never changed
     "audit_anchor": "SELECT",  # written by purges only, as the owner
     "audit_purgepermit": "SELECT",  # the door of the delete trigger: the owner's alone
-    "audit_chainhead": "SELECT, INSERT, UPDATE",  # heads move; they are a cache, never trusted
+    "audit_chainhead": "SELECT, INSERT, UPDATE",  # appends lock a chain's row (FOR UPDATE needs UPDATE)
     "django_migrations": "SELECT",
     # An account's identity at the OpenID Connect provider: linked once, never changed; it goes with
     # its account.

@@ -16,7 +16,7 @@ import pytest
 from django.core.management import CommandError, call_command
 
 from audit import chain, checkpoints
-from audit.models import AccessEvent, ChainHead
+from audit.models import AccessEvent
 from core import keys
 from tests.audit import tampering
 from tests.factories import write_events
@@ -79,8 +79,6 @@ def test_a_cut_tail_is_named_against_the_checkpoint_and_against_the_stream(db, t
     with tampering.triggers_off():
         for event_id, _seq in last:
             tampering.delete(event_id)
-        kept = AccessEvent.objects.filter(chain=number).order_by("-seq").values_list("seq", "hash").first()
-        ChainHead.objects.filter(pk=number).update(seq=kept[0], hash=kept[1])
         verdict = chain.verify()
         assert not verdict.ok and verdict.kind == "missing_tail" and statement["at"] in verdict.reason
         # The checkpoint counts what it signed; the stream holds what was exported (each may have
@@ -104,7 +102,6 @@ def test_a_tail_cut_after_the_last_checkpoint_is_still_named_by_the_stream(db, t
     victim = AccessEvent.objects.order_by("-id").first()
     with tampering.triggers_off():
         tampering.delete(victim.pk)
-        ChainHead.objects.filter(pk=victim.chain).update(seq=victim.seq - 1)
         assert chain.verify().ok  # the chains alone cannot see their end removed
         with pytest.raises(CommandError, match=f"#{victim.pk}"):
             call_command("verify_audit", "--against", str(out), verbosity=0)
@@ -119,7 +116,6 @@ def test_the_json_verdict_is_not_ok_when_the_stream_disagrees(db, tmp_path, caps
     capsys.readouterr()
     with tampering.triggers_off():
         tampering.delete(victim.pk)
-        ChainHead.objects.filter(pk=victim.chain).update(seq=victim.seq - 1)
         with pytest.raises(CommandError):
             call_command("verify_audit", "--json", "--against", str(out))
     verdict = json.loads(capsys.readouterr().out)
