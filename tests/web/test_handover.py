@@ -94,7 +94,7 @@ def test_no_team_no_handover(web, db):
     assert web.as_(UserFactory(is_auditor=True)).get("/handover/").status_code == 403
 
 
-HANDOVER_QUERIES = 19 + CONSENT_LOCK_QUERIES - MERGED_APPEND  # constant: the same for 10 and for 100 persons
+HANDOVER_QUERIES = 16 + CONSENT_LOCK_QUERIES - MERGED_APPEND  # constant: the same for 10 and for 100 persons
 
 
 @pytest.mark.parametrize("rows", [10, 100])
