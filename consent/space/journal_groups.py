@@ -20,8 +20,8 @@ from django.utils import timezone
 from audit.models import AccessEvent, Action, Outcome
 
 LISTED = Q(action=Action.PERSON_LIST, outcome=Outcome.ALLOWED)
-# From this line on, a page is found by the grouped statement: reading every event before it, a few
-# columns each, costs more than finding the latest of every team and day once.
+# From this line on, a page is found by the grouped statement: reading every event before it costs
+# more than finding the latest of every team and day once (a thousand lines: about the same).
 DEEP = 1000
 FIRST_BATCH = 50  # events read at first for a page (twice its last line, if more)
 
