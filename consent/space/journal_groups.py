@@ -20,9 +20,10 @@ from django.utils import timezone
 from audit.models import AccessEvent, Action, Outcome
 
 LISTED = Q(action=Action.PERSON_LIST, outcome=Outcome.ALLOWED)
-# From this line on, a page is found by the grouped statement: reading every event before it costs
-# more than finding the latest of every team and day once (a thousand lines: about the same).
-DEEP = 1000
+# A page that ends past this line is found by the grouped statement: reading every event before its
+# end costs more than finding the latest of every team and day once (about the same at 180 lines of
+# Jo's 10,000, ``bench/pages.py``'s world; the first page costs a quarter of it).
+DEEP = 150
 FIRST_BATCH = 50  # events read at first for a page (twice its last line, if more)
 
 
@@ -57,8 +58,8 @@ class Lines:
 
     The same lines as ``one_line_per_team_and_day``, whose statement found the latest of every team
     and day of the whole journal for any page (its rows took as long as its count at 10,000 lines,
-    ``bench/pages.py``), when a page needs only those of the events before its last line. Past
-    ``DEEP`` lines, the statement is the cheaper of the two and finds the page."""
+    ``bench/pages.py``), when a page needs only those of the events before its last line. For a
+    page that ends past ``DEEP`` lines, the statement is the cheaper of the two and finds it."""
 
     ordered = True  # newest first, as the journal's events are
 
@@ -86,7 +87,7 @@ class Lines:
         if index.step is not None or (index.start or 0) < 0 or (index.stop is not None and index.stop < 0):
             raise ValueError("a page of lines: from a start to a stop, forwards")
         start = index.start or 0
-        if start >= DEEP:
+        if index.stop is None or index.stop > DEEP:
             return list(one_line_per_team_and_day(self._events)[start : index.stop])
         return self._read(start, index.stop)
 
@@ -96,16 +97,16 @@ class Lines:
     def __iter__(self) -> Iterator[AccessEvent]:
         return iter(self[0:None])
 
-    def _read(self, start: int, stop: int | None) -> list[AccessEvent]:
+    def _read(self, start: int, stop: int) -> list[AccessEvent]:
         """The lines from ``start`` to ``stop``: the events read newest first, in batches that
         double, a listed one kept only if it is the first (the latest) of its team's (or reader's)
         day."""
-        if stop is not None and stop <= start:
+        if stop <= start:
             return []
         shown: list[AccessEvent] = []
         seen: set[tuple[Any, ...]] = set()
         position = 0
-        batch = max(2 * (stop or 0), FIRST_BATCH)
+        batch = max(2 * stop, FIRST_BATCH)
         before: int | None = None
         while True:
             events = self._events if before is None else self._events.filter(id__lt=before)
@@ -124,7 +125,7 @@ class Lines:
                 if position >= start:
                     shown.append(event)
                 position += 1
-                if stop is not None and position >= stop:
+                if position >= stop:
                     return shown
             if len(read) < batch:
                 return shown

@@ -100,7 +100,7 @@ def test_a_page_of_lines_is_the_grouped_statements_page_whatever_the_page(
 ):
     """``journal_groups.lines`` finds a page by reading the events newest first; the lines, their
     order and their count are those of the grouped statement (``one_line_per_team_and_day``) for
-    every page, read in one batch or in several, and from the line where the statement takes over."""
+    every page, read in one batch or in several, and for pages that end where the statement takes over."""
     from access.own_space import ScopeNeeded, access_own, own_journal
     from consent.space import journal_groups
     from tests.factories import follow
@@ -123,7 +123,7 @@ def test_a_page_of_lines_is_the_grouped_statements_page_whatever_the_page(
     grouped = journal_groups.one_line_per_team_and_day(events)
     expected = [e.pk for e in grouped]
     assert len(expected) == 19  # 9 lists by team and day made 7 lines; 3 lists by no team, 2
-    for first_batch, deep in [(100, 1000), (2, 1000), (3, 5)]:
+    for first_batch, deep in [(50, 150), (2, 150), (3, 5)]:
         monkeypatch.setattr(journal_groups, "FIRST_BATCH", first_batch)
         monkeypatch.setattr(journal_groups, "DEEP", deep)
         lines = journal_groups.lines(events)
