@@ -13,8 +13,8 @@ from collections.abc import Iterator, Sequence
 from datetime import date, datetime, time, timedelta
 from typing import Any, overload
 
-from django.db.models import Max, Q, QuerySet
-from django.db.models.functions import TruncDate
+from django.db.models import CharField, Count, Max, Q, QuerySet, Value
+from django.db.models.functions import Cast, Concat, TruncDate
 from django.utils import timezone
 
 from audit.models import AccessEvent, Action, Outcome
@@ -51,8 +51,25 @@ def one_line_per_team_and_day(events: QuerySet[AccessEvent]) -> QuerySet[AccessE
     )
 
 
+def count_lines(events: QuerySet[AccessEvent]) -> int:
+    """How many lines ``one_line_per_team_and_day`` tells, in one reading of the events: those not
+    seen in a list, and the distinct teams' (or readers') days of those seen in one. The grouped
+    statement read the lists twice (a quarter more time at 10,000 lines, ``bench/pages.py``)."""
+    day = Cast(_day(), CharField())
+
+    def days_of(column: str) -> Concat:  # one text per team (or reader) and day: a distinct count
+        return Concat(Cast(column, CharField()), Value(" "), day)
+
+    counted = events.order_by().aggregate(
+        others=Count("id", filter=~LISTED),
+        teams=Count(days_of("team_id"), distinct=True, filter=LISTED & Q(team_id__isnull=False)),
+        readers=Count(days_of("actor_id"), distinct=True, filter=LISTED & Q(team_id__isnull=True)),
+    )
+    return int(counted["others"] + counted["teams"] + counted["readers"])
+
+
 class Lines:
-    """The journal's lines, newest first, as a paginator reads a queryset: counted in one statement;
+    """The journal's lines, newest first, as a paginator reads a queryset: counted in one reading;
     a page found by reading the events newest first and keeping, of each team's (or reader's) lists
     of a day, the first met: the latest.
 
@@ -69,7 +86,7 @@ class Lines:
 
     def count(self) -> int:
         if self._count is None:
-            self._count = one_line_per_team_and_day(self._events).count()
+            self._count = count_lines(self._events)
         return self._count
 
     @overload

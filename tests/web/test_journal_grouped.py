@@ -116,18 +116,21 @@ def test_a_page_of_lines_is_the_grouped_statements_page_whatever_the_page(
         recorder.record(reader, Event(action="person.view", person_id=person.pk, team_id=team_of.pk))
     for reader in (worker, worker, sami):  # lists that named no team: one line per reader and day
         recorder.record(reader, Event(action="person.list", person_id=person.pk))
+    listed(sami, person, team, at=now - timedelta(days=1))  # the same team and day: the same line
+    listed(nadia, person, other_team, at=now - timedelta(days=1))  # another team's: a line of its own
     recorder.record(sami, Event(action="person.list", outcome="denied", person_id=person.pk, team_id=team.pk))
     listed(worker, person, team)
     access = access_own(jo, action="portal.access_log", scope_needed=ScopeNeeded.JOURNAL)
     events = own_journal(jo, access)
     grouped = journal_groups.one_line_per_team_and_day(events)
     expected = [e.pk for e in grouped]
-    assert len(expected) == 19  # 9 lists by team and day made 7 lines; 3 lists by no team, 2
+    assert len(expected) == 20  # 11 lists by team and day made 8 lines; 3 lists by no team, 2
     for first_batch, deep in [(50, 150), (2, 150), (3, 5)]:
         monkeypatch.setattr(journal_groups, "FIRST_BATCH", first_batch)
         monkeypatch.setattr(journal_groups, "DEEP", deep)
         lines = journal_groups.lines(events)
-        assert lines.count() == len(expected) == len(lines)
+        assert lines.count() == len(expected) == len(lines) == grouped.count()
+        assert journal_groups.count_lines(events) == len(expected)
         assert [e.pk for e in lines] == expected
         for start in range(len(expected) + 2):
             for stop in range(start, len(expected) + 3):
