@@ -7,11 +7,16 @@ never their text here), and each person shown is recorded as a list shows them (
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
+from typing import Any
 
-from django.db.models import Count, Q
-from django.utils import timezone
+from django.db.models import BooleanField, Count, Exists, ExpressionWrapper, OuterRef, Q
+from django.utils import formats, timezone
+from django.utils.html import conditional_escape
+from django.utils.safestring import mark_safe
+from django.utils.translation import gettext, ngettext
 
 from access.grants import grants_for
 from access.persons import PersonView, views_for
@@ -20,10 +25,18 @@ from access.who_is_asking import access_member
 from audit.models import Action
 from consent.models import Consent, Withdrawal
 from records.models import FollowUp, HandoverMark, Person
-from teams.models import Team, User
+from teams.models import User
 
 FIRST_WINDOW = timedelta(hours=24)  # before a member's first "seen", the last day is new
 PERSONS_SHOWN = 200
+
+
+@dataclass(frozen=True)
+class NamedTeam:
+    """A team as the handover names it: nothing else of it is shown."""
+
+    pk: int
+    name: str
 
 
 @dataclass
@@ -31,7 +44,7 @@ class ConsentNews:
     """What changed in one team's consent since the last visit: one line per team, however many
     times it changed, told by its latest act (when, and by whom) and how many acts there were."""
 
-    team: Team
+    team: NamedTeam
     at: datetime
     by: str
     count: int = 1
@@ -46,9 +59,70 @@ class HandoverLine:
     new_notes: int = 0
     consents: list[ConsentNews] = field(default_factory=list)
     withdrawals: list[ConsentNews] = field(default_factory=list)
-    teams_in: list[Team] = field(default_factory=list)
-    teams_out: list[Team] = field(default_factory=list)
-    without_consent: list[Team] = field(default_factory=list)
+    teams_in: list[NamedTeam] = field(default_factory=list)
+    teams_out: list[NamedTeam] = field(default_factory=list)
+    without_consent: list[NamedTeam] = field(default_factory=list)
+
+    # Each piece of news in words, as the page's items (HTML: the words, with each value escaped).
+    # Told here rather than by ``blocktranslate`` in the template: a page of thirty persons asked
+    # a hundred of them, two thirds of its template's time (``bench/pages.py``); the same words.
+
+    @property
+    def notes_told(self) -> str:
+        return _told_as(
+            ngettext(
+                "%(counter)s new note you may read", "%(counter)s new notes you may read", self.new_notes
+            ),
+            counter=self.new_notes,
+        )
+
+    @property
+    def consents_told(self) -> list[str]:
+        told = []
+        for news in self.consents:
+            if news.refusal:
+                words = gettext("Refusal recorded for %(team)s, %(at)s, by %(by)s")
+            else:
+                words = gettext("Consent recorded for %(team)s, %(at)s, by %(by)s")
+            text = _told_as(words, team=news.team.name, at=_when(news.at), by=news.by)
+            if news.count > 1:
+                changes = ngettext(
+                    "(%(counter)s change since your last visit)",
+                    "(%(counter)s changes since your last visit)",
+                    news.count,
+                )
+                text = mark_safe(f"{text} {_told_as(changes, counter=news.count)}")  # noqa: S308 (escaped)
+            told.append(text)
+        return told
+
+    @property
+    def withdrawals_told(self) -> list[str]:
+        words = gettext("Consent withdrawn for %(team)s, %(at)s, by %(by)s")
+        return [_told_as(words, team=n.team.name, at=_when(n.at), by=n.by) for n in self.withdrawals]
+
+    @property
+    def teams_in_told(self) -> list[str]:
+        return [_told_as(gettext("%(team)s started following"), team=t.name) for t in self.teams_in]
+
+    @property
+    def teams_out_told(self) -> list[str]:
+        return [_told_as(gettext("%(team)s stopped following"), team=t.name) for t in self.teams_out]
+
+    @property
+    def without_consent_told(self) -> list[str]:
+        words = gettext("Followed by %(team)s without any consent: record one with the person.")
+        return [_told_as(words, team=t.name) for t in self.without_consent]
+
+
+def _when(at: datetime) -> str:
+    """A time as the template's ``date:"DATETIME_FORMAT"`` writes it: local."""
+    return formats.date_format(timezone.localtime(at), "DATETIME_FORMAT")
+
+
+def _told_as(words: str, **values: str | int) -> str:
+    """``words`` with its values, as ``blocktranslate`` puts them: each localised and escaped."""
+    escaped = {name: conditional_escape(str(formats.localize(value))) for name, value in values.items()}
+    return mark_safe(words % escaped)  # noqa: S308 (every value escaped; the words are ours)
 
 
 @dataclass
@@ -73,12 +147,26 @@ def mark_seen(*, user: User) -> None:
     HandoverMark.objects.update_or_create(user=user, defaults={"seen_at": timezone.now()})
 
 
-def _by(act: Consent | Withdrawal) -> str:
+# Who acted, read as values: the representative who acted for the person, or the recording account.
+_BY = (
+    "representative_id",
+    "representative__name",
+    "recorded_by__display_name",
+    "recorded_by__first_name",
+    "recorded_by__last_name",
+    "recorded_by__username",
+)
+
+
+def _by(act: Mapping[str, Any]) -> str:
     """Who did it: the representative who acted for the person, or the account that recorded it."""
-    return act.representative.name if act.representative is not None else act.recorded_by.label
+    if act["representative_id"] is not None:
+        name: str = act["representative__name"]
+        return name
+    return User.label_of(act, prefix="recorded_by__")
 
 
-def _told(news: list[ConsentNews], team: Team, at: datetime, by: str) -> None:
+def _told(news: list[ConsentNews], team: NamedTeam, at: datetime, by: str) -> None:
     """One line per team: a later act of the same team replaces the line's time and author."""
     for item in news:
         if item.team.pk == team.pk:
@@ -113,37 +201,57 @@ def handover(*, user: User) -> Handover:
     for row in notes:
         line(row["person_id"]).new_notes = row["count"]
     mine = Q(team_id__in=member.team_ids, person_id__in=followed)
-    recorded = Consent.objects.filter(mine, recorded_at__gt=since).select_related(
-        "team", "recorded_by", "representative"
+    # One statement for the consents recorded since and those in force (the persons followed without
+    # one), one for the follow-ups that moved since and those open: rows, not instances.
+    in_force = Q(superseded_by__isnull=True, withdrawal__isnull=True) & (
+        Q(valid_until__isnull=True) | Q(valid_until__gt=now)
     )
-    for consent in recorded.prefetch_related("categories").order_by("id"):
-        _told(line(consent.person_id).consents, consent.team, consent.recorded_at, _by(consent))
-        line(consent.person_id).consents[-1].refusal = not consent.categories.all()
+    consents = (
+        Consent.objects.filter(mine)
+        .filter(Q(recorded_at__gt=since) | in_force)
+        .annotate(
+            in_force=ExpressionWrapper(in_force, output_field=BooleanField()),
+            shares=Exists(Consent.categories.through.objects.filter(consent_id=OuterRef("pk"))),
+        )
+        .values("person_id", "team_id", "team__name", "recorded_at", "in_force", "shares", *_BY)
+        .order_by("id")
+    )
+    current = set()
+    for consent in consents:
+        if consent["in_force"]:
+            current.add((consent["person_id"], consent["team_id"]))
+        if consent["recorded_at"] > since:
+            news_of = line(consent["person_id"]).consents
+            team = NamedTeam(consent["team_id"], consent["team__name"])
+            _told(news_of, team, consent["recorded_at"], _by(consent))
+            news_of[-1].refusal = not consent["shares"]
     withdrawals = Withdrawal.objects.filter(
         consent__team_id__in=member.team_ids, consent__person_id__in=followed, recorded_at__gt=since
-    ).select_related("consent__team", "recorded_by", "representative")
+    ).values("consent__person_id", "consent__team_id", "consent__team__name", "recorded_at", *_BY)
     for withdrawal in withdrawals.order_by("id"):
-        news_of = line(withdrawal.consent.person_id).withdrawals
-        _told(news_of, withdrawal.consent.team, withdrawal.recorded_at, _by(withdrawal))
-    moves = FollowUp.objects.filter(
-        Q(opened_at__gt=since) | Q(closed_at__gt=since), person_id__in=followed
-    ).select_related("team")
-    for follow_up in moves.order_by("id"):
-        if follow_up.opened_at > since:
-            line(follow_up.person_id).teams_in.append(follow_up.team)
-        if follow_up.closed_at and follow_up.closed_at > since:
-            line(follow_up.person_id).teams_out.append(follow_up.team)
-    current = set(
-        Consent.objects.filter(mine, superseded_by__isnull=True, withdrawal__isnull=True)
-        .filter(Q(valid_until__isnull=True) | Q(valid_until__gt=now))
-        .values_list("person_id", "team_id")
+        team = NamedTeam(withdrawal["consent__team_id"], withdrawal["consent__team__name"])
+        _told(
+            line(withdrawal["consent__person_id"]).withdrawals,
+            team,
+            withdrawal["recorded_at"],
+            _by(withdrawal),
+        )
+    follow_ups = list(
+        FollowUp.objects.filter(
+            Q(opened_at__gt=since) | Q(closed_at__gt=since) | (mine & Q(closed_at__isnull=True)),
+            person_id__in=followed,
+        )
+        .values_list("id", "person_id", "team_id", "team__name", "opened_at", "closed_at")
+        .order_by("team__name", "id")
     )
-    open_mine = (
-        FollowUp.objects.filter(mine, closed_at__isnull=True).select_related("team").order_by("team__name")
-    )
-    for follow_up in open_mine:
-        if (follow_up.person_id, follow_up.team_id) not in current:
-            line(follow_up.person_id).without_consent.append(follow_up.team)
+    for _pk, person_id, team_id, name, opened_at, closed_at in sorted(follow_ups):  # moves, in order
+        if opened_at > since:
+            line(person_id).teams_in.append(NamedTeam(team_id, name))
+        if closed_at and closed_at > since:
+            line(person_id).teams_out.append(NamedTeam(team_id, name))
+    for _pk, person_id, team_id, name, _opened_at, closed_at in follow_ups:  # open, by team name
+        if closed_at is None and team_id in member.team_ids and (person_id, team_id) not in current:
+            line(person_id).without_consent.append(NamedTeam(team_id, name))
     persons = list(
         Person.objects.filter(pk__in=list(news)).defer(*Person.DEFERRED).order_by("display_name", "pk")
     )

@@ -9,17 +9,22 @@ for is still named in the record of the reading (``consent.space.journal.tell``)
 from __future__ import annotations
 
 from collections import defaultdict
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
 from datetime import date, datetime, time, timedelta
-from typing import Any
+from typing import Any, overload
 
-from django.db.models import Max, Q, QuerySet
-from django.db.models.functions import TruncDate
+from django.db.models import CharField, Count, Max, Q, QuerySet, Value
+from django.db.models.functions import Cast, Concat, TruncDate
 from django.utils import timezone
 
 from audit.models import AccessEvent, Action, Outcome
 
 LISTED = Q(action=Action.PERSON_LIST, outcome=Outcome.ALLOWED)
+# A page that ends past this line is found by the grouped statement: reading every event before its
+# end costs more than finding the latest of every team and day once (about the same at 180 lines of
+# Jo's 10,000, ``bench/pages.py``'s world; the first page costs a quarter of it).
+DEEP = 150
+FIRST_BATCH = 50  # events read at first for a page (twice its last line, if more)
 
 
 def _day() -> TruncDate:
@@ -44,6 +49,109 @@ def one_line_per_team_and_day(events: QuerySet[AccessEvent]) -> QuerySet[AccessE
     return events.annotate(day=_day()).filter(
         ~LISTED | Q(id__in=by_team.values("last")) | Q(id__in=by_reader.values("last"))
     )
+
+
+def count_lines(events: QuerySet[AccessEvent]) -> int:
+    """How many lines ``one_line_per_team_and_day`` tells, in one reading of the events: those not
+    seen in a list, and the distinct teams' (or readers') days of those seen in one. The grouped
+    statement read the lists twice (a quarter more time at 10,000 lines, ``bench/pages.py``)."""
+    day = Cast(_day(), CharField())
+
+    def days_of(column: str) -> Concat:  # one text per team (or reader) and day: a distinct count
+        return Concat(Cast(column, CharField()), Value(" "), day)
+
+    counted = events.order_by().aggregate(
+        others=Count("id", filter=~LISTED),
+        teams=Count(days_of("team_id"), distinct=True, filter=LISTED & Q(team_id__isnull=False)),
+        readers=Count(days_of("actor_id"), distinct=True, filter=LISTED & Q(team_id__isnull=True)),
+    )
+    return int(counted["others"] + counted["teams"] + counted["readers"])
+
+
+class Lines:
+    """The journal's lines, newest first, as a paginator reads a queryset: counted in one reading;
+    a page found by reading the events newest first and keeping, of each team's (or reader's) lists
+    of a day, the first met: the latest.
+
+    The same lines as ``one_line_per_team_and_day``, whose statement found the latest of every team
+    and day of the whole journal for any page (its rows took as long as its count at 10,000 lines,
+    ``bench/pages.py``), when a page needs only those of the events before its last line. For a
+    page that ends past ``DEEP`` lines, the statement is the cheaper of the two and finds it."""
+
+    ordered = True  # newest first, as the journal's events are
+
+    def __init__(self, events: QuerySet[AccessEvent]):
+        self._events = events
+        self._count: int | None = None
+
+    def count(self) -> int:
+        if self._count is None:
+            self._count = count_lines(self._events)
+        return self._count
+
+    @overload
+    def __getitem__(self, index: int) -> AccessEvent: ...
+
+    @overload
+    def __getitem__(self, index: slice) -> list[AccessEvent]: ...
+
+    def __getitem__(self, index: int | slice) -> AccessEvent | list[AccessEvent]:
+        if isinstance(index, int):
+            found = self[index : index + 1]
+            if not found:
+                raise IndexError(index)
+            return found[0]
+        if index.step is not None or (index.start or 0) < 0 or (index.stop is not None and index.stop < 0):
+            raise ValueError("a page of lines: from a start to a stop, forwards")
+        start = index.start or 0
+        if index.stop is None or index.stop > DEEP:
+            return list(one_line_per_team_and_day(self._events)[start : index.stop])
+        return self._read(start, index.stop)
+
+    def __len__(self) -> int:
+        return len(self[0:None])
+
+    def __iter__(self) -> Iterator[AccessEvent]:
+        return iter(self[0:None])
+
+    def _read(self, start: int, stop: int) -> list[AccessEvent]:
+        """The lines from ``start`` to ``stop``: the events read newest first, in batches that
+        double, a listed one kept only if it is the first (the latest) of its team's (or reader's)
+        day."""
+        if stop <= start:
+            return []
+        shown: list[AccessEvent] = []
+        seen: set[tuple[Any, ...]] = set()
+        position = 0
+        batch = max(2 * stop, FIRST_BATCH)
+        before: int | None = None
+        while True:
+            events = self._events if before is None else self._events.filter(id__lt=before)
+            read = list(events.annotate(day=_day())[:batch])
+            for event in read:
+                if _is_listed(event):
+                    day = event.day  # type: ignore[attr-defined]  # annotated: the local day, as grouped
+                    key = (
+                        ("team", event.team_id, day)
+                        if event.team_id is not None
+                        else ("reader", event.actor_id, day)
+                    )
+                    if key in seen:
+                        continue
+                    seen.add(key)
+                if position >= start:
+                    shown.append(event)
+                position += 1
+                if position >= stop:
+                    return shown
+            if len(read) < batch:
+                return shown
+            before, batch = read[-1].pk, batch * 2
+
+
+def lines(events: QuerySet[AccessEvent]) -> Lines:
+    """``events`` told one line per team and day, as ``one_line_per_team_and_day``, paged cheaply."""
+    return Lines(events)
 
 
 def _key(team_id: int | None, actor_id: int | None, at: datetime) -> tuple[Any, ...]:

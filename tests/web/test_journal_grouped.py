@@ -93,3 +93,46 @@ def test_lists_that_named_no_team_are_one_line_per_reader_and_day(web, api, team
     read = AccessEvent.objects.filter(action="portal.access_log", actor_id=jo.pk).latest("id").data
     lists = set(AccessEvent.objects.filter(action="person.list").values_list("id", flat=True))
     assert lists <= set(read["object_ids"])
+
+
+def test_a_page_of_lines_is_the_grouped_statements_page_whatever_the_page(
+    monkeypatch, team, other_team, worker, person, jo
+):
+    """``journal_groups.lines`` finds a page by reading the events newest first; the lines, their
+    order and their count are those of the grouped statement (``one_line_per_team_and_day``) for
+    every page, read in one batch or in several, and for pages that end where the statement takes over."""
+    from access.own_space import ScopeNeeded, access_own, own_journal
+    from consent.space import journal_groups
+    from tests.factories import follow
+
+    follow(person, other_team)
+    sami, nadia = make_member(team, display_name="Sami Haddad"), make_member(other_team)
+    now = timezone.localtime()
+    for days, reader, team_of in [
+        (3, worker, team), (3, sami, team), (3, nadia, other_team), (2, worker, team), (2, worker, team),
+        (2, nadia, other_team), (1, sami, team), (0, worker, team), (0, nadia, other_team),
+    ]:  # fmt: skip
+        listed(reader, person, team_of, at=now - timedelta(days=days))
+        recorder.record(reader, Event(action="person.view", person_id=person.pk, team_id=team_of.pk))
+    for reader in (worker, worker, sami):  # lists that named no team: one line per reader and day
+        recorder.record(reader, Event(action="person.list", person_id=person.pk))
+    listed(sami, person, team, at=now - timedelta(days=1))  # the same team and day: the same line
+    listed(nadia, person, other_team, at=now - timedelta(days=1))  # another team's: a line of its own
+    recorder.record(sami, Event(action="person.list", outcome="denied", person_id=person.pk, team_id=team.pk))
+    listed(worker, person, team)
+    access = access_own(jo, action="portal.access_log", scope_needed=ScopeNeeded.JOURNAL)
+    events = own_journal(jo, access)
+    grouped = journal_groups.one_line_per_team_and_day(events)
+    expected = [e.pk for e in grouped]
+    assert len(expected) == 20  # 11 lists by team and day made 8 lines; 3 lists by no team, 2
+    for first_batch, deep in [(50, 150), (2, 150), (3, 5)]:
+        monkeypatch.setattr(journal_groups, "FIRST_BATCH", first_batch)
+        monkeypatch.setattr(journal_groups, "DEEP", deep)
+        lines = journal_groups.lines(events)
+        assert lines.count() == len(expected) == len(lines) == grouped.count()
+        assert journal_groups.count_lines(events) == len(expected)
+        assert [e.pk for e in lines] == expected
+        for start in range(len(expected) + 2):
+            for stop in range(start, len(expected) + 3):
+                assert [e.pk for e in lines[start:stop]] == expected[start:stop], (start, stop)
+        assert lines[4].pk == expected[4] and lines[4].day == grouped[4].day
