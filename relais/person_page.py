@@ -10,6 +10,8 @@ the person, their notes, their consents (the API's three reads), reached once.
 
 from __future__ import annotations
 
+from typing import Any
+
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import HttpResponse
@@ -28,7 +30,7 @@ from records.forms import FollowUpForm, NoteForm
 from teams.models import Team
 from teams.requests import AuthenticatedHttpRequest
 from teams.selectors import category_labels
-from web.pages import disclosed, disclosed_page, form_errors, render_with_forms
+from web.pages import disclosed_page, form_errors, render_with_forms
 
 NOTES_PAGE_SIZE = 50
 
@@ -53,7 +55,7 @@ def _person_page(
         NOTES_PAGE_SIZE,
         count=None if note_filters else authors.notes,
     )
-    history = disclosed(consent_selectors.history_of(request.user, reached.person, details=False))
+    history = consent_selectors.shown_history(request.user, reached.person)
     following = {f.team_id: f.team for f in view.follow_ups}
     mine = sorted((t for tid, t in following.items() if tid in reached.member.team_ids), key=lambda t: t.name)
     readership = reached.readership
@@ -72,7 +74,7 @@ def _person_page(
         }
         for follow_up in view.follow_ups
     ]
-    context = {
+    context: dict[str, Any] = {
         "person": reached.person,
         "contact": view.contact,
         "identity": view.identity,
