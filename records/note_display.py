@@ -120,7 +120,7 @@ def note_article(
             id=int(note["id"]),
             category=escape(category),
             badges=badges,
-            when=escape(when(timezone.localtime(note["created_at"]))),
+            when=escape(when(note["created_at"])),
             author=escape(_author(note)),
             team=escape(note["team__name"]),
             body=escape(note["body"]),
@@ -136,19 +136,34 @@ def _author(note: Mapping[str, Any]) -> str:
     return f"{User.label_of(note)} ({title})" if title else User.label_of(note)
 
 
+# Format characters that show less than a minute (seconds, milliseconds, microseconds, the epoch's
+# seconds, and the ISO and RFC 5322 forms, which include the seconds).
+_WITHIN_A_MINUTE = frozenset("suvUcr")
+
+
 def _date_formatter(format_string: str) -> Callable[[datetime], str]:
-    """``django.utils.dateformat.format`` with its format string read once for the page, not once
-    per note: the same output, in half the time."""
+    """``django.utils.dateformat.format`` of a moment in local time, with its format string read
+    once for the page, not once per note, and each minute formatted once (notes written in the same
+    minute, often several on a page, say the same words; a format that shows seconds keeps each
+    moment apart). The same output: the local offsets of the moments notes are written at are whole
+    minutes (the last offset in seconds ended in 1972)."""
     pieces: list[tuple[bool, str]] = []
     for i, piece in enumerate(dateformat.re_formatchars.split(format_string)):
         if i % 2:
             pieces.append((True, piece))
         elif piece:
             pieces.append((False, dateformat.re_escaped.sub(r"\1", piece)))
+    exact = any(special and piece in _WITHIN_A_MINUTE for special, piece in pieces)
+    done: dict[datetime, str] = {}
 
     def formatted(value: datetime) -> str:
-        parts = dateformat.DateFormat(value)
-        return "".join(str(getattr(parts, piece)()) if special else piece for special, piece in pieces)
+        moment = value if exact else value.replace(second=0, microsecond=0)
+        words = done.get(moment)
+        if words is None:
+            parts = dateformat.DateFormat(timezone.localtime(value))
+            words = "".join(str(getattr(parts, piece)()) if special else piece for special, piece in pieces)
+            done[moment] = words
+        return words
 
     return formatted
 
