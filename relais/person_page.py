@@ -15,6 +15,7 @@ from typing import Any
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import HttpResponse
+from django.middleware.csrf import get_token
 from django.shortcuts import redirect
 from django.utils.http import urlencode
 from django.views.decorators.http import require_POST, require_safe
@@ -27,6 +28,7 @@ from consent.models import Status
 from core.domain_errors import Conflict, Invalid
 from records import filters, follow_ups, note_display, person_status, renewals, selectors, services
 from records.forms import FollowUpForm, NoteForm
+from relais import person_cards
 from teams.models import Team
 from teams.requests import AuthenticatedHttpRequest
 from teams.selectors import category_labels
@@ -89,6 +91,7 @@ def _person_page(
             teams=[(f.team.pk, f.team.name) for f in view.follow_ups],
         ),
         "panel": panel,
+        "team_cards": person_cards.team_cards(panel, reached.person.pk, get_token(request)),
         "status": [item for item in panel if item["mine"]],
         "emergencies": [
             {"glass": emergency, "opened": [labels[code] for code in emergency.categories]}
