@@ -51,14 +51,24 @@ def note_items(
     items = []
     for note in notes:
         code = note["category__code"]
-        readers = readership.of_note(note["author_id"], code, note_id=note["id"], team_id=note["team_id"])
+        own = note["author_id"] == me
         grant = grants.get(code)
+        glass = grant is not None and grant.glass_break_id is not None
+        # Who reads the note: for its author (their explanation, "you alone") and under an emergency
+        # access (which reading it is); a note read under a consent is explained by the consent.
+        readers = (
+            readership.of_note(note["author_id"], code, note_id=note["id"], team_id=note["team_id"])
+            if own or glass
+            else None
+        )
         key: tuple[str, int, str]
-        if note["author_id"] == me:
+        if own:
+            assert readers is not None
             key = ("own", 0, code)
             if key not in explained:
                 explained[key] = format_html("<p>{}</p>", wording.own_note_why(readers))
-        elif grant is not None and grant.glass_break_id is not None:
+        elif glass:
+            assert readers is not None and grant is not None and grant.glass_break_id is not None
             key = ("glass", grant.glass_break_id, code)
             if key not in explained:
                 reading = next(r for r in readers.teams if r.glass_break_id == grant.glass_break_id)
@@ -69,11 +79,11 @@ def note_items(
             if key not in explained:
                 explained[key] = _consent_explanation(consents[grant.consent_id], categories[code])
         badge = ""
-        if note["author_id"] == me and readers.author_alone:
+        if own and readers is not None and readers.author_alone:
             badge = "alone"
-        elif note["author_id"] != me and grant is not None and grant.glass_break_id is not None:
+        elif not own and glass:
             badge = "emergency"
-        correct_url = reverse("note-correct", args=[note["id"]]) if note["author_id"] == me else ""
+        correct_url = reverse("note-correct", args=[note["id"]]) if own else ""
         items.append(
             {
                 "note": note,

@@ -20,6 +20,8 @@ from django.utils.formats import date_format
 from django.utils.safestring import SafeString
 from django.utils.translation import gettext as _
 
+from consent.models import Consent
+
 
 def _day(moment: datetime | None, format_name: str) -> str:
     """A moment as the template's ``date`` filter writes it: in local time, nothing for none."""
@@ -116,3 +118,50 @@ def team_cards(panel: Sequence[Mapping[str, Any]], person_id: int, csrf_token: s
             )
         cards.append(card + "\n      </div>\n    ")
     return SafeString("".join(cards))
+
+
+def status_lines(status: Sequence[Mapping[str, Any]]) -> SafeString:
+    """The lines of the page's opening status (the member's teams: what each reads now, by consent
+    until when, by an emergency access until when), as ``team_cards`` words them (R11)."""
+    by_consent, name_only, emergency = (
+        _("by consent:"),
+        _("only the name the person goes by."),
+        _("Emergency access"),
+    )
+    lines = []
+    for item in status:
+        team = item["follow_up"].team
+        named = _("%(team)s:") % {"team": escape(team.name)}
+        line = f'\n    <li data-team="{int(team.pk)}"><strong>{named}</strong>\n      '
+        if item["name_only"]:
+            line += name_only
+        line += "\n      "
+        if item["shared"]:
+            line += f"{by_consent} {escape(', '.join(item['shared']))}"
+            if item["shared_until"]:
+                line += f" ({_('until %(day)s') % {'day': _day(item['shared_until'], 'DATE_FORMAT')}})"
+            line += "."
+        line += "\n      "
+        if item["emergency"]:
+            end = _("until %(end)s") % {"end": _day(item["emergency_ends"], "DATETIME_FORMAT")}
+            line += (
+                f'<span class="badge bad">{emergency}</span> {escape(", ".join(item["emergency"]))} ({end}).'
+            )
+        lines.append(line + "\n    </li>\n  ")
+    return SafeString("".join(lines))
+
+
+def history_lines(history: Sequence[Consent]) -> SafeString:
+    """The lines of the consent history: each consent's day, team, status and receipt."""
+    if not history:
+        return SafeString(f"\n      <li>{_('No consent recorded yet.')}</li>\n    ")
+    lines = []
+    for consent in history:
+        day = _day(consent.recorded_at, "SHORT_DATE_FORMAT")
+        receipt = escape(reverse("consent-receipt-page", args=[consent.pk]))
+        number = _("no. %(number)s") % {"number": int(consent.pk)}
+        lines.append(
+            f"\n      <li>{day} — {escape(consent.team.name)} — {escape(str(consent.status.label))}"
+            f'\n        (<a href="{receipt}">{number}</a>)</li>\n    '
+        )
+    return SafeString("".join(lines))

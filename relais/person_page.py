@@ -76,6 +76,7 @@ def _person_page(
         }
         for follow_up in view.follow_ups
     ]
+    status = [item for item in panel if item["mine"]]
     context: dict[str, Any] = {
         "person": reached.person,
         "contact": view.contact,
@@ -92,7 +93,9 @@ def _person_page(
         ),
         "panel": panel,
         "team_cards": person_cards.team_cards(panel, reached.person.pk, get_token(request)),
-        "status": [item for item in panel if item["mine"]],
+        "status": status,
+        "status_lines": person_cards.status_lines(status),
+        "history_lines": person_cards.history_lines(history),
         "emergencies": [
             {"glass": emergency, "opened": [labels[code] for code in emergency.categories]}
             for emergency in readership.emergencies(reached.member.team_ids)
@@ -114,11 +117,10 @@ def _person_page(
         ],
         "nav": "persons",
     }
-    context["ending"] = renewals.ending_soon(item["consent"] for item in context["panel"] if item["mine"])
-    status = 409 if warn_unshared else None
+    context["ending"] = renewals.ending_soon(item["consent"] for item in status)
     response = render_with_forms(request, "records/person.html", context, note_form, follow_up_form)
-    if status:
-        response.status_code = status
+    if warn_unshared:
+        response.status_code = 409
     return response
 
 

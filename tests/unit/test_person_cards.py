@@ -8,9 +8,9 @@ import pytest
 from django.template import engines
 from django.utils import translation
 
-from consent.models import Consent
+from consent.models import Consent, Withdrawal
 from records.models import FollowUp
-from relais.person_cards import team_cards
+from relais.person_cards import history_lines, status_lines, team_cards
 from teams.models import Team
 
 # Words and HTML only: no database at all.
@@ -93,3 +93,57 @@ def test_the_team_cards_are_what_the_template_wrote(language):
             )
             assert expected.count('<div class="card">') == len(panel)
             assert team_cards(panel, 42, "j<t>") == expected
+
+
+STATUS = """{% load i18n %}{% for item in status %}
+    <li data-team="{{ item.follow_up.team.pk }}"><strong>{% blocktranslate with team=item.follow_up.team.name %}{{ team }}:{% endblocktranslate %}</strong>
+      {% if item.name_only %}{% translate "only the name the person goes by." %}{% endif %}
+      {% if item.shared %}{% translate "by consent:" %} {{ item.shared|join:", " }}{% if item.shared_until %} ({% blocktranslate with day=item.shared_until|date:"DATE_FORMAT" %}until {{ day }}{% endblocktranslate %}){% endif %}.{% endif %}
+      {% if item.emergency %}<span class="badge bad">{% translate "Emergency access" %}</span> {{ item.emergency|join:", " }} ({% blocktranslate with end=item.emergency_ends|date:"DATETIME_FORMAT" %}until {{ end }}{% endblocktranslate %}).{% endif %}
+    </li>
+  {% endfor %}"""
+
+HISTORY = """{% load i18n %}{% for consent in history %}
+      <li>{{ consent.recorded_at|date:"SHORT_DATE_FORMAT" }} — {{ consent.team.name }} — {{ consent.status.label }}
+        (<a href="{% url 'consent-receipt-page' consent.pk %}">{% blocktranslate with number=consent.pk %}no. {{ number }}{% endblocktranslate %}</a>)</li>
+    {% empty %}
+      <li>{% translate "No consent recorded yet." %}</li>
+    {% endfor %}"""
+
+
+@pytest.mark.parametrize("language", ["fr", "en"])
+def test_the_status_lines_are_what_the_template_wrote(language):
+    panel = [*PANEL, _item(7, consent=True, shared=["Logement"], until=datetime(2027, 1, 1, tzinfo=UTC))]
+    with translation.override(language):
+        for status in (panel, panel[1:2], panel[4:5], []):
+            expected = engines["django"].from_string(STATUS).render({"status": status})
+            assert expected.count("<li ") == len(status)
+            assert status_lines(status) == expected
+
+
+def _consent(number: int, *, withdrawn=False, superseded=False, ended=False) -> Consent:
+    consent = Consent(
+        pk=1000 * number,
+        team=Team(pk=number, name=f"Équipe <{number}> & co"),
+        method="written",
+        recorded_at=datetime(2026, 1, number, 23, 30, tzinfo=UTC),
+        valid_until=datetime(2026, 2, 1, tzinfo=UTC) if ended else None,
+    )
+    Consent.withdrawal.related.set_cached_value(consent, Withdrawal(pk=number) if withdrawn else None)
+    Consent.superseded_by.related.set_cached_value(consent, Consent(pk=number + 1) if superseded else None)
+    return consent
+
+
+@pytest.mark.parametrize("language", ["fr", "en"])
+def test_the_history_lines_are_what_the_template_wrote(language):
+    history = [
+        _consent(1),
+        _consent(2, withdrawn=True),
+        _consent(3, superseded=True),
+        _consent(4, ended=True),
+    ]
+    with translation.override(language):
+        for shown in (history, history[1:2], []):
+            expected = engines["django"].from_string(HISTORY).render({"history": shown})
+            assert expected.count("<li>") == max(len(shown), 1)
+            assert history_lines(shown) == expected
