@@ -12,11 +12,13 @@ from __future__ import annotations
 from collections.abc import Mapping, Sequence
 from datetime import datetime
 from html import escape
-from typing import Any
+from typing import Any, cast
 
+from django.forms import BoundField, Form
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.formats import date_format
+from django.utils.html import conditional_escape
 from django.utils.safestring import SafeString
 from django.utils.translation import gettext as _
 
@@ -165,3 +167,35 @@ def history_lines(history: Sequence[Consent]) -> SafeString:
             f'\n        (<a href="{receipt}">{number}</a>)</li>\n    '
         )
     return SafeString("".join(lines))
+
+
+def field_html(field: BoundField) -> SafeString:
+    """A form's field as ``includes/field.html`` writes it (its label, whether it is optional, its
+    help, its widget, its errors), without an include per field: the page shows six."""
+    label, for_label = conditional_escape(field.label), escape(field.id_for_label)
+    if getattr(field.field.widget, "input_type", None) == "checkbox":
+        shown = f'\n    <label class="choice" for="{for_label}">{field} <span>{label}</span></label>\n  '
+    else:
+        optional = "" if field.field.required else f' <span class="muted">({_("optional")})</span>'
+        shown = f'\n    <label for="{for_label}">{label}{optional}</label>\n    '
+        if field.help_text:
+            helped = conditional_escape(field.help_text)
+            shown += f'<p class="help" id="{escape(field.auto_id)}_helptext">{helped}</p>'
+        shown += f"\n    {field}\n  "
+    errors = ""
+    if field.errors:
+        # Each error as the template writes it: escaped, unless marked safe.
+        listed = "".join(f"<li>{conditional_escape(cast(str, error))}</li>" for error in field.errors)
+        errors = f'<div role="alert"><ul class="errorlist">{listed}</ul></div>'
+    return SafeString(f'<div class="field">\n  {shown}\n  {errors}\n</div>\n')
+
+
+class FieldsHtml:
+    """A form's fields as ``field_html`` writes them, each when the template asks for it by name
+    (``{{ fields.team }}``): a form the page does not show costs nothing."""
+
+    def __init__(self, form: Form) -> None:
+        self._form = form
+
+    def __getitem__(self, name: str) -> SafeString:
+        return field_html(self._form[name])

@@ -77,6 +77,12 @@ def _person_page(
         for follow_up in view.follow_ups
     ]
     status = [item for item in panel if item["mine"]]
+    shown_note_form = note_form or NoteForm(teams=mine, categories=list(labels.items()))
+    shown_follow_up_form = follow_up_form or FollowUpForm(
+        teams=organisations.teams_of_own_organisation(
+            request.user, list(Team.objects.exclude(pk__in=following).order_by("name"))
+        )
+    )
     context: dict[str, Any] = {
         "person": reached.person,
         "contact": view.contact,
@@ -103,14 +109,11 @@ def _person_page(
         "openable": glass.anything_openable(reached.member, reached.person, readership),
         "history": history,
         "me": request.user.pk,
-        "note_form": note_form or NoteForm(teams=mine, categories=list(labels.items())),
+        "note_form": shown_note_form,
+        "note_fields": person_cards.FieldsHtml(shown_note_form),
         "warn_unshared": warn_unshared,
-        "follow_up_form": follow_up_form
-        or FollowUpForm(
-            teams=organisations.teams_of_own_organisation(
-                request.user, list(Team.objects.exclude(pk__in=following).order_by("name"))
-            )
-        ),
+        "follow_up_form": shown_follow_up_form,
+        "follow_up_fields": person_cards.FieldsHtml(shown_follow_up_form),
         "readers": [
             (label, wording.form_line(readership.of_note(request.user.pk, code)))
             for code, label in sorted(labels.items(), key=lambda item: item[1])

@@ -5,12 +5,15 @@ was: the oracle the Python is held to."""
 from datetime import UTC, datetime, timedelta
 
 import pytest
+from django import forms
 from django.template import engines
+from django.template.loader import render_to_string
 from django.utils import translation
+from django.utils.safestring import mark_safe
 
 from consent.models import Consent, Withdrawal
 from records.models import FollowUp
-from relais.person_cards import history_lines, status_lines, team_cards
+from relais.person_cards import FieldsHtml, field_html, history_lines, status_lines, team_cards
 from teams.models import Team
 
 # Words and HTML only: no database at all.
@@ -147,3 +150,28 @@ def test_the_history_lines_are_what_the_template_wrote(language):
             expected = engines["django"].from_string(HISTORY).render({"history": shown})
             assert expected.count("<li>") == max(len(shown), 1)
             assert history_lines(shown) == expected
+
+
+class _Form(forms.Form):
+    team = forms.ChoiceField(label="L'équipe <qui lit>", choices=[(1, "Maraude & co"), (2, "CSAPA")])
+    body = forms.CharField(
+        label="Note", widget=forms.Textarea(attrs={"rows": 6}), help_text="Au plus <b>10</b>."
+    )
+    day = forms.DateField(label=mark_safe("Le <em>jour</em>"), required=False)
+    confirm = forms.BooleanField(label="Je comprends", required=False)
+    agree = forms.BooleanField(label="D'accord")
+
+
+@pytest.mark.parametrize("language", ["fr", "en"])
+def test_the_fields_are_what_the_include_writes(language):
+    """``field_html`` against the page's own include, live: every kind of field, unbound, bound
+    with errors (one marked safe) and bound without."""
+    with translation.override(language):
+        bound = _Form({"team": "3", "body": "", "day": "hier"})
+        bound.is_valid()
+        bound.add_error("team", mark_safe("Choisissez <strong>une</strong> équipe."))
+        for form in (_Form(), bound, _Form({"team": "1", "body": "x", "agree": "on"})):
+            for name in form.fields:
+                expected = render_to_string("includes/field.html", {"field": form[name]})
+                assert FieldsHtml(form)[name] == field_html(form[name]) == expected
+        assert bound["team"].errors and bound["agree"].errors
