@@ -77,6 +77,7 @@ def _person_page(
         for follow_up in view.follow_ups
     ]
     status = [item for item in panel if item["mine"]]
+    items = note_display.note_items(notes, reached.grants, by_pk, readership, request.user.pk, labels)
     shown_note_form = note_form or NoteForm(teams=mine, categories=list(labels.items()))
     shown_follow_up_form = follow_up_form or FollowUpForm(
         teams=organisations.teams_of_own_organisation(
@@ -87,7 +88,8 @@ def _person_page(
         "person": reached.person,
         "contact": view.contact,
         "identity": view.identity,
-        "notes": note_display.note_items(notes, reached.grants, by_pk, readership, request.user.pk, labels),
+        "notes": items,
+        "articles": note_display.articles(items),
         "notes_page": notes_page,
         "note_filters": note_filters,
         "notes_query": f"{urlencode(note_filters)}&" if note_filters else "",
