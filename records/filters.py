@@ -5,6 +5,7 @@ They narrow what the policy already allows: a filter never widens a list."""
 from __future__ import annotations
 
 from collections.abc import Iterable, Mapping
+from functools import cache
 from typing import Any
 
 from django import forms
@@ -55,6 +56,14 @@ PAGE_LABELS = {
 }
 
 
+@cache
+def _form_class() -> type[forms.Form]:
+    """``NoteFilter``'s form class, made once: a filter set makes a class of its own every time it
+    is asked for its form (and copies its filters first), for the same fields every time. Each
+    form copies the class's fields, so what the page changes on its form stays on that form."""
+    return NoteFilter(queryset=Note.objects.none()).get_form_class()
+
+
 def page_form(
     params: Mapping[str, Any],
     *,
@@ -64,7 +73,7 @@ def page_form(
 ) -> forms.Form:
     """``NoteFilter``'s form as the person page shows it: a list of categories, authors and teams by
     name (the API takes their codes and ids), two days; filled with the filters given."""
-    form: forms.Form = NoteFilter(given(params) or None).form
+    form: forms.Form = _form_class()(given(params) or None)
     form.auto_id = "n-%s"
     form.label_suffix = ""
     everything = [("", _("all"))]

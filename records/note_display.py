@@ -51,14 +51,24 @@ def note_items(
     items = []
     for note in notes:
         code = note["category__code"]
-        readers = readership.of_note(note["author_id"], code, note_id=note["id"], team_id=note["team_id"])
+        own = note["author_id"] == me
         grant = grants.get(code)
+        glass = grant is not None and grant.glass_break_id is not None
+        # Who reads the note: for its author (their explanation, "you alone") and under an emergency
+        # access (which reading it is); a note read under a consent is explained by the consent.
+        readers = (
+            readership.of_note(note["author_id"], code, note_id=note["id"], team_id=note["team_id"])
+            if own or glass
+            else None
+        )
         key: tuple[str, int, str]
-        if note["author_id"] == me:
+        if own:
+            assert readers is not None
             key = ("own", 0, code)
             if key not in explained:
                 explained[key] = format_html("<p>{}</p>", wording.own_note_why(readers))
-        elif grant is not None and grant.glass_break_id is not None:
+        elif glass:
+            assert readers is not None and grant is not None and grant.glass_break_id is not None
             key = ("glass", grant.glass_break_id, code)
             if key not in explained:
                 reading = next(r for r in readers.teams if r.glass_break_id == grant.glass_break_id)
@@ -69,11 +79,11 @@ def note_items(
             if key not in explained:
                 explained[key] = _consent_explanation(consents[grant.consent_id], categories[code])
         badge = ""
-        if note["author_id"] == me and readers.author_alone:
+        if own and readers is not None and readers.author_alone:
             badge = "alone"
-        elif note["author_id"] != me and grant is not None and grant.glass_break_id is not None:
+        elif not own and glass:
             badge = "emergency"
-        correct_url = reverse("note-correct", args=[note["id"]]) if note["author_id"] == me else ""
+        correct_url = reverse("note-correct", args=[note["id"]]) if own else ""
         items.append(
             {
                 "note": note,
@@ -83,6 +93,12 @@ def note_items(
             }
         )
     return items
+
+
+def articles(items: Sequence[Mapping[str, Any]]) -> SafeString:
+    """The notes' articles (``note_items``) one after the other, as the page's loop over them laid
+    them out: fifty turns of the template engine's loop for fifty strings already written."""
+    return SafeString("".join(f"\n      {item['html']}\n    " for item in items))
 
 
 _ARTICLE = (
@@ -120,7 +136,7 @@ def note_article(
             id=int(note["id"]),
             category=escape(category),
             badges=badges,
-            when=escape(when(timezone.localtime(note["created_at"]))),
+            when=escape(when(note["created_at"])),
             author=escape(_author(note)),
             team=escape(note["team__name"]),
             body=escape(note["body"]),
@@ -136,19 +152,34 @@ def _author(note: Mapping[str, Any]) -> str:
     return f"{User.label_of(note)} ({title})" if title else User.label_of(note)
 
 
+# Format characters that show less than a minute (seconds, milliseconds, microseconds, the epoch's
+# seconds, and the ISO and RFC 5322 forms, which include the seconds).
+_WITHIN_A_MINUTE = frozenset("suvUcr")
+
+
 def _date_formatter(format_string: str) -> Callable[[datetime], str]:
-    """``django.utils.dateformat.format`` with its format string read once for the page, not once
-    per note: the same output, in half the time."""
+    """``django.utils.dateformat.format`` of a moment in local time, with its format string read
+    once for the page, not once per note, and each minute formatted once (notes written in the same
+    minute, often several on a page, say the same words; a format that shows seconds keeps each
+    moment apart). The same output: the local offsets of the moments notes are written at are whole
+    minutes (the last offset in seconds ended in 1972)."""
     pieces: list[tuple[bool, str]] = []
     for i, piece in enumerate(dateformat.re_formatchars.split(format_string)):
         if i % 2:
             pieces.append((True, piece))
         elif piece:
             pieces.append((False, dateformat.re_escaped.sub(r"\1", piece)))
+    exact = any(special and piece in _WITHIN_A_MINUTE for special, piece in pieces)
+    done: dict[datetime, str] = {}
 
     def formatted(value: datetime) -> str:
-        parts = dateformat.DateFormat(value)
-        return "".join(str(getattr(parts, piece)()) if special else piece for special, piece in pieces)
+        moment = value if exact else value.replace(second=0, microsecond=0)
+        words = done.get(moment)
+        if words is None:
+            parts = dateformat.DateFormat(timezone.localtime(value))
+            words = "".join(str(getattr(parts, piece)()) if special else piece for special, piece in pieces)
+            done[moment] = words
+        return words
 
     return formatted
 

@@ -10,9 +10,12 @@ the person, their notes, their consents (the API's three reads), reached once.
 
 from __future__ import annotations
 
+from typing import Any
+
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import HttpResponse
+from django.middleware.csrf import get_token
 from django.shortcuts import redirect
 from django.utils.http import urlencode
 from django.views.decorators.http import require_POST, require_safe
@@ -25,10 +28,11 @@ from consent.models import Status
 from core.domain_errors import Conflict, Invalid
 from records import filters, follow_ups, note_display, person_status, renewals, selectors, services
 from records.forms import FollowUpForm, NoteForm
+from relais import person_cards
 from teams.models import Team
 from teams.requests import AuthenticatedHttpRequest
 from teams.selectors import category_labels
-from web.pages import disclosed, disclosed_page, form_errors, render_with_forms
+from web.pages import disclosed_page, form_errors, render_with_forms
 
 NOTES_PAGE_SIZE = 50
 
@@ -53,7 +57,7 @@ def _person_page(
         NOTES_PAGE_SIZE,
         count=None if note_filters else authors.notes,
     )
-    history = disclosed(consent_selectors.history_of(request.user, reached.person, details=False))
+    history = consent_selectors.shown_history(request.user, reached.person)
     following = {f.team_id: f.team for f in view.follow_ups}
     mine = sorted((t for tid, t in following.items() if tid in reached.member.team_ids), key=lambda t: t.name)
     readership = reached.readership
@@ -72,11 +76,20 @@ def _person_page(
         }
         for follow_up in view.follow_ups
     ]
-    context = {
+    status = [item for item in panel if item["mine"]]
+    items = note_display.note_items(notes, reached.grants, by_pk, readership, request.user.pk, labels)
+    shown_note_form = note_form or NoteForm(teams=mine, categories=list(labels.items()))
+    shown_follow_up_form = follow_up_form or FollowUpForm(
+        teams=organisations.teams_of_own_organisation(
+            request.user, list(Team.objects.exclude(pk__in=following).order_by("name"))
+        )
+    )
+    context: dict[str, Any] = {
         "person": reached.person,
         "contact": view.contact,
         "identity": view.identity,
-        "notes": note_display.note_items(notes, reached.grants, by_pk, readership, request.user.pk, labels),
+        "notes": items,
+        "articles": note_display.articles(items),
         "notes_page": notes_page,
         "note_filters": note_filters,
         "notes_query": f"{urlencode(note_filters)}&" if note_filters else "",
@@ -87,7 +100,10 @@ def _person_page(
             teams=[(f.team.pk, f.team.name) for f in view.follow_ups],
         ),
         "panel": panel,
-        "status": [item for item in panel if item["mine"]],
+        "team_cards": person_cards.team_cards(panel, reached.person.pk, get_token(request)),
+        "status": status,
+        "status_lines": person_cards.status_lines(status),
+        "history_lines": person_cards.history_lines(history),
         "emergencies": [
             {"glass": emergency, "opened": [labels[code] for code in emergency.categories]}
             for emergency in readership.emergencies(reached.member.team_ids)
@@ -95,25 +111,21 @@ def _person_page(
         "openable": glass.anything_openable(reached.member, reached.person, readership),
         "history": history,
         "me": request.user.pk,
-        "note_form": note_form or NoteForm(teams=mine, categories=list(labels.items())),
+        "note_form": shown_note_form,
+        "note_fields": person_cards.FieldsHtml(shown_note_form),
         "warn_unshared": warn_unshared,
-        "follow_up_form": follow_up_form
-        or FollowUpForm(
-            teams=organisations.teams_of_own_organisation(
-                request.user, list(Team.objects.exclude(pk__in=following).order_by("name"))
-            )
-        ),
+        "follow_up_form": shown_follow_up_form,
+        "follow_up_fields": person_cards.FieldsHtml(shown_follow_up_form),
         "readers": [
             (label, wording.form_line(readership.of_note(request.user.pk, code)))
             for code, label in sorted(labels.items(), key=lambda item: item[1])
         ],
         "nav": "persons",
     }
-    context["ending"] = renewals.ending_soon(item["consent"] for item in context["panel"] if item["mine"])
-    status = 409 if warn_unshared else None
+    context["ending"] = renewals.ending_soon(item["consent"] for item in status)
     response = render_with_forms(request, "records/person.html", context, note_form, follow_up_form)
-    if status:
-        response.status_code = status
+    if warn_unshared:
+        response.status_code = 409
     return response
 
 

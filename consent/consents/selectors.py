@@ -4,12 +4,15 @@ from __future__ import annotations
 
 import base64
 import json
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
+from datetime import datetime
+from typing import Any, TypeVar
 
-from django.db.models import QuerySet
+from django.db.models import Model, QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from access import compiled
 from access.reach import access_person_or_own
 from access.reach_consents import access_consent, access_consent_evidence
 from audit import recorder
@@ -29,19 +32,13 @@ from consent.models import (
 )
 from core.domain_errors import Invalid
 from records.models import Person
-from teams.models import User
-from teams.presentation import named_in_team, presented_from, with_presentation
+from teams.models import Team, User
+from teams.presentation import named_in_team, presentation_fields, presented_from, with_presentation
 
 
-def consents_of(person: Person, *, details: bool = True) -> QuerySet[Consent]:
-    """The consent history of a person the caller has already reached through the policy; without
-    ``details`` (categories, who withdrew), as the person page lists it: one statement, not two."""
-    if not details:
-        # Who recorded each consent, as they chose to be presented in its team: in the same statement.
-        listed = Consent.objects.filter(person=person).select_related(
-            "team", "recorded_by", "withdrawal", "superseded_by", "representative", "information"
-        )
-        return with_presentation(listed, member="recorded_by", prefix="recorder")
+def consents_of(person: Person) -> QuerySet[Consent]:
+    """The consent history of a person the caller has already reached through the policy, with its
+    details (categories, who withdrew, what the person was told)."""
     return (
         Consent.objects.filter(person=person)
         .select_related(
@@ -86,14 +83,106 @@ def _record_consents(
     return consents
 
 
-def history_of(
-    user: User, person: Person, *, action: str = Action.CONSENT_VIEW, details: bool = True
-) -> Selection[Consent]:
+def history_of(user: User, person: Person, *, action: str = Action.CONSENT_VIEW) -> Selection[Consent]:
     """Every consent of a reached person, for every team, newest first; a shown page is recorded."""
     return Selection(
-        rows=consents_of(person, details=details),
+        rows=consents_of(person),
         record=lambda page: _record_consents(user, person, page, action),
     )
+
+
+def shown_history(user: User, person: Person) -> Sequence[Consent]:
+    """Every consent of a reached person as the person page lists them whole (``listed_consents``:
+    without their categories, who withdrew them or what the person was told), recorded as shown."""
+    return _record_consents(user, person, listed_consents(person), Action.CONSENT_VIEW)
+
+
+# What the person page needs of each consent, read as one row: the consent, its team's name, who
+# recorded it (and how they chose to be presented in its team), for whom, and whether it was
+# withdrawn or changed since (its status). Not what the person was told: the page does not show it.
+_LISTED_CONSENT = (
+    "id",
+    "team_id",
+    "purpose",
+    "method",
+    "recorded_by_id",
+    "recorded_at",
+    "valid_until",
+    "supersedes_id",
+    "representative_id",
+    "information_id",
+    "legal_basis",
+    "before_information",
+)
+_LISTED_ROW = (
+    *_LISTED_CONSENT,
+    "team__name",
+    "recorded_by__display_name",
+    "recorded_by__first_name",
+    "recorded_by__last_name",
+    "recorded_by__username",
+    "representative__name",
+    "representative__kind",
+    "withdrawal__id",
+    "superseded_by__id",
+    *presentation_fields("recorder"),
+)
+M = TypeVar("M", bound=Model)
+_RECORDER = ("display_name", "first_name", "last_name", "username")
+
+
+def _listed_rows(ids: Mapping[str, Sequence[Any]], _at: datetime) -> QuerySet[Any]:
+    listed = Consent.objects.filter(person_id=ids["person"][0])
+    return with_presentation(listed, member="recorded_by", prefix="recorder").values(*_LISTED_ROW)
+
+
+def _partial(model: type[M], values: Mapping[str, Any]) -> M:
+    """An instance of ``model`` with these fields read (by attribute name), as the database would
+    give it: ``from_db`` takes them in the model's order; any other field is read if ever asked for."""
+    names = [f.attname for f in model._meta.concrete_fields if f.attname in values]
+    return model.from_db(None, names, [values[name] for name in names])
+
+
+def _listed(row: Mapping[str, Any], person: Person) -> Consent:
+    """The consent of one row, with what the page reads of its relations already in place, as
+    ``select_related`` would put them."""
+    consent = _partial(Consent, {name: row[name] for name in _LISTED_CONSENT})
+    consent.person = person
+    consent.team = _partial(Team, {"id": row["team_id"], "name": row["team__name"]})
+    consent.recorded_by = _partial(
+        User, {"id": row["recorded_by_id"], **{name: row[f"recorded_by__{name}"] for name in _RECORDER}}
+    )
+    consent.representative = (
+        _partial(
+            Representative,
+            {
+                "id": row["representative_id"],
+                "name": row["representative__name"],
+                "kind": row["representative__kind"],
+            },
+        )
+        if row["representative_id"] is not None
+        else None
+    )
+    relations: tuple[tuple[str, type[Withdrawal | Consent], int | None], ...] = (
+        ("withdrawal", Withdrawal, row["withdrawal__id"]),
+        ("superseded_by", Consent, row["superseded_by__id"]),
+    )
+    for relation, model, pk in relations:
+        getattr(Consent, relation).related.set_cached_value(
+            consent, None if pk is None else _partial(model, {"id": pk})
+        )
+    for name in presentation_fields("recorder"):
+        setattr(consent, name, row[name])
+    return consent
+
+
+def listed_consents(person: Person) -> list[Consent]:
+    """The consent history of a reached person as the person page lists it, newest first: its
+    statement compiled once (``access.compiled``), as the notes' are; the ORM built its seven
+    tables at every page, for more time than the database took to run it."""
+    rows = compiled.values("consents:listed", _listed_rows, {"person": [person.pk]}, timezone.now())
+    return [_listed(row, person) for row in rows]
 
 
 def consent_history(*, user: User, person_id: int) -> Selection[Consent]:
@@ -160,7 +249,7 @@ def _given_by(name: str, kind: str, person: Person) -> str:
 
 
 def recorded_by_label(consent: Consent) -> str:
-    """Who recorded a consent read through ``consents_of(details=False)``: their name and the words
+    """Who recorded a consent read through ``listed_consents``: their name and the words
     they chose for its team ("Name (title)")."""
     if consent.representative is not None:
         return _given_by(consent.representative.name, consent.representative.kind, consent.person)

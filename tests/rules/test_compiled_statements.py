@@ -251,3 +251,79 @@ def test_what_the_person_said_read_by_the_compiled_statement_is_the_querysets(wo
     assert said.kept_out[maraude.pk] == (kept_out.label, "Zoé") and kept_out.pk < also.pk
     assert said.hidden == {note.pk: (None, csapa.pk)}
     assert exclusions.say_of(other.pk).hidden == {} and exclusions.say_of(other.pk).kept_out == {}
+
+
+def test_the_consent_history_listed_by_the_compiled_statement_is_the_querysets(world):
+    """The person page's consent history (``listed_consents``): the queryset's rows, and consents
+    that say what the ORM's instances say (status, team, who recorded it and how they are presented,
+    the method, the days), for a consent changed since, one withdrawn and one current."""
+    from consent.consents import selectors as consent_selectors
+    from consent.consents import services as consent_services
+    from teams.models import Membership
+
+    maraude, csapa = world["teams"]
+    camille = world["camille"]
+    jo, other = world["persons"][1], world["persons"][3]
+    Membership.objects.filter(user=camille, team=maraude).update(title="Éducatrice")
+    give_consent(
+        jo, maraude, ["housing", "contact"], by=camille, valid_until=timezone.now() + timedelta(days=9)
+    )
+    withdrawn = jo.consents.get(team=csapa)
+    consent_services.withdraw_consent(user=camille, consent_id=withdrawn.pk, method="oral")
+    for person in (jo, other):
+        ids = {"person": [person.pk]}
+        queryset = consent_selectors._listed_rows(ids, timezone.now())
+        assert list(
+            compiled.values("test:listed", consent_selectors._listed_rows, ids, timezone.now())
+        ) == list(queryset)
+
+        def said(consent):
+            return (
+                consent.pk,
+                consent.team_id,
+                consent.team.name,
+                consent.status,
+                consent_selectors.recorded_by_label(consent),
+                consent.get_method_display(),
+                consent.recorded_at,
+                consent.valid_until,
+            )
+
+        listed = consent_selectors.listed_consents(person)
+        assert [said(c) for c in listed] == [
+            said(c) for c in _presented(consent_selectors.consents_of(person))
+        ]
+    statuses = sorted(str(c.status) for c in consent_selectors.listed_consents(jo))
+    assert statuses == ["current", "superseded", "withdrawn"]
+    assert "Éducatrice" in consent_selectors.recorded_by_label(consent_selectors.listed_consents(jo)[0])
+
+
+def _presented(consents):
+    from teams.presentation import with_presentation
+
+    return list(with_presentation(consents, member="recorded_by", prefix="recorder"))
+
+
+def test_the_follow_ups_and_contact_read_by_the_compiled_statements_are_the_querysets(world):
+    """The person view's follow-ups (each with its team, whole) and contact details, read through
+    the statements compiled once: what ``select_related`` and ``values`` read."""
+    from django.forms.models import model_to_dict
+
+    from access.persons import person_view, readable_person
+    from audit.models import Action
+    from records.models import FollowUp, Person
+
+    camille = world["camille"]
+    for person in world["persons"][:2]:
+        view = person_view(readable_person(camille, person.pk, action=Action.PERSON_VIEW))
+        expected = list(FollowUp.objects.filter(person=person, closed_at__isnull=True).select_related("team"))
+        assert [model_to_dict(f) for f in view.follow_ups] == [model_to_dict(f) for f in expected]
+        assert [model_to_dict(f.team) for f in view.follow_ups] == [model_to_dict(f.team) for f in expected]
+        assert [f.opened_at for f in view.follow_ups] == [f.opened_at for f in expected]
+        assert all(f.person is view.person for f in view.follow_ups) and expected
+    shared = person_view(readable_person(camille, world["persons"][0].pk, action=Action.PERSON_VIEW))
+    assert (
+        shared.contact == Person.objects.filter(pk=world["persons"][0].pk).values(*Person.CONTACT_FIELDS)[0]
+    )
+    unshared = person_view(readable_person(camille, world["persons"][1].pk, action=Action.PERSON_VIEW))
+    assert unshared.contact is None
