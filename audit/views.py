@@ -175,10 +175,15 @@ def log(
     page, shown = disclosed_page(
         request, selectors.selected_events(auditor=auditor, selected=selected, filters=filters), PAGE_SIZE
     )
+    now = timezone.now()
     until = filterset.form.cleaned_data.get("until") if filterset.is_bound and valid else None
-    until = until or timezone.now()
+    until = until or now
     since = until - timedelta(days=CHART_DAYS)
-    chart_events = selected.order_by()
+    scope = selectors.auditable(auditor)
+    # Unfiltered, the chart counts what the signals count (the auditor's scope, the same thirty days
+    # up to now): one grouped statement serves both.
+    whole = valid and not filters
+    chart_rows = insights.tally(scope if whole else selected.order_by(), since=since, until=until)
     errors = (
         [(FILTER_LABELS.get(field, field), list(messages)) for field, messages in filterset.errors.items()]
         if filterset.is_bound
@@ -195,9 +200,13 @@ def log(
         "csv_url": None
         if by_name
         else f"{reverse('audit-events')}?{urlencode({**filters, 'format': 'csv'})}",
-        "chart": _chart(insights.per_day(chart_events, since=since, until=until)),
+        "chart": _chart(insights.per_day(chart_rows, since=since, until=until)),
         "signals": insights.signals(
-            glass_review_after=glass_review_after, scope=selectors.auditable(auditor)
+            glass_review_after=glass_review_after,
+            scope=scope,
+            window_days=CHART_DAYS,
+            now=now,
+            tallied=chart_rows if whole else None,
         ),
         "glass_review_days": glass_review_after.days,
         "checkpoint": checkpoints.latest(),
