@@ -287,7 +287,7 @@ def log(
     above the log, so the URL configuration passes them in). An invalid filter lists nothing: its
     error is shown, never the whole log as if it matched."""
     auditor = selectors.access_log_reader(request.user, action=Action.AUDIT_VIEW)
-    events = selectors.events(auditor)
+    events = selectors.listed(auditor)
     filterset = EventFilter(request.GET or None, queryset=events)
     valid = not filterset.is_bound or filterset.is_valid()
     selected = filterset.qs if filterset.is_bound and valid else events
