@@ -17,7 +17,7 @@ from typing import Any
 from django.conf import settings
 from django.core.exceptions import EmptyResultSet
 from django.db import connections
-from django.db.models import Count, Max, Q, QuerySet
+from django.db.models import Count, Q, QuerySet, Subquery
 from django.db.models.functions import ExtractHour, TruncDate
 from django.utils import timezone
 
@@ -375,13 +375,19 @@ def _reset_then_read(
 
 def _labels(actor_ids: set[int]) -> dict[int, str]:
     """Each actor's name as their latest event gives it: the log names its actors itself. One
-    statement, the latest events' ids a subquery of it."""
-    if not actor_ids:
+    statement: each actor's latest event is the last entry of the actor's index (``event_actor``).
+    Asked as a range of one actor ordered by actor and id, so that the planner reads that index
+    backwards and stops at once; an equality lets it walk the whole log backwards instead, and a
+    ``MAX`` grouped over the actors reads every event of theirs (5.9 ms against 0.3 for the bench's
+    busiest worker)."""
+    latest = [
+        Subquery(
+            AccessEvent.objects.filter(actor_id__gte=actor, actor_id__lte=actor)
+            .order_by("-actor_id", "-id")
+            .values("id")[:1]
+        )
+        for actor in sorted(actor_ids)
+    ]
+    if not latest:
         return {}
-    latest = (
-        AccessEvent.objects.filter(actor_id__in=actor_ids)
-        .values("actor_id")
-        .annotate(last=Max("id"))
-        .values("last")
-    )
     return {event.actor_id: event.actor_label for event in AccessEvent.objects.filter(id__in=latest)}

@@ -176,3 +176,17 @@ def test_the_signals_read_the_same_tally_as_the_chart(window):
 def test_an_empty_selection_counts_nothing(window):
     tallied = insights.tally(AccessEvent.objects.none(), since=SINCE, until=UNTIL)
     assert tallied == insights.Tally({}, [])
+
+
+def test_an_actor_is_named_as_their_latest_event_names_them(team, record_at):
+    refuser = make_member(team, display_name="Ancien nom")
+    other = make_member(team, display_name="Autre")
+    denied = {"action": "person.view", "outcome": "denied"}
+    record_at(DAY, refuser, *(Event(**denied, person_id=i) for i in range(5)))
+    record_at(DAY, other, *(Event(**denied, person_id=i) for i in range(5)))
+    refuser.display_name = "Nouveau nom"
+    refuser.save()
+    record_at(DAY + timedelta(hours=1), refuser, Event(action="auth.login"))
+    record_at(DAY + timedelta(hours=2), other, Event(action="auth.login"))
+    found = insights.signals(glass_review_after=timedelta(days=7), scope=AccessEvent.objects.all(), now=UNTIL)
+    assert sorted(s.actor_label for s in found) == ["Autre", "Nouveau nom"]
