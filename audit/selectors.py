@@ -60,6 +60,15 @@ def events(auditor: Auditor) -> QuerySet[AccessEvent]:
     return scope.with_organisation(auditable(auditor)).order_by("-id")
 
 
+def listed(auditor: Auditor) -> QuerySet[AccessEvent]:
+    """The events the auditor may read (``auditable``), newest first, as the log's page lists them:
+    without the organisation ``events`` names for the API, which the page does not show. Its
+    correlated subqueries cost more than the rest of the page's statement (13.8 ms against 0.1 for
+    the bench's first page: for an event that names no actor nor team, the event's body is read as
+    JSON once per account the subquery scans)."""
+    return auditable(auditor).order_by("-id")
+
+
 def narrowed(selected: QuerySet[AccessEvent], column: str, ids: Sequence[int]) -> QuerySet[AccessEvent]:
     """The events whose ``column`` is one of ``ids``; none when no id matched a name."""
     if column not in ("person_id", "actor_id", "team_id"):

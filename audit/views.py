@@ -1,15 +1,20 @@
 """Auditors' pages: the log with filters, its chart, what deserves a look, the chain's integrity."""
 
 from collections.abc import Callable, Iterable, Mapping, Sequence
-from datetime import timedelta
+from datetime import date, timedelta
+from html import escape
 from typing import Any, Protocol
 
 from django.contrib.auth.decorators import login_required
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.urls import reverse
-from django.utils import timezone
+from django.utils import dateformat, timezone
+from django.utils.formats import get_format
 from django.utils.http import urlencode
+from django.utils.safestring import SafeString
+from django.utils.text import capfirst
+from django.utils.translation import get_language, gettext, ngettext
 from django.utils.translation import gettext_lazy as _
 from django.views.decorators.http import require_http_methods, require_safe
 
@@ -24,37 +29,61 @@ CHART = {"width": 720, "height": 200, "top": 10, "bottom": 30}
 
 
 def _chart(days: list[insights.Day]) -> dict[str, Any]:
-    """Bars of allowed and denied events per day, as SVG coordinates (drawn by the template)."""
+    """Bars of allowed and denied events per day, as SVG coordinates, and the same figures as table
+    rows: written here, once, not by the template value by value (thirty days, two bars and a row
+    each)."""
     peak = max([d.allowed + d.denied for d in days] + [1])
     usable = CHART["height"] - CHART["top"] - CHART["bottom"]
     step = CHART["width"] / max(len(days), 1)
-    bars = []
+    base = CHART["height"] - CHART["bottom"]
+    label_y = CHART["height"] - 10
+    short_date = _date_formatter(get_format("SHORT_DATE_FORMAT"))
+    bars, rows = [], []
     for i, d in enumerate(days):
         allowed_h = round(usable * d.allowed / peak, 1)
         denied_h = round(usable * d.denied / peak, 1)
-        base = CHART["height"] - CHART["bottom"]
+        x, width = round(i * step + step * 0.15, 1), round(step * 0.7, 1)
         bars.append(
-            {
-                "day": d,
-                "x": round(i * step + step * 0.15, 1),
-                "width": round(step * 0.7, 1),
-                "allowed_y": round(base - allowed_h, 1),
-                "allowed_h": allowed_h,
-                "denied_y": round(base - allowed_h - denied_h, 1),
-                "denied_h": denied_h,
-                "label": i % 5 == 0,
-                "label_x": round(i * step + step / 2, 1),
-            }
+            f'\n      <rect class="allowed" x="{x}" y="{round(base - allowed_h, 1)}" width="{width}" '
+            f'height="{allowed_h}"></rect>'
+            f'\n      <rect class="denied" x="{x}" y="{round(base - allowed_h - denied_h, 1)}" '
+            f'width="{width}" height="{denied_h}"></rect>'
+        )
+        if i % 5 == 0:
+            bars.append(
+                f'\n      <text x="{round(i * step + step / 2, 1)}" y="{label_y}" font-size="11" '
+                f'text-anchor="middle" fill="#1d1d1f">{d.day:%d/%m}</text>'
+            )
+        rows.append(
+            f"<tr><td>{escape(short_date(d.day))}</td><td>{int(d.allowed)}</td><td>{int(d.denied)}</td></tr>"
         )
     return {
         **CHART,
-        "bars": bars,
+        "bars": SafeString("".join(bars)),
+        "rows": SafeString("".join(rows)),
         "peak": peak,
-        "base": CHART["height"] - CHART["bottom"],
+        "base": base,
         # Room on both sides for the first and last day's labels.
         "view_x": -24,
         "view_width": CHART["width"] + 48,
     }
+
+
+def _date_formatter(format_string: str) -> Callable[[date], str]:
+    """``django.utils.dateformat.format`` with its format string read once for the page, not once
+    per row (as ``records.note_display`` does for the notes; the log imports no app)."""
+    pieces: list[tuple[bool, str]] = []
+    for i, piece in enumerate(dateformat.re_formatchars.split(format_string)):
+        if i % 2:
+            pieces.append((True, piece))
+        elif piece:
+            pieces.append((False, dateformat.re_escaped.sub(r"\1", piece)))
+
+    def formatted(value: date) -> str:
+        parts = dateformat.DateFormat(value)
+        return "".join(str(getattr(parts, piece)()) if special else piece for special, piece in pieces)
+
+    return formatted
 
 
 class Names(Protocol):
@@ -100,38 +129,136 @@ FILTER_LABELS = {
 }
 
 
-def _rows(events: Sequence[AccessEvent], labels: Mapping[str, str], names: Names) -> list[dict[str, Any]]:
+_ROW = (
+    "<tr{grouped}>"
+    '<td class="nowrap">{ids}</td>'
+    '<td class="nowrap">{when}</td>'
+    "<td>{actor}</td>"
+    "<td>{team}</td>"
+    "<td>{action}</td>"
+    "<td>{outcome}</td>"
+    "<td>{person}</td>"
+    "<td>{categories}</td>"
+    "<td>{allowed_by}</td>"
+    '<td class="reason">{reason}</td>'
+    "</tr>"
+)
+
+
+def _rows(events: Sequence[AccessEvent], labels: Mapping[str, str], names: Names) -> list[SafeString]:
     """One row per event, except that a run of one auditor's views of the log is one row: reading
-    the log is recorded, and those reads must not drown what the auditor came to see."""
+    the log is recorded, and those reads must not drown what the auditor came to see.
+
+    Each row is written here, not by the template: fifty rows of ten cells, value by value, took the
+    template longer than the rest of the page. Each value is escaped once with the standard
+    library's ``html.escape`` (what ``django.utils.html.escape`` calls, without its lazy wrapper);
+    the words shared by many rows (an action's label, a reason, a time) are worded once a page."""
     persons, teams = names.names(
         person_ids=[e.person_id for e in events if e.person_id],
         team_ids=[e.team_id for e in events if e.team_id],
     )
-    actions = dict(Action.choices)
-    rows: list[dict[str, Any]] = []
+    runs: list[list[AccessEvent]] = []
     for event in events:
-        last = rows[-1] if rows else None
+        last = runs[-1][0] if runs else None
         if (
             last is not None
-            and event.action == Action.AUDIT_VIEW == last["event"].action
-            and event.actor_id == last["event"].actor_id
+            and event.action == Action.AUDIT_VIEW == last.action
+            and event.actor_id == last.actor_id
         ):
-            last["count"] += 1
-            last["oldest"] = event.pk
-            continue
-        rows.append(
-            {
-                "event": event,
-                "count": 1,
-                "oldest": event.pk,
-                "action_label": actions.get(event.action, event.action),
-                "person_name": persons.get(event.person_id) if event.person_id else None,
-                "team_name": teams.get(event.team_id) if event.team_id else None,
-                "categories": [labels.get(code, code) for code in event.categories],
-                "reason": wording.reason_label(event.reason),
-            }
+            runs[-1].append(event)
+        else:
+            runs.append([event])
+    words = _Words(labels)
+    return [_row(run, persons, teams, words) for run in runs]
+
+
+class _Words:
+    """What many rows of one page say alike, worded once for the page in the reader's language."""
+
+    def __init__(self, labels: Mapping[str, str]) -> None:
+        self.categories = labels
+        self.when = _date_formatter(get_format("SHORT_DATETIME_FORMAT"))
+        self.allowed = escape(gettext("allowed"))
+        self.denied = f'<span class="badge bad">{escape(gettext("denied"))}</span>'
+        self._actions = dict(Action.choices)
+        self._labels: dict[str, str] = {}
+        self._reasons: dict[str, str] = {}
+
+    def action(self, code: str) -> str:
+        """The action's label (as stored, for a code the log no longer knows)."""
+        if code not in self._labels:
+            self._labels[code] = str(self._actions.get(code, code))
+        return self._labels[code]
+
+    def reason(self, reason: str) -> str:
+        if reason not in self._reasons:
+            self._reasons[reason] = escape(wording.reason_label(reason))
+        return self._reasons[reason]
+
+
+def _row(
+    run: list[AccessEvent], persons: Mapping[int, str], teams: Mapping[int, str], words: _Words
+) -> SafeString:
+    """A run of events (one, or an auditor's consecutive views of the log) as one table row."""
+    event, count = run[0], len(run)
+    label = words.action(event.action)
+    if count > 1:
+        action = ngettext("%(label)s", "%(label)s, %(counter)s times in a row", count) % {
+            "label": escape(label),
+            "counter": count,
+        }
+    else:
+        action = escape(capfirst(label) or "")
+    if event.consent_id:
+        allowed_by = gettext("consent no. %(number)s") % {"number": event.consent_id}
+    elif event.glass_break_id:
+        allowed_by = gettext("emergency no. %(number)s") % {"number": event.glass_break_id}
+    else:
+        allowed_by = "—"
+    actor = escape(event.actor_label or "—")
+    if event.actor_id:
+        actor += f' <span class="muted">#{event.actor_id}</span>'
+    return SafeString(
+        _ROW.format(
+            grouped=' class="grouped"' if count > 1 else "",
+            ids=f"{run[-1].pk}–{event.pk}" if count > 1 else event.pk,
+            when=escape(words.when(timezone.localtime(event.occurred_at))),
+            actor=actor,
+            team=_named(event.team_id, teams),
+            action=action,
+            outcome=words.denied if event.outcome == "denied" else words.allowed,
+            person=_named(event.person_id, persons),
+            categories=", ".join(escape(words.categories.get(code, code)) for code in event.categories),
+            allowed_by=allowed_by,
+            reason=words.reason(event.reason),
         )
-    return rows
+    )
+
+
+def _named(number: int | None, names: Mapping[int, str]) -> str:
+    """A person or a team as the log shows them: the name, when known, and the number; or a dash."""
+    if not number:
+        return "—"
+    return f'{escape(names.get(number) or "")} <span class="muted">#{number}</span>'
+
+
+def _options(selected: str | None) -> SafeString:
+    """The actions' ``<option>``s, the selected one marked: eighty labels, capitalised and escaped
+    once per language, not once per page."""
+    language = get_language()
+    if language not in _OPTIONS:
+        _OPTIONS[language] = [
+            (value, escape(value), escape(capfirst(str(label)) or "")) for value, label in Action.choices
+        ]
+    return SafeString(
+        "".join(
+            f'<option value="{html_value}"{" selected" if value == selected else ""}>{label}</option>'
+            for value, html_value, label in _OPTIONS[language]
+        )
+    )
+
+
+_OPTIONS: dict[str, list[tuple[str, str, str]]] = {}
 
 
 def no_labels() -> Mapping[str, str]:
@@ -160,7 +287,7 @@ def log(
     above the log, so the URL configuration passes them in). An invalid filter lists nothing: its
     error is shown, never the whole log as if it matched."""
     auditor = selectors.access_log_reader(request.user, action=Action.AUDIT_VIEW)
-    events = selectors.events(auditor)
+    events = selectors.listed(auditor)
     filterset = EventFilter(request.GET or None, queryset=events)
     valid = not filterset.is_bound or filterset.is_valid()
     selected = filterset.qs if filterset.is_bound and valid else events
@@ -175,10 +302,15 @@ def log(
     page, shown = disclosed_page(
         request, selectors.selected_events(auditor=auditor, selected=selected, filters=filters), PAGE_SIZE
     )
+    now = timezone.now()
     until = filterset.form.cleaned_data.get("until") if filterset.is_bound and valid else None
-    until = until or timezone.now()
+    until = until or now
     since = until - timedelta(days=CHART_DAYS)
-    chart_events = selected.order_by()
+    scope = selectors.auditable(auditor)
+    # Unfiltered, the chart counts what the signals count (the auditor's scope, the same thirty days
+    # up to now): one grouped statement serves both.
+    whole = valid and not filters
+    chart_rows = insights.tally(scope if whole else selected.order_by(), since=since, until=until)
     errors = (
         [(FILTER_LABELS.get(field, field), list(messages)) for field, messages in filterset.errors.items()]
         if filterset.is_bound
@@ -187,7 +319,7 @@ def log(
     context = {
         "filterset": filterset,
         "filter_errors": errors,
-        "actions": Action.choices,
+        "action_options": _options(request.GET.get("action")),
         "rows": _rows(shown, category_labels(), names),
         "page": page,
         "query_prefix": f"{urlencode(filters)}&" if filters else "",
@@ -195,9 +327,13 @@ def log(
         "csv_url": None
         if by_name
         else f"{reverse('audit-events')}?{urlencode({**filters, 'format': 'csv'})}",
-        "chart": _chart(insights.per_day(chart_events, since=since, until=until)),
+        "chart": _chart(insights.per_day(chart_rows, since=since, until=until)),
         "signals": insights.signals(
-            glass_review_after=glass_review_after, scope=selectors.auditable(auditor)
+            glass_review_after=glass_review_after,
+            scope=scope,
+            window_days=CHART_DAYS,
+            now=now,
+            tallied=chart_rows if whole else None,
         ),
         "glass_review_days": glass_review_after.days,
         "checkpoint": checkpoints.latest(),

@@ -1,0 +1,192 @@
+"""The auditors' chart and the signals counted per actor and day come from one statement
+(``insights.tally``): its answers are the four statements' it replaced (each its own scan and
+``GROUP BY``), on events placed at the edges that matter: the night's hours in local time, across a
+change of the clocks, the thresholds of refusals and of persons read, and events without an actor."""
+
+from datetime import datetime, timedelta
+from zoneinfo import ZoneInfo
+
+import pytest
+from django.db.models import Count, Q
+from django.db.models.functions import ExtractHour, TruncDate
+from django.utils import timezone
+
+from audit import chain, insights, recorder
+from audit.models import AccessEvent, Outcome
+from audit.recorder import Event
+from tests.factories import make_member
+
+PARIS = ZoneInfo("Europe/Paris")
+SINCE = datetime(2026, 10, 20, tzinfo=PARIS)
+UNTIL = datetime(2026, 11, 19, tzinfo=PARIS)
+DAY = datetime(2026, 11, 10, tzinfo=PARIS)  # winter time: UTC+1
+
+
+@pytest.fixture
+def record_at(monkeypatch):
+    """Record events as if at ``when`` (the chain stamps its own clock)."""
+
+    def record(when: datetime, actor, *events: Event) -> None:
+        monkeypatch.setattr(chain.time, "time_ns", lambda: int(when.timestamp() * 10**9))
+        recorder.record(actor, *events)
+        monkeypatch.undo()
+
+    return record
+
+
+@pytest.fixture
+def window(team, record_at):
+    """Refusals, persons read and reads at night around their thresholds; who did each."""
+    refuser = make_member(team, display_name="Refuse")
+    reader = make_member(team, display_name="Lecteur")
+    owl = make_member(team, display_name="Hibou")
+    denied = {"action": "person.view", "outcome": "denied"}
+    record_at(DAY + timedelta(hours=10), refuser, *(Event(**denied, person_id=i) for i in range(5)))
+    record_at(DAY + timedelta(days=1, hours=10), refuser, *(Event(**denied, person_id=i) for i in range(4)))
+    # Twenty persons read one day (one of them twice, one refused, one written about): the threshold.
+    record_at(DAY + timedelta(hours=9), reader, *(Event(action="note.list", person_id=i) for i in range(20)))
+    record_at(DAY + timedelta(hours=11), reader, Event(action="person.view", person_id=3))
+    record_at(DAY + timedelta(hours=12), reader, Event(**denied, person_id=40))
+    record_at(DAY + timedelta(hours=12), reader, Event(action="note.create", person_id=41))
+    record_at(
+        DAY + timedelta(days=1, hours=9), reader, *(Event(action="note.list", person_id=i) for i in range(19))
+    )
+    # The night, in local time: 22:00 to 06:00.
+    for hour, minute, second in ((21, 59, 59), (22, 0, 0), (5, 59, 59), (6, 0, 0)):
+        at = DAY.replace(hour=hour, minute=minute, second=second)
+        record_at(at, owl, Event(action="consent.view", person_id=1))
+    record_at(DAY.replace(hour=23), owl, Event(**denied, person_id=1))  # refused: not a read
+    record_at(DAY.replace(hour=23), owl, Event(action="consent.record", person_id=1))  # not a read
+    # The clocks went back at 03:00 local time on 25 October (UTC+2, then UTC+1): 04:30 UTC is
+    # 05:30 local, at night; 23:30 UTC the day before is 01:30 local, on the 25th (a note written:
+    # not a read).
+    record_at(
+        datetime(2026, 10, 25, 4, 30, tzinfo=ZoneInfo("UTC")), owl, Event(action="note.view", person_id=1)
+    )
+    record_at(
+        datetime(2026, 10, 24, 23, 30, tzinfo=ZoneInfo("UTC")),
+        reader,
+        Event(action="note.create", person_id=1),
+    )
+    # Events that name no actor: in the chart, in no signal.
+    record_at(DAY + timedelta(hours=8), None, Event(action="auth.login_failed", outcome="denied"))
+    # Outside the window: nowhere.
+    record_at(UNTIL + timedelta(hours=1), owl, Event(action="note.view", person_id=1))
+    record_at(SINCE - timedelta(hours=1), owl, Event(action="note.view", person_id=1))
+    return {"refuser": refuser.pk, "reader": reader.pk, "owl": owl.pk}
+
+
+def _four_statements(events, since, until):
+    """The chart's days and the three signals as the page counted them before ``tally``: four
+    scans of the window, each its own ``GROUP BY``."""
+    tz = timezone.get_current_timezone()
+    chart = (
+        events.filter(occurred_at__gte=since, occurred_at__lt=until)
+        .annotate(day=TruncDate("occurred_at", tzinfo=tz))
+        .values("day")
+        .annotate(
+            allowed=Count("id", filter=Q(outcome=Outcome.ALLOWED)),
+            denied=Count("id", filter=Q(outcome=Outcome.DENIED)),
+        )
+    )
+    recent = events.filter(occurred_at__gte=since, occurred_at__lt=until, actor_id__isnull=False)
+    by_day = recent.annotate(day=TruncDate("occurred_at", tzinfo=tz))
+    denied = (
+        by_day.filter(outcome=Outcome.DENIED)
+        .values("actor_id", "day")
+        .annotate(n=Count("id"))
+        .filter(n__gte=insights.DENIED_PER_DAY)
+    )
+    night = (
+        recent.filter(outcome=Outcome.ALLOWED, action__in=insights.READS)
+        .annotate(hour=ExtractHour("occurred_at", tzinfo=tz))
+        .filter(Q(hour__gte=22) | Q(hour__lt=6))
+        .values("actor_id")
+        .annotate(n=Count("id"))
+    )
+    many = (
+        by_day.filter(outcome=Outcome.ALLOWED, action__in=insights.READS, person_id__isnull=False)
+        .values("actor_id", "day")
+        .annotate(n=Count("person_id", distinct=True))
+        .filter(n__gte=insights.PERSONS_PER_DAY)
+    )
+    days = {row["day"]: (row["allowed"], row["denied"]) for row in chart}
+    signals = (
+        {("denied", r["actor_id"], r["day"], r["n"]) for r in denied}
+        | {("night", r["actor_id"], None, r["n"]) for r in night}
+        | {("many_persons", r["actor_id"], r["day"], r["n"]) for r in many}
+    )
+    return days, signals
+
+
+def test_one_scan_counts_what_the_four_statements_counted(window):
+    tallied = insights.tally(AccessEvent.objects.all(), since=SINCE, until=UNTIL)
+    days, signals = _four_statements(AccessEvent.objects.all(), SINCE, UNTIL)
+    assert tallied.days == days
+    assert set(tallied.counted) == signals and len(tallied.counted) == len(signals)
+
+
+def test_the_counts_at_their_edges(window):
+    tallied = insights.tally(AccessEvent.objects.all(), since=SINCE, until=UNTIL)
+    day, next_day = DAY.date(), (DAY + timedelta(days=1)).date()
+    assert sorted(tallied.counted, key=str) == sorted(
+        [
+            ("denied", window["refuser"], day, 5),  # four the next day: no signal
+            ("many_persons", window["reader"], day, 20),  # nineteen the next day: none
+            # 22:00 and 05:59:59 that day, 05:30 local time on the day the clocks went back.
+            ("night", window["owl"], None, 3),
+        ],
+        key=str,
+    )
+    # Allowed: the reader's 22 (reads and a note written), the owl's 5; refused: 5, 1, 1 and a sign-in.
+    assert tallied.days[day] == (20 + 2 + 5, 5 + 1 + 1 + 1)
+    assert tallied.days[next_day] == (19, 4)
+    change = datetime(2026, 10, 25).date()
+    assert tallied.days[change] == (2, 0) and datetime(2026, 10, 24).date() not in tallied.days
+
+
+def test_the_chart_has_every_day_of_the_window(window):
+    tallied = insights.tally(AccessEvent.objects.all(), since=SINCE, until=UNTIL)
+    days = insights.per_day(tallied, since=SINCE, until=UNTIL)
+    assert (
+        len(days) == 30 and days[0].day == SINCE.date() and days[-1].day == (UNTIL - timedelta(days=1)).date()
+    )
+    assert sum(d.allowed for d in days) == 27 + 19 + 2
+    assert [d for d in days if d.day == DAY.date()][0].denied == 8
+
+
+def test_the_signals_read_the_same_tally_as_the_chart(window):
+    scope = AccessEvent.objects.all()
+    now = UNTIL
+    alone = insights.signals(glass_review_after=timedelta(days=7), scope=scope, now=now)
+    shared = insights.signals(
+        glass_review_after=timedelta(days=7),
+        scope=scope,
+        now=now,
+        tallied=insights.tally(scope, since=now - timedelta(days=30), until=now),
+    )
+    assert alone == shared
+    assert [(s.kind, s.actor_label, s.count) for s in alone] == [
+        ("denied", "Refuse", 5),
+        ("many_persons", "Lecteur", 20),
+        ("night", "Hibou", 3),
+    ]
+
+
+def test_an_empty_selection_counts_nothing(window):
+    tallied = insights.tally(AccessEvent.objects.none(), since=SINCE, until=UNTIL)
+    assert tallied == insights.Tally({}, [])
+
+
+def test_an_actor_is_named_as_their_latest_event_names_them(team, record_at):
+    refuser = make_member(team, display_name="Ancien nom")
+    other = make_member(team, display_name="Autre")
+    denied = {"action": "person.view", "outcome": "denied"}
+    record_at(DAY, refuser, *(Event(**denied, person_id=i) for i in range(5)))
+    record_at(DAY, other, *(Event(**denied, person_id=i) for i in range(5)))
+    refuser.display_name = "Nouveau nom"
+    refuser.save()
+    record_at(DAY + timedelta(hours=1), refuser, Event(action="auth.login"))
+    record_at(DAY + timedelta(hours=2), other, Event(action="auth.login"))
+    found = insights.signals(glass_review_after=timedelta(days=7), scope=AccessEvent.objects.all(), now=UNTIL)
+    assert sorted(s.actor_label for s in found) == ["Autre", "Nouveau nom"]
