@@ -26,7 +26,7 @@ QuietWSGIRequestHandler.disable_nagle_algorithm = True
 # leaves it out on the other (``--skip-any-database``, see .ci/run and the README). Every other test
 # runs on both. Whatever a module says, a test stays database-sensitive, and runs on both, if it:
 # - pins a number of queries (``django_assert_num_queries``, ``django_assert_max_num_queries``): the
-#   databases differ there (the consent's lock, the log's merged append);
+#   databases differ there (the consent's lock);
 # - commits for real outside a browser's live server (``transaction=True``, ``transactional_db``):
 #   several connections, locks and triggers are the databases' own;
 # - is marked ``every_database`` (a search, a collation, anything the two databases may answer apart).

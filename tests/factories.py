@@ -20,8 +20,6 @@ PASSWORD = "correct horse battery staple"
 # On PostgreSQL a read first takes a shared lock on the consents it relies on (one statement): a
 # withdrawal waits for the reads in flight, and the reads that come after it wait for it.
 CONSENT_LOCK_QUERIES = 1 if connection.vendor == "postgresql" else 0
-# On PostgreSQL the log's append moves its chain's head in its insert's statement: one query fewer.
-MERGED_APPEND = 1 if connection.vendor == "postgresql" else 0
 # Set-up done by the tests acts as a command run on the server would.
 SYSTEM = recorder.system("tests")
 

@@ -13,7 +13,6 @@ from records import follow_ups
 from records.models import HandoverMark, Note
 from tests.factories import (
     CONSENT_LOCK_QUERIES,
-    MERGED_APPEND,
     give_consent,
     make_note,
     make_person,
@@ -94,7 +93,7 @@ def test_no_team_no_handover(web, db):
     assert web.as_(UserFactory(is_auditor=True)).get("/handover/").status_code == 403
 
 
-HANDOVER_QUERIES = 16 + CONSENT_LOCK_QUERIES - MERGED_APPEND  # constant: the same for 10 and for 100 persons
+HANDOVER_QUERIES = 15 + CONSENT_LOCK_QUERIES  # constant: the same for 10 and for 100 persons
 
 
 @pytest.mark.parametrize("rows", [10, 100])

@@ -12,7 +12,6 @@ from consent.models import Consent, Evidence, PortalInvitation
 from records.models import Note
 from tests.factories import (
     CONSENT_LOCK_QUERIES,
-    MERGED_APPEND,
     PASSWORD,
     give_consent,
     informed,
@@ -261,7 +260,7 @@ def test_persons_page_query_count_does_not_grow_with_rows(web, team, worker, row
         assert web.get("/persons/").status_code == 200
 
 
-PERSONS_PAGE_QUERIES = 12 + CONSENT_LOCK_QUERIES - MERGED_APPEND
+PERSONS_PAGE_QUERIES = 11 + CONSENT_LOCK_QUERIES
 
 
 @pytest.mark.parametrize("url", ["/persons/", "person", "/portal/journal/"])
@@ -290,7 +289,7 @@ def test_pages_fail_closed_when_the_log_cannot_be_written(web, shared, person, w
 # statement; the menu's roles come with the user; the categories are read once; what an emergency
 # access could still open (the emergency box) is one statement; whom the person keeps out and which
 # notes they hid (issue 24) is one more.
-PERSON_PAGE_QUERIES = 19 + CONSENT_LOCK_QUERIES - MERGED_APPEND
+PERSON_PAGE_QUERIES = 18 + CONSENT_LOCK_QUERIES
 
 
 @pytest.mark.parametrize("rows", [10, 100])
