@@ -210,6 +210,32 @@ def closed_days_tally(
     return _added(per_day)
 
 
+def kept_count(events: QuerySet[AccessEvent], *, now: datetime, marker: str) -> int:
+    """How many ``events`` there are: those of the closed days counted once a day and kept (by the
+    selection's statement, the day and ``marker``, as ``closed_days_tally``), those since counted
+    live. A filtered page's count otherwise reads every event the filter matches in the whole log
+    (46 ms for one action over the bench's million, growing with the log). One statement either
+    way: both parts at once when the closed part is not kept yet."""
+    tz = timezone.get_current_timezone()
+    try:
+        sql, params = events.order_by().query.get_compiler(using=events.db).as_sql()
+    except EmptyResultSet:
+        return 0
+    boundary = _local_midnight(timezone.localtime(now - CLOSED_AFTER, tz).date(), tz)
+    selection = hashlib.sha256(repr((sql, params, marker, events.db)).encode()).hexdigest()[:32]
+    key = f"audit:count:{CACHE_VERSION}:{selection}:{boundary.isoformat()}"
+    closed = cache.get(key)
+    counted = events.order_by()
+    if closed is not None:
+        return int(closed) + counted.filter(occurred_at__gte=boundary).count()
+    both = counted.aggregate(
+        closed=Count("id", filter=Q(occurred_at__lt=boundary)),
+        since=Count("id", filter=Q(occurred_at__gte=boundary)),
+    )
+    cache.set(key, both["closed"], timeout=int(timedelta(days=2).total_seconds()))
+    return int(both["closed"]) + int(both["since"])
+
+
 def _count_days(
     events: QuerySet[AccessEvent], ranges: list[tuple[datetime, datetime]]
 ) -> dict[date, _DayCount]:

@@ -335,7 +335,12 @@ def _signal_items(signals: Sequence[insights.Signal], glass_review_days: int) ->
     # repeat (``localize`` reads its formats' settings at each call).
     written: dict[tuple[type, Any], str] = {}
 
+    # Whole numbers as ``localize`` writes them: plain unless the locale groups their digits.
+    plain = localize(12345678) == "12345678"
+
     def shown(value: Any) -> str:
+        if plain and type(value) is int:
+            return str(value)
         key = (type(value), value)
         if key not in written:
             written[key] = conditional_escape(localize(value))
@@ -408,19 +413,26 @@ def log(
         selected = selectors.narrowed(selected, column, names.matching(kind, text))
     filters = {k: request.GET[k] for k in request.GET if k in EventFilter.Meta.fields and request.GET[k]}
     filters.update(by_name)
-    page, shown = disclosed_page(
-        request, selectors.selected_events(auditor=auditor, selected=selected, filters=filters), PAGE_SIZE
-    )
     now = timezone.now()
+    # The closed days' counts are kept (``insights.closed_days_tally``, ``insights.kept_count``): what
+    # else than the events' statement they depend on (a purge, an organisation's accounts) is in the
+    # marker.
+    marker = selectors.tally_marker(
+        auditor, filterset.form.cleaned_data if filterset.is_bound and valid else {}
+    )
+    # Unfiltered, the log is counted from the chains' heads (``selectors.Log``); filtered, from the
+    # kept count of the closed days and today's events.
+    count = insights.kept_count(selected, now=now, marker=marker) if filters else None
+    page, shown = disclosed_page(
+        request,
+        selectors.selected_events(auditor=auditor, selected=selected, filters=filters),
+        PAGE_SIZE,
+        count=count,
+    )
     until = filterset.form.cleaned_data.get("until") if filterset.is_bound and valid else None
     until = until or now
     since = until - timedelta(days=CHART_DAYS)
     scope = selectors.auditable(auditor)
-    # The closed days' counts are kept (``insights.closed_days_tally``): what else than the events'
-    # statement they depend on (a purge, an organisation's accounts) is in the marker.
-    marker = selectors.tally_marker(
-        auditor, filterset.form.cleaned_data if filterset.is_bound and valid else {}
-    )
     # Unfiltered, the chart counts what the signals count (the auditor's scope, the same thirty days
     # up to now): one grouped statement serves both.
     whole = valid and not filters

@@ -297,3 +297,18 @@ def test_an_organisations_kept_days_follow_its_accounts(team, other_team, record
     mover.organisation_id = other_team.organisation_id
     mover.save()
     assert kept() == insights.tally(scope, since=since, until=now)
+
+
+def test_a_kept_count_and_todays_events_count_what_the_log_holds(window, record_at):
+    """The closed days counted once and kept, today's live: as many as a count of every event, on
+    the first page (nothing kept), the next ones, and after an event appended today."""
+    now = datetime(2026, 11, 10, 15, tzinfo=PARIS)
+    marker = selectors.tally_marker(DEPLOYMENT, {})
+    for selected in (AccessEvent.objects.all(), AccessEvent.objects.filter(outcome="denied")):
+        assert insights.kept_count(selected, now=now, marker=marker) == selected.count()
+        assert insights.kept_count(selected, now=now, marker=marker) == selected.count()
+    record_at(now - timedelta(minutes=1), User.objects.get(pk=window["owl"]), Event(action="person.view"))
+    record_at(now, User.objects.get(pk=window["owl"]), Event(action="person.view", outcome="denied"))
+    for selected in (AccessEvent.objects.all(), AccessEvent.objects.filter(outcome="denied")):
+        assert insights.kept_count(selected, now=now, marker=marker) == selected.count()
+    assert insights.kept_count(AccessEvent.objects.none(), now=now, marker=marker) == 0
