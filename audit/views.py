@@ -468,6 +468,7 @@ def log(
                 window_days=CHART_DAYS,
                 now=now,
                 tallied=signal_rows,
+                labels_marker=marker,
             ),
             glass_review_after.days,
         ),

@@ -312,3 +312,21 @@ def test_a_kept_count_and_todays_events_count_what_the_log_holds(window, record_
     for selected in (AccessEvent.objects.all(), AccessEvent.objects.filter(outcome="denied")):
         assert insights.kept_count(selected, now=now, marker=marker) == selected.count()
     assert insights.kept_count(AccessEvent.objects.none(), now=now, marker=marker) == 0
+
+
+def test_the_kept_names_give_way_to_a_later_event_today(team, record_at):
+    """The actors' names of the closed days are kept; an event of today names the actor anew."""
+    worker = make_member(team, display_name="Ancien nom")
+    other = make_member(team, display_name="Autre")
+    now = DAY + timedelta(days=2, hours=15)
+    record_at(DAY, worker, Event(action="auth.login"))
+    record_at(DAY, other, Event(action="auth.login"))
+    marker = selectors.tally_marker(DEPLOYMENT, {})
+    actors = {worker.pk, other.pk}
+    assert insights._labels(actors, now=now, marker=marker) == {worker.pk: "Ancien nom", other.pk: "Autre"}
+    worker.display_name = "Nouveau nom"
+    worker.save()
+    record_at(now - timedelta(minutes=1), worker, Event(action="auth.login"))
+    kept = insights._labels(actors, now=now, marker=marker)
+    assert kept == insights._labels(actors) == {worker.pk: "Nouveau nom", other.pk: "Autre"}
+    assert insights._labels({worker.pk, 10**9}, now=now, marker=marker) == {worker.pk: "Nouveau nom"}
