@@ -4,12 +4,14 @@ from __future__ import annotations
 
 from collections.abc import Iterator, Mapping, Sequence
 
-from django.db.models import QuerySet
+from django.apps import apps
+from django.contrib.auth import get_user_model
+from django.db.models import QuerySet, Value
 
 from audit import auditors, chain, csv_export, recorder, scope
 from audit.auditors import Auditor
 from audit.disclosure import Selection
-from audit.models import AccessEvent, Action
+from audit.models import AccessEvent, Action, Anchor
 from audit.recorder import Actor, Event
 from core.ids import is_storable_id
 
@@ -67,6 +69,36 @@ def listed(auditor: Auditor) -> QuerySet[AccessEvent]:
     the bench's first page: for an event that names no actor nor team, the event's body is read as
     JSON once per account the subquery scans)."""
     return auditable(auditor).order_by("-id")
+
+
+def tally_marker(auditor: Auditor, filters: Mapping[str, object]) -> str:
+    """What the kept counts of the log's closed days (``insights.closed_days_tally``) depend on
+    besides the events' statement: the latest anchor (a purge writes one: the days it emptied
+    count anew), and, when an organisation's scope or filter selects the events, the organisation's
+    accounts and teams (the statement names them by a subquery, not by their ids: an account that
+    changes organisation changes its past days). One statement, two for an organisation."""
+    anchor = Anchor.objects.order_by("-id").values_list("id", flat=True).first()
+    organisations = {int(str(o)) for o in [filters.get("organisation")] if o}
+    if not auditor.whole_deployment and auditor.organisation_id is not None:
+        organisations.add(auditor.organisation_id)
+    if not organisations:
+        return f"anchor {anchor}"
+    accounts = (
+        get_user_model()
+        .objects.filter(organisation_id__in=organisations)
+        .annotate(kind=Value("account"))
+        .values_list("kind", "pk", "organisation_id")
+        .order_by()
+    )
+    teams = (
+        apps.get_model("teams", "Team")
+        .objects.filter(organisation_id__in=organisations)
+        .annotate(kind=Value("team"))
+        .values_list("kind", "pk", "organisation_id")
+        .order_by()
+    )
+    members = sorted(accounts.union(teams, all=True))
+    return f"anchor {anchor}; {sorted(organisations)}; {members}"
 
 
 def narrowed(selected: QuerySet[AccessEvent], column: str, ids: Sequence[int]) -> QuerySet[AccessEvent]:

@@ -7,14 +7,17 @@ from datetime import datetime, timedelta
 from zoneinfo import ZoneInfo
 
 import pytest
+from django.core.cache import cache
 from django.db.models import Count, Q
 from django.db.models.functions import ExtractHour, TruncDate
 from django.utils import timezone
 
-from audit import chain, insights, recorder
+from audit import chain, insights, purge, recorder, selectors
+from audit.auditors import Auditor
 from audit.models import AccessEvent, Outcome
 from audit.recorder import Event
-from tests.factories import make_member
+from teams.models import User
+from tests.factories import make_member, make_team
 
 PARIS = ZoneInfo("Europe/Paris")
 SINCE = datetime(2026, 10, 20, tzinfo=PARIS)
@@ -190,3 +193,140 @@ def test_an_actor_is_named_as_their_latest_event_names_them(team, record_at):
     record_at(DAY + timedelta(hours=2), other, Event(action="auth.login"))
     found = insights.signals(glass_review_after=timedelta(days=7), scope=AccessEvent.objects.all(), now=UNTIL)
     assert sorted(s.actor_label for s in found) == ["Autre", "Nouveau nom"]
+
+
+# The kept closed days (``insights.closed_days_tally``): the cache's days and the live edges give
+# what one scan of the window gives, on the first request (nothing kept) and on the next ones.
+DEPLOYMENT = Auditor(user=None, organisation_id=None, whole_deployment=True)
+
+
+def _both(now: datetime) -> tuple[insights.Tally, insights.Tally]:
+    """The window of thirty days up to ``now``: kept and live, then counted in one scan."""
+    events = AccessEvent.objects.all()
+    since = now - timedelta(days=30)
+    marker = selectors.tally_marker(DEPLOYMENT, {})
+    kept = insights.closed_days_tally(events, since=since, until=now, now=now, marker=marker)
+    return kept, insights.tally(events, since=since, until=now)
+
+
+def _kept_days() -> int:
+    return len([key for key in cache._cache if ":audit:tally:" in key])  # LocMemCache's own
+
+
+def test_kept_days_and_the_open_day_count_what_one_scan_counts(window, record_at):
+    now = datetime(2026, 11, 18, 15, 30, tzinfo=PARIS)  # the window's first day is partial
+    cold, live = _both(now)
+    assert cold == live and live.counted and live.days
+    assert _kept_days() == 29  # the whole days before today; not the partial first day, not today
+    warm, live = _both(now)
+    assert warm == live
+    # Today, just appended: a fifth refusal, a read at night (01:00 local), counted live.
+    owl, refuser = window["owl"], window["refuser"]
+    denied = {"action": "person.view", "outcome": "denied"}
+    record_at(now - timedelta(minutes=1), User.objects.get(pk=refuser), *(Event(**denied) for _ in range(5)))
+    record_at(now.replace(hour=1), User.objects.get(pk=owl), Event(action="note.view", person_id=2))
+    later = now + timedelta(minutes=1)
+    warm, live = _both(later)
+    assert warm == live
+    assert ("denied", refuser, now.date(), 5) in warm.counted
+    # Three at night in the fixture's window, one on the 19th of October at 23:00 (within this one).
+    assert ("night", owl, None, 5) in warm.counted
+
+
+def test_a_day_is_kept_only_once_closed_in_local_time(team, record_at):
+    """Midnight in Paris is 23:00 UTC in winter: 23:59:59 local is the day before, 00:00 the day
+    after. A day is kept an hour after it ends: an event of its last instant appended late (its
+    transaction still open at midnight) is counted."""
+    worker = make_member(team, display_name="Veilleur")
+    midnight = datetime(2026, 11, 12, tzinfo=PARIS)
+    denied = {"action": "person.view", "outcome": "denied"}
+    record_at(midnight - timedelta(seconds=1), worker, *(Event(**denied, person_id=i) for i in range(5)))
+    record_at(midnight, worker, *(Event(**denied, person_id=i) for i in range(5)))
+    kept, live = _both(midnight + timedelta(minutes=30))
+    assert kept == live and _kept_days() == 28  # the 11th still open: not kept
+    late = midnight - timedelta(microseconds=1)
+    record_at(late, worker, Event(action="note.view", person_id=1))
+    kept, live = _both(midnight + timedelta(minutes=59))
+    assert kept == live and live.days[late.date()] == (1, 5)
+    kept, live = _both(midnight + timedelta(hours=2))
+    assert kept == live and _kept_days() == 29
+    assert [c for c in kept.counted if c[0] == "denied"] == [
+        ("denied", worker.pk, late.date(), 5),
+        ("denied", worker.pk, midnight.date(), 5),
+    ]
+
+
+def test_a_purge_changes_what_the_kept_days_are_kept_under(db, record_at, monkeypatch):
+    now = timezone.now()
+    # The chains start eleven days ago (the team's and account's creation are recorded): a purge of
+    # seven days removes the first days' events.
+    monkeypatch.setattr(chain.time, "time_ns", lambda: int((now - timedelta(days=11)).timestamp() * 10**9))
+    worker = make_member(make_team("Ancienne équipe", ("contact",)), display_name="Ancienne")
+    monkeypatch.undo()
+    denied = {"action": "person.view", "outcome": "denied"}
+    record_at(now - timedelta(days=10), worker, *(Event(**denied, person_id=i) for i in range(5)))
+    record_at(now - timedelta(days=2), worker, *(Event(**denied, person_id=i) for i in range(5)))
+    before = selectors.tally_marker(DEPLOYMENT, {})
+    kept, live = _both(now)
+    assert kept == live and len([c for c in kept.counted if c[0] == "denied"]) == 2
+    purge.purge_events(older_than=timedelta(days=7), actor=recorder.system("tests"))
+    assert selectors.tally_marker(DEPLOYMENT, {}) != before
+    kept, live = _both(now)
+    assert kept == live and [c[2] for c in kept.counted if c[0] == "denied"] == [
+        timezone.localtime(now - timedelta(days=2)).date()
+    ]
+
+
+def test_an_organisations_kept_days_follow_its_accounts(team, other_team, record_at):
+    """An organisation's scope names its accounts by a subquery: an account that moves to another
+    organisation takes its past days with it, kept or not."""
+    mover = make_member(team, display_name="Partante")
+    organisation = team.organisation_id
+    auditor = Auditor(user=None, organisation_id=organisation, whole_deployment=False)
+    now = timezone.now()
+    denied = {"action": "person.view", "outcome": "denied"}
+    record_at(now - timedelta(days=3), mover, *(Event(**denied, person_id=i) for i in range(5)))
+    scope = selectors.auditable(auditor)
+    since = now - timedelta(days=30)
+
+    def kept() -> insights.Tally:
+        marker = selectors.tally_marker(auditor, {})
+        return insights.closed_days_tally(scope, since=since, until=now, now=now, marker=marker)
+
+    assert kept() == insights.tally(scope, since=since, until=now) and kept().counted
+    mover.organisation_id = other_team.organisation_id
+    mover.save()
+    assert kept() == insights.tally(scope, since=since, until=now)
+
+
+def test_a_kept_count_and_todays_events_count_what_the_log_holds(window, record_at):
+    """The closed days counted once and kept, today's live: as many as a count of every event, on
+    the first page (nothing kept), the next ones, and after an event appended today."""
+    now = datetime(2026, 11, 10, 15, tzinfo=PARIS)
+    marker = selectors.tally_marker(DEPLOYMENT, {})
+    for selected in (AccessEvent.objects.all(), AccessEvent.objects.filter(outcome="denied")):
+        assert insights.kept_count(selected, now=now, marker=marker) == selected.count()
+        assert insights.kept_count(selected, now=now, marker=marker) == selected.count()
+    record_at(now - timedelta(minutes=1), User.objects.get(pk=window["owl"]), Event(action="person.view"))
+    record_at(now, User.objects.get(pk=window["owl"]), Event(action="person.view", outcome="denied"))
+    for selected in (AccessEvent.objects.all(), AccessEvent.objects.filter(outcome="denied")):
+        assert insights.kept_count(selected, now=now, marker=marker) == selected.count()
+    assert insights.kept_count(AccessEvent.objects.none(), now=now, marker=marker) == 0
+
+
+def test_the_kept_names_give_way_to_a_later_event_today(team, record_at):
+    """The actors' names of the closed days are kept; an event of today names the actor anew."""
+    worker = make_member(team, display_name="Ancien nom")
+    other = make_member(team, display_name="Autre")
+    now = DAY + timedelta(days=2, hours=15)
+    record_at(DAY, worker, Event(action="auth.login"))
+    record_at(DAY, other, Event(action="auth.login"))
+    marker = selectors.tally_marker(DEPLOYMENT, {})
+    actors = {worker.pk, other.pk}
+    assert insights._labels(actors, now=now, marker=marker) == {worker.pk: "Ancien nom", other.pk: "Autre"}
+    worker.display_name = "Nouveau nom"
+    worker.save()
+    record_at(now - timedelta(minutes=1), worker, Event(action="auth.login"))
+    kept = insights._labels(actors, now=now, marker=marker)
+    assert kept == insights._labels(actors) == {worker.pk: "Nouveau nom", other.pk: "Autre"}
+    assert insights._labels({worker.pk, 10**9}, now=now, marker=marker) == {worker.pk: "Nouveau nom"}

@@ -99,10 +99,11 @@ def test_only_auditors_reach_the_log_pages(web, worker, url):
 
 
 # The session and the user; the log's count and page; the chart with the signals counted per actor
-# and day (one statement: ``insights.tally``); the category labels and the names of the persons
-# shown; the acts the other signals read one by one (one statement: ``insights._acts``); the append.
-# Whatever the rows.
-AUDIT_PAGE_QUERIES = 12
+# and day (one statement: ``insights.closed_days_tally``, over the days not kept yet) and the latest
+# anchor its kept days depend on (``selectors.tally_marker``); the category labels and the names of
+# the persons shown; the acts the other signals read one by one (one statement: ``insights._acts``);
+# the append. Whatever the rows.
+AUDIT_PAGE_QUERIES = 13
 
 
 @pytest.mark.parametrize("rows", [10, 100])
