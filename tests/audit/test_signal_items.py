@@ -1,4 +1,4 @@
-"""The signals' list written by ``audit.views._signal_items`` is the HTML the template's loop wrote
+"""The signals' list written by ``audit.signals_html.signal_items`` is the HTML the template's loop wrote
 (``OLD_LOOP``, as it was): every kind, singular and plural, in French and in English, with a name to
 escape."""
 
@@ -8,7 +8,7 @@ import pytest
 from django.template import engines
 from django.utils import translation
 
-from audit import views
+from audit import signals_html
 from audit.insights import Signal
 
 OLD_LOOP = (
@@ -43,5 +43,5 @@ def test_the_signals_are_written_as_the_template_wrote_them(language, review_day
     old = engines["django"].from_string(OLD_LOOP)
     with translation.override(language):
         expected = old.render({"signals": signals, "glass_review_days": review_days})
-        written = views._signal_items(signals, review_days)
+        written = signals_html.signal_items(signals, review_days)
     assert "<ul>\n" + "  " + written + "\n  </ul>" == expected
