@@ -25,6 +25,8 @@ from django.db import connection
 from django.db.models import QuerySet
 from django.db.models.query import ValuesIterable
 
+from core import page_slices
+
 # Markers no real id or time can be: negative ids, one range per kind; a microsecond of 1901.
 _MARKER_SPACING = 10**12
 _AT = datetime(1901, 1, 1, 0, 0, 0, 424242, tzinfo=UTC)
@@ -171,13 +173,11 @@ class Rows:
             if not found:
                 raise IndexError(index)
             return found[0]
-        if index.step is not None or (index.start or 0) < 0 or (index.stop is not None and index.stop < 0):
-            raise ValueError("a page of rows: from a start to a stop, forwards")
-        start = index.start or 0
-        if index.stop is None:
+        start, stop = page_slices.forward(index, "rows")
+        if stop is None:
             return self._read(f"{self._template.sql} OFFSET %s", [*self._params, start])
         return self._read(
-            f"{self._template.sql} LIMIT %s OFFSET %s", [*self._params, max(index.stop - start, 0), start]
+            f"{self._template.sql} LIMIT %s OFFSET %s", [*self._params, max(stop - start, 0), start]
         )
 
     def __len__(self) -> int:

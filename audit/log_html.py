@@ -7,7 +7,7 @@ from datetime import date
 from html import escape
 from typing import Any, Protocol
 
-from django.utils import dateformat, timezone
+from django.utils import timezone
 from django.utils.formats import get_format
 from django.utils.safestring import SafeString
 from django.utils.text import capfirst
@@ -15,6 +15,7 @@ from django.utils.translation import get_language, gettext, ngettext
 
 from audit import insights, wording
 from audit.models import AccessEvent, Action
+from core.date_words import DateWords
 
 CHART = {"width": 720, "height": 200, "top": 10, "bottom": 30}
 
@@ -61,20 +62,8 @@ def chart(days: list[insights.Day]) -> dict[str, Any]:
 
 
 def _date_formatter(format_string: str) -> Callable[[date], str]:
-    """``django.utils.dateformat.format`` with its format string read once for the page, not once
-    per row (as ``records.note_display`` does for the notes; the log imports no app)."""
-    pieces: list[tuple[bool, str]] = []
-    for i, piece in enumerate(dateformat.re_formatchars.split(format_string)):
-        if i % 2:
-            pieces.append((True, piece))
-        elif piece:
-            pieces.append((False, dateformat.re_escaped.sub(r"\1", piece)))
-
-    def formatted(value: date) -> str:
-        parts = dateformat.DateFormat(value)
-        return "".join(str(getattr(parts, piece)()) if special else piece for special, piece in pieces)
-
-    return formatted
+    """``django.utils.dateformat.format`` with its format string read once for the page."""
+    return DateWords.of(format_string)
 
 
 class Names(Protocol):

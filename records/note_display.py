@@ -10,7 +10,7 @@ from html import escape
 from typing import Any
 
 from django.urls import reverse
-from django.utils import dateformat, timezone
+from django.utils import timezone
 from django.utils.formats import date_format, get_format
 from django.utils.html import conditional_escape, format_html
 from django.utils.safestring import SafeString
@@ -20,6 +20,7 @@ from access import wording
 from access.grants import Grants
 from access.readership import Readership
 from consent.models import Consent
+from core.date_words import DateWords
 from records.authorship import author_presented
 from teams.models import User
 
@@ -154,7 +155,7 @@ def _author(note: Mapping[str, Any]) -> str:
 
 # Format characters that show less than a minute (seconds, milliseconds, microseconds, the epoch's
 # seconds, and the ISO and RFC 5322 forms, which include the seconds).
-_WITHIN_A_MINUTE = frozenset("suvUcr")
+_WITHIN_A_MINUTE = "suvUcr"
 
 
 def _date_formatter(format_string: str) -> Callable[[datetime], str]:
@@ -163,22 +164,15 @@ def _date_formatter(format_string: str) -> Callable[[datetime], str]:
     minute, often several on a page, say the same words; a format that shows seconds keeps each
     moment apart). The same output: the local offsets of the moments notes are written at are whole
     minutes (the last offset in seconds ended in 1972)."""
-    pieces: list[tuple[bool, str]] = []
-    for i, piece in enumerate(dateformat.re_formatchars.split(format_string)):
-        if i % 2:
-            pieces.append((True, piece))
-        elif piece:
-            pieces.append((False, dateformat.re_escaped.sub(r"\1", piece)))
-    exact = any(special and piece in _WITHIN_A_MINUTE for special, piece in pieces)
+    words_of = DateWords.of(format_string)
+    exact = words_of.uses(_WITHIN_A_MINUTE)
     done: dict[datetime, str] = {}
 
     def formatted(value: datetime) -> str:
         moment = value if exact else value.replace(second=0, microsecond=0)
         words = done.get(moment)
         if words is None:
-            parts = dateformat.DateFormat(timezone.localtime(value))
-            words = "".join(str(getattr(parts, piece)()) if special else piece for special, piece in pieces)
-            done[moment] = words
+            words = done[moment] = words_of(timezone.localtime(value))
         return words
 
     return formatted

@@ -18,6 +18,7 @@ from django.db.models.functions import Cast, Concat, TruncDate
 from django.utils import timezone
 
 from audit.models import AccessEvent, Action, Outcome
+from core import page_slices
 
 LISTED = Q(action=Action.PERSON_LIST, outcome=Outcome.ALLOWED)
 # A page that ends past this line is found by the grouped statement: reading every event before its
@@ -101,12 +102,10 @@ class Lines:
             if not found:
                 raise IndexError(index)
             return found[0]
-        if index.step is not None or (index.start or 0) < 0 or (index.stop is not None and index.stop < 0):
-            raise ValueError("a page of lines: from a start to a stop, forwards")
-        start = index.start or 0
-        if index.stop is None or index.stop > DEEP:
-            return list(one_line_per_team_and_day(self._events)[start : index.stop])
-        return self._read(start, index.stop)
+        start, stop = page_slices.forward(index, "lines")
+        if stop is None or stop > DEEP:
+            return list(one_line_per_team_and_day(self._events)[start:stop])
+        return self._read(start, stop)
 
     def __len__(self) -> int:
         return len(self[0:None])
