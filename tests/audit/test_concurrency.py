@@ -73,10 +73,11 @@ def test_a_rolled_back_writer_leaves_no_link_behind(flushable_audit):
 
 
 @pytest.mark.django_db(transaction=True)
-def test_an_append_that_waited_for_a_chain_links_to_what_its_holder_committed(flushable_audit, monkeypatch):
+def test_an_append_that_waited_for_a_chain_links_to_what_its_holder_committed(flushable_audit, settings):
     """The chain's last link is read after the chain is held: an append that queued behind another
     sees the event that one committed (a read with the snapshot its statement began with would not,
-    and would take the same place in the chain)."""
+    and would take the same place in the chain). One chain: the waiter must queue behind the holder."""
+    settings.RELAIS_AUDIT_CHAINS = 1
     recorder.record(recorder.system("tests"), Event(action="person.view", person_id=1))  # chains made
     held = chain.lock_head  # the holder takes any chain; the waiter must queue behind that one
     holding: list[int] = []
@@ -100,10 +101,6 @@ def test_an_append_that_waited_for_a_chain_links_to_what_its_holder_committed(fl
     thread = threading.Thread(target=holder)
     thread.start()
     holder_locked.wait(5)
-    monkeypatch.setattr(
-        chain, "_FREE_HEAD", dict.fromkeys(chain._FREE_HEAD, "SELECT id FROM audit_chainhead WHERE 1 = 0")
-    )
-    monkeypatch.setattr(chain.random, "randint", lambda low, high: holding[0])
     waiter_started.set()
     recorder.record(recorder.system("waiter"), Event(action="person.view", person_id=3))
     thread.join()
@@ -112,6 +109,51 @@ def test_an_append_that_waited_for_a_chain_links_to_what_its_holder_committed(fl
     seqs = dict(AccessEvent.objects.filter(person_id__in=[2, 3]).values_list("person_id", "seq"))
     chains = set(AccessEvent.objects.filter(person_id__in=[2, 3]).values_list("chain", flat=True))
     assert chains == {holding[0]} and seqs[3] == seqs[2] + 1
+    assert chain.verify().ok
+
+
+@pytest.mark.django_db(transaction=True)
+def test_an_append_that_finds_every_chain_busy_waits_for_one_and_links_all_its_events(
+    flushable_audit, settings, monkeypatch
+):
+    """More writers than chains: the append queues behind a busy chain in the same call that found
+    none free (not behind the whole log's lock, which only a missing chain takes), and links as many
+    events as it writes."""
+    settings.RELAIS_AUDIT_CHAINS = 2
+    recorder.record(recorder.system("tests"), Event(action="person.view", person_id=1))  # chains made
+    before = AccessEvent.objects.count()
+
+    def whole_log_lock(using: str) -> None:
+        raise AssertionError("no chain is missing: the log's lock would queue every append behind it")
+
+    monkeypatch.setattr(chain, "_create_missing_heads", whole_log_lock)
+    locked = threading.Event()
+    errors: list[Exception] = []
+
+    def holder() -> None:
+        try:
+            with transaction.atomic(), connection.cursor() as cursor:
+                cursor.execute("SELECT id FROM audit_chainhead FOR UPDATE")
+                locked.set()
+                time.sleep(0.4)
+        except Exception as exc:  # noqa: BLE001 - reported by the assertion below
+            errors.append(exc)
+        finally:
+            connections.close_all()
+
+    thread = threading.Thread(target=holder)
+    thread.start()
+    locked.wait(5)
+    started = time.monotonic()
+    for count in (1, 3, 7):
+        recorder.record(
+            recorder.system("tests"), *(Event(action="person.view", person_id=k) for k in range(count))
+        )
+    waited = time.monotonic() - started
+    thread.join()
+
+    assert errors == [] and waited > 0.2  # the first append waited for the busy chains
+    assert AccessEvent.objects.count() == before + 11
     assert chain.verify().ok
 
 
