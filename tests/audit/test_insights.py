@@ -330,3 +330,6 @@ def test_the_kept_names_give_way_to_a_later_event_today(team, record_at):
     kept = insights._labels(actors, now=now, marker=marker)
     assert kept == insights._labels(actors) == {worker.pk: "Nouveau nom", other.pk: "Autre"}
     assert insights._labels({worker.pk, 10**9}, now=now, marker=marker) == {worker.pk: "Nouveau nom"}
+    # Today's events of an actor not asked for are read too (``_labels``), but never named.
+    record_at(now - timedelta(minutes=1), other, Event(action="auth.login"))
+    assert insights._labels({worker.pk}, now=now, marker=marker) == {worker.pk: "Nouveau nom"}
