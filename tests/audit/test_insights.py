@@ -17,7 +17,7 @@ from audit.auditors import Auditor
 from audit.models import AccessEvent, Outcome
 from audit.recorder import Event
 from teams.models import User
-from tests.factories import make_member, make_team
+from tests.factories import make_member, make_organisation, make_team
 
 PARIS = ZoneInfo("Europe/Paris")
 SINCE = datetime(2026, 10, 20, tzinfo=PARIS)
@@ -297,6 +297,47 @@ def test_an_organisations_kept_days_follow_its_accounts(team, other_team, record
     mover.organisation_id = other_team.organisation_id
     mover.save()
     assert kept() == insights.tally(scope, since=since, until=now)
+
+
+def _kept_sums() -> int:
+    return len([key for key in cache._cache if ":audit:tally-sum:" in key])
+
+
+def test_the_whole_days_are_read_as_one_kept_sum(window, record_at):
+    """Once counted, the window's whole days are read from their sum alone: with the days' own
+    entries gone, the page counts the same and counts no day again."""
+    now = datetime(2026, 11, 18, 15, 30, tzinfo=PARIS)
+    cold, live = _both(now)
+    assert cold == live and _kept_sums() == 1
+    for key in [key for key in cache._cache if ":audit:tally:" in key]:
+        del cache._cache[key], cache._expire_info[key]
+    warm, live = _both(now + timedelta(minutes=5))
+    assert warm == live and _kept_days() == 0 and _kept_sums() == 1
+    # The next day, the window's whole days change: a sum of their own, the days counted again.
+    tomorrow, live = _both(now + timedelta(days=1))
+    assert tomorrow == live and _kept_sums() == 2 and _kept_days() == 29
+
+
+def test_an_organisations_kept_sum_is_never_served_to_another(team, record_at):
+    """Two organisations' auditors, their windows kept side by side: each reads its own."""
+    other_team = make_team("Voisins", organisation=make_organisation("Association voisine"))
+    ours = make_member(team, display_name="Nôtre")
+    theirs = make_member(other_team, display_name="Leur")
+    now = timezone.now()
+    denied = {"action": "person.view", "outcome": "denied"}
+    record_at(now - timedelta(days=3), ours, *(Event(**denied, person_id=i) for i in range(5)))
+    record_at(now - timedelta(days=4), theirs, *(Event(**denied, person_id=i) for i in range(6)))
+    since = now - timedelta(days=30)
+    tallies = []
+    for organisation in (team.organisation_id, other_team.organisation_id, team.organisation_id):
+        auditor = Auditor(user=None, organisation_id=organisation, whole_deployment=False)
+        scope = selectors.auditable(auditor)
+        marker = selectors.tally_marker(auditor, {})
+        kept = insights.closed_days_tally(scope, since=since, until=now, now=now, marker=marker)
+        assert kept == insights.tally(scope, since=since, until=now)
+        tallies.append(kept)
+    assert tallies[0] == tallies[2] != tallies[1] and _kept_sums() == 2
+    assert [c[1] for c in tallies[1].counted if c[0] == "denied"] == [theirs.pk]
 
 
 def test_a_kept_count_and_todays_events_count_what_the_log_holds(window, record_at):
