@@ -220,12 +220,15 @@ def test_kept_days_and_the_open_day_count_what_one_scan_counts(window, record_at
     assert _kept_days() == 29  # the whole days before today; not the partial first day, not today
     warm, live = _both(now)
     assert warm == live
-    # Today, just appended: a fifth refusal, a read at night (01:00 local), counted live.
+    # Today, just appended (an event's time is taken when it is appended): a fifth refusal, a read
+    # at night (22:15 local), counted live; today's closed hours are kept since 15:30.
     owl, refuser = window["owl"], window["refuser"]
     denied = {"action": "person.view", "outcome": "denied"}
-    record_at(now - timedelta(minutes=1), User.objects.get(pk=refuser), *(Event(**denied) for _ in range(5)))
-    record_at(now.replace(hour=1), User.objects.get(pk=owl), Event(action="note.view", person_id=2))
-    later = now + timedelta(minutes=1)
+    later = now.replace(hour=22)
+    record_at(later - timedelta(minutes=15), User.objects.get(pk=owl), Event(action="note.view", person_id=2))
+    record_at(
+        later - timedelta(minutes=1), User.objects.get(pk=refuser), *(Event(**denied) for _ in range(5))
+    )
     warm, live = _both(later)
     assert warm == live
     assert ("denied", refuser, now.date(), 5) in warm.counted
@@ -301,6 +304,48 @@ def test_an_organisations_kept_days_follow_its_accounts(team, other_team, record
 
 def _kept_sums() -> int:
     return len([key for key in cache._cache if ":audit:tally-sum:" in key])
+
+
+def _kept_parts() -> int:
+    return len([key for key in cache._cache if ":audit:tally-part:" in key])
+
+
+def test_the_partial_days_closed_hours_are_kept_as_the_clock_moves_on(window, record_at):
+    """Hour after hour, across midnight: the first day's closed hours and today's, kept, and what is
+    counted live (at most an hour at each end and the hour just closed) give what one scan gives,
+    with events appended as the clock moves (refusals, persons read, reads at night)."""
+    reader = User.objects.get(pk=window["reader"])
+    start = datetime(2026, 11, 18, 20, 10, tzinfo=PARIS)
+    for step in range(0, 9):
+        now = start + timedelta(minutes=37 * step)
+        record_at(now - timedelta(minutes=2), reader, Event(action="note.view", person_id=100 + step % 3))
+        record_at(now - timedelta(minutes=1), reader, Event(action="person.view", outcome="denied"))
+        kept, live = _both(now)
+        assert kept == live, now
+        warm, live = _both(now + timedelta(seconds=30))
+        assert warm == live, now
+    assert _kept_parts() >= 2
+    # Five of the reads at night (from 22:34 to 01:02), seven refusals on the 18th (until 23:48).
+    assert ("night", reader.pk, None, 5) in live.counted
+    assert ("denied", reader.pk, start.date(), 7) in live.counted
+
+
+def test_persons_read_in_a_kept_hour_and_live_are_counted_once(team, record_at):
+    """Twenty different persons read today: fifteen in hours kept since, ten in the live hour, five
+    of them the same persons. Counted once each: twenty, the threshold."""
+    worker = make_member(team, display_name="Lectrice")
+    now = datetime(2026, 11, 18, 15, 30, tzinfo=PARIS)
+    record_at(now.replace(hour=10), worker, *(Event(action="note.view", person_id=i) for i in range(15)))
+    _both(now - timedelta(minutes=6))  # the whole days kept: the next page keeps today's hours
+    kept, live = _both(now - timedelta(minutes=5))
+    assert kept == live and _kept_parts() >= 1
+    assert not [c for c in live.counted if c[0] == "many_persons"]
+    record_at(
+        now - timedelta(minutes=1), worker, *(Event(action="note.view", person_id=i) for i in range(10, 20))
+    )
+    kept, live = _both(now)
+    assert kept == live
+    assert ("many_persons", worker.pk, now.date(), 20) in kept.counted
 
 
 def test_the_whole_days_are_read_as_one_kept_sum(window, record_at):
