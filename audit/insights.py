@@ -251,7 +251,8 @@ def closed_days_tally(
             for day in whole_days
         }
     )
-    cache.set(summed_key, summed, timeout=timeout)
+    # Read while these are the window's whole days: a day.
+    cache.set(summed_key, summed, timeout=int(timedelta(days=2).total_seconds()))
     whole = set(whole_days)
     return _added(summed, {day: count for day, count in counted.items() if day not in whole})
 
@@ -286,11 +287,14 @@ def _edge_counts(
 ) -> dict[date, _DayCount]:
     """The counts of the window's partial days (``edges``), their whole closed hours read from the
     cache. An hour that ended before ``closed_until`` never counts differently (``CLOSED_AFTER``):
-    each edge's closed whole hours are counted once, kept (by ``shape``, the selection, and their
-    bounds: the first day's move on by an hour each hour, today's grow by one) and added to what the
-    rest of the edges counts live, at most an hour at each end and the hour just closed. Today
+    each edge's closed whole hours are counted once, kept and added to what the rest of the edges
+    counts live, at most an hour at each end and the hour just closed. A day's closed hours are
+    kept under one entry (by ``shape``, the selection, and the local day) with their bounds, which
+    move on by an hour each hour (the first day's) or grow by one (today's): an entry whose bounds
+    are not the ones asked for is counted again and replaced, not kept beside the others. Today
     grows all day (every page read is an event of today): counted live, it was a day of events to
     group at every request, some 2 to 8 ms of the server's time over the bench's million."""
+    tz = timezone.get_current_timezone()
     parts: list[tuple[datetime, datetime]] = []
     live: list[tuple[datetime, datetime]] = []
     for start, end in edges:
@@ -300,19 +304,21 @@ def _edge_counts(
             live += [(a, b) for a, b in ((start, kept_start), (kept_end, end)) if a < b]
         else:
             live.append((start, end))
+    # Each edge is within one local day, a day apart from the other edge's.
     keys = {
-        part: f"audit:tally-part:{CACHE_VERSION}:{shape}:{part[0].isoformat()}:{part[1].isoformat()}"
+        part: f"audit:tally-part:{CACHE_VERSION}:{shape}:{timezone.localtime(part[0], tz).date().isoformat()}"
         for part in parts
     }
-    kept: dict[str, _Part] = cache.get_many(list(keys.values())) if keys else {}
-    missing = [part for part in parts if keys[part] not in kept]
+    entries: dict[str, tuple[datetime, datetime, _Part]] = cache.get_many(list(keys.values())) if keys else {}
+    kept = {part: entries[keys[part]][2] for part in parts if entries.get(keys[part], ())[:2] == part}
+    missing = [part for part in parts if part not in kept]
     counted = _count_persons(events, live, missing, shape=shape)
     if missing:
         cache.set_many(
-            {keys[part]: counted[number + 1] for number, part in enumerate(missing)},
-            timeout=int(KEPT_FOR.total_seconds()),
+            {keys[part]: (*part, counted[number + 1]) for number, part in enumerate(missing)},
+            timeout=int(timedelta(days=2).total_seconds()),
         )
-    return _merged([kept[keys[part]] for part in parts if keys[part] in kept] + list(counted.values()))
+    return _merged(list(kept.values()) + list(counted.values()))
 
 
 def _count_persons(
