@@ -17,7 +17,7 @@ from audit.auditors import Auditor
 from audit.models import AccessEvent, Outcome
 from audit.recorder import Event
 from teams.models import User
-from tests.factories import make_member, make_team
+from tests.factories import make_member, make_organisation, make_team
 
 PARIS = ZoneInfo("Europe/Paris")
 SINCE = datetime(2026, 10, 20, tzinfo=PARIS)
@@ -220,12 +220,15 @@ def test_kept_days_and_the_open_day_count_what_one_scan_counts(window, record_at
     assert _kept_days() == 29  # the whole days before today; not the partial first day, not today
     warm, live = _both(now)
     assert warm == live
-    # Today, just appended: a fifth refusal, a read at night (01:00 local), counted live.
+    # Today, just appended (an event's time is taken when it is appended): a fifth refusal, a read
+    # at night (22:15 local), counted live; today's closed hours are kept since 15:30.
     owl, refuser = window["owl"], window["refuser"]
     denied = {"action": "person.view", "outcome": "denied"}
-    record_at(now - timedelta(minutes=1), User.objects.get(pk=refuser), *(Event(**denied) for _ in range(5)))
-    record_at(now.replace(hour=1), User.objects.get(pk=owl), Event(action="note.view", person_id=2))
-    later = now + timedelta(minutes=1)
+    later = now.replace(hour=22)
+    record_at(later - timedelta(minutes=15), User.objects.get(pk=owl), Event(action="note.view", person_id=2))
+    record_at(
+        later - timedelta(minutes=1), User.objects.get(pk=refuser), *(Event(**denied) for _ in range(5))
+    )
     warm, live = _both(later)
     assert warm == live
     assert ("denied", refuser, now.date(), 5) in warm.counted
@@ -299,6 +302,91 @@ def test_an_organisations_kept_days_follow_its_accounts(team, other_team, record
     assert kept() == insights.tally(scope, since=since, until=now)
 
 
+def _kept_sums() -> int:
+    return len([key for key in cache._cache if ":audit:tally-sum:" in key])
+
+
+def _kept_parts() -> int:
+    return len([key for key in cache._cache if ":audit:tally-part:" in key])
+
+
+def test_the_partial_days_closed_hours_are_kept_as_the_clock_moves_on(window, record_at):
+    """Hour after hour, across midnight: the first day's closed hours and today's, kept, and what is
+    counted live (at most an hour at each end and the hour just closed) give what one scan gives,
+    with events appended as the clock moves (refusals, persons read, reads at night)."""
+    reader = User.objects.get(pk=window["reader"])
+    start = datetime(2026, 11, 18, 20, 10, tzinfo=PARIS)
+    for step in range(0, 9):
+        now = start + timedelta(minutes=37 * step)
+        record_at(now - timedelta(minutes=2), reader, Event(action="note.view", person_id=100 + step % 3))
+        record_at(now - timedelta(minutes=1), reader, Event(action="person.view", outcome="denied"))
+        kept, live = _both(now)
+        assert kept == live, now
+        warm, live = _both(now + timedelta(seconds=30))
+        assert warm == live, now
+        if now.date() == start.date():  # one entry for each partial day, replaced hour after hour
+            assert _kept_parts() <= 2
+    assert _kept_parts() >= 2
+    # Five of the reads at night (from 22:34 to 01:02), seven refusals on the 18th (until 23:48).
+    assert ("night", reader.pk, None, 5) in live.counted
+    assert ("denied", reader.pk, start.date(), 7) in live.counted
+
+
+def test_persons_read_in_a_kept_hour_and_live_are_counted_once(team, record_at):
+    """Twenty different persons read today: fifteen in hours kept since, ten in the live hour, five
+    of them the same persons. Counted once each: twenty, the threshold."""
+    worker = make_member(team, display_name="Lectrice")
+    now = datetime(2026, 11, 18, 15, 30, tzinfo=PARIS)
+    record_at(now.replace(hour=10), worker, *(Event(action="note.view", person_id=i) for i in range(15)))
+    _both(now - timedelta(minutes=6))  # the whole days kept: the next page keeps today's hours
+    kept, live = _both(now - timedelta(minutes=5))
+    assert kept == live and _kept_parts() >= 1
+    assert not [c for c in live.counted if c[0] == "many_persons"]
+    record_at(
+        now - timedelta(minutes=1), worker, *(Event(action="note.view", person_id=i) for i in range(10, 20))
+    )
+    kept, live = _both(now)
+    assert kept == live
+    assert ("many_persons", worker.pk, now.date(), 20) in kept.counted
+
+
+def test_the_whole_days_are_read_as_one_kept_sum(window, record_at):
+    """Once counted, the window's whole days are read from their sum alone: with the days' own
+    entries gone, the page counts the same and counts no day again."""
+    now = datetime(2026, 11, 18, 15, 30, tzinfo=PARIS)
+    cold, live = _both(now)
+    assert cold == live and _kept_sums() == 1
+    for key in [key for key in cache._cache if ":audit:tally:" in key]:
+        del cache._cache[key], cache._expire_info[key]
+    warm, live = _both(now + timedelta(minutes=5))
+    assert warm == live and _kept_days() == 0 and _kept_sums() == 1
+    # The next day, the window's whole days change: a sum of their own, the days counted again.
+    tomorrow, live = _both(now + timedelta(days=1))
+    assert tomorrow == live and _kept_sums() == 2 and _kept_days() == 29
+
+
+def test_an_organisations_kept_sum_is_never_served_to_another(team, record_at):
+    """Two organisations' auditors, their windows kept side by side: each reads its own."""
+    other_team = make_team("Voisins", organisation=make_organisation("Association voisine"))
+    ours = make_member(team, display_name="Nôtre")
+    theirs = make_member(other_team, display_name="Leur")
+    now = timezone.now()
+    denied = {"action": "person.view", "outcome": "denied"}
+    record_at(now - timedelta(days=3), ours, *(Event(**denied, person_id=i) for i in range(5)))
+    record_at(now - timedelta(days=4), theirs, *(Event(**denied, person_id=i) for i in range(6)))
+    since = now - timedelta(days=30)
+    tallies = []
+    for organisation in (team.organisation_id, other_team.organisation_id, team.organisation_id):
+        auditor = Auditor(user=None, organisation_id=organisation, whole_deployment=False)
+        scope = selectors.auditable(auditor)
+        marker = selectors.tally_marker(auditor, {})
+        kept = insights.closed_days_tally(scope, since=since, until=now, now=now, marker=marker)
+        assert kept == insights.tally(scope, since=since, until=now)
+        tallies.append(kept)
+    assert tallies[0] == tallies[2] != tallies[1] and _kept_sums() == 2
+    assert [c[1] for c in tallies[1].counted if c[0] == "denied"] == [theirs.pk]
+
+
 def test_a_kept_count_and_todays_events_count_what_the_log_holds(window, record_at):
     """The closed days counted once and kept, today's live: as many as a count of every event, on
     the first page (nothing kept), the next ones, and after an event appended today."""
@@ -330,3 +418,6 @@ def test_the_kept_names_give_way_to_a_later_event_today(team, record_at):
     kept = insights._labels(actors, now=now, marker=marker)
     assert kept == insights._labels(actors) == {worker.pk: "Nouveau nom", other.pk: "Autre"}
     assert insights._labels({worker.pk, 10**9}, now=now, marker=marker) == {worker.pk: "Nouveau nom"}
+    # Today's events of an actor not asked for are read too (``_labels``), but never named.
+    record_at(now - timedelta(minutes=1), other, Event(action="auth.login"))
+    assert insights._labels({worker.pk}, now=now, marker=marker) == {worker.pk: "Nouveau nom"}
