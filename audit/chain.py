@@ -61,26 +61,32 @@ _NEW_IDS = {
 # audit_chainhead are only what an append locks to hold a chain: they never change, so a log
 # appended to thousands of times a second leaves no dead row versions behind (when each append moved
 # its head's row, the 8 to 32 rows spread over thousands of pages that every append scanned).
-# On PostgreSQL, audit_take_chain (migration 0007) locks a free chain (``FOR UPDATE SKIP LOCKED``) or,
-# none free, waits for the one asked for; then reads its last link with audit_chain_last (migration
-# 0006), a statement with a snapshot of its own taken after the lock, so it sees the event that the
-# chain's previous holder committed before letting it go (a statement's snapshot, taken before the
-# lock, may not); then draws the ids. One round trip, whether a chain was free or not.
-_TAKE = "SELECT chain, seq, hash, ids FROM audit_take_chain(%s, %s)"
-# On SQLite one transaction writes at a time: any chain, its last event or its latest anchor.
 _ANY_HEAD = "SELECT id FROM audit_chainhead ORDER BY random() LIMIT 1"
-_SOME_HEAD = "SELECT id FROM audit_chainhead WHERE id = %s"
+_FREE_HEAD = {"postgresql": _ANY_HEAD + " FOR UPDATE SKIP LOCKED", "sqlite": _ANY_HEAD}
+_SOME_HEAD = {
+    "postgresql": "SELECT id FROM audit_chainhead WHERE id = %s FOR UPDATE",
+    "sqlite": "SELECT id FROM audit_chainhead WHERE id = %s",
+}
+# The last link of the locked chain. On PostgreSQL, audit_chain_last (migration 0006) is a volatile
+# function: it reads with a snapshot taken after the lock, so it sees the event that the chain's
+# previous holder committed before letting it go (the statement's own snapshot, taken before the
+# lock, may not). On SQLite one transaction writes at a time: the last event, or the latest anchor.
 _SQLITE_LAST = (
     "(SELECT {0} FROM (SELECT seq, hash, 1 AS found FROM audit_accessevent WHERE chain = h.id"
     " UNION ALL SELECT seq, hash, 0 FROM audit_anchor WHERE chain = h.id)"
     " ORDER BY found DESC, seq DESC LIMIT 1)"
 )
+_LAST = {
+    "postgresql": ("l.seq, l.hash", ", LATERAL audit_chain_last(h.id) l"),
+    "sqlite": (f"{_SQLITE_LAST.format('seq')}, {_SQLITE_LAST.format('hash')}", ""),
+}
 
 
-def _sqlite_head(head_sql: str) -> str:
-    """SQLite's head statement: a chain, its last link, and the id the new events follow."""
-    last = f"{_SQLITE_LAST.format('seq')}, {_SQLITE_LAST.format('hash')}"
-    return f"SELECT h.id, {last}, {_NEW_IDS['sqlite']} FROM ({head_sql}) h"  # noqa: S608 (constants)
+def _with_ids(head_sql: str, vendor: str) -> str:
+    """The head's statement: the chain locked, its last link, and the new events' ids (drawn once the
+    chain is held, so that they follow its last event's)."""
+    last, joined = _LAST[vendor]
+    return f"SELECT h.id, {last}, {_NEW_IDS[vendor]} FROM ({head_sql}) h{joined}"  # noqa: S608 (constants)
 
 
 def body_bytes(entry: dict[str, Any]) -> bytes:
@@ -186,19 +192,16 @@ def _wait_for_head(
     cursor: CursorWrapper, vendor: str, count: int, chain: int | None = None
 ) -> tuple[Any, ...] | None:
     """The head of ``chain`` (by default one chosen at random), waited for, with ``count`` new ids;
-    None if the chain has no row yet (on SQLite, one writer at a time, nothing is waited for).
+    None if the chain has no row yet.
 
     Only a missing head sends an append to ``_create_missing_heads``, whose lock is the whole log's
     and lasts to the end of the transaction: taken whenever every head was busy, it queued every
     such append behind one lock (three quarters of an append's time at 32 processes)."""
     if chain is None:
         chain = random.randint(1, chain_count())  # noqa: S311 (spreading load, not a secret)
-    if vendor == "postgresql":
-        cursor.execute(_TAKE, [chain, count])
-    else:
-        cursor.execute(_sqlite_head(_SOME_HEAD), [count, chain])  # the ids come first
+    cursor.execute(_with_ids(_SOME_HEAD[vendor], vendor), [count, chain])  # the ids come first
     head: tuple[Any, ...] | None = cursor.fetchone()
-    return None if head is None or head[0] is None else head
+    return head
 
 
 def lock_head(
@@ -210,11 +213,10 @@ def lock_head(
     connection = connections[using]
     vendor = connection.vendor
     with connection.cursor() if cursor is None else nullcontext(cursor) as cursor:
-        if vendor == "postgresql":  # a free chain, or the wait for one, in one round trip
+        cursor.execute(_with_ids(_FREE_HEAD[vendor], vendor), [count])
+        head = cursor.fetchone()
+        if head is None:  # every chain is appending right now: queue behind one of them
             head = _wait_for_head(cursor, vendor, count)
-        else:
-            cursor.execute(_sqlite_head(_ANY_HEAD), [count])
-            head = cursor.fetchone()
         if head is None or head[1] is None:  # a new log, more chains than before, or a chain not started
             _create_missing_heads(using)
             head = _wait_for_head(cursor, vendor, count, None if head is None else head[0])

@@ -267,9 +267,36 @@ def test_the_events_spread_over_several_chains(db, settings):
     assert set(AccessEvent.objects.values_list("chain", flat=True)) == {1, 2, 3, 4}
 
 
+def test_when_every_head_is_busy_an_append_queues_behind_one(db, settings, monkeypatch):
+    """With more writers than chains no head is free: the append waits for one chosen at random,
+    and links as many events as it writes (the path twenty readers over eight chains take)."""
+    settings.RELAIS_AUDIT_CHAINS = 2
+    write_events(1)  # the heads exist
+    busy = {vendor: chain._ANY_HEAD.replace("LIMIT 1", "LIMIT 0") for vendor in chain._FREE_HEAD}
+    monkeypatch.setattr(chain, "_FREE_HEAD", busy)
+    before = AccessEvent.objects.count()
+    for count in (1, 3, 7):
+        write_events(count)
+    assert AccessEvent.objects.count() == before + 11
+    assert chain.verify().ok
+
+
 @pytest.mark.parametrize("key_length", [32, 64, 100])
 def test_the_linker_is_hmac_sha256(key_length):
     key, previous, body = bytes(range(key_length)), b"\x01" * 32, b'{"seq":1}'
     assert chain.Linker(key)(previous, body) == hmac.digest(key, previous + body, "sha256")
     with_id = hmac.digest(key, previous + (77).to_bytes(8, "big") + body, "sha256")
     assert chain.Linker(key)(previous, body, 77) == with_id
+
+
+def test_an_append_that_finds_every_head_busy_waits_for_one_without_the_logs_lock(db, monkeypatch):
+    write_events(1)  # every chain's head exists
+    no_free_head = "SELECT id FROM audit_chainhead WHERE 1 = 0"
+    monkeypatch.setattr(chain, "_FREE_HEAD", dict.fromkeys(chain._FREE_HEAD, no_free_head))
+
+    def whole_log_lock(using: str) -> None:
+        raise AssertionError("no head is missing: the log's lock queues every append behind it")
+
+    monkeypatch.setattr(chain, "_create_missing_heads", whole_log_lock)
+    write_events(3)
+    assert AccessEvent.objects.count() == settings.RELAIS_AUDIT_CHAINS + 4 and chain.verify().ok
