@@ -98,7 +98,8 @@ def _offers(person: Person) -> list[TeamOffer]:
         Consent.objects.filter(
             person=person, team_id__in=teams, superseded_by__isnull=True, withdrawal__isnull=True
         )
-        .select_related("information")
+        # Its status is read from the same row: whether a withdrawal or a newer version ends it.
+        .select_related("information", "withdrawal", "superseded_by")
         .prefetch_related("categories")
         .order_by("id")
     )

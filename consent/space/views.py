@@ -53,13 +53,14 @@ def activate(request: HttpRequest) -> HttpResponse:
 def home(request: AuthenticatedHttpRequest) -> HttpResponse:
     """Who sees what: for each team, each kind of information, shared or not, with a button."""
     space = portal.my_space(user=request.user)
+    information, easy_information = texts.current_pair(get_language())
     context = {
         "offers": space.offers,
         "unread": space.unread,
         "emergencies": space.emergencies,
         "restriction": space.restriction,
-        "information": texts.current_text(get_language()),
-        "easy_information": texts.current_text(get_language(), easy_read=True),
+        "information": information,
+        "easy_information": easy_information,
         "nav": "portal-home",
         "body_class": "portal",
     }
@@ -96,11 +97,12 @@ def share(request: AuthenticatedHttpRequest) -> HttpResponse:
     except (Invalid, Conflict) as exc:
         # Nothing changed: the page is shown again with the reason, and the request answers 4xx.
         form_errors(form, exc)
+        information, easy_information = texts.current_pair(get_language())
         context = {
             "offers": portal.my_teams(user=request.user),
             "share_form": form,
-            "information": texts.current_text(get_language()),
-            "easy_information": texts.current_text(get_language(), easy_read=True),
+            "information": information,
+            "easy_information": easy_information,
             "nav": "portal-home",
         }
         return render_with_forms(

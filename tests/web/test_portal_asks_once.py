@@ -1,0 +1,93 @@
+"""The portal's pages ask each thing once (issue 26, "Faster still"): the representation a page's
+access found is the one its banner shows, never another account's, and never past its unit of work;
+an account known to have no person is not looked up; a consent's status and the information texts
+come with the statements that read them. The statements are pinned."""
+
+import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+
+from access.own_space import access_own, acting_for
+from audit import recorder
+from audit.models import Action
+from consent.representation import services as representatives
+from core.domain_errors import NotAPortalAccount
+from tests.factories import (
+    follow,
+    give_consent,
+    make_member,
+    make_person,
+    make_portal_account,
+    make_representative,
+)
+
+REPRESENTATIVE_JOURNAL_QUERIES = 12  # one representation, no person looked up for the account
+PORTAL_HOME_QUERIES = 19  # the consents' status in their statement (two fewer each), the texts read once
+
+
+def _asked(queries, table: str) -> int:
+    return sum(1 for q in queries if q["sql"].startswith(f'SELECT "{table}"."id"'))
+
+
+def test_a_representatives_journal_asks_for_the_representation_once(web, person, worker):
+    _agent, account = make_representative(person, by=worker, scope="both")
+    client = web.as_(account)
+    with CaptureQueriesContext(connection) as seen:
+        page = client.get("/portal/journal/").content.decode()
+    assert "Qui a regardé les informations de Jo" in page  # the title, from the banner's representation
+    assert "Vous agissez pour Jo, en tant que personne de confiance" in page
+    assert _asked(seen.captured_queries, "consent_representative") == 1
+    assert _asked(seen.captured_queries, "records_person") == 0  # the account has no person of its own
+
+
+def test_the_banner_never_shows_another_accounts_representation(person, worker, team):
+    _agent, lucie = make_representative(person, by=worker, name="Lucie")
+    other = make_person(team, display_name="Sandrine")
+    theirs, paul = make_representative(other, by=worker, name="Paul")
+    jo = make_portal_account(person, "jo")
+    with recorder.unit_of_work():
+        found = access_own(lucie, action=Action.PORTAL_ACCESS_LOG, scope_needed="journal").representative
+        assert acting_for(lucie) == found and found.person == person
+        assert acting_for(paul) == theirs and acting_for(paul).person == other
+        assert acting_for(jo) is None
+
+
+def test_an_ended_role_is_not_shown_by_the_next_unit_of_work(person, worker):
+    agent, lucie = make_representative(person, by=worker, kind="guardian")
+    with recorder.unit_of_work():
+        access_own(lucie, action=Action.PORTAL_ACCESS_LOG, scope_needed="journal")
+    representatives.end_representative(user=worker, representative_id=agent.pk, evidence="Mainlevée")
+    with recorder.unit_of_work():
+        assert acting_for(lucie) is None
+    assert acting_for(lucie) is None  # outside any unit of work: asked
+
+
+def test_an_account_said_to_have_no_person_is_refused_even_if_it_has_one_now(person):
+    jo = make_portal_account(person, "jo")
+    jo.menu_person = None  # as the signed-in user would have been read before the link
+    with pytest.raises(NotAPortalAccount), recorder.unit_of_work():
+        access_own(jo, action=Action.PORTAL_ACCESS_LOG, scope_needed="journal")
+    del jo.menu_person  # a user read otherwise is asked
+    with recorder.unit_of_work():
+        assert access_own(jo, action=Action.PORTAL_ACCESS_LOG, scope_needed="journal").person == person
+
+
+@pytest.mark.parametrize("consents", [1, 2])
+def test_portal_home_query_count_is_pinned(
+    web, person, team, other_team, worker, consents, django_assert_num_queries
+):
+    give_consent(person, team, ["housing", "contact"], by=worker)
+    if consents == 2:
+        follow(person, other_team)
+        give_consent(person, other_team, ["health"], by=make_member(other_team))
+    jo = make_portal_account(person, "jo")
+    web.as_(jo)
+    with django_assert_num_queries(PORTAL_HOME_QUERIES):
+        assert web.get("/portal/").status_code == 200
+
+
+def test_a_representatives_journal_query_count_is_pinned(web, person, worker, django_assert_num_queries):
+    _agent, account = make_representative(person, by=worker, scope="journal")
+    web.as_(account)
+    with django_assert_num_queries(REPRESENTATIVE_JOURNAL_QUERIES):
+        assert web.get("/portal/journal/").status_code == 200
