@@ -78,6 +78,7 @@ NOT_ACTIONS = {
     "consent.consents.services.informed": "a step of the receipts: what the person was told, as signed",
     "consent.information.texts.current_texts": "a read of the deployment's public texts",
     "consent.information.texts.current_text": "a read of the deployment's public texts",
+    "consent.information.texts.current_pair": "a read of the deployment's public texts",
     "consent.information.texts.text_given": "a check, a step of record_consent",
     "consent.information.texts.basis_given": "a check, a step of record_consent",
     "consent.information.texts.basis_for": "a step of the portal's give_consent and of the consent form",
