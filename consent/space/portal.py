@@ -29,7 +29,7 @@ from consent.consents import selectors, services
 from consent.emergency import services as glass
 from consent.information import texts
 from consent.models import Consent, GlassBreak, Method, Receipt, SpaceReset, Status
-from consent.notices import inbox
+from consent.notices import inbox, news
 from core.domain_errors import Invalid
 from records.models import FollowUp, Person
 from teams.models import Category, Team, User
@@ -103,7 +103,7 @@ def _offers(person: Person) -> list[TeamOffer]:
         .prefetch_related("categories")
         .order_by("id")
     )
-    soon = timezone.now() + inbox.ENDING_WITHIN
+    soon = timezone.now() + news.ENDING_WITHIN
     readership = readership_of(person.pk)
     for offer in offers.values():
         offer.reads = readership.of_team(offer.team.pk)

@@ -91,3 +91,52 @@ def test_a_representatives_journal_query_count_is_pinned(web, person, worker, dj
     web.as_(account)
     with django_assert_num_queries(REPRESENTATIVE_JOURNAL_QUERIES):
         assert web.get("/portal/journal/").status_code == 200
+
+
+# What the inbox finds in the record, from statements compiled once on PostgreSQL (``consent.notices.news``):
+# the same answers as the querysets they are compiled from, which SQLite runs. On both databases.
+
+
+def test_an_end_is_news_within_thirty_days_to_the_microsecond(person, team, worker):
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    from consent.notices import inbox
+    from consent.notices.news import ENDING_WITHIN
+
+    consent = give_consent(
+        person, team, ["housing"], by=worker, valid_until=timezone.now() + timedelta(days=40)
+    )
+    just_past = consent.valid_until - ENDING_WITHIN - timedelta(microseconds=1)
+    assert inbox.find_news(person, now=just_past) == []
+    found = inbox.find_news(person, now=consent.valid_until - ENDING_WITHIN)
+    assert [(n.kind, n.consent_id, n.team_id) for n in found] == [("consent_ending", consent.pk, team.pk)]
+    assert inbox.find_news(person, now=consent.valid_until - ENDING_WITHIN) == []  # told once
+
+
+def test_a_first_reader_is_news_once_and_the_persons_own_reads_never(person, team, worker):
+    from audit.recorder import Event
+    from consent.notices import inbox
+
+    jo = make_portal_account(person, "jo")
+    for actor in (jo, worker, worker):
+        recorder.record(actor, Event(action=Action.PERSON_VIEW, person_id=person.pk, team_id=team.pk))
+    found = inbox.find_news(person)
+    assert [(n.kind, n.actor_id, n.team_id) for n in found] == [("first_reader", worker.pk, team.pk)]
+    assert inbox.find_news(person) == []
+    assert inbox.unread_count(person) == 1
+
+
+def test_the_inbox_statements_are_compiled_once_per_shape(web, person, team, worker, monkeypatch):
+    from access import compiled
+
+    give_consent(person, team, ["housing"], by=worker)
+    web.as_(make_portal_account(person, "jo")).get("/portal/")
+    built = []
+    monkeypatch.setattr(compiled, "_template", lambda build, shape: built.append(build) or None)
+    assert web.get("/portal/").status_code == 200 and web.get("/portal/notices/").status_code == 200
+    assert built == []  # every statement of the second visit was compiled by the first
+    if connection.vendor == "postgresql":
+        names = {key[0] for key in compiled._templates}
+        assert {"notices:ending:own", "notices:first-reads:own", "notices:unread"} <= names
