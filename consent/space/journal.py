@@ -29,6 +29,7 @@ from audit.models import AccessEvent, Action, Outcome
 from audit.recorder import Event
 from consent.models import Consent, GlassBreak, Representative
 from consent.space import journal_groups
+from core.date_words import DateWords
 from core.text import with_role
 from records.models import Person
 from teams.models import Category, Membership, Team, User
@@ -340,7 +341,7 @@ class Line:
 
     @cached_property
     def when(self) -> str:
-        return formats.date_format(timezone.localtime(self.at), "DATETIME_FORMAT")
+        return _when(self.at)
 
     @cached_property
     def information(self) -> str:
@@ -363,6 +364,19 @@ class Line:
         """The whole line as one text (the API, the printed journal)."""
         parts = [f"{self.when} — {self.sentence}", self.outcome, self.information, self.why]
         return " ".join(part for part in parts if part)
+
+
+# Each language's date format, read once (``core.date_words``), not once per line of every page.
+_FORMATS: dict[str, DateWords] = {}
+
+
+def _when(at: datetime) -> str:
+    """``formats.date_format(localtime(at), "DATETIME_FORMAT")``, the same words."""
+    format_string = str(formats.get_format("DATETIME_FORMAT"))
+    words = _FORMATS.get(format_string)
+    if words is None:
+        words = _FORMATS[format_string] = DateWords.of(format_string)
+    return words(timezone.localtime(at))
 
 
 def journal(*, user: User, include_own: bool = False) -> Selection[AccessEvent]:

@@ -140,3 +140,22 @@ def test_the_inbox_statements_are_compiled_once_per_shape(web, person, team, wor
     if connection.vendor == "postgresql":
         names = {key[0] for key in compiled._templates}
         assert {"notices:ending:own", "notices:first-reads:own", "notices:unread"} <= names
+
+
+@pytest.mark.any_database
+@pytest.mark.parametrize("language", ["fr", "en"])
+def test_a_journal_lines_time_reads_as_djangos_date_format_writes_it(language):
+    from datetime import UTC, datetime
+
+    from django.utils import formats, timezone, translation
+
+    from consent.space.journal import Line
+
+    for at in (
+        datetime(2026, 3, 29, 0, 30, tzinfo=UTC),  # the night summer time begins in Paris
+        datetime(2026, 10, 25, 1, 30, tzinfo=UTC),  # and the night it ends
+        datetime(2026, 12, 8, 3, 9, 22, 123456, tzinfo=UTC),
+    ):
+        with translation.override(language):
+            line = Line(1, at, "", "", "", "", [], "", refused=False, by_you=False)
+            assert line.when == formats.date_format(timezone.localtime(at), "DATETIME_FORMAT")
