@@ -177,12 +177,23 @@ def refuse_while_restricted(user: User, *, action: str, person_id: int) -> None:
             raise RestrictedAfterReset()
 
 
+def person_events(person_id: int) -> QuerySet[AccessEvent]:
+    """Every event about the person, newest first: what their space reads unless it is restricted."""
+    return AccessEvent.objects.filter(person_id=person_id).order_by("-id")
+
+
+def reads_whole_journal(access: OwnSpace) -> bool:
+    """Whether the space reads every event about the person (``person_events``): unless it is
+    restricted after a reset (R10)."""
+    return access.reset is None or not access.restricted
+
+
 def own_journal(user: User, access: OwnSpace) -> QuerySet[AccessEvent]:
     """The events about the person that their space may read, newest first: all of them; or, while
     the space is restricted after a reset, the acts of the members of the code's maker's teams and
     what the space did since the reset, never other teams' reads (R10)."""
-    events = AccessEvent.objects.filter(person_id=access.person.pk).order_by("-id")
-    if access.reset is None or not access.restricted:
+    events = person_events(access.person.pk)
+    if access.reset is None or reads_whole_journal(access):
         return events
     return events.filter(
         Q(actor_id__in=_makers_colleagues(access.reset))

@@ -159,3 +159,68 @@ def test_a_journal_lines_time_reads_as_djangos_date_format_writes_it(language):
         with translation.override(language):
             line = Line(1, at, "", "", "", "", [], "", refused=False, by_you=False)
             assert line.when == formats.date_format(timezone.localtime(at), "DATETIME_FORMAT")
+
+
+@pytest.mark.parametrize("zone", ["Europe/Paris", "America/Cayenne"])
+def test_a_journals_count_compiled_once_is_the_grouped_statements(team, other_team, worker, person, zone):
+    """The journal's count, from its events' statement compiled once (``journal_groups.count_compiled``):
+    the lines of the grouped statement, with the person's own visits or without, in the page's time
+    zone (a statement of its own per zone: its days)."""
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    from access.own_space import ScopeNeeded, own_journal
+    from audit.recorder import Event
+    from consent.space import journal, journal_groups
+    from tests.web.test_journal_grouped import listed
+
+    jo = make_portal_account(person, "jo")
+    follow(person, other_team)
+    nadia = make_member(other_team)
+    now = timezone.now()
+    for hours, reader, team_of in [
+        (50, worker, team),
+        (49, worker, team),
+        (30, nadia, other_team),
+        (23, worker, team),
+    ]:
+        listed(reader, person, team_of, at=now - timedelta(hours=hours))
+    for reader in (worker, worker, nadia):  # lists that named no team: one line per reader and day
+        recorder.record(reader, Event(action="person.list", person_id=person.pk))
+    recorder.record(
+        worker, Event(action="person.list", outcome="denied", person_id=person.pk, team_id=team.pk)
+    )
+    recorder.record(jo, Event(action="portal.consents", person_id=person.pk))
+    with timezone.override(zone):
+        for include_own in (False, True):
+            with recorder.unit_of_work():
+                rows = journal.journal(user=jo, include_own=include_own).rows
+                access = access_own(jo, action=Action.PORTAL_ACCESS_LOG, scope_needed=ScopeNeeded.JOURNAL)
+                events = own_journal(jo, access)
+                if not include_own:
+                    events = events.exclude(actor_id=jo.pk, action__in=journal.OWN_VIEWS)
+                grouped = journal_groups.one_line_per_team_and_day(events).count()
+                assert rows.count() == grouped == journal_groups.count_lines(events), (include_own, grouped)
+    if connection.vendor == "postgresql":
+        from access import compiled
+
+        names = {key[0] for key in compiled._templates}
+        assert {f"journal:others:lines:{zone}", f"journal:all:lines:{zone}"} <= names
+
+
+def test_a_restricted_space_counts_only_the_journal_it_reads(api, team, other_team, person, worker):
+    """A space reopened with a worker's code reads fewer events (R10): its journal's count is theirs,
+    never the whole journal's (which would tell how many other teams' reads there are)."""
+    from audit.recorder import Event
+    from tests.rules.test_r10_space_recovery import _camille_takes_over
+
+    follow(person, other_team)
+    nurse = make_member(other_team, username="infirmier")
+    make_portal_account(person, "jo")
+    for _ in range(3):
+        recorder.record(nurse, Event(action="person.view", person_id=person.pk, team_id=other_team.pk))
+    _camille_takes_over(api, worker, person)
+    body = api.get("/api/v1/portal/access-log/").json()
+    assert body["count"] == len(body["results"]) > 0
+    assert all(nurse.display_name not in line["who"] for line in body["results"])
