@@ -15,6 +15,7 @@ nothing: the notice stays in the inbox, and the command tries again.
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any
 
@@ -99,13 +100,27 @@ def find_news(person: Person, *, now: datetime | None = None) -> list[Notice]:
 def my_notices(*, user: User) -> Selection[Notice]:
     """The person's inbox, newest first, with what the record holds that they should know; a shown
     page is recorded as their own reading, and given in words (``Worded``)."""
+    return my_inbox(user=user).notices
+
+
+@dataclass(frozen=True)
+class Inbox:
+    """The inbox's page: the notices, and the person whose they are (how they want to be told)."""
+
+    notices: Selection[Notice]
+    person: Person
+
+
+def my_inbox(*, user: User) -> Inbox:
+    """``my_notices``, with the person the space reached: the page's e-mail form shows their choice
+    without reading them again."""
     access = access_own(user, action=Action.PORTAL_NOTICES)
     person = access.person
     find_news(person)
     notices: QuerySet[Notice] = holding(own_notices(access)).select_related(
         "team", "actor", "consent", "representative"
     )
-    return Selection(rows=notices, record=lambda page: _record_reading(user, person, page))
+    return Inbox(Selection(rows=notices, record=lambda page: _record_reading(user, person, page)), person)
 
 
 def _record_reading(user: User, person: Person, notices: Sequence[Notice]) -> list[Worded]:

@@ -25,8 +25,9 @@ def notices(request: AuthenticatedHttpRequest) -> HttpResponse:
 
 
 def _notices_page(request: AuthenticatedHttpRequest, email_form: NoticeEmailForm) -> HttpResponse:
-    page, shown = disclosed_page(request, inbox.my_notices(user=request.user), NOTICES_PAGE)
-    person = request.user.person
+    mine = inbox.my_inbox(user=request.user)
+    page, shown = disclosed_page(request, mine.notices, NOTICES_PAGE)
+    person = mine.person
     if not email_form.is_bound:
         email_form = NoticeEmailForm(
             initial={"email": person.notice_email, "enabled": person.notify_by_email}

@@ -110,6 +110,7 @@ NOT_ACTIONS = {
     "consent.notices.inbox.tell": "a step of the actions whose act it tells of (a follow-up, a consent)",
     "consent.notices.inbox.find_news": "a step of the inbox's reads, idempotent (the table's constraints)",
     "consent.notices.inbox.my_notices": "a read (recorded as it is shown)",
+    "consent.notices.inbox.my_inbox": "a read (recorded as it is shown): my_notices and their person",
     "consent.notices.inbox.unread_count": "a step of my_space, a read",
     "consent.emergency.services.review_queue": "a read for auditors, recorded",
     "consent.emergency.services.unacknowledged": "a step of the portal's first page, a read",
