@@ -17,7 +17,7 @@ from consent.consents import services
 from consent.emergency import services as glass
 from consent.information import texts
 from consent.models import Method
-from consent.space import activation, export, journal, portal
+from consent.space import activation, export, journal, journal_html, portal
 from consent.space.forms import ActivateForm, ShareForm
 from consent.space.serializers import ExportSerializer
 from core.domain_errors import Conflict, Invalid
@@ -167,6 +167,7 @@ def journal_page(request: AuthenticatedHttpRequest) -> HttpResponse:
         "consent/space/journal.html",
         {
             "lines": lines,
+            "items": journal_html.journal_items(lines),
             "page": page,
             "include_own": include_own,
             "query_prefix": "mine=1&" if include_own else "",
