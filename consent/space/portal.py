@@ -100,18 +100,23 @@ def _offers(person: Person) -> list[TeamOffer]:
         )
         # Its status is read from the same row: whether a withdrawal or a newer version ends it.
         .select_related("information", "withdrawal", "superseded_by")
-        .prefetch_related("categories")
         .order_by("id")
     )
     soon = timezone.now() + news.ENDING_WITHIN
     readership = readership_of(person.pk)
     for offer in offers.values():
         offer.reads = readership.of_team(offer.team.pk)
-    for consent in current:
-        if consent.status == Status.CURRENT:
-            offers[consent.team_id].current = consent
-            offers[consent.team_id].shared = sorted(c.code for c in consent.categories.all())
-            offers[consent.team_id].ends_soon = bool(consent.valid_until and consent.valid_until <= soon)
+    running = [consent for consent in current if consent.status == Status.CURRENT]
+    codes: dict[int, list[str]] = {consent.pk: [] for consent in running}
+    shared = Consent.categories.through.objects.filter(consent_id__in=codes).values_list(
+        "consent_id", "category__code"
+    )
+    for consent_id, code in shared if codes else ():  # the codes only: no category is built
+        codes[consent_id].append(code)
+    for consent in running:
+        offers[consent.team_id].current = consent
+        offers[consent.team_id].shared = sorted(codes[consent.pk])
+        offers[consent.team_id].ends_soon = bool(consent.valid_until and consent.valid_until <= soon)
     return sorted(offers.values(), key=lambda o: o.team.name)
 
 
