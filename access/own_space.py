@@ -8,6 +8,7 @@ their data, their inbox or their e-mail. Refusals are recorded here, with the 40
 
 from __future__ import annotations
 
+from contextvars import ContextVar
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
@@ -15,7 +16,7 @@ from typing import Any
 from django.db.models import Q, QuerySet
 from django.utils import timezone
 
-from audit import recorder
+from audit import context, recorder
 from audit.models import AccessEvent
 from consent.models import Notice, Representative, SpaceReset
 from core.domain_errors import NotAPortalAccount, OutOfScope, RestrictedAfterReset
@@ -49,6 +50,35 @@ def representation(user: User) -> Representative | None:
     if not user.is_authenticated:
         return None
     return Representative.objects.filter(account=user, ended_at__isnull=True).select_related("person").first()
+
+
+# The representations ``access_own`` found in the current unit of work, by account: what the page it
+# answers shows in its banner and menu (``acting_for``) without asking again. Access decisions never
+# read them: each asks ``representation``.
+_found: ContextVar[tuple[context.RequestContext, dict[int, Representative]] | None] = ContextVar(
+    "own_space_representations", default=None
+)
+
+
+def _keep(user: User, agent: Representative) -> None:
+    work = context.current()
+    if work is None:
+        return
+    held = _found.get()
+    if held is None or held[0] is not work:
+        held = (work, {})
+        _found.set(held)
+    held[1][user.pk] = agent
+
+
+def acting_for(user: User) -> Representative | None:
+    """The representation the account serves, for the page's banner and menu: the one this unit of
+    work's ``access_own`` already found for it, or else ``representation``'s answer."""
+    held = _found.get()
+    work = context.current()
+    if work is not None and held is not None and held[0] is work and user.pk in held[1]:
+        return held[1][user.pk]
+    return representation(user)
 
 
 def has_portal_space(user: User) -> bool:
@@ -99,7 +129,7 @@ def access_own(
     nothing else. A path ``closed_while_restricted`` is refused while the space is restricted after
     a reset (R10): the copy of one's data (every team's notes), and what would let the space reach
     more later (the address codes are e-mailed to)."""
-    person = Person.objects.filter(account=user).first() if user.is_authenticated else None
+    person = _own_person(user)
     reset = watched_reset(user) if user.is_authenticated else None
     if person is not None:
         access = OwnSpace(person, reset=reset)
@@ -113,10 +143,20 @@ def access_own(
             with recorder.denials(user, action, object_type="person", person_id=agent.person_id):
                 raise OutOfScope()
         access = OwnSpace(agent.person, agent, reset)
+        _keep(user, agent)
     if closed_while_restricted and access.restricted:
         with recorder.denials(user, action, object_type="person", person_id=access.person.pk):
             raise RestrictedAfterReset()
     return access
+
+
+def _own_person(user: User) -> Person | None:
+    """The person whose account this is. The signed-in user read by ``teams.backends.UserBackend``
+    already says when there is none (``menu_person``): then nothing is asked. Only an absence is
+    taken from it, so that a stale answer could refuse, never open."""
+    if not user.is_authenticated or getattr(user, "menu_person", 0) is None:
+        return None
+    return Person.objects.filter(account=user).first()
 
 
 def access_own_person(
@@ -137,12 +177,23 @@ def refuse_while_restricted(user: User, *, action: str, person_id: int) -> None:
             raise RestrictedAfterReset()
 
 
+def person_events(person_id: int) -> QuerySet[AccessEvent]:
+    """Every event about the person, newest first: what their space reads unless it is restricted."""
+    return AccessEvent.objects.filter(person_id=person_id).order_by("-id")
+
+
+def reads_whole_journal(access: OwnSpace) -> bool:
+    """Whether the space reads every event about the person (``person_events``): unless it is
+    restricted after a reset (R10)."""
+    return access.reset is None or not access.restricted
+
+
 def own_journal(user: User, access: OwnSpace) -> QuerySet[AccessEvent]:
     """The events about the person that their space may read, newest first: all of them; or, while
     the space is restricted after a reset, the acts of the members of the code's maker's teams and
     what the space did since the reset, never other teams' reads (R10)."""
-    events = AccessEvent.objects.filter(person_id=access.person.pk).order_by("-id")
-    if access.reset is None or not access.restricted:
+    events = person_events(access.person.pk)
+    if access.reset is None or reads_whole_journal(access):
         return events
     return events.filter(
         Q(actor_id__in=_makers_colleagues(access.reset))

@@ -27,14 +27,24 @@ def current_texts() -> list[InformationText]:
     )
 
 
-def current_text(language: str, *, easy_read: bool = False) -> InformationText | None:
-    """The text a person reading ``language`` is given now (the deployment's first language if none)."""
-    texts = current_texts()
+def current_text(
+    language: str, *, easy_read: bool = False, among: list[InformationText] | None = None
+) -> InformationText | None:
+    """The text a person reading ``language`` is given now (the deployment's first language if none).
+    ``among``: the ``current_texts()`` a page already read, so that it reads them once for both levels."""
+    texts = current_texts() if among is None else among
     for wanted in (language, settings.LANGUAGE_CODE):
         for text in texts:
             if text.language == wanted and text.easy_read == easy_read:
                 return text
     return texts[0] if texts else None
+
+
+def current_pair(language: str) -> tuple[InformationText | None, InformationText | None]:
+    """``current_text`` in ``language``, plain then easy to read, from one reading of the texts: the
+    portal's pages offer both."""
+    texts = current_texts()
+    return current_text(language, among=texts), current_text(language, easy_read=True, among=texts)
 
 
 def text_given(information_id: int | None) -> InformationText:

@@ -14,39 +14,31 @@ nothing: the notice stays in the inbox, and the command tries again.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
 from datetime import datetime, timedelta
+from typing import Any
 
 from django.core.exceptions import ValidationError
 from django.core.validators import validate_email
 from django.db import transaction
-from django.db.models import Exists, F, Min, OuterRef, Q, QuerySet, Subquery
+from django.db.models import Exists, OuterRef, Q, QuerySet, Subquery
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from access import compiled
 from access.own_space import access_own, access_own_person, own_notices
 from audit import recorder
 from audit.disclosure import Selection
-from audit.models import AccessEvent, Action, Outcome
+from audit.models import AccessEvent, Action
 from audit.recorder import Event
 from consent.models import Consent, Notice, Withdrawal
 from consent.notices import email as notice_email
+from consent.notices import news
 from consent.notices.wording import Worded, worded
 from core.domain_errors import Invalid
 from records.models import Person
 from teams.models import User
-
-ENDING_WITHIN = timedelta(days=30)
-# What counts as reading the person's information: the reads a member's page or the API records.
-READS = (
-    Action.PERSON_VIEW,
-    Action.PERSON_LIST,
-    Action.NOTE_LIST,
-    Action.NOTE_VIEW,
-    Action.CONSENT_VIEW,
-    Action.RECEIPT_VIEW,
-    Action.CONSENT_EVIDENCE,
-)
 
 
 def tell(
@@ -77,54 +69,18 @@ def tell(
 def find_news(person: Person, *, now: datetime | None = None) -> list[Notice]:
     """Write the notices found in the record rather than told by an act: each consent of the person
     that ends within 30 days, and each first read by someone other than the person. Returns the
-    notices written now (those already there are left as they are)."""
+    notices written now (those already there are left as they are). Both statements are compiled
+    once (``access.compiled``): a page of the portal asks them at every visit."""
     now = now or timezone.now()
-    # The same end for the same team is told once: a change that keeps the end date (one kind of
-    # information more, or less) is not a new end. Nor is an end the person set themselves, already
-    # close, when they gave the consent: their own act is not news to them (issue 21, item 9).
-    told_this_end = Notice.objects.filter(
-        person=person,
-        kind=Notice.Kind.CONSENT_ENDING,
-        team_id=OuterRef("team_id"),
-        consent__valid_until=OuterRef("valid_until"),
-    )
-    ending = (
-        Consent.objects.filter(
-            person=person,
-            valid_until__gt=now,
-            valid_until__lte=now + ENDING_WITHIN,
-            superseded_by__isnull=True,
-            withdrawal__isnull=True,
-        )
-        .exclude(pk__in=Notice.objects.filter(kind=Notice.Kind.CONSENT_ENDING).values("consent_id"))
-        .exclude(Exists(told_this_end))
-    )
-    if person.account_id is not None:
-        ending = ending.exclude(
-            recorded_by_id=person.account_id,
-            representative__isnull=True,
-            valid_until__lte=F("recorded_at") + ENDING_WITHIN,
-        )
+    ids, shape = news.ids_of(person), news.shape_of(person)
+    ending = compiled.rows(f"notices:ending:{shape}", news.ending, ids, now)
     found = [
         Notice(
-            person=person,
-            kind=Notice.Kind.CONSENT_ENDING,
-            team_id=consent.team_id,
-            consent=consent,
-            happened_at=now,
+            person=person, kind=Notice.Kind.CONSENT_ENDING, team_id=team_id, consent_id=pk, happened_at=now
         )
-        for consent in ending.only("pk", "team_id")
+        for pk, team_id in news.ending_soon(ending, now)
     ]
-    told = Notice.objects.filter(person=person, kind=Notice.Kind.FIRST_READER).values("actor_id")
-    readers = (
-        AccessEvent.objects.filter(person_id=person.pk, outcome=Outcome.ALLOWED, action__in=READS)
-        .exclude(actor_id=None)
-        .exclude(actor_id=person.account_id)
-        .exclude(actor_id__in=told)
-        .values("actor_id")
-        .annotate(first=Min("id"))
-    )
-    firsts = {row["actor_id"]: row["first"] for row in readers}
+    firsts = dict(compiled.rows(f"notices:first-reads:{shape}", news.first_reads, ids, now))
     if firsts:
         events = AccessEvent.objects.filter(pk__in=firsts.values())
         for event in events:
@@ -144,13 +100,27 @@ def find_news(person: Person, *, now: datetime | None = None) -> list[Notice]:
 def my_notices(*, user: User) -> Selection[Notice]:
     """The person's inbox, newest first, with what the record holds that they should know; a shown
     page is recorded as their own reading, and given in words (``Worded``)."""
+    return my_inbox(user=user).notices
+
+
+@dataclass(frozen=True)
+class Inbox:
+    """The inbox's page: the notices, and the person whose they are (how they want to be told)."""
+
+    notices: Selection[Notice]
+    person: Person
+
+
+def my_inbox(*, user: User) -> Inbox:
+    """``my_notices``, with the person the space reached: the page's e-mail form shows their choice
+    without reading them again."""
     access = access_own(user, action=Action.PORTAL_NOTICES)
     person = access.person
     find_news(person)
     notices: QuerySet[Notice] = holding(own_notices(access)).select_related(
         "team", "actor", "consent", "representative"
     )
-    return Selection(rows=notices, record=lambda page: _record_reading(user, person, page))
+    return Inbox(Selection(rows=notices, record=lambda page: _record_reading(user, person, page)), person)
 
 
 def _record_reading(user: User, person: Person, notices: Sequence[Notice]) -> list[Worded]:
@@ -191,11 +161,16 @@ def holding(notices: QuerySet[Notice]) -> QuerySet[Notice]:
     )
 
 
+def _unread(ids: Mapping[str, list[int]], _at: datetime) -> QuerySet[Any]:
+    return holding(Notice.objects.filter(person_id=ids["person"][0], read_at__isnull=True)).values("id")
+
+
 def unread_count(person: Person) -> int:
     """How many notices the person has not read yet, what the record holds included: the number
-    their space's first page shows (the notices that still hold)."""
+    their space's first page shows (the notices that still hold), counted by a statement compiled
+    once."""
     find_news(person)
-    return holding(Notice.objects.filter(person=person, read_at__isnull=True)).count()
+    return compiled.values("notices:unread", _unread, {"person": [person.pk]}, timezone.now()).count()
 
 
 @recorder.action

@@ -4,11 +4,12 @@ e-mail when something new happens."""
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import HttpResponse
+from django.middleware.csrf import get_token
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST, require_safe
 
-from consent.notices import inbox
+from consent.notices import inbox, inbox_html
 from consent.notices.forms import NoticeEmailForm, NoticeReadForm
 from core.domain_errors import Invalid
 from teams.requests import AuthenticatedHttpRequest
@@ -25,14 +26,16 @@ def notices(request: AuthenticatedHttpRequest) -> HttpResponse:
 
 
 def _notices_page(request: AuthenticatedHttpRequest, email_form: NoticeEmailForm) -> HttpResponse:
-    page, shown = disclosed_page(request, inbox.my_notices(user=request.user), NOTICES_PAGE)
-    person = request.user.person
+    mine = inbox.my_inbox(user=request.user)
+    page, shown = disclosed_page(request, mine.notices, NOTICES_PAGE)
+    person = mine.person
     if not email_form.is_bound:
         email_form = NoticeEmailForm(
             initial={"email": person.notice_email, "enabled": person.notify_by_email}
         )
     context = {
         "notices": shown,
+        "items": inbox_html.notice_items(shown, get_token(request)),
         "page": page,
         "email_form": email_form,
         "nav": "portal-notices",

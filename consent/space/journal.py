@@ -11,7 +11,7 @@ the others and no action reaches a person's journal without words of its own.
 from __future__ import annotations
 
 from collections import defaultdict
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from datetime import datetime
 from functools import cached_property
@@ -22,13 +22,14 @@ from django.utils.functional import Promise
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from access.own_space import ScopeNeeded, access_own, own_journal
+from access.own_space import ScopeNeeded, access_own, own_journal, person_events, reads_whole_journal
 from audit import recorder
 from audit.disclosure import Selection
 from audit.models import AccessEvent, Action, Outcome
 from audit.recorder import Event
 from consent.models import Consent, GlassBreak, Representative
 from consent.space import journal_groups
+from core.date_words import DateWords
 from core.text import with_role
 from records.models import Person
 from teams.models import Category, Membership, Team, User
@@ -340,7 +341,7 @@ class Line:
 
     @cached_property
     def when(self) -> str:
-        return formats.date_format(timezone.localtime(self.at), "DATETIME_FORMAT")
+        return _when(self.at)
 
     @cached_property
     def information(self) -> str:
@@ -365,6 +366,31 @@ class Line:
         return " ".join(part for part in parts if part)
 
 
+# Each language's date format, read once (``core.date_words``), not once per line of every page.
+_FORMATS: dict[str, DateWords] = {}
+
+
+def _when(at: datetime) -> str:
+    """``formats.date_format(localtime(at), "DATETIME_FORMAT")``, the same words."""
+    format_string = str(formats.get_format("DATETIME_FORMAT"))
+    words = _FORMATS.get(format_string)
+    if words is None:
+        words = _FORMATS[format_string] = DateWords.of(format_string)
+    return words(timezone.localtime(at))
+
+
+def _without_own_views(events: QuerySet[AccessEvent], account_id: int) -> QuerySet[AccessEvent]:
+    # The account first: a number compared, where ten actions would be for every event.
+    return events.exclude(Q(actor_id=account_id) & Q(action__in=OWN_VIEWS))
+
+
+def _whole(ids: Mapping[str, list[int]], _at: datetime) -> QuerySet[AccessEvent]:
+    """The journal of a space that reads it whole (``own_journal``), its own visits left out for
+    ``account`` if named: the events ``journal`` reads, from ids."""
+    events = person_events(ids["person"][0])
+    return _without_own_views(events, ids["account"][0]) if "account" in ids else events
+
+
 def journal(*, user: User, include_own: bool = False) -> Selection[AccessEvent]:
     """Every event about the person, newest first, refused attempts included; the person's own
     visits to their space only if asked. A shown page is told in words and recorded."""
@@ -372,11 +398,14 @@ def journal(*, user: User, include_own: bool = False) -> Selection[AccessEvent]:
     person = access.person
     events: QuerySet[AccessEvent] = own_journal(user, access)
     if not include_own:
-        # The account first: a number compared, where ten actions would be for every event.
-        events = events.exclude(Q(actor_id=user.pk) & Q(action__in=OWN_VIEWS))
+        events = _without_own_views(events, user.pk)
+    statement = None
+    if reads_whole_journal(access):  # the same events, as a statement compiled once (its count)
+        ids = {"person": [person.pk], **({} if include_own else {"account": [user.pk]})}
+        statement = journal_groups.Compiled(f"journal:{'all' if include_own else 'others'}", _whole, ids)
     lists = journal_groups.listed(events)
     return Selection(
-        rows=journal_groups.lines(events),
+        rows=journal_groups.lines(events, statement),
         record=lambda page: tell(user=user, person=person, events=page, lists=lists),
     )
 

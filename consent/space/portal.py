@@ -29,7 +29,7 @@ from consent.consents import selectors, services
 from consent.emergency import services as glass
 from consent.information import texts
 from consent.models import Consent, GlassBreak, Method, Receipt, SpaceReset, Status
-from consent.notices import inbox
+from consent.notices import inbox, news
 from core.domain_errors import Invalid
 from records.models import FollowUp, Person
 from teams.models import Category, Team, User
@@ -98,19 +98,25 @@ def _offers(person: Person) -> list[TeamOffer]:
         Consent.objects.filter(
             person=person, team_id__in=teams, superseded_by__isnull=True, withdrawal__isnull=True
         )
-        .select_related("information")
-        .prefetch_related("categories")
+        # Its status is read from the same row: whether a withdrawal or a newer version ends it.
+        .select_related("information", "withdrawal", "superseded_by")
         .order_by("id")
     )
-    soon = timezone.now() + inbox.ENDING_WITHIN
+    soon = timezone.now() + news.ENDING_WITHIN
     readership = readership_of(person.pk)
     for offer in offers.values():
         offer.reads = readership.of_team(offer.team.pk)
-    for consent in current:
-        if consent.status == Status.CURRENT:
-            offers[consent.team_id].current = consent
-            offers[consent.team_id].shared = sorted(c.code for c in consent.categories.all())
-            offers[consent.team_id].ends_soon = bool(consent.valid_until and consent.valid_until <= soon)
+    running = [consent for consent in current if consent.status == Status.CURRENT]
+    codes: dict[int, list[str]] = {consent.pk: [] for consent in running}
+    shared = Consent.categories.through.objects.filter(consent_id__in=codes).values_list(
+        "consent_id", "category__code"
+    )
+    for consent_id, code in shared if codes else ():  # the codes only: no category is built
+        codes[consent_id].append(code)
+    for consent in running:
+        offers[consent.team_id].current = consent
+        offers[consent.team_id].shared = sorted(codes[consent.pk])
+        offers[consent.team_id].ends_soon = bool(consent.valid_until and consent.valid_until <= soon)
     return sorted(offers.values(), key=lambda o: o.team.name)
 
 

@@ -4,9 +4,11 @@ from django.contrib import messages
 from django.contrib.auth import login
 from django.contrib.auth.decorators import login_required
 from django.http import HttpRequest, HttpResponse, JsonResponse
+from django.middleware.csrf import get_token
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.formats import date_format
+from django.utils.safestring import SafeString
 from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
@@ -16,8 +18,8 @@ from access.readership import Reading
 from consent.consents import services
 from consent.emergency import services as glass
 from consent.information import texts
-from consent.models import Method
-from consent.space import activation, export, journal, portal
+from consent.models import InformationText, Method
+from consent.space import activation, export, journal, journal_html, offers_html, portal
 from consent.space.forms import ActivateForm, ShareForm
 from consent.space.serializers import ExportSerializer
 from core.domain_errors import Conflict, Invalid
@@ -53,17 +55,27 @@ def activate(request: HttpRequest) -> HttpResponse:
 def home(request: AuthenticatedHttpRequest) -> HttpResponse:
     """Who sees what: for each team, each kind of information, shared or not, with a button."""
     space = portal.my_space(user=request.user)
+    information, easy_information = texts.current_pair(get_language())
     context = {
         "offers": space.offers,
+        "offer_sections": _sections(request, space.offers, information),
         "unread": space.unread,
         "emergencies": space.emergencies,
         "restriction": space.restriction,
-        "information": texts.current_text(get_language()),
-        "easy_information": texts.current_text(get_language(), easy_read=True),
+        "information": information,
+        "easy_information": easy_information,
         "nav": "portal-home",
         "body_class": "portal",
     }
     return render(request, "consent/space/home.html", context)
+
+
+def _sections(
+    request: HttpRequest, offers: list[portal.TeamOffer], information: InformationText | None
+) -> list[tuple[portal.TeamOffer, SafeString]]:
+    """Each team's offer, with its lines written once in Python (``offers_html``)."""
+    token = get_token(request)
+    return [(offer, offers_html.share_lines(offer, information, token)) for offer in offers]
 
 
 @login_required
@@ -96,11 +108,14 @@ def share(request: AuthenticatedHttpRequest) -> HttpResponse:
     except (Invalid, Conflict) as exc:
         # Nothing changed: the page is shown again with the reason, and the request answers 4xx.
         form_errors(form, exc)
+        information, easy_information = texts.current_pair(get_language())
+        offers = portal.my_teams(user=request.user)
         context = {
-            "offers": portal.my_teams(user=request.user),
+            "offers": offers,
+            "offer_sections": _sections(request, offers, information),
             "share_form": form,
-            "information": texts.current_text(get_language()),
-            "easy_information": texts.current_text(get_language(), easy_read=True),
+            "information": information,
+            "easy_information": easy_information,
             "nav": "portal-home",
         }
         return render_with_forms(
@@ -165,6 +180,7 @@ def journal_page(request: AuthenticatedHttpRequest) -> HttpResponse:
         "consent/space/journal.html",
         {
             "lines": lines,
+            "items": journal_html.journal_items(lines),
             "page": page,
             "include_own": include_own,
             "query_prefix": "mine=1&" if include_own else "",
