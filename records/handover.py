@@ -10,6 +10,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
+from functools import lru_cache
 from typing import Any
 
 from django.utils import formats, timezone
@@ -21,8 +22,9 @@ from access.grants import grants_for
 from access.persons import PersonView, views_for
 from access.who_is_asking import access_member
 from audit.models import Action
+from core.date_words import DateWords
 from records import handover_rows as rows
-from records.models import HandoverMark, Person
+from records.models import HandoverMark
 from teams.models import User
 
 FIRST_WINDOW = timedelta(hours=24)  # before a member's first "seen", the last day is new
@@ -113,8 +115,14 @@ class HandoverLine:
 
 
 def _when(at: datetime) -> str:
-    """A time as the template's ``date:"DATETIME_FORMAT"`` writes it: local."""
-    return formats.date_format(timezone.localtime(at), "DATETIME_FORMAT")
+    """A time as the template's ``date:"DATETIME_FORMAT"`` writes it: local; its format read once
+    per language, not once per piece of news."""
+    return _words(formats.get_format("DATETIME_FORMAT"))(timezone.localtime(at))
+
+
+@lru_cache(maxsize=8)
+def _words(format_string: str) -> DateWords:
+    return DateWords.of(format_string)
 
 
 def _told_as(words: str, **values: str | int) -> str:
@@ -206,9 +214,7 @@ def handover(*, user: User) -> Handover:
     for _pk, person_id, team_id, name, _opened_at, closed_at in follow_ups:  # open, by team name
         if closed_at is None and team_id in member.team_ids and (person_id, team_id) not in current:
             line(person_id).without_consent.append(NamedTeam(team_id, name))
-    persons = list(
-        Person.objects.filter(pk__in=list(news)).defer(*Person.DEFERRED).order_by("display_name", "pk")
-    )
+    persons = rows.persons(list(news))
     shown = persons[:PERSONS_SHOWN]
     lines = []
     for view in views_for(member, shown, Action.PERSON_LIST, grants):

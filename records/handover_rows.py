@@ -22,7 +22,7 @@ from access.rules import followed_persons, notes_read_through
 from access.who_is_asking import Member
 from consent.models import Consent, Withdrawal
 from records import note_ids
-from records.models import FollowUp, HandoverMark
+from records.models import FollowUp, HandoverMark, Person
 from teams.models import User
 
 # Who acted, read as values: the representative who acted for the person, or the recording account.
@@ -145,3 +145,19 @@ def follow_ups(member: Member, followed: list[int], since: datetime) -> list[Any
     teams still open: (id, person, team, team's name, opened, closed), by team name."""
     ids = {"team": sorted(member.team_ids), "person": followed}
     return compiled.rows("handover:follow-ups", _follow_ups, ids, since)
+
+
+# A person as a list shows them: every field but the encrypted ones, which stay deferred.
+_PERSON = tuple(f.attname for f in Person._meta.concrete_fields if f.name not in Person.DEFERRED)
+
+
+def _persons(ids: Ids, _at: datetime) -> QuerySet[Any]:
+    return Person.objects.filter(pk__in=ids["person"]).order_by("display_name", "pk").values(*_PERSON)
+
+
+def persons(person_ids: list[int]) -> list[Person]:
+    """The persons with news, by name, as ``defer(*Person.DEFERRED)`` reads them."""
+    if not person_ids:
+        return []
+    rows = compiled.values("handover:persons", _persons, {"person": person_ids}, timezone.now())
+    return [Person.from_db(None, list(_PERSON), [row[name] for name in _PERSON]) for row in rows]

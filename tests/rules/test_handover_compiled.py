@@ -118,3 +118,20 @@ def test_a_member_whose_teams_follow_nobody_asks_nothing_of_what_changed(db, dja
         assert rows.withdrawals(member, [], since) == []
         assert rows.follow_ups(member, [], since) == []
         assert rows.new_notes(member, [], {}, since) == []
+
+
+def test_the_persons_with_news_are_read_as_the_deferring_queryset_reads_them(world):
+    from records.models import Person
+
+    ids = [p.pk for p in reversed(world["persons"])]
+    for chosen in (ids, ids[:1], ids[1:3]):
+        expected = list(
+            Person.objects.filter(pk__in=chosen).defer(*Person.DEFERRED).order_by("display_name", "pk")
+        )
+        found = rows.persons(chosen)
+        assert [p.pk for p in found] == [p.pk for p in expected]
+        for person, same in zip(found, expected, strict=True):
+            assert person.get_deferred_fields() == same.get_deferred_fields()
+            for name in rows._PERSON:
+                assert getattr(person, name) == getattr(same, name), name
+    assert rows.persons([]) == []

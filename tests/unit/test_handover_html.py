@@ -56,3 +56,20 @@ def test_the_sections_are_what_the_template_wrote(language):
             expected = engines["django"].from_string(TEMPLATE).render({"lines": lines})
             assert expected.count("<section ") == len(lines)
             assert sections(lines) == expected
+
+
+@pytest.mark.parametrize("language", ["fr", "en"])
+def test_each_time_is_written_as_the_templates_date_filter_wrote_it(language):
+    from django.utils import formats, timezone
+
+    from records.handover import _when
+
+    moments = [
+        datetime(2026, month, day, hour, 5, 7, tzinfo=UTC)
+        for month in (1, 3, 10, 12)
+        for day in (1, 29)
+        for hour in (0, 1, 12, 23)
+    ]
+    with translation.override(language):
+        for at in moments:
+            assert _when(at) == formats.date_format(timezone.localtime(at), "DATETIME_FORMAT")
