@@ -10,9 +10,9 @@ from __future__ import annotations
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
+from functools import lru_cache
 from typing import Any
 
-from django.db.models import BooleanField, Count, Exists, ExpressionWrapper, OuterRef, Q
 from django.utils import formats, timezone
 from django.utils.html import conditional_escape
 from django.utils.safestring import mark_safe
@@ -20,11 +20,11 @@ from django.utils.translation import gettext, ngettext
 
 from access.grants import grants_for
 from access.persons import PersonView, views_for
-from access.rules import followed_persons, readable_notes
 from access.who_is_asking import access_member
 from audit.models import Action
-from consent.models import Consent, Withdrawal
-from records.models import FollowUp, HandoverMark, Person
+from core.date_words import DateWords
+from records import handover_rows as rows
+from records.models import HandoverMark
 from teams.models import User
 
 FIRST_WINDOW = timedelta(hours=24)  # before a member's first "seen", the last day is new
@@ -115,8 +115,14 @@ class HandoverLine:
 
 
 def _when(at: datetime) -> str:
-    """A time as the template's ``date:"DATETIME_FORMAT"`` writes it: local."""
-    return formats.date_format(timezone.localtime(at), "DATETIME_FORMAT")
+    """A time as the template's ``date:"DATETIME_FORMAT"`` writes it: local; its format read once
+    per language, not once per piece of news."""
+    return _words(formats.get_format("DATETIME_FORMAT"))(timezone.localtime(at))
+
+
+@lru_cache(maxsize=8)
+def _words(format_string: str) -> DateWords:
+    return DateWords.of(format_string)
 
 
 def _told_as(words: str, **values: str | int) -> str:
@@ -135,27 +141,16 @@ class Handover:
 
 def last_seen(user: User) -> tuple[datetime, bool]:
     """Where "new" starts for this member, and whether they never marked a visit yet."""
-    mark = HandoverMark.objects.filter(user=user).first()
-    if mark is None:
+    seen = rows.seen_at(user)
+    if seen is None:
         return timezone.now() - FIRST_WINDOW, True
-    return mark.seen_at, False
+    return seen, False
 
 
 def mark_seen(*, user: User) -> None:
     """The member has seen everything up to now (nothing of a person is read or changed)."""
     access_member(user, action=Action.PERSON_LIST, object_type="person")
     HandoverMark.objects.update_or_create(user=user, defaults={"seen_at": timezone.now()})
-
-
-# Who acted, read as values: the representative who acted for the person, or the recording account.
-_BY = (
-    "representative_id",
-    "representative__name",
-    "recorded_by__display_name",
-    "recorded_by__first_name",
-    "recorded_by__last_name",
-    "recorded_by__username",
-)
 
 
 def _by(act: Mapping[str, Any]) -> str:
@@ -182,42 +177,19 @@ def handover(*, user: User) -> Handover:
     queries whatever the caseload; a person shows when something happened or no consent is held."""
     member = access_member(user, action=Action.PERSON_LIST, object_type="person")
     since, first = last_seen(user)
-    now = timezone.now()
-    followed = list(followed_persons(member).values_list("pk", flat=True))
+    followed = rows.followed_ids(member)
     grants = grants_for(member, followed)
     news: dict[int, HandoverLine] = {}
 
     def line(person_id: int) -> HandoverLine:
         return news.setdefault(person_id, HandoverLine())
 
-    notes = (
-        readable_notes(member, followed, grants)
-        .filter(created_at__gt=since)
-        .exclude(author=user)
-        .values("person_id")
-        .annotate(count=Count("id"))
-        .order_by()
-    )
-    for row in notes:
-        line(row["person_id"]).new_notes = row["count"]
-    mine = Q(team_id__in=member.team_ids, person_id__in=followed)
+    for person_id, count in rows.new_notes(member, followed, grants, since):
+        line(person_id).new_notes = count
     # One statement for the consents recorded since and those in force (the persons followed without
     # one), one for the follow-ups that moved since and those open: rows, not instances.
-    in_force = Q(superseded_by__isnull=True, withdrawal__isnull=True) & (
-        Q(valid_until__isnull=True) | Q(valid_until__gt=now)
-    )
-    consents = (
-        Consent.objects.filter(mine)
-        .filter(Q(recorded_at__gt=since) | in_force)
-        .annotate(
-            in_force=ExpressionWrapper(in_force, output_field=BooleanField()),
-            shares=Exists(Consent.categories.through.objects.filter(consent_id=OuterRef("pk"))),
-        )
-        .values("person_id", "team_id", "team__name", "recorded_at", "in_force", "shares", *_BY)
-        .order_by("id")
-    )
     current = set()
-    for consent in consents:
+    for consent in rows.consents(member, followed, since):
         if consent["in_force"]:
             current.add((consent["person_id"], consent["team_id"]))
         if consent["recorded_at"] > since:
@@ -225,10 +197,7 @@ def handover(*, user: User) -> Handover:
             team = NamedTeam(consent["team_id"], consent["team__name"])
             _told(news_of, team, consent["recorded_at"], _by(consent))
             news_of[-1].refusal = not consent["shares"]
-    withdrawals = Withdrawal.objects.filter(
-        consent__team_id__in=member.team_ids, consent__person_id__in=followed, recorded_at__gt=since
-    ).values("consent__person_id", "consent__team_id", "consent__team__name", "recorded_at", *_BY)
-    for withdrawal in withdrawals.order_by("id"):
+    for withdrawal in rows.withdrawals(member, followed, since):
         team = NamedTeam(withdrawal["consent__team_id"], withdrawal["consent__team__name"])
         _told(
             line(withdrawal["consent__person_id"]).withdrawals,
@@ -236,14 +205,7 @@ def handover(*, user: User) -> Handover:
             withdrawal["recorded_at"],
             _by(withdrawal),
         )
-    follow_ups = list(
-        FollowUp.objects.filter(
-            Q(opened_at__gt=since) | Q(closed_at__gt=since) | (mine & Q(closed_at__isnull=True)),
-            person_id__in=followed,
-        )
-        .values_list("id", "person_id", "team_id", "team__name", "opened_at", "closed_at")
-        .order_by("team__name", "id")
-    )
+    follow_ups = rows.follow_ups(member, followed, since)
     for _pk, person_id, team_id, name, opened_at, closed_at in sorted(follow_ups):  # moves, in order
         if opened_at > since:
             line(person_id).teams_in.append(NamedTeam(team_id, name))
@@ -252,9 +214,7 @@ def handover(*, user: User) -> Handover:
     for _pk, person_id, team_id, name, _opened_at, closed_at in follow_ups:  # open, by team name
         if closed_at is None and team_id in member.team_ids and (person_id, team_id) not in current:
             line(person_id).without_consent.append(NamedTeam(team_id, name))
-    persons = list(
-        Person.objects.filter(pk__in=list(news)).defer(*Person.DEFERRED).order_by("display_name", "pk")
-    )
+    persons = rows.persons(list(news))
     shown = persons[:PERSONS_SHOWN]
     lines = []
     for view in views_for(member, shown, Action.PERSON_LIST, grants):

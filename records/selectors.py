@@ -35,6 +35,7 @@ from audit.recorder import Event
 from core.domain_errors import Invalid
 from core.text import fold
 from records import filters as note_filters
+from records import note_ids
 from records.models import FollowUp, Note, Person
 from teams.models import Team, User
 from teams.presentation import presentation_fields, with_presentation
@@ -143,24 +144,13 @@ def _as_rows(notes: QuerySet[Note]) -> QuerySet[Any]:
 
 
 def _listed_ids(reached: ReadablePerson) -> dict[str, list[Any]]:
-    """What the unfiltered list depends on, as ids (``access.compiled``): the member's account, the
-    person, and each team's granted categories."""
-    ids: dict[str, list[Any]] = {"user": [reached.member.user.pk], "person": [reached.person.pk]}
-    for number, (team_id, codes, person_ids) in enumerate(granted_alike({reached.person.pk: reached.grants})):
-        ids |= {f"team {number}": [team_id], f"codes {number}": list(codes), f"persons {number}": person_ids}
-    return ids
-
-
-def _granted_from(ids: Mapping[str, Sequence[Any]]) -> list[Granted]:
-    groups = sum(1 for kind in ids if kind.startswith("team "))
-    return [
-        Granted(ids[f"team {n}"][0], tuple(ids[f"codes {n}"]), list(ids[f"persons {n}"]))
-        for n in range(groups)
-    ]
+    """What the unfiltered list depends on, as ids (``access.compiled``)."""
+    person = reached.person.pk
+    return note_ids.listed_ids(reached.member.user.pk, [person], {person: reached.grants})
 
 
 def _note_rows(ids: Mapping[str, Sequence[Any]], _at: datetime) -> QuerySet[Any]:
-    return _as_rows(_readable_listed(ids["user"][0], ids["person"], _granted_from(ids)))
+    return _as_rows(_readable_listed(ids["user"][0], ids["person"], note_ids.granted_from(ids)))
 
 
 def notes_of(reached: ReadablePerson, filters: Mapping[str, Any] | None = None) -> Selection[dict[str, Any]]:
@@ -229,7 +219,7 @@ class NoteAuthors:
 
 
 def _author_rows(ids: Mapping[str, Sequence[Any]], _at: datetime) -> QuerySet[Any]:
-    notes = _readable_listed(ids["user"][0], ids["person"], _granted_from(ids))
+    notes = _readable_listed(ids["user"][0], ids["person"], note_ids.granted_from(ids))
     return notes.order_by().values(*AUTHOR_ROW).annotate(notes=Count("id"))
 
 

@@ -20,7 +20,7 @@ from access.persons import PersonView
 from access.who_is_asking import access_member
 from audit.models import Action
 from core.domain_errors import Conflict, Invalid
-from records import follow_ups, handover, renewals, selectors, services
+from records import follow_ups, handover, handover_html, renewals, selectors, services
 from records.forms import AskTeamForm, ContactForm, NoteCorrectionForm, PersonForm
 from teams.models import Team
 from teams.requests import AuthenticatedHttpRequest
@@ -144,7 +144,8 @@ def handover_page(request: AuthenticatedHttpRequest) -> HttpResponse:
         handover.mark_seen(user=request.user)
         messages.success(request, _("Seen. What comes next will show here."))
         return redirect("handover")
-    context = {"handover": handover.handover(user=request.user), "nav": "handover"}
+    news = handover.handover(user=request.user)
+    context = {"handover": news, "sections": handover_html.sections(news.lines), "nav": "handover"}
     return render(request, "records/handover.html", context)
 
 

@@ -28,10 +28,9 @@ from consent.models import Status
 from core.domain_errors import Conflict, Invalid
 from records import filters, follow_ups, note_display, person_status, renewals, selectors, services
 from records.forms import FollowUpForm, NoteForm
-from relais import person_cards
+from relais import person_cards, person_page_rows
 from teams.models import Team
 from teams.requests import AuthenticatedHttpRequest
-from teams.selectors import category_labels
 from web.pages import disclosed_page, form_errors, render_with_forms
 
 NOTES_PAGE_SIZE = 50
@@ -63,7 +62,7 @@ def _person_page(
     readership = reached.readership
     by_pk = {c.pk: c for c in history}
     current = {c.team_id: c for c in history if c.status == Status.CURRENT}
-    labels = category_labels()
+    labels = person_page_rows.category_labels()
     panel = [
         {
             "follow_up": follow_up,
@@ -80,9 +79,7 @@ def _person_page(
     items = note_display.note_items(notes, reached.grants, by_pk, readership, request.user.pk, labels)
     shown_note_form = note_form or NoteForm(teams=mine, categories=list(labels.items()))
     shown_follow_up_form = follow_up_form or FollowUpForm(
-        teams=organisations.teams_of_own_organisation(
-            request.user, list(Team.objects.exclude(pk__in=following).order_by("name"))
-        )
+        teams=organisations.teams_of_own_organisation(request.user, person_page_rows.other_teams(following))
     )
     context: dict[str, Any] = {
         "person": reached.person,
