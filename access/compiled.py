@@ -82,8 +82,10 @@ def _template(build: Build, shape: Mapping[str, tuple[int, bool]]) -> _Template:
     names: tuple[str, ...] = ()
     converters = None
     if query._iterable_class is ValuesIterable:  # a values() query: its rows are read as dicts
-        names = (*query.query.extra_select, *query.query.values_select, *query.query.annotation_select)
-        if len(names) != len(compiler.select):
+        # Each column's alias, in the order the statement selects them (an annotation may come between
+        # two fields, as values() lists them).
+        names = tuple(alias for _column, _sql, alias in compiler.select)
+        if None in names or len(names) != len(compiler.select):
             raise ValueError(f"{len(compiler.select)} columns selected for {len(names)} names")
         converters = compiler.get_converters([column for column, _sql, _alias in compiler.select])
     return _Template(sql=sql, slots=tuple(slots), names=names, converters=converters)

@@ -91,7 +91,6 @@ def _consents(ids: Ids, since: datetime) -> QuerySet[Any]:
             standing=ExpressionWrapper(_STANDING, output_field=BooleanField()),
             shares=Exists(Consent.categories.through.objects.filter(consent_id=OuterRef("pk"))),
         )
-        # The annotations last: ``access.compiled`` names a row's columns fields first.
         .values("person_id", "team_id", "team__name", "recorded_at", "valid_until", *BY, "standing", "shares")
         .order_by("id")
     )

@@ -327,3 +327,24 @@ def test_the_follow_ups_and_contact_read_by_the_compiled_statements_are_the_quer
     )
     unshared = person_view(readable_person(camille, world["persons"][1].pk, action=Action.PERSON_VIEW))
     assert unshared.contact is None
+
+
+def test_a_rows_columns_are_named_in_the_order_values_lists_them(world):
+    """An annotation listed between two fields: each column keeps its own name (naming the fields
+    first, then the annotations, gave each of them its neighbour's value)."""
+    from django.db.models import ExpressionWrapper, F, IntegerField
+
+    from records.models import FollowUp
+
+    def build(ids, at):
+        return (
+            FollowUp.objects.filter(team_id__in=ids["team"])
+            .annotate(twice=ExpressionWrapper(F("team_id") * 2, output_field=IntegerField()))
+            .values("person_id", "twice", "team_id")
+            .order_by("id")
+        )
+
+    ids = {"team": [team.pk for team in world["teams"]]}
+    rows = list(compiled.values("test.annotation_between_fields", build, ids, timezone.now()))
+    assert rows == list(build(ids, None)) and rows
+    assert all(row["twice"] == 2 * row["team_id"] for row in rows)
