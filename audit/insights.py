@@ -168,10 +168,11 @@ class _Summed:
     over: list[tuple[date, int, int, int]]
 
 
-def _summed(per_day: dict[date, _DayCount]) -> _Summed:
-    bars: dict[date, tuple[int, int]] = {}
-    nights: dict[int, int] = {}
-    over: list[tuple[date, int, int, int]] = []
+def _summed(per_day: dict[date, _DayCount], onto: _Summed | None = None) -> _Summed:
+    """``per_day`` added up (onto an earlier sum): a day's bar, each actor's nights, the days over."""
+    bars: dict[date, tuple[int, int]] = dict(onto.bars) if onto else {}
+    nights: dict[int, int] = dict(onto.nights) if onto else {}
+    over: list[tuple[date, int, int, int]] = list(onto.over) if onto else []
     for day, count in per_day.items():
         if count.bar is not None:
             bars[day] = count.bar
@@ -515,15 +516,8 @@ def _added(summed: _Summed, per_day: dict[date, _DayCount]) -> Tally:
     """The whole days' sum and the other days' counts as ``tally`` gives them for the window: the
     bars per day, the actors' days over a threshold, the nights summed per actor; in ``tally``'s
     order."""
-    days = dict(summed.bars)
-    nights = dict(summed.nights)
-    over = list(summed.over)
-    for day, count in per_day.items():
-        if count.bar is not None:
-            days[day] = count.bar
-        for actor, reads in count.nights.items():
-            nights[actor] = nights.get(actor, 0) + reads
-        over += [(day, actor, denied, persons) for actor, denied, persons in count.over]
+    total = _summed(per_day, onto=summed)
+    days, nights, over = total.bars, total.nights, total.over
     counted: list[tuple[Any, ...]] = []
     for day, actor, denied, persons in over:
         if denied >= DENIED_PER_DAY:
