@@ -151,6 +151,14 @@ class AccessEvent(models.Model):
             models.Index(fields=["team_id", "id"], name="event_team"),
             models.Index(fields=["action", "id"], name="event_action"),
             models.Index(fields=["outcome", "id"], name="event_outcome"),
+            # Each reader's first read of a person (the person's inbox asks at every visit to their
+            # space): read from the index alone, not from every event of the person.
+            models.Index(
+                fields=["person_id", "actor_id", "id"],
+                include=["action"],
+                condition=models.Q(outcome="allowed", actor_id__isnull=False),
+                name="event_person_readers",
+            ),
         ]
 
     def __str__(self) -> str:
