@@ -138,11 +138,14 @@ WHERE g.actor_id IS NOT NULL AND (g.denied >= %s OR g.persons_read >= %s OR g.ni
 # under its chain's lock, in the transaction that appends it, so an event of that day still
 # uncommitted at midnight is committed within the hour (a request's transaction is seconds).
 CLOSED_AFTER = timedelta(hours=1)
-# The window's partial days (its first, and today) are kept by steps of five minutes, a step once it
-# ended five minutes ago, counted again whenever the steps kept move on: an event committed later than
-# that into a step already kept is counted at the next step, not lost. What is counted live is then at
-# most a step at each end and the step just closed, whatever the hour's traffic.
+# The window's partial days (its first, and today) are kept too. Today's kept part grows at every
+# page by what was appended since the last one, up to ``SETTLED`` ago: a request's events are
+# committed in the statement that appends them, milliseconds after their time. An event committed
+# later than that (a command's long transaction) is counted when the kept part is counted again
+# whole, at each new step of five minutes (``EDGE_STEP``), which the first day's part moves by too.
+# What is counted live is then the last seconds, whatever the traffic.
 EDGE_STEP = timedelta(minutes=5)
+SETTLED = timedelta(seconds=2)
 # A closed day is read while it is within a window (thirty days), and not kept much longer.
 KEPT_FOR = timedelta(days=32)
 CACHE_VERSION = 1
@@ -240,8 +243,8 @@ def closed_days_tally(
     summed_key = f"audit:tally-sum:{CACHE_VERSION}:{selection}:{days_named}"
     summed: _Summed | None = cache.get(summed_key)
     if summed is not None:
-        edges_closed_until = min(until, now - EDGE_STEP)
-        return _added(summed, _edge_counts(events, edges, closed_until=edges_closed_until, shape=selection))
+        settled = min(until, now - SETTLED)
+        return _added(summed, _edge_counts(events, edges, closed_until=settled, shape=selection))
     keys = {day: f"audit:tally:{CACHE_VERSION}:{selection}:{day.isoformat()}" for day in whole_days}
     kept: dict[str, _DayCount] = cache.get_many(list(keys.values()))
     missing = [day for day in whole_days if keys[day] not in kept]
@@ -293,21 +296,22 @@ def _edge_counts(
     closed_until: datetime,
     shape: str,
 ) -> dict[date, _DayCount]:
-    """The counts of the window's partial days (``edges``), their whole closed steps read from the
-    cache. The steps (``EDGE_STEP``) that ended before ``closed_until`` are counted together, kept,
-    and added to what the rest of the edges counts live: at most a step at each end and the step just
-    closed. A day's closed steps are kept under one entry (by ``shape``, the selection, and the local
-    day) with their bounds, which move on by a step each step (the first day's) or grow by one
-    (today's): an entry whose bounds are not the ones asked for is counted again and replaced, not
-    kept beside the others. Today grows all day (every page read is an event of today): counted
-    live, it was a day of events to group at every request, some 2 to 8 ms of the server's time over
-    the bench's million; with hours for steps, up to two hours of events (the pages' benchmark,
-    whose rounds write thousands of events in a minute, saw the page slow down round after round)."""
+    """The counts of the window's partial days (``edges``), what is settled of them (up to
+    ``closed_until``) read from the cache. A day's kept part is one entry (by ``shape``, the
+    selection, and the local day) with its bounds. Today's grows at every page: the entry is
+    extended by counting only what came since its end, as long as its end and the new one are in
+    the same step (``EDGE_STEP``); at a new step it is counted again whole, which counts an event
+    committed late into a part already kept. The first day's part starts at a step (the window's
+    start moves on) and is counted again whole when it does. Counted live: the first day's minutes
+    before its first step, and today's last seconds. Today grows all day (every page read is an
+    event of today): counted live, it was a day of events to group at every request; kept by
+    closed hours, up to two hours of events (the pages' benchmark, whose rounds write thousands
+    of events a minute, saw the page slow down round after round)."""
     tz = timezone.get_current_timezone()
     parts: list[tuple[datetime, datetime]] = []
     live: list[tuple[datetime, datetime]] = []
     for start, end in edges:
-        kept_start, kept_end = _step_ceil(start), min(end, _step_floor(closed_until))
+        kept_start, kept_end = _step_ceil(start), min(end, closed_until)
         if kept_start < kept_end:
             parts.append((kept_start, kept_end))
             live += [(a, b) for a, b in ((start, kept_start), (kept_end, end)) if a < b]
@@ -319,15 +323,39 @@ def _edge_counts(
         for part in parts
     }
     entries: dict[str, tuple[datetime, datetime, _Part]] = cache.get_many(list(keys.values())) if keys else {}
-    kept = {part: entries[keys[part]][2] for part in parts if entries.get(keys[part], ())[:2] == part}
-    missing = [part for part in parts if part not in kept]
-    counted = _count_persons(events, live, missing, shape=shape)
-    if missing:
+    kept: dict[tuple[datetime, datetime], _Part] = {}
+    to_count: list[tuple[datetime, datetime]] = []
+    extended: dict[tuple[datetime, datetime], tuple[tuple[datetime, datetime], _Part]] = {}
+    for part in parts:
+        entry = entries.get(keys[part])
+        if entry is not None and entry[:2] == part:
+            kept[part] = entry[2]
+        elif entry is not None and _extends(entry[0], entry[1], part):
+            since_then = (entry[1], part[1])
+            to_count.append(since_then)
+            extended[since_then] = (part, entry[2])
+        else:
+            to_count.append(part)
+    counted = _count_persons(events, live, to_count, shape=shape)
+    fresh: dict[tuple[datetime, datetime], _Part] = {}
+    for number, counted_range in enumerate(to_count, start=1):
+        if counted_range in extended:
+            part, before = extended[counted_range]
+            fresh[part] = _joined(before, counted[number])
+        else:
+            fresh[counted_range] = counted[number]
+    if fresh:
         cache.set_many(
-            {keys[part]: (*part, counted[number + 1]) for number, part in enumerate(missing)},
+            {keys[part]: (*part, value) for part, value in fresh.items()},
             timeout=int(timedelta(days=2).total_seconds()),
         )
-    return _merged(list(kept.values()) + list(counted.values()))
+    return _merged([*kept.values(), *fresh.values(), counted[0]])
+
+
+def _extends(start: datetime, end: datetime, part: tuple[datetime, datetime]) -> bool:
+    """Whether a kept part ``[start, end)`` grows into ``part`` by counting what came since its end:
+    the same start, a later end within the same step."""
+    return start == part[0] and end < part[1] and _step_floor(end) == _step_floor(part[1])
 
 
 def _count_persons(
@@ -406,25 +434,33 @@ def _count_persons(
     }
 
 
+def _joined(first: _Part, second: _Part) -> _Part:
+    """Two counts of parts of the same days, as one: the events added up, each actor's persons read
+    as one set (a person read in both is read once)."""
+    days: dict[date, tuple[int, int, dict[int, tuple[int, int, frozenset[int]]]]] = dict(first)
+    for day, (allowed, denied, actors) in second.items():
+        if day not in days:
+            days[day] = (allowed, denied, actors)
+            continue
+        was_allowed, was_denied, was_actors = days[day]
+        merged = dict(was_actors)
+        for actor, (refused, nights, persons) in actors.items():
+            was = merged.get(actor)
+            merged[actor] = (
+                (refused, nights, persons)
+                if was is None
+                else (was[0] + refused, was[1] + nights, was[2] | persons)
+            )
+        days[day] = (was_allowed + allowed, was_denied + denied, merged)
+    return days
+
+
 def _merged(parts: list[_Part]) -> dict[date, _DayCount]:
     """Parts of days added up, as ``_count_days`` counts the days: the bar of a day with events,
     each actor's reads at night, the actors' days over a threshold."""
-    days: dict[date, list[Any]] = {}
+    days: _Part = {}
     for part in parts:
-        for day, (allowed, denied, actors) in part.items():
-            entry = days.get(day)
-            if entry is None:
-                days[day] = [allowed, denied, dict(actors)]
-                continue
-            entry[0] += allowed
-            entry[1] += denied
-            merged = entry[2]
-            for actor, (refused, nights, persons) in actors.items():
-                if actor in merged:
-                    was = merged[actor]
-                    merged[actor] = (was[0] + refused, was[1] + nights, was[2] | persons)
-                else:
-                    merged[actor] = (refused, nights, persons)
+        days = _joined(days, part)
     return {
         day: _DayCount(
             (allowed, denied),

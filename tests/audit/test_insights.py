@@ -423,19 +423,25 @@ def test_the_kept_names_give_way_to_a_later_event_today(team, record_at):
     assert insights._labels({worker.pk}, now=now, marker=marker) == {worker.pk: "Nouveau nom"}
 
 
-def test_what_is_counted_live_is_a_few_minutes_and_a_late_event_is_counted_at_the_next_step(team, record_at):
-    """Half an hour ago is kept, not counted again at every page (hours for steps counted up to two
-    hours of events live). An event appended late into a kept step is counted once the steps move
-    on, five minutes later, not lost."""
+def test_today_is_kept_as_it_grows_and_a_late_event_is_counted_at_the_next_step(team, record_at):
+    """Today's kept part grows by what came since the last page, not counted again whole (kept by
+    hours, up to two hours of events were counted live at every page). An event appended late into
+    what is kept is counted when the part is counted again whole, at the next step of five minutes:
+    not lost."""
     worker = make_member(team, display_name="Lectrice")
-    now = datetime(2026, 11, 18, 15, 32, tzinfo=PARIS)
+    now = datetime(2026, 11, 18, 15, 31, tzinfo=PARIS)
     denied = {"action": "person.view", "outcome": "denied"}
-    record_at(now - timedelta(minutes=30), worker, *(Event(**denied, person_id=i) for i in range(4)))
-    _both(now - timedelta(seconds=1))  # the whole days kept: the next page keeps today's steps
+    record_at(now - timedelta(minutes=30), worker, *(Event(**denied, person_id=i) for i in range(3)))
+    _both(now - timedelta(seconds=1))  # the whole days kept: the next page keeps today's part
     kept, live = _both(now)
     assert kept == live and not [c for c in kept.counted if c[0] == "denied"]
-    record_at(now - timedelta(minutes=30), worker, Event(**denied, person_id=9))  # late, into a kept step
-    kept, live = _both(now)
-    assert [c for c in live.counted if c[0] == "denied"] and kept != live  # kept: not counted live
-    kept, live = _both(now + insights.EDGE_STEP)
+    record_at(now - timedelta(minutes=30), worker, Event(**denied, person_id=8))  # late, into the kept part
+    record_at(now + timedelta(seconds=30), worker, Event(**denied, person_id=9))  # since the last page
+    later = now + timedelta(minutes=1)  # the same step
+    kept, live = _both(later)
+    assert ("denied", worker.pk, now.date(), 5) in live.counted
+    assert not [c for c in kept.counted if c[0] == "denied"]
+    today = now.date()
+    assert kept.days[today][1] == live.days[today][1] - 1  # the new one counted, not the late one
+    kept, live = _both(now + insights.EDGE_STEP)  # a new step: today's part counted again whole
     assert kept == live and ("denied", worker.pk, now.date(), 5) in kept.counted
