@@ -16,6 +16,7 @@ Categories' codes are markers too (text no code can be). A ``values()`` queryset
 
 from __future__ import annotations
 
+from collections import OrderedDict
 from collections.abc import Callable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime
@@ -45,9 +46,10 @@ class _Template:
     converters: Mapping[int, tuple[list[Callable[..., Any]], Any]] | None = None
 
 
-_templates: dict[tuple[Any, ...], _Template] = {}
+_templates: OrderedDict[tuple[Any, ...], _Template] = OrderedDict()
 # Shapes are few (a page holds at most a hundred persons, a member a few teams); should callers ever
-# ask more, the kept statements are forgotten and compiled again rather than kept without bound.
+# ask more, the least recently used is forgotten (and compiled again if asked again) rather than
+# every statement kept without bound, or all of them forgotten at once, the busiest with the rest.
 MAX_TEMPLATES = 1024
 
 
@@ -96,9 +98,11 @@ def _kept(name: str, build: Build, ids: Ids) -> _Template:
     key = (name, connection.alias, *sorted(shape.items()))
     template = _templates.get(key)
     if template is None:
-        if len(_templates) >= MAX_TEMPLATES:
-            _templates.clear()
+        while len(_templates) >= MAX_TEMPLATES:
+            _templates.popitem(last=False)
         template = _templates[key] = _template(build, shape)
+    else:
+        _templates.move_to_end(key)
     return template
 
 

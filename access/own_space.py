@@ -188,12 +188,14 @@ def reads_whole_journal(access: OwnSpace) -> bool:
     return access.reset is None or not access.restricted
 
 
-def own_journal(user: User, access: OwnSpace) -> QuerySet[AccessEvent]:
+def own_journal(user: User, access: OwnSpace, *, whole: bool | None = None) -> QuerySet[AccessEvent]:
     """The events about the person that their space may read, newest first: all of them; or, while
     the space is restricted after a reset, the acts of the members of the code's maker's teams and
-    what the space did since the reset, never other teams' reads (R10)."""
+    what the space did since the reset, never other teams' reads (R10). ``whole``: the caller's
+    reading of ``reads_whole_journal``, so that what a page lists and what it counts are decided at
+    the same instant (a restriction may end between two readings of the clock)."""
     events = person_events(access.person.pk)
-    if access.reset is None or reads_whole_journal(access):
+    if reads_whole_journal(access) if whole is None else whole:
         return events
     return events.filter(
         Q(actor_id__in=_makers_colleagues(access.reset))

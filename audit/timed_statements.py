@@ -10,6 +10,7 @@ later call of the same shape puts its own times in those places. What runs is wh
 
 from __future__ import annotations
 
+from collections import OrderedDict
 from collections.abc import Callable, Hashable, Sequence
 from datetime import UTC, datetime, timedelta
 from typing import Any
@@ -20,10 +21,10 @@ from django.db.models import QuerySet
 # Marker times no event can have: microseconds of the first day of 1901.
 _MARK = datetime(1901, 1, 1, tzinfo=UTC)
 # Shapes are few (one per selection an auditor filters by, and number of ranges); should callers
-# ever ask more, the kept statements are forgotten and compiled again rather than kept without bound.
+# ever ask more, the least recently used is forgotten rather than every statement kept without bound.
 MAX_KEPT = 512
 
-_kept: dict[Hashable, tuple[str, tuple[Any, ...], tuple[int | None, ...]]] = {}
+_kept: OrderedDict[Hashable, tuple[str, tuple[Any, ...], tuple[int | None, ...]] | None] = OrderedDict()
 
 
 def _compiled(query: QuerySet[Any]) -> tuple[str, tuple[Any, ...]]:
@@ -52,18 +53,20 @@ def with_times(
     guessed. Raises ``EmptyResultSet`` as compiling would."""
     ops = connections[using].ops
     key = (shape, len(times), using)
-    kept = _kept.get(key)
-    if kept is None:
+    if key not in _kept:
         markers = [_MARK + timedelta(microseconds=i + 1) for i in range(len(times))]
         sql, params = _compiled(build(markers))
         where = {ops.adapt_datetimefield_value(marker): i for i, marker in enumerate(markers)}
         slots = tuple(_slot(param, where) for param in params)
-        if sorted(slot for slot in slots if slot is not None) != list(range(len(times))):
-            sql, params = _compiled(build(times))
-            return sql, list(params)
-        if len(_kept) >= MAX_KEPT:
-            _kept.clear()
-        _kept[key] = kept = (sql, params, slots)
+        while len(_kept) >= MAX_KEPT:
+            _kept.popitem(last=False)
+        placed = sorted(slot for slot in slots if slot is not None) == list(range(len(times)))
+        _kept[key] = (sql, params, slots) if placed else None  # None: compiled at every call
+    _kept.move_to_end(key)
+    kept = _kept[key]
+    if kept is None:
+        sql, params = _compiled(build(times))
+        return sql, list(params)
     sql, params, slots = kept
     return sql, [
         param if slot is None else ops.adapt_datetimefield_value(times[slot])

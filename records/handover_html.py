@@ -26,7 +26,8 @@ def sections(lines: Sequence[HandoverLine]) -> SafeString:
     no_consent = f'<span class="badge bad">{conditional_escape(gettext("No consent"))}</span> '
     written = []
     for item in lines:
-        assert item.view is not None  # a line is shown once its person is (and recorded)
+        if item.view is None:  # a line is shown once its person is (and recorded)
+            raise ValueError("a handover line is written once its person was shown")
         person = item.view.person
         pk = int(person.pk)
         link = conditional_escape(reverse("person", args=[person.pk]))

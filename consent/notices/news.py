@@ -88,4 +88,5 @@ def ids_of(person: Person) -> dict[str, list[int]]:
 
 
 def shape_of(person: Person) -> str:
+    """The statements' shape: a person with an account leaves their own reads out (one id more)."""
     return "own" if person.account_id is not None else "none"

@@ -396,11 +396,12 @@ def journal(*, user: User, include_own: bool = False) -> Selection[AccessEvent]:
     visits to their space only if asked. A shown page is told in words and recorded."""
     access = access_own(user, action=Action.PORTAL_ACCESS_LOG, scope_needed=ScopeNeeded.JOURNAL)
     person = access.person
-    events: QuerySet[AccessEvent] = own_journal(user, access)
+    whole = reads_whole_journal(access)
+    events: QuerySet[AccessEvent] = own_journal(user, access, whole=whole)
     if not include_own:
         events = _without_own_views(events, user.pk)
     statement = None
-    if reads_whole_journal(access):  # the same events, as a statement compiled once (its count)
+    if whole:  # the same events, as a statement compiled once (its count)
         ids = {"person": [person.pk], **({} if include_own else {"account": [user.pk]})}
         statement = journal_groups.Compiled(f"journal:{'all' if include_own else 'others'}", _whole, ids)
     lists = journal_groups.listed(events)

@@ -108,7 +108,7 @@ def _offers(person: Person) -> list[TeamOffer]:
         offer.reads = readership.of_team(offer.team.pk)
     running = [consent for consent in current if consent.status == Status.CURRENT]
     codes: dict[int, list[str]] = {consent.pk: [] for consent in running}
-    shared = Consent.categories.through.objects.filter(consent_id__in=codes).values_list(
+    shared = Consent.categories.through.objects.filter(consent_id__in=list(codes)).values_list(
         "consent_id", "category__code"
     )
     for consent_id, code in shared if codes else ():  # the codes only: no category is built

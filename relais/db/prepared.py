@@ -20,6 +20,7 @@ PREPARED_MAX = 500
 
 
 def keep_prepared(sender: Any, connection: BaseDatabaseWrapper, **kwargs: Any) -> None:
+    """``connection_created``'s receiver: psycopg's limit is set per connection, not in its options."""
     if connection.vendor == "postgresql":
         connection.connection.prepared_max = PREPARED_MAX
 

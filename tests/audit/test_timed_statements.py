@@ -67,12 +67,14 @@ def test_a_statement_that_repeats_a_time_is_compiled_at_every_call(db):
             statement[1][:2] == [times[0], times[0]]
             or statement[1][:2] == [connection.ops.adapt_datetimefield_value(times[0])] * 2
         )
-    assert timed_statements._kept == {} and len(calls) == 4  # the markers, then the times, each call
+    # The markers once (the shape is remembered as not placeable), then the times at each call.
+    assert list(timed_statements._kept.values()) == [None] and len(calls) == 3
 
 
 def test_the_kept_statements_are_bounded(db, monkeypatch):
     monkeypatch.setattr(timed_statements, "MAX_KEPT", 2)
     times = [START, START + timedelta(hours=1)]
-    for shape in ("a", "b", "c"):
+    for shape in ("a", "b", "a", "c"):
         timed_statements.with_times(_built([]), times, shape=shape, using=connection.alias)
-    assert len(timed_statements._kept) == 1
+    # The least recently used forgotten first: "b", not "a", which was asked again.
+    assert [key[0] for key in timed_statements._kept] == ["a", "c"]

@@ -3,6 +3,7 @@ querysets answer: the same rows for every shape asked, values put where the mark
 statement whose markers the ORM rewrote is refused rather than guessed at. PostgreSQL only: elsewhere
 the querysets run themselves."""
 
+from collections import OrderedDict
 from datetime import timedelta
 
 import pytest
@@ -149,13 +150,14 @@ def test_each_kind_of_decision_keeps_a_statement_of_its_own(world):
 
 def test_a_shape_is_compiled_once_and_the_kept_statements_stay_bounded(world, monkeypatch):
     """The point of the compiled statements is that the ORM builds each shape once, not once per
-    read; and however many shapes callers ask, no more than ``MAX_TEMPLATES`` are kept."""
+    read; and however many shapes callers ask, no more than ``MAX_TEMPLATES`` are kept, the least
+    recently used forgotten first."""
     built = []
     template = compiled._template
     monkeypatch.setattr(
         compiled, "_template", lambda build, shape: built.append(shape) or template(build, shape)
     )
-    monkeypatch.setattr(compiled, "_templates", {})
+    monkeypatch.setattr(compiled, "_templates", OrderedDict())
     monkeypatch.setattr(compiled, "MAX_TEMPLATES", 2)
     teams = [team.pk for team in world["teams"]]
     persons = [person.pk for person in world["persons"]]
@@ -169,8 +171,9 @@ def test_a_shape_is_compiled_once_and_the_kept_statements_stay_bounded(world, mo
     assert built == [{"team": (1, False), "person": (1, False)}]
     for count in (2, 3, 4):  # three more shapes, with room for two
         compiled.rows("test:once", build, {"team": teams[:1], "person": persons[:count]}, now)
+        compiled.rows("test:once", build, {"team": teams[:1], "person": persons[:1]}, now)  # the busiest
         assert len(compiled._templates) <= compiled.MAX_TEMPLATES
-    assert len(built) == 4
+    assert len(built) == 4  # the busiest shape, asked between the others, was never forgotten
 
 
 def test_the_notes_listed_by_the_compiled_statement_are_the_querysets_page_by_page(world):

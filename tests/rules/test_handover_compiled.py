@@ -135,3 +135,23 @@ def test_the_persons_with_news_are_read_as_the_deferring_queryset_reads_them(wor
             for name in rows._PERSON:
                 assert getattr(person, name) == getattr(same, name), name
     assert rows.persons([]) == []
+
+
+def test_the_followed_ids_are_the_policys_followed_persons_kept_out_and_archived_included(world):
+    """The compiled statement asks the policy's own ``followed_persons`` for a member built of the
+    user and groups alone: a person who kept the member out, or archived, is left out as the policy
+    leaves them out, on both databases."""
+    from django.db.models import Q
+
+    from access.rules import followed_persons
+    from consent.models import Exclusion
+    from records.models import Person
+
+    camille, persons = world["camille"], world["persons"]
+    Exclusion.objects.create(person=persons[0], member=camille, recorded_by=camille)
+    Person.objects.filter(pk=persons[1].pk).update(archived_at=timezone.now())
+    member = member_for(camille)
+    expected = sorted(followed_persons(member).values_list("pk", flat=True))
+    assert rows.followed_ids(member) == expected
+    assert not Person.objects.filter(Q(pk__in=expected), Q(pk=persons[0].pk) | Q(pk=persons[1].pk)).exists()
+    assert expected  # the others are still followed
