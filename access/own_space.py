@@ -195,7 +195,7 @@ def own_journal(user: User, access: OwnSpace, *, whole: bool | None = None) -> Q
     reading of ``reads_whole_journal``, so that what a page lists and what it counts are decided at
     the same instant (a restriction may end between two readings of the clock)."""
     events = person_events(access.person.pk)
-    if reads_whole_journal(access) if whole is None else whole:
+    if access.reset is None or (reads_whole_journal(access) if whole is None else whole):
         return events
     return events.filter(
         Q(actor_id__in=_makers_colleagues(access.reset))
