@@ -80,7 +80,7 @@ def find_news(person: Person, *, now: datetime | None = None) -> list[Notice]:
         )
         for pk, team_id in news.ending_soon(ending, now)
     ]
-    firsts = dict(compiled.rows(f"notices:first-reads:{shape}", news.first_reads, ids, now))
+    firsts = news.first_readers(person, now)
     if firsts:
         events = AccessEvent.objects.filter(pk__in=firsts.values())
         for event in events:

@@ -211,7 +211,7 @@ def test_inbox_query_count_does_not_grow_with_notices(
             assert web.get("/portal/notices/").status_code == 200
 
 
-INBOX_QUERIES = 13  # the same for 10 and for 30 notices (a reset looked for: R10; the person read once)
+INBOX_QUERIES = 14  # the same for 10 and for 30 notices (a reset looked for: R10; the person read once; the last settled event of the person: first readers looked for since)
 
 
 def test_the_address_for_notices_is_in_the_persons_copy_of_their_data(api, person, jo):

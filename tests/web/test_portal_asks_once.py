@@ -22,7 +22,7 @@ from tests.factories import (
 )
 
 REPRESENTATIVE_JOURNAL_QUERIES = 12  # one representation, no person looked up for the account
-PORTAL_HOME_QUERIES = 19  # the consents' status in their statement (two fewer each), the texts read once
+PORTAL_HOME_QUERIES = 20  # the consents' status in their statement (two fewer each), the texts read once; the last settled event of the person (first readers looked for since)
 
 
 def _asked(queries, table: str) -> int:
@@ -126,6 +126,42 @@ def test_a_first_reader_is_news_once_and_the_persons_own_reads_never(person, tea
     assert [(n.kind, n.actor_id, n.team_id) for n in found] == [("first_reader", worker.pk, team.pk)]
     assert inbox.find_news(person) == []
     assert inbox.unread_count(person) == 1
+
+
+def test_first_readers_are_looked_for_since_the_last_visit_and_in_the_whole_record_again_later(
+    person, team, worker, django_capture_on_commit_callbacks
+):
+    """A visit reads the events since the last one (every reader found then was told); a reader
+    whose read was committed too late for that (here: a last visit said to have seen further than it
+    did) is found when the whole record is read again, five minutes later at most."""
+    from datetime import timedelta
+
+    from django.core.cache import cache
+    from django.utils import timezone
+
+    from audit.recorder import Event
+    from consent.notices import inbox, news
+
+    jo = make_portal_account(person, "jo")
+    person.refresh_from_db()
+    other = make_member(team, display_name="Nadia")
+    late = make_member(team, display_name="Tardive")
+    recorder.record(worker, Event(action=Action.PERSON_VIEW, person_id=person.pk, team_id=team.pk))
+    start = timezone.now() + timedelta(seconds=5)
+    with django_capture_on_commit_callbacks(execute=True):
+        assert [n.actor_id for n in inbox.find_news(person, now=start)] == [worker.pk]
+    recorder.record(other, Event(action=Action.PERSON_VIEW, person_id=person.pk, team_id=team.pk))
+    with django_capture_on_commit_callbacks(execute=True), CaptureQueriesContext(connection) as seen:
+        assert [n.actor_id for n in inbox.find_news(person, now=start + timedelta(seconds=5))] == [other.pk]
+    assert any('"audit_accessevent"."id" >' in q["sql"] for q in seen.captured_queries)  # since then only
+    recorder.record(late, Event(action=Action.PERSON_VIEW, person_id=person.pk, team_id=team.pk))
+    key = f"notices:first-readers:{person.pk}:{jo.pk}"
+    _settled, since, whole_at = cache.get(key)
+    cache.set(key, (10**12, since, whole_at))  # as if its read had been committed after the last visit
+    with django_capture_on_commit_callbacks(execute=True):
+        assert inbox.find_news(person, now=start + timedelta(seconds=10)) == []
+        found = inbox.find_news(person, now=start + news.RECHECK)
+    assert [n.actor_id for n in found] == [late.pk]
 
 
 def test_the_inbox_statements_are_compiled_once_per_shape(web, person, team, worker, monkeypatch):
