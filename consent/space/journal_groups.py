@@ -17,7 +17,6 @@ from typing import Any, overload
 from django.db import connection
 from django.db.models import (
     BooleanField,
-    Case,
     CharField,
     Count,
     ExpressionWrapper,
@@ -25,7 +24,6 @@ from django.db.models import (
     Q,
     QuerySet,
     Value,
-    When,
 )
 from django.db.models.functions import Cast, Concat, TruncDate
 from django.utils import timezone
@@ -94,17 +92,24 @@ class Compiled:
 
 
 def _line_keys(events: QuerySet[AccessEvent]) -> QuerySet[Any]:
-    """Each event, with what ``count_lines`` counts of it: whether it is a list's, and the text of
-    its team's (or, naming no team, its reader's) day if it is."""
+    """Each event, with what ``count_compiled`` counts of it: whether it is a list's, its team, its
+    reader and its local day."""
     return (
         events.order_by()
-        .annotate(
-            listed=ExpressionWrapper(LISTED, output_field=BooleanField()),
-            team_day=Case(When(LISTED & Q(team_id__isnull=False), then=_days_of("team_id"))),
-            reader_day=Case(When(LISTED & Q(team_id__isnull=True), then=_days_of("actor_id"))),
-        )
-        .values("listed", "team_day", "reader_day")
+        .annotate(listed=ExpressionWrapper(LISTED, output_field=BooleanField()), day=_day())
+        .values("listed", "team_id", "actor_id", "day")
     )
+
+
+# ``count_lines``'s count over each event's keys: a list's line is its team's day (or, naming no
+# team, its reader's), counted as one number (team or reader, and the day's number), not as a text
+# made for each event (a quarter of the count's time over Jo's 10,000 lines, ``bench/pages.py``).
+_LINES = (
+    "SELECT COUNT(*) FILTER (WHERE NOT listed)"
+    " + COUNT(DISTINCT team_id * 100000 + (day - DATE '2000-01-01')) FILTER (WHERE listed AND team_id IS NOT NULL)"  # noqa: E501
+    " + COUNT(DISTINCT actor_id * 100000 + (day - DATE '2000-01-01')) FILTER (WHERE listed AND team_id IS NULL)"  # noqa: E501
+    " FROM ({keyed}) AS keyed"
+)
 
 
 def count_compiled(statement: Compiled) -> int:
@@ -119,9 +124,8 @@ def count_compiled(statement: Compiled) -> int:
 
     name = f"{statement.name}:lines:{timezone.get_current_timezone_name()}"
     sql, params = compiled.statement(name, keys, statement.ids, timezone.now())
-    counted = "COUNT(*) FILTER (WHERE NOT listed) + COUNT(DISTINCT team_day) + COUNT(DISTINCT reader_day)"
     with connection.cursor() as cursor:
-        cursor.execute(f"SELECT {counted} FROM ({sql}) AS keyed", params)  # noqa: S608 (compiled)
+        cursor.execute(_LINES.format(keyed=sql), params)  # noqa: S608 (compiled)
         return int(cursor.fetchone()[0])
 
 
