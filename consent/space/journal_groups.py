@@ -16,10 +16,8 @@ from typing import Any, overload
 
 from django.db import connection
 from django.db.models import (
-    BooleanField,
     CharField,
     Count,
-    ExpressionWrapper,
     Max,
     Q,
     QuerySet,
@@ -30,9 +28,10 @@ from django.utils import timezone
 
 from access import compiled
 from audit.models import AccessEvent, Action, Outcome
+from consent.space import journal_count
+from consent.space.journal_count import LISTED
 from core import page_slices
 
-LISTED = Q(action=Action.PERSON_LIST, outcome=Outcome.ALLOWED)
 # A page that ends past this line is found by the grouped statement: reading every event before its
 # end costs more than finding the latest of every team and day once (about the same at 180 lines of
 # Jo's 10,000, ``bench/pages.py``'s world; the first page costs a quarter of it).
@@ -91,44 +90,6 @@ class Compiled:
     ids: Mapping[str, list[int]]
 
 
-def _line_keys(events: QuerySet[AccessEvent]) -> QuerySet[Any]:
-    """Each event, with what ``count_compiled`` counts of it: whether it is a list's, its team, its
-    reader and its local day."""
-    return (
-        events.order_by()
-        .annotate(listed=ExpressionWrapper(LISTED, output_field=BooleanField()), day=_day())
-        .values("listed", "team_id", "actor_id", "day")
-    )
-
-
-# ``count_lines``'s count over each event's keys: a list's line is its team's day (or, naming no
-# team, its reader's), counted as one number (team or reader, and the day's number), not as a text
-# made for each event (a quarter of the count's time over Jo's 10,000 lines, ``bench/pages.py``).
-_LINES = (
-    "SELECT COUNT(*) FILTER (WHERE NOT listed)"
-    " + COUNT(DISTINCT team_id * 100000 + (day - DATE '2000-01-01')) FILTER (WHERE listed AND team_id IS NOT NULL)"  # noqa: E501
-    " + COUNT(DISTINCT actor_id * 100000 + (day - DATE '2000-01-01')) FILTER (WHERE listed AND team_id IS NULL)"  # noqa: E501
-    " FROM ({keyed}) AS keyed"
-)
-
-
-def count_compiled(statement: Compiled) -> int:
-    """``count_lines`` of the statement's events, on PostgreSQL from their statement compiled once
-    (the ORM built and compiled the count at every page: 2 ms, ``bench/pages.py``); the same
-    counts, taken over each event's keys. Each time zone has a statement of its own (its days)."""
-    if connection.vendor != "postgresql":
-        return count_lines(statement.build(dict(statement.ids), timezone.now()))
-
-    def keys(ids: Mapping[str, list[int]], at: datetime) -> QuerySet[Any]:
-        return _line_keys(statement.build(ids, at))
-
-    name = f"{statement.name}:lines:{timezone.get_current_timezone_name()}"
-    sql, params = compiled.statement(name, keys, statement.ids, timezone.now())
-    with connection.cursor() as cursor:
-        cursor.execute(_LINES.format(keyed=sql), params)  # noqa: S608 (compiled)
-        return int(cursor.fetchone()[0])
-
-
 class Lines:
     """The journal's lines, newest first, as a paginator reads a queryset: counted in one reading;
     a page found by reading the events newest first and keeping, of each team's (or reader's) lists
@@ -151,7 +112,11 @@ class Lines:
             if self._statement is None:
                 self._count = count_lines(self._events)
             else:
-                self._count = count_compiled(self._statement)
+                statement = self._statement
+                if connection.vendor == "postgresql":  # kept, and grown by what came since
+                    self._count = journal_count.lines(statement.name, statement.build, statement.ids)
+                else:
+                    self._count = count_lines(statement.build(dict(statement.ids), timezone.now()))
         return self._count
 
     @overload
