@@ -9,7 +9,7 @@ reader's) day not counted yet, which the days' lines kept of the last two local 
 days take no new lists: an event is dated when it is appended). An event appended before the last
 one read but committed after the count (a transaction still open at that instant: a request's
 events are committed by the statement that appends them) is counted when the whole journal is read
-again, ``RECHECK`` after the last time it was. A purge counts at the same moment.
+again, ``RECHECK`` after the last time it was; so is a purge of the log.
 """
 
 from __future__ import annotations
