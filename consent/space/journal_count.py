@@ -16,7 +16,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from datetime import date, datetime, timedelta
-from typing import Any
+from typing import Any, NamedTuple
 
 from django.core.cache import cache
 from django.db import connection
@@ -55,6 +55,17 @@ def line_keys(events: QuerySet[AccessEvent]) -> QuerySet[Any]:
     )
 
 
+class _Kept(NamedTuple):
+    """A journal's count as kept: when it was read whole, its lines, the last event it read, the
+    first of the days whose lists' lines it keeps, and those lines."""
+
+    whole_at: datetime
+    counted: int
+    last: int
+    recent: date
+    lines: frozenset[int]
+
+
 def lines(
     name: str, build: compiled.Build, ids: Mapping[str, list[int]], *, now: datetime | None = None
 ) -> int:
@@ -71,38 +82,31 @@ def lines(
     sql, params = compiled.statement(f"{name}:lines:{zone}", keys, ids, now)
     named = ",".join(f"{kind}={'.'.join(map(str, values))}" for kind, values in sorted(ids.items()))
     key = f"journal:lines:{name}:{zone}:{named}"
-    kept: tuple[datetime, int, int, date, frozenset[int]] | None = cache.get(key)
+    cached = cache.get(key)
+    kept = None if cached is None else _Kept(*cached)
     with connection.cursor() as cursor:
-        if kept is None or not kept[0] <= now < kept[0] + RECHECK or kept[3] != recent:
+        if kept is not None and kept.whole_at <= now < kept.whole_at + RECHECK and kept.recent == recent:
+            cursor.execute(_SINCE.format(keyed=sql), [*params, kept.last])
+            kept = _grown(kept, cursor.fetchall())
+        if kept is None or kept.whole_at + RECHECK <= now or now < kept.whole_at or kept.recent != recent:
             cursor.execute(_WHOLE.format(keyed=sql), [recent, *params])
             count, last, days_lines = cursor.fetchone()
-            kept = (now, int(count), last or 0, recent, frozenset(days_lines or ()))
-        else:
-            cursor.execute(_SINCE.format(keyed=sql), [*params, kept[2]])
-            grown = _grown(kept, cursor.fetchall(), recent)
-            if grown is None:  # a list of an older day: read whole
-                cursor.execute(_WHOLE.format(keyed=sql), [recent, *params])
-                count, last, days_lines = cursor.fetchone()
-                grown = (now, int(count), last or 0, recent, frozenset(days_lines or ()))
-            kept = grown
-    cache.set(key, kept, timeout=int(RECHECK.total_seconds()))
-    return kept[1]
+            kept = _Kept(now, int(count), last or 0, recent, frozenset(days_lines or ()))
+    cache.set(key, tuple(kept), timeout=int(RECHECK.total_seconds()))
+    return kept.counted
 
 
-def _grown(
-    kept: tuple[datetime, int, int, date, frozenset[int]], rows: list[tuple[Any, ...]], recent: date
-) -> tuple[datetime, int, int, date, frozenset[int]] | None:
-    """The kept count grown by the events after its last: None if one is a list of a day older than
-    the days whose lines are kept."""
-    whole_at, count, last, _recent, days_lines = kept
-    seen = set(days_lines)
+def _grown(kept: _Kept, rows: list[tuple[Any, ...]]) -> _Kept | None:
+    """The kept count grown by the events after its last: None (read whole) if one is a list of a
+    day older than the days whose lines are kept."""
+    count, last, seen = kept.counted, kept.last, set(kept.lines)
     for event_id, listed, line, day in rows:
         last = max(last, event_id)
         if not listed:
             count += 1
-        elif day < recent:
+        elif day < kept.recent:
             return None
         elif line not in seen:
             seen.add(line)
             count += 1
-    return whole_at, count, last, recent, frozenset(seen)
+    return kept._replace(counted=count, last=last, lines=frozenset(seen))
