@@ -28,6 +28,7 @@ from django.utils import timezone
 from audit import timed_statements
 from audit.expressions import BodyText
 from audit.models import AccessEvent, Action, Outcome
+from audit.settled import RECHECK, SETTLED
 
 READS = [
     Action.PERSON_LIST,
@@ -139,13 +140,12 @@ WHERE g.actor_id IS NOT NULL AND (g.denied >= %s OR g.persons_read >= %s OR g.ni
 # uncommitted at midnight is committed within the hour (a request's transaction is seconds).
 CLOSED_AFTER = timedelta(hours=1)
 # The window's partial days (its first, and today) are kept too. Today's kept part grows at every
-# page by what was appended since the last one, up to ``SETTLED`` ago: a request's events are
-# committed in the statement that appends them, milliseconds after their time. An event committed
-# later than that (a command's long transaction) is counted when the kept part is counted again
-# whole, at each new step of five minutes (``EDGE_STEP``), which the first day's part moves by too.
+# page by what was appended since the last one, up to ``SETTLED`` ago (``audit.settled``). An event
+# committed later than that (a command's long transaction) is counted when the kept part is counted
+# again whole, at each new step (``EDGE_STEP``, every ``RECHECK``), which the first day's part moves
+# by too.
 # What is counted live is then the last seconds, whatever the traffic.
-EDGE_STEP = timedelta(minutes=5)
-SETTLED = timedelta(seconds=2)
+EDGE_STEP = RECHECK
 # A closed day is read while it is within a window (thirty days), and not kept much longer.
 KEPT_FOR = timedelta(days=32)
 CACHE_VERSION = 1

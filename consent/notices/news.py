@@ -24,6 +24,7 @@ from django.db.models import Exists, F, Max, Min, OuterRef, Q, QuerySet
 
 from access import compiled
 from audit.models import AccessEvent, Action, Outcome
+from audit.settled import RECHECK, SETTLED
 from consent.models import Consent, Notice
 from records.models import Person
 
@@ -90,10 +91,6 @@ def first_reads(ids: Mapping[str, list[int]], at: datetime) -> QuerySet[Any]:
     if "after" in ids:  # since the last visit: after its last settled event, or dated since ``at``
         readers = readers.filter(Q(id__gt=ids["after"][0]) | Q(occurred_at__gte=at))
     return readers.exclude(actor_id__in=told).values_list("actor_id").annotate(first=Min("id"))
-
-
-SETTLED = timedelta(seconds=2)
-RECHECK = timedelta(minutes=5)
 
 
 def first_readers(person: Person, now: datetime) -> dict[int, int]:

@@ -26,9 +26,9 @@ from django.utils import timezone
 
 from access import compiled
 from audit.models import AccessEvent, Action, Outcome
+from audit.settled import RECHECK
 
 LISTED = Q(action=Action.PERSON_LIST, outcome=Outcome.ALLOWED)
-RECHECK = timedelta(minutes=5)
 # A list's line: its team's day, or (naming no team) its reader's, as one number.
 _KEY = (
     "CASE WHEN team_id IS NOT NULL THEN team_id * 100000 + (day - DATE '2000-01-01')"
